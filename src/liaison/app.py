@@ -1,0 +1,97 @@
+"""Build the ASGI application: the core's routes, then each capability's JSON routes and pages."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine, text
+
+from liaison import __version__
+from liaison.capabilities import CAPABILITIES, module
+from liaison.core import api as core_api
+from liaison.core.db import get_engine
+from liaison.core.errors import Unavailable
+from liaison.core.http import BodySizeLimit, install_error_handlers, language_and_headers
+from liaison.core.migrate import is_up_to_date
+from liaison.core.security.policy import handling_codes, policy
+from liaison.core.settings import Settings, get_settings
+from liaison.web import pages as shell_pages
+from liaison.web.rendering import WEB_DIR, environment
+
+API_PREFIX = "/api/v1"
+DESCRIPTION = """International law-enforcement cooperation: partners and the legal framework with them,
+meetings and commitments, requests and their deadlines, persons sought and screening.
+
+Authenticate with `Authorization: Bearer <token>` (create one with `liaison token create USER`).
+Errors are `application/problem+json` documents (RFC 9457)."""
+
+
+def _start_capabilities(app: FastAPI) -> None:
+    """Load vocabularies (an invalid file stops the start) and let capabilities prepare state."""
+    policy()
+    handling_codes()
+    environment()
+    for name in CAPABILITIES:
+        startup = module(name, "startup")
+        if startup is not None:
+            startup.start(app)
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or get_engine(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        _start_capabilities(app)
+        yield
+
+    app = FastAPI(
+        title="Liaison",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.secret_key = settings.resolved_secret_key(create=True)
+    install_error_handlers(app)
+    app.middleware("http")(language_and_headers)
+    app.add_middleware(BodySizeLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, Any]:
+        """The process is up."""
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> dict[str, Any]:
+        """The database answers and is at the newest migration."""
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            migrated = is_up_to_date(engine)
+        except Exception as error:
+            raise Unavailable(f"The database cannot be reached: {type(error).__name__}.") from error
+        if not migrated:
+            raise Unavailable("The database is not migrated: run `liaison db upgrade`.")
+        return {"status": "ready"}
+
+    app.include_router(core_api.router, prefix=API_PREFIX)
+    for name in CAPABILITIES:
+        api = module(name, "api")
+        if api is not None:
+            app.include_router(api.router, prefix=API_PREFIX)
+        pages = module(name, "pages")
+        if pages is not None:
+            app.include_router(pages.router)
+    app.include_router(shell_pages.router)
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    return app

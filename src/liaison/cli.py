@@ -1,0 +1,219 @@
+"""The `liaison` command. Every sub-command runs in one transaction and delegates to services.
+
+Capabilities add their own commands through `liaison.<name>.cli.register(app)`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from liaison.capabilities import CAPABILITIES, module
+from liaison.core import accounts, audit
+from liaison.core import backup as backups
+from liaison.core.db import get_engine, unit_of_work
+from liaison.core.errors import DomainError
+from liaison.core.migrate import upgrade
+from liaison.core.models import User
+from liaison.core.settings import get_settings
+from liaison.core.vocab import VocabularyError
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+user_app = typer.Typer(help="People who may sign in.", no_args_is_help=True)
+token_app = typer.Typer(help="Bearer tokens for the API.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
+
+console = Console()
+CLI_ACTOR = "cli"
+
+DEMO_USERS = (
+    ("admin", "admin", "Demo administrator"),
+    ("supervisor", "supervisor", "Demo supervisor"),
+    ("officer", "officer", "Demo liaison officer"),
+    ("analyst", "analyst", "Demo analyst"),
+    ("auditor", "auditor", "Demo auditor"),
+)
+DEMO_PASSWORD_SUFFIX = "-demo-pass"
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database schema to the newest migration of the core and every capability."""
+    upgrade(get_engine())
+    console.print("Database is at the newest schema.")
+
+
+@app.command()
+def init(demo: Annotated[bool, typer.Option(help="Load demo data (users, the press releases' partners).")] = False) -> None:
+    """Create the data folder and secret key, migrate, and optionally load the demo data. Safe to repeat."""
+    settings = get_settings()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    settings.resolved_secret_key(create=True)
+    upgrade(get_engine())
+    with unit_of_work() as session:
+        if demo:
+            for username, role, full_name in DEMO_USERS:
+                if not session.scalar(select(User).where(User.username == username)):
+                    accounts.create_user(
+                        session, CLI_ACTOR, username, username + DEMO_PASSWORD_SUFFIX, role,
+                        full_name=full_name, unit="international-cooperation",
+                    )
+            for name in CAPABILITIES:
+                demo_module = module(name, "demo")
+                if demo_module is not None:
+                    demo_module.load(session, CLI_ACTOR)
+        users = accounts.count_users(session)
+    console.print(f"Liaison is ready in {settings.home} ({settings.resolved_database_url}).")
+    if demo:
+        console.print("Sign in as [bold]admin[/] / [bold]admin-demo-pass[/] (also officer, supervisor, analyst, "
+                      "auditor with <name>-demo-pass). Demo accounts only: never on a real node.")
+    elif users == 0:
+        console.print("No users yet: add one with `liaison user add NAME --role admin`.")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+) -> None:
+    """Start the web application and API."""
+    from liaison.app import create_app
+
+    settings = get_settings()
+    host, port = host or settings.host, port or settings.port
+    console.print(f"Liaison on http://{host}:{port}/ (API under /api/v1). Ctrl-C stops it.")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@user_app.command("add")
+def user_add(
+    name: str,
+    role: Annotated[str, typer.Option(help="admin, supervisor, officer, analyst or auditor.")],
+    full_name: Annotated[str, typer.Option(help="Name shown on pages.")] = "",
+    unit: Annotated[str, typer.Option(help="Owning unit, for records' handling codes.")] = "",
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
+) -> None:
+    """Add a user; the password is asked for (or read from stdin) and stored as an Argon2id hash."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with unit_of_work() as session:
+        accounts.create_user(session, CLI_ACTOR, name, password, role, full_name=full_name, unit=unit)
+    console.print(f"User {name} added as {role}.")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """List users."""
+    with unit_of_work() as session:
+        table = Table("user name", "role", "unit", "active", "full name")
+        for user in accounts.list_users(session):
+            table.add_row(user.username, user.role, user.unit, "yes" if user.is_active else "no", user.full_name)
+    console.print(table)
+
+
+@token_app.command("create")
+def token_create(
+    user: str,
+    expires: Annotated[int | None, typer.Option(help="Days until it expires (default: never).")] = None,
+    label: Annotated[str, typer.Option(help="What the token is for.")] = "",
+) -> None:
+    """Create a bearer token; it is printed once, only its hash is kept."""
+    with unit_of_work() as session:
+        token, secret = accounts.create_token(session, CLI_ACTOR, user, expires_days=expires, label=label)
+        token_id = token.id
+    console.print(f"Token {token_id} for {user} (shown once, keep it safe):", highlight=False)
+    print(secret)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: int) -> None:
+    """Revoke a token by its id; it stops working at once."""
+    with unit_of_work() as session:
+        accounts.revoke_token(session, CLI_ACTOR, token_id)
+    console.print(f"Token {token_id} revoked.")
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """List tokens (never their secrets)."""
+    with unit_of_work() as session:
+        table = Table("id", "user", "label", "created", "expires", "revoked")
+        for token in accounts.list_tokens(session):
+            table.add_row(
+                str(token.id), token.user.username, token.label, f"{token.created_at:%Y-%m-%d}",
+                f"{token.expires_at:%Y-%m-%d}" if token.expires_at else "never",
+                f"{token.revoked_at:%Y-%m-%d}" if token.revoked_at else "",
+            )
+    console.print(table)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit hash chain; exit 1 naming the first broken event when it was altered."""
+    with unit_of_work() as session:
+        report = audit.verify_chain(session)
+    if not report.is_intact:
+        fail(f"audit chain broken at event {report.first_broken_seq}: {report.reason}")
+    console.print(f"Audit chain intact: {report.events} events.")
+
+
+@app.command("backup")
+def backup_command(path: Path) -> None:
+    """Write a consistent backup while Liaison runs (SQLite online backup, or pg_dump)."""
+    backups.backup(get_engine(), path)
+    console.print(f"Backup written to {path}.")
+
+
+@app.command("restore")
+def restore_command(path: Path) -> None:
+    """Replace the database with a backup made by `liaison backup`, then check its audit chain."""
+    engine = get_engine()
+    backups.restore(engine, path)
+    with unit_of_work(engine) as session:
+        report = audit.verify_chain(session)
+    console.print(f"Restored from {path}; audit chain {'intact' if report.is_intact else 'BROKEN'} "
+                  f"({report.events} events).")
+
+
+def fail(reason: str) -> None:
+    Console(stderr=True).print(f"[red]error:[/] {reason}", highlight=False)
+    raise typer.Exit(1)
+
+
+for _name in CAPABILITIES:
+    _cli = module(_name, "cli")
+    if _cli is not None:
+        _cli.register(app)
+
+
+def main() -> None:
+    """Entry point: one-line reasons instead of tracebacks for expected failures."""
+    try:
+        app()
+    except (DomainError, VocabularyError) as error:
+        detail = error.detail if isinstance(error, DomainError) else str(error)
+        fields = getattr(error, "fields", {})
+        if fields:
+            detail += " " + "; ".join(f"{k}: {v}" for k, v in fields.items())
+        Console(stderr=True).print(f"[red]error:[/] {detail}", highlight=False)
+        sys.exit(1)
+    except SQLAlchemyError as error:
+        Console(stderr=True).print(
+            f"[red]error:[/] database problem ({type(error).__name__}); is it reachable and migrated "
+            "(`liaison db upgrade`)?", highlight=False)
+        sys.exit(1)

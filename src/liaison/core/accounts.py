@@ -1,0 +1,231 @@
+"""Users, sign-in with throttling and lock-out, bearer tokens and page sessions.
+
+Secrets are never stored: passwords as Argon2id hashes, tokens and session cookies as SHA-256.
+Repeated failed sign-ins are slowed down, then the account is locked for a while.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from liaison.core import audit
+from liaison.core.db import utcnow
+from liaison.core.errors import Conflict, Invalid, Locked, NotFound, Unauthenticated
+from liaison.core.models import ApiToken, PageSession, User
+from liaison.core.security.policy import ROLES
+from liaison.core.security.secrets import digest, hash_password, new_secret, verify_password
+from liaison.core.settings import get_settings
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+MIN_PASSWORD_LENGTH = 10
+SYSTEM = audit.SYSTEM_ACTOR
+
+
+def _user_fields(user: User) -> dict[str, object]:
+    return {
+        "username": user.username,
+        "full_name": user.full_name,
+        "email": user.email,
+        "role": user.role,
+        "unit": user.unit,
+        "is_active": user.is_active,
+        "password_hash": user.password_hash,
+    }
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(
+            "The password is too short.",
+            fields={"password": f"at least {MIN_PASSWORD_LENGTH} characters"},
+        )
+
+
+def create_user(
+    session: Session,
+    actor: str,
+    username: str,
+    password: str,
+    role: str,
+    *,
+    full_name: str = "",
+    email: str = "",
+    unit: str = "",
+) -> User:
+    problems: dict[str, str] = {}
+    if not USERNAME_PATTERN.match(username):
+        problems["username"] = "2-80 characters: lower-case letters, digits, '.', '_' or '-'"
+    if role not in ROLES:
+        problems["role"] = f"one of {', '.join(ROLES)}"
+    if problems:
+        raise Invalid("The user cannot be created.", fields=problems)
+    _check_password(password)
+    if session.scalar(select(User).where(User.username == username)):
+        raise Conflict(f"A user named {username!r} already exists.")
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        full_name=full_name,
+        email=email,
+        unit=unit,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, "create", "user", user.id, after=_user_fields(user))
+    return user
+
+
+def get_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"No user named {username!r}.")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def update_user(
+    session: Session,
+    actor: str,
+    username: str,
+    *,
+    role: str | None = None,
+    is_active: bool | None = None,
+    unit: str | None = None,
+) -> User:
+    user = get_user(session, username)
+    before = _user_fields(user)
+    if role is not None:
+        if role not in ROLES:
+            raise Invalid("Unknown role.", fields={"role": f"one of {', '.join(ROLES)}"})
+        user.role = role
+    if is_active is not None:
+        user.is_active = is_active
+    if unit is not None:
+        user.unit = unit
+    session.flush()
+    audit.record(session, actor, "update", "user", user.id, before=before, after=_user_fields(user))
+    return user
+
+
+def set_password(session: Session, actor: str, username: str, password: str) -> None:
+    _check_password(password)
+    user = get_user(session, username)
+    before = _user_fields(user)
+    user.password_hash = hash_password(password)
+    user.failed_signins, user.locked_until = 0, None
+    audit.record(session, actor, "set-password", "user", user.id, before=before, after=_user_fields(user))
+
+
+def authenticate(session: Session, username: str, password: str) -> User:
+    """Check a password; slow down repeated failures and lock the account after too many.
+
+    The failure count is committed even though the sign-in fails, so the caller must commit
+    the session before raising the returned error (see `sign_in`).
+    """
+    settings = get_settings()
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    now = utcnow()
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        raise Locked("Too many failed sign-ins: the account is locked for a while. Try again later.")
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        if user is not None:
+            user.failed_signins += 1
+            time.sleep(min(settings.signin_delay_seconds * user.failed_signins, 2.0))
+            if user.failed_signins >= settings.signin_lock_after:
+                user.locked_until = now + timedelta(minutes=settings.signin_lock_minutes)
+                audit.record(session, SYSTEM, "lock", "user", user.id, detail="too many failed sign-ins")
+        raise Unauthenticated("Wrong user name or password.")
+    user.failed_signins, user.locked_until = 0, None
+    return user
+
+
+def open_page_session(session: Session, user: User) -> str:
+    secret = new_secret()
+    now = utcnow()
+    session.add(
+        PageSession(
+            user_id=user.id,
+            session_hash=digest(secret),
+            created_at=now,
+            expires_at=now + timedelta(hours=get_settings().session_hours),
+        )
+    )
+    audit.record(session, user.username, "sign-in", "user", user.id)
+    return secret
+
+
+def user_for_page_session(session: Session, secret: str) -> User | None:
+    page_session = session.scalar(select(PageSession).where(PageSession.session_hash == digest(secret)))
+    if page_session is None or page_session.expires_at <= utcnow() or not page_session.user.is_active:
+        return None
+    return page_session.user
+
+
+def close_page_session(session: Session, secret: str) -> None:
+    page_session = session.scalar(select(PageSession).where(PageSession.session_hash == digest(secret)))
+    if page_session is not None:
+        audit.record(session, page_session.user.username, "sign-out", "user", page_session.user_id)
+        session.delete(page_session)
+
+
+def create_token(
+    session: Session, actor: str, username: str, *, expires_days: int | None = None, label: str = ""
+) -> tuple[ApiToken, str]:
+    """A new bearer token; the secret is returned once and only its hash is kept."""
+    if expires_days is not None and expires_days < 1:
+        raise Invalid("A token must live at least one day.", fields={"expires_days": "1 or more"})
+    user = get_user(session, username)
+    secret = "lsn_" + new_secret()
+    now = utcnow()
+    token = ApiToken(
+        user_id=user.id,
+        token_hash=digest(secret),
+        label=label,
+        created_at=now,
+        expires_at=now + timedelta(days=expires_days) if expires_days else None,
+    )
+    session.add(token)
+    session.flush()
+    audit.record(session, actor, "create", "api_token", token.id, after={"user": username, "label": label})
+    return token, secret
+
+
+def revoke_token(session: Session, actor: str, token_id: int) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"No token with id {token_id}.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(session, actor, "revoke", "api_token", token.id)
+    return token
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.id)))
+
+
+def user_for_token(session: Session, secret: str) -> User:
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))
+    now = utcnow()
+    if token is None:
+        raise Unauthenticated("The bearer token is not known.")
+    if token.revoked_at is not None:
+        raise Unauthenticated("The bearer token has been revoked.")
+    if token.expires_at is not None and token.expires_at <= now:
+        raise Unauthenticated("The bearer token has expired.")
+    if not token.user.is_active:
+        raise Unauthenticated("The token's user is deactivated.")
+    return token.user
+
+
+def count_users(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0

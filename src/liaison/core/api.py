@@ -1,0 +1,132 @@
+"""JSON routes of the core: the signed-in user, users, bearer tokens and the audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from liaison.core import accounts, audit
+from liaison.core.models import User
+from liaison.core.schemas import (
+    AuditEventOut,
+    ChainOut,
+    TokenCreated,
+    TokenIn,
+    TokenOut,
+    UserIn,
+    UserOut,
+    UserPatch,
+)
+from liaison.core.web import DbSession, Permission
+
+router = APIRouter(tags=["accounts and audit"])
+
+Self = Annotated[User, Depends(Permission("account.self"))]
+UserReader = Annotated[User, Depends(Permission("users.read"))]
+UserManager = Annotated[User, Depends(Permission("users.manage"))]
+TokenManager = Annotated[User, Depends(Permission("tokens.manage"))]
+AuditReader = Annotated[User, Depends(Permission("audit.read"))]
+DocsReader = Annotated[User, Depends(Permission("api.docs"))]
+
+
+@router.get("/openapi.json")
+def openapi_document(request: Request, user: DocsReader) -> dict[str, Any]:
+    """The OpenAPI 3 document of this API, for signed-in users and their tools."""
+    document: dict[str, Any] = request.app.openapi()
+    return document
+
+
+@router.get("/me", response_model=UserOut)
+def who_am_i(user: Self) -> User:
+    """The user the bearer token or session belongs to."""
+    return user
+
+
+@router.get("/users", response_model=list[UserOut])
+def list_users(session: DbSession, user: UserReader) -> list[User]:
+    """Every user of this node."""
+    return accounts.list_users(session)
+
+
+@router.post("/users", response_model=UserOut, status_code=201)
+def create_user(body: UserIn, session: DbSession, user: UserManager) -> User:
+    """Add a user; the password is stored as an Argon2id hash."""
+    return accounts.create_user(
+        session,
+        user.username,
+        body.username,
+        body.password,
+        body.role,
+        full_name=body.full_name,
+        email=body.email,
+        unit=body.unit,
+    )
+
+
+@router.patch("/users/{username}", response_model=UserOut)
+def update_user(username: str, body: UserPatch, session: DbSession, user: UserManager) -> User:
+    """Change a user's role, unit, or deactivate them."""
+    return accounts.update_user(
+        session, user.username, username, role=body.role, is_active=body.is_active, unit=body.unit
+    )
+
+
+@router.get("/tokens", response_model=list[TokenOut])
+def list_tokens(session: DbSession, user: TokenManager) -> list[Any]:
+    """Every bearer token (never the secrets)."""
+    return accounts.list_tokens(session)
+
+
+@router.post("/tokens", response_model=TokenCreated, status_code=201)
+def create_token(body: TokenIn, session: DbSession, user: TokenManager) -> dict[str, Any]:
+    """Issue a bearer token for a user. The secret is in this answer only."""
+    token, secret = accounts.create_token(
+        session, user.username, body.username, expires_days=body.expires_days, label=body.label
+    )
+    return {**TokenOut.model_validate(token).model_dump(), "token": secret}
+
+
+@router.delete("/tokens/{token_id}", response_model=TokenOut)
+def revoke_token(token_id: int, session: DbSession, user: TokenManager) -> Any:
+    """Revoke a token; it stops working at once."""
+    return accounts.revoke_token(session, user.username, token_id)
+
+
+@router.get("/audit", response_model=list[AuditEventOut])
+def audit_events(
+    session: DbSession,
+    user: AuditReader,
+    actor: Annotated[str | None, Query(max_length=80, description="user name")] = None,
+    object_type: Annotated[str | None, Query(max_length=80)] = None,
+    object_id: Annotated[str | None, Query(max_length=80)] = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[Any]:
+    """Audit events, newest first, filtered by user, object and time."""
+    audit.record_read(session, user.username, "audit_trail", "*", detail="api")
+    return audit.search_events(
+        session,
+        actor=actor,
+        object_type=object_type,
+        object_id=object_id,
+        since=since,
+        until=until,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/audit/verify", response_model=ChainOut)
+def verify_audit_chain(session: DbSession, user: AuditReader) -> dict[str, Any]:
+    """Recompute the hash chain and report the first broken event, if any."""
+    report = audit.verify_chain(session)
+    return {
+        "events": report.events,
+        "is_intact": report.is_intact,
+        "first_broken_seq": report.first_broken_seq,
+        "reason": report.reason,
+    }

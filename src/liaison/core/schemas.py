@@ -1,0 +1,95 @@
+"""Pydantic bases for the API: unknown fields are refused, text is length-limited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+ItemT = TypeVar("ItemT")
+
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+LongText = Annotated[str, StringConstraints(max_length=20_000)]
+
+
+class Input(BaseModel):
+    """What clients send: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Page(BaseModel, Generic[ItemT]):
+    """One page of a list, with the total so clients can paginate."""
+
+    items: list[ItemT]
+    total: int
+    limit: int
+    offset: int
+
+
+class UserOut(Output):
+    id: int
+    username: str
+    full_name: str
+    email: str
+    role: str
+    unit: str
+    is_active: bool
+
+
+class UserIn(Input):
+    username: Annotated[str, StringConstraints(min_length=2, max_length=80)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    role: str
+    full_name: ShortText = ""
+    email: ShortText = ""
+    unit: Annotated[str, StringConstraints(max_length=80)] = ""
+
+
+class UserPatch(Input):
+    role: str | None = None
+    is_active: bool | None = None
+    unit: Annotated[str | None, StringConstraints(max_length=80)] = None
+
+
+class TokenIn(Input):
+    username: Annotated[str, StringConstraints(min_length=2, max_length=80)]
+    expires_days: int | None = Field(default=None, ge=1, le=3650)
+    label: ShortText = ""
+
+
+class TokenOut(Output):
+    id: int
+    user_id: int
+    label: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="The bearer secret. Shown once; only its hash is kept.")
+
+
+class AuditEventOut(Output):
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    changes: dict[str, Any]
+    detail: str
+    hash: str
+
+
+class ChainOut(BaseModel):
+    events: int
+    is_intact: bool
+    first_broken_seq: int | None
+    reason: str

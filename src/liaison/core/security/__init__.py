@@ -1,0 +1,1 @@
+"""Authentication (passwords, tokens, page sessions, CSRF) and the access policy."""

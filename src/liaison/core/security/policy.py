@@ -1,0 +1,114 @@
+"""The access policy: may this user do this action, on this record?
+
+Role permissions come from `vocab/policy.yaml`; record-level limits come from the record's
+owning unit and handling code (`vocab/handling_codes.yaml`). Services call `ensure`; routes
+declare their action with `liaison.core.security.auth.Permission`, so every route names one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, model_validator
+
+from liaison.core.errors import Forbidden
+from liaison.core.vocab import VOCAB_DIR, load_vocabulary
+
+ROLES = ("admin", "supervisor", "officer", "analyst", "auditor")
+
+
+class Labels(BaseModel):
+    en: str
+    vi: str
+
+
+class PolicyFile(BaseModel):
+    roles: dict[str, Labels]
+    actions: dict[str, list[str]]
+
+    @model_validator(mode="after")
+    def _roles_known(self) -> PolicyFile:
+        for action, roles in self.actions.items():
+            unknown = sorted(set(roles) - set(self.roles))
+            if unknown:
+                raise ValueError(f"action {action!r} names unknown roles {unknown}")
+        return self
+
+
+class HandlingCode(Labels):
+    read_scope: Literal["everyone", "unit_or_supervisor", "unit"]
+
+
+class HandlingCodesFile(BaseModel):
+    codes: dict[str, HandlingCode]
+
+
+class Actor(Protocol):
+    """Whoever acts: a signed-in `User`, or the `SystemActor` of a CLI command or import."""
+
+    @property
+    def username(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+
+
+class ProtectedRecord(Protocol):
+    @property
+    def owning_unit(self) -> str: ...
+    @property
+    def handling_code(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The actor of command-line work (`liaison ...`), which runs with an administrator's rights."""
+
+    username: str = "cli"
+    role: str = "admin"
+    unit: str = ""
+
+
+CLI_ACTOR = SystemActor()
+
+
+@lru_cache
+def policy() -> PolicyFile:
+    return load_vocabulary(VOCAB_DIR / "policy.yaml", PolicyFile)
+
+
+@lru_cache
+def handling_codes() -> HandlingCodesFile:
+    return load_vocabulary(VOCAB_DIR / "handling_codes.yaml", HandlingCodesFile)
+
+
+def roles_for(action: str) -> frozenset[str]:
+    try:
+        return frozenset(policy().actions[action])
+    except KeyError:
+        raise KeyError(f"action {action!r} is not declared in vocab/policy.yaml") from None
+
+
+def may_read_record(user: Actor, record: ProtectedRecord) -> bool:
+    code = handling_codes().codes.get(record.handling_code)
+    if code is None:
+        return user.role == "admin"
+    same_unit = bool(record.owning_unit) and record.owning_unit == user.unit
+    if code.read_scope == "everyone" or user.role == "admin" or same_unit:
+        return True
+    return code.read_scope == "unit_or_supervisor" and user.role == "supervisor"
+
+
+def may(user: Actor, action: str, record: ProtectedRecord | None = None) -> bool:
+    """True when the user's role allows the action and, for a record, its handling code does."""
+    if user.role not in roles_for(action):
+        return False
+    return record is None or may_read_record(user, record)
+
+
+def ensure(user: Actor, action: str, record: ProtectedRecord | None = None) -> None:
+    if not may(user, action, record):
+        raise Forbidden(f"Your role ({user.role}) may not perform {action} here.")

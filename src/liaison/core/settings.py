@@ -1,0 +1,66 @@
+"""Settings read from the environment or a `.env` file (prefix `LIAISON_`).
+
+The secret key is never written into the repository: when it is not given, `liaison init`
+generates one into the data folder and later starts read it from there.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_KEY_FILE = "secret.key"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LIAISON_", env_file=".env", extra="ignore")
+
+    home: Path = Field(default=Path("var"), description="Data folder: database, documents, keys.")
+    database_url: str = Field(default="", description="SQLAlchemy URL; defaults to SQLite in the data folder.")
+    secret_key: str = Field(default="", description="Signs cookies and CSRF tokens.")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_body_bytes: int = 1_048_576
+    max_upload_bytes: int = 20 * 1_048_576
+    session_hours: int = 12
+    signin_lock_after: int = 5
+    signin_lock_minutes: int = 15
+    signin_delay_seconds: float = 0.2
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_sender: str = "liaison@localhost"
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'liaison.db'}"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.home / "documents"
+
+    def resolved_secret_key(self, create: bool = False) -> str:
+        """The configured key, else the one in the data folder (made there when `create`)."""
+        if self.secret_key:
+            return self.secret_key
+        key_file = self.home / SECRET_KEY_FILE
+        if key_file.exists():
+            return key_file.read_text().strip()
+        if not create:
+            raise RuntimeError(
+                f"No secret key: set LIAISON_SECRET_KEY or run `liaison init` to create {key_file}"
+            )
+        self.home.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

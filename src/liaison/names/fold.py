@@ -1,0 +1,24 @@
+"""Fold text for comparison: case, diacritics, Vietnamese đ, punctuation and spacing.
+
+`fold("Lương Tam Quang") == fold("LUONG  tam-quang") == "luong tam quang"`. Scripts are kept
+as they are (Cyrillic stays Cyrillic); romanisation is a separate step.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPECIAL = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "ss"})
+_SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def strip_marks(text: str) -> str:
+    """Remove combining marks (Vietnamese tones, accents), keeping base letters of every script."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def fold(text: str) -> str:
+    """Lower-case, mark-free, single-spaced words; punctuation and hyphens become spaces."""
+    return " ".join(_SEPARATORS.sub(" ", strip_marks(text).casefold()).split())

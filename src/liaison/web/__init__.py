@@ -1,0 +1,1 @@
+"""The pages shell: layout, navigation, sign-in, home, users admin, audit; shared page helpers."""

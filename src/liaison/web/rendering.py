@@ -1,0 +1,88 @@
+"""Render pages: one Jinja2 environment over the shell's and every capability's templates.
+
+A capability's templates are addressed with its name as prefix (`registry/agency_list.html`).
+Every page gets the user, the CSRF token, the language, the menu, gettext and date filters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
+
+from liaison.capabilities import CAPABILITIES, PACKAGE_DIR, module
+from liaison.core import i18n
+from liaison.core.models import User
+from liaison.core.security import csrf
+from liaison.core.security.policy import handling_codes, may
+
+WEB_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A menu entry; shown only to users whose role may perform `action`."""
+
+    label: str
+    path: str
+    action: str
+
+
+SHELL_NAV = (
+    NavItem("Home", "/", "home.view"),
+    NavItem("Users", "/users", "users.read"),
+    NavItem("Audit trail", "/audit", "audit.read"),
+)
+
+
+@lru_cache
+def environment() -> Environment:
+    capability_loaders = {
+        name: FileSystemLoader(PACKAGE_DIR / name / "templates")
+        for name in CAPABILITIES
+        if (PACKAGE_DIR / name / "templates").is_dir()
+    }
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(WEB_DIR / "templates"), PrefixLoader(capability_loaders)]),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["date"] = i18n.show_date
+    env.globals["languages"] = i18n.LANGUAGES
+    env.globals["handling_codes"] = handling_codes().codes
+    return env
+
+
+def navigation() -> list[NavItem]:
+    items = list(SHELL_NAV[:1])
+    for name in CAPABILITIES:
+        pages = module(name, "pages")
+        items.extend(getattr(pages, "NAV", ()) if pages else ())
+    return items + list(SHELL_NAV[1:])
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    user: User | None = getattr(request.state, "user", None)
+    values = {
+        "request": request,
+        "user": user,
+        "lang": i18n.current_language.get(),
+        "csrf_token": csrf.token_for(request),
+        "nav": [item for item in navigation() if user is not None and may(user, item.action)],
+        "may": (lambda action, record=None: user is not None and may(user, action, record)),
+        "path": request.url.path,
+        **(context or {}),
+    }
+    response = HTMLResponse(environment().get_template(template).render(values), status_code=status_code)
+    csrf.ensure_cookie(request, response)
+    return response

@@ -1,0 +1,190 @@
+"""Fixtures shared by every test: databases (SQLite and a real PostgreSQL), the app, users.
+
+PostgreSQL: a throw-away cluster is started once per test worker with `initdb`/`pg_ctl`,
+listening only on a unix socket inside its temporary folder. Each test gets a fresh database
+copied from a migrated template (SQLite: a copied file), so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+_TEST_HOME = tempfile.mkdtemp(prefix="liaison-test-home-")
+os.environ.update(
+    LIAISON_HOME=_TEST_HOME,
+    LIAISON_SECRET_KEY="test-secret-key-not-for-production",
+    LIAISON_SIGNIN_DELAY_SECONDS="0",
+    LIAISON_DATABASE_URL=f"sqlite:///{_TEST_HOME}/unused.db",
+)
+
+import pytest  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import Engine, create_engine, text  # noqa: E402
+
+from liaison.app import create_app  # noqa: E402
+from liaison.core import accounts  # noqa: E402
+from liaison.core.db import make_engine, unit_of_work  # noqa: E402
+from liaison.core.migrate import upgrade  # noqa: E402
+from liaison.core.settings import get_settings  # noqa: E402
+
+BACKENDS = ("sqlite", "postgresql")
+_counter = itertools.count()
+
+
+def _pg_binary(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)
+    return str(candidates[0]) if candidates else None
+
+
+@dataclass
+class PostgresCluster:
+    folder: Path
+    pg_ctl: str
+    as_postgres: list[str]
+
+    @property
+    def admin_url(self) -> str:
+        return f"postgresql+psycopg://postgres@/postgres?host={self.folder}"
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://postgres@/{database}?host={self.folder}"
+
+    def stop(self) -> None:
+        subprocess.run(
+            [*self.as_postgres, self.pg_ctl, "-D", str(self.folder / "data"), "-m", "immediate", "stop"],
+            capture_output=True,
+            check=False,
+        )
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def start_postgres() -> PostgresCluster:
+    initdb, pg_ctl = _pg_binary("initdb"), _pg_binary("pg_ctl")
+    if not initdb or not pg_ctl:
+        reason = "PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian's postgresql"
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (required in CI)")
+        pytest.skip(reason)
+    folder = Path(tempfile.mkdtemp(prefix="lpg", dir="/tmp"))
+    as_postgres: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+        as_postgres = ["runuser", "-u", "postgres", "--"]
+    data = folder / "data"
+    subprocess.run(
+        [*as_postgres, initdb, "-D", str(data), "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"],
+        check=True,
+        capture_output=True,
+    )
+    options = f"-k {folder} -c listen_addresses='' -F -c max_connections=200"
+    subprocess.run(
+        [*as_postgres, pg_ctl, "-D", str(data), "-w", "-l", str(folder / "log"), "-o", options, "start"],
+        check=True,
+        capture_output=True,
+    )
+    return PostgresCluster(folder, pg_ctl, as_postgres)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    cluster = start_postgres()
+    template = cluster.url("liaison_template")
+    admin = create_engine(cluster.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("CREATE DATABASE liaison_template"))
+    admin.dispose()
+    engine = make_engine(template)
+    upgrade(engine)
+    engine.dispose()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+def fresh_engine(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Engine:
+    """A newly migrated, empty database of the given backend."""
+    if backend == "sqlite":
+        path = tmp_path / "liaison.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return make_engine(f"sqlite:///{path}")
+    cluster: PostgresCluster = request.getfixturevalue("postgres")
+    name = f"t{os.getpid()}_{next(_counter)}"
+    admin = create_engine(cluster.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE liaison_template"))
+    admin.dispose()
+    return make_engine(cluster.url(name))
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A fresh migrated database, once on SQLite and once on PostgreSQL."""
+    db_engine = fresh_engine(request.param, request, tmp_path)
+    yield db_engine
+    db_engine.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A fresh migrated SQLite database, for tests whose subject is not the database."""
+    db_engine = fresh_engine("sqlite", request, tmp_path)
+    yield db_engine
+    db_engine.dispose()
+
+
+@pytest.fixture
+def app(engine: Engine):  # type: ignore[no-untyped-def]
+    application = create_app(get_settings(), engine)
+    return application
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    with TestClient(app, base_url="http://testserver") as test_client:
+        yield test_client
+
+
+@dataclass
+class Account:
+    username: str
+    password: str
+    role: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def make_account(engine: Engine, role: str, username: str | None = None, unit: str = "") -> Account:
+    """A user of `role` with a password and a bearer token."""
+    username = username or f"{role}{next(_counter)}"
+    password = f"{username}-password"
+    with unit_of_work(engine) as session:
+        accounts.create_user(session, "test", username, password, role, unit=unit, full_name=username.title())
+        _, token = accounts.create_token(session, "test", username)
+    return Account(username, password, role, token)
+
+
+@pytest.fixture
+def accounts_by_role(engine: Engine) -> dict[str, Account]:
+    """One account per role, each with a bearer token."""
+    return {role: make_account(engine, role, username=role) for role in accounts.ROLES}
