@@ -1,0 +1,174 @@
+"""Tables of engagements: dated events of cooperation, who took part, where the record comes from,
+what was agreed, proposed, urged or pledged there (commitments, followed up until done), and
+citizen-protection cases tied to a partner country.
+
+Agencies, officials, agreements, programmes and mechanisms belong to the registry; these tables
+point at them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from liaison.core.db import Base, Timestamped
+from liaison.registry.models import NAME_LENGTH, ActionItem, Agency, Agreement, Mechanism, Official, Programme
+
+
+class Engagement(Timestamped, Base):
+    """Talks, a reception, a visit, a conference, a training course ... on a date, at a place."""
+
+    __tablename__ = "engagement"
+    __table_args__ = (Index("ix_engagement_country_held_on", "country_code", "held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(80), unique=True, default=None)
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    title: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    end_on: Mapped[date | None] = mapped_column(Date, default=None)
+    date_note: Mapped[str] = mapped_column(String(500), default="")
+    place: Mapped[str] = mapped_column(String(200), default="")
+    place_country_code: Mapped[str | None] = mapped_column(ForeignKey("country.code"), default=None)
+    # The partner country the engagement is with (null for a purely multilateral event).
+    country_code: Mapped[str | None] = mapped_column(ForeignKey("country.code"), default=None)
+    mechanism_id: Mapped[int | None] = mapped_column(ForeignKey("mechanism.id"), index=True, default=None)
+    ordinal: Mapped[int | None] = mapped_column(Integer, default=None)
+    crime_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+    mechanism: Mapped[Mechanism | None] = relationship()
+    participants: Mapped[list[EngagementParticipant]] = relationship(
+        back_populates="engagement", cascade="all, delete-orphan", order_by="EngagementParticipant.id"
+    )
+    agencies: Mapped[list[EngagementAgency]] = relationship(
+        back_populates="engagement", cascade="all, delete-orphan", order_by="EngagementAgency.id"
+    )
+    sources: Mapped[list[EngagementSource]] = relationship(
+        back_populates="engagement", cascade="all, delete-orphan", order_by="EngagementSource.id"
+    )
+    commitments: Mapped[list[Commitment]] = relationship(
+        back_populates="engagement", order_by="Commitment.id"
+    )
+
+
+class EngagementParticipant(Base):
+    """An official who took part, with their role in the event (host, guest, head of delegation)."""
+
+    __tablename__ = "engagement_participant"
+    __table_args__ = (UniqueConstraint("engagement_id", "official_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(ForeignKey("engagement.id", ondelete="CASCADE"), index=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("official.id"), index=True)
+    role: Mapped[str] = mapped_column(String(40), default="participant")
+
+    engagement: Mapped[Engagement] = relationship(back_populates="participants")
+    official: Mapped[Official] = relationship()
+
+
+class EngagementAgency(Base):
+    __tablename__ = "engagement_agency"
+    __table_args__ = (UniqueConstraint("engagement_id", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(ForeignKey("engagement.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+
+    engagement: Mapped[Engagement] = relationship(back_populates="agencies")
+    agency: Mapped[Agency] = relationship()
+
+
+class EngagementSource(Base):
+    """Where the record comes from: a URL or a file, and the passage quoted from it."""
+
+    __tablename__ = "engagement_source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(ForeignKey("engagement.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(1000), default="")
+    file: Mapped[str] = mapped_column(String(300), default="")
+    published_on: Mapped[date | None] = mapped_column(Date, default=None)
+    quote: Mapped[str] = mapped_column(Text, default="")
+
+    engagement: Mapped[Engagement] = relationship(back_populates="sources")
+
+
+class Commitment(Timestamped, Base):
+    """Something an engagement agreed, proposed, urged, pledged or requested, followed up until done."""
+
+    __tablename__ = "commitment"
+    __table_args__ = (Index("ix_commitment_status_due", "status", "due_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(80), unique=True, default=None)
+    engagement_id: Mapped[int] = mapped_column(ForeignKey("engagement.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    owner_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True, default=None)
+    due_date: Mapped[date | None] = mapped_column(Date, default=None)
+    crime_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"), default=None)
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programme.id"), default=None)
+    action_item_id: Mapped[int | None] = mapped_column(ForeignKey("action_item.id"), default=None)
+
+    engagement: Mapped[Engagement] = relationship(back_populates="commitments")
+    owner_agency: Mapped[Agency | None] = relationship()
+    agreement: Mapped[Agreement | None] = relationship()
+    programme: Mapped[Programme | None] = relationship()
+    action_item: Mapped[ActionItem | None] = relationship()
+    parties: Mapped[list[CommitmentParty]] = relationship(
+        back_populates="commitment", cascade="all, delete-orphan", order_by="CommitmentParty.id"
+    )
+    follow_ups: Mapped[list[CommitmentFollowUp]] = relationship(
+        back_populates="commitment", cascade="all, delete-orphan", order_by="CommitmentFollowUp.id"
+    )
+
+
+class CommitmentParty(Base):
+    """An agency the commitment binds."""
+
+    __tablename__ = "commitment_party"
+    __table_args__ = (UniqueConstraint("commitment_id", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+
+    commitment: Mapped[Commitment] = relationship(back_populates="parties")
+    agency: Mapped[Agency] = relationship()
+
+
+class CommitmentFollowUp(Base):
+    """A dated note on a commitment, with the status it moved to (if it moved)."""
+
+    __tablename__ = "commitment_follow_up"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"), index=True)
+    noted_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str | None] = mapped_column(String(20), default=None)
+    actor: Mapped[str] = mapped_column(String(80), default="")
+
+    commitment: Mapped[Commitment] = relationship(back_populates="follow_ups")
+
+
+class CitizenProtectionCase(Timestamped, Base):
+    """Protection of a partner country's or our own citizens (business people, students, workers ...)."""
+
+    __tablename__ = "citizen_protection_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(80), unique=True, default=None)
+    country_code: Mapped[str] = mapped_column(ForeignKey("country.code"), index=True)
+    title: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    concerned: Mapped[list[str]] = mapped_column(JSON, default=list)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    engagement_id: Mapped[int | None] = mapped_column(ForeignKey("engagement.id"), default=None)
+
+    engagement: Mapped[Engagement | None] = relationship()
