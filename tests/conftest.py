@@ -129,7 +129,7 @@ def fresh_engine(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
     name = f"t{os.getpid()}_{next(_counter)}"
     admin = create_engine(cluster.admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE liaison_template"))
+        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE liaison_template STRATEGY FILE_COPY"))
     admin.dispose()
     return make_engine(cluster.url(name))
 

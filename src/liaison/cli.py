@@ -57,7 +57,9 @@ def db_upgrade() -> None:
 
 
 @app.command()
-def init(demo: Annotated[bool, typer.Option(help="Load demo data (users, the press releases' partners).")] = False) -> None:
+def init(
+    demo: Annotated[bool, typer.Option(help="Load demo data (users, the press releases' partners).")] = False,
+) -> None:
     """Create the data folder and secret key, migrate, and optionally load the demo data. Safe to repeat."""
     settings = get_settings()
     settings.home.mkdir(parents=True, exist_ok=True)
@@ -68,8 +70,13 @@ def init(demo: Annotated[bool, typer.Option(help="Load demo data (users, the pre
             for username, role, full_name in DEMO_USERS:
                 if not session.scalar(select(User).where(User.username == username)):
                     accounts.create_user(
-                        session, CLI_ACTOR, username, username + DEMO_PASSWORD_SUFFIX, role,
-                        full_name=full_name, unit="international-cooperation",
+                        session,
+                        CLI_ACTOR,
+                        username,
+                        username + DEMO_PASSWORD_SUFFIX,
+                        role,
+                        full_name=full_name,
+                        unit="international-cooperation",
                     )
             for name in CAPABILITIES:
                 demo_module = module(name, "demo")
@@ -78,8 +85,10 @@ def init(demo: Annotated[bool, typer.Option(help="Load demo data (users, the pre
         users = accounts.count_users(session)
     console.print(f"Liaison is ready in {settings.home} ({settings.resolved_database_url}).")
     if demo:
-        console.print("Sign in as [bold]admin[/] / [bold]admin-demo-pass[/] (also officer, supervisor, analyst, "
-                      "auditor with <name>-demo-pass). Demo accounts only: never on a real node.")
+        console.print(
+            "Sign in as [bold]admin[/] / [bold]admin-demo-pass[/] (also officer, supervisor, analyst, "
+            "auditor with <name>-demo-pass). Demo accounts only: never on a real node."
+        )
     elif users == 0:
         console.print("No users yet: add one with `liaison user add NAME --role admin`.")
 
@@ -104,7 +113,9 @@ def user_add(
     role: Annotated[str, typer.Option(help="admin, supervisor, officer, analyst or auditor.")],
     full_name: Annotated[str, typer.Option(help="Name shown on pages.")] = "",
     unit: Annotated[str, typer.Option(help="Owning unit, for records' handling codes.")] = "",
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
 ) -> None:
     """Add a user; the password is asked for (or read from stdin) and stored as an Argon2id hash."""
     if password_stdin:
@@ -122,7 +133,9 @@ def user_list() -> None:
     with unit_of_work() as session:
         table = Table("user name", "role", "unit", "active", "full name")
         for user in accounts.list_users(session):
-            table.add_row(user.username, user.role, user.unit, "yes" if user.is_active else "no", user.full_name)
+            table.add_row(
+                user.username, user.role, user.unit, "yes" if user.is_active else "no", user.full_name
+            )
     console.print(table)
 
 
@@ -155,7 +168,10 @@ def token_list() -> None:
         table = Table("id", "user", "label", "created", "expires", "revoked")
         for token in accounts.list_tokens(session):
             table.add_row(
-                str(token.id), token.user.username, token.label, f"{token.created_at:%Y-%m-%d}",
+                str(token.id),
+                token.user.username,
+                token.label,
+                f"{token.created_at:%Y-%m-%d}",
                 f"{token.expires_at:%Y-%m-%d}" if token.expires_at else "never",
                 f"{token.revoked_at:%Y-%m-%d}" if token.revoked_at else "",
             )
@@ -186,8 +202,10 @@ def restore_command(path: Path) -> None:
     backups.restore(engine, path)
     with unit_of_work(engine) as session:
         report = audit.verify_chain(session)
-    console.print(f"Restored from {path}; audit chain {'intact' if report.is_intact else 'BROKEN'} "
-                  f"({report.events} events).")
+    console.print(
+        f"Restored from {path}; audit chain {'intact' if report.is_intact else 'BROKEN'} "
+        f"({report.events} events)."
+    )
 
 
 def fail(reason: str) -> None:
@@ -215,5 +233,7 @@ def main() -> None:
     except SQLAlchemyError as error:
         Console(stderr=True).print(
             f"[red]error:[/] database problem ({type(error).__name__}); is it reachable and migrated "
-            "(`liaison db upgrade`)?", highlight=False)
+            "(`liaison db upgrade`)?",
+            highlight=False,
+        )
         sys.exit(1)

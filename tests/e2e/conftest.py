@@ -57,7 +57,9 @@ def _free_port() -> int:
 def live_server(sqlite_engine: Engine) -> Iterator[LiveServer]:
     """The whole application served by uvicorn on a free loopback port, on a fresh database."""
     port = _free_port()
-    config = uvicorn.Config(create_app(get_settings(), sqlite_engine), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        create_app(get_settings(), sqlite_engine), host="127.0.0.1", port=port, log_level="warning"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

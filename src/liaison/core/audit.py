@@ -27,18 +27,15 @@ SECRET_WORDS = ("password", "secret", "token", "hash")
 SYSTEM_ACTOR = "system"
 
 
-def redact(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        key: REDACTED if any(word in key.lower() for word in SECRET_WORDS) else value
-        for key, value in values.items()
-    }
+def is_secret(field: str) -> bool:
+    return any(word in field.lower() for word in SECRET_WORDS)
 
 
 def difference(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Fields that changed, as {field: [old, new]}, with secrets redacted."""
-    old, new = redact(before or {}), redact(after or {})
+    """Fields that changed, as {field: [old, new]}; a changed secret shows only that it changed."""
+    old, new = before or {}, after or {}
     return {
-        key: [old.get(key), new.get(key)]
+        key: [REDACTED, REDACTED] if is_secret(key) else [old.get(key), new.get(key)]
         for key in sorted(set(old) | set(new))
         if old.get(key) != new.get(key)
     }

@@ -61,4 +61,6 @@ def restore(engine: Engine, source: Path) -> None:
         except sqlite3.DatabaseError as error:
             raise Invalid(f"{source} is not a Liaison SQLite backup: {error}.") from error
         return
-    _run(["pg_restore", "--clean", "--if-exists", "--no-owner", f"--dbname={_libpq_url(engine)}", str(source)])
+    _run(
+        ["pg_restore", "--clean", "--if-exists", "--no-owner", f"--dbname={_libpq_url(engine)}", str(source)]
+    )

@@ -36,7 +36,9 @@ def wants_problem(request: Request) -> bool:
 
 
 def problem_response(document: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(document, status_code=document["status"], media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+    return JSONResponse(
+        document, status_code=document["status"], media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
 
 
 def _page_error(request: Request, status: int, title: str, detail: str) -> Response:

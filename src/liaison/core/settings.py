@@ -20,7 +20,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LIAISON_", env_file=".env", extra="ignore")
 
     home: Path = Field(default=Path("var"), description="Data folder: database, documents, keys.")
-    database_url: str = Field(default="", description="SQLAlchemy URL; defaults to SQLite in the data folder.")
+    database_url: str = Field(
+        default="", description="SQLAlchemy URL; defaults to SQLite in the data folder."
+    )
     secret_key: str = Field(default="", description="Signs cookies and CSRF tokens.")
     host: str = "127.0.0.1"
     port: int = 8000

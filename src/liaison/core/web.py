@@ -9,6 +9,7 @@ The route x role test reads these declarations, so a route without one fails the
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -33,6 +34,21 @@ def _transaction(request: Request) -> Iterator[Session]:
 
 
 DbSession = Annotated[Session, Depends(_transaction, scope="function")]
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """What pages show of the signed-in user; a plain copy that outlives a rolled-back session."""
+
+    id: int
+    username: str
+    full_name: str
+    role: str
+    unit: str
+
+    @classmethod
+    def of(cls, user: User) -> SignedIn:
+        return cls(user.id, user.username, user.full_name, user.role, user.unit)
 
 
 def bearer_secret(request: Request) -> str | None:
@@ -66,9 +82,8 @@ class Permission:
 
     async def __call__(self, request: Request, session: DbSession) -> User:
         user, by_cookie = await run_in_threadpool(resolve_user, request, session)
-        request.state.user = user
+        request.state.user = SignedIn.of(user)
         if by_cookie and request.method not in SAFE_METHODS:
             await csrf.check(request)
         ensure(user, self.action)
         return user
-

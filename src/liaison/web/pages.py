@@ -89,7 +89,9 @@ def users_page(request: Request, session: DbSession, user: UserReader) -> HTMLRe
 
 
 @router.post("/users", response_class=HTMLResponse, response_model=None)
-async def add_user(request: Request, session: DbSession, user: UserManager) -> HTMLResponse | RedirectResponse:
+async def add_user(
+    request: Request, session: DbSession, user: UserManager
+) -> HTMLResponse | RedirectResponse:
     values = await form_values(request)
     _, error = attempt(
         session,
@@ -104,7 +106,12 @@ async def add_user(request: Request, session: DbSession, user: UserManager) -> H
         ),
     )
     if error:
-        context = {"users": accounts.list_users(session), "roles": ROLES, "form": values, "error": error.detail}
+        context = {
+            "users": accounts.list_users(session),
+            "roles": ROLES,
+            "form": values,
+            "error": error.detail,
+        }
         return render(request, "users.html", context, status_code=error.status)
     return redirect("/users")
 
@@ -128,7 +135,9 @@ def audit_page(
     object_id: Annotated[str | None, Query(max_length=80)] = None,
 ) -> HTMLResponse:
     audit.record_read(session, user.username, "audit_trail", "*", detail="audit page")
-    events = audit.search_events(session, actor=actor, object_type=object_type, object_id=object_id, limit=200)
+    events = audit.search_events(
+        session, actor=actor, object_type=object_type, object_id=object_id, limit=200
+    )
     context = {
         "events": events,
         "chain": audit.verify_chain(session),

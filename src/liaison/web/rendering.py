@@ -17,9 +17,9 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, se
 
 from liaison.capabilities import CAPABILITIES, PACKAGE_DIR, module
 from liaison.core import i18n
-from liaison.core.models import User
 from liaison.core.security import csrf
 from liaison.core.security.policy import handling_codes, may
+from liaison.core.web import SignedIn
 
 WEB_DIR = Path(__file__).resolve().parent
 
@@ -72,7 +72,7 @@ def navigation() -> list[NavItem]:
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
-    user: User | None = getattr(request.state, "user", None)
+    user: SignedIn | None = getattr(request.state, "user", None)
     values = {
         "request": request,
         "user": user,

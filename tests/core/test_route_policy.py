@@ -1,0 +1,96 @@
+"""Every route × every role: allowed or denied exactly as `vocab/policy.yaml` says.
+
+A route added without a `Permission` fails `test_every_route_declares_a_permission`; a route
+whose behaviour does not follow the policy fails the walk.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from starlette.routing import Mount
+
+from liaison.core.security.policy import ROLES, roles_for
+from liaison.core.web import Permission
+
+PUBLIC = {
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/signin"),
+    ("POST", "/signin"),
+    ("POST", "/signout"),
+    ("POST", "/language"),
+}
+
+
+def _permission(route: APIRoute) -> str | None:
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dependency = stack.pop()
+        if isinstance(dependency.call, Permission):
+            return dependency.call.action
+        stack.extend(dependency.dependencies)
+    return None
+
+
+def _routes(app: Any) -> list[tuple[str, str, APIRoute]]:
+    return [
+        (method, route.path, route)
+        for route in app.routes
+        if isinstance(route, APIRoute)
+        for method in sorted(route.methods or ())
+    ]
+
+
+def _concrete(path: str, route: APIRoute) -> str:
+    """Fill path parameters: integers with an id that does not exist, text with 'ZZ'."""
+    types = {param.name: param.field_info.annotation for param in route.dependant.path_params}
+    return re.sub(r"{(\w+)(:\w+)?}", lambda m: "999999" if types.get(m.group(1)) is int else "ZZ", path)
+
+
+def test_every_route_declares_a_permission(app) -> None:  # type: ignore[no-untyped-def]
+    missing = [
+        f"{m} {p}" for m, p, route in _routes(app) if (m, p) not in PUBLIC and _permission(route) is None
+    ]
+    assert missing == []
+    mounts = [route.path for route in app.routes if isinstance(route, Mount)]
+    assert mounts == ["/static"]
+
+
+def test_every_route_follows_the_policy_for_every_role(client: TestClient, app, accounts_by_role) -> None:  # type: ignore[no-untyped-def]
+    mistakes = []
+    for method, path, route in _routes(app):
+        action = _permission(route)
+        if action is None:
+            continue
+        url = _concrete(path, route)
+        allowed_roles = roles_for(action)
+        anonymous = client.request(method, url, json={} if method in {"POST", "PUT", "PATCH"} else None)
+        if anonymous.status_code not in {401, 303}:
+            mistakes.append(f"{method} {url} anonymous -> {anonymous.status_code}")
+        for role in ROLES:
+            response = client.request(
+                method,
+                url,
+                headers=accounts_by_role[role].headers,
+                json={} if method in {"POST", "PUT", "PATCH"} else None,
+                follow_redirects=False,
+            )
+            denied = response.status_code == 403
+            if response.status_code >= 500 or response.status_code == 401:
+                mistakes.append(f"{method} {url} as {role} -> {response.status_code}")
+            elif denied != (role not in allowed_roles):
+                mistakes.append(
+                    f"{method} {url} as {role}: {response.status_code}, policy {sorted(allowed_roles)}"
+                )
+    assert mistakes == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_unknown_action_is_refused_at_import_time(role: str) -> None:
+    with pytest.raises(KeyError):
+        Permission(f"no.such.action.for.{role}")
