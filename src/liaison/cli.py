@@ -209,7 +209,7 @@ def restore_command(path: Path) -> None:
 
 
 def fail(reason: str) -> None:
-    Console(stderr=True).print(f"[red]error:[/] {reason}", highlight=False)
+    Console(stderr=True).print(f"[red]error:[/] {reason}", highlight=False, soft_wrap=True)
     raise typer.Exit(1)
 
 
@@ -228,7 +228,7 @@ def main() -> None:
         fields = getattr(error, "fields", {})
         if fields:
             detail += " " + "; ".join(f"{k}: {v}" for k, v in fields.items())
-        Console(stderr=True).print(f"[red]error:[/] {detail}", highlight=False)
+        Console(stderr=True).print(f"[red]error:[/] {detail}", highlight=False, soft_wrap=True)
         sys.exit(1)
     except SQLAlchemyError as error:
         Console(stderr=True).print(

@@ -33,3 +33,10 @@ def test_fresh_database_has_no_tables_until_migrated(tmp_path) -> None:  # type:
     assert not is_up_to_date(engine)
     upgrade(engine)
     assert "audit_event" in inspect(engine).get_table_names()
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(sqlite_engine: Engine) -> None:
+    with sqlite_engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000

@@ -118,3 +118,14 @@ def test_sign_in_redirect_stays_on_this_site(client: TestClient, engine: Engine)
         follow_redirects=False,
     )
     assert response.headers["location"] == "/"
+
+
+def test_session_cookie_is_secure_under_https(app, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    admin = make_account(engine, "admin")
+    with TestClient(app, base_url="https://testserver") as secure_client:
+        response = secure_client.post(
+            "/signin",
+            data={"csrf_token": _csrf(secure_client), "username": admin.username, "password": admin.password},
+            follow_redirects=False,
+        )
+    assert "Secure" in response.headers["set-cookie"]
