@@ -1,0 +1,76 @@
+"""What engagements add to the registry's partner view: engagements on a timeline, open
+commitments, citizen-protection cases. Called by `registry.service.partner_view`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from liaison.engagements.models import CitizenProtectionCase, Commitment, Engagement, EngagementAgency
+
+OPEN_STATUSES = ("open", "in_progress")
+
+
+def contribute(session: Session, key: str, is_country: bool, agency_ids: list[int]) -> dict[str, Any]:
+    with_agencies = Engagement.id.in_(
+        select(EngagementAgency.engagement_id).where(EngagementAgency.agency_id.in_(agency_ids))
+    )
+    condition = or_(Engagement.country_code == key, with_agencies) if is_country else with_agencies
+    engagements = list(
+        session.scalars(
+            select(Engagement)
+            .where(condition)
+            .options(selectinload(Engagement.commitments))
+            .order_by(Engagement.held_on.desc())
+            .limit(200)
+        )
+    )
+    engagement_ids = [e.id for e in engagements]
+    titles = {e.id: e.title for e in engagements}
+    commitments = session.scalars(
+        select(Commitment)
+        .where(Commitment.engagement_id.in_(engagement_ids), Commitment.status.in_(OPEN_STATUSES))
+        .order_by(Commitment.id)
+    )
+    cases: list[CitizenProtectionCase] = (
+        list(
+            session.scalars(
+                select(CitizenProtectionCase)
+                .where(CitizenProtectionCase.country_code == key)
+                .order_by(CitizenProtectionCase.id)
+            )
+        )
+        if is_country
+        else []
+    )
+    return {
+        "engagements": [
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "title": e.title,
+                "held_on": e.held_on,
+                "place": e.place,
+                "ordinal": e.ordinal,
+                "commitments": len(e.commitments),
+            }
+            for e in engagements
+        ],
+        "open_commitments": [
+            {
+                "id": c.id,
+                "text": c.text,
+                "kind": c.kind,
+                "status": c.status,
+                "due_date": c.due_date,
+                "engagement_id": c.engagement_id,
+                "engagement": titles.get(c.engagement_id, ""),
+            }
+            for c in commitments
+        ],
+        "citizen_protection_cases": [
+            {"id": c.id, "title": c.title, "concerned": c.concerned, "status": c.status} for c in cases
+        ],
+    }

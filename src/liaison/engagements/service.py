@@ -1,0 +1,551 @@
+"""Engagements, their commitments and follow-ups, and citizen-protection cases.
+
+Plain functions `(session, actor, ...)` called by the API, the pages and the demo loader. An
+engagement's title is indexed in the registry's one search box (`registry.service.index_names`).
+Commitment statuses follow the declared transitions in `vocab/engagements.yaml`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Text, cast, select
+from sqlalchemy.orm import Session, selectinload
+
+from liaison.core import audit
+from liaison.core.errors import Conflict, Invalid, NotFound
+from liaison.core.listing import apply_sort, paginate
+from liaison.core.security.policy import Actor, ensure
+from liaison.engagements import schemas
+from liaison.engagements.models import (
+    CitizenProtectionCase,
+    Commitment,
+    CommitmentFollowUp,
+    CommitmentParty,
+    Engagement,
+    EngagementAgency,
+    EngagementParticipant,
+    EngagementSource,
+)
+from liaison.engagements.vocabulary import vocabulary
+from liaison.names.fold import fold
+from liaison.registry.models import ActionItem, Agency, Agreement, Mechanism, Official, Programme
+from liaison.registry.service import country_code, index_names, matching_ids
+from liaison.registry.vocabulary import crime_areas, require, require_all
+
+READ, WRITE = "engagements.read", "engagements.write"
+
+
+def _get(session: Session, model: type[Any], record_id: int, what: str) -> Any:
+    record = session.get(model, record_id)
+    if record is None:
+        raise NotFound(f"No {what} with id {record_id}.")
+    return record
+
+
+def _reference(session: Session, model: type[Any], record_id: int | None, field: str, what: str) -> Any:
+    if record_id is None:
+        return None
+    record = session.get(model, record_id)
+    if record is None:
+        raise Invalid(f"No {what} with id {record_id}.", fields={field: f"no {what} with this id"})
+    return record
+
+
+def _check_ids(session: Session, model: type[Any], ids: Sequence[int], field: str, what: str) -> list[int]:
+    for index, record_id in enumerate(ids):
+        _reference(session, model, record_id, f"{field}.{index}", what)
+    return list(dict.fromkeys(ids))
+
+
+# Engagements
+
+ENGAGEMENT_SORTS = {
+    "held_on": Engagement.held_on,
+    "kind": Engagement.kind,
+    "title": Engagement.title,
+    "id": Engagement.id,
+}
+ENGAGEMENT_FIELDS = (
+    "kind",
+    "title",
+    "held_on",
+    "end_on",
+    "place",
+    "country_code",
+    "mechanism_id",
+    "ordinal",
+    "crime_areas",
+    "summary",
+)
+
+
+def _columns(record: Any, names: Sequence[str]) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in names}
+
+
+def _participants(
+    session: Session, participants: Sequence[schemas.ParticipantIn]
+) -> list[EngagementParticipant]:
+    rows: dict[int, EngagementParticipant] = {}
+    for index, participant in enumerate(participants):
+        require(vocabulary().participant_roles, participant.role, f"participants.{index}.role")
+        _reference(
+            session, Official, participant.official_id, f"participants.{index}.official_id", "official"
+        )
+        rows.setdefault(
+            participant.official_id,
+            EngagementParticipant(official_id=participant.official_id, role=participant.role),
+        )
+    return list(rows.values())
+
+
+def create_engagement(session: Session, actor: Actor, data: schemas.EngagementIn) -> Engagement:
+    ensure(actor, WRITE)
+    require(vocabulary().engagement_kinds, data.kind, "kind")
+    if data.end_on is not None and data.end_on < data.held_on:
+        raise Invalid("The end is before the start.", fields={"end_on": "on or after held_on"})
+    engagement = Engagement(
+        ref=data.ref,
+        kind=data.kind,
+        title=data.title,
+        held_on=data.held_on,
+        end_on=data.end_on,
+        date_note=data.date_note,
+        place=data.place,
+        place_country_code=country_code(session, data.place_country, "place_country"),
+        country_code=country_code(session, data.country),
+        ordinal=data.ordinal,
+        mechanism_id=_reference(session, Mechanism, data.mechanism_id, "mechanism_id", "mechanism")
+        and data.mechanism_id,
+        crime_areas=require_all(crime_areas(), data.crime_areas, "crime_areas"),
+        summary=data.summary,
+        agencies=[
+            EngagementAgency(agency_id=i)
+            for i in _check_ids(session, Agency, data.agency_ids, "agency_ids", "agency")
+        ],
+        participants=_participants(session, data.participants),
+        sources=[EngagementSource(**s.model_dump()) for s in data.sources],
+    )
+    session.add(engagement)
+    session.flush()
+    index_names(session, "engagement", engagement.id, [engagement.title])
+    audit.record(
+        session,
+        actor.username,
+        "create",
+        "engagement",
+        engagement.id,
+        after=_columns(engagement, ENGAGEMENT_FIELDS),
+    )
+    return engagement
+
+
+def update_engagement(
+    session: Session, actor: Actor, engagement_id: int, data: schemas.EngagementPatch
+) -> Engagement:
+    ensure(actor, WRITE)
+    engagement: Engagement = _get(session, Engagement, engagement_id, "engagement")
+    before = _columns(engagement, ENGAGEMENT_FIELDS)
+    changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
+    if "kind" in changes:
+        require(vocabulary().engagement_kinds, changes["kind"], "kind")
+    if "crime_areas" in changes:
+        changes["crime_areas"] = require_all(crime_areas(), changes["crime_areas"], "crime_areas")
+    for field in ("kind", "title", "held_on", "end_on", "place", "summary", "crime_areas"):
+        if field in changes:
+            setattr(engagement, field, changes[field])
+    if engagement.end_on is not None and engagement.end_on < engagement.held_on:
+        raise Invalid("The end is before the start.", fields={"end_on": "on or after held_on"})
+    if data.agency_ids is not None:
+        ids = _check_ids(session, Agency, data.agency_ids, "agency_ids", "agency")
+        engagement.agencies = [EngagementAgency(agency_id=i) for i in ids]
+    if data.participants is not None:
+        engagement.participants = _participants(session, data.participants)
+    if data.sources is not None:
+        engagement.sources = [EngagementSource(**s.model_dump()) for s in data.sources]
+    session.flush()
+    index_names(session, "engagement", engagement.id, [engagement.title])
+    audit.record(
+        session,
+        actor.username,
+        "update",
+        "engagement",
+        engagement.id,
+        before=before,
+        after=_columns(engagement, ENGAGEMENT_FIELDS),
+    )
+    return engagement
+
+
+def get_engagement(session: Session, actor: Actor, engagement_id: int) -> Engagement:
+    ensure(actor, READ)
+    engagement: Engagement = _get(session, Engagement, engagement_id, "engagement")
+    return engagement
+
+
+def list_engagements(
+    session: Session,
+    actor: Actor,
+    *,
+    kind: str | None = None,
+    country: str | None = None,
+    mechanism_id: int | None = None,
+    agency_id: int | None = None,
+    crime_area: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    q: str | None = None,
+    sort: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Engagement], int]:
+    ensure(actor, READ)
+    if date_from is not None and date_to is not None and date_to < date_from:
+        raise Invalid("The end is before the start.", fields={"date_to": "on or after date_from"})
+    query = select(Engagement)
+    if kind:
+        query = query.where(Engagement.kind == kind)
+    if country:
+        query = query.where(Engagement.country_code == country.upper())
+    if mechanism_id is not None:
+        query = query.where(Engagement.mechanism_id == mechanism_id)
+    if agency_id is not None:
+        query = query.where(
+            Engagement.id.in_(
+                select(EngagementAgency.engagement_id).where(EngagementAgency.agency_id == agency_id)
+            )
+        )
+    if crime_area:
+        query = query.where(cast(Engagement.crime_areas, Text).like(f'%"{crime_area}"%'))
+    if date_from is not None:
+        query = query.where(Engagement.held_on >= date_from)
+    if date_to is not None:
+        query = query.where(Engagement.held_on <= date_to)
+    if q and fold(q):
+        query = query.where(Engagement.id.in_(matching_ids(session, "engagement", q)))
+    return paginate(session, apply_sort(query, sort, ENGAGEMENT_SORTS, "-held_on"), limit, offset)
+
+
+def engagement_out(engagement: Engagement) -> schemas.EngagementOut:
+    return schemas.EngagementOut(
+        id=engagement.id,
+        kind=engagement.kind,
+        title=engagement.title,
+        held_on=engagement.held_on,
+        end_on=engagement.end_on,
+        date_note=engagement.date_note,
+        place=engagement.place,
+        place_country_code=engagement.place_country_code,
+        country_code=engagement.country_code,
+        mechanism_id=engagement.mechanism_id,
+        ordinal=engagement.ordinal,
+        crime_areas=engagement.crime_areas,
+        summary=engagement.summary,
+        ref=engagement.ref,
+        agency_ids=[a.agency_id for a in engagement.agencies],
+        participants=[schemas.ParticipantOut.model_validate(p) for p in engagement.participants],
+        sources=[schemas.SourceOut.model_validate(s) for s in engagement.sources],
+        commitment_ids=[c.id for c in engagement.commitments],
+    )
+
+
+# Commitments
+
+COMMITMENT_SORTS = {
+    "due": Commitment.due_date,
+    "status": Commitment.status,
+    "id": Commitment.id,
+    "updated": Commitment.updated_at,
+}
+COMMITMENT_FIELDS = (
+    "engagement_id",
+    "text",
+    "kind",
+    "status",
+    "owner_agency_id",
+    "due_date",
+    "agreement_id",
+    "programme_id",
+    "action_item_id",
+)
+
+
+def allowed_next(status: str) -> list[str]:
+    entry = vocabulary().commitment_statuses.get(status)
+    return list(entry.next) if entry else []
+
+
+def _links(session: Session, agreement_id: int | None, programme_id: int | None, item_id: int | None) -> None:
+    _reference(session, Agreement, agreement_id, "agreement_id", "agreement")
+    _reference(session, Programme, programme_id, "programme_id", "programme")
+    _reference(session, ActionItem, item_id, "action_item_id", "action item")
+
+
+def create_commitment(session: Session, actor: Actor, data: schemas.CommitmentIn) -> Commitment:
+    ensure(actor, WRITE)
+    _reference(session, Engagement, data.engagement_id, "engagement_id", "engagement")
+    require(vocabulary().commitment_kinds, data.kind, "kind")
+    _reference(session, Agency, data.owner_agency_id, "owner_agency_id", "agency")
+    _links(session, data.agreement_id, data.programme_id, data.action_item_id)
+    parties = _check_ids(session, Agency, data.party_agency_ids, "party_agency_ids", "agency")
+    commitment = Commitment(
+        ref=data.ref,
+        engagement_id=data.engagement_id,
+        text=data.text,
+        kind=data.kind,
+        status="open",
+        owner_agency_id=data.owner_agency_id,
+        due_date=data.due_date,
+        crime_areas=require_all(crime_areas(), data.crime_areas, "crime_areas"),
+        agreement_id=data.agreement_id,
+        programme_id=data.programme_id,
+        action_item_id=data.action_item_id,
+        parties=[CommitmentParty(agency_id=i) for i in parties],
+    )
+    session.add(commitment)
+    session.flush()
+    audit.record(
+        session,
+        actor.username,
+        "create",
+        "commitment",
+        commitment.id,
+        after=_columns(commitment, COMMITMENT_FIELDS),
+    )
+    return commitment
+
+
+def update_commitment(
+    session: Session, actor: Actor, commitment_id: int, data: schemas.CommitmentPatch
+) -> Commitment:
+    """Change what a commitment says and what it concerns; its status moves through `follow_up`."""
+    ensure(actor, WRITE)
+    commitment: Commitment = _get(session, Commitment, commitment_id, "commitment")
+    before = _columns(commitment, COMMITMENT_FIELDS)
+    changes = data.model_dump(exclude_unset=True)
+    if changes.get("kind") is not None:
+        require(vocabulary().commitment_kinds, changes["kind"], "kind")
+    _reference(session, Agency, changes.get("owner_agency_id"), "owner_agency_id", "agency")
+    _links(session, changes.get("agreement_id"), changes.get("programme_id"), changes.get("action_item_id"))
+    for field, value in changes.items():
+        if value is not None or field not in ("text", "kind"):
+            setattr(commitment, field, value)
+    session.flush()
+    audit.record(
+        session,
+        actor.username,
+        "update",
+        "commitment",
+        commitment.id,
+        before=before,
+        after=_columns(commitment, COMMITMENT_FIELDS),
+    )
+    return commitment
+
+
+def follow_up(session: Session, actor: Actor, commitment_id: int, data: schemas.FollowUpIn) -> Commitment:
+    """Add a dated note; when it names a status, move there (409 with the allowed ones if illegal)."""
+    ensure(actor, WRITE)
+    commitment: Commitment = _get(session, Commitment, commitment_id, "commitment")
+    statuses = vocabulary().commitment_statuses
+    if data.status is not None:
+        require(statuses, data.status, "status")
+        allowed = allowed_next(commitment.status)
+        if data.status not in allowed:
+            raise Conflict(
+                f"A commitment that is {commitment.status} cannot become {data.status}.",
+                allowed=allowed,
+                current=commitment.status,
+            )
+    if data.status is None and not data.note:
+        raise Invalid("Write a note or choose a status.", fields={"note": "a note, a status, or both"})
+    before = commitment.status
+    commitment.follow_ups.append(
+        CommitmentFollowUp(
+            noted_on=data.noted_on or date.today(), note=data.note, status=data.status, actor=actor.username
+        )
+    )
+    if data.status is not None:
+        commitment.status = data.status
+    session.flush()
+    audit.record(
+        session,
+        actor.username,
+        "follow_up",
+        "commitment",
+        commitment.id,
+        before={"status": before},
+        after={"status": commitment.status},
+        detail=data.note,
+    )
+    return commitment
+
+
+def get_commitment(session: Session, actor: Actor, commitment_id: int) -> Commitment:
+    ensure(actor, READ)
+    commitment: Commitment = _get(session, Commitment, commitment_id, "commitment")
+    return commitment
+
+
+def list_commitments(
+    session: Session,
+    actor: Actor,
+    *,
+    status: str | None = None,
+    kind: str | None = None,
+    engagement_id: int | None = None,
+    country: str | None = None,
+    owner_agency_id: int | None = None,
+    due_before: date | None = None,
+    q: str | None = None,
+    sort: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Commitment], int]:
+    ensure(actor, READ)
+    query = select(Commitment)
+    if status:
+        query = query.where(Commitment.status.in_(status.split(",")))
+    if kind:
+        query = query.where(Commitment.kind == kind)
+    if engagement_id is not None:
+        query = query.where(Commitment.engagement_id == engagement_id)
+    if country:
+        query = query.where(
+            Commitment.engagement_id.in_(
+                select(Engagement.id).where(Engagement.country_code == country.upper())
+            )
+        )
+    if owner_agency_id is not None:
+        query = query.where(Commitment.owner_agency_id == owner_agency_id)
+    if due_before is not None:
+        query = query.where(Commitment.due_date < due_before)
+    if q and fold(q):
+        query = query.where(Commitment.engagement_id.in_(matching_ids(session, "engagement", q)))
+    return paginate(session, apply_sort(query, sort, COMMITMENT_SORTS, "-id"), limit, offset)
+
+
+def commitment_out(commitment: Commitment) -> schemas.CommitmentOut:
+    return schemas.CommitmentOut(
+        id=commitment.id,
+        engagement_id=commitment.engagement_id,
+        text=commitment.text,
+        kind=commitment.kind,
+        status=commitment.status,
+        owner_agency_id=commitment.owner_agency_id,
+        due_date=commitment.due_date,
+        crime_areas=commitment.crime_areas,
+        agreement_id=commitment.agreement_id,
+        programme_id=commitment.programme_id,
+        action_item_id=commitment.action_item_id,
+        ref=commitment.ref,
+        party_agency_ids=[p.agency_id for p in commitment.parties],
+        follow_ups=[schemas.FollowUpOut.model_validate(f) for f in commitment.follow_ups],
+        allowed_next=allowed_next(commitment.status),
+    )
+
+
+# Citizen-protection cases
+
+CASE_SORTS = {
+    "id": CitizenProtectionCase.id,
+    "status": CitizenProtectionCase.status,
+    "country": CitizenProtectionCase.country_code,
+}
+CASE_FIELDS = ("country_code", "title", "concerned", "summary", "status", "engagement_id")
+
+
+def create_case(session: Session, actor: Actor, data: schemas.CaseIn) -> CitizenProtectionCase:
+    ensure(actor, WRITE)
+    words = vocabulary()
+    case = CitizenProtectionCase(
+        ref=data.ref,
+        country_code=country_code(session, data.country),
+        title=data.title,
+        concerned=require_all(words.citizen_groups, data.concerned, "concerned"),
+        summary=data.summary,
+        status=require(words.case_statuses, data.status, "status"),
+        engagement_id=_reference(session, Engagement, data.engagement_id, "engagement_id", "engagement")
+        and data.engagement_id,
+    )
+    session.add(case)
+    session.flush()
+    audit.record(
+        session,
+        actor.username,
+        "create",
+        "citizen_protection_case",
+        case.id,
+        after=_columns(case, CASE_FIELDS),
+    )
+    return case
+
+
+def update_case(
+    session: Session, actor: Actor, case_id: int, data: schemas.CasePatch
+) -> CitizenProtectionCase:
+    ensure(actor, WRITE)
+    case: CitizenProtectionCase = _get(session, CitizenProtectionCase, case_id, "citizen-protection case")
+    before = _columns(case, CASE_FIELDS)
+    words = vocabulary()
+    if data.status is not None:
+        case.status = require(words.case_statuses, data.status, "status")
+    if data.concerned is not None:
+        case.concerned = require_all(words.citizen_groups, data.concerned, "concerned")
+    if data.title is not None:
+        case.title = data.title
+    if data.summary is not None:
+        case.summary = data.summary
+    session.flush()
+    audit.record(
+        session,
+        actor.username,
+        "update",
+        "citizen_protection_case",
+        case.id,
+        before=before,
+        after=_columns(case, CASE_FIELDS),
+    )
+    return case
+
+
+def get_case(session: Session, actor: Actor, case_id: int) -> CitizenProtectionCase:
+    ensure(actor, READ)
+    case: CitizenProtectionCase = _get(session, CitizenProtectionCase, case_id, "citizen-protection case")
+    return case
+
+
+def list_cases(
+    session: Session,
+    actor: Actor,
+    *,
+    country: str | None = None,
+    status: str | None = None,
+    sort: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[CitizenProtectionCase], int]:
+    ensure(actor, READ)
+    query = select(CitizenProtectionCase)
+    if country:
+        query = query.where(CitizenProtectionCase.country_code == country.upper())
+    if status:
+        query = query.where(CitizenProtectionCase.status == status)
+    return paginate(session, apply_sort(query, sort, CASE_SORTS, "-id"), limit, offset)
+
+
+def engagement_with_everything(session: Session, engagement_id: int) -> Engagement | None:
+    """An engagement with participants, agencies, sources and commitments loaded (for its page)."""
+    return session.scalar(
+        select(Engagement)
+        .where(Engagement.id == engagement_id)
+        .options(
+            selectinload(Engagement.participants).selectinload(EngagementParticipant.official),
+            selectinload(Engagement.agencies).selectinload(EngagementAgency.agency),
+            selectinload(Engagement.sources),
+            selectinload(Engagement.commitments).selectinload(Commitment.follow_ups),
+        )
+    )
