@@ -1,0 +1,252 @@
+"""What the requests API reads and writes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from liaison.core.schemas import Input, LongText, Output, ShortText
+
+Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
+Reference = Annotated[str, StringConstraints(max_length=80)]
+Reason = Annotated[str, StringConstraints(max_length=5000)]
+FieldValue = Annotated[str, StringConstraints(max_length=5000)] | int | float | None
+
+
+class PersonIn(Input):
+    """A person the request concerns; `subject_id` links a persons-sought subject when known."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    birth_date: date | None = None
+    nationality: Annotated[str, StringConstraints(pattern=r"^([A-Z]{2})?$")] = ""
+    subject_id: int | None = Field(default=None, ge=1)
+
+
+class RequestIn(Input):
+    kind: Code
+    direction: Literal["outgoing", "incoming"]
+    requesting_agency_id: int = Field(ge=1)
+    requested_agency_id: int = Field(ge=1)
+    title: ShortText = ""
+    our_reference: Reference = ""
+    their_reference: Reference = ""
+    urgency: Literal["standard", "urgent"] = "standard"
+    crime_areas: list[Code] = Field(default_factory=list, max_length=20)
+    facts: LongText = ""
+    details: dict[Code, FieldValue] = Field(default_factory=dict, max_length=50)
+    persons: list[PersonIn] = Field(default_factory=list, max_length=100)
+    engagement_id: int | None = Field(default=None, ge=1)
+    commitment_id: int | None = Field(default=None, ge=1)
+    request_date: date | None = Field(default=None, description="Date of the request; default today.")
+    received_at: datetime | None = Field(
+        default=None, description="Incoming requests: when it was received (default now); clocks start then."
+    )
+    legal_basis_agreement_id: int | None = Field(
+        default=None, ge=1, description="Choose an agreement instead of the first proposed one."
+    )
+    legal_basis_reciprocity: bool = Field(default=False, description="Choose reciprocity explicitly.")
+    legal_basis_reason: Reason = Field(default="", description="Required when overriding the proposal.")
+    responsible_username: Annotated[str, StringConstraints(max_length=80)] = ""
+    handling_code: Literal["H0", "H1", "H2", "H3"] = "H0"
+
+
+class RequestPatch(Input):
+    """Changes to a request; `version` is the one the client edited (or send If-Match)."""
+
+    version: int | None = Field(default=None, ge=1)
+    title: ShortText | None = None
+    our_reference: Reference | None = None
+    their_reference: Reference | None = None
+    urgency: Literal["standard", "urgent"] | None = None
+    crime_areas: list[Code] | None = Field(default=None, max_length=20)
+    facts: LongText | None = None
+    details: dict[Code, FieldValue] | None = Field(default=None, max_length=50)
+    persons: list[PersonIn] | None = Field(default=None, max_length=100)
+    responsible_username: Annotated[str, StringConstraints(max_length=80)] | None = None
+
+
+class TransitionIn(Input):
+    transition: Code
+    reason: Reason = ""
+    version: int | None = Field(default=None, ge=1)
+
+
+class LegalBasisIn(Input):
+    agreement_id: int | None = Field(default=None, ge=1)
+    reciprocity: bool = False
+    reason: Reason = ""
+    version: int | None = Field(default=None, ge=1)
+
+
+class CommentIn(Input):
+    body: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+
+
+class DeadlineOverrideIn(Input):
+    agreement_id: int = Field(ge=1)
+    request_kind: Annotated[str, StringConstraints(pattern=r"^([a-z][a-z0-9_]{0,59})?$")] = ""
+    clock: Code
+    days: int = Field(ge=1, le=3650)
+    day_kind: Literal["calendar", "working"] = "calendar"
+
+
+class CoverageIn(Input):
+    agreement_id: int = Field(ge=1)
+    scope: Code
+
+
+class AgencyRef(Output):
+    id: int
+    name: str
+    country_code: str | None
+
+
+class DeadlineOut(Output):
+    clock: str
+    label: str = ""
+    started_at: datetime
+    days: int
+    day_kind: str
+    source: str
+    due_date: date
+    due_at: datetime
+    met_at: datetime | None
+    cancelled_at: datetime | None
+    standing: str = ""
+
+
+class TransitionOut(Output):
+    transition: str
+    from_state: str
+    to_state: str
+    actor: str
+    at: datetime
+    reason: str
+
+
+class CommentOut(Output):
+    id: int
+    author: str
+    at: datetime
+    body: str
+
+
+class DocumentOut(Output):
+    id: int
+    document_type: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+class ProposalOut(BaseModel):
+    agreement_id: int
+    title: str
+    kind: str
+    is_multilateral: bool
+    amended_by: list[str]
+
+
+class LegalBasisOut(BaseModel):
+    proposals: list[ProposalOut]
+    is_reciprocity: bool
+    summary: str
+
+
+class RequestSummary(Output):
+    id: int
+    kind: str
+    direction: str
+    status: str
+    title: str
+    urgency: str
+    partner_agency_id: int
+    partner_country_code: str | None
+    our_reference: str
+    their_reference: str
+    request_date: date
+    next_due_at: datetime | None
+    responsible_username: str
+    version: int
+
+
+class RequestOut(RequestSummary):
+    requesting_agency: AgencyRef
+    requested_agency: AgencyRef
+    crime_areas: list[str]
+    facts: str
+    details: dict[str, Any]
+    persons: list[dict[str, Any]]
+    engagement_id: int | None
+    commitment_id: int | None
+    opened_at: datetime | None
+    responded_at: datetime | None
+    closed_at: datetime | None
+    legal_basis_agreement_id: int | None
+    legal_basis_is_reciprocity: bool
+    legal_basis_proposed: list[int]
+    legal_basis_overridden: bool
+    legal_basis_reason: str
+    handling_code: str
+    owning_unit: str
+    created_by: str
+    deadlines: list[DeadlineOut]
+    history: list[TransitionOut]
+    comments: list[CommentOut]
+    documents: list[DocumentOut]
+    allowed_transitions: list[str] = Field(default_factory=list)
+    missing_documents: list[str] = Field(default_factory=list)
+    missing_fields: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+
+class CountOut(BaseModel):
+    key: str
+    count: int
+
+
+class ResponseTimeOut(BaseModel):
+    partner_agency_id: int
+    partner: str
+    kind: str
+    answered: int
+    median_days: float
+    p90_days: float
+
+
+class BacklogPoint(BaseModel):
+    on: date
+    open: int
+
+
+class StatisticsOut(BaseModel):
+    by_kind: list[CountOut]
+    by_partner: list[CountOut]
+    by_status: list[CountOut]
+    overdue: int
+    response_times: list[ResponseTimeOut]
+    backlog: list[BacklogPoint]
+
+
+class KindOut(BaseModel):
+    code: str
+    label: str
+    fields: list[dict[str, Any]]
+    documents: list[dict[str, str]]
+    clocks: dict[str, dict[str, Any]]
+    workflows: dict[str, str]
+
+
+class ReminderReport(BaseModel):
+    recipients: int
+    messages: int
+    items: int
+    skipped_without_email: list[str]
+
+
+DirectionFilter = Literal["outgoing", "incoming"]

@@ -1,0 +1,37 @@
+"""Shapes shared by the API and the pages: a request with what the viewer may do with it now."""
+
+from __future__ import annotations
+
+from liaison.core.db import utcnow
+from liaison.core.security.policy import Actor
+from liaison.requests import deadlines, service
+from liaison.requests.models import CooperationRequest
+from liaison.requests.schemas import DeadlineOut, RequestOut
+
+
+def deadline_rows(request: CooperationRequest) -> list[DeadlineOut]:
+    now = utcnow()
+    vocabulary = service.kinds()
+    clocks = vocabulary.kinds[request.kind].clocks
+    rows = []
+    for deadline in request.deadlines:
+        row = DeadlineOut.model_validate(deadline)
+        row.label = clocks[deadline.clock].en if deadline.clock in clocks else deadline.clock
+        row.standing = deadlines.standing(
+            deadline.due_at,
+            now,
+            vocabulary.due_soon_days,
+            met=deadline.met_at is not None,
+            cancelled=deadline.cancelled_at is not None,
+        ).value
+        rows.append(row)
+    return rows
+
+
+def request_out(actor: Actor, request: CooperationRequest) -> RequestOut:
+    out = RequestOut.model_validate(request)
+    out.deadlines = deadline_rows(request)
+    out.allowed_transitions = service.may_transition(actor, request)
+    out.missing_fields, out.missing_documents = service.missing_requirements(request)
+    out.warnings = service.warnings(request)
+    return out
