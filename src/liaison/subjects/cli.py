@@ -1,0 +1,87 @@
+"""`liaison subjects import|export`: partners' lists of persons sought in and out."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from liaison.core.db import get_engine, unit_of_work
+from liaison.core.security.policy import CLI_ACTOR
+from liaison.subjects import transfer
+from liaison.subjects.service import SubjectQuery
+
+subjects_app = typer.Typer(help="Persons sought: import and export partners' lists.", no_args_is_help=True)
+console = Console(stderr=True)
+MAX_REASONS_SHOWN = 50
+
+
+class ImportFormat(StrEnum):
+    interpol = "interpol"
+    ftm = "ftm"
+    csv = "csv"
+
+
+class ExportFormat(StrEnum):
+    ftm = "ftm"
+    csv = "csv"
+
+
+@subjects_app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="The file to import (UTF-8).", exists=True, dir_okay=False)],
+    format: Annotated[ImportFormat, typer.Option("--format", "-f", help="interpol, ftm or csv.")],
+    source: Annotated[
+        str | None, typer.Option(help="Name of the list, keying re-imports (default: the format).")
+    ] = None,
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=50_000, help="Subjects per transaction.")
+    ] = transfer.BATCH_SIZE,
+) -> None:
+    """Import persons sought: INTERPOL notice JSON, FollowTheMoney JSON lines, or CSV (header in
+    `liaison.subjects.formats.csv`). Re-running updates, never duplicates; rejected rows are listed."""
+    engine = get_engine()
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task("import", total=None)
+
+        def advance(count: int) -> None:
+            progress.advance(task, count)
+
+        report = transfer.import_file(
+            lambda: unit_of_work(engine), CLI_ACTOR, file, format.value, source=source, batch_size=batch_size,
+            progress=advance,
+        )  # fmt: skip
+    for rejected in report.rejected[:MAX_REASONS_SHOWN]:
+        console.print(
+            f"  line {rejected.line} {rejected.source_id}: {rejected.reason}", highlight=False, markup=False
+        )
+    if len(report.rejected) > MAX_REASONS_SHOWN:
+        console.print(f"  ... and {len(report.rejected) - MAX_REASONS_SHOWN} more rejected rows")
+    print(f"created {report.created}, updated {report.updated}, rejected {len(report.rejected)}")
+
+
+@subjects_app.command("export")
+def export_command(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="ftm or csv.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+) -> None:
+    """Export every subject, as FollowTheMoney JSON lines or CSV."""
+    with unit_of_work() as session:
+        if output is None:
+            count = transfer.export_subjects(session, CLI_ACTOR, format.value, sys.stdout, SubjectQuery())
+        else:
+            with output.open("w", encoding="utf-8", newline="") as handle:
+                count = transfer.export_subjects(session, CLI_ACTOR, format.value, handle, SubjectQuery())
+    console.print(f"exported {count} subjects")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(subjects_app, name="subjects")

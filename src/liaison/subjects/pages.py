@@ -1,0 +1,218 @@
+"""Pages of persons sought: list and search, a subject's file, and the forms that add to it.
+Same service calls as the API; a refused form is shown again with the reason."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+
+from liaison.core.errors import DomainError, Invalid
+from liaison.core.models import User
+from liaison.core.security.policy import handling_codes
+from liaison.core.web import DbSession, Permission
+from liaison.subjects import schemas, service
+from liaison.subjects.vocabulary import vocabulary
+from liaison.web.forms import attempt, form_values, redirect
+from liaison.web.rendering import NavItem, render
+
+router = APIRouter(include_in_schema=False)
+NAV = (NavItem("Persons sought", "/subjects", service.READ),)
+
+Reader = Annotated[User, Depends(Permission(service.READ))]
+Writer = Annotated[User, Depends(Permission(service.WRITE))]
+PAGE_SIZE = 50
+
+
+def _model(model: type[Any], values: dict[str, Any]) -> Any:
+    """A form's values as an input model; a shape error becomes the same `Invalid` the service raises."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "form"
+        raise Invalid(f"{where}: {first['msg']}", fields={where: first["msg"]}) from error
+
+
+def _context(**values: Any) -> dict[str, Any]:
+    return {"vocab": vocabulary(), "codes": handling_codes().codes, **values}
+
+
+def _optional(values: dict[str, str], *keys: str) -> dict[str, str | None]:
+    return {key: (values.get(key) or "").strip() or None for key in keys}
+
+
+@router.get("/subjects", response_class=HTMLResponse)
+def subject_list(
+    request: Request,
+    session: DbSession,
+    user: Reader,
+    q: Annotated[str, Query(max_length=300)] = "",
+    birth_year: Annotated[str, Query(max_length=4)] = "",
+    status: Annotated[str, Query(max_length=40)] = "",
+    notice_kind: Annotated[str, Query(max_length=40)] = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> HTMLResponse:
+    year = int(birth_year) if birth_year.isdigit() else None
+    query = service.SubjectQuery(q=q.strip(), birth_year=year, status=status, notice_kind=notice_kind)
+    subjects, total = service.search_subjects(session, user, query, limit=PAGE_SIZE, offset=offset)
+    filters = {"q": q, "birth_year": birth_year, "status": status, "notice_kind": notice_kind}
+    context = _context(subjects=subjects, total=total, offset=offset, page_size=PAGE_SIZE, filters=filters)
+    return render(request, "subjects/subject_list.html", context)
+
+
+@router.get("/subjects/new", response_class=HTMLResponse)
+def new_subject_page(request: Request, user: Writer) -> HTMLResponse:
+    return render(request, "subjects/subject_new.html", _context(form={}))
+
+
+def _list(text: str) -> list[str]:
+    """Several values in one field, separated by ; or ,."""
+    return [part.strip() for part in text.replace(",", ";").split(";") if part.strip()]
+
+
+def _subject_from_form(values: dict[str, str]) -> schemas.SubjectIn:
+    names = [
+        {
+            "full_name": values.get("full_name", ""),
+            "kind": "primary",
+            "language": values.get("language", ""),
+            "given_name": values.get("given_name", ""),
+            "family_name": values.get("family_name", ""),
+        }
+    ]
+    if values.get("alias", "").strip():
+        names.append(
+            {"full_name": values["alias"], "kind": "alias", "language": values.get("alias_language", "")}
+        )
+    documents = []
+    if values.get("document_number", "").strip():
+        documents.append(
+            {
+                "kind": values.get("document_kind", "passport"),
+                "number": values["document_number"],
+                "country": values.get("document_country", ""),
+            }
+        )
+    return _model(schemas.SubjectIn, {
+        "names": names,
+        "birth_dates": _list(values.get("birth_dates", "")),
+        "birth_place": values.get("birth_place", ""),
+        "gender": values.get("gender") or "unknown",
+        "nationalities": _list(values.get("nationalities", "")),
+        "documents": documents,
+        "description": values.get("description", ""),
+        "believed_country": values.get("believed_country", ""),
+        "handling_code": values.get("handling_code") or "H0",
+    })  # fmt: skip
+
+
+@router.post("/subjects", response_class=HTMLResponse, response_model=None)
+async def create_subject(
+    request: Request, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    values = await form_values(request)
+    subject, error = attempt(
+        session, lambda: service.create_subject(session, user, _subject_from_form(values))
+    )
+    if error or subject is None:
+        detail = error.detail if error else ""
+        return render(request, "subjects/subject_new.html", _context(form=values, error=detail),
+                      status_code=error.status if error else 400)  # fmt: skip
+    return redirect(f"/subjects/{subject.id}")
+
+
+def _detail(
+    request: Request, session: DbSession, user: User, subject_id: int, error: DomainError | None = None,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:  # fmt: skip
+    subject = service.subject_out(service.get_subject(session, user, subject_id))
+    context = _context(subject=subject, error=error.detail if error else None, form=form or {})
+    return render(
+        request, "subjects/subject_detail.html", context, status_code=error.status if error else 200
+    )
+
+
+@router.get("/subjects/{subject_id}", response_class=HTMLResponse)
+def subject_detail(request: Request, subject_id: int, session: DbSession, user: Reader) -> HTMLResponse:
+    return _detail(request, session, user, subject_id)
+
+
+async def _post(
+    request: Request, session: DbSession, user: User, subject_id: int, action: Any
+) -> HTMLResponse | RedirectResponse:
+    """Run one form's service call; on a domain error show the subject again with the reason."""
+    values = await form_values(request)
+    _, error = attempt(session, lambda: action(values))
+    if error:
+        return _detail(request, session, user, subject_id, error, values)
+    return redirect(f"/subjects/{subject_id}")
+
+
+@router.post("/subjects/{subject_id}/names", response_class=HTMLResponse, response_model=None)
+async def add_name(request: Request, subject_id: int, session: DbSession, user: Writer) -> Any:
+    def action(values: dict[str, str]) -> object:
+        name = _model(schemas.NameIn, {k: values.get(k, "") for k in ("full_name", "kind", "language")} |
+                      {"kind": values.get("kind") or "alias"})  # fmt: skip
+        return service.add_name(session, user, subject_id, name)
+
+    return await _post(request, session, user, subject_id, action)
+
+
+@router.post("/subjects/{subject_id}/documents", response_class=HTMLResponse, response_model=None)
+async def add_document(request: Request, subject_id: int, session: DbSession, user: Writer) -> Any:
+    def action(values: dict[str, str]) -> object:
+        data = {k: values.get(k, "") for k in ("kind", "number", "country")} | _optional(
+            values, "issued_on", "expires_on"
+        )
+        return service.add_document(session, user, subject_id, _model(schemas.DocumentIn, data))
+
+    return await _post(request, session, user, subject_id, action)
+
+
+@router.post("/subjects/{subject_id}/notices", response_class=HTMLResponse, response_model=None)
+async def add_notice(request: Request, subject_id: int, session: DbSession, user: Writer) -> Any:
+    def action(values: dict[str, str]) -> object:
+        data = {k: values.get(k, "") for k in ("kind", "issuer", "reference", "reason")} | _optional(
+            values, "issued_on", "expires_on"
+        )
+        return service.add_notice(session, user, subject_id, _model(schemas.NoticeIn, data))
+
+    return await _post(request, session, user, subject_id, action)
+
+
+@router.post(
+    "/subjects/{subject_id}/notices/{notice_id}/withdraw", response_class=HTMLResponse, response_model=None
+)
+async def withdraw_notice(
+    request: Request, subject_id: int, notice_id: int, session: DbSession, user: Writer
+) -> Any:
+    def action(values: dict[str, str]) -> object:
+        notice = service.withdraw_notice(session, user, notice_id, values.get("reason", ""))
+        if notice.subject_id != subject_id:
+            raise Invalid("That notice is about another subject.")
+        return notice
+
+    return await _post(request, session, user, subject_id, action)
+
+
+@router.post("/subjects/{subject_id}/status", response_class=HTMLResponse, response_model=None)
+async def change_status(request: Request, subject_id: int, session: DbSession, user: Writer) -> Any:
+    def action(values: dict[str, str]) -> object:
+        return service.change_status(
+            session, user, subject_id, values.get("status", ""), values.get("note", "")
+        )
+
+    return await _post(request, session, user, subject_id, action)
+
+
+@router.post("/subjects/{subject_id}/requests", response_class=HTMLResponse, response_model=None)
+async def link_request(request: Request, subject_id: int, session: DbSession, user: Writer) -> Any:
+    def action(values: dict[str, str]) -> object:
+        request_id = values.get("request_id", "")
+        data = {"request_id": int(request_id) if request_id.isdigit() else 0, "note": values.get("note", "")}
+        return service.link_request(session, user, subject_id, _model(schemas.RequestLinkIn, data))
+
+    return await _post(request, session, user, subject_id, action)

@@ -1,0 +1,203 @@
+"""What the API (and the import formats) read and write about persons sought.
+
+Inputs only check shape and length here; `service.py` checks meaning (vocabularies, countries,
+dates, duplicate documents) so forms, the API and imports obey the same rules.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from liaison.core.schemas import Input, Output, ShortText
+
+Code = Annotated[str, StringConstraints(max_length=40)]
+Country = Annotated[str, StringConstraints(max_length=60)]
+NameText = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+Text = Annotated[str, StringConstraints(max_length=5000)]
+
+
+class NameIn(Input):
+    full_name: NameText = Field(description="The name exactly as written, in its own script.")
+    kind: Code = Field(default="primary", description="primary, alias, native or transliteration.")
+    language: Annotated[str, StringConstraints(max_length=12)] = ""
+    given_name: ShortText = ""
+    family_name: ShortText = ""
+    name_order: Code = Field(default="unknown", description="given_first, family_first or unknown.")
+
+
+class DocumentIn(Input):
+    kind: Code = "passport"
+    number: Annotated[str, StringConstraints(min_length=1, max_length=80)]
+    country: Country = Field(default="", description="Issuing country, ISO 3166-1 alpha-2.")
+    issued_on: date | None = None
+    expires_on: date | None = None
+
+
+class ChargeIn(Input):
+    crime_area: Code = ""
+    description: Text = ""
+    legal_provision: Annotated[str, StringConstraints(max_length=300)] = ""
+    issuing_authority: ShortText = ""
+    issuing_country: Country = ""
+    warrant_reference: Annotated[str, StringConstraints(max_length=120)] = ""
+    warrant_date: date | None = None
+
+
+class NoticeIn(Input):
+    kind: Code = Field(
+        description="arrest, locate, missing, warning, threat, modus_operandi, assets, sanction."
+    )
+    issuer: ShortText = ""
+    reference: Annotated[str, StringConstraints(max_length=120)] = ""
+    issued_on: date | None = None
+    expires_on: date | None = None
+    reason: Text = ""
+
+
+class SubjectIn(Input):
+    names: list[NameIn] = Field(min_length=1, max_length=50)
+    birth_dates: list[Annotated[str, StringConstraints(max_length=24)]] = Field(
+        default_factory=list,
+        max_length=10,
+        description='Each "1970-05-12", "1970-05", "1970" or a range "1968..1971".',
+    )
+    birth_place: ShortText = ""
+    gender: Code = "unknown"
+    nationalities: list[Country] = Field(default_factory=list, max_length=10)
+    documents: list[DocumentIn] = Field(default_factory=list, max_length=50)
+    charges: list[ChargeIn] = Field(default_factory=list, max_length=50)
+    notices: list[NoticeIn] = Field(default_factory=list, max_length=20)
+    description: Text = Field(default="", description="Physical description, distinguishing marks.")
+    believed_country: Country = Field(default="", description="Where the subject is believed to be.")
+    handling_code: Annotated[str, StringConstraints(max_length=2)] = "H0"
+    owning_unit: Annotated[str | None, StringConstraints(max_length=80)] = Field(
+        default=None, description="Defaults to the unit of whoever creates the subject."
+    )
+
+
+class SubjectPatch(Input):
+    birth_place: ShortText | None = None
+    gender: Code | None = None
+    description: Text | None = None
+    believed_country: Country | None = None
+    handling_code: Annotated[str | None, StringConstraints(max_length=2)] = None
+
+
+class StatusChangeIn(Input):
+    status: Code
+    note: Text = ""
+
+
+class NoticeWithdrawIn(Input):
+    reason: Text = ""
+
+
+class RequestLinkIn(Input):
+    request_id: int = Field(ge=1)
+    note: Annotated[str, StringConstraints(max_length=300)] = ""
+
+
+class NameOut(Output):
+    id: int
+    full_name: str
+    script: str
+    language: str
+    kind: str
+    given_name: str
+    family_name: str
+    name_order: str
+
+
+class BirthDateOut(Output):
+    value: str
+    precision: str
+
+
+class DocumentOut(Output):
+    id: int
+    kind: str
+    number: str
+    country: str
+    issued_on: date | None
+    expires_on: date | None
+
+
+class ChargeOut(Output):
+    id: int
+    crime_area: str
+    description: str
+    legal_provision: str
+    issuing_authority: str
+    issuing_country: str
+    warrant_reference: str
+    warrant_date: date | None
+
+
+class NoticeOut(Output):
+    id: int
+    subject_id: int
+    kind: str
+    colour: str | None
+    reference: str
+    issuer: str
+    issued_on: date | None
+    expires_on: date | None
+    status: str = Field(description="active, withdrawn or expired (past its expiry date).")
+    reason: str
+
+
+class StatusChangeOut(Output):
+    from_status: str
+    to_status: str
+    at: datetime
+    actor: str
+    note: str
+
+
+class RequestLinkOut(Output):
+    request_id: int
+    note: str
+    created_at: datetime
+
+
+class SubjectSummary(Output):
+    id: int
+    primary_name: str
+    status: str
+    gender: str
+    believed_country: str
+    nationalities: list[str]
+    birth_dates: list[str]
+    handling_code: str
+    source: str
+    source_id: str | None
+
+
+class SubjectOut(SubjectSummary):
+    birth_place: str
+    description: str
+    owning_unit: str
+    names: list[NameOut]
+    documents: list[DocumentOut]
+    charges: list[ChargeOut]
+    notices: list[NoticeOut]
+    status_history: list[StatusChangeOut]
+    requests: list[RequestLinkOut]
+    next_statuses: list[str]
+    created_at: datetime
+    updated_at: datetime
+
+
+class RejectedRow(Output):
+    line: int
+    source_id: str
+    reason: str
+
+
+class ImportReport(Output):
+    created: int
+    updated: int
+    rejected: list[RejectedRow]

@@ -1,0 +1,814 @@
+"""The logic of persons sought: plain functions `(session, actor, ...)`, used alike by the API,
+the pages, the CLI and the importers.
+
+- Every read of a subject is audited (`audit.record_read`) and filtered by its handling code
+  (`policy.may`); lists filter in SQL with `readable_by`, so totals never count hidden subjects.
+- Names are stored as written, with their search keys (`liaison.names.keys`) in
+  `subject_name_key`, so search by any spelling is an indexed lookup.
+- Notices are in force until their expiry date: `notice_status` and `active_notice` compute that
+  when read, so no job has to touch expired notices.
+- `store_subjects` writes whole subjects in bulk; the importers and `create_subject` share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    and_,
+    delete,
+    false,
+    intersect,
+    or_,
+    select,
+    true,
+    union,
+    update,
+)
+from sqlalchemy.orm import Session, selectinload
+
+from liaison.core import audit
+from liaison.core.db import utcnow
+from liaison.core.errors import Conflict, Invalid, NotFound
+from liaison.core.listing import apply_sort, paginate
+from liaison.core.security.policy import Actor, ensure, handling_codes
+from liaison.names.keys import name_forms, name_keys, query_forms
+from liaison.names.script import detect_script
+from liaison.subjects import values
+from liaison.subjects.models import (
+    MANUAL_SOURCE,
+    Notice,
+    Subject,
+    SubjectBirthDate,
+    SubjectCharge,
+    SubjectDocument,
+    SubjectName,
+    SubjectNameKey,
+    SubjectNationality,
+    SubjectRequestLink,
+    SubjectStatusChange,
+)
+from liaison.subjects.schemas import (
+    ChargeIn,
+    DocumentIn,
+    NameIn,
+    NoticeIn,
+    NoticeOut,
+    RequestLinkIn,
+    SubjectIn,
+    SubjectOut,
+    SubjectPatch,
+    SubjectSummary,
+)
+from liaison.subjects.vocabulary import vocabulary
+
+READ, WRITE, IMPORT, EXPORT = "subjects.read", "subjects.write", "subjects.import", "subjects.export"
+SORTS = {
+    "name": Subject.primary_name,
+    "status": Subject.status,
+    "id": Subject.id,
+    "updated": Subject.updated_at,
+}
+SUBJECT_RELATIONS = (
+    "names", "birth_dates", "nationalities", "documents", "charges", "notices", "status_changes",
+    "request_links",
+)  # fmt: skip
+CHILD_TABLES = (SubjectBirthDate, SubjectNationality, SubjectDocument, SubjectCharge, Notice)
+
+
+# --- checking input --------------------------------------------------------------------------
+
+
+@dataclass
+class CleanSubject:
+    """A subject's rows, checked and normalised, ready to store (without ids)."""
+
+    subject: dict[str, Any]
+    names: list[dict[str, Any]]
+    birth_dates: list[dict[str, Any]] = field(default_factory=list)
+    nationalities: list[str] = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    charges: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def document_keys(self) -> list[tuple[str, str, str]]:
+        return [(d["number_key"], d["kind"], d["country"]) for d in self.documents]
+
+
+class _Checker:
+    """Collects every problem of one input as {field: reason}, so a user sees them all at once."""
+
+    def __init__(self) -> None:
+        self.problems: dict[str, str] = {}
+
+    def term(self, where: str, code: str, terms: dict[str, Any]) -> str:
+        if code not in terms:
+            self.problems[where] = f"{code!r} is not one of {', '.join(terms)}"
+        return code
+
+    def value(self, where: str, check: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return check(*args, **kwargs)
+        except ValueError as error:
+            self.problems[where] = str(error)
+            return None
+
+    def raise_if_any(self, what: str) -> None:
+        if self.problems:
+            first = next(iter(self.problems.items()))
+            raise Invalid(f"{what}: {first[0]}: {first[1]}", fields=self.problems)
+
+
+def _name_row(check: _Checker, where: str, name: NameIn) -> dict[str, Any]:
+    vocab = vocabulary()
+    check.term(f"{where}.kind", name.kind, vocab.name_kinds)
+    check.term(f"{where}.name_order", name.name_order, vocab.name_orders)
+    if not name_forms(name.full_name):
+        check.problems[f"{where}.full_name"] = "a name needs at least one letter or digit"
+    return {
+        "full_name": name.full_name,
+        "script": detect_script(name.full_name),
+        "language": name.language,
+        "kind": name.kind,
+        "given_name": name.given_name,
+        "family_name": name.family_name,
+        "name_order": name.name_order,
+    }
+
+
+def _document_row(check: _Checker, where: str, document: DocumentIn) -> dict[str, Any]:
+    check.term(f"{where}.kind", document.kind, vocabulary().document_kinds)
+    number_key = values.document_key(document.number)
+    if not number_key:
+        check.problems[f"{where}.number"] = "a document number needs letters or digits"
+    if document.issued_on and document.expires_on and document.expires_on < document.issued_on:
+        check.problems[f"{where}.expires_on"] = "expires before it was issued"
+    return {
+        "kind": document.kind,
+        "number": document.number,
+        "number_key": number_key,
+        "country": check.value(f"{where}.country", values.clean_country, document.country) or "",
+        "issued_on": document.issued_on,
+        "expires_on": document.expires_on,
+    }
+
+
+def _charge_row(check: _Checker, where: str, charge: ChargeIn) -> dict[str, Any]:
+    row = charge.model_dump()
+    row["crime_area"] = check.value(f"{where}.crime_area", values.clean_crime_area, charge.crime_area) or ""
+    row["issuing_country"] = (
+        check.value(f"{where}.issuing_country", values.clean_country, charge.issuing_country) or ""
+    )
+    return row
+
+
+def _notice_row(check: _Checker, where: str, notice: NoticeIn) -> dict[str, Any]:
+    check.term(f"{where}.kind", notice.kind, vocabulary().notice_kinds)
+    if notice.issued_on and notice.expires_on and notice.expires_on < notice.issued_on:
+        check.problems[f"{where}.expires_on"] = "expires before it was issued"
+    return {**notice.model_dump(), "status": "active"}
+
+
+def clean_subject(data: SubjectIn, actor: Actor) -> CleanSubject:
+    """Check a subject's meaning (vocabularies, dates, countries); raise `Invalid` listing every problem."""
+    vocab = vocabulary()
+    check = _Checker()
+    names = [_name_row(check, f"names.{i}", name) for i, name in enumerate(data.names)]
+    birth_dates = []
+    for i, text in enumerate(data.birth_dates):
+        parsed = check.value(f"birth_dates.{i}", values.parse_birth_date, text)
+        if parsed is not None:
+            birth_dates.append(
+                {
+                    "value": parsed.value,
+                    "precision": parsed.precision,
+                    "year_from": parsed.year_from,
+                    "year_to": parsed.year_to,
+                }
+            )
+    nationalities = [
+        check.value(f"nationalities.{i}", values.clean_country, c, allow_empty=False)
+        for i, c in enumerate(data.nationalities)
+    ]
+    documents = [_document_row(check, f"documents.{i}", d) for i, d in enumerate(data.documents)]
+    seen: set[tuple[str, str, str]] = set()
+    for i, document in enumerate(documents):
+        key = (document["number_key"], document["kind"], document["country"])
+        if key in seen:
+            check.problems[f"documents.{i}.number"] = f"document {document['number']} is given twice"
+        seen.add(key)
+    charges = [_charge_row(check, f"charges.{i}", c) for i, c in enumerate(data.charges)]
+    notices = [_notice_row(check, f"notices.{i}", n) for i, n in enumerate(data.notices)]
+    check.term("gender", data.gender, vocab.genders)
+    if data.handling_code not in handling_codes().codes:
+        check.problems["handling_code"] = f"one of {', '.join(handling_codes().codes)}"
+    believed = check.value("believed_country", values.clean_country, data.believed_country) or ""
+    check.raise_if_any("The subject cannot be saved")
+    primary = next((n for n in names if n["kind"] == "primary"), names[0])
+    return CleanSubject(
+        subject={
+            "primary_name": primary["full_name"],
+            "gender": data.gender,
+            "birth_place": data.birth_place,
+            "believed_country": believed,
+            "description": data.description,
+            "handling_code": data.handling_code,
+            "owning_unit": actor.unit if data.owning_unit is None else data.owning_unit,
+        },
+        names=names,
+        birth_dates=birth_dates,
+        nationalities=list(dict.fromkeys(n for n in nationalities if n)),
+        documents=documents,
+        charges=charges,
+        notices=notices,
+    )
+
+
+def parse_subject(payload: dict[str, Any], actor: Actor) -> CleanSubject:
+    """A subject from a plain dict (an imported row): shape and meaning checked in one go."""
+    try:
+        data = SubjectIn.model_validate(payload)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "row"
+        raise Invalid(f"{where}: {first['msg']}") from error
+    return clean_subject(data, actor)
+
+
+# --- storing ---------------------------------------------------------------------------------
+
+
+def _key_rows(subject_id: int, name_id: int, full_name: str) -> list[dict[str, Any]]:
+    return [
+        {"subject_id": subject_id, "name_id": name_id, "key": key} for key in sorted(name_keys(full_name).all)
+    ]
+
+
+def document_owners(
+    session: Session, keys: Iterable[tuple[str, str, str]]
+) -> dict[tuple[str, str, str], int]:
+    """Which subject holds each (number_key, kind, country) that is already stored."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(
+            SubjectDocument.number_key,
+            SubjectDocument.kind,
+            SubjectDocument.country,
+            SubjectDocument.subject_id,
+        ).where(SubjectDocument.number_key.in_({key[0] for key in wanted}))
+    )
+    return {(k, kind, c): owner for k, kind, c, owner in rows if (k, kind, c) in wanted}
+
+
+def _insert_children(
+    session: Session, rows_by_subject: Sequence[tuple[int, CleanSubject]], imported: bool
+) -> None:
+    """Insert names (returning ids for their keys) and every other child row, in bulk."""
+    name_rows = [
+        {**name, "subject_id": sid, "imported": imported}
+        for sid, clean in rows_by_subject
+        for name in clean.names
+    ]
+    if name_rows:
+        inserted = session.execute(
+            SubjectName.__table__.insert().returning(  # type: ignore[attr-defined]
+                SubjectName.id, SubjectName.subject_id, SubjectName.full_name, sort_by_parameter_order=True
+            ),
+            name_rows,
+        ).all()
+        key_rows = [row for name_id, sid, full_name in inserted for row in _key_rows(sid, name_id, full_name)]
+        if key_rows:
+            session.execute(SubjectNameKey.__table__.insert(), key_rows)  # type: ignore[attr-defined]
+    children: list[tuple[type[Any], list[dict[str, Any]]]] = [
+        (SubjectBirthDate, [{**d, "subject_id": sid} for sid, c in rows_by_subject for d in c.birth_dates]),
+        (
+            SubjectNationality,
+            [{"country": n, "subject_id": sid} for sid, c in rows_by_subject for n in c.nationalities],
+        ),
+        (SubjectDocument, [{**d, "subject_id": sid} for sid, c in rows_by_subject for d in c.documents]),
+        (SubjectCharge, [{**d, "subject_id": sid} for sid, c in rows_by_subject for d in c.charges]),
+        (
+            Notice,
+            [
+                {**d, "subject_id": sid, "created_at": utcnow()}
+                for sid, c in rows_by_subject
+                for d in c.notices
+            ],
+        ),
+    ]
+    for table, rows in children:
+        if rows:
+            session.execute(table.__table__.insert(), [{**row, "imported": imported} for row in rows])
+
+
+def _remove_imported_children(session: Session, subject_ids: list[int]) -> None:
+    """Before a re-import: drop what the last import brought, keep what officers added."""
+    imported_names = select(SubjectName.id).where(
+        SubjectName.subject_id.in_(subject_ids), SubjectName.imported
+    )
+    session.execute(delete(SubjectNameKey).where(SubjectNameKey.name_id.in_(imported_names)))
+    session.execute(delete(SubjectName).where(SubjectName.subject_id.in_(subject_ids), SubjectName.imported))
+    for table in CHILD_TABLES:
+        session.execute(delete(table).where(table.subject_id.in_(subject_ids), table.imported))
+
+
+def store_subjects(
+    session: Session,
+    actor: Actor,
+    source: str,
+    items: Sequence[tuple[str | None, CleanSubject]],
+    *,
+    imported: bool,
+) -> list[tuple[int, bool]]:
+    """Create or update whole subjects in bulk, keyed by (source, source id); (id, created) for each.
+
+    An existing subject keeps its status, history, links and the rows officers added; what the
+    source says (names, dates, documents, charges, notices, particulars) replaces the last import.
+    """
+    keyed = [source_id for source_id, _ in items if source_id is not None]
+    existing: dict[str, int] = {}
+    if keyed:
+        existing = {
+            sid: subject_id
+            for sid, subject_id in session.execute(
+                select(Subject.source_id, Subject.id).where(
+                    Subject.source == source, Subject.source_id.in_(keyed)
+                )
+            ).tuples()
+            if sid is not None
+        }
+    now, initial = utcnow(), vocabulary().initial_status
+    updates = [(existing[sid], clean) for sid, clean in items if sid is not None and sid in existing]
+    creates = [(sid, clean) for sid, clean in items if sid is None or sid not in existing]
+    if updates:
+        session.execute(
+            update(Subject),
+            [
+                {**_updatable(clean.subject), "id": subject_id, "updated_at": now}
+                for subject_id, clean in updates
+            ],
+        )
+        _remove_imported_children(session, [subject_id for subject_id, _ in updates])
+    created_ids: list[int] = []
+    if creates:
+        created_ids = list(
+            session.scalars(
+                Subject.__table__.insert().returning(Subject.id, sort_by_parameter_order=True),  # type: ignore[attr-defined]
+                [
+                    {
+                        **clean.subject,
+                        "source": source,
+                        "source_id": sid,
+                        "status": initial,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for sid, clean in creates
+                ],
+            )
+        )
+        session.execute(
+            SubjectStatusChange.__table__.insert(),  # type: ignore[attr-defined]
+            [
+                {
+                    "subject_id": i,
+                    "from_status": "",
+                    "to_status": initial,
+                    "at": now,
+                    "actor": actor.username,
+                    "note": "" if source == MANUAL_SOURCE else f"imported from {source}",
+                }
+                for i in created_ids
+            ],
+        )
+    pairs = list(zip(created_ids, (clean for _, clean in creates), strict=True)) + updates
+    _insert_children(session, pairs, imported)
+    by_item = dict(zip((id(clean) for _, clean in creates), created_ids, strict=True))
+    return [
+        (existing[sid], False) if sid is not None and sid in existing else (by_item[id(clean)], True)
+        for sid, clean in items
+    ]
+
+
+def _updatable(subject: dict[str, Any]) -> dict[str, Any]:
+    """What an import may change on an existing subject (not its handling code or owning unit)."""
+    return {k: v for k, v in subject.items() if k not in ("handling_code", "owning_unit")}
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def readable_by(actor: Actor) -> ColumnElement[bool]:
+    """SQL for `policy.may_read_record` on subjects: which handling codes this actor may read."""
+    if actor.role == "admin":
+        return true()
+    codes = handling_codes().codes
+    everyone = [c for c, h in codes.items() if h.read_scope == "everyone"]
+    clauses: list[ColumnElement[bool]] = [Subject.handling_code.in_(everyone)]
+    if actor.unit:
+        clauses.append(and_(Subject.owning_unit == actor.unit, Subject.handling_code.in_(list(codes))))
+    if actor.role == "supervisor":
+        clauses.append(
+            Subject.handling_code.in_([c for c, h in codes.items() if h.read_scope == "unit_or_supervisor"])
+        )
+    return or_(*clauses)
+
+
+def notice_status(notice: Notice, today: date | None = None) -> str:
+    """active, withdrawn or expired: an active notice past its expiry date reads as expired."""
+    today = today or utcnow().date()
+    if notice.status == "active" and notice.expires_on is not None and notice.expires_on < today:
+        return "expired"
+    return notice.status
+
+
+def active_notice(today: date | None = None) -> ColumnElement[bool]:
+    """SQL for notices in force on `today` (the same rule as `notice_status`)."""
+    today = today or utcnow().date()
+    return and_(Notice.status == "active", or_(Notice.expires_on.is_(None), Notice.expires_on >= today))
+
+
+def _load(session: Session, subject_id: int) -> Subject:
+    subject = session.get(Subject, subject_id)
+    if subject is None:
+        raise NotFound(f"There is no subject {subject_id}.")
+    return subject
+
+
+def _readable(session: Session, actor: Actor, subject_id: int, action: str = READ) -> Subject:
+    subject = _load(session, subject_id)
+    ensure(actor, READ, subject)
+    if action != READ:
+        ensure(actor, action, subject)
+    return subject
+
+
+def notice_out(notice: Notice) -> NoticeOut:
+    kind = vocabulary().notice_kinds.get(notice.kind)
+    return NoticeOut(
+        id=notice.id,
+        subject_id=notice.subject_id,
+        kind=notice.kind,
+        colour=kind.colour if kind else None,
+        reference=notice.reference,
+        issuer=notice.issuer,
+        issued_on=notice.issued_on,
+        expires_on=notice.expires_on,
+        status=notice_status(notice),
+        reason=notice.reason,
+    )
+
+
+def summary_out(subject: Subject) -> SubjectSummary:
+    return SubjectSummary(
+        id=subject.id,
+        primary_name=subject.primary_name,
+        status=subject.status,
+        gender=subject.gender,
+        believed_country=subject.believed_country,
+        nationalities=[n.country for n in subject.nationalities],
+        birth_dates=[b.value for b in subject.birth_dates],
+        handling_code=subject.handling_code,
+        source=subject.source,
+        source_id=subject.source_id,
+    )
+
+
+def subject_out(subject: Subject) -> SubjectOut:
+    return SubjectOut(
+        **summary_out(subject).model_dump(),
+        birth_place=subject.birth_place,
+        description=subject.description,
+        owning_unit=subject.owning_unit,
+        names=subject.names,
+        documents=subject.documents,
+        charges=subject.charges,
+        notices=[notice_out(n) for n in subject.notices],
+        status_history=subject.status_changes,
+        requests=subject.request_links,
+        next_statuses=vocabulary().statuses[subject.status].next
+        if subject.status in vocabulary().statuses
+        else [],
+        created_at=subject.created_at,
+        updated_at=subject.updated_at,
+    )
+
+
+def get_subject(session: Session, actor: Actor, subject_id: int) -> Subject:
+    """One subject, for an actor whose role and the subject's handling code allow it; audited."""
+    subject = _readable(session, actor, subject_id)
+    audit.record_read(session, actor.username, "subject", subject.id)
+    return subject
+
+
+@dataclass(frozen=True)
+class SubjectQuery:
+    """What to look for: any name form (`q`, also tried as a document number), a document
+    number, a birth year, a status, a nationality, or an active notice of a kind."""
+
+    q: str = ""
+    document: str = ""
+    birth_year: int | None = None
+    status: str = ""
+    nationality: str = ""
+    notice_kind: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.q or self.document or self.birth_year or self.status or self.nationality or self.notice_kind
+        )
+
+
+def _ids_with_name(query: str) -> CompoundSelect | Select[Any] | None:
+    """Subjects with a name matching `query`: a whole form (as written, romanised, word-sorted), or
+    every word of one form among the subject's names. Each part is a range scan of the key index."""
+    whole = list(name_keys(query).whole)
+    if not whole:
+        return None
+    parts: list[Select[Any]] = [select(SubjectNameKey.subject_id).where(SubjectNameKey.key.in_(whole))]
+    for words in query_forms(query):
+        if len(words) > 1:
+            # Wrapped in a subquery: SQLite accepts no parentheses around a compound select.
+            every_word = intersect(
+                *[select(SubjectNameKey.subject_id).where(SubjectNameKey.key == w) for w in words]
+            )
+            parts.append(select(every_word.subquery().c.subject_id))
+    return union(*parts) if len(parts) > 1 else parts[0]
+
+
+def _ids_with_document(number: str) -> Select[Any] | None:
+    key = values.document_key(number)
+    if not key:
+        return None
+    return select(SubjectDocument.subject_id).where(SubjectDocument.number_key == key)
+
+
+def search_query(actor: Actor, query: SubjectQuery) -> Select[Any]:
+    statement = select(Subject).where(readable_by(actor))
+    if query.q:
+        matches = [m for m in (_ids_with_name(query.q), _ids_with_document(query.q)) if m is not None]
+        statement = statement.where(or_(*[Subject.id.in_(m) for m in matches]) if matches else false())
+    if query.document:
+        by_document = _ids_with_document(query.document)
+        statement = statement.where(Subject.id.in_(by_document) if by_document is not None else false())
+    if query.birth_year:
+        statement = statement.where(
+            Subject.id.in_(
+                select(SubjectBirthDate.subject_id).where(
+                    SubjectBirthDate.year_from <= query.birth_year,
+                    SubjectBirthDate.year_to >= query.birth_year,
+                )
+            )
+        )
+    if query.status:
+        statement = statement.where(Subject.status == query.status)
+    if query.nationality:
+        statement = statement.where(
+            Subject.id.in_(
+                select(SubjectNationality.subject_id).where(
+                    SubjectNationality.country == query.nationality.upper()
+                )
+            )
+        )
+    if query.notice_kind:
+        statement = statement.where(
+            Subject.id.in_(select(Notice.subject_id).where(Notice.kind == query.notice_kind, active_notice()))
+        )
+    return statement
+
+
+def search_subjects(
+    session: Session,
+    actor: Actor,
+    query: SubjectQuery,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    sort: str | None = None,
+) -> tuple[list[Subject], int]:
+    """Subjects the actor may read that match `query`, a page at a time; the search is audited."""
+    ensure(actor, READ)
+    statement = apply_sort(search_query(actor, query), sort, SORTS, "name")
+    statement = statement.options(selectinload(Subject.nationalities), selectinload(Subject.birth_dates))
+    subjects, total = paginate(session, statement, limit, offset)
+    detail = ", ".join(f"{k}={v}" for k, v in vars(query).items() if v) or "list"
+    audit.record_read(session, actor.username, "subject", "*", detail=f"search {detail}: {total} found"[:500])
+    return subjects, total
+
+
+# --- changing --------------------------------------------------------------------------------
+
+
+def _raise_duplicate_documents(session: Session, clean: CleanSubject, subject_id: int | None = None) -> None:
+    owners = document_owners(session, clean.document_keys)
+    taken = {key: owner for key, owner in owners.items() if owner != subject_id}
+    if taken:
+        (number_key, kind, country), owner = next(iter(taken.items()))
+        raise Conflict(
+            f"Document {kind} {number_key} ({country or 'no country'}) already belongs to subject {owner}.",
+            subject_id=owner,
+        )
+
+
+def create_subject(session: Session, actor: Actor, data: SubjectIn) -> Subject:
+    ensure(actor, WRITE)
+    clean = clean_subject(data, actor)
+    _raise_duplicate_documents(session, clean)
+    [(subject_id, _)] = store_subjects(session, actor, MANUAL_SOURCE, [(None, clean)], imported=False)
+    audit.record(session, actor.username, "create", "subject", subject_id, after=clean.subject)
+    return _load(session, subject_id)
+
+
+def update_subject(session: Session, actor: Actor, subject_id: int, patch: SubjectPatch) -> Subject:
+    subject = _readable(session, actor, subject_id, WRITE)
+    check = _Checker()
+    changes = patch.model_dump(exclude_none=True)
+    if "gender" in changes:
+        check.term("gender", changes["gender"], vocabulary().genders)
+    if "believed_country" in changes:
+        changes["believed_country"] = check.value(
+            "believed_country", values.clean_country, changes["believed_country"]
+        )
+    if "handling_code" in changes and changes["handling_code"] not in handling_codes().codes:
+        check.problems["handling_code"] = f"one of {', '.join(handling_codes().codes)}"
+    check.raise_if_any("The subject cannot be changed")
+    before = {key: getattr(subject, key) for key in changes}
+    for key, value in changes.items():
+        setattr(subject, key, value)
+    audit.record(session, actor.username, "update", "subject", subject.id, before=before, after=changes)
+    return subject
+
+
+def _child_added(session: Session, actor: Actor, subject: Subject, what: str, row: dict[str, Any]) -> None:
+    subject.updated_at = utcnow()
+    session.flush()
+    audit.record(session, actor.username, f"add {what}", "subject", subject.id, after=row)
+    session.expire(subject)
+
+
+def add_name(session: Session, actor: Actor, subject_id: int, data: NameIn) -> SubjectName:
+    subject = _readable(session, actor, subject_id, WRITE)
+    check = _Checker()
+    row = _name_row(check, "name", data)
+    check.raise_if_any("The name cannot be added")
+    name = SubjectName(subject_id=subject.id, **row)
+    session.add(name)
+    session.flush()
+    session.execute(SubjectNameKey.__table__.insert(), _key_rows(subject.id, name.id, name.full_name))  # type: ignore[attr-defined]
+    if data.kind == "primary":
+        subject.primary_name = data.full_name
+    _child_added(session, actor, subject, "name", row)
+    return name
+
+
+def add_document(session: Session, actor: Actor, subject_id: int, data: DocumentIn) -> SubjectDocument:
+    subject = _readable(session, actor, subject_id, WRITE)
+    check = _Checker()
+    row = _document_row(check, "document", data)
+    check.raise_if_any("The document cannot be added")
+    clean = CleanSubject(subject={}, names=[], documents=[row])
+    _raise_duplicate_documents(session, clean)
+    document = SubjectDocument(subject_id=subject.id, **row)
+    session.add(document)
+    _child_added(session, actor, subject, "document", row)
+    return document
+
+
+def add_charge(session: Session, actor: Actor, subject_id: int, data: ChargeIn) -> SubjectCharge:
+    subject = _readable(session, actor, subject_id, WRITE)
+    check = _Checker()
+    row = _charge_row(check, "charge", data)
+    check.raise_if_any("The charge cannot be added")
+    charge = SubjectCharge(subject_id=subject.id, **row)
+    session.add(charge)
+    _child_added(session, actor, subject, "charge", row)
+    return charge
+
+
+def add_birth_date(session: Session, actor: Actor, subject_id: int, text: str) -> SubjectBirthDate:
+    subject = _readable(session, actor, subject_id, WRITE)
+    check = _Checker()
+    parsed = check.value("birth_date", values.parse_birth_date, text)
+    check.raise_if_any("The birth date cannot be added")
+    row = {
+        "value": parsed.value,
+        "precision": parsed.precision,
+        "year_from": parsed.year_from,
+        "year_to": parsed.year_to,
+    }
+    birth_date = SubjectBirthDate(subject_id=subject.id, **row)
+    session.add(birth_date)
+    _child_added(session, actor, subject, "birth date", row)
+    return birth_date
+
+
+def add_nationality(session: Session, actor: Actor, subject_id: int, country: str) -> None:
+    subject = _readable(session, actor, subject_id, WRITE)
+    check = _Checker()
+    code = check.value("country", values.clean_country, country, allow_empty=False)
+    check.raise_if_any("The nationality cannot be added")
+    if session.get(SubjectNationality, (subject.id, code)) is None:
+        session.add(SubjectNationality(subject_id=subject.id, country=code))
+        _child_added(session, actor, subject, "nationality", {"country": code})
+
+
+def add_notice(session: Session, actor: Actor, subject_id: int, data: NoticeIn) -> Notice:
+    subject = _readable(session, actor, subject_id, WRITE)
+    check = _Checker()
+    row = _notice_row(check, "notice", data)
+    check.raise_if_any("The notice cannot be added")
+    notice = Notice(subject_id=subject.id, **row)
+    session.add(notice)
+    session.flush()
+    audit.record(
+        session, actor.username, "create", "notice", notice.id, after={**row, "subject_id": subject.id}
+    )
+    return notice
+
+
+def withdraw_notice(session: Session, actor: Actor, notice_id: int, reason: str = "") -> Notice:
+    notice = session.get(Notice, notice_id)
+    if notice is None:
+        raise NotFound(f"There is no notice {notice_id}.")
+    _readable(session, actor, notice.subject_id, WRITE)
+    current = notice_status(notice)
+    if current != "active":
+        raise Conflict(f"The notice is {current}; only an active notice can be withdrawn.", allowed=[])
+    notice.status = "withdrawn"
+    notice.reason = reason or notice.reason
+    audit.record(
+        session,
+        actor.username,
+        "withdraw",
+        "notice",
+        notice.id,
+        before={"status": "active"},
+        after={"status": "withdrawn", "reason": reason},
+    )
+    return notice
+
+
+def change_status(session: Session, actor: Actor, subject_id: int, status: str, note: str = "") -> Subject:
+    """Move a subject to `status` when the vocabulary allows it from where it is; kept in its history."""
+    subject = _readable(session, actor, subject_id, WRITE)
+    allowed = vocabulary().statuses[subject.status].next if subject.status in vocabulary().statuses else []
+    if status not in allowed:
+        raise Conflict(f"A subject who is {subject.status} cannot become {status!r}.", allowed=allowed)
+    session.add(
+        SubjectStatusChange(
+            subject_id=subject.id,
+            from_status=subject.status,
+            to_status=status,
+            actor=actor.username,
+            note=note,
+        )
+    )
+    audit.record(
+        session,
+        actor.username,
+        "change status",
+        "subject",
+        subject.id,
+        before={"status": subject.status},
+        after={"status": status, "note": note},
+    )
+    subject.status = status
+    subject.updated_at = utcnow()
+    session.flush()
+    session.expire(subject, ["status_changes"])
+    return subject
+
+
+def link_request(session: Session, actor: Actor, subject_id: int, data: RequestLinkIn) -> SubjectRequestLink:
+    subject = _readable(session, actor, subject_id, WRITE)
+    if session.get(SubjectRequestLink, (subject.id, data.request_id)) is not None:
+        raise Conflict(f"Request {data.request_id} is already linked to subject {subject.id}.")
+    link = SubjectRequestLink(subject_id=subject.id, request_id=data.request_id, note=data.note)
+    session.add(link)
+    session.flush()
+    audit.record(session, actor.username, "link request", "subject", subject.id, after=data.model_dump())
+    session.expire(subject, ["request_links"])
+    return link
+
+
+def subjects_for_request(session: Session, actor: Actor, request_id: int) -> list[Subject]:
+    """Subjects linked to a request (for the requests capability's pages)."""
+    ensure(actor, READ)
+    statement = select(Subject).where(
+        readable_by(actor),
+        Subject.id.in_(
+            select(SubjectRequestLink.subject_id).where(SubjectRequestLink.request_id == request_id)
+        ),
+    )
+    return list(session.scalars(statement.order_by(Subject.primary_name)))

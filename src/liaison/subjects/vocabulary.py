@@ -1,0 +1,67 @@
+"""The vocabularies of persons sought (`vocab/subjects.yaml`), loaded and validated once."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, model_validator
+
+from liaison.core.i18n import current_language
+from liaison.core.vocab import load_vocabulary
+
+VOCAB_FILE = Path(__file__).resolve().parent / "vocab" / "subjects.yaml"
+INTERPOL_COLOURS = ("red", "blue", "yellow", "green", "orange", "purple", "silver", "black")
+
+
+class Term(BaseModel):
+    en: str
+    vi: str
+
+    @property
+    def label(self) -> str:
+        """The label in the current user's language."""
+        return self.vi if current_language.get() == "vi" else self.en
+
+
+class Status(Term):
+    next: list[str]
+
+
+class NoticeKind(Term):
+    colour: str | None = None
+
+
+class SubjectVocabulary(BaseModel):
+    statuses: dict[str, Status]
+    initial_status: str
+    notice_kinds: dict[str, NoticeKind]
+    notice_statuses: dict[str, Term]
+    name_kinds: dict[str, Term]
+    name_orders: dict[str, Term]
+    document_kinds: dict[str, Term]
+    genders: dict[str, Term]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SubjectVocabulary:
+        if self.initial_status not in self.statuses:
+            raise ValueError(f"initial_status {self.initial_status!r} is not one of the statuses")
+        for code, status in self.statuses.items():
+            unknown = sorted(set(status.next) - set(self.statuses))
+            if unknown:
+                raise ValueError(f"status {code!r} leads to unknown statuses {unknown}")
+        for code, kind in self.notice_kinds.items():
+            if kind.colour is not None and kind.colour not in INTERPOL_COLOURS:
+                raise ValueError(f"notice kind {code!r}: {kind.colour!r} is not an INTERPOL colour")
+        for required in ("primary", "alias"):
+            if required not in self.name_kinds:
+                raise ValueError(f"name_kinds must include {required!r}")
+        return self
+
+    def kind_for_colour(self, colour: str) -> str | None:
+        return next((code for code, kind in self.notice_kinds.items() if kind.colour == colour), None)
+
+
+@lru_cache
+def vocabulary() -> SubjectVocabulary:
+    return load_vocabulary(VOCAB_FILE, SubjectVocabulary)
