@@ -1,0 +1,88 @@
+"""Load the engagements part of the demo data: each engagement the press releases report, with
+participants, the source file and passage, its commitments, and citizen-protection cases.
+
+The data lives beside the registry's in `registry/demo/press_releases.yaml` (one gold-standard
+file for all five releases). Keyed by `ref`: loading twice adds nothing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from liaison.core.security.policy import SystemActor
+from liaison.engagements import schemas, service
+from liaison.engagements.models import CitizenProtectionCase, Commitment, Engagement
+from liaison.registry.demo import demo_data, ids, one_id
+from liaison.registry.models import Agency, Agreement, Mechanism, Official, Programme
+from liaison.registry.service import by_ref
+
+
+def load(session: Session, actor: str) -> None:
+    who = SystemActor(username=actor)
+    data = demo_data()
+    sources = data["sources"]
+    for row in data["engagements"]:
+        engagement = by_ref(session, Engagement, row["ref"])
+        if engagement is None:
+            engagement = service.create_engagement(
+                session,
+                who,
+                schemas.EngagementIn(
+                    ref=row["ref"],
+                    kind=row["kind"],
+                    title=row["title"],
+                    held_on=row["held_on"],
+                    date_note=row.get("date_note", ""),
+                    place=row.get("place", ""),
+                    place_country=row.get("place_country"),
+                    country=row.get("country"),
+                    mechanism_id=one_id(session, Mechanism, row.get("mechanism")),
+                    ordinal=row.get("ordinal"),
+                    agency_ids=ids(session, Agency, row.get("agencies")),
+                    participants=[
+                        {"official_id": one_id(session, Official, p["official"]), "role": p["role"]}
+                        for p in row.get("participants", [])
+                    ],
+                    crime_areas=row.get("crime_areas", []),
+                    summary=row.get("summary", ""),
+                    sources=[
+                        {
+                            "file": sources[s["source"]]["file"],
+                            "quote": s["quote"],
+                            "published_on": sources[s["source"]].get("published_on"),
+                        }
+                        for s in row.get("sources", [])
+                    ],
+                ),
+            )
+        for item in row.get("commitments", []):
+            if by_ref(session, Commitment, item["ref"]) is None:
+                service.create_commitment(
+                    session,
+                    who,
+                    schemas.CommitmentIn(
+                        ref=item["ref"],
+                        engagement_id=engagement.id,
+                        text=item["text"],
+                        kind=item["kind"],
+                        party_agency_ids=ids(session, Agency, item.get("parties")),
+                        owner_agency_id=one_id(session, Agency, item.get("owner")),
+                        crime_areas=item.get("crime_areas", []),
+                        agreement_id=one_id(session, Agreement, item.get("agreement")),
+                        programme_id=one_id(session, Programme, item.get("programme")),
+                    ),
+                )
+    for row in data["citizen_protection_cases"]:
+        if by_ref(session, CitizenProtectionCase, row["ref"]) is None:
+            service.create_case(
+                session,
+                who,
+                schemas.CaseIn(
+                    ref=row["ref"],
+                    country=row["country"],
+                    title=row["title"],
+                    concerned=row.get("concerned", []),
+                    summary=row.get("summary", ""),
+                    engagement_id=one_id(session, Engagement, row.get("engagement")),
+                ),
+            )

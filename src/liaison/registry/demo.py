@@ -1,0 +1,151 @@
+"""Load the registry part of the demo data (`demo/press_releases.yaml`): agencies, officials,
+mechanisms and their roles, agreements and programmes the five press releases mention.
+
+Records are keyed by `ref`; one that exists already is left as it is, so loading twice adds
+nothing. Everything goes through the services, so the demo obeys the same rules as users.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.orm import Session
+
+from liaison.core.security.policy import SystemActor
+from liaison.registry import schemas, service
+from liaison.registry.models import Agency, Agreement, Mechanism, Official, Programme
+
+DEMO_FILE = Path(__file__).resolve().parent / "demo" / "press_releases.yaml"
+
+
+@lru_cache
+def demo_data() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
+    return data
+
+
+def ids(session: Session, model: type[Any], refs: list[str] | None) -> list[int]:
+    """The ids of the records with these refs (each must exist)."""
+    found = []
+    for ref in refs or []:
+        record = service.by_ref(session, model, ref)
+        if record is None:
+            raise LookupError(f"{DEMO_FILE.name}: no {model.__tablename__} with ref {ref!r}")
+        found.append(record.id)
+    return found
+
+
+def one_id(session: Session, model: type[Any], ref: str | None) -> int | None:
+    return ids(session, model, [ref])[0] if ref else None
+
+
+def load(session: Session, actor: str) -> None:
+    who = SystemActor(username=actor)
+    data = demo_data()
+    for row in data["agencies"]:
+        if service.by_ref(session, Agency, row["ref"]) is None:
+            service.create_agency(
+                session,
+                who,
+                schemas.AgencyIn(
+                    ref=row["ref"],
+                    name=row["name"],
+                    kind=row["kind"],
+                    country=row.get("country"),
+                    acronym=row.get("acronym", ""),
+                    parent_id=one_id(session, Agency, row.get("parent")),
+                    names=row.get("names", []),
+                    notes=row.get("notes", ""),
+                ),
+            )
+    for row in data["officials"]:
+        if service.by_ref(session, Official, row["ref"]) is None:
+            posts = [
+                {
+                    **{k: v for k, v in post.items() if k != "agency"},
+                    "agency_id": one_id(session, Agency, post.get("agency")),
+                }
+                for post in row.get("posts", [])
+            ]
+            service.create_official(
+                session,
+                who,
+                schemas.OfficialIn(
+                    ref=row["ref"],
+                    name=row["name"],
+                    agency_id=one_id(session, Agency, row.get("agency")),
+                    names=row.get("names", []),
+                    posts=posts,
+                    notes=row.get("notes", ""),
+                ),
+            )
+    for row in data["mechanisms"]:
+        if service.by_ref(session, Mechanism, row["ref"]) is None:
+            mechanism = service.create_mechanism(
+                session,
+                who,
+                schemas.MechanismIn(
+                    ref=row["ref"],
+                    name=row["name"],
+                    kind=row["kind"],
+                    acronym=row.get("acronym", ""),
+                    recurrence=row.get("recurrence", "regular"),
+                    host_agency_id=one_id(session, Agency, row.get("host")),
+                    member_agency_ids=ids(session, Agency, row.get("members")),
+                    description=row.get("description", ""),
+                ),
+            )
+            for role in row.get("roles", []):
+                values = {k: v for k, v in role.items() if k != "holder"}
+                values["holder_agency_id"] = one_id(session, Agency, role.get("holder"))
+                service.add_mechanism_role(session, who, mechanism.id, schemas.RoleIn(**values))
+    for row in data["agreements"]:
+        if service.by_ref(session, Agreement, row["ref"]) is None:
+            parties = [
+                {"country": p.get("country"), "agency_id": one_id(session, Agency, p.get("agency"))}
+                for p in row["parties"]
+            ]
+            service.create_agreement(
+                session,
+                who,
+                schemas.AgreementIn(
+                    ref=row["ref"],
+                    title=row["title"],
+                    kind=row["kind"],
+                    parties=parties,
+                    crime_areas=row.get("crime_areas", []),
+                    history=row.get("history", []),
+                    summary=row.get("summary", ""),
+                ),
+            )
+    for row in data["programmes"]:
+        if service.by_ref(session, Programme, row["ref"]) is None:
+            programme = service.create_programme(
+                session,
+                who,
+                schemas.ProgrammeIn(
+                    ref=row["ref"],
+                    title=row["title"],
+                    start_year=row["start_year"],
+                    end_year=row["end_year"],
+                    status=row.get("status", "active"),
+                    party_agency_ids=ids(session, Agency, row.get("parties")),
+                    agreement_id=one_id(session, Agreement, row.get("agreement")),
+                    mechanism_id=one_id(session, Mechanism, row.get("mechanism")),
+                    summary=row.get("summary", ""),
+                ),
+            )
+            for item in row.get("action_items", []):
+                service.add_action_item(
+                    session,
+                    who,
+                    programme.id,
+                    schemas.ActionItemIn(
+                        text=item["text"],
+                        owner_agency_id=one_id(session, Agency, item.get("owner")),
+                        status=item.get("status", "open"),
+                    ),
+                )
