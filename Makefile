@@ -2,41 +2,44 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 LIAISON_HOME ?= var
 LIAISON_PORT ?= 8000
 export LIAISON_HOME LIAISON_PORT
 
 .PHONY: run install test test-fast lint fmt bench vendor clean
 
-$(STAMP): pyproject.toml constraints.txt
+$(VENV)/.app: pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,spark]'
-	touch $(STAMP)
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
 
-install: $(STAMP)
+$(VENV)/.test: $(VENV)/.app
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,spark]'
+	touch $@
+
+install: $(VENV)/.app
 
 run: install  ## install, migrate SQLite under ./var, load the demo data, start on http://127.0.0.1:8000
 	$(BIN)/liaison init --demo
 	$(BIN)/liaison serve --port $(LIAISON_PORT)
 
-test: install  ## the whole suite, SQLite and PostgreSQL, browser tests included
+test: $(VENV)/.test  ## the whole suite, SQLite and PostgreSQL, browser tests included
 	$(BIN)/pytest -n 2 --dist loadgroup
 
-test-fast: install  ## the suite without the browser and Spark
+test-fast: $(VENV)/.test  ## the suite without the browser and Spark
 	$(BIN)/pytest -n 2 -m "not e2e and not spark"
 
-lint: install
+lint: $(VENV)/.test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
-fmt: install
+fmt: $(VENV)/.test
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-bench: install  ## benchmarks under bench/, each updating docs/benchmarks.md
+bench: $(VENV)/.test  ## benchmarks under bench/, each updating docs/benchmarks.md
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,spark,bench]'
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
