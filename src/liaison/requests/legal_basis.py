@@ -1,13 +1,13 @@
 """Legal basis: the agreements in force between two countries on a date that cover a request.
 
-Read from the registry's agreements (parties, kind, crime areas, dated status history, amends,
-supersedes). An agreement covers a request kind when its registry kind, or one of the extra
+Which agreements were in force between the two countries on the request date (bilateral or
+multilateral, from their dated status history, superseded ones left out) is the registry's
+answer: `registry.service.agreements_in_force`. This module decides which of them cover the
+request. An agreement covers a request kind when its registry kind, or one of the extra
 scopes recorded for it here (`agreement_coverage`, e.g. UNTOC covers extradition and mutual
 legal assistance), is among the kind's `covered_by`; when it names crime areas and the request
-names some, they must overlap. Its status on the request date is the newest history entry that
-took effect on or before that date; `in_force` and `amended` count as in force, as the
-registry's vocabulary declares. An amending protocol in force is shown with the agreement it
-amends (not proposed on its own); an agreement superseded by a proposed one is dropped.
+names some, they must overlap. An amending protocol in force is shown with the agreement it amends
+(not proposed on its own).
 Where nothing applies, the answer says so: reciprocity.
 """
 
@@ -17,14 +17,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import distinct, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from liaison.registry.models import Agreement, AgreementParty
+from liaison.registry.models import Agreement
+from liaison.registry.service import agreements_in_force
 from liaison.requests.kinds import Kind
 from liaison.requests.models import AgreementCoverage
 
-IN_FORCE_STATUSES = frozenset({"in_force", "amended"})
 RECIPROCITY = "reciprocity"
 
 
@@ -48,35 +48,6 @@ class LegalBasis:
     @property
     def agreement_ids(self) -> list[int]:
         return [p.agreement_id for p in self.proposals]
-
-
-def status_on(agreement: Agreement, on: date) -> str | None:
-    """The agreement's status on a date: the newest dated history entry on or before it."""
-    dated = [change for change in agreement.history if change.effective_on is not None]
-    if not agreement.history:
-        return agreement.status
-    current = None
-    for change in sorted(dated, key=lambda c: (c.effective_on, c.id)):
-        if change.effective_on is not None and change.effective_on <= on:
-            current = change.status
-    return current
-
-
-def is_in_force(agreement: Agreement, on: date) -> bool:
-    return status_on(agreement, on) in IN_FORCE_STATUSES
-
-
-def agreements_between(session: Session, country_a: str, country_b: str) -> list[Agreement]:
-    """Every agreement both countries are party to, bilateral or multilateral, with its history."""
-    countries = {country_a, country_b}
-    both = (
-        select(AgreementParty.agreement_id)
-        .where(AgreementParty.country_code.in_(countries))
-        .group_by(AgreementParty.agreement_id)
-        .having(func.count(distinct(AgreementParty.country_code)) == len(countries))
-    )
-    query = select(Agreement).where(Agreement.id.in_(both)).options(selectinload(Agreement.history))
-    return list(session.scalars(query))
 
 
 def extra_scopes(session: Session, agreement_ids: Iterable[int]) -> dict[int, set[str]]:
@@ -110,7 +81,7 @@ def resolve_legal_basis(
     """The agreements to propose as legal basis, best first; none means reciprocity."""
     if not country_a or not country_b:
         return LegalBasis()
-    candidates = [a for a in agreements_between(session, country_a, country_b) if is_in_force(a, on)]
+    candidates = agreements_in_force(session, country_a, country_b, on)
     scopes = extra_scopes(session, (a.id for a in candidates))
     amendments: dict[int, list[str]] = {}
     chosen: list[Agreement] = []
@@ -119,8 +90,6 @@ def resolve_legal_basis(
             amendments.setdefault(agreement.amends_id, []).append(agreement.title)
         elif _covers(agreement, scopes.get(agreement.id, set()), kind, crime_areas):
             chosen.append(agreement)
-    superseded = {a.supersedes_id for a in chosen if a.supersedes_id is not None}
-    chosen = [a for a in chosen if a.id not in superseded]
     order = {scope: rank for rank, scope in enumerate(kind.covered_by)}
     chosen.sort(key=lambda a: (a.is_multilateral, order.get(a.kind, len(order)), a.title))
     return LegalBasis(
