@@ -344,7 +344,7 @@ def store_subjects(
                 select(Subject.source_id, Subject.id).where(
                     Subject.source == source, Subject.source_id.in_(keyed)
                 )
-            ).tuples()
+            )
             if sid is not None
         }
     now, initial = utcnow(), vocabulary().initial_status

@@ -74,14 +74,15 @@ class _Batch:
         owners = service.document_owners(
             session, (key for _, clean in checked for key in clean.document_keys)
         )
-        existing = dict(
-            session.execute(
+        source_ids = [row.source_id for row, _ in checked]
+        existing: dict[int, str | None] = {
+            subject_id: source_id
+            for subject_id, source_id in session.execute(
                 select(Subject.id, Subject.source_id).where(
-                    Subject.source == self.source,
-                    Subject.source_id.in_([row.source_id for row, _ in checked]),
+                    Subject.source == self.source, Subject.source_id.in_(source_ids)
                 )
-            ).tuples()
-        )
+            )
+        }
         items: list[tuple[str | None, service.CleanSubject]] = []
         for row, clean in checked:
             reason = self._document_taken(row, clean, owners, existing)

@@ -1,0 +1,103 @@
+"""The JSON API and the pages of persons sought, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from tests.conftest import make_account
+from tests.subjects.factories import interpol_list_page, interpol_notice
+
+SUBJECT = {
+    "names": [
+        {"full_name": "Trần Văn Mẫu", "language": "vi"},
+        {"full_name": "Тран Ван Мау", "kind": "alias", "language": "ru"},
+    ],
+    "birth_dates": ["1978-03-14"],
+    "nationalities": ["VN"],
+    "documents": [{"kind": "passport", "number": "C0000001", "country": "VN"}],
+    "notices": [{"kind": "arrest", "issuer": "INTERPOL", "reference": "2024/1"}],
+}
+
+
+def test_officer_adds_a_subject_and_finds_it_by_its_cyrillic_alias(
+    client: TestClient, engine: Engine
+) -> None:
+    officer = make_account(engine, "officer")
+    created = client.post("/api/v1/subjects", json=SUBJECT, headers=officer.headers)
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert [n["script"] for n in body["names"]] == ["latin", "cyrillic"]
+    assert body["notices"][0]["colour"] == "red" and body["notices"][0]["status"] == "active"
+    found = client.get("/api/v1/subjects", params={"q": "Tran Van Mau"}, headers=officer.headers).json()
+    assert [s["id"] for s in found["items"]] == [body["id"]]
+    by_year = client.get("/api/v1/subjects", params={"birth_year": 1978}, headers=officer.headers).json()
+    assert by_year["total"] == 1
+    detail = client.get(f"/api/v1/subjects/{body['id']}", headers=officer.headers)
+    assert detail.json()["documents"][0]["number"] == "C0000001"
+
+
+def test_impossible_date_is_a_problem_document(client: TestClient, engine: Engine) -> None:
+    officer = make_account(engine, "officer")
+    response = client.post(
+        "/api/v1/subjects", json={**SUBJECT, "birth_dates": ["1985-02-30"]}, headers=officer.headers
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["field"] == "birth_dates.0"
+
+
+def test_status_change_outside_the_workflow_lists_what_is_allowed(client: TestClient, engine: Engine) -> None:
+    officer = make_account(engine, "officer")
+    subject_id = client.post("/api/v1/subjects", json=SUBJECT, headers=officer.headers).json()["id"]
+    response = client.post(f"/api/v1/subjects/{subject_id}/status", json={"status": "surrendered"},
+                           headers=officer.headers)  # fmt: skip
+    assert response.status_code == 409
+    assert response.json()["allowed"] == ["located", "arrested", "cancelled"]
+
+
+def test_auditor_is_refused_and_analyst_may_read_but_not_write(client: TestClient, engine: Engine) -> None:
+    auditor, analyst = make_account(engine, "auditor"), make_account(engine, "analyst")
+    assert client.get("/api/v1/subjects", headers=auditor.headers).status_code == 403
+    assert client.get("/api/v1/subjects", headers=analyst.headers).status_code == 200
+    assert client.post("/api/v1/subjects", json=SUBJECT, headers=analyst.headers).status_code == 403
+
+
+def test_supervisor_uploads_an_interpol_list_and_exports_ftm(client: TestClient, engine: Engine) -> None:
+    supervisor = make_account(engine, "supervisor")
+    page = interpol_list_page([interpol_notice("2024/77", "SERIKBAY", "TESTOV", nationalities=("KZ",))])
+    files = {"file": ("red.json", json.dumps(page).encode(), "application/json")}
+    report = client.post("/api/v1/subjects/import", params={"format": "interpol"}, files=files,
+                         headers=supervisor.headers)  # fmt: skip
+    assert report.status_code == 200, report.text
+    assert report.json() == {"created": 1, "updated": 0, "rejected": []}
+    exported = client.get("/api/v1/subjects/export", params={"format": "ftm"}, headers=supervisor.headers)
+    schemata = sorted(json.loads(line)["schema"] for line in exported.text.splitlines())
+    assert schemata == ["Person", "Sanction"]
+
+
+def test_pages_list_search_and_show_a_subject_in_vietnamese(client: TestClient, engine: Engine) -> None:
+    officer = make_account(engine, "officer")
+    subject_id = client.post("/api/v1/subjects", json=SUBJECT, headers=officer.headers).json()["id"]
+    client.cookies.set("liaison_lang", "vi")
+    listing = client.get("/subjects", params={"q": "tran van mau"}, headers=officer.headers)
+    assert listing.status_code == 200
+    assert "Đối tượng truy tìm" in listing.text and f"/subjects/{subject_id}" in listing.text
+    detail = client.get(f"/subjects/{subject_id}", headers=officer.headers)
+    assert "Тран Ван Мау" in detail.text and "Bắt giữ để dẫn độ" in detail.text
+
+
+def test_page_form_adds_a_name_and_shows_a_refused_one_with_its_reason(
+    client: TestClient, engine: Engine
+) -> None:
+    officer = make_account(engine, "officer")
+    subject_id = client.post("/api/v1/subjects", json=SUBJECT, headers=officer.headers).json()["id"]
+    added = client.post(f"/subjects/{subject_id}/names", data={"full_name": "陈文某", "kind": "alias"},
+                        headers=officer.headers, follow_redirects=False)  # fmt: skip
+    assert added.status_code == 303
+    document = {"kind": "passport", "number": "X1", "country": "QQ"}
+    refused = client.post(f"/subjects/{subject_id}/documents", data=document, headers=officer.headers)
+    assert refused.status_code == 422 and "ISO 3166-1" in refused.text
+    assert "陈文某" in client.get(f"/subjects/{subject_id}", headers=officer.headers).text
