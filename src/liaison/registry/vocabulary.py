@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from liaison.core import i18n
 from liaison.core.errors import Invalid
@@ -22,6 +22,8 @@ VOCAB_DIR = Path(__file__).resolve().parent / "vocab"
 
 
 class Label(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     en: str
     vi: str
 
@@ -107,3 +109,20 @@ def require_all(mapping: Mapping[str, object], codes: list[str], field: str) -> 
     if unknown:
         raise Invalid(f"Unknown {field} {unknown}.", fields={field: "each one of " + ", ".join(mapping)})
     return list(dict.fromkeys(codes))
+
+
+@lru_cache
+def countries() -> dict[str, CountryRow]:
+    """ISO 3166-1 countries by alpha-2 code, from the file the migration preloads."""
+    rows = load_vocabulary(VOCAB_DIR / "countries.yaml", CountriesFile).countries
+    return {row.code: row for row in rows}
+
+
+def country_label(code: str | None) -> str:
+    """The country's name in the current language ("Nga" in Vietnamese for RU)."""
+    if not code:
+        return ""
+    row = countries().get(code)
+    if row is None:
+        return code
+    return row.vi if i18n.current_language.get() == "vi" else row.en

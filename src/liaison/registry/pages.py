@@ -1,0 +1,502 @@
+"""Pages of the cooperation registry: search, partners, agencies, officials, mechanisms,
+agreements (with the status form) and programmes. Same service calls as the API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from liaison.core.errors import DomainError
+from liaison.core.models import User
+from liaison.core.web import DbSession, Permission
+from liaison.registry import schemas, service
+from liaison.registry.forms import lines, many, optional_date, optional_int, parse
+from liaison.registry.models import Agency, Agreement, Mechanism
+from liaison.registry.vocabulary import countries, country_label, crime_areas, label, vocabulary
+from liaison.web.forms import attempt, form_values, redirect
+from liaison.web.rendering import NavItem, render
+
+router = APIRouter(include_in_schema=False)
+
+Reader = Annotated[User, Depends(Permission("registry.read"))]
+Writer = Annotated[User, Depends(Permission("registry.write"))]
+Text = Annotated[str | None, Query(max_length=300)]
+CodeQuery = Annotated[str | None, Query(max_length=40)]
+PageNumber = Annotated[int, Query(ge=1, le=100_000)]
+PAGE_SIZE = 50
+
+NAV = (
+    NavItem("Partners", "/registry/partners", "registry.read"),
+    NavItem("Agreements", "/registry/agreements", "registry.read"),
+    NavItem("Agencies", "/registry/agencies", "registry.read"),
+    NavItem("Officials", "/registry/officials", "registry.read"),
+    NavItem("Mechanisms", "/registry/mechanisms", "registry.read"),
+    NavItem("Programmes", "/registry/programmes", "registry.read"),
+    NavItem("Search", "/registry/search", "registry.read"),
+)
+
+
+def show(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    """Render with the vocabularies and label helpers every registry page uses."""
+    helpers = {
+        "words": vocabulary(),
+        "crime_areas": crime_areas(),
+        "label": label,
+        "country_label": country_label,
+        "countries": countries(),
+    }
+    return render(request, f"registry/{template}", {**helpers, **context}, status_code=status_code)
+
+
+def pager(page: int, total: int) -> dict[str, int]:
+    return {"page": page, "pages": max(1, -(-total // PAGE_SIZE)), "total": total}
+
+
+async def posted(request: Request) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Single values and, for multi-selects, every value of each field."""
+    form = await request.form()
+    multi = {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}
+    return await form_values(request), multi
+
+
+def agency_choices(session: Session) -> list[Agency]:
+    return list(session.scalars(select(Agency).order_by(Agency.country_code, Agency.name_key)))
+
+
+# Search and partners
+
+
+@router.get("/registry/search", response_class=HTMLResponse)
+def search_page(request: Request, session: DbSession, user: Reader, q: Text = None) -> HTMLResponse:
+    hits: list[schemas.SearchHit] = []
+    error = None
+    if q:
+        try:
+            hits = service.search(session, user, q, 50)
+        except DomainError as problem:
+            error = problem.detail
+    return show(request, "search.html", {"q": q or "", "hits": hits, "error": error})
+
+
+@router.get("/registry/partners", response_class=HTMLResponse)
+def partners_page(request: Request, session: DbSession, user: Reader) -> HTMLResponse:
+    return show(request, "partners.html", {"partners": service.partners(session, user)})
+
+
+@router.get("/registry/partners/{partner}", response_class=HTMLResponse)
+def partner_page(request: Request, partner: str, session: DbSession, user: Reader) -> HTMLResponse:
+    view = service.partner_view(session, user, partner)
+    return show(request, "partner.html", {"view": view})
+
+
+# Agencies
+
+
+@router.get("/registry/agencies", response_class=HTMLResponse)
+def agencies_page(
+    request: Request,
+    session: DbSession,
+    user: Reader,
+    country: CodeQuery = None,
+    kind: CodeQuery = None,
+    q: Text = None,
+    page: PageNumber = 1,
+) -> HTMLResponse:
+    return _agencies(request, session, user, {"country": country, "kind": kind, "q": q}, page)
+
+
+def _agencies(
+    request: Request,
+    session: Session,
+    user: User,
+    filters: dict[str, Any],
+    page: int = 1,
+    form: dict[str, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    rows, total = service.list_agencies(
+        session, user, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    context = {
+        "agencies": rows,
+        "filters": filters,
+        "pager": pager(page, total),
+        "form": form or {},
+        "error": error,
+        "parents": agency_choices(session),
+    }
+    return show(request, "agencies.html", context, status)
+
+
+@router.post("/registry/agencies", response_class=HTMLResponse, response_model=None)
+async def add_agency(request: Request, session: DbSession, user: Writer) -> HTMLResponse | RedirectResponse:
+    values = await form_values(request)
+    data = {
+        "name": values.get("name", ""),
+        "kind": values.get("kind", ""),
+        "country": values.get("country") or None,
+        "acronym": values.get("acronym", ""),
+        "parent_id": optional_int(values.get("parent_id")),
+        "names": [{"text": line} for line in lines(values.get("other_names"))],
+    }
+    agency, error = attempt(
+        session, lambda: service.create_agency(session, user, parse(schemas.AgencyIn, data))
+    )
+    if error or agency is None:
+        return _agencies(
+            request,
+            session,
+            user,
+            {},
+            form=values,
+            error=error.detail if error else None,
+            status=error.status if error else 400,
+        )
+    return redirect(f"/registry/agencies/{agency.id}")
+
+
+@router.get("/registry/agencies/{agency_id}", response_class=HTMLResponse)
+def agency_page(request: Request, agency_id: int, session: DbSession, user: Reader) -> HTMLResponse:
+    agency = service.get_agency(session, user, agency_id)
+    officials, _ = service.list_officials(session, user, agency_id=agency_id, limit=200)
+    mechanisms, _ = service.list_mechanisms(session, user, agency_id=agency_id, limit=200)
+    children = list(
+        session.scalars(select(Agency).where(Agency.parent_id == agency_id).order_by(Agency.name_key))
+    )
+    return show(
+        request,
+        "agency.html",
+        {"agency": agency, "officials": officials, "mechanisms": mechanisms, "children": children},
+    )
+
+
+# Officials
+
+
+@router.get("/registry/officials", response_class=HTMLResponse)
+def officials_page(
+    request: Request,
+    session: DbSession,
+    user: Reader,
+    q: Text = None,
+    country: CodeQuery = None,
+    page: PageNumber = 1,
+) -> HTMLResponse:
+    return _officials(request, session, user, {"q": q, "country": country}, page)
+
+
+def _officials(
+    request: Request,
+    session: Session,
+    user: User,
+    filters: dict[str, Any],
+    page: int = 1,
+    form: dict[str, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    rows, total = service.list_officials(
+        session, user, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    context = {
+        "officials": rows,
+        "filters": filters,
+        "pager": pager(page, total),
+        "form": form or {},
+        "error": error,
+        "agencies": agency_choices(session),
+    }
+    return show(request, "officials.html", context, status)
+
+
+@router.post("/registry/officials", response_class=HTMLResponse, response_model=None)
+async def add_official(request: Request, session: DbSession, user: Writer) -> HTMLResponse | RedirectResponse:
+    values = await form_values(request)
+    posts = []
+    if values.get("title"):
+        posts.append(
+            {
+                "title": values["title"],
+                "rank": values.get("rank", ""),
+                "agency_id": optional_int(values.get("agency_id")),
+                "start_date": optional_date(values.get("start_date")),
+                "end_date": optional_date(values.get("end_date")),
+            }
+        )
+    data = {
+        "name": values.get("name", ""),
+        "agency_id": optional_int(values.get("agency_id")),
+        "names": [{"text": line} for line in lines(values.get("other_names"))],
+        "posts": posts,
+    }
+    official, error = attempt(
+        session, lambda: service.create_official(session, user, parse(schemas.OfficialIn, data))
+    )
+    if error or official is None:
+        return _officials(
+            request,
+            session,
+            user,
+            {},
+            form=values,
+            error=error.detail if error else None,
+            status=error.status if error else 400,
+        )
+    return redirect(f"/registry/officials/{official.id}")
+
+
+@router.get("/registry/officials/{official_id}", response_class=HTMLResponse)
+def official_page(request: Request, official_id: int, session: DbSession, user: Reader) -> HTMLResponse:
+    return show(request, "official.html", {"official": service.get_official(session, user, official_id)})
+
+
+# Mechanisms
+
+
+@router.get("/registry/mechanisms", response_class=HTMLResponse)
+def mechanisms_page(
+    request: Request,
+    session: DbSession,
+    user: Reader,
+    kind: CodeQuery = None,
+    q: Text = None,
+    page: PageNumber = 1,
+) -> HTMLResponse:
+    rows, total = service.list_mechanisms(
+        session, user, kind=kind, q=q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    return show(
+        request,
+        "mechanisms.html",
+        {"mechanisms": rows, "filters": {"kind": kind, "q": q}, "pager": pager(page, total)},
+    )
+
+
+@router.get("/registry/mechanisms/{mechanism_id}", response_class=HTMLResponse)
+def mechanism_page(request: Request, mechanism_id: int, session: DbSession, user: Reader) -> HTMLResponse:
+    return show(request, "mechanism.html", {"mechanism": service.get_mechanism(session, user, mechanism_id)})
+
+
+# Agreements
+
+
+@router.get("/registry/agreements", response_class=HTMLResponse)
+def agreements_page(
+    request: Request,
+    session: DbSession,
+    user: Reader,
+    kind: CodeQuery = None,
+    status: CodeQuery = None,
+    country: CodeQuery = None,
+    q: Text = None,
+    page: PageNumber = 1,
+) -> HTMLResponse:
+    filters = {"kind": kind, "status": status, "country": country, "q": q}
+    rows, total = service.list_agreements(
+        session, user, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    return show(
+        request, "agreements.html", {"agreements": rows, "filters": filters, "pager": pager(page, total)}
+    )
+
+
+def _agreement_form(
+    request: Request, session: Session, form: dict[str, Any], error: str | None = None, status: int = 200
+) -> HTMLResponse:
+    context = {
+        "form": form,
+        "error": error,
+        "agencies": agency_choices(session),
+        "agreements": list(session.scalars(select(Agreement).order_by(Agreement.title_key))),
+    }
+    return show(request, "agreement_form.html", context, status)
+
+
+@router.get("/registry/agreements/new", response_class=HTMLResponse)
+def new_agreement_page(request: Request, session: DbSession, user: Writer) -> HTMLResponse:
+    return _agreement_form(request, session, {})
+
+
+@router.post("/registry/agreements", response_class=HTMLResponse, response_model=None)
+async def add_agreement(
+    request: Request, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    values, multi = await posted(request)
+    parties = [{"agency_id": agency_id} for agency_id in many(multi.get("party_agency_ids", []))]
+    parties += [{"country": code} for code in multi.get("party_countries", []) if code]
+    data: dict[str, Any] = {
+        "title": values.get("title", ""),
+        "kind": values.get("kind", ""),
+        "parties": parties,
+        "crime_areas": multi.get("crime_areas", []),
+        "summary": values.get("summary", ""),
+        "amends_id": optional_int(values.get("amends_id")),
+        "supersedes_id": optional_int(values.get("supersedes_id")),
+    }
+    if values.get("status_on"):
+        data["history"] = [
+            {"status": values.get("status") or "proposed", "effective_on": values["status_on"]}
+        ]
+    agreement, error = attempt(
+        session, lambda: service.create_agreement(session, user, parse(schemas.AgreementIn, data))
+    )
+    if error or agreement is None:
+        form = {
+            **values,
+            "party_agency_ids": multi.get("party_agency_ids", []),
+            "crime_areas": multi.get("crime_areas", []),
+        }
+        return _agreement_form(
+            request, session, form, error.detail if error else None, error.status if error else 400
+        )
+    return redirect(f"/registry/agreements/{agreement.id}")
+
+
+def _agreement(
+    request: Request,
+    session: Session,
+    user: User,
+    agreement_id: int,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    agreement = service.get_agreement(session, user, agreement_id)
+    programmes, _ = service.list_programmes(session, user, limit=500)
+    context = {
+        "agreement": agreement,
+        "allowed": service.allowed_next(agreement.status),
+        "error": error,
+        "programmes": [p for p in programmes if p.agreement_id == agreement.id],
+    }
+    return show(request, "agreement.html", context, status)
+
+
+@router.get("/registry/agreements/{agreement_id}", response_class=HTMLResponse)
+def agreement_page(request: Request, agreement_id: int, session: DbSession, user: Reader) -> HTMLResponse:
+    return _agreement(request, session, user, agreement_id)
+
+
+@router.post("/registry/agreements/{agreement_id}/status", response_class=HTMLResponse, response_model=None)
+async def change_status(
+    request: Request, agreement_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    values = await form_values(request)
+    data = {
+        "status": values.get("status", ""),
+        "effective_on": optional_date(values.get("effective_on")),
+        "note": values.get("note", ""),
+    }
+    _, error = attempt(
+        session,
+        lambda: service.change_agreement_status(
+            session, user, agreement_id, parse(schemas.StatusChangeIn, data)
+        ),
+    )
+    if error:
+        detail = error.detail
+        if error.extra.get("allowed") is not None:
+            allowed = (
+                ", ".join(label(vocabulary().agreement_statuses, s) for s in error.extra["allowed"]) or "—"
+            )
+            detail = f"{detail} ({allowed})"
+        return _agreement(request, session, user, agreement_id, detail, error.status)
+    return redirect(f"/registry/agreements/{agreement_id}")
+
+
+# Programmes
+
+
+@router.get("/registry/programmes", response_class=HTMLResponse)
+def programmes_page(
+    request: Request,
+    session: DbSession,
+    user: Reader,
+    country: CodeQuery = None,
+    status: CodeQuery = None,
+    page: PageNumber = 1,
+) -> HTMLResponse:
+    rows, total = service.list_programmes(
+        session, user, country=country, status=status, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    return show(
+        request,
+        "programmes.html",
+        {
+            "programmes": rows,
+            "filters": {"country": country, "status": status},
+            "pager": pager(page, total),
+            "progress": service.progress,
+        },
+    )
+
+
+def _programme(
+    request: Request,
+    session: Session,
+    user: User,
+    programme_id: int,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    programme = service.get_programme(session, user, programme_id)
+    context = {
+        "programme": programme,
+        "progress": service.progress(programme),
+        "error": error,
+        "form": form or {},
+        "agencies": agency_choices(session),
+    }
+    return show(request, "programme.html", context, status)
+
+
+@router.get("/registry/programmes/{programme_id}", response_class=HTMLResponse)
+def programme_page(request: Request, programme_id: int, session: DbSession, user: Reader) -> HTMLResponse:
+    return _programme(request, session, user, programme_id)
+
+
+@router.post(
+    "/registry/programmes/{programme_id}/action-items", response_class=HTMLResponse, response_model=None
+)
+async def add_action_item(
+    request: Request, programme_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    values = await form_values(request)
+    data = {
+        "text": values.get("text", ""),
+        "owner_agency_id": optional_int(values.get("owner_agency_id")),
+        "due_date": optional_date(values.get("due_date")),
+    }
+    _, error = attempt(
+        session,
+        lambda: service.add_action_item(session, user, programme_id, parse(schemas.ActionItemIn, data)),
+    )
+    if error:
+        return _programme(request, session, user, programme_id, error.detail, values, error.status)
+    return redirect(f"/registry/programmes/{programme_id}")
+
+
+@router.post("/registry/action-items/{item_id}", response_class=HTMLResponse, response_model=None)
+async def update_action_item(
+    request: Request, item_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    values = await form_values(request)
+    data = {"status": values.get("status") or None, "note": values.get("note", "")}
+    item, error = attempt(
+        session,
+        lambda: service.update_action_item(session, user, item_id, parse(schemas.ActionItemPatch, data)),
+    )
+    if error or item is None:
+        return show(
+            request, "message.html", {"error": error.detail if error else ""}, error.status if error else 400
+        )
+    return redirect(f"/registry/programmes/{item.programme_id}")
+
+
+def mechanism_names(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Mechanism.id, Mechanism.name)).tuples().all())
