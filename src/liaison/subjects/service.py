@@ -280,12 +280,16 @@ def _insert_children(
         for name in clean.names
     ]
     if name_rows:
+        # Plain executemany and one query for the new ids: much faster on SQLite than RETURNING.
+        session.execute(SubjectName.__table__.insert(), name_rows)  # type: ignore[attr-defined]
+        # The subjects are new, or their imported names were just removed: every name of theirs
+        # with this `imported` flag is one inserted here.
+        subject_ids = list({sid for sid, _ in rows_by_subject})
         inserted = session.execute(
-            SubjectName.__table__.insert().returning(  # type: ignore[attr-defined]
-                SubjectName.id, SubjectName.subject_id, SubjectName.full_name, sort_by_parameter_order=True
-            ),
-            name_rows,
-        ).all()
+            select(SubjectName.id, SubjectName.subject_id, SubjectName.full_name).where(
+                SubjectName.subject_id.in_(subject_ids), SubjectName.imported == imported
+            )
+        )
         key_rows = [row for name_id, sid, full_name in inserted for row in _key_rows(sid, name_id, full_name)]
         if key_rows:
             session.execute(SubjectNameKey.__table__.insert(), key_rows)  # type: ignore[attr-defined]
@@ -361,22 +365,15 @@ def store_subjects(
         _remove_imported_children(session, [subject_id for subject_id, _ in updates])
     created_ids: list[int] = []
     if creates:
-        created_ids = list(
-            session.scalars(
-                Subject.__table__.insert().returning(Subject.id, sort_by_parameter_order=True),  # type: ignore[attr-defined]
-                [
-                    {
-                        **clean.subject,
-                        "source": source,
-                        "source_id": sid,
-                        "status": initial,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for sid, clean in creates
-                ],
-            )
-        )
+        created_ids = _insert_subjects(
+            session,
+            source,
+            [
+                {**clean.subject, "source": source, "source_id": sid, "status": initial, "created_at": now,
+                 "updated_at": now}
+                for sid, clean in creates
+            ],
+        )  # fmt: skip
         session.execute(
             SubjectStatusChange.__table__.insert(),  # type: ignore[attr-defined]
             [
@@ -398,6 +395,22 @@ def store_subjects(
         (existing[sid], False) if sid is not None and sid in existing else (by_item[id(clean)], True)
         for sid, clean in items
     ]
+
+
+def _insert_subjects(session: Session, source: str, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert subject rows; their ids in the same order."""
+    table: Any = Subject.__table__
+    if any(row["source_id"] is None for row in rows):
+        return [session.execute(table.insert().returning(table.c.id), row).scalar_one() for row in rows]
+    session.execute(table.insert(), rows)
+    ids = dict(
+        session.execute(
+            select(Subject.source_id, Subject.id).where(
+                Subject.source == source, Subject.source_id.in_([row["source_id"] for row in rows])
+            )
+        ).all()
+    )
+    return [ids[row["source_id"]] for row in rows]
 
 
 def _updatable(subject: dict[str, Any]) -> dict[str, Any]:

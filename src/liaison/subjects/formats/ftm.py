@@ -16,10 +16,12 @@ schema for charges: they travel in CSV, not here.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
+import orjson
 from followthemoney import model
 from followthemoney.exc import InvalidData
 
@@ -33,6 +35,7 @@ DOCUMENT_SCHEMATA = ("Passport", "Identification")
 ALIAS_PROPERTIES = ("alias", "weakAlias", "previousName")
 GENDERS = {"male": "male", "female": "female", "other": "other"}
 FULL_DATE_LENGTH = 10
+_PERSON = re.compile(r'"schema"\s*:\s*"Person"')
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -43,8 +46,8 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 def _parse(line: str) -> dict[str, Any] | str:
     try:
-        data = json.loads(line)
-    except json.JSONDecodeError as error:
+        data = orjson.loads(line)
+    except orjson.JSONDecodeError as error:
         return f"not valid JSON ({error.msg} at column {error.colno})"
     if not isinstance(data, dict) or not isinstance(data.get("schema"), str):
         return "not a FollowTheMoney entity (a JSON object with a schema)"
@@ -55,27 +58,35 @@ def estimate(text: str) -> int | None:
     return text.count("\n") + 1
 
 
-def _related(text: str) -> tuple[dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
-    """First pass: documents and sanctions, by the id of the entity they are about."""
+Pending = list[tuple[int, str]]
+
+
+def _related(
+    text: str,
+) -> tuple[Pending, dict[str, list[dict[str, Any]]], dict[str, list[dict[str, Any]]]]:
+    """First pass: documents and sanctions by the id of the entity they are about, and the lines
+    left for the second pass (persons, and lines that are not entities, to report in order)."""
+    pending: Pending = []
     documents: dict[str, list[dict[str, Any]]] = defaultdict(list)
     sanctions: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for _, line in _lines(text):
-        if '"schema": "Person"' in line or '"schema":"Person"' in line:  # persons: second pass
+    for number, line in _lines(text):
+        if _PERSON.search(line, 0, 400):
+            pending.append((number, line))
             continue
         data = _parse(line)
         if isinstance(data, str):
+            pending.append((number, line))
             continue
-        schema = data["schema"]
         properties = data.get("properties") or {}
         if not isinstance(properties, dict):
             continue
-        if schema in DOCUMENT_SCHEMATA:
+        if data["schema"] in DOCUMENT_SCHEMATA:
             for holder in properties.get("holder", []):
                 documents[holder].append(data)
-        elif schema == "Sanction":
+        elif data["schema"] == "Sanction":
             for entity in properties.get("entity", []):
                 sanctions[entity].append(data)
-    return documents, sanctions
+    return pending, documents, sanctions
 
 
 def read(text: str) -> Iterator[ParsedRow]:
@@ -88,8 +99,8 @@ def read(text: str) -> Iterator[ParsedRow]:
             " (it looks like INTERPOL notice JSON: use --format interpol)" if "entity_id" in first[1] else ""
         )
         raise not_this_format("the file", "FollowTheMoney JSON lines", f"line {first[0]} is {data}{hint}")
-    documents, sanctions = _related(text)
-    for number, line in _lines(text):
+    pending, documents, sanctions = _related(text)
+    for number, line in pending:
         data = _parse(line)
         if isinstance(data, str):
             yield ParsedRow(number, "", error=data)
