@@ -1,0 +1,231 @@
+"""Persons-sought benchmark: import FollowTheMoney JSON lines into SQLite, then search by name.
+
+    .venv/bin/python bench/subjects.py                  # 100,000 subjects, writes docs/benchmarks.md
+    .venv/bin/python bench/subjects.py --subjects 5000 --quick
+
+Steps: generate `--subjects` Person entities (names in Vietnamese, Russian and Kazakh Cyrillic,
+Chinese characters and Latin; a passport each, a birth date, a sanction for one in ten) with the
+followthemoney library, from a fixed seed; import them into a fresh, migrated SQLite database
+through `transfer.import_file`, the code path of `liaison subjects import` (batches of 1,000, one
+transaction each); import the same file again (every subject updated); then time `--searches`
+name searches through `service.search_subjects` (each in its own transaction, audited as in
+production), in other spellings than the stored ones: Latin without diacritics for Vietnamese,
+Latin for Cyrillic, pinyin for Chinese, Cyrillic for Latin, word order changed.
+Targets: import under 60 s, search p95 under 50 ms. Writes the `## Subjects` section of
+docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from followthemoney import model
+
+from liaison.core.db import make_engine, unit_of_work
+from liaison.core.migrate import upgrade
+from liaison.core.security.policy import SystemActor
+from liaison.names.fold import fold
+from liaison.names.romanise import cyrillic_to_latin, pinyin
+from liaison.subjects import service, transfer
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs" / "benchmarks.md"
+SECTION = "## Subjects"
+SEED = 20261123
+ACTOR = SystemActor(username="bench", role="admin")
+
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+VI_FAMILY = words("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý")
+VI_MIDDLE = words("Văn Thị Hữu Đức Minh Thanh Quang Ngọc Xuân Công")
+VI_GIVEN = words("An Bình Cường Dũng Giang Hà Hải Hùng Khánh Lan Long Mai Nam Phúc Quân Sơn Tâm Thảo Trung")
+RU_GIVEN = words("Иван Сергей Алексей Дмитрий Андрей Михаил Николай Павел Юрий Олег Елена Ольга Наталья")
+RU_FAMILY = words(
+    "Иванов Петров Смирнов Кузнецов Попов Соколов Лебедев Козлов Новиков Морозов Волков Фёдоров"
+)
+KZ_GIVEN = words("Нұрсұлтан Қайрат Ерлан Ғабит Әлихан Дәурен Асқар Жанболат Айгүл Гүлнар Сәуле")
+KZ_FAMILY = words("Әбішев Қасымов Нұрланов Серікбаев Жұмабаев Тоқаев Өмірзақов Ғалымов Бекұлы")
+ZH_FAMILY = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
+ZH_GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华")
+LATIN_GIVEN = words("John Maria Ahmed Carlos Anna Peter Olga Lucas Sofia Daniel Ali Marco")
+LATIN_FAMILY = words("Smith Garcia Khan Silva Muller Rossi Novak Ahmed Tanaka Costa Jensen Horvat")
+
+
+def make_name(rng: random.Random, index: int) -> tuple[str, str]:
+    """A stored name and a query that should find it in another spelling (script, marks, order)."""
+    kind = index % 5
+    if kind == 0:
+        name = (
+            f"{rng.choice(VI_FAMILY)} {rng.choice(VI_MIDDLE)} {rng.choice(VI_GIVEN)} {rng.choice(VI_GIVEN)}"
+        )
+        return name, fold(name).upper()
+    if kind == 1:
+        name = f"{rng.choice(RU_GIVEN)} {rng.choice(RU_FAMILY)}"
+        return name, " ".join(reversed(cyrillic_to_latin(name, rng.choice(("bgn", "icao"))).split()))
+    if kind == 2:
+        name = f"{rng.choice(KZ_GIVEN)} {rng.choice(KZ_FAMILY)}"
+        return name, cyrillic_to_latin(name, rng.choice(("bgn", "icao")))
+    if kind == 3:
+        name = rng.choice(ZH_FAMILY) + "".join(rng.choice(ZH_GIVEN) for _ in range(rng.choice((1, 2))))
+        return name, pinyin(name).title()
+    name = f"{rng.choice(LATIN_GIVEN)} {rng.choice(LATIN_FAMILY)} {rng.choice(LATIN_FAMILY)}"
+    return name, name.lower()
+
+
+def generate(path: Path, count: int) -> list[str]:
+    """Write `count` persons as FtM JSON lines; return one query per subject."""
+    rng = random.Random(SEED)
+    queries = []
+    with path.open("w", encoding="utf-8") as out:
+        for index in range(count):
+            name, query = make_name(rng, index)
+            queries.append(query)
+            person = model.make_entity("Person")
+            person.id = f"bench-{index}"
+            person.add("name", name)
+            person.add(
+                "birthDate", f"{rng.randint(1950, 2000)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            )
+            person.add("nationality", rng.choice(("vn", "ru", "kz", "cn", "gb", "us")))
+            person.add("gender", rng.choice(("male", "female")))
+            passport = model.make_entity("Passport")
+            passport.id = f"bench-{index}-passport"
+            passport.add("holder", person.id)
+            passport.add("number", f"P{index:08d}")
+            passport.add("country", person.first("nationality"))
+            entities = [person, passport]
+            if index % 10 == 0:
+                sanction = model.make_entity("Sanction")
+                sanction.id = f"bench-{index}-sanction"
+                sanction.add("entity", person.id)
+                sanction.add("authority", "Benchmark authority")
+                sanction.add("startDate", "2020-01-01")
+                entities.append(sanction)
+            for entity in entities:
+                out.write(json.dumps(entity.to_dict(), ensure_ascii=False) + "\n")
+    return queries
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def write_section(markdown: str) -> None:
+    text = (
+        DOCS.read_text()
+        if DOCS.exists()
+        else "# Benchmarks\n\nEach section is written by its `bench/*.py` script.\n"
+    )
+    start = text.find(f"\n{SECTION}\n")
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + markdown
+    else:
+        following = text.find("\n## ", start + 5)
+        text = text[: start + 1] + markdown + (text[following + 1 :] if following != -1 else "")
+    DOCS.parent.mkdir(parents=True, exist_ok=True)
+    DOCS.write_text(text.rstrip("\n") + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--subjects", type=int, default=100_000)
+    parser.add_argument("--searches", type=int, default=1_000)
+    parser.add_argument("--quick", action="store_true", help="print only; do not touch docs/benchmarks.md")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="liaison-bench-subjects-") as folder:
+        data, database = Path(folder) / "persons.ftm.jsonl", Path(folder) / "bench.db"
+        started = time.perf_counter()
+        queries = generate(data, args.subjects)
+        generated = time.perf_counter() - started
+        engine = make_engine(f"sqlite:///{database}")
+        upgrade(engine)
+
+        def unit():  # type: ignore[no-untyped-def]
+            return unit_of_work(engine)
+
+        load_before = os.getloadavg()[0]
+        started, cpu_started = time.perf_counter(), time.process_time()
+        first = transfer.import_file(unit, ACTOR, data, "ftm", source="bench")
+        import_seconds = time.perf_counter() - started
+        import_cpu = time.process_time() - cpu_started
+        started = time.perf_counter()
+        second = transfer.import_file(unit, ACTOR, data, "ftm", source="bench")
+        reimport_seconds = time.perf_counter() - started
+        assert first.created == args.subjects and not first.rejected, (first.created, first.rejected[:3])
+        assert second.updated == args.subjects and second.created == 0
+
+        rng = random.Random(SEED + 1)
+        picked = [rng.randrange(args.subjects) for _ in range(args.searches)]
+        timings, misses = [], 0
+        for index in picked:
+            began = time.perf_counter()
+            with unit() as session:
+                subjects, _ = service.search_subjects(
+                    session, ACTOR, service.SubjectQuery(q=queries[index]), limit=20
+                )
+                hit = any(s.source_id == f"bench-{index}" for s in subjects)
+            timings.append((time.perf_counter() - began) * 1000)
+            misses += not hit
+        file_mb = data.stat().st_size / 1_048_576
+        db_mb = database.stat().st_size / 1_048_576
+        engine.dispose()
+
+    p50, p95, p99 = (percentile(timings, q) for q in (0.5, 0.95, 0.99))
+    rows = [
+        ("machine", f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, SQLite"),
+        (
+            "dataset",
+            f"{args.subjects:,} FtM persons, passports, 10% sanctioned ({file_mb:.1f} MB JSON lines)",
+        ),
+        ("database after import", f"{db_mb:.1f} MB"),
+        ("generate the file (followthemoney)", f"{generated:.1f} s"),
+        (
+            "import (target < 60 s)",
+            f"{import_seconds:.1f} s ({args.subjects / import_seconds:,.0f} subjects/s)",
+        ),
+        ("import, CPU time of the process", f"{import_cpu:.1f} s"),
+        ("load average (1 min) when the import started", f"{load_before:.1f}"),
+        ("re-import, all updated", f"{reimport_seconds:.1f} s"),
+        ("name searches", f"{args.searches:,}, in another script or spelling than stored"),
+        ("search p50 / p95 / p99 (target p95 < 50 ms)", f"{p50:.1f} / {p95:.1f} / {p99:.1f} ms"),
+        ("searched subject not among the first 50 results (namesakes)", f"{misses} of {args.searches}"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+    markdown = "\n".join(
+        [
+            SECTION,
+            "",
+            "`.venv/bin/python bench/subjects.py` — persons sought imported from FollowTheMoney JSON",
+            "lines into SQLite through the CLI's code path (batches of 1,000, one transaction each), then",
+            "searched by name through the service (each search its own audited transaction) in another",
+            "spelling than stored: Vietnamese without diacritics, Cyrillic in Latin (BGN/PCGN or ICAO,",
+            "word order changed), Chinese in pinyin. Fixed seed.",
+            "",
+            "| measure | value |",
+            "|---|---|",
+            *(f"| {key} | {value} |" for key, value in rows),
+            "",
+        ]
+    )
+    if not args.quick:
+        write_section(markdown)
+
+
+if __name__ == "__main__":
+    main()
