@@ -33,11 +33,20 @@ class NavItem:
     action: str
 
 
-SHELL_NAV = (
-    NavItem("Home", "/", "home.view"),
-    NavItem("Users", "/users", "users.read"),
-    NavItem("Audit trail", "/audit", "audit.read"),
+@dataclass(frozen=True)
+class NavGroup:
+    """A heading of the side menu: one capability's pages, or the shell's."""
+
+    label: str
+    items: tuple[NavItem, ...]
+
+
+HOME = NavItem("Home", "/", "home.view")
+ADMINISTRATION = NavGroup(
+    "Administration",
+    (NavItem("Users", "/users", "users.read"), NavItem("Audit trail", "/audit", "audit.read")),
 )
+GROUP_LABELS = {"subjects": "Persons sought"}
 
 
 @lru_cache
@@ -61,12 +70,22 @@ def environment() -> Environment:
     return env
 
 
-def navigation() -> list[NavItem]:
-    items = list(SHELL_NAV[:1])
+def navigation() -> list[NavGroup]:
+    """The side menu: Home, then each capability's `pages.NAV` under its name, then administration."""
+    groups = [NavGroup("", (HOME,))]
     for name in CAPABILITIES:
         pages = module(name, "pages")
-        items.extend(getattr(pages, "NAV", ()) if pages else ())
-    return items + list(SHELL_NAV[1:])
+        items = tuple(getattr(pages, "NAV", ()) if pages else ())
+        if items:
+            groups.append(NavGroup(GROUP_LABELS.get(name, name.title()), items))
+    return [*groups, ADMINISTRATION]
+
+
+def visible_navigation(user: SignedIn | None) -> list[NavGroup]:
+    if user is None:
+        return []
+    groups = [NavGroup(g.label, tuple(i for i in g.items if may(user, i.action))) for g in navigation()]
+    return [group for group in groups if group.items]
 
 
 def render(
@@ -78,7 +97,7 @@ def render(
         "user": user,
         "lang": i18n.current_language.get(),
         "csrf_token": csrf.token_for(request),
-        "nav": [item for item in navigation() if user is not None and may(user, item.action)],
+        "nav_groups": visible_navigation(user),
         "may": (lambda action, record=None: user is not None and may(user, action, record)),
         "path": request.url.path,
         **(context or {}),
