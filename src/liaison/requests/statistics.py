@@ -1,6 +1,6 @@
 """Request statistics: counts by kind, partner and status; response times by partner and kind
 (median and 90th percentile, in days, from the request's opening to the requested side's first
-answer); and the backlog (requests open) at the end of each week.
+answer); and the backlog (requests opened and still awaiting an answer) at the end of each week.
 
 Percentiles are computed here rather than in SQL so SQLite and PostgreSQL give the same figures
 (linear interpolation between closest ranks, as numpy's default).
@@ -90,7 +90,7 @@ def response_times(
         )
     )
     groups: dict[tuple[int, str], list[float]] = defaultdict(list)
-    for partner, kind, opened, responded in rows.tuples():
+    for partner, kind, opened, responded in rows:
         if opened is None or responded is None:
             continue
         groups[(partner, kind)].append(max((responded - opened).total_seconds(), 0) / SECONDS_PER_DAY)
@@ -112,7 +112,8 @@ def response_times(
 def backlog(
     session: Session, actor: Actor, where: list[Any], weeks: int, now: datetime
 ) -> list[BacklogPoint]:
-    """Requests open at the end of each of the last `weeks` weeks (local time), oldest first."""
+    """Requests awaiting an answer (opened, neither answered nor closed) at the end of each of the
+    last `weeks` weeks (local time), oldest first."""
     r = CooperationRequest
     zone = deadlines.time_zone(request_kinds().calendar)
     today = now.astimezone(zone).date()
@@ -126,6 +127,7 @@ def backlog(
                 r.opened_at.is_not(None),
                 r.opened_at < instant,
                 or_(r.closed_at.is_(None), r.closed_at >= instant),
+                or_(r.responded_at.is_(None), r.responded_at >= instant),
                 *where,
             )
         )

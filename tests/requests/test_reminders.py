@@ -1,0 +1,95 @@
+"""`liaison remind` against a real SMTP sink on loopback: each officer gets their deadlines once a day."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from datetime import timedelta
+from email import message_from_bytes
+from email.message import Message
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy.orm import Session
+
+from liaison.core import accounts
+from liaison.core.db import utcnow
+from liaison.core.settings import Settings, get_settings
+from liaison.requests import service
+from liaison.requests.reminders import send_reminders
+from tests.requests.conftest import Partners
+from tests.requests.factories import ADMIN, OFFICER, request_data
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Sink, Settings]]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings = get_settings().model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port})
+    yield sink, settings
+    controller.stop()
+
+
+def _incoming(session: Session, partners: Partners, days_ago: float, responsible: str):  # type: ignore[no-untyped-def]
+    data = request_data(
+        partners.russia, partners.mps, kind="information_request", direction="incoming",
+        details={"questions": "Q", "purpose": "P"}, received_at=utcnow() - timedelta(days=days_ago),
+        responsible_username=responsible, title=f"Received {days_ago} days ago",
+    )  # fmt: skip
+    return service.create_request(session, OFFICER, data)
+
+
+def test_each_officer_gets_their_overdue_and_due_soon_requests_once_a_day(
+    session: Session, partners: Partners, smtp: tuple[Sink, Settings]
+) -> None:
+    sink, settings = smtp
+    accounts.create_user(session, "test", "hanh", "hanh-password-1", "officer", email="hanh@mps.example")
+    accounts.create_user(session, "test", "minh", "minh-password-1", "officer", email="minh@mps.example")
+    overdue = _incoming(session, partners, 20, "hanh")
+    due_soon = _incoming(session, partners, 5.5, "hanh")
+    _incoming(session, partners, 0, "minh")  # acknowledgement is due within two working days: due soon too
+    report = send_reminders(session, ADMIN, settings)
+    assert (report.messages, report.recipients) == (2, 2)
+    by_recipient = {m["To"]: m for m in sink.messages}
+    body = by_recipient["hanh@mps.example"].get_payload()
+    assert f"#{overdue.id}" in body and f"#{due_soon.id}" in body
+    assert "Overdue:" in body and "Due soon:" in body
+
+    again = send_reminders(session, ADMIN, settings)
+    assert (again.messages, again.items) == (0, 0)
+    assert len(sink.messages) == 2
+
+
+def test_officer_without_an_address_is_reported_not_mailed(
+    session: Session, partners: Partners, smtp: tuple[Sink, Settings]
+) -> None:
+    sink, settings = smtp
+    accounts.create_user(session, "test", "noaddress", "no-address-pass", "officer")
+    _incoming(session, partners, 20, "noaddress")
+    report = send_reminders(session, ADMIN, settings)
+    assert report.skipped_without_email == ["noaddress"]
+    assert sink.messages == []
+
+
+def test_next_day_an_overdue_request_is_reminded_again(
+    session: Session, partners: Partners, smtp: tuple[Sink, Settings]
+) -> None:
+    sink, settings = smtp
+    accounts.create_user(session, "test", "hanh", "hanh-password-1", "officer", email="hanh@mps.example")
+    _incoming(session, partners, 20, "hanh")
+    send_reminders(session, ADMIN, settings)
+    send_reminders(session, ADMIN, settings, now=utcnow() + timedelta(days=1))
+    assert len(sink.messages) == 2
