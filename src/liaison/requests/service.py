@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 from sqlalchemy import Select, and_, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from liaison.core import audit
@@ -52,6 +52,18 @@ SORTS = {
     "status": CooperationRequest.status,
     "kind": CooperationRequest.kind,
 }
+# Lists show summaries: leave the long text and JSON columns unread until a page asks for them.
+LIST_DEFERRED = tuple(
+    defer(column)
+    for column in (
+        CooperationRequest.facts,
+        CooperationRequest.details,
+        CooperationRequest.persons,
+        CooperationRequest.crime_areas,
+        CooperationRequest.legal_basis_proposed,
+        CooperationRequest.legal_basis_reason,
+    )
+)
 AUDITED_FIELDS = (
     "kind",
     "direction",
@@ -366,6 +378,10 @@ def create_request(
     ensure(actor, "requests.write")
     now = now or utcnow()
     kind = kind_of(data.kind)
+    # One query for both agencies; the two lookups below then come from the session's identity map.
+    session.scalars(
+        select(Agency).where(Agency.id.in_((data.requesting_agency_id, data.requested_agency_id)))
+    ).all()
     requesting = _agency(session, data.requesting_agency_id, "requesting_agency_id")
     requested = _agency(session, data.requested_agency_id, "requested_agency_id")
     if requesting.id == requested.id:
@@ -702,7 +718,7 @@ def list_requests(
     ensure(actor, "requests.read")
     now = now or utcnow()
     default = "next_due_at" if (filters.overdue or filters.due_soon) else "-id"
-    query = apply_sort(_filtered(actor, filters, now), sort, SORTS, default)
+    query = apply_sort(_filtered(actor, filters, now), sort, SORTS, default).options(*LIST_DEFERRED)
     if sort is None or sort.lstrip("-") != "id":
         query = query.order_by(CooperationRequest.id)
     return paginate(session, query, limit, offset)
