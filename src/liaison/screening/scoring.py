@@ -1,0 +1,253 @@
+"""Explainable scoring of a (record, subject) pair: one log-odds contribution per feature.
+
+Each feature (name, birth date, nationality, document number, gender) gives a verdict a
+reviewer can read ("exact", "conflict", "one year off" ...) and a weight in log-odds; their sum
+with a prior goes through the logistic function into a score between 0 and 1. The weights are
+calibrated on the labelled benchmark (`bench/screening.py` fits them and prints the reliability
+of each score band), so a score of 0.9 means about nine in ten such hits were true matches
+there. A conflicting birth year outweighs an identical common name: `Nguyen Van An` born 1970
+does not alert on a subject of that name born 1995.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+from liaison.names.phonetic import skeleton
+from liaison.names.variants import Reading, Token
+from liaison.screening.dates import PartialDate, compare_dates
+
+MATCH_FLOOR = 0.6  # token pairs less alike than this are not aligned
+NAME_FLOOR = 0.62  # candidates whose best name is less alike are not scored further
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Log-odds contributions; fitted by the benchmark, kept here as the shipped defaults."""
+
+    prior: float = -1.0
+    # by band of name similarity: the lower bound of each band and its weight
+    name: dict[str, float] = field(
+        default_factory=lambda: {
+            "0.99": 2.6,
+            "0.95": 1.9,
+            "0.90": 1.0,
+            "0.85": 0.2,
+            "0.80": -0.6,
+            "0.00": -2.0,
+        }
+    )
+    date: dict[str, float] = field(
+        default_factory=lambda: {
+            "exact": 3.5,
+            "same_month": 2.2,
+            "same_year": 1.5,
+            "day_month_swapped": 1.2,
+            "one_year_off": 0.3,
+            "same_year_other_day": -2.0,
+            "conflict": -7.0,
+        }
+    )
+    # how many subjects share the matched family and given names: a rare name says more
+    namesakes: dict[str, float] = field(
+        default_factory=lambda: {"unique": 0.6, "rare": 0.2, "common": -0.4, "very_common": -1.0}
+    )
+    nationality_same: float = 0.6
+    nationality_other: float = -0.8
+    document_same: float = 5.0
+    document_other: float = -0.4
+    gender_same: float = 0.2
+    gender_other: float = -3.0
+    threshold: float = 0.5  # the score at which a pair alerts, chosen with the weights
+
+
+WEIGHTS_FILE = Path(__file__).resolve().parent / "weights.json"
+
+
+def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
+    """The weights fitted by the benchmark (`weights.json`), or the hand-set defaults without it."""
+    if not path.exists():
+        return Weights()
+    values = json.loads(path.read_text())
+    return Weights(**{k: v for k, v in values.items() if k in Weights.__dataclass_fields__})
+
+
+def save_weights(weights: Weights, path: Path = WEIGHTS_FILE, **extra: object) -> None:
+    body = {**dataclasses.asdict(weights), **extra}
+    path.write_text(json.dumps(body, indent=2, sort_keys=True) + "\n")
+
+
+WEIGHTS = load_weights()
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One line of a hit's explanation."""
+
+    feature: str  # name · birth_date · nationality · document_number · gender
+    verdict: str  # e.g. "0.93", "exact", "conflict", "same", "different"
+    weight: float  # contribution in log-odds
+    detail: str  # what was compared, for a reviewer
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "feature": self.feature,
+            "verdict": self.verdict,
+            "weight": round(self.weight, 2),
+            "detail": self.detail,
+        }
+
+
+def token_similarity(a: Token, b: Token) -> float:
+    best = 0.0
+    for x in a.keys:
+        for y in b.keys:
+            if x == y:
+                return 1.0
+            if len(x) == 1 or len(y) == 1:  # an initial
+                score = 0.85 if x[0] == y[0] else 0.0
+            else:
+                score = Levenshtein.normalized_similarity(x, y)
+            if score > best:
+                best = score
+    if best < 0.9 and (a.vowelless or b.vowelless):
+        skeletons = {skeleton(x) for x in a.keys}
+        if any(skeleton(y) in skeletons for y in b.keys):
+            best = 0.9
+    return best
+
+
+def align(query: Reading, subject: Reading, cache: dict[tuple[int, int], float] | None = None) -> float:
+    """Order-free alignment of tokens; unmatched tokens cost their weight (a missing patronymic little).
+
+    `cache` keeps token similarities by token identity across the candidates of one query (the
+    index interns tokens, so the many `nguyen`s of a list are one object).
+    """
+    pairs = []
+    for i, a in enumerate(query):
+        for j, b in enumerate(subject):
+            if cache is None:
+                score = token_similarity(a, b)
+            else:
+                pair = (id(a), id(b))
+                score = cache.get(pair, -1.0)
+                if score < 0:
+                    score = cache[pair] = token_similarity(a, b)
+            if score >= MATCH_FLOOR:
+                pairs.append((score, i, j))
+    pairs.sort(reverse=True)
+    used_q: set[int] = set()
+    used_s: set[int] = set()
+    numerator = denominator = 0.0
+    for score, i, j in pairs:
+        if i in used_q or j in used_s:
+            continue
+        used_q.add(i)
+        used_s.add(j)
+        weight = max(query[i].weight, subject[j].weight)
+        numerator += score * weight
+        denominator += weight
+    denominator += sum(t.weight for i, t in enumerate(query) if i not in used_q)
+    denominator += sum(t.weight for j, t in enumerate(subject) if j not in used_s)
+    return numerator / denominator if denominator else 0.0
+
+
+def joined_forms(reading: Reading, rotations: bool) -> tuple[str, ...]:
+    """The reading's words run together (`wangxiaohong`), also rotated for family-name-last order."""
+    orders = [reading]
+    if rotations and len(reading) > 1:
+        orders += [reading[-1:] + reading[:-1], reading[1:] + reading[:1]]
+    forms: dict[str, None] = {}
+    for order in orders:
+        forms.setdefault("".join(t.keys[0] for t in order), None)
+        if any(len(t.keys) > 1 for t in order):
+            forms.setdefault("".join(t.keys[-1] for t in order), None)
+    return tuple(forms)
+
+
+def name_similarity(
+    query: tuple[Reading, ...],
+    query_joined: tuple[str, ...],
+    subject: tuple[Reading, ...],
+    subject_joined: tuple[str, ...],
+    cache: dict[tuple[int, int], float] | None = None,
+) -> tuple[float, int]:
+    """Best similarity over the readings of both names, and the subject reading that gave it."""
+    best, best_reading = 0.0, 0
+    for j, s in enumerate(subject):
+        for q in query:
+            score = align(q, s, cache)
+            if score > best:
+                best, best_reading = score, j
+        if best >= 0.999:
+            return best, best_reading
+    for x in query_joined:
+        for y in subject_joined:
+            score = 0.98 * Levenshtein.normalized_similarity(x, y)
+            if score > best:
+                best = score
+    return best, best_reading
+
+
+NAME_BANDS = ("0.99", "0.95", "0.90", "0.85", "0.80", "0.00")
+
+
+def name_band(similarity: float) -> str:
+    return next(band for band in NAME_BANDS if similarity >= float(band))
+
+
+def name_weight(similarity: float, weights: Weights = WEIGHTS) -> float:
+    return weights.name[name_band(similarity)]
+
+
+def namesakes_feature(count: int, weights: Weights = WEIGHTS) -> Feature:
+    verdict = "unique" if count <= 1 else "rare" if count <= 3 else "common" if count <= 20 else "very_common"
+    return Feature("namesakes", verdict, weights.namesakes[verdict], f"{count} subject(s) with this name")
+
+
+def date_feature(
+    record: PartialDate | None, subject: tuple[PartialDate, ...], weights: Weights = WEIGHTS
+) -> Feature:
+    if record is None or not subject:
+        return Feature("birth_date", "unknown", 0.0, "no birth date on one side")
+    order = list(weights.date)
+    best = min(((compare_dates(record, s), s) for s in subject), key=lambda pair: order.index(pair[0]))
+    verdict, matched = best
+    return Feature("birth_date", verdict, weights.date[verdict], f"{record} vs {matched}")
+
+
+def set_feature(
+    feature: str,
+    record: str | None,
+    subject: frozenset[str],
+    same: float,
+    other: float,
+) -> Feature:
+    if not record or not subject:
+        return Feature(feature, "unknown", 0.0, "not given on one side")
+    if record in subject:
+        return Feature(feature, "same", same, record)
+    return Feature(feature, "different", other, f"{record} vs {', '.join(sorted(subject))}")
+
+
+def probability(total_log_odds: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total_log_odds))))
+
+
+def normalise_document(number: str | None) -> str:
+    return "".join(c for c in (number or "").upper() if c.isalnum())
+
+
+def normalise_gender(value: str | None) -> str:
+    text = (value or "").strip().lower()
+    if text in ("m", "male", "man", "nam", "м", "муж"):
+        return "m"
+    if text in ("f", "female", "woman", "nữ", "nu", "ж", "жен"):
+        return "f"
+    return ""

@@ -1,0 +1,71 @@
+"""Readings of names across scripts, and the phonetic keys that make romanisations meet."""
+
+from __future__ import annotations
+
+import pytest
+
+from liaison.names.phonetic import skeleton, token_key
+from liaison.names.variants import display_reading, readings, wade_giles
+from liaison.names.vietnamese_cyrillic import to_cyrillic, vietnamese_readings
+
+
+def shown(name: str) -> set[str]:
+    return {display_reading(r) for r in readings(name)}
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Kolokoltsev", "Kolokol'tsev", "Kolokolcev", "Kolokoltzev", "Колокольцев"),
+        ("Yuriy", "Iurii", "Yuri", "Юрий"),
+        ("Dmitriy", "Dmitry", "Dmitrii", "Дмитрий"),
+        ("Qasym", "Kassym", "Қасым"),
+        ("Ghabdullin", "Gabdullin", "Ғабдуллин"),
+    ],
+)
+def test_romanisation_schemes_share_one_key(spellings: tuple[str, ...]) -> None:
+    assert len({display_reading(readings(s)[0]) for s in spellings}) == 1
+
+
+def test_vietnamese_syllables_are_transcribed_to_russian_and_back() -> None:
+    assert [to_cyrillic(s) for s in ("Nguyễn", "Phú", "Trọng", "Dương", "Minh")] == [
+        "нгуен", "фу", "чонг", "зыонг", "минь",
+    ]  # fmt: skip
+    assert vietnamese_readings("Нгуен") == ("nguyen",)
+    assert "trong" in vietnamese_readings("Чонг")
+
+
+def test_chinese_characters_read_as_pinyin_wade_giles_and_sino_vietnamese() -> None:
+    assert shown("阮富仲") >= {"ngun fu trong"}
+    assert shown("王小洪") >= {token_key("wang") + " " + token_key("xiaohong")}
+    assert wade_giles("xiao") == "hsiao" and wade_giles("zhong") == "chung" and wade_giles("ze") == "tse"
+
+
+def test_korean_family_name_gets_its_usual_spellings() -> None:
+    (reading,) = readings("김정은")
+    assert "kim" in reading[0].keys
+
+
+def test_patronymic_and_middle_names_cost_less_when_absent() -> None:
+    (russian,) = readings("Колокольцев Владимир Александрович")
+    assert russian[2].weight < 0.5
+    (vietnamese,) = readings("Nguyễn Văn An")
+    assert vietnamese[1].weight < 0.5 and vietnamese[0].weight == vietnamese[2].weight == 1.0
+
+
+def test_arabic_and_thai_are_marked_for_consonant_comparison() -> None:
+    (arabic,) = readings("محمد علي")
+    assert all(t.vowelless for t in arabic)
+    assert skeleton(token_key("mohammed")) == skeleton(arabic[0].keys[0])
+    assert readings("สมชาย ใจดี") and readings("សុខា") and readings("ສົມພອນ")
+
+
+@pytest.mark.parametrize("name", ["", "   ", "!!! ---", "12345"])
+def test_names_without_letters_have_no_reading(name: str) -> None:
+    assert readings(name) == ()
+
+
+def test_mixed_scripts_and_very_long_names_are_read_without_failing() -> None:
+    assert readings("Nguyễn 阮 Văn Ан")
+    (long_reading,) = readings("x" * 10_000)
+    assert len(long_reading[0].keys[0]) <= 40
