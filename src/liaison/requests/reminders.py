@@ -114,14 +114,17 @@ def send_reminders(
     pending = pending_reminders(session, now)
     users = {u.username: u for u in session.scalars(select(User).where(User.username.in_(list(pending))))}
     report = ReminderReport(recipients=0, messages=0, items=0, skipped_without_email=[])
-    if not pending:
+    deliverable = {}
+    for username, items in sorted(pending.items()):
+        user = users.get(username)
+        if user is None or not user.email or not user.is_active:
+            report.skipped_without_email.append(username)
+        else:
+            deliverable[username] = (user, items)
+    if not deliverable:
         return report
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
-        for username, items in sorted(pending.items()):
-            user = users.get(username)
-            if user is None or not user.email or not user.is_active:
-                report.skipped_without_email.append(username)
-                continue
+        for username, (user, items) in deliverable.items():
             smtp.send_message(compose(settings.smtp_sender, user, items))
             for item in items:
                 session.add(
