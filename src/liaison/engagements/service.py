@@ -15,7 +15,7 @@ from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
-from liaison.core.errors import Conflict, Invalid, NotFound
+from liaison.core.errors import Conflict, Invalid
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.security.policy import Actor, ensure
 from liaison.engagements import schemas
@@ -32,31 +32,15 @@ from liaison.engagements.models import (
 from liaison.engagements.vocabulary import vocabulary
 from liaison.names.fold import fold
 from liaison.registry.models import ActionItem, Agency, Agreement, Mechanism, Official, Programme
-from liaison.registry.service import country_code, index_names, matching_ids
+from liaison.registry.service import columns, country_code, get_or_404, index_names, matching_ids, referenced
 from liaison.registry.vocabulary import crime_areas, require, require_all
 
 READ, WRITE = "engagements.read", "engagements.write"
 
 
-def _get(session: Session, model: type[Any], record_id: int, what: str) -> Any:
-    record = session.get(model, record_id)
-    if record is None:
-        raise NotFound(f"No {what} with id {record_id}.")
-    return record
-
-
-def _reference(session: Session, model: type[Any], record_id: int | None, field: str, what: str) -> Any:
-    if record_id is None:
-        return None
-    record = session.get(model, record_id)
-    if record is None:
-        raise Invalid(f"No {what} with id {record_id}.", fields={field: f"no {what} with this id"})
-    return record
-
-
 def _check_ids(session: Session, model: type[Any], ids: Sequence[int], field: str, what: str) -> list[int]:
     for index, record_id in enumerate(ids):
-        _reference(session, model, record_id, f"{field}.{index}", what)
+        referenced(session, model, record_id, f"{field}.{index}", what)
     return list(dict.fromkeys(ids))
 
 
@@ -82,17 +66,13 @@ ENGAGEMENT_FIELDS = (
 )
 
 
-def _columns(record: Any, names: Sequence[str]) -> dict[str, Any]:
-    return {name: getattr(record, name) for name in names}
-
-
 def _participants(
     session: Session, participants: Sequence[schemas.ParticipantIn]
 ) -> list[EngagementParticipant]:
     rows: dict[int, EngagementParticipant] = {}
     for index, participant in enumerate(participants):
         require(vocabulary().participant_roles, participant.role, f"participants.{index}.role")
-        _reference(
+        referenced(
             session, Official, participant.official_id, f"participants.{index}.official_id", "official"
         )
         rows.setdefault(
@@ -118,7 +98,7 @@ def create_engagement(session: Session, actor: Actor, data: schemas.EngagementIn
         place_country_code=country_code(session, data.place_country, "place_country"),
         country_code=country_code(session, data.country),
         ordinal=data.ordinal,
-        mechanism_id=_reference(session, Mechanism, data.mechanism_id, "mechanism_id", "mechanism")
+        mechanism_id=referenced(session, Mechanism, data.mechanism_id, "mechanism_id", "mechanism")
         and data.mechanism_id,
         crime_areas=require_all(crime_areas(), data.crime_areas, "crime_areas"),
         summary=data.summary,
@@ -138,7 +118,7 @@ def create_engagement(session: Session, actor: Actor, data: schemas.EngagementIn
         "create",
         "engagement",
         engagement.id,
-        after=_columns(engagement, ENGAGEMENT_FIELDS),
+        after=columns(engagement, ENGAGEMENT_FIELDS),
     )
     return engagement
 
@@ -147,8 +127,8 @@ def update_engagement(
     session: Session, actor: Actor, engagement_id: int, data: schemas.EngagementPatch
 ) -> Engagement:
     ensure(actor, WRITE)
-    engagement: Engagement = _get(session, Engagement, engagement_id, "engagement")
-    before = _columns(engagement, ENGAGEMENT_FIELDS)
+    engagement: Engagement = get_or_404(session, Engagement, engagement_id, "engagement")
+    before = columns(engagement, ENGAGEMENT_FIELDS)
     changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
     if "kind" in changes:
         require(vocabulary().engagement_kinds, changes["kind"], "kind")
@@ -175,14 +155,14 @@ def update_engagement(
         "engagement",
         engagement.id,
         before=before,
-        after=_columns(engagement, ENGAGEMENT_FIELDS),
+        after=columns(engagement, ENGAGEMENT_FIELDS),
     )
     return engagement
 
 
 def get_engagement(session: Session, actor: Actor, engagement_id: int) -> Engagement:
     ensure(actor, READ)
-    engagement: Engagement = _get(session, Engagement, engagement_id, "engagement")
+    engagement: Engagement = get_or_404(session, Engagement, engagement_id, "engagement")
     return engagement
 
 
@@ -279,16 +259,16 @@ def allowed_next(status: str) -> list[str]:
 
 
 def _links(session: Session, agreement_id: int | None, programme_id: int | None, item_id: int | None) -> None:
-    _reference(session, Agreement, agreement_id, "agreement_id", "agreement")
-    _reference(session, Programme, programme_id, "programme_id", "programme")
-    _reference(session, ActionItem, item_id, "action_item_id", "action item")
+    referenced(session, Agreement, agreement_id, "agreement_id", "agreement")
+    referenced(session, Programme, programme_id, "programme_id", "programme")
+    referenced(session, ActionItem, item_id, "action_item_id", "action item")
 
 
 def create_commitment(session: Session, actor: Actor, data: schemas.CommitmentIn) -> Commitment:
     ensure(actor, WRITE)
-    _reference(session, Engagement, data.engagement_id, "engagement_id", "engagement")
+    referenced(session, Engagement, data.engagement_id, "engagement_id", "engagement")
     require(vocabulary().commitment_kinds, data.kind, "kind")
-    _reference(session, Agency, data.owner_agency_id, "owner_agency_id", "agency")
+    referenced(session, Agency, data.owner_agency_id, "owner_agency_id", "agency")
     _links(session, data.agreement_id, data.programme_id, data.action_item_id)
     parties = _check_ids(session, Agency, data.party_agency_ids, "party_agency_ids", "agency")
     commitment = Commitment(
@@ -313,7 +293,7 @@ def create_commitment(session: Session, actor: Actor, data: schemas.CommitmentIn
         "create",
         "commitment",
         commitment.id,
-        after=_columns(commitment, COMMITMENT_FIELDS),
+        after=columns(commitment, COMMITMENT_FIELDS),
     )
     return commitment
 
@@ -323,12 +303,12 @@ def update_commitment(
 ) -> Commitment:
     """Change what a commitment says and what it concerns; its status moves through `follow_up`."""
     ensure(actor, WRITE)
-    commitment: Commitment = _get(session, Commitment, commitment_id, "commitment")
-    before = _columns(commitment, COMMITMENT_FIELDS)
+    commitment: Commitment = get_or_404(session, Commitment, commitment_id, "commitment")
+    before = columns(commitment, COMMITMENT_FIELDS)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("kind") is not None:
         require(vocabulary().commitment_kinds, changes["kind"], "kind")
-    _reference(session, Agency, changes.get("owner_agency_id"), "owner_agency_id", "agency")
+    referenced(session, Agency, changes.get("owner_agency_id"), "owner_agency_id", "agency")
     _links(session, changes.get("agreement_id"), changes.get("programme_id"), changes.get("action_item_id"))
     for field, value in changes.items():
         if value is not None or field not in ("text", "kind"):
@@ -341,7 +321,7 @@ def update_commitment(
         "commitment",
         commitment.id,
         before=before,
-        after=_columns(commitment, COMMITMENT_FIELDS),
+        after=columns(commitment, COMMITMENT_FIELDS),
     )
     return commitment
 
@@ -349,7 +329,7 @@ def update_commitment(
 def follow_up(session: Session, actor: Actor, commitment_id: int, data: schemas.FollowUpIn) -> Commitment:
     """Add a dated note; when it names a status, move there (409 with the allowed ones if illegal)."""
     ensure(actor, WRITE)
-    commitment: Commitment = _get(session, Commitment, commitment_id, "commitment")
+    commitment: Commitment = get_or_404(session, Commitment, commitment_id, "commitment")
     statuses = vocabulary().commitment_statuses
     if data.status is not None:
         require(statuses, data.status, "status")
@@ -386,7 +366,7 @@ def follow_up(session: Session, actor: Actor, commitment_id: int, data: schemas.
 
 def get_commitment(session: Session, actor: Actor, commitment_id: int) -> Commitment:
     ensure(actor, READ)
-    commitment: Commitment = _get(session, Commitment, commitment_id, "commitment")
+    commitment: Commitment = get_or_404(session, Commitment, commitment_id, "commitment")
     return commitment
 
 
@@ -468,7 +448,7 @@ def create_case(session: Session, actor: Actor, data: schemas.CaseIn) -> Citizen
         concerned=require_all(words.citizen_groups, data.concerned, "concerned"),
         summary=data.summary,
         status=require(words.case_statuses, data.status, "status"),
-        engagement_id=_reference(session, Engagement, data.engagement_id, "engagement_id", "engagement")
+        engagement_id=referenced(session, Engagement, data.engagement_id, "engagement_id", "engagement")
         and data.engagement_id,
     )
     session.add(case)
@@ -479,7 +459,7 @@ def create_case(session: Session, actor: Actor, data: schemas.CaseIn) -> Citizen
         "create",
         "citizen_protection_case",
         case.id,
-        after=_columns(case, CASE_FIELDS),
+        after=columns(case, CASE_FIELDS),
     )
     return case
 
@@ -488,8 +468,10 @@ def update_case(
     session: Session, actor: Actor, case_id: int, data: schemas.CasePatch
 ) -> CitizenProtectionCase:
     ensure(actor, WRITE)
-    case: CitizenProtectionCase = _get(session, CitizenProtectionCase, case_id, "citizen-protection case")
-    before = _columns(case, CASE_FIELDS)
+    case: CitizenProtectionCase = get_or_404(
+        session, CitizenProtectionCase, case_id, "citizen-protection case"
+    )
+    before = columns(case, CASE_FIELDS)
     words = vocabulary()
     if data.status is not None:
         case.status = require(words.case_statuses, data.status, "status")
@@ -507,14 +489,16 @@ def update_case(
         "citizen_protection_case",
         case.id,
         before=before,
-        after=_columns(case, CASE_FIELDS),
+        after=columns(case, CASE_FIELDS),
     )
     return case
 
 
 def get_case(session: Session, actor: Actor, case_id: int) -> CitizenProtectionCase:
     ensure(actor, READ)
-    case: CitizenProtectionCase = _get(session, CitizenProtectionCase, case_id, "citizen-protection case")
+    case: CitizenProtectionCase = get_or_404(
+        session, CitizenProtectionCase, case_id, "citizen-protection case"
+    )
     return case
 
 

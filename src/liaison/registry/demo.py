@@ -23,7 +23,8 @@ DEMO_FILE = Path(__file__).resolve().parent / "demo" / "press_releases.yaml"
 
 @lru_cache
 def demo_data() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data: dict[str, Any] = yaml.load(DEMO_FILE.read_text(encoding="utf-8"), Loader=loader)
     return data
 
 

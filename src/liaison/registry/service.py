@@ -52,14 +52,14 @@ TOP = "\U0010ffff"  # sorts after every character: `key < prefix + TOP` bounds a
 # Shared helpers
 
 
-def _get(session: Session, model: type[Any], record_id: int, what: str) -> Any:
+def get_or_404(session: Session, model: type[Any], record_id: int, what: str) -> Any:
     record = session.get(model, record_id)
     if record is None:
         raise NotFound(f"No {what} with id {record_id}.")
     return record
 
 
-def _reference(session: Session, model: type[Any], record_id: int | None, field: str, what: str) -> Any:
+def referenced(session: Session, model: type[Any], record_id: int | None, field: str, what: str) -> Any:
     """A record the input points at; `Invalid` (not 404) when it does not exist."""
     if record_id is None:
         return None
@@ -90,7 +90,7 @@ def _key(text: str) -> str:
     return fold(text)[:NAME_LENGTH]
 
 
-def _columns(record: Any, names: Iterable[str]) -> dict[str, Any]:
+def columns(record: Any, names: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(record, name) for name in names}
 
 
@@ -234,7 +234,7 @@ def _check_agency_name_free(session: Session, name_key: str, country: str | None
 
 
 def _check_parent(session: Session, agency_id: int | None, parent_id: int | None) -> None:
-    parent = _reference(session, Agency, parent_id, "parent_id", "agency")
+    parent = referenced(session, Agency, parent_id, "parent_id", "agency")
     while parent is not None:
         if parent.id == agency_id:
             raise Invalid("An agency cannot be its own ancestor.", fields={"parent_id": "would make a loop"})
@@ -261,16 +261,14 @@ def create_agency(session: Session, actor: Actor, data: schemas.AgencyIn) -> Age
     session.add(agency)
     session.flush()
     index_names(session, "agency", agency.id, _agency_forms(agency))
-    audit.record(
-        session, actor.username, "create", "agency", agency.id, after=_columns(agency, AGENCY_FIELDS)
-    )
+    audit.record(session, actor.username, "create", "agency", agency.id, after=columns(agency, AGENCY_FIELDS))
     return agency
 
 
 def update_agency(session: Session, actor: Actor, agency_id: int, data: schemas.AgencyPatch) -> Agency:
     ensure(actor, WRITE)
-    agency: Agency = _get(session, Agency, agency_id, "agency")
-    before = _columns(agency, AGENCY_FIELDS)
+    agency: Agency = get_or_404(session, Agency, agency_id, "agency")
+    before = columns(agency, AGENCY_FIELDS)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("kind") is not None:
         require(vocabulary().agency_kinds, changes["kind"], "kind")
@@ -293,14 +291,14 @@ def update_agency(session: Session, actor: Actor, agency_id: int, data: schemas.
         "agency",
         agency.id,
         before=before,
-        after=_columns(agency, AGENCY_FIELDS),
+        after=columns(agency, AGENCY_FIELDS),
     )
     return agency
 
 
 def get_agency(session: Session, actor: Actor, agency_id: int) -> Agency:
     ensure(actor, READ)
-    agency: Agency = _get(session, Agency, agency_id, "agency")
+    agency: Agency = get_or_404(session, Agency, agency_id, "agency")
     return agency
 
 
@@ -348,14 +346,14 @@ def _posts(session: Session, posts: Sequence[schemas.PostIn]) -> list[OfficialPo
     result = []
     for index, post in enumerate(posts):
         _check_period(post.start_date, post.end_date, f"posts.{index}.end_date")
-        _reference(session, Agency, post.agency_id, f"posts.{index}.agency_id", "agency")
+        referenced(session, Agency, post.agency_id, f"posts.{index}.agency_id", "agency")
         result.append(OfficialPost(**post.model_dump()))
     return result
 
 
 def create_official(session: Session, actor: Actor, data: schemas.OfficialIn) -> Official:
     ensure(actor, WRITE)
-    _reference(session, Agency, data.agency_id, "agency_id", "agency")
+    referenced(session, Agency, data.agency_id, "agency_id", "agency")
     official = Official(
         ref=data.ref,
         name=data.name,
@@ -369,7 +367,7 @@ def create_official(session: Session, actor: Actor, data: schemas.OfficialIn) ->
     session.flush()
     index_names(session, "official", official.id, _official_forms(official))
     audit.record(
-        session, actor.username, "create", "official", official.id, after=_columns(official, OFFICIAL_FIELDS)
+        session, actor.username, "create", "official", official.id, after=columns(official, OFFICIAL_FIELDS)
     )
     return official
 
@@ -378,11 +376,11 @@ def update_official(
     session: Session, actor: Actor, official_id: int, data: schemas.OfficialPatch
 ) -> Official:
     ensure(actor, WRITE)
-    official: Official = _get(session, Official, official_id, "official")
-    before = _columns(official, OFFICIAL_FIELDS)
+    official: Official = get_or_404(session, Official, official_id, "official")
+    before = columns(official, OFFICIAL_FIELDS)
     changes = data.model_dump(exclude_unset=True)
     if "agency_id" in changes:
-        _reference(session, Agency, changes["agency_id"], "agency_id", "agency")
+        referenced(session, Agency, changes["agency_id"], "agency_id", "agency")
         official.agency_id = changes["agency_id"]
     if changes.get("name"):
         official.name, official.name_key = changes["name"], _key(changes["name"])
@@ -401,14 +399,14 @@ def update_official(
         "official",
         official.id,
         before=before,
-        after=_columns(official, OFFICIAL_FIELDS),
+        after=columns(official, OFFICIAL_FIELDS),
     )
     return official
 
 
 def get_official(session: Session, actor: Actor, official_id: int) -> Official:
     ensure(actor, READ)
-    official: Official = _get(session, Official, official_id, "official")
+    official: Official = get_or_404(session, Official, official_id, "official")
     return official
 
 
@@ -444,7 +442,7 @@ MECHANISM_FIELDS = ("name", "acronym", "kind", "recurrence", "host_agency_id", "
 
 def _members(session: Session, agency_ids: Sequence[int]) -> list[MechanismMember]:
     for index, agency_id in enumerate(agency_ids):
-        _reference(session, Agency, agency_id, f"member_agency_ids.{index}", "agency")
+        referenced(session, Agency, agency_id, f"member_agency_ids.{index}", "agency")
     return [MechanismMember(agency_id=agency_id) for agency_id in dict.fromkeys(agency_ids)]
 
 
@@ -453,7 +451,7 @@ def create_mechanism(session: Session, actor: Actor, data: schemas.MechanismIn) 
     words = vocabulary()
     require(words.mechanism_kinds, data.kind, "kind")
     require(words.recurrences, data.recurrence, "recurrence")
-    _reference(session, Agency, data.host_agency_id, "host_agency_id", "agency")
+    referenced(session, Agency, data.host_agency_id, "host_agency_id", "agency")
     mechanism = Mechanism(
         ref=data.ref,
         name=data.name,
@@ -474,7 +472,7 @@ def create_mechanism(session: Session, actor: Actor, data: schemas.MechanismIn) 
         "create",
         "mechanism",
         mechanism.id,
-        after=_columns(mechanism, MECHANISM_FIELDS),
+        after=columns(mechanism, MECHANISM_FIELDS),
     )
     return mechanism
 
@@ -483,15 +481,15 @@ def update_mechanism(
     session: Session, actor: Actor, mechanism_id: int, data: schemas.MechanismPatch
 ) -> Mechanism:
     ensure(actor, WRITE)
-    mechanism: Mechanism = _get(session, Mechanism, mechanism_id, "mechanism")
-    before = _columns(mechanism, MECHANISM_FIELDS)
+    mechanism: Mechanism = get_or_404(session, Mechanism, mechanism_id, "mechanism")
+    before = columns(mechanism, MECHANISM_FIELDS)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("kind") is not None:
         require(vocabulary().mechanism_kinds, changes["kind"], "kind")
     if changes.get("recurrence") is not None:
         require(vocabulary().recurrences, changes["recurrence"], "recurrence")
     if "host_agency_id" in changes:
-        _reference(session, Agency, changes["host_agency_id"], "host_agency_id", "agency")
+        referenced(session, Agency, changes["host_agency_id"], "host_agency_id", "agency")
         mechanism.host_agency_id = changes["host_agency_id"]
     for field in ("name", "kind", "acronym", "recurrence", "description"):
         if changes.get(field) is not None:
@@ -508,7 +506,7 @@ def update_mechanism(
         "mechanism",
         mechanism.id,
         before=before,
-        after=_columns(mechanism, MECHANISM_FIELDS),
+        after=columns(mechanism, MECHANISM_FIELDS),
     )
     return mechanism
 
@@ -517,11 +515,11 @@ def add_mechanism_role(
     session: Session, actor: Actor, mechanism_id: int, data: schemas.RoleIn
 ) -> MechanismRole:
     ensure(actor, WRITE)
-    mechanism: Mechanism = _get(session, Mechanism, mechanism_id, "mechanism")
+    mechanism: Mechanism = get_or_404(session, Mechanism, mechanism_id, "mechanism")
     require(vocabulary().role_kinds, data.role, "role")
     if data.crime_area is not None:
         require(crime_areas(), data.crime_area, "crime_area")
-    _reference(session, Agency, data.holder_agency_id, "holder_agency_id", "agency")
+    referenced(session, Agency, data.holder_agency_id, "holder_agency_id", "agency")
     holder_country = country_code(session, data.holder_country, "holder_country")
     if data.holder_agency_id is None and holder_country is None:
         raise Invalid("Say who holds the role.", fields={"holder_agency_id": "an agency or a holder_country"})
@@ -552,7 +550,7 @@ def add_mechanism_role(
 
 def get_mechanism(session: Session, actor: Actor, mechanism_id: int) -> Mechanism:
     ensure(actor, READ)
-    mechanism: Mechanism = _get(session, Mechanism, mechanism_id, "mechanism")
+    mechanism: Mechanism = get_or_404(session, Mechanism, mechanism_id, "mechanism")
     return mechanism
 
 
@@ -621,7 +619,7 @@ def _parties(session: Session, parties: Sequence[schemas.PartyIn]) -> list[Agree
     rows: list[AgreementParty] = []
     seen: set[tuple[str | None, int | None]] = set()
     for index, party in enumerate(parties):
-        agency = _reference(session, Agency, party.agency_id, f"parties.{index}.agency_id", "agency")
+        agency = referenced(session, Agency, party.agency_id, f"parties.{index}.agency_id", "agency")
         country = country_code(session, party.country, f"parties.{index}.country")
         if agency is None and country is None:
             raise Invalid(
@@ -668,7 +666,7 @@ def _check_links(
     for field, linked in (("amends_id", amends_id), ("supersedes_id", supersedes_id)):
         if linked is not None and linked == agreement_id:
             raise Invalid("An agreement cannot point at itself.", fields={field: "another agreement"})
-        _reference(session, Agreement, linked, field, "agreement")
+        referenced(session, Agreement, linked, field, "agreement")
 
 
 def create_agreement(session: Session, actor: Actor, data: schemas.AgreementIn) -> Agreement:
@@ -679,7 +677,7 @@ def create_agreement(session: Session, actor: Actor, data: schemas.AgreementIn) 
     history = data.history or [schemas.StatusChangeIn(status="proposed", effective_on=date.today())]
     _check_history(history)
     _check_links(session, None, data.amends_id, data.supersedes_id)
-    _reference(session, Mechanism, data.mechanism_id, "mechanism_id", "mechanism")
+    referenced(session, Mechanism, data.mechanism_id, "mechanism_id", "mechanism")
     agreement = Agreement(
         ref=data.ref,
         title=data.title,
@@ -710,7 +708,7 @@ def create_agreement(session: Session, actor: Actor, data: schemas.AgreementIn) 
         "create",
         "agreement",
         agreement.id,
-        after=_columns(agreement, AGREEMENT_FIELDS),
+        after=columns(agreement, AGREEMENT_FIELDS),
     )
     return agreement
 
@@ -720,8 +718,8 @@ def update_agreement(
 ) -> Agreement:
     """Change the description of an agreement; its status moves only through `change_agreement_status`."""
     ensure(actor, WRITE)
-    agreement: Agreement = _get(session, Agreement, agreement_id, "agreement")
-    before = _columns(agreement, AGREEMENT_FIELDS)
+    agreement: Agreement = get_or_404(session, Agreement, agreement_id, "agreement")
+    before = columns(agreement, AGREEMENT_FIELDS)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("kind") is not None:
         require(vocabulary().agreement_kinds, changes["kind"], "kind")
@@ -747,7 +745,7 @@ def update_agreement(
         "agreement",
         agreement.id,
         before=before,
-        after=_columns(agreement, AGREEMENT_FIELDS),
+        after=columns(agreement, AGREEMENT_FIELDS),
     )
     return agreement
 
@@ -757,7 +755,7 @@ def change_agreement_status(
 ) -> Agreement:
     """Move an agreement to its next status; an illegal move is a 409 naming the allowed ones."""
     ensure(actor, WRITE)
-    agreement: Agreement = _get(session, Agreement, agreement_id, "agreement")
+    agreement: Agreement = get_or_404(session, Agreement, agreement_id, "agreement")
     statuses = vocabulary().agreement_statuses
     require(statuses, data.status, "status")
     allowed = allowed_next(agreement.status)
@@ -796,7 +794,7 @@ def change_agreement_status(
 
 def get_agreement(session: Session, actor: Actor, agreement_id: int) -> Agreement:
     ensure(actor, READ)
-    agreement: Agreement = _get(session, Agreement, agreement_id, "agreement")
+    agreement: Agreement = get_or_404(session, Agreement, agreement_id, "agreement")
     return agreement
 
 
@@ -894,7 +892,7 @@ PROGRAMME_FIELDS = ("title", "start_year", "end_year", "status", "agreement_id",
 
 def _programme_parties(session: Session, agency_ids: Sequence[int]) -> list[ProgrammeParty]:
     for index, agency_id in enumerate(agency_ids):
-        _reference(session, Agency, agency_id, f"party_agency_ids.{index}", "agency")
+        referenced(session, Agency, agency_id, f"party_agency_ids.{index}", "agency")
     return [ProgrammeParty(agency_id=agency_id) for agency_id in dict.fromkeys(agency_ids)]
 
 
@@ -903,8 +901,8 @@ def create_programme(session: Session, actor: Actor, data: schemas.ProgrammeIn) 
     require(vocabulary().programme_statuses, data.status, "status")
     if data.end_year < data.start_year:
         raise Invalid("The end is before the start.", fields={"end_year": "the start year or later"})
-    _reference(session, Agreement, data.agreement_id, "agreement_id", "agreement")
-    _reference(session, Mechanism, data.mechanism_id, "mechanism_id", "mechanism")
+    referenced(session, Agreement, data.agreement_id, "agreement_id", "agreement")
+    referenced(session, Mechanism, data.mechanism_id, "mechanism_id", "mechanism")
     programme = Programme(
         ref=data.ref,
         title=data.title,
@@ -927,7 +925,7 @@ def create_programme(session: Session, actor: Actor, data: schemas.ProgrammeIn) 
         "create",
         "programme",
         programme.id,
-        after=_columns(programme, PROGRAMME_FIELDS),
+        after=columns(programme, PROGRAMME_FIELDS),
     )
     return programme
 
@@ -936,8 +934,8 @@ def update_programme(
     session: Session, actor: Actor, programme_id: int, data: schemas.ProgrammePatch
 ) -> Programme:
     ensure(actor, WRITE)
-    programme: Programme = _get(session, Programme, programme_id, "programme")
-    before = _columns(programme, PROGRAMME_FIELDS)
+    programme: Programme = get_or_404(session, Programme, programme_id, "programme")
+    before = columns(programme, PROGRAMME_FIELDS)
     changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
     if "status" in changes:
         require(vocabulary().programme_statuses, changes["status"], "status")
@@ -955,7 +953,7 @@ def update_programme(
         "programme",
         programme.id,
         before=before,
-        after=_columns(programme, PROGRAMME_FIELDS),
+        after=columns(programme, PROGRAMME_FIELDS),
     )
     return programme
 
@@ -964,9 +962,9 @@ def add_action_item(
     session: Session, actor: Actor, programme_id: int, data: schemas.ActionItemIn
 ) -> ActionItem:
     ensure(actor, WRITE)
-    programme: Programme = _get(session, Programme, programme_id, "programme")
+    programme: Programme = get_or_404(session, Programme, programme_id, "programme")
     require(vocabulary().action_item_statuses, data.status, "status")
-    _reference(session, Agency, data.owner_agency_id, "owner_agency_id", "agency")
+    referenced(session, Agency, data.owner_agency_id, "owner_agency_id", "agency")
     item = ActionItem(
         text=data.text,
         owner_agency_id=data.owner_agency_id,
@@ -991,7 +989,7 @@ def update_action_item(
     session: Session, actor: Actor, item_id: int, data: schemas.ActionItemPatch
 ) -> ActionItem:
     ensure(actor, WRITE)
-    item: ActionItem = _get(session, ActionItem, item_id, "action item")
+    item: ActionItem = get_or_404(session, ActionItem, item_id, "action item")
     before = {"status": item.status, "due_date": item.due_date}
     if data.status is not None:
         require(vocabulary().action_item_statuses, data.status, "status")
@@ -1024,7 +1022,7 @@ def update_action_item(
 
 def get_programme(session: Session, actor: Actor, programme_id: int) -> Programme:
     ensure(actor, READ)
-    programme: Programme = _get(session, Programme, programme_id, "programme")
+    programme: Programme = get_or_404(session, Programme, programme_id, "programme")
     return programme
 
 

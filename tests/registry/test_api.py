@@ -1,0 +1,170 @@
+"""The registry's JSON routes: create, read, update, list with filters, sorting and pagination,
+and every kind of bad input answered with a clear problem and nothing saved."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from tests.conftest import make_account
+
+
+def officer(engine: Engine) -> dict[str, str]:
+    return make_account(engine, "officer").headers
+
+
+def test_agency_create_read_update_list(client: TestClient, engine: Engine) -> None:
+    headers = officer(engine)
+    for name, country in (("Bộ Công an", "VN"), ("Ministry of Home Affairs", "SG"), ("МВД России", "RU")):
+        response = client.post(
+            "/api/v1/agencies", json={"name": name, "kind": "interior", "country": country}, headers=headers
+        )
+        assert response.status_code == 201, response.text
+    agency_id = response.json()["id"]
+    patched = client.patch(
+        f"/api/v1/agencies/{agency_id}",
+        headers=headers,
+        json={"acronym": "MVD", "names": [{"text": "Ministry of Internal Affairs", "lang": "en"}]},
+    )
+    assert (
+        patched.json()["acronym"] == "MVD"
+        and patched.json()["names"][0]["text"] == "Ministry of Internal Affairs"
+    )
+    assert client.get(f"/api/v1/agencies/{agency_id}", headers=headers).json()["name"] == "МВД России"
+    page = client.get("/api/v1/agencies", params={"sort": "-country", "limit": 2}, headers=headers).json()
+    assert page["total"] == 3 and [a["country_code"] for a in page["items"]] == ["VN", "SG"]
+    second = client.get(
+        "/api/v1/agencies", params={"sort": "-country", "limit": 2, "offset": 2}, headers=headers
+    )
+    assert [a["country_code"] for a in second.json()["items"]] == ["RU"]
+    filtered = client.get("/api/v1/agencies", params={"q": "ministry internal"}, headers=headers).json()
+    assert [a["id"] for a in filtered["items"]] == []  # words must be a suffix of a name form
+    filtered = client.get("/api/v1/agencies", params={"q": "internal affairs"}, headers=headers).json()
+    assert [a["id"] for a in filtered["items"]] == [agency_id]
+    bad_sort = client.get("/api/v1/agencies", params={"sort": "password"}, headers=headers)
+    assert bad_sort.status_code == 422
+
+
+def test_bad_agency_input_is_a_problem_and_saves_nothing(client: TestClient, engine: Engine) -> None:
+    headers = officer(engine)
+    unknown = client.post(
+        "/api/v1/agencies", json={"name": "X", "kind": "police", "country": "XX"}, headers=headers
+    )
+    assert unknown.status_code == 422 and unknown.headers["content-type"] == "application/problem+json"
+    assert unknown.json()["errors"][0]["field"] == "country"
+    too_long = client.post(
+        "/api/v1/agencies", json={"name": "Ж" * 301, "kind": "police", "country": "RU"}, headers=headers
+    )
+    assert too_long.status_code == 422
+    notes_too_long = client.post(
+        "/api/v1/agencies",
+        headers=headers,
+        json={"name": "Police", "kind": "police", "country": "RU", "notes": "x" * 20_001},
+    )
+    assert notes_too_long.status_code == 422
+    kind = client.post(
+        "/api/v1/agencies", json={"name": "X", "kind": "army", "country": "RU"}, headers=headers
+    )
+    assert kind.status_code == 422
+    first = client.post(
+        "/api/v1/agencies", json={"name": "Cảnh sát", "kind": "police", "country": "VN"}, headers=headers
+    )
+    duplicate = client.post(
+        "/api/v1/agencies", json={"name": "canh sat", "kind": "police", "country": "VN"}, headers=headers
+    )
+    assert first.status_code == 201 and duplicate.status_code == 409
+    assert client.get("/api/v1/agencies", headers=headers).json()["total"] == 1
+
+
+def test_agreement_lifecycle_and_illegal_transition(client: TestClient, engine: Engine) -> None:
+    headers = officer(engine)
+    parties = [{"country": "VN"}, {"country": "KZ"}]
+    one_party = client.post(
+        "/api/v1/agreements",
+        headers=headers,
+        json={"title": "Hiệp định", "kind": "extradition", "parties": parties[:1]},
+    )
+    assert one_party.status_code == 422 and one_party.json()["errors"][0]["field"] == "parties"
+    created = client.post(
+        "/api/v1/agreements",
+        headers=headers,
+        json={
+            "title": "Hiệp định dẫn độ Việt Nam – Kazakhstan",
+            "kind": "extradition",
+            "parties": parties,
+            "crime_areas": ["corruption"],
+            "history": [{"status": "proposed", "effective_on": "2025-02-25"}],
+        },
+    )
+    assert created.status_code == 201, created.text
+    agreement_id = created.json()["id"]
+    for status, on in (("negotiating", "2025-06-01"), ("signed", "2025-12-01"), ("in_force", "2026-03-01")):
+        moved = client.post(
+            f"/api/v1/agreements/{agreement_id}/status",
+            headers=headers,
+            json={"status": status, "effective_on": on},
+        )
+        assert moved.status_code == 200 and moved.json()["status"] == status
+    backwards = client.post(
+        f"/api/v1/agreements/{agreement_id}/status",
+        headers=headers,
+        json={"status": "signed", "effective_on": "2026-04-01"},
+    )
+    assert backwards.status_code == 409
+    assert backwards.json()["allowed"] == ["amended", "suspended", "terminated"]
+    earlier = client.post(
+        f"/api/v1/agreements/{agreement_id}/status",
+        headers=headers,
+        json={"status": "suspended", "effective_on": "2020-01-01"},
+    )
+    assert earlier.status_code == 422
+    listed = client.get(
+        "/api/v1/agreements",
+        headers=headers,
+        params={"country": "kz", "status": "in_force", "crime_area": "corruption"},
+    ).json()
+    assert [a["id"] for a in listed["items"]] == [agreement_id]
+    assert (
+        client.get("/api/v1/agreements", headers=headers, params={"crime_area": "terrorism"}).json()["total"]
+        == 0
+    )
+    history = client.get(f"/api/v1/agreements/{agreement_id}", headers=headers).json()["history"]
+    assert [h["status"] for h in history] == ["proposed", "negotiating", "signed", "in_force"]
+
+
+def test_unknown_partner_and_missing_records_are_404(client: TestClient, engine: Engine) -> None:
+    headers = officer(engine)
+    assert client.get("/api/v1/partners/ZZ", headers=headers).status_code == 404
+    assert client.get("/api/v1/agreements/999999", headers=headers).status_code == 404
+    assert (
+        client.post(
+            "/api/v1/agreements/999999/status",
+            headers=headers,
+            json={"status": "signed", "effective_on": "2024-01-01"},
+        ).status_code
+        == 404
+    )
+
+
+def test_search_endpoint_folds_case_and_marks(client: TestClient, engine: Engine) -> None:
+    headers = officer(engine)
+    created = client.post(
+        "/api/v1/officials",
+        headers=headers,
+        json={"name": "Lương Tam Quang", "names": [{"text": "Луонг Там Куанг", "lang": "ru"}]},
+    )
+    official_id = created.json()["id"]
+    for form in ("Lương Tam Quang", "Luong Tam Quang", "luong tam quang", "Луонг"):
+        hits = client.get("/api/v1/search", params={"q": form}, headers=headers).json()
+        assert [(h["entity"], h["id"]) for h in hits] == [("official", official_id)], form
+        assert hits[0]["path"] == f"/registry/officials/{official_id}"
+    assert client.get("/api/v1/search", params={"q": "  ,. "}, headers=headers).status_code == 422
+
+
+def test_analyst_reads_but_may_not_write(client: TestClient, engine: Engine) -> None:
+    analyst = make_account(engine, "analyst").headers
+    assert client.get("/api/v1/agencies", headers=analyst).status_code == 200
+    refused = client.post(
+        "/api/v1/agencies", json={"name": "X", "kind": "police", "country": "VN"}, headers=analyst
+    )
+    assert refused.status_code == 403
