@@ -26,14 +26,18 @@ import tempfile
 import time
 from pathlib import Path
 
-from followthemoney import model
+# bench/ holds scripts named like libraries (bench/requests.py): keep it off the import path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-from liaison.core.db import make_engine, unit_of_work
-from liaison.core.migrate import upgrade
-from liaison.core.security.policy import SystemActor
-from liaison.names.fold import fold
-from liaison.names.romanise import cyrillic_to_latin, pinyin
-from liaison.subjects import service, transfer
+from followthemoney import model  # noqa: E402
+
+from liaison.core.db import make_engine, unit_of_work  # noqa: E402
+from liaison.core.migrate import upgrade  # noqa: E402
+from liaison.core.security.policy import SystemActor  # noqa: E402
+from liaison.names.fold import fold  # noqa: E402
+from liaison.names.romanise import cyrillic_to_latin, pinyin  # noqa: E402
+from liaison.subjects import service, transfer  # noqa: E402
+from liaison.subjects.models import Subject  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -49,16 +53,24 @@ def words(text: str) -> list[str]:
 VI_FAMILY = words("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý")
 VI_MIDDLE = words("Văn Thị Hữu Đức Minh Thanh Quang Ngọc Xuân Công")
 VI_GIVEN = words("An Bình Cường Dũng Giang Hà Hải Hùng Khánh Lan Long Mai Nam Phúc Quân Sơn Tâm Thảo Trung")
-RU_GIVEN = words("Иван Сергей Алексей Дмитрий Андрей Михаил Николай Павел Юрий Олег Елена Ольга Наталья")
-RU_FAMILY = words(
-    "Иванов Петров Смирнов Кузнецов Попов Соколов Лебедев Козлов Новиков Морозов Волков Фёдоров"
+RU_GIVEN = words("Иван Сергей Алексей Дмитрий Андрей Михаил Николай Павел Юрий Олег Борис Виктор Григорий")
+RU_ROOTS = words("Иван Петр Смирн Кузнец Поп Сокол Лебед Козл Новик Мороз Волк Фёдор Орл Зайц Медвед Белк")
+RU_ROOTS += words("Голуб Воробь Соловь Комар Журавл Гусь Сорок Ворон Кошк Быстр Тих Громк Светл Тёмн")
+KZ_GIVEN = words("Нұрсұлтан Қайрат Ерлан Ғабит Әлихан Дәурен Асқар Жанболат Ерғали Серік Бауыржан Мұрат")
+KZ_ROOTS = words("Әбіш Қасым Нұрлан Серікба Жұмаба Тоқа Өмірзақ Ғалым Бекмұрат Сәрсенба Есенғали Дәулет")
+ZH_FAMILY = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程")
+ZH_GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国志文玉兰春梅海燕红波辉鹏飞宇浩然思雨晨")
+LATIN_GIVEN = words(
+    "John Maria Ahmed Carlos Anna Peter Olga Lucas Sofia Daniel Ali Marco Elena Omar Paul Rosa"
 )
-KZ_GIVEN = words("Нұрсұлтан Қайрат Ерлан Ғабит Әлихан Дәурен Асқар Жанболат Айгүл Гүлнар Сәуле")
-KZ_FAMILY = words("Әбішев Қасымов Нұрланов Серікбаев Жұмабаев Тоқаев Өмірзақов Ғалымов Бекұлы")
-ZH_FAMILY = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗")
-ZH_GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华")
-LATIN_GIVEN = words("John Maria Ahmed Carlos Anna Peter Olga Lucas Sofia Daniel Ali Marco")
-LATIN_FAMILY = words("Smith Garcia Khan Silva Muller Rossi Novak Ahmed Tanaka Costa Jensen Horvat")
+LATIN_GIVEN += words("Hugo Ines Karim Laura Mateo Nina Oscar Pablo Rita Samir Tomas Vera Yusuf Zoe Leon Ida")
+LATIN_FAMILY = words(
+    "Smith Garcia Khan Silva Muller Rossi Novak Ahmed Tanaka Costa Jensen Horvat Dubois Moreau"
+)
+LATIN_FAMILY += words(
+    "Fischer Weber Ricci Romano Ferreira Santos Kowalski Nagy Popescu Petrov Haddad Mansour"
+)
+LATIN_FAMILY += words("Osei Mensah Okafor Adeyemi Kim Park Chen Wong Singh Patel Kumar Das Rahman Hossain")
 
 
 def make_name(rng: random.Random, index: int) -> tuple[str, str]:
@@ -70,13 +82,15 @@ def make_name(rng: random.Random, index: int) -> tuple[str, str]:
         )
         return name, fold(name).upper()
     if kind == 1:
-        name = f"{rng.choice(RU_GIVEN)} {rng.choice(RU_FAMILY)}"
+        family = rng.choice(RU_ROOTS) + rng.choice(("ов", "ев", "ин", "ский"))
+        name = f"{rng.choice(RU_GIVEN)} {rng.choice(RU_GIVEN)}ович {family}"
         return name, " ".join(reversed(cyrillic_to_latin(name, rng.choice(("bgn", "icao"))).split()))
     if kind == 2:
-        name = f"{rng.choice(KZ_GIVEN)} {rng.choice(KZ_FAMILY)}"
+        family = rng.choice(KZ_ROOTS) + rng.choice(("ов", "ев", "ұлы"))
+        name = f"{rng.choice(KZ_GIVEN)} {rng.choice(KZ_GIVEN)}ұлы {family}"
         return name, cyrillic_to_latin(name, rng.choice(("bgn", "icao")))
     if kind == 3:
-        name = rng.choice(ZH_FAMILY) + "".join(rng.choice(ZH_GIVEN) for _ in range(rng.choice((1, 2))))
+        name = rng.choice(ZH_FAMILY) + "".join(rng.choice(ZH_GIVEN) for _ in range(rng.choice((1, 2, 2))))
         return name, pinyin(name).title()
     name = f"{rng.choice(LATIN_GIVEN)} {rng.choice(LATIN_FAMILY)} {rng.choice(LATIN_FAMILY)}"
     return name, name.lower()
@@ -172,14 +186,14 @@ def main() -> None:
         picked = [rng.randrange(args.subjects) for _ in range(args.searches)]
         timings, misses = [], 0
         for index in picked:
+            query = service.SubjectQuery(q=queries[index])
             began = time.perf_counter()
             with unit() as session:
-                subjects, _ = service.search_subjects(
-                    session, ACTOR, service.SubjectQuery(q=queries[index]), limit=20
-                )
-                hit = any(s.source_id == f"bench-{index}" for s in subjects)
+                service.search_subjects(session, ACTOR, query, limit=20)
             timings.append((time.perf_counter() - began) * 1000)
-            misses += not hit
+            with unit() as session:  # not timed: is the subject among all the matches?
+                matches = service.search_query(ACTOR, query).with_only_columns(Subject.source_id)
+                misses += f"bench-{index}" not in set(session.scalars(matches))
         file_mb = data.stat().st_size / 1_048_576
         db_mb = database.stat().st_size / 1_048_576
         engine.dispose()
@@ -202,7 +216,7 @@ def main() -> None:
         ("re-import, all updated", f"{reimport_seconds:.1f} s"),
         ("name searches", f"{args.searches:,}, in another script or spelling than stored"),
         ("search p50 / p95 / p99 (target p95 < 50 ms)", f"{p50:.1f} / {p95:.1f} / {p99:.1f} ms"),
-        ("searched subject not among the first 50 results (namesakes)", f"{misses} of {args.searches}"),
+        ("searches that did not find their subject", f"{misses} of {args.searches}"),
     ]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:

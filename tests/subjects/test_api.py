@@ -101,3 +101,28 @@ def test_page_form_adds_a_name_and_shows_a_refused_one_with_its_reason(
     refused = client.post(f"/subjects/{subject_id}/documents", data=document, headers=officer.headers)
     assert refused.status_code == 422 and "ISO 3166-1" in refused.text
     assert "陈文某" in client.get(f"/subjects/{subject_id}", headers=officer.headers).text
+
+
+def test_birth_dates_and_nationalities_are_added_and_bad_ones_refused(
+    client: TestClient, engine: Engine
+) -> None:
+    officer = make_account(engine, "officer")
+    subject_id = client.post("/api/v1/subjects", json=SUBJECT, headers=officer.headers).json()["id"]
+    url = f"/api/v1/subjects/{subject_id}"
+    assert (
+        client.post(f"{url}/birth-dates", json={"value": "1979"}, headers=officer.headers).status_code == 201
+    )
+    assert (
+        client.post(f"{url}/birth-dates", json={"value": "1985-02-30"}, headers=officer.headers).status_code
+        == 422
+    )
+    assert (
+        client.post(f"{url}/nationalities", json={"country": "kz"}, headers=officer.headers).status_code
+        == 201
+    )
+    assert (
+        client.post(f"{url}/nationalities", json={"country": "XX"}, headers=officer.headers).status_code
+        == 422
+    )
+    subject = client.get(url, headers=officer.headers).json()
+    assert subject["birth_dates"] == ["1978-03-14", "1979"] and subject["nationalities"] == ["KZ", "VN"]

@@ -63,10 +63,11 @@ def _han_given_joined(text: str) -> str | None:
 def name_forms(name: str) -> tuple[str, ...]:
     """Folded whole forms of a name: as written, then each romanisation. Empty names give ()."""
     forms: dict[str, None] = {}
-    candidates = [name, *romanisations(name)]
-    joined = _han_given_joined(name)
-    if joined:
-        candidates.append(joined)
+    candidates = dict.fromkeys((name, *romanisations(name)))
+    if len(name) <= 8:  # a Chinese name written without spaces is short
+        joined = _han_given_joined(name)
+        if joined:
+            candidates[joined] = None
     for candidate in candidates:
         folded = fold(candidate)
         if folded:

@@ -21,7 +21,7 @@ from anyascii import anyascii
 from cn2vn import cn2vn
 from pypinyin import Style, lazy_pinyin
 
-from liaison.names.script import detect_script, script_runs
+from liaison.names.script import detect_script, script_of_char, script_runs
 
 CyrillicScheme = Literal["bgn", "icao"]
 CYRILLIC_SCHEMES: tuple[CyrillicScheme, ...] = ("bgn", "icao")
@@ -125,8 +125,24 @@ def cyrillic_to_latin(text: str, scheme: CyrillicScheme = "bgn") -> str:
 
 @lru_cache(maxsize=65536)
 def pinyin(text: str) -> str:
-    """Chinese characters as toneless Mandarin pinyin, one syllable per character."""
-    return " ".join(part.strip() for part in lazy_pinyin(text, style=Style.NORMAL) if part.strip())
+    """Chinese characters as toneless Mandarin pinyin, one syllable per character; other text is kept."""
+    parts: list[str] = []
+    other = ""
+    for char in text:
+        if script_of_char(char) == "han":
+            parts.extend((other, _pinyin_of(char)))
+            other = ""
+        else:
+            other += char
+    parts.append(other)
+    return " ".join(" ".join(parts).split())
+
+
+@lru_cache(maxsize=32768)
+def _pinyin_of(char: str) -> str:
+    """One character's most usual reading; names are read character by character, so pypinyin's
+    phrase segmentation (slow, and meant for running text) is not needed."""
+    return "".join(lazy_pinyin(char, style=Style.NORMAL))
 
 
 @lru_cache(maxsize=65536)

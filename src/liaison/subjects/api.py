@@ -135,6 +135,23 @@ def add_charge(
     return schemas.ChargeOut.model_validate(service.add_charge(session, user, subject_id, body))
 
 
+@router.post("/subjects/{subject_id}/birth-dates", response_model=schemas.BirthDateOut, status_code=201)
+def add_birth_date(
+    subject_id: int, body: schemas.BirthDateIn, session: DbSession, user: Writer
+) -> schemas.BirthDateOut:
+    """Add a birth date as precise as known; an impossible date (1985-02-30) is refused."""
+    return schemas.BirthDateOut.model_validate(service.add_birth_date(session, user, subject_id, body.value))
+
+
+@router.post("/subjects/{subject_id}/nationalities", response_model=schemas.SubjectOut, status_code=201)
+def add_nationality(
+    subject_id: int, body: schemas.NationalityIn, session: DbSession, user: Writer
+) -> schemas.SubjectOut:
+    """Add a nationality (ISO 3166-1 alpha-2); an unknown code is refused."""
+    service.add_nationality(session, user, subject_id, body.country)
+    return service.subject_out(service.get_subject(session, user, subject_id))
+
+
 @router.post("/subjects/{subject_id}/notices", response_model=schemas.NoticeOut, status_code=201)
 def add_notice(
     subject_id: int, body: schemas.NoticeIn, session: DbSession, user: Writer

@@ -79,7 +79,8 @@ class SubjectName(Base):
 
 
 class SubjectNameKey(Base):
-    """A search key of a name (`liaison.names.keys.name_keys`): search by any form is a lookup here."""
+    """A word of a name in one of its forms (`liaison.names.keys.name_keys(...).tokens`): as written
+    and romanised, folded. Search by any form is a lookup of its words here."""
 
     __tablename__ = "subject_name_key"
     __table_args__ = (Index("ix_subject_name_key_key_subject", "key", "subject_id"),)

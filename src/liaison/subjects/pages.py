@@ -14,7 +14,7 @@ from liaison.core.models import User
 from liaison.core.security.policy import handling_codes
 from liaison.core.web import DbSession, Permission
 from liaison.subjects import schemas, service
-from liaison.subjects.vocabulary import vocabulary
+from liaison.subjects.vocabulary import crime_area_terms, vocabulary
 from liaison.web.forms import attempt, form_values, redirect
 from liaison.web.rendering import NavItem, render
 
@@ -37,7 +37,12 @@ def _model(model: type[Any], values: dict[str, Any]) -> Any:
 
 
 def _context(**values: Any) -> dict[str, Any]:
-    return {"vocab": vocabulary(), "codes": handling_codes().codes, **values}
+    return {
+        "vocab": vocabulary(),
+        "crime_areas": crime_area_terms(),
+        "codes": handling_codes().codes,
+        **values,
+    }
 
 
 def _optional(values: dict[str, str], *keys: str) -> dict[str, str | None]:

@@ -86,6 +86,18 @@ class SubjectPatch(Input):
     handling_code: Annotated[str | None, StringConstraints(max_length=2)] = None
 
 
+class BirthDateIn(Input):
+    value: Annotated[str, StringConstraints(min_length=4, max_length=24)] = Field(
+        description='"1970-05-12", "1970-05", "1970" or a range "1968..1971".'
+    )
+
+
+class NationalityIn(Input):
+    country: Annotated[str, StringConstraints(min_length=2, max_length=2)] = Field(
+        description="ISO 3166-1 alpha-2."
+    )
+
+
 class StatusChangeIn(Input):
     status: Code
     note: Text = ""

@@ -248,7 +248,8 @@ def parse_subject(payload: dict[str, Any], actor: Actor) -> CleanSubject:
 
 def _key_rows(subject_id: int, name_id: int, full_name: str) -> list[dict[str, Any]]:
     return [
-        {"subject_id": subject_id, "name_id": name_id, "key": key} for key in sorted(name_keys(full_name).all)
+        {"subject_id": subject_id, "name_id": name_id, "key": key}
+        for key in sorted(name_keys(full_name).tokens)
     ]
 
 
@@ -544,13 +545,17 @@ class SubjectQuery:
 
 
 def _ids_with_name(query: str) -> CompoundSelect | Select[Any] | None:
-    """Subjects with a name matching `query`: a whole form (as written, romanised, word-sorted), or
-    every word of one form among the subject's names. Each part is a range scan of the key index."""
-    whole = list(name_keys(query).whole)
-    if not whole:
+    """Subjects with a name matching `query`: every word of one of the query's forms (as written,
+    romanised) among the words of the subject's names, in any order. Names are stored as their
+    words (`NameKeys.tokens`), so each word is a range scan of the key index."""
+    forms = query_forms(query)
+    if not forms:
         return None
-    parts: list[Select[Any]] = [select(SubjectNameKey.subject_id).where(SubjectNameKey.key.in_(whole))]
-    for words in query_forms(query):
+    single = [words[0] for words in forms if len(words) == 1]
+    parts: list[Select[Any]] = []
+    if single:
+        parts.append(select(SubjectNameKey.subject_id).where(SubjectNameKey.key.in_(single)))
+    for words in forms:
         if len(words) > 1:
             # Wrapped in a subquery: SQLite accepts no parentheses around a compound select.
             every_word = intersect(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import TextIO
@@ -44,8 +45,37 @@ def reader_for(fmt: str) -> ModuleType:
     return READERS[fmt]
 
 
+@dataclass
+class Prepared:
+    """A row read from the file and checked on its own: its subject, or why it cannot be one."""
+
+    row: ParsedRow
+    clean: service.CleanSubject | None = None
+    reason: str = ""
+
+
+def prepare(row: ParsedRow, actor: Actor) -> Prepared:
+    if row.error:
+        return Prepared(row, reason=row.error)
+    try:
+        return Prepared(row, service.parse_subject(row.payload, actor))
+    except Invalid as error:
+        return Prepared(row, reason=error.detail)
+
+
+def _prepared_batches(text: str, fmt: str, actor: Actor, batch_size: int) -> Iterator[list[Prepared]]:
+    batch: list[Prepared] = []
+    for row in reader_for(fmt).read(text):
+        batch.append(prepare(row, actor))
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 class _Batch:
-    """Checks one batch's rows and stores the good ones; remembers ids and documents across batches."""
+    """Stores one batch's good rows; remembers ids and documents across batches."""
 
     def __init__(self, actor: Actor, source: str, report: ImportReport) -> None:
         self.actor, self.source, self.report = actor, source, report
@@ -55,11 +85,12 @@ class _Batch:
     def reject(self, row: ParsedRow, reason: str) -> None:
         self.report.rejected.append(RejectedRow(line=row.line, source_id=row.source_id, reason=reason))
 
-    def store(self, session: Session, rows: list[ParsedRow]) -> None:
+    def store(self, session: Session, prepared: list[Prepared]) -> None:
         checked: list[tuple[ParsedRow, service.CleanSubject]] = []
-        for row in rows:
-            if row.error:
-                self.reject(row, row.error)
+        for item in prepared:
+            row = item.row
+            if item.clean is None:
+                self.reject(row, item.reason)
                 continue
             if row.source_id in self.seen_ids:
                 self.reject(
@@ -67,10 +98,7 @@ class _Batch:
                 )
                 continue
             self.seen_ids[row.source_id] = row.line
-            try:
-                checked.append((row, service.parse_subject(row.payload, self.actor)))
-            except Invalid as error:
-                self.reject(row, error.detail)
+            checked.append((row, item.clean))
         owners = service.document_owners(
             session, (key for _, clean in checked for key in clean.document_keys)
         )
@@ -96,9 +124,9 @@ class _Batch:
         created = sum(1 for _, is_new in results if is_new)
         self.report.created += created
         self.report.updated += len(results) - created
-        if rows:
+        if prepared:
             counts = f"{created} created, {len(results) - created} updated"
-            detail = f"lines {rows[0].line}-{rows[-1].line}: {counts}"
+            detail = f"lines {prepared[0].row.line}-{prepared[-1].row.line}: {counts}"
             audit.record(session, self.actor.username, "import", "subject", self.source, detail=detail)
 
     def _document_taken(
@@ -118,6 +146,23 @@ class _Batch:
         return ""
 
 
+def _store_all(
+    unit_of_work: UnitOfWork,
+    actor: Actor,
+    batches: Iterator[list[Prepared]],
+    source: str,
+    progress: Callable[[int], None] | None,
+) -> ImportReport:
+    report = ImportReport(created=0, updated=0, rejected=[])
+    storing = _Batch(actor, source, report)
+    for batch in batches:
+        with unit_of_work() as session:
+            storing.store(session, batch)
+        if progress:
+            progress(len(batch))
+    return report
+
+
 def import_text(
     unit_of_work: UnitOfWork,
     actor: Actor,
@@ -128,27 +173,11 @@ def import_text(
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import `text` in format `fmt`, one transaction per batch from `unit_of_work()`."""
+    """Import `text` in format `fmt`, one transaction per batch from `unit_of_work()`, in this process."""
     ensure(actor, service.IMPORT)
-    reader = reader_for(fmt)
-    report = ImportReport(created=0, updated=0, rejected=[])
-    batch = _Batch(actor, source or fmt, report)
-    rows: Iterator[ParsedRow] = reader.read(text)
-    pending: list[ParsedRow] = []
-    for row in rows:
-        pending.append(row)
-        if len(pending) >= batch_size:
-            with unit_of_work() as session:
-                batch.store(session, pending)
-            if progress:
-                progress(len(pending))
-            pending = []
-    if pending:
-        with unit_of_work() as session:
-            batch.store(session, pending)
-        if progress:
-            progress(len(pending))
-    return report
+    reader_for(fmt)
+    batches = _prepared_batches(text, fmt, actor, batch_size)
+    return _store_all(unit_of_work, actor, batches, source or fmt, progress)
 
 
 def import_file(
@@ -161,10 +190,16 @@ def import_file(
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
+    """Import a file: what `liaison subjects import` runs.
+
+    (Reading and checking rows in a second process was tried: sending the checked rows between
+    processes cost about as much as checking them, so one process does it all.)"""
     ensure(actor, service.IMPORT)
     reader_for(fmt)
-    return import_text(unit_of_work, actor, read_text(path), fmt, source=source, batch_size=batch_size,
-                       progress=progress)  # fmt: skip
+    text = read_text(path)
+    return import_text(
+        unit_of_work, actor, text, fmt, source=source, batch_size=batch_size, progress=progress
+    )
 
 
 def writer_for(fmt: str) -> ModuleType:

@@ -109,12 +109,19 @@ def document_key(number: str) -> str:
 
 
 @lru_cache
-def crime_areas() -> frozenset[str] | None:
-    """Crime-area codes from the registry's vocabulary, or None when the registry is not installed."""
+def crime_area_labels() -> dict[str, dict[str, str]] | None:
+    """Crime areas from the registry's vocabulary ({code: {en, vi}}), or None without the registry."""
     if not CRIME_AREAS_FILE.exists():
         return None
     data = yaml.safe_load(CRIME_AREAS_FILE.read_text(encoding="utf-8")) or {}
-    return frozenset(data.get("crime_areas", {}))
+    return {str(code): {"en": str(v.get("en", code)), "vi": str(v.get("vi", code))}
+            for code, v in (data.get("crime_areas") or {}).items()}  # fmt: skip
+
+
+def crime_areas() -> frozenset[str] | None:
+    """Crime-area codes, or None when the registry is not installed (then any code is kept)."""
+    labels = crime_area_labels()
+    return None if labels is None else frozenset(labels)
 
 
 def clean_crime_area(code: str) -> str:

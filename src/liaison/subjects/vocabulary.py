@@ -63,5 +63,13 @@ class SubjectVocabulary(BaseModel):
 
 
 @lru_cache
+def crime_area_terms() -> dict[str, Term]:
+    """The registry's crime areas as terms for pages (empty when the registry is not installed)."""
+    from liaison.subjects.values import crime_area_labels
+
+    return {code: Term(**labels) for code, labels in (crime_area_labels() or {}).items()}
+
+
+@lru_cache
 def vocabulary() -> SubjectVocabulary:
     return load_vocabulary(VOCAB_FILE, SubjectVocabulary)
