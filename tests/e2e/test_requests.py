@@ -45,6 +45,8 @@ def test_outgoing_extradition_to_kazakhstan_from_draft_to_submitted(live_server,
     page.get_by_label("Title").fill("Extradition of a corruption fugitive")
     page.get_by_label("Requesting agency").select_option(label="Ministry of Public Security (VN)")
     page.get_by_label("Requested agency").select_option(label="Anti-Corruption Agency of Kazakhstan (KZ)")
+    proposal = page.get_by_role("region", name="Proposed legal basis")
+    expect(proposal).to_contain_text("UN Convention against Transnational Organized Crime")
     page.get_by_label("Crime areas").select_option(["corruption"])
     page.get_by_label("Offence and its legal qualification *").fill("Embezzlement, Penal Code art. 353")
     page.get_by_label("Arrest warrant or judgment reference *").fill("01/2026/QĐ-CSĐT")

@@ -28,7 +28,11 @@ class CooperationRequest(Protected, Timestamped, Base):
 
     __tablename__ = "request"
     __table_args__ = (
-        Index("ix_request_partner_due", "partner_agency_id", "next_due_at"),
+        # Covering: the overdue list for a partner and its count read only this index (access
+        # filter included), in deadline order; `id` breaks ties in the same order.
+        Index(
+            "ix_request_partner_due", "partner_agency_id", "next_due_at", "id", "handling_code", "owning_unit"
+        ),
         Index("ix_request_responsible_due", "responsible_username", "next_due_at"),
     )
 

@@ -4,7 +4,7 @@ now, and statistics. Same service calls as the API; errors are shown on the page
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -146,6 +146,28 @@ def new_request(
     return render(request, "requests/new.html", _new_context(session, kind, direction, {}))
 
 
+@router.get("/requests/new/legal-basis", response_class=HTMLResponse)
+def legal_basis_preview(
+    request: Request,
+    session: DbSession,
+    user: Reader,
+    kind: Text = None,
+    requesting_agency_id: Text = None,
+    requested_agency_id: Text = None,
+    request_date: Text = None,
+) -> HTMLResponse:
+    """The legal basis Liaison will propose, shown in the creation form as the agencies are chosen."""
+    requesting, requested = _int(requesting_agency_id), _int(requested_agency_id)
+    basis, error = None, None
+    if kind and requesting and requested:
+        try:
+            on = date.fromisoformat(request_date) if request_date else service.local_today()
+            basis = service.propose_legal_basis(session, kind, requesting, requested, on)
+        except (DomainError, ValueError) as problem:
+            error = getattr(problem, "detail", str(problem))
+    return render(request, "requests/_basis.html", {"basis": basis, "basis_error": error})
+
+
 def _local_instant(value: str) -> datetime | None:
     """A `datetime-local` form value, read in the node's time zone."""
     if not value:
@@ -176,6 +198,8 @@ def _request_in(form: dict[str, Any], details: dict[str, Any], persons: list[dic
         "received_at": _local_instant(form.get("received_at", "")),
         "request_date": form.get("request_date") or None,
         "handling_code": form.get("handling_code") or "H0",
+        "engagement_id": _int(form.get("engagement_id")),
+        "commitment_id": _int(form.get("commitment_id")),
     }
     try:
         return RequestIn.model_validate(values)
