@@ -284,6 +284,7 @@ def generate(engine: Engine, count: int, per_engagement: int, rng: random.Random
                 commitment_rows.append(
                     {
                         "engagement_id": engagement_id,
+                        "country_code": country,
                         "text": f"Commitment on {rng.choice(SUBJECTS)}",
                         "kind": rng.choice(["agreed", "proposed", "urged", "pledged", "requested"]),
                         "status": rng.choices(["open", "in_progress", "done", "dropped"], [3, 2, 4, 1])[0],

@@ -76,3 +76,56 @@ def test_page_form_errors_show_the_message_and_save_nothing(
         "/engagements/999999/commitments", headers=headers, data={"text": "x", "kind": "agreed"}
     )
     assert missing.status_code == 404
+
+
+def test_mechanism_role_and_programme_forms_save_and_validate(
+    demo_client: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, headers = demo_client
+    created = client.post(
+        "/registry/mechanisms",
+        headers=headers,
+        follow_redirects=False,
+        data={
+            "name": "ASEANAPOL",
+            "acronym": "ASEANAPOL",
+            "kind": "multilateral",
+            "recurrence": "annual",
+            "member_agency_ids": ["1"],
+        },
+    )
+    assert created.status_code == 303
+    mechanism_path = created.headers["location"]
+    bad_role = client.post(
+        f"{mechanism_path}/roles",
+        headers=headers,
+        data={"role": "chair", "holder_agency_id": "1", "start_date": "2025-01-01", "end_date": "2024-01-01"},
+    )
+    assert bad_role.status_code == 422 and "end is before the start" in bad_role.text
+    role = client.post(
+        f"{mechanism_path}/roles",
+        headers=headers,
+        follow_redirects=False,
+        data={"role": "chair", "holder_agency_id": "1", "start_date": "2025-01-01", "end_date": "2025-12-31"},
+    )
+    assert role.status_code == 303
+    assert "Chair" in client.get(mechanism_path, headers=headers).text
+    backwards = client.post(
+        "/registry/programmes",
+        headers=headers,
+        data={"title": "Kế hoạch 2027–2025", "start_year": "2027", "end_year": "2025", "status": "active"},
+    )
+    assert backwards.status_code == 422
+    programme = client.post(
+        "/registry/programmes",
+        headers=headers,
+        follow_redirects=False,
+        data={
+            "title": "Kế hoạch phối hợp 2025–2027",
+            "start_year": "2025",
+            "end_year": "2027",
+            "status": "preparing",
+            "party_agency_ids": ["1", "6"],
+        },
+    )
+    assert programme.status_code == 303

@@ -100,11 +100,16 @@ class Commitment(Timestamped, Base):
     """Something an engagement agreed, proposed, urged, pledged or requested, followed up until done."""
 
     __tablename__ = "commitment"
-    __table_args__ = (Index("ix_commitment_status_due", "status", "due_date"),)
+    __table_args__ = (
+        Index("ix_commitment_status_due", "status", "due_date"),
+        Index("ix_commitment_country_status_due", "country_code", "status", "due_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str | None] = mapped_column(String(80), unique=True, default=None)
     engagement_id: Mapped[int] = mapped_column(ForeignKey("engagement.id"), index=True)
+    # The engagement's partner country, copied so "open commitments with X" is one index range.
+    country_code: Mapped[str | None] = mapped_column(ForeignKey("country.code"), default=None)
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20), index=True)
     status: Mapped[str] = mapped_column(String(20), default="open")

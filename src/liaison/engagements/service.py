@@ -266,7 +266,7 @@ def _links(session: Session, agreement_id: int | None, programme_id: int | None,
 
 def create_commitment(session: Session, actor: Actor, data: schemas.CommitmentIn) -> Commitment:
     ensure(actor, WRITE)
-    referenced(session, Engagement, data.engagement_id, "engagement_id", "engagement")
+    engagement = referenced(session, Engagement, data.engagement_id, "engagement_id", "engagement")
     require(vocabulary().commitment_kinds, data.kind, "kind")
     referenced(session, Agency, data.owner_agency_id, "owner_agency_id", "agency")
     _links(session, data.agreement_id, data.programme_id, data.action_item_id)
@@ -274,6 +274,7 @@ def create_commitment(session: Session, actor: Actor, data: schemas.CommitmentIn
     commitment = Commitment(
         ref=data.ref,
         engagement_id=data.engagement_id,
+        country_code=engagement.country_code,
         text=data.text,
         kind=data.kind,
         status="open",
@@ -394,11 +395,7 @@ def list_commitments(
     if engagement_id is not None:
         query = query.where(Commitment.engagement_id == engagement_id)
     if country:
-        query = query.where(
-            Commitment.engagement_id.in_(
-                select(Engagement.id).where(Engagement.country_code == country.upper())
-            )
-        )
+        query = query.where(Commitment.country_code == country.upper())
     if owner_agency_id is not None:
         query = query.where(Commitment.owner_agency_id == owner_agency_id)
     if due_before is not None:

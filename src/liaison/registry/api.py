@@ -11,6 +11,7 @@ from liaison.core.schemas import Page
 from liaison.core.web import DbSession, Permission
 from liaison.registry import schemas, service
 from liaison.registry.models import Country
+from liaison.registry.vocabulary import CrimeArea, RegistryVocabulary, crime_areas, vocabulary
 
 router = APIRouter(tags=["registry"])
 
@@ -27,6 +28,20 @@ CodeQuery = Annotated[str | None, Query(max_length=40)]
 def list_countries(session: DbSession, user: Reader) -> list[Country]:
     """Every ISO 3166-1 country, with English and Vietnamese names."""
     return service.countries(session, user)
+
+
+@router.get("/crime-areas", response_model=dict[str, CrimeArea])
+def list_crime_areas(user: Reader) -> dict[str, CrimeArea]:
+    """The crime-area vocabulary: ASEAN's ten priority transnational crimes (`asean_priority`) and
+    the other areas, with English and Vietnamese labels."""
+    return crime_areas()
+
+
+@router.get("/vocabularies/registry", response_model=RegistryVocabulary)
+def registry_vocabulary(user: Reader) -> RegistryVocabulary:
+    """Agency kinds, mechanism kinds, recurrences and roles, agreement kinds and the agreement
+    status machine (each status with the statuses it may move to), programme and action-item statuses."""
+    return vocabulary()
 
 
 # Agencies

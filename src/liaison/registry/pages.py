@@ -15,7 +15,7 @@ from liaison.core.models import User
 from liaison.core.web import DbSession, Permission
 from liaison.registry import schemas, service
 from liaison.registry.forms import lines, many, optional_date, optional_int, parse
-from liaison.registry.models import Agency, Agreement, Mechanism
+from liaison.registry.models import Agency, Agreement
 from liaison.registry.vocabulary import countries, country_label, crime_areas, label, vocabulary
 from liaison.web.forms import attempt, form_values, redirect
 from liaison.web.rendering import NavItem, render
@@ -267,19 +267,107 @@ def mechanisms_page(
     q: Text = None,
     page: PageNumber = 1,
 ) -> HTMLResponse:
+    return _mechanisms(request, session, user, {"kind": kind, "q": q}, page)
+
+
+def _mechanisms(
+    request: Request,
+    session: Session,
+    user: User,
+    filters: dict[str, Any],
+    page: int = 1,
+    form: dict[str, Any] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     rows, total = service.list_mechanisms(
-        session, user, kind=kind, q=q, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        session, user, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
-    return show(
-        request,
-        "mechanisms.html",
-        {"mechanisms": rows, "filters": {"kind": kind, "q": q}, "pager": pager(page, total)},
+    context = {
+        "mechanisms": rows,
+        "filters": filters,
+        "pager": pager(page, total),
+        "form": form or {},
+        "error": error,
+        "agencies": agency_choices(session),
+    }
+    return show(request, "mechanisms.html", context, status)
+
+
+@router.post("/registry/mechanisms", response_class=HTMLResponse, response_model=None)
+async def add_mechanism(
+    request: Request, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    values, multi = await posted(request)
+    data = {
+        "name": values.get("name", ""),
+        "acronym": values.get("acronym", ""),
+        "kind": values.get("kind", ""),
+        "recurrence": values.get("recurrence", ""),
+        "host_agency_id": optional_int(values.get("host_agency_id")),
+        "member_agency_ids": many(multi.get("member_agency_ids", [])),
+        "description": values.get("description", ""),
+    }
+    mechanism, error = attempt(
+        session, lambda: service.create_mechanism(session, user, parse(schemas.MechanismIn, data))
     )
+    if error or mechanism is None:
+        return _mechanisms(
+            request,
+            session,
+            user,
+            {},
+            form=values,
+            error=error.detail if error else None,
+            status=error.status if error else 400,
+        )
+    return redirect(f"/registry/mechanisms/{mechanism.id}")
+
+
+def _mechanism(
+    request: Request,
+    session: Session,
+    user: User,
+    mechanism_id: int,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    context = {
+        "mechanism": service.get_mechanism(session, user, mechanism_id),
+        "error": error,
+        "form": form or {},
+        "agencies": agency_choices(session),
+    }
+    return show(request, "mechanism.html", context, status)
 
 
 @router.get("/registry/mechanisms/{mechanism_id}", response_class=HTMLResponse)
 def mechanism_page(request: Request, mechanism_id: int, session: DbSession, user: Reader) -> HTMLResponse:
-    return show(request, "mechanism.html", {"mechanism": service.get_mechanism(session, user, mechanism_id)})
+    return _mechanism(request, session, user, mechanism_id)
+
+
+@router.post("/registry/mechanisms/{mechanism_id}/roles", response_class=HTMLResponse, response_model=None)
+async def add_role(
+    request: Request, mechanism_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    values = await form_values(request)
+    data = {
+        "role": values.get("role", ""),
+        "holder_agency_id": optional_int(values.get("holder_agency_id")),
+        "holder_country": values.get("holder_country") or None,
+        "counterpart_country": values.get("counterpart_country") or None,
+        "crime_area": values.get("crime_area") or None,
+        "start_date": optional_date(values.get("start_date")),
+        "end_date": optional_date(values.get("end_date")),
+        "note": values.get("note", ""),
+    }
+    _, error = attempt(
+        session, lambda: service.add_mechanism_role(session, user, mechanism_id, parse(schemas.RoleIn, data))
+    )
+    if error:
+        return _mechanism(request, session, user, mechanism_id, error.detail, values, error.status)
+    return redirect(f"/registry/mechanisms/{mechanism_id}")
 
 
 # Agreements
@@ -420,19 +508,63 @@ def programmes_page(
     status: CodeQuery = None,
     page: PageNumber = 1,
 ) -> HTMLResponse:
+    return _programmes(request, session, user, {"country": country, "status": status}, page)
+
+
+def _programmes(
+    request: Request,
+    session: Session,
+    user: User,
+    filters: dict[str, Any],
+    page: int = 1,
+    form: dict[str, Any] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     rows, total = service.list_programmes(
-        session, user, country=country, status=status, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        session, user, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
-    return show(
-        request,
-        "programmes.html",
-        {
-            "programmes": rows,
-            "filters": {"country": country, "status": status},
-            "pager": pager(page, total),
-            "progress": service.progress,
-        },
+    context = {
+        "programmes": rows,
+        "filters": filters,
+        "pager": pager(page, total),
+        "progress": service.progress,
+        "form": form or {},
+        "error": error,
+        "agencies": agency_choices(session),
+        "agreements": list(session.scalars(select(Agreement).order_by(Agreement.title_key))),
+    }
+    return show(request, "programmes.html", context, status)
+
+
+@router.post("/registry/programmes", response_class=HTMLResponse, response_model=None)
+async def add_programme(
+    request: Request, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    values, multi = await posted(request)
+    data = {
+        "title": values.get("title", ""),
+        "start_year": optional_int(values.get("start_year")),
+        "end_year": optional_int(values.get("end_year")),
+        "status": values.get("status", ""),
+        "agreement_id": optional_int(values.get("agreement_id")),
+        "party_agency_ids": many(multi.get("party_agency_ids", [])),
+        "summary": values.get("summary", ""),
+    }
+    programme, error = attempt(
+        session, lambda: service.create_programme(session, user, parse(schemas.ProgrammeIn, data))
     )
+    if error or programme is None:
+        return _programmes(
+            request,
+            session,
+            user,
+            {},
+            form=values,
+            error=error.detail if error else None,
+            status=error.status if error else 400,
+        )
+    return redirect(f"/registry/programmes/{programme.id}")
 
 
 def _programme(
@@ -496,7 +628,3 @@ async def update_action_item(
             request, "message.html", {"error": error.detail if error else ""}, error.status if error else 400
         )
     return redirect(f"/registry/programmes/{item.programme_id}")
-
-
-def mechanism_names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Mechanism.id, Mechanism.name)).tuples().all())
