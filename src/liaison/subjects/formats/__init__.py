@@ -15,6 +15,14 @@ from charset_normalizer import from_bytes
 from liaison.core.errors import Invalid
 from liaison.subjects.schemas import SubjectOut
 
+# What partners' lists that are not UTF-8 are usually written in: Cyrillic, Vietnamese, Chinese,
+# Western, Thai, Japanese and Korean code pages, and UTF-16. Guessing among these only is far more
+# reliable on short files than guessing among every encoding.
+LIKELY_ENCODINGS = [
+    "cp1251", "koi8_r", "iso8859_5", "mac_cyrillic", "cp1258", "gb18030", "big5", "cp1252", "cp874",
+    "shift_jis", "euc_kr", "utf_16",
+]  # fmt: skip
+
 
 @dataclass
 class ParsedRow:
@@ -45,7 +53,8 @@ def read_text(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        guess = from_bytes(raw[:200_000]).best()
+        guess = from_bytes(raw[:200_000], cp_isolation=LIKELY_ENCODINGS).best()
+        source_encoding = guess.encoding if guess else "<encoding>"
         if guess is None:
             looks = "its encoding could not be recognised"
         else:
@@ -53,7 +62,7 @@ def read_text(path: Path) -> str:
             looks = f"it looks like {guess.encoding}{language}"
         raise Invalid(
             f"{path.name} is not UTF-8 text (first bad byte on line {line}); {looks}. "
-            "Save it as UTF-8 (e.g. `iconv -f <encoding> -t utf-8`) and import it again.",
+            f"Save it as UTF-8 (e.g. `iconv -f {source_encoding} -t utf-8`) and import it again.",
             encoding=guess.encoding if guess else None,
         ) from error
 
