@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import nullcontext
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from liaison.core.errors import Invalid
 from liaison.core.models import User
@@ -90,12 +88,8 @@ async def import_subjects(
             f"{file.filename or 'The file'} is not UTF-8 text; save it as UTF-8 and try again."
         ) from error
 
-    @contextmanager
-    def savepoint() -> Iterator[Session]:
-        with session.begin_nested():
-            yield session
-
-    return transfer.import_text(savepoint, user, text, format, source=source)
+    # The request's one transaction holds every batch: an upload is stored whole or not at all.
+    return transfer.import_text(lambda: nullcontext(session), user, text, format, source=source)
 
 
 @router.get("/subjects/{subject_id}", response_model=schemas.SubjectOut)
