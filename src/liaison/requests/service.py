@@ -371,6 +371,10 @@ def _enter_state(session: Session, request: CooperationRequest, state: str, at: 
 # ---------------------------------------------------------------- requests
 
 
+def _pair(data: RequestIn) -> tuple[int, int]:
+    return data.requesting_agency_id, data.requested_agency_id
+
+
 def create_request(
     session: Session, actor: Actor, data: RequestIn, now: datetime | None = None
 ) -> CooperationRequest:
@@ -378,12 +382,14 @@ def create_request(
     ensure(actor, "requests.write")
     now = now or utcnow()
     kind = kind_of(data.kind)
-    # One query for both agencies; the two lookups below then come from the session's identity map.
-    session.scalars(
-        select(Agency).where(Agency.id.in_((data.requesting_agency_id, data.requested_agency_id)))
-    ).all()
-    requesting = _agency(session, data.requesting_agency_id, "requesting_agency_id")
-    requested = _agency(session, data.requested_agency_id, "requested_agency_id")
+    # One query for both agencies (the identity map is weak, so keep what it returned).
+    found = {a.id: a for a in session.scalars(select(Agency).where(Agency.id.in_(_pair(data))))}
+    requesting = found.get(data.requesting_agency_id) or _agency(
+        session, data.requesting_agency_id, "requesting_agency_id"
+    )
+    requested = found.get(data.requested_agency_id) or _agency(
+        session, data.requested_agency_id, "requested_agency_id"
+    )
     if requesting.id == requested.id:
         raise Invalid(
             "An agency cannot request itself.", fields={"requested_agency_id": "same as requesting"}
@@ -539,7 +545,9 @@ def transition_request(
             reason=reason,
         )
     )
-    if request.opened_at is None and transition.to not in ("withdrawn",):
+    if request.opened_at is None and not vocabulary.workflow(request.kind, request.direction).is_final(
+        transition.to
+    ):
         request.opened_at = now
     _enter_state(session, request, transition.to, now)
     with _stale_is_conflict(request.id):
