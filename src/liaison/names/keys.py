@@ -59,6 +59,16 @@ def _han_given_joined(text: str) -> str | None:
     return f"{pinyin(family).replace(' ', '')} {pinyin(given).replace(' ', '')}"
 
 
+def _fold_words(text: str) -> str:
+    """`fold(text)`, word by word: the words of names repeat, so each is folded once."""
+    return " ".join(folded for word in text.split() if (folded := _fold_word(word)))
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    return fold(word)
+
+
 @lru_cache(maxsize=131072)
 def name_forms(name: str) -> tuple[str, ...]:
     """Folded whole forms of a name: as written, then each romanisation. Empty names give ()."""
@@ -69,7 +79,7 @@ def name_forms(name: str) -> tuple[str, ...]:
         if joined:
             candidates[joined] = None
     for candidate in candidates:
-        folded = fold(candidate)
+        folded = _fold_words(candidate)
         if folded:
             forms.setdefault(folded, None)
     return tuple(forms)

@@ -60,12 +60,9 @@ def script_of_char(char: str) -> Script | None:
 
 def scripts_in(text: str) -> frozenset[Script]:
     """Every script whose letters occur in `text`."""
-    found: set[Script] = set()
-    for char in text:
-        script = script_of_char(char)
-        if script is not None:
-            found.add(script)
-    return frozenset(found)
+    found = set(map(script_of_char, text))
+    found.discard(None)
+    return frozenset(found)  # type: ignore[arg-type]
 
 
 def detect_script(text: str) -> Script:

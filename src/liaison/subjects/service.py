@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
-from liaison.core.db import utcnow
+from liaison.core.db import Base, utcnow
 from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.security.policy import Actor, ensure, handling_codes
@@ -291,15 +291,20 @@ def _insert_children(
                 SubjectName.subject_id.in_(subject_ids), SubjectName.imported == imported
             )
         )
-        key_rows = [row for name_id, sid, full_name in inserted for row in _key_rows(sid, name_id, full_name)]
-        if key_rows:
-            session.execute(SubjectNameKey.__table__.insert(), key_rows)  # type: ignore[attr-defined]
+        key_rows = [
+            (sid, name_id, key)
+            for name_id, sid, full_name in inserted
+            for key in sorted(name_keys(full_name).tokens)
+        ]
+        _insert_plain(session, "subject_name_key", ("subject_id", "name_id", "key"), key_rows)
+    _insert_plain(
+        session,
+        "subject_nationality",
+        ("subject_id", "country", "imported"),
+        [(sid, n, imported) for sid, c in rows_by_subject for n in c.nationalities],
+    )
     children: list[tuple[type[Any], list[dict[str, Any]]]] = [
         (SubjectBirthDate, [{**d, "subject_id": sid} for sid, c in rows_by_subject for d in c.birth_dates]),
-        (
-            SubjectNationality,
-            [{"country": n, "subject_id": sid} for sid, c in rows_by_subject for n in c.nationalities],
-        ),
         (SubjectDocument, [{**d, "subject_id": sid} for sid, c in rows_by_subject for d in c.documents]),
         (SubjectCharge, [{**d, "subject_id": sid} for sid, c in rows_by_subject for d in c.charges]),
         (
@@ -314,6 +319,24 @@ def _insert_children(
     for table, rows in children:
         if rows:
             session.execute(table.__table__.insert(), [{**row, "imported": imported} for row in rows])
+
+
+def _insert_plain(
+    session: Session, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    """A bulk insert of plain values (text, numbers, booleans) straight through the driver's
+    executemany: for the tables with most rows, SQLAlchemy's per-row work cost more than SQLite's."""
+    if not rows:
+        return
+    connection = session.connection()
+    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(connection.dialect.paramstyle)
+    if marker is None:  # another driver: let SQLAlchemy do it
+        target = Base.metadata.tables[table]
+        session.execute(target.insert(), [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    names = ", ".join(f'"{column}"' for column in columns)
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join([marker] * len(columns))})"
+    connection.exec_driver_sql(sql, rows)
 
 
 def _remove_imported_children(session: Session, subject_ids: list[int]) -> None:
