@@ -151,23 +151,24 @@ SURNAMES = [
     "Smith",
     "Dubois",
 ]
+MIDDLE = ["Văn", "Thị", "Đình", "Tam", "Minh", "Quốc", "Hữu", "Ngọc", "Владимир", "Сергей", "Jian", "Kim"]
 GIVEN = [
-    "Tam Quang",
-    "Văn An",
-    "Thị Hoa",
-    "Đình Trạc",
-    "Владимир",
-    "Сергей",
+    "Quang",
+    "An",
+    "Hoa",
+    "Trạc",
+    "Hùng",
+    "Lan",
+    "Александрович",
+    "Петрович",
     "Askhat",
     "Aubeck",
     "Xiaohong",
     "Yixin",
-    "Minh",
-    "Hùng",
-    "Lan",
-    "Анна",
+    "Hourn",
     "Olga",
     "Pierre",
+    "Sơn",
 ]
 SUBJECTS = [
     "crime prevention",
@@ -257,7 +258,7 @@ def generate(engine: Engine, count: int, per_engagement: int, rng: random.Random
         engagement_rows, agency_rows, key_rows, commitment_rows = [], [], [], []
         for engagement_id in range(first, min(first + batch, count + 1)):
             country = rng.choice(COUNTRIES)
-            person = f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}"
+            person = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
             names.append(person)
             title = f"{person} on {rng.choice(SUBJECTS)} ({country} {engagement_id})"
             engagement_rows.append(
@@ -325,8 +326,10 @@ def timed(engine: Engine, operation: Callable[[Any], Any], queries: int) -> list
 
 def operations(count: int, names: list[str], rng: random.Random) -> dict[str, Callable[[Any], Any]]:
     def any_name() -> str:
+        """What people type: mostly a full name, sometimes the last two words, now and then one word."""
         words = fold(rng.choice(names)).split()
-        return " ".join(words[rng.randrange(len(words)) :])
+        keep = rng.choices([len(words), 2, 1], [7, 2, 1])[0]
+        return " ".join(words[-keep:])
 
     return {
         "list engagements, newest first, random page": lambda s: engagements.list_engagements(

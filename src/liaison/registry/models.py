@@ -330,5 +330,8 @@ class SearchEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     entity: Mapped[str] = mapped_column(String(20))
     entity_id: Mapped[int] = mapped_column(Integer)
-    key: Mapped[str] = mapped_column(String(NAME_LENGTH), index=True)
+    # Code-point order on both backends, so a prefix is exactly one index range.
+    key: Mapped[str] = mapped_column(
+        String(NAME_LENGTH).with_variant(String(NAME_LENGTH, collation="C"), "postgresql"), index=True
+    )
     form: Mapped[str] = mapped_column(String(NAME_LENGTH))

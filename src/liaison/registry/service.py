@@ -135,20 +135,21 @@ def index_names(session: Session, entity: str, entity_id: int, forms: Iterable[s
 
 
 def search_keys_query(text: str) -> Select[Any]:
-    """Entries whose key starts with the folded text: an index range, then an exact prefix check."""
+    """Entries whose key starts with the folded text, as one index range.
+
+    Keys compare by code point (SQLite's binary collation, the "C" collation the registry
+    migration gives the column on PostgreSQL), so `prefix <= key < prefix + U+10FFFF` holds
+    exactly the keys that start with the prefix, and the planner can estimate the range.
+    """
     key = fold(text)
-    return select(SearchEntry).where(
-        SearchEntry.key >= key, SearchEntry.key < key + TOP, SearchEntry.key.like(key + "%")
-    )
+    return select(SearchEntry).where(SearchEntry.key >= key, SearchEntry.key < key + TOP)
 
 
 def matching_ids(session: Session, entity: str, text: str) -> Select[Any]:
+    """Ids of the records of one kind with a name form starting with the text (for list filters)."""
     key = fold(text)
     return select(SearchEntry.entity_id).where(
-        SearchEntry.entity == entity,
-        SearchEntry.key >= key,
-        SearchEntry.key < key + TOP,
-        SearchEntry.key.like(key + "%"),
+        SearchEntry.entity == entity, SearchEntry.key >= key, SearchEntry.key < key + TOP
     )
 
 

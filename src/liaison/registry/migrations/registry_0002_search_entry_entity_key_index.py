@@ -1,4 +1,7 @@
-"""registry: index search keys by entity, so a list filtered by name reads ids from the index
+"""registry: search keys in code-point order on PostgreSQL, and indexed by entity
+
+A prefix search is then one exact index range on both backends (SQLite compares bytes already),
+and a list filtered by name reads the ids from the index alone.
 
 Revision ID: registry_0002
 Revises: registry_0001
@@ -16,6 +19,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute('ALTER TABLE search_entry ALTER COLUMN key TYPE VARCHAR(300) COLLATE "C"')
     with op.batch_alter_table("search_entry", schema=None) as batch_op:
         batch_op.create_index("ix_search_entry_entity_key", ["entity", "key", "entity_id"], unique=False)
 
@@ -23,3 +28,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("search_entry", schema=None) as batch_op:
         batch_op.drop_index("ix_search_entry_entity_key")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute('ALTER TABLE search_entry ALTER COLUMN key TYPE VARCHAR(300) COLLATE "default"')
