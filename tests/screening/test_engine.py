@@ -70,12 +70,13 @@ def test_every_hit_explains_each_feature_and_has_a_score_between_0_and_1(index) 
     assert [f.feature for f in hit.features] == [
         "name",
         "namesakes",
+        "rivals",
         "birth_date",
         "nationality",
         "document_number",
         "gender",
     ]
-    assert hit.features[2].verdict == "exact"
+    assert hit.features[3].verdict == "exact"
     assert 0.0 < hit.score <= 1.0 and hit.score >= DEFAULT_THRESHOLD
     assert "birth_date exact" in hit.explanation
 

@@ -24,6 +24,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -74,21 +75,28 @@ def _file_format(path: Path) -> str:
     )
 
 
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Turn DuckDB's complaint about a file into an `Invalid` naming the file."""
+    import duckdb
+
+    try:
+        yield
+    except duckdb.Error as error:
+        raise Invalid(
+            f"{path.name}: cannot be read ({str(error).splitlines()[0][:200]}).",
+            fields={"file": "unreadable"},
+        ) from error
+
+
 def inspect_columns(path: Path) -> tuple[list[str], list[str]]:
     """(columns screening uses, columns it ignores); raises `Invalid` without a `name` column."""
     import duckdb
 
     if not path.exists():
         raise Invalid(f"{path}: no such file.", fields={"file": "not found"})
-    source = _source_sql(path)
-    try:
-        with duckdb.connect() as connection:
-            described = connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
-    except duckdb.Error as error:
-        raise Invalid(
-            f"{path.name}: cannot be read ({str(error).splitlines()[0][:200]}).",
-            fields={"file": "unreadable"},
-        ) from error
+    with _reading(path), duckdb.connect() as connection:
+        described = connection.execute(f"DESCRIBE SELECT * FROM {_source_sql(path)}").fetchall()
     columns = [str(row[0]) for row in described]
     lowered = {c.lower().strip(): c for c in columns}
     if "name" not in lowered:
@@ -110,6 +118,16 @@ def _source_sql(path: Path) -> str:
     )
 
 
+def count_rows(path: Path) -> int:
+    """How many records the file holds (for a progress bar)."""
+    import duckdb
+
+    inspect_columns(path)
+    with _reading(path), duckdb.connect() as connection:
+        row = connection.execute(f"SELECT count(*) FROM {_source_sql(path)}").fetchone()
+    return int(row[0]) if row else 0
+
+
 def read_rows(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[list[Row]]:
     """The file's records in chunks, every field as text (or None), via DuckDB."""
     import duckdb
@@ -125,16 +143,10 @@ def read_rows(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[list[Row]]:
         else:
             selects.append(f"NULL AS {column}")
     query = f"SELECT {', '.join(selects)} FROM {_source_sql(path)}"
-    try:
-        with duckdb.connect() as connection:
-            result = connection.execute(query)
-            while batch := result.fetchmany(chunk_rows):
-                yield [cast(Row, tuple(batch_row)) for batch_row in batch]
-    except duckdb.Error as error:
-        raise Invalid(
-            f"{path.name}: cannot be read ({str(error).splitlines()[0][:200]}).",
-            fields={"file": "unreadable"},
-        ) from error
+    with _reading(path), duckdb.connect() as connection:
+        result = connection.execute(query)
+        while batch := result.fetchmany(chunk_rows):
+            yield [cast(Row, tuple(batch_row)) for batch_row in batch]
 
 
 # -- screening a chunk (also what Spark runs per partition) ---------------------------------------

@@ -25,10 +25,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import threading
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -49,11 +51,13 @@ from liaison.screening.scoring import (
     normalise_document,
     normalise_gender,
     probability,
+    rivals_feature,
     set_feature,
 )
 
 DEFAULT_THRESHOLD = WEIGHTS.threshold
 MAX_CANDIDATES = 40
+RIVAL_SIMILARITY = 0.95
 MIN_SUPPORT = 0.2  # a candidate name must have this share of the support a perfect match would have
 COMMON_KEY_SHARE = 0.01  # a key on more than 1% of names (at least 2,000) is "common"
 
@@ -208,7 +212,32 @@ class ScreeningIndex:
         self._tokens: dict[Token, Token] = {}
         self._namesakes: Counter[str] = Counter()  # subjects per family-and-given-name key
         self._dead_names = 0
-        self._scratch = np.zeros(1024, dtype=np.float32)
+        self._local = threading.local()  # each thread screens with its own scratch array
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_local"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._local = threading.local()
+
+    def _scratch(self, size: int) -> np.ndarray:
+        scratch: np.ndarray | None = getattr(self._local, "scratch", None)
+        if scratch is None or len(scratch) < size:
+            scratch = self._local.scratch = np.zeros(max(size, 1024), dtype=np.float32)
+        return scratch
+
+    def _append(self, name: str, value: int) -> None:
+        """Append to an array attribute; if a reader holds a view of it, append to a copy instead."""
+        target: array[int] = getattr(self, name)
+        try:
+            target.append(value)
+        except BufferError:
+            copy = array(target.typecode, target)
+            copy.append(value)
+            setattr(self, name, copy)
 
     # -- changes -----------------------------------------------------------------------------
 
@@ -297,9 +326,9 @@ class ScreeningIndex:
         if not name_readings:
             return -1
         name_id = len(self._name_text)
-        self._name_subject.append(subject_id)
-        self._name_year_low.append(years[0])
-        self._name_year_high.append(years[1])
+        self._append("_name_subject", subject_id)
+        self._append("_name_year_low", years[0])
+        self._append("_name_year_high", years[1])
         self._name_readings.append(name_readings)
         self._name_joined.append(
             tuple(dict.fromkeys(j for r in name_readings for j in joined_forms(r, False)))
@@ -312,7 +341,11 @@ class ScreeningIndex:
             if posting is None:
                 postings[key] = array("i", (name_id,))
             else:
-                posting.append(name_id)
+                try:
+                    posting.append(name_id)
+                except BufferError:  # a screen in another thread is reading it
+                    postings[key] = array("i", posting)
+                    postings[key].append(name_id)
         return name_id
 
     # -- screening ---------------------------------------------------------------------------
@@ -336,10 +369,12 @@ class ScreeningIndex:
             for position, token in enumerate(reading):
                 for key in _token_search_keys(token):
                     consider(key, 0.5 if key[0] in "^$~" else 1.0)
-                reading_support += max((keys.get(k, 0.0) for k in token.keys), default=0.0)
+                found = [keys[k] for k in token.keys if k in keys]
+                reading_support += min(found, default=0.0)
                 if position + 1 < len(reading):
                     consider(token.keys[0] + reading[position + 1].keys[0], 1.0)
-            perfect = max(perfect, reading_support)
+            if reading_support > 0:
+                perfect = reading_support if perfect == 0 else min(perfect, reading_support)
         return keys, perfect
 
     def candidates(self, query: Query, limit: int = MAX_CANDIDATES, use_dates: bool = True) -> list[int]:
@@ -358,9 +393,7 @@ class ScreeningIndex:
         total = max(len(self._name_text), 1)
         common = max(2000, int(total * COMMON_KEY_SHARE))
         rare = [k for k in keys if len(self._postings[k]) <= common] or list(keys)
-        if len(self._scratch) < total:
-            self._scratch = np.zeros(max(total, 2 * len(self._scratch)), dtype=np.float32)
-        scratch = self._scratch
+        scratch = self._scratch(total)
         postings = {key: np.frombuffer(self._postings[key], dtype=np.int32) for key in keys}
         for key, posting in postings.items():
             scratch[posting] += keys[key]
@@ -418,20 +451,30 @@ class ScreeningIndex:
         threshold: float = DEFAULT_THRESHOLD,
         limit: int = 10,
     ) -> list[Hit]:
-        """Score name matches with the record's other features; hits at or above the threshold."""
+        """Score name matches with the record's other features; hits at or above the threshold.
+
+        A subject's `rivals` are the other subjects as alike in name (0.95 or more) whose birth
+        date does not rule them out: a record that fits one subject alone points at that one.
+        """
+        found = [(m, s) for m in matches if (s := self._subjects.get(m.subject_id)) is not None]
+        dates = [date_feature(query.birth_date, s.birth_dates, self.weights) for _, s in found]
+        plausible = [
+            m.similarity >= RIVAL_SIMILARITY and d.verdict not in ("conflict", "same_year_other_day")
+            for (m, _), d in zip(found, dates, strict=True)
+        ]
+        alike = sum(plausible)
         hits = []
-        for match in matches:
-            subject = self._subjects.get(match.subject_id)
-            if subject is None:
-                continue
-            hit = self._score(query, subject, match.similarity, match.name_id, match.reading)
+        for (match, subject), date, is_alike in zip(found, dates, plausible, strict=True):
+            rivals = alike - 1 if is_alike else alike
+            hit = self._score(query, subject, match, date, rivals)
             if hit.score >= threshold:
                 hits.append(hit)
         hits.sort(key=lambda h: (-h.score, h.subject_id))
         return hits[:limit]
 
-    def _score(self, query: Query, subject: _Subject, similarity: float, name_id: int, reading: int) -> Hit:
+    def _score(self, query: Query, subject: _Subject, match: NameMatch, date: Feature, rivals: int) -> Hit:
         weights = self.weights
+        similarity, name_id, reading = match.similarity, match.name_id, match.reading
         record = query.record
         matched = self._name_text[name_id]
         matched_reading = self._name_readings[name_id][reading]
@@ -445,7 +488,8 @@ class ScreeningIndex:
                 f"{record.name[:80]} vs {matched} (read as {shown})",
             ),
             namesakes_feature(namesakes, weights),
-            date_feature(query.birth_date, subject.birth_dates, weights),
+            rivals_feature(rivals, weights),
+            date,
             set_feature(
                 "nationality",
                 (record.nationality or "").strip().upper() or None,

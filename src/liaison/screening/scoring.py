@@ -58,6 +58,10 @@ class Weights:
     namesakes: dict[str, float] = field(
         default_factory=lambda: {"unique": 0.6, "rare": 0.2, "common": -0.4, "very_common": -1.0}
     )
+    # how many other subjects, as alike in name and not ruled out by birth date, the record could be
+    rivals: dict[str, float] = field(
+        default_factory=lambda: {"none": 0.5, "one": -0.3, "few": -0.8, "many": -1.5}
+    )
     nationality_same: float = 0.6
     nationality_other: float = -0.8
     document_same: float = 5.0
@@ -209,6 +213,11 @@ def name_weight(similarity: float, weights: Weights = WEIGHTS) -> float:
 def namesakes_feature(count: int, weights: Weights = WEIGHTS) -> Feature:
     verdict = "unique" if count <= 1 else "rare" if count <= 3 else "common" if count <= 20 else "very_common"
     return Feature("namesakes", verdict, weights.namesakes[verdict], f"{count} subject(s) with this name")
+
+
+def rivals_feature(count: int, weights: Weights = WEIGHTS) -> Feature:
+    verdict = "none" if count == 0 else "one" if count == 1 else "few" if count <= 5 else "many"
+    return Feature("rivals", verdict, weights.rivals[verdict], f"{count} other subject(s) fit as well")
 
 
 def date_feature(

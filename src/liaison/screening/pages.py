@@ -1,0 +1,184 @@
+"""Pages of screening: screen one person (with each hit explained), upload a file for batch
+screening (progress, then the hits to download), and the review queue. Same service calls as the API."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+
+from liaison.core.errors import DomainError, Invalid, NotFound
+from liaison.core.models import User
+from liaison.core.web import DbSession, Permission
+from liaison.screening import jobs, schemas, service
+from liaison.screening.engine import DEFAULT_THRESHOLD
+from liaison.screening.startup import live_index
+from liaison.web.forms import attempt, form_values, redirect
+from liaison.web.rendering import NavItem, render
+
+router = APIRouter(include_in_schema=False)
+NAV = (
+    NavItem("Screen a person", "/screening", service.SCREEN),
+    NavItem("Batch screening", "/screening/batch", service.BATCH),
+    NavItem("Hits to review", "/screening/hits", service.READ),
+)
+
+Screener = Annotated[User, Depends(Permission(service.SCREEN))]
+BatchUser = Annotated[User, Depends(Permission(service.BATCH))]
+Reader = Annotated[User, Depends(Permission(service.READ))]
+Reviewer = Annotated[User, Depends(Permission(service.REVIEW))]
+RECORD_FIELDS = ("name", "birth_date", "nationality", "document_number", "gender")
+
+
+def _record(values: dict[str, str]) -> schemas.RecordIn:
+    try:
+        return schemas.RecordIn.model_validate(
+            {key: (values.get(key) or "").strip() or None for key in RECORD_FIELDS}
+            | {"name": values.get("name", "")}
+        )
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "form"
+        raise Invalid(f"{where}: {first['msg']}", fields={where: first["msg"]}) from error
+
+
+@router.get("/screening", response_class=HTMLResponse)
+def screen_page(request: Request, user: Screener) -> HTMLResponse:
+    return render(request, "screening/screen.html", {"form": {}, "result": None})
+
+
+@router.post("/screening", response_class=HTMLResponse)
+async def screen_person(request: Request, session: DbSession, user: Screener) -> HTMLResponse:
+    values = await form_values(request)
+    index = live_index(request.app)
+
+    def run() -> schemas.ScreenOut:
+        record = _record(values)
+        if not record.name.strip():
+            raise Invalid("Enter a name to screen.", fields={"name": "required"})
+        return service.screen(session, user, index, [record], kind="single")
+
+    result, error = attempt(session, run)
+    context: dict[str, Any] = {"form": values, "result": result, "threshold": DEFAULT_THRESHOLD}
+    if error:
+        context["error"] = error.detail
+    return render(request, "screening/screen.html", context, status_code=error.status if error else 200)
+
+
+@router.get("/screening/batch", response_class=HTMLResponse)
+def batch_page(request: Request, session: DbSession, user: BatchUser) -> HTMLResponse:
+    return render(request, "screening/batch.html", {"runs": service.list_runs(session, user)})
+
+
+def _safe_name(filename: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", Path(filename).name)[:120] or "upload"
+
+
+@router.post("/screening/batch", response_class=HTMLResponse, response_model=None)
+async def upload_batch(
+    request: Request, session: DbSession, user: BatchUser
+) -> HTMLResponse | RedirectResponse:
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        context = {
+            "runs": service.list_runs(session, user),
+            "error": "Choose a CSV or Parquet file to screen.",
+        }
+        return render(request, "screening/batch.html", context, status_code=422)
+    name = _safe_name(upload.filename)
+    if not name.lower().endswith((".csv", ".parquet", ".pq")):
+        context = {
+            "runs": service.list_runs(session, user),
+            "error": "Screening reads .csv or .parquet files.",
+        }
+        return render(request, "screening/batch.html", context, status_code=422)
+    run = service.start_file_run(session, user, name)
+    home: Path = request.app.state.settings.home
+    source = home / "screening" / f"run-{run.id}-{name}"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    with source.open("wb") as handle:
+        while chunk := await upload.read(1 << 20):
+            handle.write(chunk)
+    session.commit()  # the run must exist before the worker thread looks for it
+    jobs.start(request.app.state.engine, live_index(request.app), run.id, user.username, source,
+               jobs.hits_file(home, run.id), DEFAULT_THRESHOLD)  # fmt: skip
+    return redirect(f"/screening/batch/{run.id}")
+
+
+def _run_context(session: DbSession, user: User, run_id: int) -> dict[str, Any]:
+    run = service.get_run(session, user, run_id)
+    return {"run": schemas.RunOut.model_validate(run), "done_rows": jobs.progress(run_id)}
+
+
+@router.get("/screening/batch/{run_id}", response_class=HTMLResponse)
+def batch_run_page(request: Request, run_id: int, session: DbSession, user: BatchUser) -> HTMLResponse:
+    return render(request, "screening/batch_run.html", _run_context(session, user, run_id))
+
+
+@router.get("/screening/batch/{run_id}/progress", response_class=HTMLResponse)
+def batch_run_progress(request: Request, run_id: int, session: DbSession, user: BatchUser) -> HTMLResponse:
+    return render(request, "screening/_run_progress.html", _run_context(session, user, run_id))
+
+
+@router.get("/screening/batch/{run_id}/hits.csv", response_model=None)
+def batch_run_hits(request: Request, run_id: int, session: DbSession, user: BatchUser) -> FileResponse:
+    service.get_run(session, user, run_id)
+    path = jobs.hits_file(request.app.state.settings.home, run_id)
+    if not path.exists():
+        raise NotFound(f"Run {run_id} has no hits file (yet).")
+    return FileResponse(path, media_type="text/csv", filename=f"screening-run-{run_id}-hits.csv")
+
+
+@router.get("/screening/hits", response_class=HTMLResponse)
+def review_queue(
+    request: Request,
+    session: DbSession,
+    user: Reader,
+    status: Annotated[str, Query(max_length=12)] = "open",
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> HTMLResponse:
+    status = status if status in service.HIT_STATUSES else "open"
+    page = service.list_hits(session, user, status, limit=50, offset=offset)
+    return render(
+        request, "screening/hits.html", {"page": page, "status": status, "statuses": service.HIT_STATUSES}
+    )
+
+
+@router.post("/screening/hits/{hit_id}/decision", response_class=HTMLResponse, response_model=None)
+async def decide_hit(
+    request: Request, hit_id: int, session: DbSession, user: Reviewer
+) -> HTMLResponse | RedirectResponse:
+    values = await form_values(request)
+
+    def run() -> schemas.ReviewHitOut:
+        try:
+            data = schemas.DecisionIn.model_validate(
+                {
+                    "decision": values.get("decision", ""),
+                    "reason": values.get("reason", ""),
+                    "requesting_agency_id": values.get("requesting_agency_id") or None,
+                    "requested_agency_id": values.get("requested_agency_id") or None,
+                }
+            )
+        except ValidationError as error:
+            raise Invalid(
+                "Choose confirm or dismiss, with a reason.", fields={"decision": "invalid"}
+            ) from error
+        return service.decide(session, user, hit_id, data)
+
+    _, error = attempt(session, run)
+    if error:
+        return _queue_with_error(request, session, user, error)
+    return redirect("/screening/hits")
+
+
+def _queue_with_error(request: Request, session: DbSession, user: User, error: DomainError) -> HTMLResponse:
+    page = service.list_hits(session, user, "open", limit=50, offset=0)
+    context = {"page": page, "status": "open", "statuses": service.HIT_STATUSES, "error": error.detail}
+    return render(request, "screening/hits.html", context, status_code=error.status)
