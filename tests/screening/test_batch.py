@@ -122,7 +122,7 @@ def test_cli_screens_a_csv_against_the_database_with_a_summary(sqlite_engine: En
     assert done.returncode == 0, done.stderr
     assert "8 records screened" in done.stderr and "2 name has no letters" in done.stderr
     assert set(hits_of(out)) == {"r8"}
-    command[3] = str(tmp_path / "none.csv")
+    command[4] = str(tmp_path / "none.csv")
     missing = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert missing.returncode == 1 and missing.stderr.startswith("error:")
 
