@@ -303,8 +303,17 @@ def _insert_children(
         ("subject_id", "country", "imported"),
         [(sid, n, imported) for sid, c in rows_by_subject for n in c.nationalities],
     )
+    _insert_plain(
+        session,
+        "subject_birth_date",
+        ("subject_id", "value", "precision", "year_from", "year_to", "imported"),
+        [
+            (sid, d["value"], d["precision"], d["year_from"], d["year_to"], imported)
+            for sid, c in rows_by_subject
+            for d in c.birth_dates
+        ],
+    )
     children: list[tuple[type[Any], list[dict[str, Any]]]] = [
-        (SubjectBirthDate, [{**d, "subject_id": sid} for sid, c in rows_by_subject for d in c.birth_dates]),
         (SubjectDocument, [{**d, "subject_id": sid} for sid, c in rows_by_subject for d in c.documents]),
         (SubjectCharge, [{**d, "subject_id": sid} for sid, c in rows_by_subject for d in c.charges]),
         (
