@@ -126,3 +126,12 @@ def test_birth_dates_and_nationalities_are_added_and_bad_ones_refused(
     )
     subject = client.get(url, headers=officer.headers).json()
     assert subject["birth_dates"] == ["1978-03-14", "1979"] and subject["nationalities"] == ["KZ", "VN"]
+
+
+def test_upload_that_is_not_utf8_is_refused_and_stores_nothing(client: TestClient, engine: Engine) -> None:
+    supervisor = make_account(engine, "supervisor")
+    files = {"file": ("list.csv", "source_id,primary_name\nr1,Иван Петров\n".encode("cp1251"), "text/csv")}
+    response = client.post("/api/v1/subjects/import", params={"format": "csv"}, files=files,
+                           headers=supervisor.headers)  # fmt: skip
+    assert response.status_code == 422 and "not UTF-8" in response.json()["detail"]
+    assert client.get("/api/v1/subjects", headers=supervisor.headers).json()["total"] == 0
