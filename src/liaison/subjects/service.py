@@ -787,10 +787,15 @@ def add_notice(session: Session, actor: Actor, subject_id: int, data: NoticeIn) 
     return notice
 
 
-def withdraw_notice(session: Session, actor: Actor, notice_id: int, reason: str = "") -> Notice:
+def withdraw_notice(
+    session: Session, actor: Actor, notice_id: int, reason: str = "", *, subject_id: int | None = None
+) -> Notice:
+    """Withdraw an active notice (of `subject_id`, when given)."""
     notice = session.get(Notice, notice_id)
-    if notice is None:
-        raise NotFound(f"There is no notice {notice_id}.")
+    if notice is None or (subject_id is not None and notice.subject_id != subject_id):
+        raise NotFound(
+            f"There is no notice {notice_id}" + (f" about subject {subject_id}." if subject_id else ".")
+        )
     _readable(session, actor, notice.subject_id, WRITE)
     current = notice_status(notice)
     if current != "active":
