@@ -129,3 +129,46 @@ def test_mechanism_role_and_programme_forms_save_and_validate(
         },
     )
     assert programme.status_code == 303
+
+
+def test_agency_and_engagement_edit_forms(demo_client: tuple[TestClient, dict[str, str]]) -> None:
+    client, headers = demo_client
+    saved = client.post(
+        "/registry/agencies/5",
+        headers=headers,
+        follow_redirects=False,
+        data={
+            "name": "Ministry of Home Affairs",
+            "acronym": "MHA",
+            "kind": "interior",
+            "other_names": "Bộ Nội vụ Singapore\n内政部",
+            "notes": "",
+        },
+    )
+    assert saved.status_code == 303
+    assert "内政部" in client.get("/registry/agencies/5", headers=headers).text
+    assert client.get("/api/v1/search", params={"q": "内政部"}, headers=headers).json()[0]["id"] == 5
+    clash = client.post(
+        "/registry/agencies/5",
+        headers=headers,
+        data={"name": "Ministry of Home Affairs", "kind": "no-such-kind"},
+    )
+    assert clash.status_code == 422
+    backwards = client.post(
+        "/engagements/1",
+        headers=headers,
+        data={"title": "Tiếp Chủ tịch", "held_on": "2025-02-25", "end_on": "2025-02-20"},
+    )
+    assert backwards.status_code == 422 and "end is before the start" in backwards.text
+    edited = client.post(
+        "/engagements/1",
+        headers=headers,
+        follow_redirects=False,
+        data={
+            "title": "Tiếp Chủ tịch Cơ quan Chống tham nhũng Kazakhstan",
+            "held_on": "2025-02-25",
+            "place": "Hà Nội",
+        },
+    )
+    assert edited.status_code == 303
+    assert "Tiếp Chủ tịch Cơ quan" in client.get("/engagements/1", headers=headers).text

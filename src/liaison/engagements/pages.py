@@ -274,6 +274,27 @@ def engagement_page(request: Request, engagement_id: int, session: DbSession, us
     return _engagement(request, session, user, engagement_id)
 
 
+@router.post("/engagements/{engagement_id}", response_class=HTMLResponse, response_model=None)
+async def edit_engagement(
+    request: Request, engagement_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    values = await form_values(request)
+    data = {
+        "title": values.get("title", ""),
+        "held_on": optional_date(values.get("held_on")),
+        "end_on": optional_date(values.get("end_on")),
+        "place": values.get("place", ""),
+        "summary": values.get("summary", ""),
+    }
+    _, error = attempt(
+        session,
+        lambda: service.update_engagement(session, user, engagement_id, parse(schemas.EngagementPatch, data)),
+    )
+    if error:
+        return _engagement(request, session, user, engagement_id, error.detail, None, error.status)
+    return redirect(f"/engagements/{engagement_id}")
+
+
 @router.post("/engagements/{engagement_id}/commitments", response_class=HTMLResponse, response_model=None)
 async def add_commitment(
     request: Request, engagement_id: int, session: DbSession, user: Writer

@@ -162,17 +162,51 @@ async def add_agency(request: Request, session: DbSession, user: Writer) -> HTML
 
 @router.get("/registry/agencies/{agency_id}", response_class=HTMLResponse)
 def agency_page(request: Request, agency_id: int, session: DbSession, user: Reader) -> HTMLResponse:
+    return _agency(request, session, user, agency_id)
+
+
+def _agency(
+    request: Request,
+    session: Session,
+    user: User,
+    agency_id: int,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     agency = service.get_agency(session, user, agency_id)
     officials, _ = service.list_officials(session, user, agency_id=agency_id, limit=200)
     mechanisms, _ = service.list_mechanisms(session, user, agency_id=agency_id, limit=200)
     children = list(
         session.scalars(select(Agency).where(Agency.parent_id == agency_id).order_by(Agency.name_key))
     )
-    return show(
-        request,
-        "agency.html",
-        {"agency": agency, "officials": officials, "mechanisms": mechanisms, "children": children},
+    context = {
+        "agency": agency,
+        "officials": officials,
+        "mechanisms": mechanisms,
+        "children": children,
+        "error": error,
+    }
+    return show(request, "agency.html", context, status)
+
+
+@router.post("/registry/agencies/{agency_id}", response_class=HTMLResponse, response_model=None)
+async def edit_agency(
+    request: Request, agency_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    values = await form_values(request)
+    data = {
+        "name": values.get("name", ""),
+        "acronym": values.get("acronym", ""),
+        "kind": values.get("kind", ""),
+        "notes": values.get("notes", ""),
+        "names": [{"text": line} for line in lines(values.get("other_names"))],
+    }
+    _, error = attempt(
+        session, lambda: service.update_agency(session, user, agency_id, parse(schemas.AgencyPatch, data))
     )
+    if error:
+        return _agency(request, session, user, agency_id, error.detail, error.status)
+    return redirect(f"/registry/agencies/{agency_id}")
 
 
 # Officials
