@@ -283,12 +283,17 @@ def run_backend(label: str, engine: Engine, args: argparse.Namespace) -> list[tu
         )
         service.create_request(session, OFFICER, body)
 
+    def reference(session: Any) -> None:
+        session.execute(text("SELECT 1"))
+
     timed(engine, overdue, 20)  # warm the caches
+    reference_timings = timed(engine, reference, args.queries)
     overdue_timings = timed(engine, overdue, args.queries)
     create_timings = timed(engine, create, args.queries)
     print(f"  overdue per partner: median {statistics.median(overdue_sizes):,.0f} requests", flush=True)
     return [
         (label, "bulk load (s)", [data["seconds"] * 1000]),
+        (label, "reference: an empty transaction (SELECT 1)", reference_timings),
         (label, "overdue list for one partner (first 50 + total)", overdue_timings),
         (label, "create request with legal-basis resolution", create_timings),
     ]
@@ -305,6 +310,7 @@ def main() -> None:
     args = parser.parse_args()
 
     results: list[tuple[str, str, list[float]]] = []
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="liaison-bench-") as folder:
         if args.backend in ("sqlite", "both"):
             engine = make_engine(f"sqlite:///{folder}/requests.db")
@@ -334,7 +340,9 @@ def main() -> None:
         f"across {len(COUNTRIES) * 2} partner agencies, generated from seed {SEED}; {args.queries} calls of "
         "each operation "
         f"through the service functions (one transaction each, committed); {cores} CPU cores. "
-        "Targets: overdue list p95 < 50 ms, create with legal basis p95 < 20 ms.",
+        "Targets: overdue list p95 < 50 ms, create with legal basis p95 < 20 ms. "
+        f"Load average {load_before:.1f} at the start and {os.getloadavg()[0]:.1f} at the end: other work "
+        "shared the machine, and the reference row shows what a bare transaction cost meanwhile.",
         "",
         "| backend | operation | median ms | p95 ms | p99 ms |",
         "|---|---|---:|---:|---:|",
