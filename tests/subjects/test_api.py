@@ -135,3 +135,29 @@ def test_upload_that_is_not_utf8_is_refused_and_stores_nothing(client: TestClien
                            headers=supervisor.headers)  # fmt: skip
     assert response.status_code == 422 and "not UTF-8" in response.json()["detail"]
     assert client.get("/api/v1/subjects", headers=supervisor.headers).json()["total"] == 0
+
+
+def test_notice_is_withdrawn_once_with_its_reason(client: TestClient, engine: Engine) -> None:
+    officer = make_account(engine, "officer")
+    subject = client.post("/api/v1/subjects", json=SUBJECT, headers=officer.headers).json()
+    notice_id = subject["notices"][0]["id"]
+    withdrawn = client.post(f"/api/v1/notices/{notice_id}/withdraw", json={"reason": "arrested in Almaty"},
+                            headers=officer.headers)  # fmt: skip
+    assert withdrawn.json()["status"] == "withdrawn" and withdrawn.json()["reason"] == "arrested in Almaty"
+    again = client.post(f"/api/v1/notices/{notice_id}/withdraw", json={}, headers=officer.headers)
+    assert again.status_code == 409
+
+
+def test_particulars_are_changed_and_the_change_audited(client: TestClient, engine: Engine) -> None:
+    officer, admin = make_account(engine, "officer"), make_account(engine, "admin")
+    subject_id = client.post("/api/v1/subjects", json=SUBJECT, headers=officer.headers).json()["id"]
+    change = {"believed_country": "kz", "gender": "male"}
+    changed = client.patch(f"/api/v1/subjects/{subject_id}", json=change, headers=officer.headers)
+    assert changed.json()["believed_country"] == "KZ"
+    refused = client.patch(f"/api/v1/subjects/{subject_id}", json={"believed_country": "Atlantis"},
+                           headers=officer.headers)  # fmt: skip
+    assert refused.status_code == 422
+    client.get(f"/api/v1/subjects/{subject_id}", headers=officer.headers)
+    events = client.get("/api/v1/audit", params={"object_type": "subject", "object_id": str(subject_id)},
+                        headers=admin.headers).json()  # fmt: skip
+    assert {"create", "update", "read"} <= {event["action"] for event in events}
