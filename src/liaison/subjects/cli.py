@@ -53,9 +53,12 @@ def import_command(
         def advance(count: int) -> None:
             progress.advance(task, count)
 
+        def expect(total: int | None) -> None:
+            progress.update(task, total=total)
+
         report = transfer.import_file(
             lambda: unit_of_work(engine), CLI_ACTOR, file, format.value, source=source, batch_size=batch_size,
-            progress=advance,
+            progress=advance, on_total=expect,
         )  # fmt: skip
     for rejected in report.rejected[:MAX_REASONS_SHOWN]:
         console.print(

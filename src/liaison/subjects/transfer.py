@@ -206,14 +206,17 @@ def import_file(
     source: str | None = None,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int | None], None] | None = None,
 ) -> ImportReport:
-    """Import a file: what `liaison subjects import` runs.
+    """Import a file: what `liaison subjects import` runs; `on_total` hears how many rows to expect.
 
     (Reading and checking rows in a second process was tried: sending the checked rows between
     processes cost about as much as checking them, so one process does it all.)"""
     ensure(actor, service.IMPORT)
     reader_for(fmt)
     text = read_text(path)
+    if on_total is not None:
+        on_total(reader_for(fmt).estimate(text))
     return import_text(
         unit_of_work, actor, text, fmt, source=source, batch_size=batch_size, progress=progress
     )

@@ -48,7 +48,8 @@ def _split(value: str) -> list[str]:
 
 
 def estimate(text: str) -> int | None:
-    return max(text.count("\n"), 1)
+    """About how many rows `read` yields: the lines after the header."""
+    return max(text.count("\n") - (1 if text.endswith("\n") else 0), 0)
 
 
 def read(text: str) -> Iterator[ParsedRow]:

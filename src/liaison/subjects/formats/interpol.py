@@ -61,7 +61,8 @@ def _records(text: str) -> Iterator[tuple[int, Any]]:
 
 
 def estimate(text: str) -> int | None:
-    return None
+    """About how many notices: JSON lines count as lines, a JSON document as its entity ids."""
+    return text.count('"entity_id"') or None
 
 
 def read(text: str) -> Iterator[ParsedRow]:
