@@ -6,11 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
 from liaison.app import create_app
 from liaison.core.settings import get_settings
-from tests.conftest import make_account
+from tests.conftest import fresh_engine, make_account
 from tests.registry.test_demo import load_demo
 
 PAGES = [
@@ -40,12 +39,17 @@ PAGES = [
 ]
 
 
-@pytest.fixture
-def demo_client(sqlite_engine: Engine) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    load_demo(sqlite_engine)
-    headers = make_account(sqlite_engine, "officer").headers
-    with TestClient(create_app(get_settings(), sqlite_engine)) as client:
+@pytest.fixture(scope="module")
+def demo_client(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """One SQLite database with the demo, shared by this module (the form tests only add records)."""
+    engine = fresh_engine("sqlite", request, tmp_path_factory.mktemp("pages"))
+    load_demo(engine)
+    headers = make_account(engine, "officer").headers
+    with TestClient(create_app(get_settings(), engine)) as client:
         yield client, headers
+    engine.dispose()
 
 
 @pytest.mark.parametrize("language", ["en", "vi"])
@@ -65,6 +69,7 @@ def test_page_form_errors_show_the_message_and_save_nothing(
     demo_client: tuple[TestClient, dict[str, str]],
 ) -> None:
     client, headers = demo_client
+    client.cookies.set("liaison_lang", "en")
     response = client.post(
         "/registry/agreements",
         headers=headers,
@@ -82,6 +87,7 @@ def test_mechanism_role_and_programme_forms_save_and_validate(
     demo_client: tuple[TestClient, dict[str, str]],
 ) -> None:
     client, headers = demo_client
+    client.cookies.set("liaison_lang", "en")
     created = client.post(
         "/registry/mechanisms",
         headers=headers,
@@ -133,6 +139,7 @@ def test_mechanism_role_and_programme_forms_save_and_validate(
 
 def test_agency_and_engagement_edit_forms(demo_client: tuple[TestClient, dict[str, str]]) -> None:
     client, headers = demo_client
+    client.cookies.set("liaison_lang", "en")
     saved = client.post(
         "/registry/agencies/5",
         headers=headers,

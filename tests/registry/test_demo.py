@@ -3,6 +3,7 @@ views show what the releases say."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,12 +11,14 @@ import yaml
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
+from liaison.app import create_app
 from liaison.core.db import unit_of_work
+from liaison.core.settings import get_settings
 from liaison.engagements import demo as engagements_demo
 from liaison.engagements.models import Commitment, Engagement
 from liaison.registry import demo as registry_demo
 from liaison.registry.models import Agency, Agreement, Official, SearchEntry
-from tests.conftest import make_account
+from tests.conftest import BACKENDS, fresh_engine, make_account
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
@@ -26,13 +29,22 @@ def load_demo(engine: Engine) -> None:
         engagements_demo.load(session, "demo")
 
 
-@pytest.fixture
-def demo(engine: Engine) -> Engine:
+@pytest.fixture(scope="module", params=BACKENDS)
+def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """One database per backend with the demo loaded, shared by this module's read-only tests."""
+    engine = fresh_engine(request.param, request, tmp_path_factory.mktemp("demo"))
     load_demo(engine)
-    return engine
+    yield engine
+    engine.dispose()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def client(demo: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(get_settings(), demo)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
 def headers(demo: Engine) -> dict[str, str]:
     return make_account(demo, "analyst").headers
 
