@@ -187,3 +187,15 @@ def test_non_latin_names_are_kept_exactly(engine: Engine) -> None:
         assert [n.text for n in stored.names] == ["Bộ Công an Trung Quốc"]
         assert [h.id for h in service.search(session, ADMIN, "公安部")] == []  # word suffixes, not infixes
         assert [h.id for h in service.search(session, ADMIN, "中华人民共和国公安部")] == [agency_id]
+
+
+def test_search_reads_names_across_scripts_when_only_one_form_is_stored(engine: Engine) -> None:
+    with unit_of_work(engine) as session:
+        kolokoltsev = factories.official(session, "Колокольцев Владимир Александрович")
+        wang = factories.official(session, "王小洪")
+        ids = {"kolokoltsev": kolokoltsev.id, "wang": wang.id}
+    with unit_of_work(engine) as session:
+        assert [h.id for h in service.search(session, ADMIN, "Kolokoltsev")] == [ids["kolokoltsev"]]
+        assert [h.id for h in service.search(session, ADMIN, "Wang Xiaohong")] == [ids["wang"]]
+        assert [h.id for h in service.search(session, ADMIN, "Vương Tiểu Hồng")] == [ids["wang"]]
+        assert service.search(session, ADMIN, "wang xiaohong")[0].matched == "王小洪"

@@ -22,6 +22,7 @@ from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.security.policy import Actor, ensure
 from liaison.names.fold import fold
+from liaison.names.keys import name_forms
 from liaison.registry import schemas
 from liaison.registry.models import (
     NAME_LENGTH,
@@ -114,22 +115,30 @@ def get_country(session: Session, actor: Actor, code: str) -> Country:
 # Name search
 
 
-def index_names(session: Session, entity: str, entity_id: int, forms: Iterable[str]) -> None:
-    """Replace the search keys of one record: every word suffix of every folded name form."""
+def index_names(
+    session: Session, entity: str, entity_id: int, forms: Iterable[str], *, romanise: bool = False
+) -> None:
+    """Replace the search keys of one record: every word suffix of every folded name form.
+
+    With `romanise`, a form in another script is also indexed in its Latin readings
+    (`names.keys.name_forms`: BGN/PCGN and ICAO for Cyrillic, pinyin and Sino-Vietnamese for
+    Chinese), so "Kolokoltsev" finds a record that holds only "Колокольцев".
+    """
     session.execute(
         delete(SearchEntry).where(SearchEntry.entity == entity, SearchEntry.entity_id == entity_id)
     )
     seen: set[str] = set()
     rows = []
     for form in forms:
-        words = fold(form).split()
-        for start in range(len(words)):
-            key = " ".join(words[start:])[:NAME_LENGTH]
-            if key and key not in seen:
-                seen.add(key)
-                rows.append(
-                    {"entity": entity, "entity_id": entity_id, "key": key, "form": form[:NAME_LENGTH]}
-                )
+        for reading in name_forms(form) if romanise else (form,):
+            words = fold(reading).split()
+            for start in range(len(words)):
+                key = " ".join(words[start:])[:NAME_LENGTH]
+                if key and key not in seen:
+                    seen.add(key)
+                    rows.append(
+                        {"entity": entity, "entity_id": entity_id, "key": key, "form": form[:NAME_LENGTH]}
+                    )
     if rows:
         session.execute(insert(SearchEntry), rows)
 
@@ -261,7 +270,7 @@ def create_agency(session: Session, actor: Actor, data: schemas.AgencyIn) -> Age
     )
     session.add(agency)
     session.flush()
-    index_names(session, "agency", agency.id, _agency_forms(agency))
+    index_names(session, "agency", agency.id, _agency_forms(agency), romanise=True)
     audit.record(session, actor.username, "create", "agency", agency.id, after=columns(agency, AGENCY_FIELDS))
     return agency
 
@@ -284,7 +293,7 @@ def update_agency(session: Session, actor: Actor, agency_id: int, data: schemas.
     if data.names is not None:
         agency.names = [AgencyName(text=n.text, lang=n.lang) for n in data.names]
     session.flush()
-    index_names(session, "agency", agency.id, _agency_forms(agency))
+    index_names(session, "agency", agency.id, _agency_forms(agency), romanise=True)
     audit.record(
         session,
         actor.username,
@@ -366,7 +375,7 @@ def create_official(session: Session, actor: Actor, data: schemas.OfficialIn) ->
     )
     session.add(official)
     session.flush()
-    index_names(session, "official", official.id, _official_forms(official))
+    index_names(session, "official", official.id, _official_forms(official), romanise=True)
     audit.record(
         session, actor.username, "create", "official", official.id, after=columns(official, OFFICIAL_FIELDS)
     )
@@ -392,7 +401,7 @@ def update_official(
     if data.posts is not None:
         official.posts = _posts(session, data.posts)
     session.flush()
-    index_names(session, "official", official.id, _official_forms(official))
+    index_names(session, "official", official.id, _official_forms(official), romanise=True)
     audit.record(
         session,
         actor.username,
