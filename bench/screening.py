@@ -46,6 +46,7 @@ from screening_data import (
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "benchmarks.md"
+RIVALS = ("none", "one", "few", "many")
 NAMESAKES = ("unique", "rare", "common", "very_common")
 DATE_VERDICTS = (
     "exact",
@@ -95,6 +96,7 @@ def feature_vector(hit_features: tuple) -> list[float]:  # type: ignore[type-arg
     band = name_band(float(by["name"].verdict))
     vector = [1.0] + [1.0 if band == b else 0.0 for b in NAME_BANDS[:-1]]
     vector += [1.0 if by["namesakes"].verdict == v else 0.0 for v in NAMESAKES[1:]]
+    vector += [1.0 if by["rivals"].verdict == v else 0.0 for v in RIVALS[1:]]
     vector += [1.0 if by["birth_date"].verdict == v else 0.0 for v in DATE_VERDICTS]
     for feature in ("nationality", "document_number", "gender"):
         vector += [
@@ -135,8 +137,10 @@ def weights_from(coefficients: np.ndarray, threshold: float = 0.5) -> Weights:
     bands = len(NAME_BANDS) - 1
     names = {**dict(zip(NAME_BANDS[:-1], c[1 : 1 + bands], strict=True)), NAME_BANDS[-1]: 0.0}
     namesakes = dict(zip(NAMESAKES, [0.0, *c[1 + bands : 1 + bands + 3]], strict=True))
-    rest = c[1 + bands + 3 :]
+    rivals = dict(zip(RIVALS, [0.0, *c[1 + bands + 3 : 1 + bands + 6]], strict=True))
+    rest = c[1 + bands + 6 :]
     return Weights(
+        rivals=rivals,
         prior=c[0],
         name=names,
         namesakes=namesakes,

@@ -13,6 +13,10 @@ def shown(name: str) -> set[str]:
     return {display_reading(r) for r in readings(name)}
 
 
+def keys(name: str) -> str:
+    return " ".join(t.keys[0] for t in readings(name)[0])
+
+
 @pytest.mark.parametrize(
     "spellings",
     [
@@ -24,7 +28,7 @@ def shown(name: str) -> set[str]:
     ],
 )
 def test_romanisation_schemes_share_one_key(spellings: tuple[str, ...]) -> None:
-    assert len({display_reading(readings(s)[0]) for s in spellings}) == 1
+    assert len({keys(s) for s in spellings}) == 1
 
 
 def test_vietnamese_syllables_are_transcribed_to_russian_and_back() -> None:
@@ -36,8 +40,8 @@ def test_vietnamese_syllables_are_transcribed_to_russian_and_back() -> None:
 
 
 def test_chinese_characters_read_as_pinyin_wade_giles_and_sino_vietnamese() -> None:
-    assert shown("阮富仲") >= {"ngun fu trong"}
-    assert shown("王小洪") >= {token_key("wang") + " " + token_key("xiaohong")}
+    assert shown("阮富仲") >= {"nguyen phu trong", "ruan fuzhong", "juan fuchung"}
+    assert keys("王小洪") == token_key("wang") + " " + token_key("xiaohong")
     assert wade_giles("xiao") == "hsiao" and wade_giles("zhong") == "chung" and wade_giles("ze") == "tse"
 
 

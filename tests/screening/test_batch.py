@@ -6,6 +6,7 @@ import csv
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -70,7 +71,7 @@ def test_parquet_with_other_types_is_read_as_text(tmp_path: Path) -> None:
     table = pa.table({
         "record_id": pa.array([101, 102], pa.int64()),
         "name": ["Nguyen Van An", "Колокольцев Владимир"],
-        "birth_date": pa.array([None, None], pa.date32()),
+        "birth_date": pa.array([date(1970, 3, 15), date(1961, 5, 11)], pa.date32()),
         "nationality": ["VN", "RU"],
         "gender": pa.array([1, 0], pa.int8()),
     })  # fmt: skip

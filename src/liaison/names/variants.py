@@ -48,6 +48,7 @@ class Token:
     keys: tuple[str, ...]
     weight: float = REQUIRED
     vowelless: bool = False
+    text: str = ""  # the first form, folded, for people to read (`nguyen`, where the key is `ngun`)
 
 
 Reading = tuple[Token, ...]
@@ -169,6 +170,12 @@ def _keys(forms: list[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _token(forms: list[str], weight: float = REQUIRED, vowelless: bool = False) -> Token:
+    return Token(
+        _keys(forms), weight, vowelless, fold(forms[0]).replace(" ", "")[:MAX_TOKEN_CHARS] if forms else ""
+    )
+
+
 @lru_cache(maxsize=50_000)
 def wade_giles(pinyin_syllable: str) -> str:
     """A pinyin syllable in Wade-Giles, without apostrophes or umlauts (`xiao` -> `hsiao`)."""
@@ -215,15 +222,15 @@ def _han_readings(word: str, weight_of_given: float) -> list[Reading]:
     surname, given = word[:surname_length], word[surname_length:]
     pinyin_surname = lazy_pinyin(surname, style=Style.NORMAL)
     pinyin_given = lazy_pinyin(given, style=Style.NORMAL) if given else []
-    pinyin_tokens = [Token(_keys(["".join(pinyin_surname)]))]
-    wade_tokens = [Token(_keys(["".join(wade_giles(s) for s in pinyin_surname)]))]
+    pinyin_tokens = [_token(["".join(pinyin_surname)])]
+    wade_tokens = [_token(["".join(wade_giles(s) for s in pinyin_surname)])]
     if pinyin_given:
-        pinyin_tokens.append(Token(_keys(["".join(pinyin_given)]), weight_of_given))
-        wade_tokens.append(Token(_keys(["".join(wade_giles(s) for s in pinyin_given)]), weight_of_given))
+        pinyin_tokens.append(_token((["".join(pinyin_given)]), weight_of_given))
+        wade_tokens.append(_token((["".join(wade_giles(s) for s in pinyin_given)]), weight_of_given))
     sino = [SINO_VIETNAMESE.get(c, "") for c in word]
     readings: list[Reading] = [tuple(pinyin_tokens), tuple(wade_tokens)]
     if all(sino):
-        readings.append(tuple(Token(_keys([s])) for s in sino))
+        readings.append(tuple(_token([s]) for s in sino))
     return readings
 
 
@@ -231,11 +238,11 @@ def _hangul_tokens(word: str) -> list[Token]:
     romanise = _icu("Hangul-Latin")
     syllables = [fold(romanise.transliterate(c)).replace(" ", "") for c in word]
     surname = syllables[0]
-    tokens = [Token(_keys([surname, *_KOREAN_SURNAMES.get(surname, ())]))]
+    tokens = [_token([surname, *_KOREAN_SURNAMES.get(surname, ())])]
     if len(syllables) > 1:
         given = "".join(syllables[1:])
         simple = given.replace("eo", "o").replace("eu", "u")
-        tokens.append(Token(_keys([given, simple])))
+        tokens.append(_token([given, simple]))
     return tokens
 
 
@@ -263,12 +270,12 @@ def _latin_tokens(words: list[tuple[str, str]]) -> list[Token]:
         if script == "cyrillic":
             romanised = cyrillic_to_latin(word.lower(), "icao")
             forms = [romanised, *vietnamese_readings(word)]
-            tokens.append(Token(_keys(forms)))
+            tokens.append(_token(forms))
         elif script in ("latin", ""):
-            tokens.append(Token(_keys([re.sub(r"\d", "", word)])))
+            tokens.append(_token([re.sub(r"\d", "", word)]))
         else:
             text, vowelless = _romanise_other(word, script)
-            tokens.extend(Token(_keys([part]), vowelless=vowelless) for part in fold(text).split())
+            tokens.extend(_token(([part]), vowelless=vowelless) for part in fold(text).split())
     return [t for t in tokens if t.keys]
 
 
@@ -286,7 +293,7 @@ def _with_weights(tokens: list[Token]) -> Reading:
             weight = MIDDLE
         else:
             weight = token.weight
-        weighted.append(Token(token.keys, weight, token.vowelless))
+        weighted.append(Token(token.keys, weight, token.vowelless, token.text))
     return tuple(weighted)
 
 
@@ -313,4 +320,4 @@ def readings(name: str) -> tuple[Reading, ...]:
 
 def display_reading(reading: Reading) -> str:
     """A reading as text, for explanations (`nguyen phu trong`)."""
-    return " ".join(token.keys[0] for token in reading)
+    return " ".join(token.text or token.keys[0] for token in reading)

@@ -13,8 +13,8 @@ Layout, sized for 100,000 subjects with about 400,000 names in well under 1 GB:
 
 A query scatters an inverse-document-frequency weight for each of its keys into a scratch array
 (NumPy, over the posting lists as zero-copy views), keeps the best-supported names, and scores
-only those. Very common keys (`nguyen`, `van`) are left out of the scatter when the query has a
-rarer one, which keeps a query's cost independent of how Vietnamese the list is.
+only those; common keys (`nguyen`, `van`) weigh little, so namesakes born in other years (left out
+before the best are chosen) and names that share only a family name do not crowd the candidates.
 
 Changes are incremental: `upsert` removes the subject's old names (tombstones, no rebuild) and
 indexes the new ones; `compact` drops tombstones from the posting lists when they pile up.
@@ -58,8 +58,8 @@ from liaison.screening.scoring import (
 DEFAULT_THRESHOLD = WEIGHTS.threshold
 MAX_CANDIDATES = 40
 RIVAL_SIMILARITY = 0.95
+RELATIVE_SUPPORT = 0.5  # ... and, when there are many, at least this share of the best one's
 MIN_SUPPORT = 0.2  # a candidate name must have this share of the support a perfect match would have
-COMMON_KEY_SHARE = 0.01  # a key on more than 1% of names (at least 2,000) is "common"
 
 
 @dataclass(frozen=True)
@@ -380,9 +380,9 @@ class ScreeningIndex:
     def candidates(self, query: Query, limit: int = MAX_CANDIDATES, use_dates: bool = True) -> list[int]:
         """Name ids most supported by the query's keys (inverse-document-frequency weighted).
 
-        Every key adds its weight, but only names reached by a key that is not common become
-        candidates (unless the query has nothing but common keys), and only names with at least
-        `MIN_SUPPORT` of the support a perfect match would have. With `use_dates`, names of
+        Every key adds its weight to the names it lists (one vectorised scatter per key); names
+        with at least `MIN_SUPPORT` of the support a perfect match would have are candidates.
+        With `use_dates`, names of
         subjects born more than a year away from the record are left out before the best are
         chosen (not when the record has a document number, which may outweigh the date), so
         that a common name's namesakes born in other years do not crowd out the one sought.
@@ -390,26 +390,24 @@ class ScreeningIndex:
         keys, perfect = self._query_keys(query)
         if not keys:
             return []
-        total = max(len(self._name_text), 1)
-        common = max(2000, int(total * COMMON_KEY_SHARE))
-        rare = [k for k in keys if len(self._postings[k]) <= common] or list(keys)
+        total = len(self._name_text)
         scratch = self._scratch(total)
-        postings = {key: np.frombuffer(self._postings[key], dtype=np.int32) for key in keys}
-        for key, posting in postings.items():
-            scratch[posting] += keys[key]
-        reached = [postings[k] for k in rare]
-        ids = np.concatenate(reached) if len(reached) > 1 else reached[0]
-        support = scratch[ids]
-        for posting in postings.values():
-            scratch[posting] = 0.0
-        keep = support >= MIN_SUPPORT * perfect
+        for key, weight in keys.items():
+            scratch[np.frombuffer(self._postings[key], dtype=np.int32)] += weight
+        view = scratch[:total]
+        ids = np.flatnonzero(view >= MIN_SUPPORT * perfect)
+        support = view[ids]
+        view.fill(0.0)
+        keep = np.ones(len(ids), dtype=bool)
         if use_dates and query.birth_date is not None and not query.record.document_number:
             year = query.birth_date.year
             low = np.frombuffer(self._name_year_low, dtype=np.int16)[ids]
             high = np.frombuffer(self._name_year_high, dtype=np.int16)[ids]
             keep &= (low == 0) | ((low - 1 <= year) & (year <= high + 1))
-        ids, first = np.unique(ids[keep], return_index=True)
-        support = support[keep][first]
+        ids, support = ids[keep], support[keep]
+        if len(ids) > limit // 2:  # names far less supported than the best are not worth comparing
+            near = support >= RELATIVE_SUPPORT * support.max()
+            ids, support = ids[near], support[near]
         if len(ids) > limit:
             best = np.argpartition(-support, limit)[:limit]
             ties = np.flatnonzero(support >= support[best].min())

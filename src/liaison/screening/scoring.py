@@ -191,11 +191,14 @@ def name_similarity(
                 best, best_reading = score, j
         if best >= 0.999:
             return best, best_reading
+    if best >= 0.98:  # the words run together cannot do better
+        return best, best_reading
+    cutoff = best / 0.98
     for x in query_joined:
         for y in subject_joined:
-            score = 0.98 * Levenshtein.normalized_similarity(x, y)
+            score = 0.98 * Levenshtein.normalized_similarity(x, y, score_cutoff=cutoff)
             if score > best:
-                best = score
+                best, cutoff = score, score / 0.98
     return best, best_reading
 
 

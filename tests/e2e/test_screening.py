@@ -1,0 +1,45 @@
+"""An officer screens a traveller written in Russian Cyrillic against a person sought recorded in
+Chinese characters, reads why it is a hit, and dismisses it from the review queue."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from liaison.core.db import unit_of_work
+from liaison.core.security.policy import CLI_ACTOR
+from liaison.subjects.schemas import NameIn, SubjectIn
+from liaison.subjects.service import create_subject
+from tests.e2e.conftest import sign_in
+
+
+def test_officer_screens_a_person_sees_the_explanation_and_dismisses_the_hit(
+    live_server, browser_page
+) -> None:  # type: ignore[no-untyped-def]
+    with unit_of_work(live_server.engine) as session:
+        create_subject(
+            session, CLI_ACTOR, SubjectIn(names=[NameIn(full_name="阮富仲")], birth_dates=["1944-04-14"])
+        )
+    page = browser_page
+    sign_in(page, live_server, live_server.account("officer"))
+    page.get_by_role("link", name="Screen a person").first.click()
+
+    page.get_by_label("Name").fill("Нгуен Фу Чонг")
+    page.get_by_label("Birth date").fill("1944-04-14")
+    page.get_by_role("button", name="Screen", exact=True).click()
+
+    hit = page.get_by_role("article", name="Hit 1")
+    expect(hit.get_by_role("heading")).to_contain_text("阮富仲")
+    explanation = hit.get_by_role("table", name="Why this hit")
+    expect(explanation.get_by_role("cell", name="exact", exact=True)).to_be_visible()
+    expect(explanation.get_by_text("read as nguyen phu trong", exact=False)).to_be_visible()
+
+    page.get_by_role("link", name="Hits to review").first.click()
+    page.get_by_label("Reason").fill("Namesake: different father")
+    page.get_by_role("button", name="Dismiss").click()
+    expect(page.get_by_text("No hits here.")).to_be_visible()
+
+    page.goto(live_server.url + "/screening")
+    page.get_by_label("Name").fill("Нгуен Фу Чонг")
+    page.get_by_label("Birth date").fill("1944-04-14")
+    page.get_by_role("button", name="Screen", exact=True).click()
+    expect(page.get_by_text("No person sought matches this record.")).to_be_visible()
