@@ -233,3 +233,15 @@ def test_officer_may_not_import_or_export(units, interpol_file: Path) -> None:
         transfer.import_file(units, actor("officer"), interpol_file, "interpol")
     with units() as session, pytest.raises(Forbidden):
         transfer.export_subjects(session, actor("officer"), "csv", io.StringIO())
+
+
+def test_ftm_entities_in_opensanctions_shape_and_any_key_order_are_read(units, tmp_path: Path) -> None:
+    person, passport = ftm_person("NK-test-1", ["Тестов Иван"], passport="N777", nationality="ru")
+    extra = {"caption": "Тестов Иван", "datasets": ["interpol_red_notices"], "referents": [], "target": True}
+    person = {"properties": person["properties"], **extra, **person}  # properties before schema
+    path = write_jsonl(tmp_path / "opensanctions.jsonl", [passport, person])
+    report = transfer.import_file(units, ADMIN, path, "ftm", source="opensanctions-interpol")
+    assert (report.created, report.rejected) == (1, [])
+    assert names_found(units, "Ivan Testov") == ["Тестов Иван"]
+    with units() as session:
+        assert session.scalar(select(SubjectDocument.number)) == "N777"

@@ -71,11 +71,8 @@ def _related(
     documents: dict[str, list[dict[str, Any]]] = defaultdict(list)
     sanctions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for number, line in _lines(text):
-        if _PERSON.search(line, 0, 400):
-            pending.append((number, line))
-            continue
         data = _parse(line)
-        if isinstance(data, str):
+        if isinstance(data, str) or data["schema"] == "Person":
             pending.append((number, line))
             continue
         properties = data.get("properties") or {}
