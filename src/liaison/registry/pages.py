@@ -3,6 +3,7 @@ agreements (with the status form) and programmes. Same service calls as the API.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -67,6 +68,33 @@ def agency_choices(session: Session) -> list[Agency]:
     return list(session.scalars(select(Agency).order_by(Agency.country_code, Agency.name_key)))
 
 
+def list_page(
+    request: Request,
+    template: str,
+    rows_key: str,
+    lister: Callable[..., tuple[list[Any], int]],
+    session: Session,
+    user: User,
+    filters: dict[str, Any],
+    page: int = 1,
+    form: dict[str, Any] | None = None,
+    error: str | None = None,
+    status: int = 200,
+    **extra: Any,
+) -> HTMLResponse:
+    """A filtered, paginated list with its create form (refilled, with the error, after a refusal)."""
+    rows, total = lister(session, user, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    context = {
+        rows_key: rows,
+        "filters": filters,
+        "pager": pager(page, total),
+        "form": form or {},
+        "error": error,
+        **extra,
+    }
+    return show(request, template, context, status)
+
+
 # Search and partners
 
 
@@ -119,18 +147,20 @@ def _agencies(
     error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    rows, total = service.list_agencies(
-        session, user, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    return list_page(
+        request,
+        "agencies.html",
+        "agencies",
+        service.list_agencies,
+        session,
+        user,
+        filters,
+        page,
+        form,
+        error,
+        status,
+        parents=agency_choices(session),
     )
-    context = {
-        "agencies": rows,
-        "filters": filters,
-        "pager": pager(page, total),
-        "form": form or {},
-        "error": error,
-        "parents": agency_choices(session),
-    }
-    return show(request, "agencies.html", context, status)
 
 
 @router.post("/registry/agencies", response_class=HTMLResponse, response_model=None)
@@ -234,18 +264,20 @@ def _officials(
     error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    rows, total = service.list_officials(
-        session, user, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    return list_page(
+        request,
+        "officials.html",
+        "officials",
+        service.list_officials,
+        session,
+        user,
+        filters,
+        page,
+        form,
+        error,
+        status,
+        agencies=agency_choices(session),
     )
-    context = {
-        "officials": rows,
-        "filters": filters,
-        "pager": pager(page, total),
-        "form": form or {},
-        "error": error,
-        "agencies": agency_choices(session),
-    }
-    return show(request, "officials.html", context, status)
 
 
 @router.post("/registry/officials", response_class=HTMLResponse, response_model=None)
@@ -314,18 +346,20 @@ def _mechanisms(
     error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    rows, total = service.list_mechanisms(
-        session, user, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    return list_page(
+        request,
+        "mechanisms.html",
+        "mechanisms",
+        service.list_mechanisms,
+        session,
+        user,
+        filters,
+        page,
+        form,
+        error,
+        status,
+        agencies=agency_choices(session),
     )
-    context = {
-        "mechanisms": rows,
-        "filters": filters,
-        "pager": pager(page, total),
-        "form": form or {},
-        "error": error,
-        "agencies": agency_choices(session),
-    }
-    return show(request, "mechanisms.html", context, status)
 
 
 @router.post("/registry/mechanisms", response_class=HTMLResponse, response_model=None)
@@ -555,20 +589,23 @@ def _programmes(
     error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    rows, total = service.list_programmes(
-        session, user, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    agreements = list(session.scalars(select(Agreement).order_by(Agreement.title_key)))
+    return list_page(
+        request,
+        "programmes.html",
+        "programmes",
+        service.list_programmes,
+        session,
+        user,
+        filters,
+        page,
+        form,
+        error,
+        status,
+        progress=service.progress,
+        agencies=agency_choices(session),
+        agreements=agreements,
     )
-    context = {
-        "programmes": rows,
-        "filters": filters,
-        "pager": pager(page, total),
-        "progress": service.progress,
-        "form": form or {},
-        "error": error,
-        "agencies": agency_choices(session),
-        "agreements": list(session.scalars(select(Agreement).order_by(Agreement.title_key))),
-    }
-    return show(request, "programmes.html", context, status)
 
 
 @router.post("/registry/programmes", response_class=HTMLResponse, response_model=None)
