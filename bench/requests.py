@@ -100,7 +100,8 @@ def write_section(markdown: str) -> None:
         text_ = text_.rstrip("\n") + "\n\n" + markdown
     else:
         following = text_.find("\n## ", start + 5)
-        text_ = text_[: start + 1] + markdown + (text_[following + 1 :] if following != -1 else "")
+        rest = text_[following + 1 :] if following != -1 else ""
+        text_ = text_[: start + 1] + markdown.rstrip("\n") + "\n\n" + rest
     DOCS.parent.mkdir(parents=True, exist_ok=True)
     DOCS.write_text(text_.rstrip("\n") + "\n")
 
