@@ -80,6 +80,7 @@ SUBJECT_RELATIONS = (
     "names", "birth_dates", "nationalities", "documents", "charges", "notices", "status_changes",
     "request_links",
 )  # fmt: skip
+NAME_COLUMNS = ("full_name", "script", "language", "kind", "given_name", "family_name", "name_order")
 CHILD_TABLES = (SubjectBirthDate, SubjectNationality, SubjectDocument, SubjectCharge, Notice)
 
 
@@ -276,13 +277,13 @@ def _insert_children(
 ) -> None:
     """Insert names (returning ids for their keys) and every other child row, in bulk."""
     name_rows = [
-        {**name, "subject_id": sid, "imported": imported}
+        (sid, imported, *(name[column] for column in NAME_COLUMNS))
         for sid, clean in rows_by_subject
         for name in clean.names
     ]
     if name_rows:
         # Plain executemany and one query for the new ids: much faster on SQLite than RETURNING.
-        session.execute(SubjectName.__table__.insert(), name_rows)  # type: ignore[attr-defined]
+        _insert_plain(session, "subject_name", ("subject_id", "imported", *NAME_COLUMNS), name_rows)
         # The subjects are new, or their imported names were just removed: every name of theirs
         # with this `imported` flag is one inserted here.
         subject_ids = list({sid for sid, _ in rows_by_subject})
