@@ -33,6 +33,7 @@ WATCHED = (Subject, SubjectName, SubjectBirthDate, SubjectNationality, SubjectDo
 WATCHED_TABLES = frozenset(model.__tablename__ for model in WATCHED)
 _CHANGED = "screening_changed_subjects"
 _EVERYTHING = -1
+_NEW = -2
 
 _indexes: weakref.WeakKeyDictionary[Engine, ScreeningIndex] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
@@ -117,6 +118,13 @@ def _note(session: Session, subject_id: Any) -> None:
     changed.add(subject_id if isinstance(subject_id, int) else _EVERYTHING)
 
 
+def _new_subject_ids(engine: Engine, index: ScreeningIndex) -> set[int]:
+    """Subjects created since the index last saw one (ids only grow)."""
+    newest = max(index.subject_ids(), default=0)
+    with Session(engine) as session:
+        return set(session.scalars(select(Subject.id).where(Subject.id > newest)))
+
+
 def _after_flush(session: Session, _flush: UOWTransaction) -> None:
     for instance in (*session.new, *session.dirty, *session.deleted):
         if isinstance(instance, Subject):
@@ -138,6 +146,8 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
     if found and all(isinstance(value, int) for value in found) and not state.is_delete:
         for value in found:
             _note(state.session, value)
+    elif found and state.is_insert and key == "id" and all(value is None for value in found):
+        _note(state.session, _NEW)  # new subjects: their ids are not known yet
     else:  # a statement we cannot attribute to subjects (a delete by condition ...): refresh all
         _note(state.session, _EVERYTHING)
 
@@ -150,7 +160,12 @@ def _after_commit(session: Session) -> None:
     engine = bind if isinstance(bind, Engine) else getattr(bind, "engine", None)
     if engine is None or engine not in _indexes:
         return
-    on_subject_changed(engine, None if _EVERYTHING in changed else changed)
+    if _EVERYTHING in changed:
+        on_subject_changed(engine, None)
+        return
+    if _NEW in changed:
+        changed = (changed - {_NEW}) | _new_subject_ids(engine, _indexes[engine])
+    on_subject_changed(engine, changed)
 
 
 def _after_rollback(session: Session) -> None:
