@@ -245,3 +245,15 @@ def test_ftm_entities_in_opensanctions_shape_and_any_key_order_are_read(units, t
     assert names_found(units, "Ivan Testov") == ["Тестов Иван"]
     with units() as session:
         assert session.scalar(select(SubjectDocument.number)) == "N777"
+
+
+def test_a_list_imported_as_h3_is_hidden_from_other_units(units, interpol_file: Path) -> None:
+    importer = actor("supervisor", unit="fugitives")
+    report = transfer.import_file(units, importer, interpol_file, "interpol", handling_code="H3")
+    assert report.created == 3
+    with units() as session:
+        outsider, _ = service.search_subjects(session, actor("officer", unit="other"), SubjectQuery())
+        insider, _ = service.search_subjects(session, actor("analyst", unit="fugitives"), SubjectQuery())
+    assert (len(outsider), len(insider)) == (0, 3)
+    with pytest.raises(Invalid):
+        transfer.import_file(units, importer, interpol_file, "interpol", handling_code="H9")

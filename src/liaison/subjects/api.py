@@ -77,9 +77,11 @@ async def import_subjects(
     file: Annotated[UploadFile, File(description="The list, UTF-8.")],
     format: Literal["interpol", "ftm", "csv"] = "ftm",
     source: Annotated[str | None, Query(max_length=60)] = None,
+    handling_code: Annotated[str, Query(max_length=2)] = transfer.DEFAULT_HANDLING_CODE,
 ) -> schemas.ImportReport:
     """Import a list (INTERPOL notice JSON, FollowTheMoney JSON lines or CSV) in this request's
-    transaction: created / updated counts and every rejected row with its line and reason."""
+    transaction: created / updated counts and every rejected row with its line and reason. New
+    subjects get `handling_code`; `source` names the list (re-imports are keyed by it)."""
     raw = await file.read()
     try:
         text = raw.decode("utf-8-sig")
@@ -89,7 +91,9 @@ async def import_subjects(
         ) from error
 
     # The request's one transaction holds every batch: an upload is stored whole or not at all.
-    return transfer.import_text(lambda: nullcontext(session), user, text, format, source=source)
+    return transfer.import_text(
+        lambda: nullcontext(session), user, text, format, source=source, handling_code=handling_code
+    )
 
 
 @router.get("/subjects/{subject_id}", response_model=schemas.SubjectOut)

@@ -42,6 +42,9 @@ def import_command(
     batch_size: Annotated[
         int, typer.Option(min=1, max=50_000, help="Subjects per transaction.")
     ] = transfer.BATCH_SIZE,
+    handling_code: Annotated[
+        str, typer.Option(help="Handling code of new subjects (H0-H3); re-imported ones keep theirs.")
+    ] = transfer.DEFAULT_HANDLING_CODE,
 ) -> None:
     """Import persons sought: INTERPOL notice JSON, FollowTheMoney JSON lines, or CSV (header in
     `liaison.subjects.formats.csv`). Re-running updates, never duplicates; rejected rows are listed."""
@@ -58,7 +61,7 @@ def import_command(
 
         report = transfer.import_file(
             lambda: unit_of_work(engine), CLI_ACTOR, file, format.value, source=source, batch_size=batch_size,
-            progress=advance, on_total=expect,
+            progress=advance, on_total=expect, handling_code=handling_code,
         )  # fmt: skip
     for rejected in report.rejected[:MAX_REASONS_SHOWN]:
         console.print(

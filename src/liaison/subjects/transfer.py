@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
 from liaison.core.errors import Invalid
-from liaison.core.security.policy import Actor, ensure
+from liaison.core.security.policy import Actor, ensure, handling_codes
 from liaison.subjects import service
 from liaison.subjects.formats import ParsedRow, read_text
 from liaison.subjects.formats import csv as csv_format
@@ -35,6 +35,7 @@ from liaison.subjects.schemas import ImportReport, RejectedRow, SubjectOut
 READERS: dict[str, ModuleType] = {"interpol": interpol_format, "ftm": ftm_format, "csv": csv_format}
 WRITERS: dict[str, ModuleType] = {"ftm": ftm_format, "csv": csv_format}
 BATCH_SIZE = 1000
+DEFAULT_HANDLING_CODE = "H0"
 EXPORT_CHUNK = 500
 
 UnitOfWork = Callable[[], AbstractContextManager[Session]]
@@ -55,19 +56,21 @@ class Prepared:
     reason: str = ""
 
 
-def prepare(row: ParsedRow, actor: Actor) -> Prepared:
+def prepare(row: ParsedRow, actor: Actor, handling_code: str = DEFAULT_HANDLING_CODE) -> Prepared:
     if row.error:
         return Prepared(row, reason=row.error)
     try:
-        return Prepared(row, service.parse_subject(row.payload, actor))
+        return Prepared(row, service.parse_subject({**row.payload, "handling_code": handling_code}, actor))
     except Invalid as error:
         return Prepared(row, reason=error.detail)
 
 
-def _prepared_batches(text: str, fmt: str, actor: Actor, batch_size: int) -> Iterator[list[Prepared]]:
+def _prepared_batches(
+    text: str, fmt: str, actor: Actor, batch_size: int, handling_code: str
+) -> Iterator[list[Prepared]]:
     batch: list[Prepared] = []
     for row in reader_for(fmt).read(text):
-        batch.append(prepare(row, actor))
+        batch.append(prepare(row, actor, handling_code))
         if len(batch) >= batch_size:
             yield batch
             batch = []
@@ -189,11 +192,18 @@ def import_text(
     source: str | None = None,
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
+    handling_code: str = DEFAULT_HANDLING_CODE,
 ) -> ImportReport:
-    """Import `text` in format `fmt`, one transaction per batch from `unit_of_work()`, in this process."""
+    """Import `text` in format `fmt`, one transaction per batch from `unit_of_work()`, in this process.
+    New subjects get `handling_code` (a list's own sensitivity); re-imported ones keep theirs."""
     ensure(actor, service.IMPORT)
     reader_for(fmt)
-    batches = _prepared_batches(text, fmt, actor, batch_size)
+    if handling_code not in handling_codes().codes:
+        raise Invalid(
+            f"Unknown handling code {handling_code!r}.",
+            fields={"handling_code": ", ".join(handling_codes().codes)},
+        )
+    batches = _prepared_batches(text, fmt, actor, batch_size, handling_code)
     return _store_all(unit_of_work, actor, batches, source or fmt, progress)
 
 
@@ -207,6 +217,7 @@ def import_file(
     batch_size: int = BATCH_SIZE,
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int | None], None] | None = None,
+    handling_code: str = DEFAULT_HANDLING_CODE,
 ) -> ImportReport:
     """Import a file: what `liaison subjects import` runs; `on_total` hears how many rows to expect.
 
@@ -218,8 +229,9 @@ def import_file(
     if on_total is not None:
         on_total(reader_for(fmt).estimate(text))
     return import_text(
-        unit_of_work, actor, text, fmt, source=source, batch_size=batch_size, progress=progress
-    )
+        unit_of_work, actor, text, fmt, source=source, batch_size=batch_size, progress=progress,
+        handling_code=handling_code,
+    )  # fmt: skip
 
 
 def writer_for(fmt: str) -> ModuleType:
