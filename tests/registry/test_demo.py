@@ -105,6 +105,8 @@ def test_kazakhstan_shows_the_february_2025_reception_and_its_commitments(
 def test_asean_shows_its_mechanisms_and_the_coordinator_roles(
     client: TestClient, headers: dict[str, str]
 ) -> None:
+    partners = {p["key"]: p["name"] for p in client.get("/api/v1/partners", headers=headers).json()}
+    assert partners["ASEAN"] == "Association of Southeast Asian Nations" and partners["KZ"] == "Kazakhstan"
     view = client.get("/api/v1/partners/ASEAN", headers=headers).json()
     assert {"AMMTC", "SOMTC", "AMMD"} <= {m["acronym"] for m in view["mechanisms"]}
     roles = [r for m in view["mechanisms"] for r in m["roles"] if r["role"] == "coordinator"]

@@ -311,6 +311,13 @@ def search(
     return service.search(session, user, q, limit)
 
 
+@router.get("/partners", response_model=list[schemas.PartnerBrief])
+def list_partners(session: DbSession, user: Reader) -> list[schemas.PartnerBrief]:
+    """Every partner with agencies in the registry: countries (ISO code) and international organisations
+    (acronym), each the key of `/partners/{partner}`."""
+    return [schemas.PartnerBrief(key=key, name=name) for key, name in service.partners(session, user)]
+
+
 @router.get("/partners/{partner}", response_model=schemas.PartnerOut)
 def partner_view(partner: str, session: DbSession, user: Reader) -> schemas.PartnerOut:
     """Everything kept about one partner: a country (ISO code, e.g. RU) or an international

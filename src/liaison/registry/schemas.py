@@ -341,6 +341,11 @@ class SearchHit(Output):
     path: str
 
 
+class PartnerBrief(Output):
+    key: str
+    name: str
+
+
 class PartnerOut(Output):
     """Everything the registry (and other capabilities) keep about one partner."""
 
