@@ -14,6 +14,7 @@ JSON array of notices, one notice, or JSON lines of notices. A notice's fields u
 | `place_of_birth`, `country_of_birth_id` | birth place |
 | `arrest_warrants`: [{`charge`, `issuing_country_id`, `charge_translation`}] | charges |
 | `height`, `weight`, `eyes_colors_id`, `hairs_id`, `distinguishing_marks` | physical description |
+| `date_of_event`, `place` (yellow notices) | appended to the description |
 | `_links.self.href` (…/red/… or …/yellow/…) | the notice kind: red → arrest, yellow → missing |
 """
 
@@ -119,6 +120,8 @@ def _row(number: int, notice: dict[str, Any]) -> ParsedRow:
             ("eyes_colors_id", "eyes"),
             ("hairs_id", "hair"),
             ("distinguishing_marks", "distinguishing marks"),
+            ("date_of_event", "missing since"),  # yellow notices
+            ("place", "last seen at"),
         )
         if notice.get(key) not in (None, "", [], 0)
     ]
