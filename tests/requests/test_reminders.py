@@ -93,3 +93,12 @@ def test_next_day_an_overdue_request_is_reminded_again(
     send_reminders(session, ADMIN, settings)
     send_reminders(session, ADMIN, settings, now=utcnow() + timedelta(days=1))
     assert len(sink.messages) == 2
+
+
+def test_remind_is_a_command_of_the_cli() -> None:
+    from typer.testing import CliRunner
+
+    from liaison.cli import app
+
+    result = CliRunner().invoke(app, ["remind", "--help"])
+    assert result.exit_code == 0 and "same day sends nothing new" in result.output

@@ -229,6 +229,7 @@ async def create_request(
             "name": form[f"person_{i}_name"],
             "birth_date": form.get(f"person_{i}_birth_date") or None,
             "nationality": form.get(f"person_{i}_nationality", "").upper(),
+            "subject_id": _int(form.get(f"person_{i}_subject_id")),
         }
         for i in range(PERSON_ROWS)
         if form.get(f"person_{i}_name", "").strip()
