@@ -411,7 +411,9 @@ class ScreeningIndex:
         if len(ids) > limit:
             best = np.argpartition(-support, limit)[:limit]
             ties = np.flatnonzero(support >= support[best].min())
-            ids = ids[ties] if len(ties) <= 2 * limit else ids[best]
+            chosen = ties if len(ties) <= 2 * limit else best
+            ids, support = ids[chosen], support[chosen]
+        ids = ids[np.argsort(-support, kind="stable")]  # best supported first
         alive = np.frombuffer(self._name_subject, dtype=np.int32)[ids] >= 0
         return [int(i) for i in ids[alive]]
 
@@ -435,6 +437,8 @@ class ScreeningIndex:
         cache: dict[tuple[int, int], float] = {}
         for name_id in self.candidates(query, use_dates=use_dates):
             subject_id = self._name_subject[name_id]
+            if best.get(subject_id, _NO_MATCH).similarity >= 0.999:
+                continue  # this subject's best name is already as alike as can be
             similarity, reading = name_similarity(
                 query.readings, query.joined, self._name_readings[name_id], self._name_joined[name_id], cache
             )
