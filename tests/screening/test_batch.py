@@ -111,7 +111,9 @@ def test_unreadable_or_empty_files_are_refused_clearly(tmp_path: Path, content: 
         batch.screen_file(tmp_path / "bad.parquet", tmp_path / "hits.csv", INDEX)
 
 
-def test_cli_screens_a_csv_against_the_database_with_a_summary(sqlite_engine: Engine, tmp_path: Path) -> None:
+def test_cli_screens_csv_and_parquet_against_the_database_with_a_summary(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
     with unit_of_work(sqlite_engine) as session:
         create_subject(session, CLI_ACTOR, SubjectIn(names=[NameIn(full_name="Нгуен Фу Чонг")]))
     source = write_csv(tmp_path / "in.csv", [*ROWS, {"record_id": "r8", "name": "Nguyen Phu Trong"}])
@@ -123,6 +125,12 @@ def test_cli_screens_a_csv_against_the_database_with_a_summary(sqlite_engine: En
     assert done.returncode == 0, done.stderr
     assert "8 records screened" in done.stderr and "2 name has no letters" in done.stderr
     assert set(hits_of(out)) == {"r8"}
+    pq.write_table(pa.table({"name": ["Nguyen Phu Trong", "Kolokoltsev"], "record_id": ["p1", "p2"]}),
+                   tmp_path / "in.parquet")  # fmt: skip
+    command[4] = str(tmp_path / "in.parquet")
+    from_parquet = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert from_parquet.returncode == 0 and "2 records screened" in from_parquet.stderr
+    assert set(hits_of(out)) == {"p1"}
     command[4] = str(tmp_path / "none.csv")
     missing = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert missing.returncode == 1 and missing.stderr.startswith("error:")
