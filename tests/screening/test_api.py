@@ -142,3 +142,16 @@ def test_review_queue_lists_open_hits_strongest_first(api: TestClient, officer: 
     assert queue["total"] == len(scores) >= 1 and scores == sorted(scores, reverse=True)
     auditor = make_account(api.app.state.engine, "auditor")  # type: ignore[attr-defined]
     assert api.get("/api/v1/screening/hits", headers=auditor.headers).status_code == 403
+
+
+def test_a_restricted_subject_still_alerts_without_showing_its_name(api: TestClient, engine: Engine) -> None:
+    owner = make_account(engine, "officer", unit="fugitives")
+    add_subject(api, owner, "Phạm Văn Đồng", born="1950-02-02", handling_code="H3", owning_unit="fugitives")
+    analyst = make_account(engine, "analyst", unit="border")
+    (hit,) = screen(api, analyst, {"name": "Pham Van Dong", "birth_date": "1950-02-02"})["results"][0]["hits"]
+    assert hit["matched_name"] == "[restricted]" and "Phạm" not in hit["explanation_text"]
+    queued = api.get(f"/api/v1/screening/hits/{hit['hit_id']}", headers=analyst.headers).json()
+    assert queued["subject_name"] == "[restricted]"
+    assert api.get(f"/api/v1/screening/hits/{hit['hit_id']}", headers=owner.headers).json()[
+        "subject_name"
+    ] == ("Phạm Văn Đồng")

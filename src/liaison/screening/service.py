@@ -21,7 +21,7 @@ from liaison.core import audit
 from liaison.core.db import utcnow
 from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.schemas import Page
-from liaison.core.security.policy import Actor, ensure
+from liaison.core.security.policy import Actor, ensure, may
 from liaison.screening.engine import DEFAULT_THRESHOLD, Hit, ScreeningIndex, ScreenRecord, prepare
 from liaison.screening.models import Dismissal, ScreenedRecord, ScreeningRun
 from liaison.screening.models import Hit as StoredHit
@@ -39,6 +39,7 @@ from liaison.subjects.models import Subject
 
 SCREEN, BATCH, READ, REVIEW = "screening.screen", "screening.batch", "screening.read", "screening.review"
 HIT_STATUSES = ("open", "confirmed", "dismissed")
+RESTRICTED = "[restricted]"  # in place of a subject's name the user may not read
 
 
 @dataclass
@@ -89,6 +90,7 @@ def store(
 ) -> list[RecordResult]:
     """Store the records that alerted and their hits (dismissed pairs left out and counted)."""
     dismissed = _dismissed(session, screened)
+    readable = _readable_subjects(session, actor, {h.subject_id for s in screened for h in s.hits})
     results = []
     problems: Counter[str] = Counter(run.problems or {})
     for item in screened:
@@ -126,7 +128,7 @@ def store(
             session.add_all(stored)
             session.flush()
             run.hits += len(stored)
-            outs = [_hit_out(s.id, h) for s, h in zip(stored, raised, strict=True)]
+            outs = [_hit_out(s.id, h, h.subject_id in readable) for s, h in zip(stored, raised, strict=True)]
         results.append(RecordResult(record_id=record.record_id, hits=outs, suppressed=suppressed,
                                     problems=item.problems))  # fmt: skip
     run.records += len(screened)
@@ -134,15 +136,29 @@ def store(
     return results
 
 
-def _hit_out(hit_id: int | None, hit: Hit) -> HitOut:
+def _hit_out(hit_id: int | None, hit: Hit, readable: bool) -> HitOut:
+    """A hit as the screener sees it: a subject whose handling code they may not read still alerts,
+    without its name."""
+    features = [f.as_dict() for f in hit.features]
+    if not readable:
+        features = [{**f, "detail": RESTRICTED} if f["feature"] == "name" else f for f in features]
     return HitOut(
         hit_id=hit_id,
         subject_id=hit.subject_id,
         score=hit.score,
-        matched_name=hit.matched_name,
-        explanation=[FeatureOut.model_validate(f.as_dict()) for f in hit.features],
-        explanation_text=hit.explanation,
+        matched_name=hit.matched_name if readable else RESTRICTED,
+        explanation=[FeatureOut.model_validate(f) for f in features],
+        explanation_text=hit.explanation
+        if readable
+        else "; ".join(f"{f['feature']} {f['verdict']}: {f['detail']}" for f in features),
     )
+
+
+def _readable_subjects(session: Session, actor: Actor, ids: set[int]) -> set[int]:
+    if not ids:
+        return set()
+    subjects = session.scalars(select(Subject).where(Subject.id.in_(ids)))
+    return {s.id for s in subjects if may(actor, "subjects.read", s)}
 
 
 def screen(
@@ -172,7 +188,15 @@ def screen(
 # -- review ---------------------------------------------------------------------------------------
 
 
-def _review_out(hit: StoredHit, subject_name: str) -> ReviewHitOut:
+def _review_out(hit: StoredHit, subject: Subject, actor: Actor) -> ReviewHitOut:
+    """A hit for a reviewer; the subject's name only when their handling code lets the reviewer read it."""
+    readable = may(actor, "subjects.read", subject)
+    subject_name = subject.primary_name if readable else RESTRICTED
+    explanation = (
+        hit.explanation
+        if readable
+        else [{**f, "detail": RESTRICTED} if f.get("feature") == "name" else f for f in hit.explanation]
+    )
     record = hit.record
     return ReviewHitOut(
         id=hit.id,
@@ -180,12 +204,12 @@ def _review_out(hit: StoredHit, subject_name: str) -> ReviewHitOut:
         score=hit.score,
         subject_id=hit.subject_id,
         subject_name=subject_name,
-        matched_name=hit.matched_name,
+        matched_name=hit.matched_name if readable else RESTRICTED,
         record_id=record.record_id,
         record_name=record.name,
         record_birth_date=record.birth_date,
         record_nationality=record.nationality,
-        explanation=hit.explanation,
+        explanation=explanation,
         reason=hit.reason,
         decided_by=hit.decided_by,
         decided_at=hit.decided_at,
@@ -201,7 +225,7 @@ def list_hits(
     ensure(actor, READ)
     if status not in HIT_STATUSES:
         raise Invalid(f"Unknown status {status!r}.", fields={"status": f"one of {', '.join(HIT_STATUSES)}"})
-    query = select(StoredHit, Subject.primary_name).join(Subject, Subject.id == StoredHit.subject_id)
+    query = select(StoredHit, Subject).join(Subject, Subject.id == StoredHit.subject_id)
     query = query.where(StoredHit.status == status).options(selectinload(StoredHit.record))
     total = session.scalar(select(func.count()).select_from(StoredHit).where(StoredHit.status == status)) or 0
     rows = session.execute(
@@ -210,13 +234,14 @@ def list_hits(
         .offset(max(offset, 0))
     ).all()
     audit.record_read(session, actor.username, "screening_hit", "*", detail=f"review queue ({status})")
-    return Page(items=[_review_out(h, name) for h, name in rows], total=total, limit=limit, offset=offset)
+    items = [_review_out(h, subject, actor) for h, subject in rows]
+    return Page(items=items, total=total, limit=limit, offset=offset)
 
 
 def get_hit(session: Session, actor: Actor, hit_id: int) -> ReviewHitOut:
     ensure(actor, READ)
     row = session.execute(
-        select(StoredHit, Subject.primary_name)
+        select(StoredHit, Subject)
         .join(Subject, Subject.id == StoredHit.subject_id)
         .where(StoredHit.id == hit_id)
         .options(selectinload(StoredHit.record))
@@ -224,7 +249,7 @@ def get_hit(session: Session, actor: Actor, hit_id: int) -> ReviewHitOut:
     if row is None:
         raise NotFound(f"There is no hit {hit_id}.")
     audit.record_read(session, actor.username, "screening_hit", hit_id)
-    return _review_out(row[0], row[1])
+    return _review_out(row[0], row[1], actor)
 
 
 def decide(session: Session, actor: Actor, hit_id: int, data: DecisionIn) -> ReviewHitOut:
