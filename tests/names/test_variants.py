@@ -73,3 +73,11 @@ def test_mixed_scripts_and_very_long_names_are_read_without_failing() -> None:
     assert readings("Nguyễn 阮 Văn Ан")
     (long_reading,) = readings("x" * 10_000)
     assert len(long_reading[0].keys[0]) <= 40
+
+
+def test_gost_x_for_kha_is_read_as_kh_too() -> None:
+    (latin,) = readings("Mixail")
+    (cyrillic,) = readings("Михаил")
+    assert set(latin[0].keys) & set(cyrillic[0].keys)
+    (alexander,) = readings("Alexander")
+    assert token_key("aleksander") in alexander[0].keys

@@ -272,7 +272,11 @@ def _latin_tokens(words: list[tuple[str, str]]) -> list[Token]:
             forms = [romanised, *vietnamese_readings(word)]
             tokens.append(_token(forms))
         elif script in ("latin", ""):
-            tokens.append(_token([re.sub(r"\d", "", word)]))
+            latin = re.sub(r"\d", "", word)
+            # GOST 7.79 writes х as x (`Mixail`): read an x that way too, besides as ks
+            tokens.append(
+                _token([latin, latin.lower().replace("x", "kh")] if "x" in latin.lower() else [latin])
+            )
         else:
             text, vowelless = _romanise_other(word, script)
             tokens.extend(_token(([part]), vowelless=vowelless) for part in fold(text).split())
