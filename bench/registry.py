@@ -19,17 +19,15 @@ import argparse
 import os
 import random
 import statistics
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, insert, text
+from sqlalchemy import Engine, insert, text
 
-from liaison.core.db import make_engine, unit_of_work, utcnow
+from harness import database_backends, percentile, timed, write_section
+from liaison.core.db import unit_of_work, utcnow
 from liaison.core.migrate import upgrade
 from liaison.core.security.policy import SystemActor
 from liaison.engagements import service as engagements
@@ -38,8 +36,6 @@ from liaison.names.fold import fold
 from liaison.registry import service as registry
 from liaison.registry.models import NAME_LENGTH, Agency, SearchEntry
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Registry"
 ACTOR = SystemActor(username="bench")
 SEED = 20250226
@@ -184,24 +180,6 @@ SUBJECTS = [
 ]
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def write_section(markdown: str) -> None:
-    intro = "# Benchmarks\n\nEach section is written by its `bench/*.py` script.\n"
-    text = DOCS.read_text() if DOCS.exists() else intro
-    start = text.find(f"\n{SECTION}\n")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + markdown
-    else:
-        following = text.find("\n## ", start + 5)
-        text = text[: start + 1] + markdown + (text[following + 1 :] if following != -1 else "")
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(text.rstrip("\n") + "\n")
-
-
 def suffix_keys(entity: str, entity_id: int, form: str) -> list[dict[str, Any]]:
     words = fold(form).split()
     return [
@@ -313,16 +291,6 @@ def generate(engine: Engine, count: int, per_engagement: int, rng: random.Random
     return {"names": names}
 
 
-def timed(engine: Engine, operation: Callable[[Any], Any], queries: int) -> list[float]:
-    timings = []
-    for _ in range(queries):
-        began = time.perf_counter()
-        with unit_of_work(engine) as session:
-            operation(session)
-        timings.append((time.perf_counter() - began) * 1000)
-    return timings
-
-
 def operations(count: int, names: list[str], rng: random.Random) -> dict[str, Callable[[Any], Any]]:
     def any_name() -> str:
         """What people type: mostly a full name, sometimes the last two words, now and then one word."""
@@ -386,26 +354,9 @@ def main() -> None:
 
     load_at_start = os.getloadavg()[0]
     results: list[tuple[str, str, list[float]]] = []
-    with tempfile.TemporaryDirectory(prefix="liaison-bench-") as folder:
-        if args.backend in ("sqlite", "both"):
-            engine = make_engine(f"sqlite:///{folder}/registry.db")
-            results += run_backend("SQLite", engine, args)
-            engine.dispose()
-        if args.backend in ("postgresql", "both"):
-            sys.path.insert(0, str(ROOT))
-            from tests.conftest import start_postgres
-
-            cluster = start_postgres()
-            try:
-                admin = create_engine(cluster.admin_url, isolation_level="AUTOCOMMIT")
-                with admin.connect() as connection:
-                    connection.execute(text("CREATE DATABASE bench"))
-                admin.dispose()
-                engine = make_engine(cluster.url("bench"))
-                results += run_backend("PostgreSQL", engine, args)
-                engine.dispose()
-            finally:
-                cluster.stop()
+    with database_backends(args.backend, "registry") as engines:
+        for label, engine in engines:
+            results += run_backend(label, engine, args)
 
     cores = os.cpu_count() or 1
     lines = [
@@ -432,7 +383,7 @@ def main() -> None:
     table = "\n".join(lines) + "\n"
     print(table)
     if not args.quick:
-        write_section(table)
+        write_section(SECTION, table)
 
 
 if __name__ == "__main__":

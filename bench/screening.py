@@ -32,6 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from harness import write_section
 from liaison.screening import batch
 from liaison.screening.engine import ScreeningIndex, ScreenRecord, SubjectEntry, prepare
 from liaison.screening.scoring import NAME_BANDS, WEIGHTS_FILE, Weights, name_band, save_weights
@@ -44,8 +45,6 @@ from screening_data import (
     true_pairs,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs" / "benchmarks.md"
 RIVALS = ("none", "one", "few", "many")
 NAMESAKES = ("unique", "rare", "common", "very_common")
 DATE_VERDICTS = (
@@ -383,22 +382,6 @@ def rapidfuzz_run(
 # -- report ---------------------------------------------------------------------------------------
 
 
-def write_section(markdown: str) -> None:
-    text = (
-        DOCS.read_text()
-        if DOCS.exists()
-        else "# Benchmarks\n\nEach section is written by its `bench/*.py` script.\n"
-    )
-    start = text.find("\n## Screening\n")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + markdown
-    else:
-        following = text.find("\n## ", start + 5)
-        text = text[: start + 1] + markdown + (text[following + 1 :] if following != -1 else "")
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(text.rstrip("\n") + "\n")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -575,7 +558,7 @@ def main() -> None:
     markdown = "\n".join(lines)
     print(markdown)
     if not args.quick:
-        write_section(markdown)
+        write_section("## Screening", markdown)
 
 
 if __name__ == "__main__":

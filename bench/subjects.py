@@ -26,21 +26,17 @@ import tempfile
 import time
 from pathlib import Path
 
-# bench/ holds scripts named like libraries (bench/requests.py): keep it off the import path.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+from followthemoney import model
 
-from followthemoney import model  # noqa: E402
+from harness import percentile, write_section
+from liaison.core.db import make_engine, unit_of_work
+from liaison.core.migrate import upgrade
+from liaison.core.security.policy import SystemActor
+from liaison.names.fold import fold
+from liaison.names.romanise import cyrillic_to_latin, pinyin
+from liaison.subjects import service, transfer
+from liaison.subjects.models import Subject
 
-from liaison.core.db import make_engine, unit_of_work  # noqa: E402
-from liaison.core.migrate import upgrade  # noqa: E402
-from liaison.core.security.policy import SystemActor  # noqa: E402
-from liaison.names.fold import fold  # noqa: E402
-from liaison.names.romanise import cyrillic_to_latin, pinyin  # noqa: E402
-from liaison.subjects import service, transfer  # noqa: E402
-from liaison.subjects.models import Subject  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Subjects"
 SEED = 20261123
 ACTOR = SystemActor(username="bench", role="admin")
@@ -128,27 +124,6 @@ def generate(path: Path, count: int) -> list[str]:
             for entity in entities:
                 out.write(json.dumps(entity.to_dict(), ensure_ascii=False) + "\n")
     return queries
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def write_section(markdown: str) -> None:
-    text = (
-        DOCS.read_text()
-        if DOCS.exists()
-        else "# Benchmarks\n\nEach section is written by its `bench/*.py` script.\n"
-    )
-    start = text.find(f"\n{SECTION}\n")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + markdown
-    else:
-        following = text.find("\n## ", start + 5)
-        text = text[: start + 1] + markdown + (text[following + 1 :] if following != -1 else "")
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(text.rstrip("\n") + "\n")
 
 
 def main() -> None:
@@ -239,7 +214,7 @@ def main() -> None:
         ]
     )
     if not args.quick:
-        write_section(markdown)
+        write_section(SECTION, markdown)
 
 
 if __name__ == "__main__":

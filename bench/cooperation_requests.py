@@ -1,8 +1,8 @@
 """Requests benchmark: the overdue list for one partner and creating a request with legal-basis
 resolution, with 1,000,000 requests in the database.
 
-    .venv/bin/python bench/requests.py                     # 1,000,000 requests, SQLite and PostgreSQL
-    .venv/bin/python bench/requests.py --requests 20000 --quick
+    .venv/bin/python bench/cooperation_requests.py  # 1,000,000 requests, both backends
+    .venv/bin/python bench/cooperation_requests.py --requests 20000 --quick
 
 Steps, on SQLite and on a throw-away PostgreSQL cluster (the tests' `start_postgres`): migrate a
 fresh database; add 60 partner agencies in 30 countries and a home agency, 120 bilateral
@@ -24,17 +24,14 @@ import argparse
 import os
 import random
 import statistics
-import sys
-import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, insert, text
+from sqlalchemy import Engine, insert, text
 
-from liaison.core.db import make_engine, unit_of_work
+from harness import database_backends, percentile, timed, write_section
+from liaison.core.db import unit_of_work
 from liaison.core.migrate import upgrade
 from liaison.core.security.policy import SystemActor
 from liaison.registry.models import Agency, Agreement, AgreementParty, AgreementStatusChange
@@ -42,8 +39,6 @@ from liaison.requests import service
 from liaison.requests.models import AgreementCoverage, CooperationRequest
 from liaison.requests.schemas import RequestIn
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Requests"
 SEED = 20250225
 OFFICER = SystemActor(username="bench.officer", role="officer", unit="international-cooperation")
@@ -85,25 +80,6 @@ STATUSES = {
     "incoming": ["received", "acknowledged", "granted", "refused", "executed", "closed"],
 }
 AREAS = ["corruption", "drug_trafficking", "cybercrime", "money_laundering", "trafficking_in_persons"]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def write_section(markdown: str) -> None:
-    intro = "# Benchmarks\n\nEach section is written by its `bench/*.py` script.\n"
-    text_ = DOCS.read_text() if DOCS.exists() else intro
-    start = text_.find(f"\n{SECTION}\n")
-    if start == -1:
-        text_ = text_.rstrip("\n") + "\n\n" + markdown
-    else:
-        following = text_.find("\n## ", start + 5)
-        rest = text_[following + 1 :] if following != -1 else ""
-        text_ = text_[: start + 1] + markdown.rstrip("\n") + "\n\n" + rest
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(text_.rstrip("\n") + "\n")
 
 
 def _agreements(session: Any, rng: random.Random) -> None:
@@ -246,16 +222,6 @@ def generate(engine: Engine, count: int, rng: random.Random) -> dict[str, Any]:
     }
 
 
-def timed(engine: Engine, operation: Callable[[Any], Any], calls: int) -> list[float]:
-    timings = []
-    for _ in range(calls):
-        begin = time.perf_counter()
-        with unit_of_work(engine) as session:
-            operation(session)
-        timings.append((time.perf_counter() - begin) * 1000)
-    return timings
-
-
 def run_backend(label: str, engine: Engine, args: argparse.Namespace) -> list[tuple[str, str, list[float]]]:
     print(f"{label}: migrating and generating {args.requests:,} requests", flush=True)
     upgrade(engine)
@@ -312,32 +278,16 @@ def main() -> None:
 
     results: list[tuple[str, str, list[float]]] = []
     load_before = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory(prefix="liaison-bench-") as folder:
-        if args.backend in ("sqlite", "both"):
-            engine = make_engine(f"sqlite:///{folder}/requests.db")
-            results += run_backend("SQLite", engine, args)
-            engine.dispose()
-        if args.backend in ("postgresql", "both"):
-            sys.path.insert(0, str(ROOT))
-            from tests.conftest import start_postgres
-
-            cluster = start_postgres()
-            try:
-                admin = create_engine(cluster.admin_url, isolation_level="AUTOCOMMIT")
-                with admin.connect() as connection:
-                    connection.execute(text("CREATE DATABASE bench"))
-                admin.dispose()
-                engine = make_engine(cluster.url("bench"))
-                results += run_backend("PostgreSQL", engine, args)
-                engine.dispose()
-            finally:
-                cluster.stop()
+    with database_backends(args.backend, "requests") as engines:
+        for label, engine in engines:
+            results += run_backend(label, engine, args)
 
     cores = os.cpu_count() or 1
     lines = [
         SECTION,
         "",
-        f"`.venv/bin/python bench/requests.py --requests {args.requests}` — {args.requests:,} requests "
+        f"`.venv/bin/python bench/cooperation_requests.py --requests {args.requests}` — "
+        f"{args.requests:,} requests "
         f"across {len(COUNTRIES) * 2} partner agencies, generated from seed {SEED}; {args.queries} calls of "
         "each operation "
         f"through the service functions (one transaction each, committed); {cores} CPU cores. "
@@ -361,7 +311,7 @@ def main() -> None:
     table = "\n".join(lines) + "\n"
     print(table)
     if not args.quick:
-        write_section(table)
+        write_section(SECTION, table)
 
 
 if __name__ == "__main__":

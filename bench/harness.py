@@ -1,0 +1,78 @@
+"""What every benchmark shares: percentiles, timing through the service, the two database
+backends, and writing its own section of docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, text
+
+from liaison.core.db import make_engine, unit_of_work
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs" / "benchmarks.md"
+INTRO = "# Benchmarks\n\nEach section is written by its `bench/*.py` script.\n"
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def timed(engine: Engine, operation: Callable[[Any], Any], calls: int) -> list[float]:
+    """Milliseconds of each call, each in its own committed transaction as a route would run it."""
+    timings = []
+    for _ in range(calls):
+        began = time.perf_counter()
+        with unit_of_work(engine) as session:
+            operation(session)
+        timings.append((time.perf_counter() - began) * 1000)
+    return timings
+
+
+@contextmanager
+def database_backends(which: str, name: str) -> Iterator[Iterator[tuple[str, Engine]]]:
+    """Empty databases to benchmark on: SQLite in a temporary folder and/or a throw-away PostgreSQL."""
+    with tempfile.TemporaryDirectory(prefix="liaison-bench-") as folder:
+
+        def engines() -> Iterator[tuple[str, Engine]]:
+            if which in ("sqlite", "both"):
+                engine = make_engine(f"sqlite:///{folder}/{name}.db")
+                yield "SQLite", engine
+                engine.dispose()
+            if which in ("postgresql", "both"):
+                sys.path.insert(0, str(ROOT))
+                from tests.conftest import start_postgres
+
+                cluster = start_postgres()
+                try:
+                    admin = create_engine(cluster.admin_url, isolation_level="AUTOCOMMIT")
+                    with admin.connect() as connection:
+                        connection.execute(text("CREATE DATABASE bench"))
+                    admin.dispose()
+                    engine = make_engine(cluster.url("bench"))
+                    yield "PostgreSQL", engine
+                    engine.dispose()
+                finally:
+                    cluster.stop()
+
+        yield engines()
+
+
+def write_section(section: str, markdown: str) -> None:
+    """Replace this benchmark's `## section` of docs/benchmarks.md, leaving the others as they are."""
+    text = DOCS.read_text() if DOCS.exists() else INTRO
+    start = text.find(f"\n{section}\n")
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + markdown
+    else:
+        following = text.find("\n## ", start + 5)
+        text = text[: start + 1] + markdown + (text[following + 1 :] if following != -1 else "")
+    DOCS.parent.mkdir(parents=True, exist_ok=True)
+    DOCS.write_text(text.rstrip("\n") + "\n")
