@@ -153,6 +153,8 @@ def _do_orm_execute(state: ORMExecuteState) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released: the changes count once the whole transaction commits
     changed: set[int] = session.info.pop(_CHANGED, set())
     if not changed:
         return

@@ -3,13 +3,11 @@ Same service calls as the API; a refused form is shown again with the reason."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
 from liaison.core.errors import DomainError, Invalid
 from liaison.core.models import User
@@ -17,7 +15,7 @@ from liaison.core.security.policy import handling_codes
 from liaison.core.web import DbSession, Permission
 from liaison.subjects import schemas, service
 from liaison.subjects.vocabulary import crime_area_terms, vocabulary
-from liaison.web.forms import form_values, redirect
+from liaison.web.forms import attempt, form_values, redirect
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -26,7 +24,6 @@ NAV = (NavItem("Persons sought", "/subjects", service.READ),)
 Reader = Annotated[User, Depends(Permission(service.READ))]
 Writer = Annotated[User, Depends(Permission(service.WRITE))]
 PAGE_SIZE = 50
-T = TypeVar("T")
 
 
 def _model(model: type[Any], values: dict[str, Any]) -> Any:
@@ -37,19 +34,6 @@ def _model(model: type[Any], values: dict[str, Any]) -> Any:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "form"
         raise Invalid(f"{where}: {first['msg']}", fields={where: first["msg"]}) from error
-
-
-def attempt(session: Session, action: Callable[[], T]) -> tuple[T | None, DomainError | None]:
-    """`liaison.web.forms.attempt` without its savepoint: the subjects service checks everything
-    before it writes, so a refused form has changed nothing. A savepoint's release fires the
-    session's "after_commit" listeners (the screening live index reloads subjects there, on a
-    second connection) while this request's transaction still holds SQLite's write lock: with the
-    savepoint, every subject form waited 30 s for the lock and failed."""
-    del session  # kept for the same call shape as web.forms.attempt
-    try:
-        return action(), None
-    except DomainError as error:
-        return None, error
 
 
 def _context(**values: Any) -> dict[str, Any]:
