@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liaison.core.errors import NotFound
+from liaison.core.errors import DomainError, NotFound
 from liaison.core.models import User
 from liaison.core.security.policy import ensure
 from liaison.core.web import DbSession, Permission
@@ -49,10 +49,6 @@ def show(request: Request, template: str, context: dict[str, Any], status_code: 
         "countries": countries(),
     }
     return render(request, f"engagements/{template}", {**helpers, **context}, status_code=status_code)
-
-
-def _error(error: Any) -> tuple[str | None, int]:
-    return (error.detail, error.status) if error else (None, 400)
 
 
 # Engagements
@@ -116,11 +112,11 @@ async def add_engagement(
         "summary": values.get("summary", ""),
         "sources": sources,
     }
-    engagement, error = attempt(
+    engagement = attempt(
         session, lambda: service.create_engagement(session, user, parse(schemas.EngagementIn, data))
     )
-    if error or engagement is None:
-        detail, status = _error(error)
+    if isinstance(engagement, DomainError):
+        detail, status = engagement.detail, engagement.status
         return _engagement_form(request, session, values, detail, status)
     return redirect(f"/engagements/{engagement.id}")
 
@@ -182,15 +178,15 @@ async def add_follow_up(
         "status": values.get("status") or None,
         "noted_on": optional_date(values.get("noted_on")),
     }
-    _, error = attempt(
+    outcome = attempt(
         session, lambda: service.follow_up(session, user, commitment_id, parse(schemas.FollowUpIn, data))
     )
-    if error:
-        detail = error.detail
-        if error.extra.get("allowed") is not None:
+    if isinstance(outcome, DomainError):
+        detail = outcome.detail
+        if outcome.extra.get("allowed") is not None:
             statuses = engagement_words().commitment_statuses
-            detail = f"{detail} ({', '.join(label(statuses, s) for s in error.extra['allowed']) or '—'})"
-        return _commitment(request, session, user, commitment_id, detail, error.status)
+            detail = f"{detail} ({', '.join(label(statuses, s) for s in outcome.extra['allowed']) or '—'})"
+        return _commitment(request, session, user, commitment_id, detail, outcome.status)
     return redirect(f"/engagements/commitments/{commitment_id}")
 
 
@@ -235,9 +231,9 @@ async def add_case(request: Request, session: DbSession, user: Writer) -> HTMLRe
         "concerned": multi.get("concerned", []),
         "summary": values.get("summary", ""),
     }
-    _, error = attempt(session, lambda: service.create_case(session, user, parse(schemas.CaseIn, data)))
-    if error:
-        detail, status = _error(error)
+    outcome = attempt(session, lambda: service.create_case(session, user, parse(schemas.CaseIn, data)))
+    if isinstance(outcome, DomainError):
+        detail, status = outcome.detail, outcome.status
         return _cases(request, session, user, None, values, detail, status)
     return redirect("/engagements/citizen-protection")
 
@@ -286,12 +282,12 @@ async def edit_engagement(
         "place": values.get("place", ""),
         "summary": values.get("summary", ""),
     }
-    _, error = attempt(
+    outcome = attempt(
         session,
         lambda: service.update_engagement(session, user, engagement_id, parse(schemas.EngagementPatch, data)),
     )
-    if error:
-        return _engagement(request, session, user, engagement_id, error.detail, None, error.status)
+    if isinstance(outcome, DomainError):
+        return _engagement(request, session, user, engagement_id, outcome.detail, None, outcome.status)
     return redirect(f"/engagements/{engagement_id}")
 
 
@@ -310,12 +306,12 @@ async def add_commitment(
         "agreement_id": optional_int(values.get("agreement_id")),
         "programme_id": optional_int(values.get("programme_id")),
     }
-    commitment, error = attempt(
+    commitment = attempt(
         session, lambda: service.create_commitment(session, user, parse(schemas.CommitmentIn, data))
     )
-    if error or commitment is None:
-        detail, status = _error(error)
-        if status == 422 and "engagement_id" in getattr(error, "fields", {}):
+    if isinstance(commitment, DomainError):
+        detail, status = commitment.detail, commitment.status
+        if status == 422 and "engagement_id" in getattr(commitment, "fields", {}):
             raise NotFound(f"No engagement with id {engagement_id}.")
         return _engagement(request, session, user, engagement_id, detail, values, status)
     return redirect(f"/engagements/{engagement_id}")

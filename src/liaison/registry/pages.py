@@ -174,18 +174,16 @@ async def add_agency(request: Request, session: DbSession, user: Writer) -> HTML
         "parent_id": optional_int(values.get("parent_id")),
         "names": [{"text": line} for line in lines(values.get("other_names"))],
     }
-    agency, error = attempt(
-        session, lambda: service.create_agency(session, user, parse(schemas.AgencyIn, data))
-    )
-    if error or agency is None:
+    agency = attempt(session, lambda: service.create_agency(session, user, parse(schemas.AgencyIn, data)))
+    if isinstance(agency, DomainError):
         return _agencies(
             request,
             session,
             user,
             {},
             form=values,
-            error=error.detail if error else None,
-            status=error.status if error else 400,
+            error=agency.detail,
+            status=agency.status,
         )
     return redirect(f"/registry/agencies/{agency.id}")
 
@@ -231,11 +229,11 @@ async def edit_agency(
         "notes": values.get("notes", ""),
         "names": [{"text": line} for line in lines(values.get("other_names"))],
     }
-    _, error = attempt(
+    outcome = attempt(
         session, lambda: service.update_agency(session, user, agency_id, parse(schemas.AgencyPatch, data))
     )
-    if error:
-        return _agency(request, session, user, agency_id, error.detail, error.status)
+    if isinstance(outcome, DomainError):
+        return _agency(request, session, user, agency_id, outcome.detail, outcome.status)
     return redirect(f"/registry/agencies/{agency_id}")
 
 
@@ -300,18 +298,18 @@ async def add_official(request: Request, session: DbSession, user: Writer) -> HT
         "names": [{"text": line} for line in lines(values.get("other_names"))],
         "posts": posts,
     }
-    official, error = attempt(
+    official = attempt(
         session, lambda: service.create_official(session, user, parse(schemas.OfficialIn, data))
     )
-    if error or official is None:
+    if isinstance(official, DomainError):
         return _officials(
             request,
             session,
             user,
             {},
             form=values,
-            error=error.detail if error else None,
-            status=error.status if error else 400,
+            error=official.detail,
+            status=official.status,
         )
     return redirect(f"/registry/officials/{official.id}")
 
@@ -376,18 +374,18 @@ async def add_mechanism(
         "member_agency_ids": many(multi.get("member_agency_ids", [])),
         "description": values.get("description", ""),
     }
-    mechanism, error = attempt(
+    mechanism = attempt(
         session, lambda: service.create_mechanism(session, user, parse(schemas.MechanismIn, data))
     )
-    if error or mechanism is None:
+    if isinstance(mechanism, DomainError):
         return _mechanisms(
             request,
             session,
             user,
             {},
             form=values,
-            error=error.detail if error else None,
-            status=error.status if error else 400,
+            error=mechanism.detail,
+            status=mechanism.status,
         )
     return redirect(f"/registry/mechanisms/{mechanism.id}")
 
@@ -430,11 +428,11 @@ async def add_role(
         "end_date": optional_date(values.get("end_date")),
         "note": values.get("note", ""),
     }
-    _, error = attempt(
+    outcome = attempt(
         session, lambda: service.add_mechanism_role(session, user, mechanism_id, parse(schemas.RoleIn, data))
     )
-    if error:
-        return _mechanism(request, session, user, mechanism_id, error.detail, values, error.status)
+    if isinstance(outcome, DomainError):
+        return _mechanism(request, session, user, mechanism_id, outcome.detail, values, outcome.status)
     return redirect(f"/registry/mechanisms/{mechanism_id}")
 
 
@@ -498,18 +496,16 @@ async def add_agreement(
         data["history"] = [
             {"status": values.get("status") or "proposed", "effective_on": values["status_on"]}
         ]
-    agreement, error = attempt(
+    agreement = attempt(
         session, lambda: service.create_agreement(session, user, parse(schemas.AgreementIn, data))
     )
-    if error or agreement is None:
+    if isinstance(agreement, DomainError):
         form = {
             **values,
             "party_agency_ids": multi.get("party_agency_ids", []),
             "crime_areas": multi.get("crime_areas", []),
         }
-        return _agreement_form(
-            request, session, form, error.detail if error else None, error.status if error else 400
-        )
+        return _agreement_form(request, session, form, agreement.detail, agreement.status)
     return redirect(f"/registry/agreements/{agreement.id}")
 
 
@@ -547,20 +543,20 @@ async def change_status(
         "effective_on": optional_date(values.get("effective_on")),
         "note": values.get("note", ""),
     }
-    _, error = attempt(
+    outcome = attempt(
         session,
         lambda: service.change_agreement_status(
             session, user, agreement_id, parse(schemas.StatusChangeIn, data)
         ),
     )
-    if error:
-        detail = error.detail
-        if error.extra.get("allowed") is not None:
+    if isinstance(outcome, DomainError):
+        detail = outcome.detail
+        if outcome.extra.get("allowed") is not None:
             allowed = (
-                ", ".join(label(vocabulary().agreement_statuses, s) for s in error.extra["allowed"]) or "—"
+                ", ".join(label(vocabulary().agreement_statuses, s) for s in outcome.extra["allowed"]) or "—"
             )
             detail = f"{detail} ({allowed})"
-        return _agreement(request, session, user, agreement_id, detail, error.status)
+        return _agreement(request, session, user, agreement_id, detail, outcome.status)
     return redirect(f"/registry/agreements/{agreement_id}")
 
 
@@ -622,18 +618,18 @@ async def add_programme(
         "party_agency_ids": many(multi.get("party_agency_ids", [])),
         "summary": values.get("summary", ""),
     }
-    programme, error = attempt(
+    programme = attempt(
         session, lambda: service.create_programme(session, user, parse(schemas.ProgrammeIn, data))
     )
-    if error or programme is None:
+    if isinstance(programme, DomainError):
         return _programmes(
             request,
             session,
             user,
             {},
             form=values,
-            error=error.detail if error else None,
-            status=error.status if error else 400,
+            error=programme.detail,
+            status=programme.status,
         )
     return redirect(f"/registry/programmes/{programme.id}")
 
@@ -675,12 +671,12 @@ async def add_action_item(
         "owner_agency_id": optional_int(values.get("owner_agency_id")),
         "due_date": optional_date(values.get("due_date")),
     }
-    _, error = attempt(
+    outcome = attempt(
         session,
         lambda: service.add_action_item(session, user, programme_id, parse(schemas.ActionItemIn, data)),
     )
-    if error:
-        return _programme(request, session, user, programme_id, error.detail, values, error.status)
+    if isinstance(outcome, DomainError):
+        return _programme(request, session, user, programme_id, outcome.detail, values, outcome.status)
     return redirect(f"/registry/programmes/{programme_id}")
 
 
@@ -690,12 +686,10 @@ async def update_action_item(
 ) -> HTMLResponse | RedirectResponse:
     values = await form_values(request)
     data = {"status": values.get("status") or None, "note": values.get("note", "")}
-    item, error = attempt(
+    item = attempt(
         session,
         lambda: service.update_action_item(session, user, item_id, parse(schemas.ActionItemPatch, data)),
     )
-    if error or item is None:
-        return show(
-            request, "message.html", {"error": error.detail if error else ""}, error.status if error else 400
-        )
+    if isinstance(item, DomainError):
+        return show(request, "message.html", {"error": item.detail}, item.status)
     return redirect(f"/registry/programmes/{item.programme_id}")

@@ -234,13 +234,13 @@ async def create_request(
         for i in range(PERSON_ROWS)
         if form.get(f"person_{i}_name", "").strip()
     ]
-    created, error = attempt(
+    created = attempt(
         session, lambda: service.create_request(session, user, _request_in(form, details, persons))
     )
-    if error or created is None:
+    if isinstance(created, DomainError):
         context = _new_context(session, form.get("kind"), form.get("direction"), form)
-        context["error"] = error.detail if error else ""
-        return render(request, "requests/new.html", context, status_code=error.status if error else 400)
+        context["error"] = created.detail
+        return render(request, "requests/new.html", context, status_code=created.status)
     return redirect(f"/requests/{created.id}")
 
 
@@ -287,6 +287,15 @@ def _show(
     return render(request, "requests/detail.html", context, status_code=error.status if error else 200)
 
 
+def _back_to_request(
+    request: Request, session: DbSession, user: User, request_id: int, outcome: object
+) -> Response:
+    """After a form on the request page: the page again with the error, or back to it (post/redirect/get)."""
+    if isinstance(outcome, DomainError):
+        return _show(request, session, user, request_id, outcome)
+    return redirect(f"/requests/{request_id}")
+
+
 @router.get("/requests/{request_id}", response_class=HTMLResponse)
 def request_page(request: Request, session: DbSession, user: Reader, request_id: int) -> Response:
     return _show(request, session, user, request_id, None)
@@ -295,7 +304,7 @@ def request_page(request: Request, session: DbSession, user: Reader, request_id:
 @router.post("/requests/{request_id}/transition", response_class=HTMLResponse, response_model=None)
 async def transition(request: Request, session: DbSession, user: Mover, request_id: int) -> Response:
     form, _ = await _posted(request)
-    _, error = attempt(
+    outcome = attempt(
         session,
         lambda: service.transition_request(
             session,
@@ -306,7 +315,7 @@ async def transition(request: Request, session: DbSession, user: Mover, request_
             _int(form.get("version")),
         ),
     )
-    return _show(request, session, user, request_id, error) if error else redirect(f"/requests/{request_id}")
+    return _back_to_request(request, session, user, request_id, outcome)
 
 
 @router.post("/requests/{request_id}/edit", response_class=HTMLResponse, response_model=None)
@@ -318,8 +327,8 @@ async def edit(request: Request, session: DbSession, user: Writer, request_id: i
         their_reference=form.get("their_reference"),
         our_reference=form.get("our_reference"),
     )
-    _, error = attempt(session, lambda: service.update_request(session, user, request_id, patch))
-    return _show(request, session, user, request_id, error) if error else redirect(f"/requests/{request_id}")
+    outcome = attempt(session, lambda: service.update_request(session, user, request_id, patch))
+    return _back_to_request(request, session, user, request_id, outcome)
 
 
 @router.post("/requests/{request_id}/documents", response_class=HTMLResponse, response_model=None)
@@ -328,7 +337,7 @@ async def upload(request: Request, session: DbSession, user: Writer, request_id:
     settings = request.app.state.settings
     upload_file: UploadFile | None = files[0] if files else None
     data = await upload_file.read(settings.max_upload_bytes + 1) if upload_file else b""
-    _, error = attempt(
+    outcome = attempt(
         session,
         lambda: service.attach_document(
             session, user, request_id, form.get("document_type", "other"),
@@ -336,7 +345,7 @@ async def upload(request: Request, session: DbSession, user: Writer, request_id:
             settings.documents_dir, settings.max_upload_bytes,
         ),
     )  # fmt: skip
-    return _show(request, session, user, request_id, error) if error else redirect(f"/requests/{request_id}")
+    return _back_to_request(request, session, user, request_id, outcome)
 
 
 @router.get("/requests/{request_id}/documents/{document_id}")
@@ -360,8 +369,8 @@ async def comment(request: Request, session: DbSession, user: Writer, request_id
             raise Invalid("Write a comment first.", fields={"body": "required"})
         return service.add_comment(session, user, request_id, body)
 
-    _, error = attempt(session, add)
-    return _show(request, session, user, request_id, error) if error else redirect(f"/requests/{request_id}")
+    outcome = attempt(session, add)
+    return _back_to_request(request, session, user, request_id, outcome)
 
 
 @router.post("/requests/{request_id}/legal-basis", response_class=HTMLResponse, response_model=None)
@@ -374,5 +383,5 @@ async def legal_basis(request: Request, session: DbSession, user: Writer, reques
         reason=form.get("reason", "")[:5000],
         version=_int(form.get("version")),
     )
-    _, error = attempt(session, lambda: service.set_legal_basis(session, user, request_id, data))
-    return _show(request, session, user, request_id, error) if error else redirect(f"/requests/{request_id}")
+    outcome = attempt(session, lambda: service.set_legal_basis(session, user, request_id, data))
+    return _back_to_request(request, session, user, request_id, outcome)

@@ -63,11 +63,12 @@ async def screen_person(request: Request, session: DbSession, user: Screener) ->
             raise Invalid("Enter a name to screen.", fields={"name": "required"})
         return service.screen(session, user, index, [record], kind="single")
 
-    result, error = attempt(session, run)
+    result = attempt(session, run)
     context: dict[str, Any] = {"form": values, "result": result, "threshold": DEFAULT_THRESHOLD}
-    if error:
-        context["error"] = error.detail
-    return render(request, "screening/screen.html", context, status_code=error.status if error else 200)
+    if isinstance(result, DomainError):
+        context.update(result=None, error=result.detail)
+        return render(request, "screening/screen.html", context, status_code=result.status)
+    return render(request, "screening/screen.html", context)
 
 
 @router.get("/screening/batch", response_class=HTMLResponse)
@@ -172,9 +173,9 @@ async def decide_hit(
             ) from error
         return service.decide(session, user, hit_id, data)
 
-    _, error = attempt(session, run)
-    if error:
-        return _queue_with_error(request, session, user, error)
+    outcome = attempt(session, run)
+    if isinstance(outcome, DomainError):
+        return _queue_with_error(request, session, user, outcome)
     return redirect("/screening/hits")
 
 

@@ -119,13 +119,11 @@ async def create_subject(
     request: Request, session: DbSession, user: Writer
 ) -> HTMLResponse | RedirectResponse:
     values = await form_values(request)
-    subject, error = attempt(
-        session, lambda: service.create_subject(session, user, _subject_from_form(values))
-    )
-    if error or subject is None:
-        detail = error.detail if error else ""
+    subject = attempt(session, lambda: service.create_subject(session, user, _subject_from_form(values)))
+    if isinstance(subject, DomainError):
+        detail = subject.detail
         return render(request, "subjects/subject_new.html", _context(form=values, error=detail),
-                      status_code=error.status if error else 400)  # fmt: skip
+                      status_code=subject.status)  # fmt: skip
     return redirect(f"/subjects/{subject.id}")
 
 
@@ -150,9 +148,9 @@ async def _post(
 ) -> HTMLResponse | RedirectResponse:
     """Run one form's service call; on a domain error show the subject again with the reason."""
     values = await form_values(request)
-    _, error = attempt(session, lambda: action(values))
-    if error:
-        return _detail(request, session, user, subject_id, error, values)
+    outcome = attempt(session, lambda: action(values))
+    if isinstance(outcome, DomainError):
+        return _detail(request, session, user, subject_id, outcome, values)
     return redirect(f"/subjects/{subject_id}")
 
 

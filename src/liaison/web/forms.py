@@ -32,14 +32,15 @@ def safe_next(target: str | None) -> str:
     return "/"
 
 
-def attempt(session: Session, action: Callable[[], T]) -> tuple[T | None, DomainError | None]:
-    """Run a service call in a savepoint for a page post.
+def attempt(session: Session, action: Callable[[], T]) -> T | DomainError:
+    """Run a service call in a savepoint for a page post: its result, or the domain error.
 
     On a domain error its changes are undone and the error returned, so the page can show the
-    form again with the message while the rest of the request's transaction stays intact.
+    form again with the message (`isinstance(outcome, DomainError)`) while the rest of the
+    request's transaction stays intact.
     """
     try:
         with session.begin_nested():
-            return action(), None
+            return action()
     except DomainError as error:
-        return None, error
+        return error

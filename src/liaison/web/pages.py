@@ -93,7 +93,7 @@ async def add_user(
     request: Request, session: DbSession, user: UserManager
 ) -> HTMLResponse | RedirectResponse:
     values = await form_values(request)
-    _, error = attempt(
+    outcome = attempt(
         session,
         lambda: accounts.create_user(
             session,
@@ -105,14 +105,14 @@ async def add_user(
             unit=values.get("unit", ""),
         ),
     )
-    if error:
+    if isinstance(outcome, DomainError):
         context = {
             "users": accounts.list_users(session),
             "roles": ROLES,
             "form": values,
-            "error": error.detail,
+            "error": outcome.detail,
         }
-        return render(request, "users.html", context, status_code=error.status)
+        return render(request, "users.html", context, status_code=outcome.status)
     return redirect("/users")
 
 
