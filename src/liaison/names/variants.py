@@ -134,6 +134,7 @@ def scripts(name: str) -> set[str]:
     return {script_of(c) for c in name if c.isalpha()}
 
 
+_ASCII_WORD = re.compile(r"[A-Za-z]+")
 _APOSTROPHES = str.maketrans(dict.fromkeys("'`’ʼʹ\"ʻ", None))
 
 
@@ -143,9 +144,12 @@ def _words(name: str) -> list[tuple[str, str]]:
     Apostrophes and backticks are dropped, not split on: they write soft signs (`Afanas'ev`,
     GOST `Kuz`mina`), not word boundaries.
     """
+    text = name[:MAX_NAME_CHARS].translate(_APOSTROPHES)
+    if text.isascii():  # most names on a traveller list: no need to look at each letter
+        return [(word, "latin") for word in _ASCII_WORD.findall(text)]
     words: list[tuple[str, str]] = []
     current, current_script = "", ""
-    for char in name[:MAX_NAME_CHARS].translate(_APOSTROPHES):
+    for char in text:
         if not (char.isalpha() or unicodedata.category(char) in ("Mn", "Mc")):
             if current:
                 words.append((current, current_script))
@@ -265,22 +269,25 @@ def _romanise_other(word: str, script: str) -> tuple[str, bool]:
 
 
 def _latin_tokens(words: list[tuple[str, str]]) -> list[Token]:
+    return [token for word, script in words for token in _word_tokens(word, script)]
+
+
+@lru_cache(maxsize=200_000)
+def _word_tokens(word: str, script: str) -> tuple[Token, ...]:
+    """The tokens of one word written in an alphabet (the same words recur across a list)."""
     tokens: list[Token] = []
-    for word, script in words:
-        if script == "cyrillic":
-            romanised = cyrillic_to_latin(word.lower(), "icao")
-            forms = [romanised, *vietnamese_readings(word)]
-            tokens.append(_token(forms))
-        elif script in ("latin", ""):
-            latin = re.sub(r"\d", "", word)
-            # GOST 7.79 writes х as x (`Mixail`): read an x that way too, besides as ks
-            tokens.append(
-                _token([latin, latin.lower().replace("x", "kh")] if "x" in latin.lower() else [latin])
-            )
-        else:
-            text, vowelless = _romanise_other(word, script)
-            tokens.extend(_token(([part]), vowelless=vowelless) for part in fold(text).split())
-    return [t for t in tokens if t.keys]
+    if script == "cyrillic":
+        romanised = cyrillic_to_latin(word.lower(), "icao")
+        forms = [romanised, *vietnamese_readings(word)]
+        tokens.append(_token(forms))
+    elif script in ("latin", ""):
+        latin = re.sub(r"\d", "", word)
+        # GOST 7.79 writes х as x (`Mixail`): read an x that way too, besides as ks
+        tokens.append(_token([latin, latin.lower().replace("x", "kh")] if "x" in latin.lower() else [latin]))
+    else:
+        text, vowelless = _romanise_other(word, script)
+        tokens.extend(_token(([part]), vowelless=vowelless) for part in fold(text).split())
+    return tuple(t for t in tokens if t.keys)
 
 
 def _with_weights(tokens: list[Token]) -> Reading:

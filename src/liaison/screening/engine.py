@@ -8,13 +8,18 @@ Layout, sized for 100,000 subjects with about 400,000 names in well under 1 GB:
 - each name gets an integer id; `_name_subject[name_id]` is its subject (-1 once removed);
 - `_postings[key]` is an `array('i')` of name ids for each search key of each token: the
   phonetic key (`kolokolcev`), its first and last four letters (one typo leaves one of them),
-  and its consonant skeleton (`~mhmd`, for Arabic and Thai);
-- tokens are interned, so the 30,000 `nguyen`s of a list share one object.
+  and its consonant skeleton (`~mhmd`, for Arabic and Thai); `_year_postings[key][year]` holds
+  the same ids split by the subject's birth year (0: unknown, or several years);
+- tokens are interned with integer ids, so the 30,000 `nguyen`s of a list are one object, and
+  each name's readings are also kept as rows of token ids and weights for the alignment.
 
 A query scatters an inverse-document-frequency weight for each of its keys into a scratch array
-(NumPy, over the posting lists as zero-copy views), keeps the best-supported names, and scores
-only those; common keys (`nguyen`, `van`) weigh little, so namesakes born in other years (left out
-before the best are chosen) and names that share only a family name do not crowd the candidates.
+(NumPy, over the posting lists of the record's birth year ±1 as zero-copy views), keeps the
+best-supported names, and compares only those; common keys (`nguyen`, `van`) weigh little, so
+namesakes born in other years (never looked at) and names that share only a family name do not
+crowd the candidates. The names of many records are compared in one stack (`alignment.py`), with
+token similarities looked up from a cache; only pairs that can reach the threshold get an
+explanation written.
 
 Changes are incremental: `upsert` removes the subject's old names (tombstones, no rebuild) and
 indexes the new ones; `compact` drops tombstones from the posting lists when they pile up.
@@ -28,8 +33,9 @@ import math
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -37,6 +43,14 @@ import numpy as np
 from liaison.names.phonetic import skeleton
 from liaison.names.variants import Reading, Token, display_reading, readings
 from liaison.names.vietnamese_cyrillic import vietnamese_readings
+from liaison.screening.alignment import (
+    JOINED_FACTOR,
+    MAX_TOKENS,
+    PairSimilarities,
+    greedy_alignment,
+    joined_similarity,
+    reading_row,
+)
 from liaison.screening.dates import PartialDate, parse_partial_date
 from liaison.screening.scoring import (
     NAME_FLOOR,
@@ -45,7 +59,6 @@ from liaison.screening.scoring import (
     Weights,
     date_feature,
     joined_forms,
-    name_similarity,
     name_weight,
     namesakes_feature,
     normalise_document,
@@ -184,15 +197,42 @@ def namesake_key(reading: Reading) -> str:
     return " ".join(sorted(t.keys[0] for t in reading if t.weight >= 1.0))
 
 
-def _token_search_keys(token: Token) -> Iterator[str]:
+@lru_cache(maxsize=200_000)
+def search_keys(token: Token) -> tuple[tuple[str, float], ...]:
+    """A word's search keys with the share of its weight they carry: its phonetic keys (whole),
+    their first and last four letters and consonant skeleton (half: they also find near misses)."""
+    found: dict[str, float] = {}
     for key in token.keys:
-        yield key
+        found.setdefault(key, 1.0)
         if len(key) > 5:
-            yield "^" + key[:4]
-            yield "$" + key[-4:]
+            found.setdefault("^" + key[:4], 0.5)
+            found.setdefault("$" + key[-4:], 0.5)
         skel = skeleton(key)
         if len(skel) >= 2 or token.vowelless:
-            yield "~" + skel
+            found.setdefault("~" + skel, 0.5)
+    return tuple(found.items())
+
+
+def _post(postings: dict[Any, array[int]], key: Any, name_id: int) -> None:
+    posting = postings.get(key)
+    if posting is None:
+        postings[key] = array("i", (name_id,))
+        return
+    try:
+        posting.append(name_id)
+    except BufferError:  # a screen in another thread is reading it
+        postings[key] = array("i", posting)
+        postings[key].append(name_id)
+
+
+def _compacted(postings: dict[Any, array[int]], alive: np.ndarray) -> None:
+    for key in list(postings):
+        ids = np.frombuffer(postings[key], dtype=np.int32)
+        kept = ids[alive[ids]]
+        if len(kept):
+            postings[key] = array("i", kept.tobytes())
+        else:
+            del postings[key]
 
 
 class ScreeningIndex:
@@ -205,11 +245,23 @@ class ScreeningIndex:
         self._name_year_low = array("h")  # the subject's earliest and latest birth year, 0 when unknown
         self._name_year_high = array("h")
         self._name_readings: list[tuple[Reading, ...]] = []
-        self._name_joined: list[tuple[str, ...]] = []
+        self._joined_forms: list[str] = []  # each name's words run together, one after another
+        self._name_first_joined = array("i")
+        self._name_joined_count = array("i")
+        self._joined_length = array("h")
         self._name_text: list[str] = []
         self._postings: dict[str, array[int]] = {}
+        # the same, split by the subject's birth year (0: unknown, or several years apart)
+        self._year_postings: dict[str, dict[int, array[int]]] = {}
         self._subjects: dict[int, _Subject] = {}
-        self._tokens: dict[Token, Token] = {}
+        self._token_ids: dict[Token, int] = {}  # interned words: the 30,000 `nguyen`s are one
+        self._tokens: list[Token] = []
+        # each name's readings as rows of `MAX_TOKENS` token ids and weights (for the alignment)
+        self._row_tokens = array("i")
+        self._row_weights = array("f")
+        self._name_first_row = array("i")
+        self._name_row_count = array("i")
+        self._similarities = PairSimilarities()
         self._namesakes: Counter[str] = Counter()  # subjects per family-and-given-name key
         self._dead_names = 0
         self._local = threading.local()  # each thread screens with its own scratch array
@@ -223,20 +275,22 @@ class ScreeningIndex:
         self.__dict__.update(state)
         self._local = threading.local()
 
-    def _scratch(self, size: int) -> np.ndarray:
-        scratch: np.ndarray | None = getattr(self._local, "scratch", None)
-        if scratch is None or len(scratch) < size:
-            scratch = self._local.scratch = np.zeros(max(size, 1024), dtype=np.float32)
+    def _scratch(self, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """This thread's arrays, one slot per name: support summed, and where a name was last seen."""
+        scratch: tuple[np.ndarray, np.ndarray] | None = getattr(self._local, "scratch", None)
+        if scratch is None or len(scratch[0]) < size:
+            size = max(size + size // 4, 1024)
+            scratch = self._local.scratch = np.zeros(size, dtype=np.float32), np.zeros(size, dtype=np.int32)
         return scratch
 
-    def _append(self, name: str, value: int) -> None:
+    def _append(self, name: str, *values: float) -> None:
         """Append to an array attribute; if a reader holds a view of it, append to a copy instead."""
-        target: array[int] = getattr(self, name)
+        target: array[Any] = getattr(self, name)
         try:
-            target.append(value)
+            target.extend(values)
         except BufferError:
             copy = array(target.typecode, target)
-            copy.append(value)
+            copy.extend(values)
             setattr(self, name, copy)
 
     # -- changes -----------------------------------------------------------------------------
@@ -301,7 +355,6 @@ class ScreeningIndex:
         for name_id in subject.name_ids:
             self._name_subject[name_id] = -1
             self._name_readings[name_id] = ()
-            self._name_joined[name_id] = ()
             self._dead_names += 1
         if self._dead_names > 1000 and self._dead_names > len(self._name_text) // 5:
             self.compact()
@@ -310,16 +363,18 @@ class ScreeningIndex:
     def compact(self) -> None:
         """Drop removed names from the posting lists (names keep their ids)."""
         alive = np.frombuffer(self._name_subject, dtype=np.int32) >= 0
-        for key in list(self._postings):
-            ids = np.frombuffer(self._postings[key], dtype=np.int32)
-            kept = ids[alive[ids]]
-            if len(kept):
-                self._postings[key] = array("i", kept.tobytes())
-            else:
-                del self._postings[key]
+        _compacted(self._postings, alive)
+        for key in list(self._year_postings):
+            _compacted(self._year_postings[key], alive)
+            if not self._year_postings[key]:
+                del self._year_postings[key]
 
     def _intern(self, reading: Reading) -> Reading:
-        return tuple(self._tokens.setdefault(t, t) for t in reading)
+        for token in reading:
+            if token not in self._token_ids:
+                self._token_ids[token] = len(self._tokens)
+                self._tokens.append(token)
+        return tuple(self._tokens[self._token_ids[t]] for t in reading)
 
     def _add_name(self, subject_id: int, name: str, years: tuple[int, int]) -> int:
         name_readings = tuple(self._intern(r) for r in readings(name))
@@ -330,22 +385,23 @@ class ScreeningIndex:
         self._append("_name_year_low", years[0])
         self._append("_name_year_high", years[1])
         self._name_readings.append(name_readings)
-        self._name_joined.append(
-            tuple(dict.fromkeys(j for r in name_readings for j in joined_forms(r, False)))
-        )
+        forms = list(dict.fromkeys(j for r in name_readings for j in joined_forms(r, False)))
+        self._append("_name_first_joined", len(self._joined_forms))
+        self._append("_name_joined_count", len(forms))
+        self._joined_forms += forms
+        self._append("_joined_length", *(min(len(form), 32767) for form in forms))
         self._name_text.append(name[:200])
-        keys = {k for r in name_readings for t in r for k in _token_search_keys(t)}
-        postings = self._postings
+        self._append("_name_first_row", len(self._row_tokens) // MAX_TOKENS)
+        self._append("_name_row_count", len(name_readings))
+        for reading in name_readings:
+            token_ids, weights = reading_row(reading, self._token_ids)
+            self._append("_row_tokens", *token_ids)
+            self._append("_row_weights", *weights)
+        keys = {k for r in name_readings for t in r for k, _ in search_keys(t)}
+        bucket = years[0] if years[0] == years[1] else 0
         for key in keys:
-            posting = postings.get(key)
-            if posting is None:
-                postings[key] = array("i", (name_id,))
-            else:
-                try:
-                    posting.append(name_id)
-                except BufferError:  # a screen in another thread is reading it
-                    postings[key] = array("i", posting)
-                    postings[key].append(name_id)
+            _post(self._postings, key, name_id)
+            _post(self._year_postings.setdefault(key, {}), bucket, name_id)
         return name_id
 
     # -- screening ---------------------------------------------------------------------------
@@ -367,8 +423,8 @@ class ScreeningIndex:
         for reading in query.readings:
             reading_support = 0.0
             for position, token in enumerate(reading):
-                for key in _token_search_keys(token):
-                    consider(key, 0.5 if key[0] in "^$~" else 1.0)
+                for key, factor in search_keys(token):
+                    consider(key, factor)
                 found = [keys[k] for k in token.keys if k in keys]
                 reading_support += min(found, default=0.0)
                 if position + 1 < len(reading):
@@ -380,42 +436,60 @@ class ScreeningIndex:
     def candidates(self, query: Query, limit: int = MAX_CANDIDATES, use_dates: bool = True) -> list[int]:
         """Name ids most supported by the query's keys (inverse-document-frequency weighted).
 
-        Every key adds its weight to the names it lists (one vectorised scatter per key); names
-        with at least `MIN_SUPPORT` of the support a perfect match would have are candidates.
-        With `use_dates`, names of
-        subjects born more than a year away from the record are left out before the best are
-        chosen (not when the record has a document number, which may outweigh the date), so
-        that a common name's namesakes born in other years do not crowd out the one sought.
+        Every key adds its weight to the names it lists; names with at least `MIN_SUPPORT` of the
+        support a perfect match would have are candidates. With `use_dates` (and no document
+        number on the record, which may outweigh the date), only the names of subjects born within
+        a year of the record are looked at — the postings are split by birth year — so that a
+        common name's namesakes born in other years neither crowd out the one sought nor cost time.
         """
         keys, perfect = self._query_keys(query)
         if not keys:
             return []
-        total = len(self._name_text)
-        scratch = self._scratch(total)
-        for key, weight in keys.items():
-            scratch[np.frombuffer(self._postings[key], dtype=np.int32)] += weight
-        view = scratch[:total]
-        ids = np.flatnonzero(view >= MIN_SUPPORT * perfect)
-        support = view[ids]
-        view.fill(0.0)
-        keep = np.ones(len(ids), dtype=bool)
+        year = 0
         if use_dates and query.birth_date is not None and not query.record.document_number:
             year = query.birth_date.year
+        lists: list[np.ndarray] = []
+        weights: list[float] = []
+        for key, weight in keys.items():
+            if year:
+                by_year = self._year_postings[key]
+                for bucket in (year - 1, year, year + 1, 0):
+                    posting = by_year.get(bucket)
+                    if posting is not None:
+                        lists.append(np.frombuffer(posting, dtype=np.int32))
+                        weights.append(weight)
+            else:
+                lists.append(np.frombuffer(self._postings[key], dtype=np.int32))
+                weights.append(weight)
+        if not lists:
+            return []
+        touched = np.concatenate(lists)
+        support, last_seen = self._scratch(len(self._name_text))
+        np.add.at(support, touched, np.repeat(np.array(weights, dtype=np.float32), [len(x) for x in lists]))
+        values = support[touched]
+        support[touched] = 0.0
+        enough = values >= MIN_SUPPORT * perfect
+        touched, values = touched[enough], values[enough]
+        position = np.arange(len(touched), dtype=np.int32)
+        last_seen[touched] = position
+        once = last_seen[touched] == position
+        ids, support = touched[once], values[once]
+        if year:  # names in the unknown-or-several-years bucket: the subject's years must still fit
             low = np.frombuffer(self._name_year_low, dtype=np.int16)[ids]
             high = np.frombuffer(self._name_year_high, dtype=np.int16)[ids]
-            keep &= (low == 0) | ((low - 1 <= year) & (year <= high + 1))
-        ids, support = ids[keep], support[keep]
+            keep = (low == 0) | ((low - 1 <= year) & (year <= high + 1))
+            ids, support = ids[keep], support[keep]
+        alive = np.frombuffer(self._name_subject, dtype=np.int32)[ids] >= 0  # not removed since
+        ids, support = ids[alive], support[alive]
         if len(ids) > limit // 2:  # names far less supported than the best are not worth comparing
             near = support >= RELATIVE_SUPPORT * support.max()
             ids, support = ids[near], support[near]
-        if len(ids) > limit:
-            best = np.argpartition(-support, limit)[:limit]
-            ties = np.flatnonzero(support >= support[best].min())
-            chosen = ties if len(ties) <= 2 * limit else best
-            ids, support = ids[chosen], support[chosen]
-        ids = ids[np.argsort(-support, kind="stable")]  # best supported first
-        alive = np.frombuffer(self._name_subject, dtype=np.int32)[ids] >= 0
-        return [int(i) for i in ids[alive]]
+        order = np.lexsort((ids, -support))  # best supported first, then the older name
+        ids, support = ids[order], support[order]
+        if len(ids) > limit:  # all those tied with the last one kept, unless there are too many
+            tied = int(np.count_nonzero(support >= support[limit - 1]))
+            ids = ids[: tied if tied <= 2 * limit else limit]
+        return ids.tolist()
 
     def screen(
         self, record: ScreenRecord, threshold: float = DEFAULT_THRESHOLD, limit: int = 10
@@ -424,27 +498,151 @@ class ScreeningIndex:
         return self.screen_query(prepare(record), threshold, limit)
 
     def screen_query(self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> list[Hit]:
-        return self.score(query, self.name_matches(query), threshold, limit)
+        return self.screen_many([query], threshold, limit)[0]
+
+    def screen_many(
+        self, queries: Sequence[Query], threshold: float = DEFAULT_THRESHOLD, limit: int = 10
+    ) -> list[list[Hit]]:
+        """Hits for each prepared record, best first; the names of all are compared at once."""
+        return [
+            self.score(query, matches, threshold, limit)
+            for query, matches in zip(queries, self.name_matches_many(queries), strict=True)
+        ]
 
     def name_matches(self, query: Query, use_dates: bool = True) -> list[NameMatch]:
         """Subjects whose best name is alike enough, with that name's similarity.
 
         `use_dates=False` leaves in the namesakes born in other years (to study the scoring).
         """
-        if not query.readings:
-            return []
-        best: dict[int, NameMatch] = {}
-        cache: dict[tuple[int, int], float] = {}
-        for name_id in self.candidates(query, use_dates=use_dates):
-            subject_id = self._name_subject[name_id]
-            if best.get(subject_id, _NO_MATCH).similarity >= 0.999:
-                continue  # this subject's best name is already as alike as can be
-            similarity, reading = name_similarity(
-                query.readings, query.joined, self._name_readings[name_id], self._name_joined[name_id], cache
+        return self.name_matches_many([query], use_dates)[0]
+
+    def name_matches_many(self, queries: Sequence[Query], use_dates: bool = True) -> list[list[NameMatch]]:
+        """`name_matches` for many records: every (record, candidate name) pair is compared in one
+        stack — each reading of the record against each reading of the name (`greedy_alignment`),
+        then the words run together where the tokens did not align well."""
+        query_tokens: list[Token] = []
+        local_ids: dict[Token, int] = {}
+        row_tokens: list[list[int]] = []
+        row_weights: list[list[float]] = []
+        first_row: list[int] = []
+        pair_query: list[int] = []
+        pair_name: list[int] = []
+        for number, query in enumerate(queries):
+            first_row.append(len(row_tokens))
+            for reading in query.readings:
+                for token in reading[:MAX_TOKENS]:
+                    if token not in local_ids:
+                        local_ids[token] = len(query_tokens)
+                        query_tokens.append(token)
+                token_ids, weights = reading_row(reading, local_ids)
+                row_tokens.append(token_ids)
+                row_weights.append(weights)
+            if query.readings:
+                names = self.candidates(query, use_dates=use_dates)
+                pair_query += [number] * len(names)
+                pair_name += names
+        matches: list[dict[int, NameMatch]] = [{} for _ in queries]
+        if pair_name:
+            queried, named = np.array(pair_query), np.array(pair_name)
+            known = np.array([self._token_ids.get(t, -1) for t in query_tokens], dtype=np.int64)
+            similarity, best_reading = self._similarity(
+                queries,
+                queried,
+                named,
+                np.array(first_row),
+                np.array([len(q.readings) for q in queries]),
+                (np.array(row_tokens, dtype=np.int32), np.array(row_weights), query_tokens, known),
             )
-            if similarity >= NAME_FLOOR and similarity > best.get(subject_id, _NO_MATCH).similarity:
-                best[subject_id] = NameMatch(subject_id, similarity, name_id, reading)
-        return list(best.values())
+            for k in np.flatnonzero(similarity >= NAME_FLOOR).tolist():
+                subject_id = self._name_subject[pair_name[k]]
+                best = matches[pair_query[k]]
+                if subject_id >= 0 and similarity[k] > best.get(subject_id, _NO_MATCH).similarity:
+                    best[subject_id] = NameMatch(
+                        subject_id, float(similarity[k]), pair_name[k], int(best_reading[k])
+                    )
+        return [list(found.values()) for found in matches]
+
+    def _similarity(
+        self,
+        queries: Sequence[Query],
+        queried: np.ndarray,
+        named: np.ndarray,
+        query_first_row: np.ndarray,
+        query_row_count: np.ndarray,
+        query_rows: tuple[np.ndarray, np.ndarray, list[Token], np.ndarray],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Name similarity of each (query, name) pair, and the name's reading that gave it."""
+        query_tokens_rows, query_weight_rows, query_tokens, known = query_rows
+        # one row per (pair, name reading, query reading), the name's readings outermost
+        name_count = np.frombuffer(self._name_row_count, dtype=np.int32)[named]
+        query_count = query_row_count[queried]
+        per_pair = name_count * query_count
+        starts = np.concatenate(([0], np.cumsum(per_pair)[:-1]))
+        owner = np.repeat(np.arange(len(named)), per_pair)
+        within = np.arange(len(owner)) - starts[owner]
+        name_reading = within // query_count[owner]
+        name_row = np.frombuffer(self._name_first_row, dtype=np.int32)[named][owner] + name_reading
+        query_row = query_first_row[queried][owner] + within % query_count[owner]
+        subject_tokens = np.frombuffer(self._row_tokens, dtype=np.int32).reshape(-1, MAX_TOKENS)[name_row]
+        subject_weights = np.frombuffer(self._row_weights, dtype=np.float32).reshape(-1, MAX_TOKENS)[name_row]
+        record_tokens = query_tokens_rows[query_row]
+        record_weights = query_weight_rows[query_row]
+        width_q = int((record_tokens >= 0).sum(axis=1).max())
+        width_s = int((subject_tokens >= 0).sum(axis=1).max())
+        record_tokens, record_weights = record_tokens[:, :width_q], record_weights[:, :width_q]
+        subject_tokens, subject_weights = subject_tokens[:, :width_s], subject_weights[:, :width_s]
+        left = np.broadcast_to(record_tokens[:, :, None], (len(owner), width_q, width_s))
+        right = np.broadcast_to(subject_tokens[:, None, :], (len(owner), width_q, width_s))
+        present = (left >= 0) & (right >= 0)
+        similarities = np.zeros(present.shape, dtype=np.float32)
+        similarities[present] = self._similarities.lookup(
+            left[present], right[present], query_tokens, known, self._tokens
+        )
+        aligned = greedy_alignment(similarities, record_weights, subject_weights.astype(np.float64))
+        best = np.maximum.reduceat(aligned, starts)
+        first_best = np.flatnonzero(aligned == best[owner])
+        rows_of_best, at = np.unique(owner[first_best], return_index=True)
+        reading = np.zeros(len(named), dtype=np.int64)
+        reading[rows_of_best] = name_reading[first_best[at]]
+        return self._joined(queries, best, queried, named), reading
+
+    def _joined(
+        self, queries: Sequence[Query], best: np.ndarray, queried: np.ndarray, named: np.ndarray
+    ) -> np.ndarray:
+        """Raise each similarity to that of the words run together, where the tokens fell short."""
+        need = np.flatnonzero(best < JOINED_FACTOR)
+        query_forms = [form for query in queries for form in query.joined]
+        query_count = np.array([len(query.joined) for query in queries])
+        query_first = np.concatenate(([0], np.cumsum(query_count)[:-1]))
+        name_count = np.frombuffer(self._name_joined_count, dtype=np.int32)[named[need]]
+        per_pair = query_count[queried[need]] * name_count
+        if not per_pair.sum():
+            return best
+        starts = np.concatenate(([0], np.cumsum(per_pair)[:-1]))
+        owner = np.repeat(np.arange(len(need)), per_pair)
+        within = np.arange(len(owner)) - starts[owner]
+        left = query_first[queried[need]][owner] + within // name_count[owner]
+        right = (
+            np.frombuffer(self._name_first_joined, dtype=np.int32)[named[need]][owner]
+            + within % name_count[owner]
+        )
+        # Levenshtein similarity is at most the ratio of the lengths: skip pairs that could not count
+        query_length = np.array([len(form) for form in query_forms])[left]
+        name_length = np.frombuffer(self._joined_length, dtype=np.int16)[right]
+        ceiling = (
+            JOINED_FACTOR * np.minimum(query_length, name_length) / np.maximum(query_length, name_length)
+        )
+        worth = ceiling >= np.maximum(best[need[owner]], NAME_FLOOR)
+        left, right, owner = left[worth], right[worth], owner[worth]
+        forms = self._joined_forms
+        scores = joined_similarity(
+            [query_forms[i] for i in left.tolist()],
+            [forms[i] for i in right.tolist()],
+            NAME_FLOOR / JOINED_FACTOR,
+        )
+        raised = best.copy()
+        np.maximum.at(raised, need[owner], scores)
+        return raised
 
     def score(
         self,
@@ -465,14 +663,33 @@ class ScreeningIndex:
             for (m, _), d in zip(found, dates, strict=True)
         ]
         alike = sum(plausible)
+        weights = self.weights
+        # the most the features not yet known (namesakes, the record's other fields) could add
+        ceiling = weights.prior + max(weights.namesakes.values()) + self._record_ceiling(query.record)
+        cut = math.log(threshold / (1 - threshold)) if 0 < threshold < 1 else -math.inf
         hits = []
         for (match, subject), date, is_alike in zip(found, dates, plausible, strict=True):
             rivals = alike - 1 if is_alike else alike
+            known = (
+                name_weight(match.similarity, weights) + rivals_feature(rivals, weights).weight + date.weight
+            )
+            if ceiling + known < cut:
+                continue  # cannot reach the threshold: not worth writing the explanation
             hit = self._score(query, subject, match, date, rivals)
             if hit.score >= threshold:
                 hits.append(hit)
         hits.sort(key=lambda h: (-h.score, h.subject_id))
         return hits[:limit]
+
+    def _record_ceiling(self, record: ScreenRecord) -> float:
+        """The most nationality, document number and gender can add for this record."""
+        weights = self.weights
+        given = (
+            (record.nationality, (weights.nationality_same, weights.nationality_other)),
+            (normalise_document(record.document_number), (weights.document_same, weights.document_other)),
+            (normalise_gender(record.gender), (weights.gender_same, weights.gender_other)),
+        )
+        return sum(max(0.0, *pair) for value, pair in given if value and str(value).strip())
 
     def _score(self, query: Query, subject: _Subject, match: NameMatch, date: Feature, rivals: int) -> Hit:
         weights = self.weights
@@ -528,4 +745,5 @@ class ScreeningIndex:
             "keys": len(self._postings),
             "postings": sum(len(p) for p in self._postings.values()),
             "distinct_tokens": len(self._tokens),
+            "similarities_cached": len(self._similarities),
         }

@@ -127,41 +127,6 @@ def token_similarity(a: Token, b: Token) -> float:
     return best
 
 
-def align(query: Reading, subject: Reading, cache: dict[tuple[int, int], float] | None = None) -> float:
-    """Order-free alignment of tokens; unmatched tokens cost their weight (a missing patronymic little).
-
-    `cache` keeps token similarities by token identity across the candidates of one query (the
-    index interns tokens, so the many `nguyen`s of a list are one object).
-    """
-    pairs = []
-    for i, a in enumerate(query):
-        for j, b in enumerate(subject):
-            if cache is None:
-                score = token_similarity(a, b)
-            else:
-                pair = (id(a), id(b))
-                score = cache.get(pair, -1.0)
-                if score < 0:
-                    score = cache[pair] = token_similarity(a, b)
-            if score >= MATCH_FLOOR:
-                pairs.append((score, i, j))
-    pairs.sort(reverse=True)
-    used_q: set[int] = set()
-    used_s: set[int] = set()
-    numerator = denominator = 0.0
-    for score, i, j in pairs:
-        if i in used_q or j in used_s:
-            continue
-        used_q.add(i)
-        used_s.add(j)
-        weight = max(query[i].weight, subject[j].weight)
-        numerator += score * weight
-        denominator += weight
-    denominator += sum(t.weight for i, t in enumerate(query) if i not in used_q)
-    denominator += sum(t.weight for j, t in enumerate(subject) if j not in used_s)
-    return numerator / denominator if denominator else 0.0
-
-
 def joined_forms(reading: Reading, rotations: bool) -> tuple[str, ...]:
     """The reading's words run together (`wangxiaohong`), also rotated for family-name-last order."""
     orders = [reading]
@@ -173,33 +138,6 @@ def joined_forms(reading: Reading, rotations: bool) -> tuple[str, ...]:
         if any(len(t.keys) > 1 for t in order):
             forms.setdefault("".join(t.keys[-1] for t in order), None)
     return tuple(forms)
-
-
-def name_similarity(
-    query: tuple[Reading, ...],
-    query_joined: tuple[str, ...],
-    subject: tuple[Reading, ...],
-    subject_joined: tuple[str, ...],
-    cache: dict[tuple[int, int], float] | None = None,
-) -> tuple[float, int]:
-    """Best similarity over the readings of both names, and the subject reading that gave it."""
-    best, best_reading = 0.0, 0
-    for j, s in enumerate(subject):
-        for q in query:
-            score = align(q, s, cache)
-            if score > best:
-                best, best_reading = score, j
-        if best >= 0.999:
-            return best, best_reading
-    if best >= 0.98:  # the words run together cannot do better
-        return best, best_reading
-    cutoff = best / 0.98
-    for x in query_joined:
-        for y in subject_joined:
-            score = 0.98 * Levenshtein.normalized_similarity(x, y, score_cutoff=cutoff)
-            if score > best:
-                best, cutoff = score, score / 0.98
-    return best, best_reading
 
 
 NAME_BANDS = ("0.99", "0.95", "0.90", "0.85", "0.80", "0.00")

@@ -52,11 +52,9 @@ class Screened:
 
 
 def screen_rows(index: ScreeningIndex, records: Sequence[ScreenRecord], threshold: float) -> list[Screened]:
-    out = []
-    for record in records:
-        query = prepare(record)
-        out.append(Screened(record, index.screen_query(query, threshold), query.problems))
-    return out
+    queries = [prepare(record) for record in records]
+    found = index.screen_many(queries, threshold)
+    return [Screened(q.record, hits, q.problems) for q, hits in zip(queries, found, strict=True)]
 
 
 def _to_record(data: RecordIn, position: int) -> ScreenRecord:
