@@ -155,7 +155,13 @@ def test_many_removals_compact_the_postings_without_losing_live_names() -> None:
         )
 
     index = index_of(*(subject(n, name(n)) for n in range(1, 1500)))
+    all_postings = index.stats()["postings"]
     for n in range(1, 1400):
         index.remove(n)
     assert best(index, name(1450)) == 1450
     assert index.stats()["subjects"] == 100
+    postings = index.stats()["postings"]
+    assert postings < all_postings / 2  # the removed names' postings went, not only tombstoned
+    index.remove(1499)  # one more removal does not compact again (or lose) the rest
+    assert index.stats()["postings"] == postings
+    assert best(index, name(1450)) == 1450

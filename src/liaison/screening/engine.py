@@ -262,8 +262,12 @@ class ScreeningIndex:
         self._name_first_row = array("i")
         self._name_row_count = array("i")
         self._similarities = PairSimilarities()
+        self._key_weights: dict[Token, tuple[tuple[tuple[str, float], ...], float]] = {}
+        self._key_weights_version = -1
         self._namesakes: Counter[str] = Counter()  # subjects per family-and-given-name key
         self._dead_names = 0
+        self._tombstones = 0  # names removed since the posting lists were last compacted
+        self._changes = 0  # counts changes, so that what is derived from the postings is redone
         self._local = threading.local()  # each thread screens with its own scratch array
 
     def __getstate__(self) -> dict[str, Any]:
@@ -356,13 +360,17 @@ class ScreeningIndex:
             self._name_subject[name_id] = -1
             self._name_readings[name_id] = ()
             self._dead_names += 1
-        if self._dead_names > 1000 and self._dead_names > len(self._name_text) // 5:
+            self._tombstones += 1
+        self._changes += 1
+        if self._tombstones > 1000 and self._tombstones > len(self._name_text) // 5:
             self.compact()
         return True
 
     def compact(self) -> None:
         """Drop removed names from the posting lists (names keep their ids)."""
         alive = np.frombuffer(self._name_subject, dtype=np.int32) >= 0
+        self._tombstones = 0
+        self._changes += 1
         _compacted(self._postings, alive)
         for key in list(self._year_postings):
             _compacted(self._year_postings[key], alive)
@@ -381,6 +389,7 @@ class ScreeningIndex:
         if not name_readings:
             return -1
         name_id = len(self._name_text)
+        self._changes += 1
         self._append("_name_subject", subject_id)
         self._append("_name_year_low", years[0])
         self._append("_name_year_high", years[1])
@@ -406,29 +415,43 @@ class ScreeningIndex:
 
     # -- screening ---------------------------------------------------------------------------
 
+    def _token_keys(self, token: Token) -> tuple[tuple[tuple[str, float], ...], float]:
+        """A word's search keys that some name has, with their weights, and the support the word
+        gives a name that has it (its rarest phonetic key); kept until the index changes."""
+        if self._key_weights_version != self._changes:
+            self._key_weights = {}
+            self._key_weights_version = self._changes
+        known = self._key_weights.get(token)
+        if known is None:
+            total = max(len(self._name_text), 1)
+            weighted = tuple(
+                (key, math.log(1 + total / len(posting)) * factor)
+                for key, factor in search_keys(token)
+                if (posting := self._postings.get(key)) is not None
+            )
+            support = min((w for key, w in weighted if key in token.keys), default=0.0)
+            known = self._key_weights[token] = (weighted, support)
+        return known
+
     def _query_keys(self, query: Query) -> tuple[dict[str, float], float]:
         """The query's search keys with their weights; adjacent words also run together
         (`Xiao Hong` finds `Xiaohong`, `Song-ha` finds `Songha`)."""
         total = max(len(self._name_text), 1)
         keys: dict[str, float] = {}
-
-        def consider(key: str, factor: float) -> None:
-            posting = self._postings.get(key)
-            if posting is not None:
-                weight = math.log(1 + total / len(posting)) * factor
-                if weight > keys.get(key, 0.0):
-                    keys[key] = weight
-
         perfect = 0.0
         for reading in query.readings:
             reading_support = 0.0
             for position, token in enumerate(reading):
-                for key, factor in search_keys(token):
-                    consider(key, factor)
-                found = [keys[k] for k in token.keys if k in keys]
-                reading_support += min(found, default=0.0)
+                weighted, support = self._token_keys(token)
+                for key, weight in weighted:
+                    if weight > keys.get(key, 0.0):
+                        keys[key] = weight
+                reading_support += support
                 if position + 1 < len(reading):
-                    consider(token.keys[0] + reading[position + 1].keys[0], 1.0)
+                    joined = token.keys[0] + reading[position + 1].keys[0]
+                    posting = self._postings.get(joined)
+                    if posting is not None:
+                        keys[joined] = max(keys.get(joined, 0.0), math.log(1 + total / len(posting)))
             if reading_support > 0:
                 perfect = reading_support if perfect == 0 else min(perfect, reading_support)
         return keys, perfect
@@ -448,7 +471,7 @@ class ScreeningIndex:
         year = 0
         if use_dates and query.birth_date is not None and not query.record.document_number:
             year = query.birth_date.year
-        lists: list[np.ndarray] = []
+        lists: list[array[int]] = []
         weights: list[float] = []
         for key, weight in keys.items():
             if year:
@@ -456,14 +479,14 @@ class ScreeningIndex:
                 for bucket in (year - 1, year, year + 1, 0):
                     posting = by_year.get(bucket)
                     if posting is not None:
-                        lists.append(np.frombuffer(posting, dtype=np.int32))
+                        lists.append(posting)
                         weights.append(weight)
             else:
-                lists.append(np.frombuffer(self._postings[key], dtype=np.int32))
+                lists.append(self._postings[key])
                 weights.append(weight)
         if not lists:
             return []
-        touched = np.concatenate(lists)
+        touched = np.frombuffer(b"".join(lists), dtype=np.int32)
         support, last_seen = self._scratch(len(self._name_text))
         np.add.at(support, touched, np.repeat(np.array(weights, dtype=np.float32), [len(x) for x in lists]))
         values = support[touched]
