@@ -165,3 +165,36 @@ def test_many_removals_compact_the_postings_without_losing_live_names() -> None:
     index.remove(1499)  # one more removal does not compact again (or lose) the rest
     assert index.stats()["postings"] == postings
     assert best(index, name(1450)) == 1450
+
+
+def test_screens_run_while_subjects_change_in_another_thread() -> None:
+    import threading
+    import traceback
+
+    families, givens = ["Nguyễn", "Trần", "Lê", "Phạm"], ["An", "Bình", "Dũng", "Hùng", "Lan"]
+    names = [f"{f} Văn {g}" for f in families for g in givens]
+    index = index_of(*(subject(n, name, born="1970") for n, name in enumerate(names, 1)))
+    queries = [prepare(record(name, "1970", record_id=str(n))) for n, name in enumerate(names * 5)]
+    failures: list[str] = []
+    done = threading.Event()
+
+    def screen() -> None:
+        try:
+            while not done.is_set():
+                assert len(index.screen_many(queries)) == len(queries)
+        except BaseException:  # reported by the test, not lost in the thread
+            failures.append(traceback.format_exc())
+
+    readers = [threading.Thread(target=screen) for _ in range(2)]
+    for reader in readers:
+        reader.start()
+    for round_ in range(200):  # names come and go under the readers' feet
+        subject_id = 1000 + round_
+        index.upsert(subject(subject_id, names[round_ % len(names)], born="1970"))
+        if round_ % 2:
+            index.remove(subject_id - 1)
+    done.set()
+    for reader in readers:
+        reader.join()
+    assert not failures
+    assert best(index, "Nguyen Van An", "1970") is not None

@@ -41,18 +41,18 @@ class PairSimilarities:
     """
 
     def __init__(self) -> None:
-        self._codes = np.zeros(0, dtype=np.int64)
-        self._values = np.zeros(0, dtype=np.float32)
+        # (sorted codes, values), replaced as one so that a reader never pairs old codes with new values
+        self._table = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self._codes)
+        return len(self._table[0])
 
     def __getstate__(self) -> tuple[np.ndarray, np.ndarray]:
-        return self._codes, self._values
+        return self._table
 
     def __setstate__(self, state: tuple[np.ndarray, np.ndarray]) -> None:
-        self._codes, self._values = state
+        self._table = state
         self._lock = threading.Lock()
 
     def lookup(
@@ -66,7 +66,7 @@ class PairSimilarities:
         """Similarity of `query_tokens[left[k]]` and `subject_tokens[right[k]]` for every k."""
         as_known = known[left]
         codes = np.where(as_known >= 0, as_known << 32, UNKNOWN | (left.astype(np.int64) << 32)) | right
-        cached_codes, cached_values = self._codes, self._values
+        cached_codes, cached_values = self._table
         values = np.empty(len(codes), dtype=np.float32)
         at, hit = _find(cached_codes, codes)
         values[hit] = cached_values[at[hit]]
@@ -88,13 +88,15 @@ class PairSimilarities:
 
     def _remember(self, codes: np.ndarray, values: np.ndarray) -> None:
         with self._lock:
-            current_codes, current_values = self._codes, self._values
+            current_codes, current_values = self._table
             if len(current_codes) + len(codes) > CACHE_LIMIT:
                 current_codes, current_values = codes[:0], values[:0]
             at, found = _find(current_codes, codes)
             new = ~found
-            self._values = np.insert(current_values, at[new], values[new])
-            self._codes = np.insert(current_codes, at[new], codes[new])
+            self._table = (
+                np.insert(current_codes, at[new], codes[new]),
+                np.insert(current_values, at[new], values[new]),
+            )
 
 
 def _find(sorted_codes: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

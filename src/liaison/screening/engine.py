@@ -358,7 +358,6 @@ class ScreeningIndex:
         self._namesakes.subtract(subject.name_keys)
         for name_id in subject.name_ids:
             self._name_subject[name_id] = -1
-            self._name_readings[name_id] = ()
             self._dead_names += 1
             self._tombstones += 1
         self._changes += 1
@@ -486,9 +485,13 @@ class ScreeningIndex:
                 weights.append(weight)
         if not lists:
             return []
-        touched = np.frombuffer(b"".join(lists), dtype=np.int32)
+        while True:  # postings only grow: if none grew while copied, the lengths fit the copy
+            lengths = [len(x) for x in lists]
+            touched = np.frombuffer(b"".join(lists), dtype=np.int32)
+            if len(touched) == sum(lengths):
+                break
         support, last_seen = self._scratch(len(self._name_text))
-        np.add.at(support, touched, np.repeat(np.array(weights, dtype=np.float32), [len(x) for x in lists]))
+        np.add.at(support, touched, np.repeat(np.array(weights, dtype=np.float32), lengths))
         values = support[touched]
         support[touched] = 0.0
         enough = values >= MIN_SUPPORT * perfect
