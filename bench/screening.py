@@ -53,6 +53,7 @@ DATE_VERDICTS = (
     "same_year",
     "day_month_swapped",
     "one_year_off",
+    "near_year",
     "same_year_other_day",
     "conflict",
 )
@@ -143,13 +144,13 @@ def weights_from(coefficients: np.ndarray, threshold: float = 0.5) -> Weights:
         prior=c[0],
         name=names,
         namesakes=namesakes,
-        date=dict(zip(DATE_VERDICTS, rest[:7], strict=True)),
-        nationality_same=rest[7],
-        nationality_other=rest[8],
-        document_same=rest[9],
-        document_other=rest[10],
-        gender_same=rest[11],
-        gender_other=rest[12],
+        date=dict(zip(DATE_VERDICTS, rest[:8], strict=True)),
+        nationality_same=rest[8],
+        nationality_other=rest[9],
+        document_same=rest[10],
+        document_other=rest[11],
+        gender_same=rest[12],
+        gender_other=rest[13],
         threshold=threshold,
     )
 

@@ -6,8 +6,10 @@ import time
 
 import pytest
 
+from liaison.names.variants import readings
 from liaison.screening.dates import PartialDate, compare_dates, parse_partial_date
 from liaison.screening.engine import DEFAULT_THRESHOLD, prepare
+from liaison.screening.scoring import token_similarity
 from tests.screening.factories import index_of, record, subject
 
 # A list of persons sought with namesakes around each, so that a match must beat its neighbours.
@@ -125,6 +127,8 @@ def test_partial_and_near_dates_compare_as_a_reviewer_expects() -> None:
     assert compare_dates(PartialDate(1970), born) == "same_year"
     assert compare_dates(PartialDate(1970, 3), born) == "same_month"
     assert compare_dates(PartialDate(1971, 3, 15), born) == "one_year_off"
+    assert compare_dates(PartialDate(1971), born) == "near_year"  # weaker: any day of two years
+    assert compare_dates(PartialDate(1971, 4, 15), born) == "conflict"
     assert compare_dates(PartialDate(1970, 15, 3), PartialDate(1970, 3, 15)) in (
         "day_month_swapped",
         "conflict",
@@ -159,3 +163,17 @@ def test_many_removals_compact_the_postings_without_losing_live_names() -> None:
         index.remove(n)
     assert best(index, name(1450)) == 1450
     assert index.stats()["subjects"] == 100
+
+
+def test_two_neighbouring_letters_swapped_count_as_one_typo() -> None:
+    (olag,) = readings("Olag")
+    (olga,) = readings("Ольга")
+    assert token_similarity(olag[0], olga[0]) == 0.75  # one edit in four letters, not two
+    index = index_of(subject(1, "Макова Ольга Денисовна", born="2002-03-13"))
+    assert best(index, "Olag Makova", "2002-03-13") == 1
+
+
+def test_a_kazakh_name_without_its_patronymic_matches_gost_spelling() -> None:
+    index = index_of(subject(1, "Қайыржанов Мұрат Серік ұлы", born="1975-11-22"))
+    (hit,) = index.screen(record("Kajy'rzhanov Murat", "1975-11-22"))
+    assert hit.subject_id == 1 and float(hit.features[0].verdict) >= 0.85

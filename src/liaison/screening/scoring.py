@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from liaison.names.phonetic import skeleton
 from liaison.names.variants import Reading, Token
@@ -50,6 +50,7 @@ class Weights:
             "same_year": 1.5,
             "day_month_swapped": 1.2,
             "one_year_off": 0.3,
+            "near_year": 0.0,
             "same_year_other_day": -2.0,
             "conflict": -7.0,
         }
@@ -79,7 +80,12 @@ def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
     if not path.exists():
         return Weights()
     values = json.loads(path.read_text())
-    return Weights(**{k: v for k, v in values.items() if k in Weights.__dataclass_fields__})
+    fields = {k: v for k, v in values.items() if k in Weights.__dataclass_fields__}
+    defaults = Weights()
+    for table in ("name", "date", "namesakes", "rivals"):  # a verdict added since the fit keeps its default
+        if table in fields:
+            fields[table] = {**getattr(defaults, table), **fields[table]}
+    return Weights(**fields)
 
 
 def save_weights(weights: Weights, path: Path = WEIGHTS_FILE, **extra: object) -> None:
@@ -116,8 +122,8 @@ def token_similarity(a: Token, b: Token) -> float:
                 return 1.0
             if len(x) == 1 or len(y) == 1:  # an initial
                 score = 0.85 if x[0] == y[0] else 0.0
-            else:
-                score = Levenshtein.normalized_similarity(x, y)
+            else:  # edit distance counting a swap of two neighbours (`Olag`, `Olga`) as one edit
+                score = OSA.normalized_similarity(x, y)
             if score > best:
                 best = score
     if best < 0.9 and (a.vowelless or b.vowelless):
