@@ -56,6 +56,7 @@ DATE_VERDICTS = (
     "near_year",
     "same_year_other_day",
     "conflict",
+    "subject_undated",
 )
 
 
@@ -144,13 +145,13 @@ def weights_from(coefficients: np.ndarray, threshold: float = 0.5) -> Weights:
         prior=c[0],
         name=names,
         namesakes=namesakes,
-        date=dict(zip(DATE_VERDICTS, rest[:8], strict=True)),
-        nationality_same=rest[8],
-        nationality_other=rest[9],
-        document_same=rest[10],
-        document_other=rest[11],
-        gender_same=rest[12],
-        gender_other=rest[13],
+        date=dict(zip(DATE_VERDICTS, rest[:9], strict=True)),
+        nationality_same=rest[9],
+        nationality_other=rest[10],
+        document_same=rest[11],
+        document_other=rest[12],
+        gender_same=rest[13],
+        gender_other=rest[14],
         threshold=threshold,
     )
 

@@ -177,3 +177,12 @@ def test_a_kazakh_name_without_its_patronymic_matches_gost_spelling() -> None:
     index = index_of(subject(1, "Қайыржанов Мұрат Серік ұлы", born="1975-11-22"))
     (hit,) = index.screen(record("Kajy'rzhanov Murat", "1975-11-22"))
     assert hit.subject_id == 1 and float(hit.features[0].verdict) >= 0.85
+
+
+def test_a_dated_record_against_an_undated_subject_is_told_from_an_undated_record() -> None:
+    index = index_of(subject(1, "Trần Đình Tuyết"), subject(2, "Trần Đình Tuyết", born="1980-02-02"))
+    hits = index.screen(record("Tran Dinh Tuyet", "1959-04-01"), threshold=0.0)
+    verdicts = {h.subject_id: h.features[3].verdict for h in hits}
+    assert verdicts[1] == "subject_undated" and verdicts.get(2, "conflict") == "conflict"
+    (undated,) = [h for h in index.screen(record("Tran Dinh Tuyet"), threshold=0.0) if h.subject_id == 1]
+    assert undated.features[3].verdict == "unknown"

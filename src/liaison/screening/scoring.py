@@ -53,6 +53,7 @@ class Weights:
             "near_year": 0.0,
             "same_year_other_day": -2.0,
             "conflict": -7.0,
+            "subject_undated": 0.0,
         }
     )
     # how many subjects share the matched family and given names: a rare name says more
@@ -232,6 +233,12 @@ def rivals_feature(count: int, weights: Weights = WEIGHTS) -> Feature:
 def date_feature(
     record: PartialDate | None, subject: tuple[PartialDate, ...], weights: Weights = WEIGHTS
 ) -> Feature:
+    if record is not None and not subject:
+        # the record's date cannot rule this subject out, though it rules out namesakes born
+        # in other years: not the same evidence as a record without a date
+        return Feature(
+            "birth_date", "subject_undated", weights.date["subject_undated"], "no birth date on the list"
+        )
     if record is None or not subject:
         return Feature("birth_date", "unknown", 0.0, "no birth date on one side")
     order = list(weights.date)
