@@ -123,3 +123,20 @@ def test_two_word_names_have_no_particles_and_vietnamese_in_characters_has_a_mid
     assert weights("Wang Bin") == [1.0, 1.0]
     sino = next(r for r in readings("阮富仲") if display_reading(r) == "nguyen phu trong")
     assert [t.weight for t in sino] == [1.0, MIDDLE, 1.0]
+
+
+def test_a_patronymic_of_a_name_in_ai_is_a_patronymic() -> None:
+    assert weights("Солова Валентина Николаевна") == [1.0, 1.0, PATRONYMIC]
+    assert weights("Galenko Boris Nikolaevich") == [1.0, 1.0, PATRONYMIC]
+
+
+@pytest.mark.parametrize("latin", ["Lv Lei", "Lyu Lei", "Lǚ Lei", "Lu Lei"])
+def test_pinyin_u_umlaut_meets_every_way_of_writing_it(latin: str) -> None:
+    (han, *_) = readings("吕磊")
+    (written,) = readings(latin)
+    assert set(han[0].keys) & set(written[0].keys)
+
+
+def test_korean_and_pinyin_ji_is_not_read_as_zhi() -> None:
+    (reading,) = readings("Jin Jiexiu Jing")
+    assert not any("Z" in key for t in reading for key in t.keys)  # Z is the key of zh

