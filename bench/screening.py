@@ -108,11 +108,15 @@ def feature_vector(hit_features: tuple) -> list[float]:  # type: ignore[type-arg
 
 
 def candidate_pairs(index: ScreeningIndex, records: list[Record]) -> list[tuple[str, int, tuple]]:  # type: ignore[type-arg]
-    """Every name match of every record, scored with any weights (only the verdicts are used)."""
+    """Every pair the screen scores, with any weights (only the verdicts are used).
+
+    The same candidates as `screen` (namesakes born more than a year away are left out
+    before scoring), so the weights are fitted on the pairs they will score, not on thousands
+    of far-off namesakes the screen never sees."""
     pairs = []
     for record in records:
         query = prepare(screen_record(record))
-        for hit in index.score(query, index.name_matches(query, use_dates=False), threshold=0.0, limit=50):
+        for hit in index.score(query, index.name_matches(query), threshold=0.0, limit=50):
             pairs.append((record.record_id, hit.subject_id, hit.features))
     return pairs
 
