@@ -8,7 +8,7 @@ import pytest
 
 from liaison.names.variants import readings
 from liaison.screening.dates import PartialDate, compare_dates, parse_partial_date
-from liaison.screening.engine import DEFAULT_THRESHOLD, prepare
+from liaison.screening.engine import DEFAULT_THRESHOLD, ScreeningIndex, SubjectEntry, prepare
 from liaison.screening.scoring import token_similarity
 from tests.screening.factories import index_of, record, subject
 
@@ -186,3 +186,12 @@ def test_a_dated_record_against_an_undated_subject_is_told_from_an_undated_recor
     assert verdicts[1] == "subject_undated" and verdicts.get(2, "conflict") == "conflict"
     (undated,) = [h for h in index.screen(record("Tran Dinh Tuyet"), threshold=0.0) if h.subject_id == 1]
     assert undated.features[3].verdict == "unknown"
+
+
+def test_a_subject_with_several_birth_dates_is_compared_on_the_one_that_fits() -> None:
+    from liaison.screening.scoring import load_weights
+
+    index = ScreeningIndex(load_weights())  # the shipped weights.json lists verdicts alphabetically
+    index.upsert(SubjectEntry(1, ("Nguyễn Văn An",), ("1950-01-01", "1970-03-15")))
+    (hit,) = index.screen(record("Nguyen Van An", "1970-03-15"))
+    assert hit.features[3].verdict == "exact"

@@ -241,8 +241,9 @@ def date_feature(
         )
     if record is None or not subject:
         return Feature("birth_date", "unknown", 0.0, "no birth date on one side")
-    order = list(weights.date)
-    best = min(((compare_dates(record, s), s) for s in subject), key=lambda pair: order.index(pair[0]))
+    # the subject's date that fits best (by weight: weights.json lists verdicts alphabetically,
+    # so their order says nothing)
+    best = max(((compare_dates(record, s), s) for s in subject), key=lambda pair: weights.date[pair[0]])
     verdict, matched = best
     return Feature("birth_date", verdict, weights.date[verdict], f"{record} vs {matched}")
 
