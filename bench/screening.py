@@ -53,8 +53,10 @@ DATE_VERDICTS = (
     "same_year",
     "day_month_swapped",
     "one_year_off",
+    "near_year",
     "same_year_other_day",
     "conflict",
+    "subject_undated",
 )
 
 
@@ -106,11 +108,15 @@ def feature_vector(hit_features: tuple) -> list[float]:  # type: ignore[type-arg
 
 
 def candidate_pairs(index: ScreeningIndex, records: list[Record]) -> list[tuple[str, int, tuple]]:  # type: ignore[type-arg]
-    """Every name match of every record, scored with any weights (only the verdicts are used)."""
+    """Every pair the screen scores, with any weights (only the verdicts are used).
+
+    The same candidates as `screen` (namesakes born more than a year away are left out
+    before scoring), so the weights are fitted on the pairs they will score, not on thousands
+    of far-off namesakes the screen never sees."""
     pairs = []
     for record in records:
         query = prepare(screen_record(record))
-        for hit in index.score(query, index.name_matches(query, use_dates=False), threshold=0.0, limit=50):
+        for hit in index.score(query, index.name_matches(query), threshold=0.0, limit=50):
             pairs.append((record.record_id, hit.subject_id, hit.features))
     return pairs
 
@@ -143,13 +149,13 @@ def weights_from(coefficients: np.ndarray, threshold: float = 0.5) -> Weights:
         prior=c[0],
         name=names,
         namesakes=namesakes,
-        date=dict(zip(DATE_VERDICTS, rest[:7], strict=True)),
-        nationality_same=rest[7],
-        nationality_other=rest[8],
-        document_same=rest[9],
-        document_other=rest[10],
-        gender_same=rest[11],
-        gender_other=rest[12],
+        date=dict(zip(DATE_VERDICTS, rest[:9], strict=True)),
+        nationality_same=rest[9],
+        nationality_other=rest[10],
+        document_same=rest[11],
+        document_other=rest[12],
+        gender_same=rest[13],
+        gender_other=rest[14],
         threshold=threshold,
     )
 

@@ -913,10 +913,70 @@ _OVERRIDES = {
     "informal": {"ё": "yo", "ж": "j", "й": "y", "х": "h", "ц": "tz", "щ": "sch", "ю": "yu", "я": "ya",
                  "қ": "q"},
 }  # fmt: skip
+# Vietnamese names in Chinese characters, as a Chinese clerk writes them: the family names by
+# their conventional characters (阮 for Nguyễn; 黄 is both Hoàng and Huỳnh, 武 both Vũ and Võ),
+# the usual middle-name syllables likewise (文 Văn, 氏 Thị), other syllables by the most
+# common character read that way (GB2312 level 1 before level 2
+# before the rest). Taking the first character of the dictionary gave 朊 (protein) for
+# Nguyễn, 塵 (dust) for Trần and 侮 (insult) for Vũ, which no clerk writes.
+_VN_FAMILY_HAN = dict(
+    zip(
+        "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trương Lâm Mai "
+        "Trịnh Đào Cao Lương Hà Tạ Quách Thái Kiều".lower().split(),
+        "阮陈黎范黄黄潘武武邓裴杜胡吴杨李丁张林梅郑陶高梁何谢郭蔡乔",
+        strict=True,
+    )
+)
+
+_VN_SYLLABLE_HAN = dict(
+    zip(
+        [
+            "văn",
+            "thị",
+            "hữu",
+            "đức",
+            "minh",
+            "quang",
+            "công",
+            "thanh",
+            "xuân",
+            "quốc",
+            "ngọc",
+            "đình",
+            "bá",
+            "trọng",
+            "phú",
+            "thế",
+            "chí",
+            "thu",
+            "hồng",
+            "kim",
+            "mỹ",
+            "phương",
+            "bích",
+            "diệu",
+            "thúy",
+        ],
+        "文氏有德明光公清春国玉廷伯仲富世志秋红金美芳碧妙翠",
+        strict=True,
+    )
+)
+
+
+def _commonness(char: str) -> int:
+    try:
+        first = char.encode("gb2312")[0]
+    except UnicodeEncodeError:
+        return 2
+    return 0 if 0xB0 <= first <= 0xD7 else 1
+
+
 _SV_REVERSE: dict[str, str] = {}
 for _char, _reading in SINO_VIETNAMESE.items():
     if len(_reading.split()) == 1:
-        _SV_REVERSE.setdefault(_reading.lower(), _char)
+        _known = _SV_REVERSE.get(_reading.lower())
+        if _known is None or _commonness(_char) < _commonness(_known):
+            _SV_REVERSE[_reading.lower()] = _char
 
 
 def romanise_cyrillic(text: str, scheme: str) -> str:
@@ -1155,7 +1215,11 @@ def record_name(rng: random.Random, subject: Subject) -> tuple[str, str, list[st
     roll = rng.random()
     if culture == "vietnamese":
         if roll < 0.08:
-            chars = [_SV_REVERSE.get(s.lower()) for s in native_name(culture, parts).split()]
+            family, *rest = native_name(culture, parts).split()
+            chars = [
+                _VN_FAMILY_HAN.get(family.lower()),
+                *(_VN_SYLLABLE_HAN.get(s.lower()) or _SV_REVERSE.get(s.lower()) for s in rest),
+            ]
             if all(chars):
                 return "".join(c for c in chars if c), "han", ["vietnamese_in_han"]
         if roll < 0.2:

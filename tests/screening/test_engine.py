@@ -6,8 +6,10 @@ import time
 
 import pytest
 
+from liaison.names.variants import readings
 from liaison.screening.dates import PartialDate, compare_dates, parse_partial_date
-from liaison.screening.engine import DEFAULT_THRESHOLD, prepare
+from liaison.screening.engine import DEFAULT_THRESHOLD, ScreeningIndex, SubjectEntry, prepare
+from liaison.screening.scoring import token_similarity
 from tests.screening.factories import index_of, record, subject
 
 # A list of persons sought with namesakes around each, so that a match must beat its neighbours.
@@ -125,6 +127,8 @@ def test_partial_and_near_dates_compare_as_a_reviewer_expects() -> None:
     assert compare_dates(PartialDate(1970), born) == "same_year"
     assert compare_dates(PartialDate(1970, 3), born) == "same_month"
     assert compare_dates(PartialDate(1971, 3, 15), born) == "one_year_off"
+    assert compare_dates(PartialDate(1971), born) == "near_year"  # weaker: any day of two years
+    assert compare_dates(PartialDate(1971, 4, 15), born) == "conflict"
     assert compare_dates(PartialDate(1970, 15, 3), PartialDate(1970, 3, 15)) in (
         "day_month_swapped",
         "conflict",
@@ -198,3 +202,35 @@ def test_screens_run_while_subjects_change_in_another_thread() -> None:
         reader.join()
     assert not failures
     assert best(index, "Nguyen Van An", "1970") is not None
+
+
+def test_two_neighbouring_letters_swapped_count_as_one_typo() -> None:
+    (olag,) = readings("Olag")
+    (olga,) = readings("Ольга")
+    assert token_similarity(olag[0], olga[0]) == 0.75  # one edit in four letters, not two
+    index = index_of(subject(1, "Макова Ольга Денисовна", born="2002-03-13"))
+    assert best(index, "Olag Makova", "2002-03-13") == 1
+
+
+def test_a_kazakh_name_without_its_patronymic_matches_gost_spelling() -> None:
+    index = index_of(subject(1, "Қайыржанов Мұрат Серік ұлы", born="1975-11-22"))
+    (hit,) = index.screen(record("Kajy'rzhanov Murat", "1975-11-22"))
+    assert hit.subject_id == 1 and float(hit.features[0].verdict) >= 0.85
+
+
+def test_a_dated_record_against_an_undated_subject_is_told_from_an_undated_record() -> None:
+    index = index_of(subject(1, "Trần Đình Tuyết"), subject(2, "Trần Đình Tuyết", born="1980-02-02"))
+    hits = index.screen(record("Tran Dinh Tuyet", "1959-04-01"), threshold=0.0)
+    verdicts = {h.subject_id: h.features[3].verdict for h in hits}
+    assert verdicts[1] == "subject_undated" and verdicts.get(2, "conflict") == "conflict"
+    (undated,) = [h for h in index.screen(record("Tran Dinh Tuyet"), threshold=0.0) if h.subject_id == 1]
+    assert undated.features[3].verdict == "unknown"
+
+
+def test_a_subject_with_several_birth_dates_is_compared_on_the_one_that_fits() -> None:
+    from liaison.screening.scoring import load_weights
+
+    index = ScreeningIndex(load_weights())  # the shipped weights.json lists verdicts alphabetically
+    index.upsert(SubjectEntry(1, ("Nguyễn Văn An",), ("1950-01-01", "1970-03-15")))
+    (hit,) = index.screen(record("Nguyen Van An", "1970-03-15"))
+    assert hit.features[3].verdict == "exact"

@@ -23,6 +23,7 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"shch|shh|sch", "sh"),
         (r"tsch|tch", "ch"),
         (r"(ij|iy|yj|yi|ii|y)$", "i"),
+        (r"(?<=[aeiouy])j(?![aeiou])", "i"),  # GOST 7.79 й: Kajrat, Bejsenova, Kajy`rzhanov
         (r"(ey|ej)$", "ei"),
         (r"(oy|oj)$", "oi"),
         (r"(ay|aj)$", "ai"),

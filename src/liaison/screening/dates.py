@@ -69,8 +69,8 @@ def compare_dates(record: PartialDate, subject: PartialDate) -> str:
     """How a record's birth date relates to a subject's.
 
     exact · same_month (year and month agree, a day unknown) · same_year (a month unknown) ·
-    day_month_swapped · one_year_off (day and month agree, or unknown, year ±1) ·
-    same_year_other_day · conflict.
+    day_month_swapped · one_year_off (day and month agree, the year ±1: a slip of one digit) ·
+    near_year (year ±1, a month unknown) · same_year_other_day · conflict.
     """
     if record.year == subject.year:
         if record.month is None or subject.month is None:
@@ -83,13 +83,11 @@ def compare_dates(record: PartialDate, subject: PartialDate) -> str:
             return "day_month_swapped"
         return "same_year_other_day"
     if abs(record.year - subject.year) == 1:
-        same_day = (
-            record.month is None
-            or subject.month is None
-            or (
-                record.month == subject.month
-                and (record.day is None or subject.day is None or record.day == subject.day)
-            )
-        )
-        return "one_year_off" if same_day else "conflict"
+        if record.month is None or subject.month is None:
+            return "near_year"
+        if record.month == subject.month and (
+            record.day is None or subject.day is None or record.day == subject.day
+        ):
+            return "one_year_off"
+        return "conflict"
     return "conflict"

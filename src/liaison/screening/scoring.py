@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from liaison.names.phonetic import skeleton
 from liaison.names.variants import Reading, Token
@@ -50,8 +50,10 @@ class Weights:
             "same_year": 1.5,
             "day_month_swapped": 1.2,
             "one_year_off": 0.3,
+            "near_year": 0.0,
             "same_year_other_day": -2.0,
             "conflict": -7.0,
+            "subject_undated": 0.0,
         }
     )
     # how many subjects share the matched family and given names: a rare name says more
@@ -79,7 +81,12 @@ def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
     if not path.exists():
         return Weights()
     values = json.loads(path.read_text())
-    return Weights(**{k: v for k, v in values.items() if k in Weights.__dataclass_fields__})
+    fields = {k: v for k, v in values.items() if k in Weights.__dataclass_fields__}
+    defaults = Weights()
+    for table in ("name", "date", "namesakes", "rivals"):  # a verdict added since the fit keeps its default
+        if table in fields:
+            fields[table] = {**getattr(defaults, table), **fields[table]}
+    return Weights(**fields)
 
 
 def save_weights(weights: Weights, path: Path = WEIGHTS_FILE, **extra: object) -> None:
@@ -116,8 +123,8 @@ def token_similarity(a: Token, b: Token) -> float:
                 return 1.0
             if len(x) == 1 or len(y) == 1:  # an initial
                 score = 0.85 if x[0] == y[0] else 0.0
-            else:
-                score = Levenshtein.normalized_similarity(x, y)
+            else:  # edit distance counting a swap of two neighbours (`Olag`, `Olga`) as one edit
+                score = OSA.normalized_similarity(x, y)
             if score > best:
                 best = score
     if best < 0.9 and (a.vowelless or b.vowelless):
@@ -164,10 +171,17 @@ def rivals_feature(count: int, weights: Weights = WEIGHTS) -> Feature:
 def date_feature(
     record: PartialDate | None, subject: tuple[PartialDate, ...], weights: Weights = WEIGHTS
 ) -> Feature:
+    if record is not None and not subject:
+        # the record's date cannot rule this subject out, though it rules out namesakes born
+        # in other years: not the same evidence as a record without a date
+        return Feature(
+            "birth_date", "subject_undated", weights.date["subject_undated"], "no birth date on the list"
+        )
     if record is None or not subject:
         return Feature("birth_date", "unknown", 0.0, "no birth date on one side")
-    order = list(weights.date)
-    best = min(((compare_dates(record, s), s) for s in subject), key=lambda pair: order.index(pair[0]))
+    # the subject's date that fits best (by weight: weights.json lists verdicts alphabetically,
+    # so their order says nothing)
+    best = max(((compare_dates(record, s), s) for s in subject), key=lambda pair: weights.date[pair[0]])
     verdict, matched = best
     return Feature("birth_date", verdict, weights.date[verdict], f"{record} vs {matched}")
 
