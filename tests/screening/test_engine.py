@@ -234,3 +234,28 @@ def test_a_subject_with_several_birth_dates_is_compared_on_the_one_that_fits() -
     index.upsert(SubjectEntry(1, ("Nguyễn Văn An",), ("1950-01-01", "1970-03-15")))
     (hit,) = index.screen(record("Nguyen Van An", "1970-03-15"))
     assert hit.features[3].verdict == "exact"
+
+
+def _crowd(count: int, born: str) -> list[SubjectEntry]:
+    """`count` namesakes of the common `Nguyễn Ngọc …` / `Nguyễn Văn Hùng` kind, all born in one year."""
+    syllables = ["An", "Bảo", "Chi", "Dũng", "Giang", "Hà", "Khoa", "Linh", "Minh", "Nam"]
+    crowd = [subject(n, "Nguyễn Văn Hùng", born=born) for n in range(1, count + 1)]
+    crowd += [
+        subject(1000 + n, f"Nguyễn Ngọc {syllables[n % 10]} {syllables[n // 10 % 10]}", born=born)
+        for n in range(count)
+    ]
+    return crowd
+
+
+def test_the_holder_of_the_record_document_is_a_candidate_however_many_namesakes() -> None:
+    index = index_of(
+        *_crowd(100, "1951"), subject(9999, "Nguyễn Văn Hùng", born="1950", documents=("B 1234567",))
+    )
+    hits = index.screen(record("Nguyen Van Hung", "1950-06-01", document_number="B1234567"))
+    assert hits and hits[0].subject_id == 9999
+    assert hits[0].features[5].verdict == "same"
+
+
+def test_among_equally_supported_names_the_shorter_alias_comes_first() -> None:
+    index = index_of(*_crowd(100, "1980"), subject(9999, "Nguyễn Ngọc Ánh Dương", "Ngọc Nguyễn", born="1980"))
+    assert best(index, "Nguyen Ngoc", "1980") == 9999

@@ -72,6 +72,7 @@ DEFAULT_THRESHOLD = WEIGHTS.threshold
 MAX_CANDIDATES = 40
 RIVAL_SIMILARITY = 0.95
 RELATIVE_SUPPORT = 0.5  # ... and, when there are many, at least this share of the best one's
+SHORTER_FIRST = 0.01  # support a name loses per word, so that of equals the shorter come first
 MIN_SUPPORT = 0.2  # a candidate name must have this share of the support a perfect match would have
 
 
@@ -265,6 +266,8 @@ class ScreeningIndex:
         self._key_weights: dict[Token, tuple[tuple[tuple[str, float], ...], float]] = {}
         self._key_weights_version = -1
         self._namesakes: Counter[str] = Counter()  # subjects per family-and-given-name key
+        self._documents: dict[str, set[int]] = {}  # subjects by normalised document number
+        self._name_words = array("b")  # words in the name's first reading
         self._dead_names = 0
         self._tombstones = 0  # names removed since the posting lists were last compacted
         self._changes = 0  # counts changes, so that what is derived from the postings is redone
@@ -339,7 +342,7 @@ class ScreeningIndex:
         name_ids = [n for n in name_ids if n >= 0]
         name_keys = frozenset(namesake_key(r) for n in name_ids for r in self._name_readings[n])
         self._namesakes.update(name_keys)
-        self._subjects[entry.id] = _Subject(
+        subject = self._subjects[entry.id] = _Subject(
             entry=entry,
             name_ids=name_ids,
             name_keys=name_keys,
@@ -349,6 +352,8 @@ class ScreeningIndex:
             gender=normalise_gender(entry.gender),
             fingerprint=entry.fingerprint(),
         )
+        for document in subject.documents:
+            self._documents.setdefault(document, set()).add(entry.id)
 
     def remove(self, subject_id: int) -> bool:
         """Forget a subject (tombstones its names); True when it was indexed."""
@@ -356,6 +361,11 @@ class ScreeningIndex:
         if subject is None:
             return False
         self._namesakes.subtract(subject.name_keys)
+        for document in subject.documents:
+            holders = self._documents.get(document, set())
+            holders.discard(subject_id)
+            if not holders:
+                self._documents.pop(document, None)
         for name_id in subject.name_ids:
             self._name_subject[name_id] = -1
             self._dead_names += 1
@@ -399,6 +409,7 @@ class ScreeningIndex:
         self._joined_forms += forms
         self._append("_joined_length", *(min(len(form), 32767) for form in forms))
         self._name_text.append(name[:200])
+        self._append("_name_words", min(len(name_readings[0]), 127))
         self._append("_name_first_row", len(self._row_tokens) // MAX_TOKENS)
         self._append("_name_row_count", len(name_readings))
         for reading in name_readings:
@@ -459,17 +470,18 @@ class ScreeningIndex:
         """Name ids most supported by the query's keys (inverse-document-frequency weighted).
 
         Every key adds its weight to the names it lists; names with at least `MIN_SUPPORT` of the
-        support a perfect match would have are candidates. With `use_dates` (and no document
-        number on the record, which may outweigh the date), only the names of subjects born within
-        a year of the record are looked at — the postings are split by birth year — so that a
-        common name's namesakes born in other years neither crowd out the one sought nor cost time.
+        support a perfect match would have are candidates. With `use_dates`, only the names of
+        subjects born within a year of the record are looked at — the postings are split by birth
+        year — so that a common name's namesakes born in other years neither crowd out the one
+        sought nor cost time. The names of subjects holding the record's document number are
+        always candidates (a document may outweigh a date).
         """
+        holders = self._documents.get(normalise_document(query.record.document_number), ())
+        same_document = [n for s in list(holders) if (h := self._subjects.get(s)) for n in h.name_ids]
         keys, perfect = self._query_keys(query)
         if not keys:
-            return []
-        year = 0
-        if use_dates and query.birth_date is not None and not query.record.document_number:
-            year = query.birth_date.year
+            return same_document
+        year = query.birth_date.year if use_dates and query.birth_date is not None else 0
         lists: list[array[int]] = []
         weights: list[float] = []
         for key, weight in keys.items():
@@ -484,7 +496,7 @@ class ScreeningIndex:
                 lists.append(self._postings[key])
                 weights.append(weight)
         if not lists:
-            return []
+            return same_document
         while True:  # postings only grow: if none grew while copied, the lengths fit the copy
             lengths = [len(x) for x in lists]
             touched = np.frombuffer(b"".join(lists), dtype=np.int32)
@@ -510,12 +522,16 @@ class ScreeningIndex:
         if len(ids) > limit // 2:  # names far less supported than the best are not worth comparing
             near = support >= RELATIVE_SUPPORT * support.max()
             ids, support = ids[near], support[near]
+        # among names as well supported, the shorter first: `Nguyen Ngoc` finds the alias
+        # `Ngọc Nguyễn` before forty `Nguyễn Ngọc X`
+        support = support - SHORTER_FIRST * np.frombuffer(self._name_words, dtype=np.int8)[ids]
         order = np.lexsort((ids, -support))  # best supported first, then the older name
         ids, support = ids[order], support[order]
         if len(ids) > limit:  # all those tied with the last one kept, unless there are too many
             tied = int(np.count_nonzero(support >= support[limit - 1]))
             ids = ids[: tied if tied <= 2 * limit else limit]
-        return ids.tolist()
+        found = ids.tolist()
+        return found + [n for n in same_document if n not in found]
 
     def screen(
         self, record: ScreenRecord, threshold: float = DEFAULT_THRESHOLD, limit: int = 10
