@@ -65,11 +65,16 @@ def _load(session: Session, ids: Iterable[int] | None = None) -> list[Subject]:
 
 def build_index(engine: Engine) -> ScreeningIndex:
     """A fresh index of every subject still sought."""
-    index = ScreeningIndex()
     with Session(engine) as session:
-        for subject in _load(session):
-            if subject.status in SCREENED_STATUSES:
-                index.upsert(entry_of(subject))
+        return index_of_session(session)
+
+
+def index_of_session(session: Session) -> ScreeningIndex:
+    """An index of every subject still sought as this session sees them (its own changes included)."""
+    index = ScreeningIndex()
+    for subject in _load(session):
+        if subject.status in SCREENED_STATUSES:
+            index.upsert(entry_of(subject))
     return index
 
 

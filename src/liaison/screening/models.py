@@ -24,7 +24,7 @@ class ScreeningRun(Base):
     __tablename__ = "screening_run"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10))  # single · api · file
+    kind: Mapped[str] = mapped_column(String(10))  # single · api · file · demo
     actor: Mapped[str] = mapped_column(String(80))
     source: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(12), default="done")  # running · done · failed
