@@ -485,15 +485,16 @@ class ScreeningIndex:
         lists: list[array[int]] = []
         weights: list[float] = []
         for key, weight in keys.items():
+            # (a key may have gone since it was weighed, if another thread compacted the postings)
             if year:
-                by_year = self._year_postings[key]
+                by_year = self._year_postings.get(key, {})
                 for bucket in (year - 1, year, year + 1, 0):
                     posting = by_year.get(bucket)
                     if posting is not None:
                         lists.append(posting)
                         weights.append(weight)
-            else:
-                lists.append(self._postings[key])
+            elif (posting := self._postings.get(key)) is not None:
+                lists.append(posting)
                 weights.append(weight)
         if not lists:
             return same_document
