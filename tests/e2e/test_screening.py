@@ -10,6 +10,7 @@ from liaison.core.security.policy import CLI_ACTOR
 from liaison.subjects.schemas import NameIn, SubjectIn
 from liaison.subjects.service import create_subject
 from tests.e2e.conftest import sign_in
+from tests.requests.factories import agency
 
 
 def test_officer_screens_a_person_sees_the_explanation_and_dismisses_the_hit(
@@ -43,3 +44,35 @@ def test_officer_screens_a_person_sees_the_explanation_and_dismisses_the_hit(
     page.get_by_label("Birth date").fill("1944-04-14")
     page.get_by_role("button", name="Screen", exact=True).click()
     expect(page.get_by_text("No person sought matches this record.")).to_be_visible()
+
+
+def test_officer_confirms_a_hit_and_opens_a_locate_request_choosing_the_agencies(
+    live_server, browser_page
+) -> None:  # type: ignore[no-untyped-def]
+    with unit_of_work(live_server.engine) as session:
+        agency(session, "Ministry of Public Security", "VN", "interior")
+        agency(session, "Anti-Corruption Agency", "KZ", "anti_corruption")
+        create_subject(
+            session,
+            CLI_ACTOR,
+            SubjectIn(names=[NameIn(full_name="Қасым Тоқаев")], birth_dates=["1953-05-17"]),
+        )
+    page = browser_page
+    sign_in(page, live_server, live_server.account("officer"))
+    page.goto(live_server.url + "/screening")
+    page.get_by_label("Name").fill("Kasym Tokaev")
+    page.get_by_label("Birth date").fill("1953-05-17")
+    page.get_by_role("button", name="Screen", exact=True).click()
+
+    page.get_by_role("link", name="Hits to review").first.click()
+    page.get_by_label("Reason").fill("Passport photo matches")
+    page.get_by_label("On confirming, open a locate-or-verify request from").select_option(
+        label="Ministry of Public Security (VN)"
+    )
+    page.get_by_label("to the partner agency").select_option(label="Anti-Corruption Agency (KZ)")
+    page.get_by_role("button", name="Confirm").click()
+
+    page.get_by_role("link", name="confirmed").click()
+    page.get_by_role("link", name="Request 1").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator("body")).to_contain_text("Anti-Corruption Agency")

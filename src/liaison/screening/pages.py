@@ -15,6 +15,7 @@ from starlette.datastructures import UploadFile
 from liaison.core.errors import DomainError, Invalid, NotFound
 from liaison.core.models import User
 from liaison.core.web import DbSession, Permission
+from liaison.registry.pages import agency_choices
 from liaison.screening import jobs, schemas, service
 from liaison.screening.engine import DEFAULT_THRESHOLD
 from liaison.screening.startup import live_index
@@ -146,9 +147,8 @@ def review_queue(
 ) -> HTMLResponse:
     status = status if status in service.HIT_STATUSES else "open"
     page = service.list_hits(session, user, status, limit=50, offset=offset)
-    return render(
-        request, "screening/hits.html", {"page": page, "status": status, "statuses": service.HIT_STATUSES}
-    )
+    context = {"page": page, "status": status, "statuses": service.HIT_STATUSES}
+    return render(request, "screening/hits.html", {**context, "agencies": agency_choices(session)})
 
 
 @router.post("/screening/hits/{hit_id}/decision", response_class=HTMLResponse, response_model=None)
@@ -182,4 +182,5 @@ async def decide_hit(
 def _queue_with_error(request: Request, session: DbSession, user: User, error: DomainError) -> HTMLResponse:
     page = service.list_hits(session, user, "open", limit=50, offset=0)
     context = {"page": page, "status": "open", "statuses": service.HIT_STATUSES, "error": error.detail}
+    context["agencies"] = agency_choices(session)
     return render(request, "screening/hits.html", context, status_code=error.status)
