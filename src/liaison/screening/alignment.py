@@ -22,10 +22,9 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cpdist
 
-from liaison.names.variants import Reading, Token
+from liaison.names.variants import MAX_TOKENS, Reading, Token
 from liaison.screening.scoring import MATCH_FLOOR, token_similarity
 
-MAX_TOKENS = 8  # words of a reading that take part in the alignment (longer names are cut)
 JOINED_FACTOR = 0.98  # the words run together never count as a perfect match
 CACHE_LIMIT = 4_000_000  # token pairs remembered before the cache starts again
 UNKNOWN = 1 << 62  # marks a pair code whose record word no subject has

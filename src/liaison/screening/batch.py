@@ -35,7 +35,6 @@ from liaison.screening.engine import DEFAULT_THRESHOLD, ScreeningIndex, ScreenRe
 COLUMNS = ("record_id", "name", "birth_date", "nationality", "document_number", "gender")
 OUTPUT_COLUMNS = ("record_id", "subject_id", "score", "explanation")
 CHUNK_ROWS = 20_000
-STACK_ROWS = 500  # records whose candidate names are compared in one NumPy stack
 MAX_FIELD_CHARS = 10_000
 
 Row = tuple[str, str, str | None, str | None, str | None, str | None]
@@ -159,7 +158,7 @@ _WORKER_THRESHOLD = DEFAULT_THRESHOLD
 def screen_rows(
     index: ScreeningIndex, rows: Sequence[Row], threshold: float
 ) -> tuple[list[HitRow], Counter[str]]:
-    """Screen rows with the real-time engine, a stack at a time, counting rows with problems by reason."""
+    """Screen rows with the real-time engine, counting rows with problems by reason."""
     hits: list[HitRow] = []
     problems: Counter[str] = Counter()
     queries = []
@@ -169,9 +168,8 @@ def screen_rows(
             problems[problem.split(":")[0]] += 1
         if query.readings:
             queries.append(query)
-    for start in range(0, len(queries), STACK_ROWS):
-        for found in index.screen_many(queries[start : start + STACK_ROWS], threshold):
-            hits += [(hit.record_id, hit.subject_id, hit.score, hit.explanation) for hit in found]
+    for found in index.screen_many(queries, threshold):
+        hits += [(hit.record_id, hit.subject_id, hit.score, hit.explanation) for hit in found]
     return hits, problems
 
 

@@ -41,11 +41,10 @@ from typing import Any
 import numpy as np
 
 from liaison.names.phonetic import skeleton
-from liaison.names.variants import Reading, Token, display_reading, readings
+from liaison.names.variants import MAX_TOKENS, Reading, Token, display_reading, readings
 from liaison.names.vietnamese_cyrillic import vietnamese_readings
 from liaison.screening.alignment import (
     JOINED_FACTOR,
-    MAX_TOKENS,
     PairSimilarities,
     greedy_alignment,
     joined_similarity,
@@ -70,6 +69,7 @@ from liaison.screening.scoring import (
 
 DEFAULT_THRESHOLD = WEIGHTS.threshold
 MAX_CANDIDATES = 40
+STACK_ROWS = 500  # records whose candidate names are compared in one NumPy stack
 RIVAL_SIMILARITY = 0.95
 RELATIVE_SUPPORT = 0.5  # ... and, when there are many, at least this share of the best one's
 SHORTER_FIRST = 0.01  # support a name loses per word, so that of equals the shorter come first
@@ -267,7 +267,6 @@ class ScreeningIndex:
         self._key_weights_version = -1
         self._namesakes: Counter[str] = Counter()  # subjects per family-and-given-name key
         self._documents: dict[str, set[int]] = {}  # subjects by normalised document number
-        self._name_words = array("b")  # words in the name's first reading
         self._dead_names = 0
         self._tombstones = 0  # names removed since the posting lists were last compacted
         self._changes = 0  # counts changes, so that what is derived from the postings is redone
@@ -409,7 +408,6 @@ class ScreeningIndex:
         self._joined_forms += forms
         self._append("_joined_length", *(min(len(form), 32767) for form in forms))
         self._name_text.append(name[:200])
-        self._append("_name_words", min(len(name_readings[0]), 127))
         self._append("_name_first_row", len(self._row_tokens) // MAX_TOKENS)
         self._append("_name_row_count", len(name_readings))
         for reading in name_readings:
@@ -525,7 +523,9 @@ class ScreeningIndex:
             ids, support = ids[near], support[near]
         # among names as well supported, the shorter first: `Nguyen Ngoc` finds the alias
         # `Ngọc Nguyễn` before forty `Nguyễn Ngọc X`
-        support = support - SHORTER_FIRST * np.frombuffer(self._name_words, dtype=np.int8)[ids]
+        first_rows = np.frombuffer(self._name_first_row, dtype=np.int32)[ids]
+        rows = np.frombuffer(self._row_tokens, dtype=np.int32).reshape(-1, MAX_TOKENS)[first_rows]
+        support = support - SHORTER_FIRST * (rows >= 0).sum(axis=1)  # words in the first reading
         order = np.lexsort((ids, -support))  # best supported first, then the older name
         ids, support = ids[order], support[order]
         if len(ids) > limit:  # all those tied with the last one kept, unless there are too many
@@ -546,11 +546,14 @@ class ScreeningIndex:
     def screen_many(
         self, queries: Sequence[Query], threshold: float = DEFAULT_THRESHOLD, limit: int = 10
     ) -> list[list[Hit]]:
-        """Hits for each prepared record, best first; the names of all are compared at once."""
-        return [
-            self.score(query, matches, threshold, limit)
-            for query, matches in zip(queries, self.name_matches_many(queries), strict=True)
-        ]
+        """Hits for each prepared record, best first; the names of `STACK_ROWS` records at a time
+        are compared in one NumPy stack (more would only take memory)."""
+        found: list[list[Hit]] = []
+        for start in range(0, len(queries), STACK_ROWS):
+            stack = queries[start : start + STACK_ROWS]
+            for query, matches in zip(stack, self.name_matches_many(stack), strict=True):
+                found.append(self.score(query, matches, threshold, limit))
+        return found
 
     def name_matches(self, query: Query, use_dates: bool = True) -> list[NameMatch]:
         """Subjects whose best name is alike enough, with that name's similarity.
