@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import cast
 
 from liaison.core.errors import Invalid
-from liaison.screening.engine import DEFAULT_THRESHOLD, ScreeningIndex, ScreenRecord, prepare
+from liaison.screening.engine import DEFAULT_THRESHOLD, ScreeningIndex, ScreenRecord
 
 COLUMNS = ("record_id", "name", "birth_date", "nationality", "document_number", "gender")
 OUTPUT_COLUMNS = ("record_id", "subject_id", "score", "explanation")
@@ -159,17 +159,10 @@ def screen_rows(
     index: ScreeningIndex, rows: Sequence[Row], threshold: float
 ) -> tuple[list[HitRow], Counter[str]]:
     """Screen rows with the real-time engine, counting rows with problems by reason."""
-    hits: list[HitRow] = []
-    problems: Counter[str] = Counter()
-    queries = []
-    for record_id, name, birth_date, nationality, document, gender in rows:
-        query = prepare(ScreenRecord(record_id or "", name or "", birth_date, nationality, document, gender))
-        for problem in query.problems:
-            problems[problem.split(":")[0]] += 1
-        if query.readings:
-            queries.append(query)
-    for found in index.screen_many(queries, threshold):
-        hits += [(hit.record_id, hit.subject_id, hit.score, hit.explanation) for hit in found]
+    records = [ScreenRecord(row[0] or "", row[1] or "", *row[2:]) for row in rows]
+    screened = index.screen_records(records, threshold)
+    problems = Counter(problem.split(":")[0] for item in screened for problem in item.problems)
+    hits = [(h.record_id, h.subject_id, h.score, h.explanation) for item in screened for h in item.hits]
     return hits, problems
 
 

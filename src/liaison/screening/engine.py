@@ -178,6 +178,15 @@ class Query:
     problems: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Screened:
+    """One record with its hits and what was wrong with it (before storage)."""
+
+    record: ScreenRecord
+    hits: list[Hit]
+    problems: list[str]
+
+
 def prepare(record: ScreenRecord) -> Query:
     """Read the record's name and date; problems (no letters, impossible date) are listed, not raised."""
     problems: list[str] = []
@@ -542,6 +551,14 @@ class ScreeningIndex:
 
     def screen_query(self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> list[Hit]:
         return self.screen_many([query], threshold, limit)[0]
+
+    def screen_records(
+        self, records: Sequence[ScreenRecord], threshold: float = DEFAULT_THRESHOLD
+    ) -> list[Screened]:
+        """Read and screen records; one without letters in its name has no hits and says why."""
+        queries = [prepare(record) for record in records]
+        found = self.screen_many(queries, threshold)
+        return [Screened(q.record, hits, q.problems) for q, hits in zip(queries, found, strict=True)]
 
     def screen_many(
         self, queries: Sequence[Query], threshold: float = DEFAULT_THRESHOLD, limit: int = 10

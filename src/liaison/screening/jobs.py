@@ -20,7 +20,7 @@ from liaison.core.security.policy import SystemActor
 from liaison.screening import batch
 from liaison.screening.engine import ScreeningIndex, ScreenRecord
 from liaison.screening.models import ScreeningRun
-from liaison.screening.service import finish_run, screen_rows, store
+from liaison.screening.service import finish_run, store
 
 CHUNK_ROWS = 2000
 _progress: dict[int, int] = {}
@@ -46,7 +46,7 @@ def run_file(engine: Engine, index: ScreeningIndex, run_id: int, actor: str, sou
             writer.writerow(batch.OUTPUT_COLUMNS)
             for chunk in batch.read_rows(source, chunk_rows=CHUNK_ROWS):
                 records = [ScreenRecord(row[0] or "", row[1] or "", *row[2:]) for row in chunk]
-                screened = screen_rows(index, records, threshold)
+                screened = index.screen_records(records, threshold)
                 with unit_of_work(engine) as session:
                     run = session.get_one(ScreeningRun, run_id)
                     store(session, who, run, screened)

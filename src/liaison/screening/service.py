@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select, tuple_
@@ -22,7 +21,7 @@ from liaison.core.db import utcnow
 from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.schemas import Page
 from liaison.core.security.policy import Actor, ensure, may
-from liaison.screening.engine import DEFAULT_THRESHOLD, Hit, ScreeningIndex, ScreenRecord, prepare
+from liaison.screening.engine import DEFAULT_THRESHOLD, Hit, Screened, ScreeningIndex, ScreenRecord
 from liaison.screening.models import Dismissal, ScreenedRecord, ScreeningRun
 from liaison.screening.models import Hit as StoredHit
 from liaison.screening.schemas import (
@@ -40,21 +39,6 @@ from liaison.subjects.models import Subject
 SCREEN, BATCH, READ, REVIEW = "screening.screen", "screening.batch", "screening.read", "screening.review"
 HIT_STATUSES = ("open", "confirmed", "dismissed")
 RESTRICTED = "[restricted]"  # in place of a subject's name the user may not read
-
-
-@dataclass
-class Screened:
-    """One record with its hits, before storage."""
-
-    record: ScreenRecord
-    hits: list[Hit]
-    problems: list[str]
-
-
-def screen_rows(index: ScreeningIndex, records: Sequence[ScreenRecord], threshold: float) -> list[Screened]:
-    queries = [prepare(record) for record in records]
-    found = index.screen_many(queries, threshold)
-    return [Screened(q.record, hits, q.problems) for q, hits in zip(queries, found, strict=True)]
 
 
 def _to_record(data: RecordIn, position: int) -> ScreenRecord:
@@ -173,7 +157,7 @@ def screen(
     if not records:
         raise Invalid("Send at least one record.", fields={"records": "empty"})
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-    screened = screen_rows(index, [_to_record(r, i) for i, r in enumerate(records)], threshold)
+    screened = index.screen_records([_to_record(r, i) for i, r in enumerate(records)], threshold)
     run = ScreeningRun(kind=kind, actor=actor.username, status="done", problems={}, finished_at=utcnow())
     session.add(run)
     session.flush()
