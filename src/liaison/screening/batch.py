@@ -128,11 +128,12 @@ def count_rows(path: Path) -> int:
     return int(row[0]) if row else 0
 
 
-def read_rows(path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[list[Row]]:
+def read_rows(path: Path, chunk_rows: int = CHUNK_ROWS, used: list[str] | None = None) -> Iterator[list[Row]]:
     """The file's records in chunks, every field as text (or None), via DuckDB."""
     import duckdb
 
-    used, _ = inspect_columns(path)
+    if used is None:  # not inspected by the caller yet
+        used, _ = inspect_columns(path)
     by_name = {c.lower().strip(): c for c in used}
     selects = []
     for column in COLUMNS:
@@ -208,7 +209,7 @@ def _screen_file_duckdb(
     progress: Callable[[int], None] | None,
 ) -> BatchReport:
     global _WORKER_INDEX, _WORKER_THRESHOLD
-    _, ignored = inspect_columns(path)
+    used, ignored = inspect_columns(path)
     report = BatchReport(ignored_columns=ignored)
     workers = workers or min(os.cpu_count() or 1, 8)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -226,7 +227,7 @@ def _screen_file_duckdb(
 
         use_processes = workers > 1 and "fork" in multiprocessing.get_all_start_methods()
         if not use_processes:
-            for chunk in read_rows(path):
+            for chunk in read_rows(path, used=used):
                 hits, problems = screen_rows(index, chunk, threshold)
                 write(hits, problems, len(chunk))
             return report
@@ -234,7 +235,7 @@ def _screen_file_duckdb(
         gc.freeze()  # the collector would otherwise touch, and so copy, every page of the forked index
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for chunk in read_rows(path):
+                for chunk in read_rows(path, used=used):
                     for hits, problems, rows in pool.imap(_screen_in_worker, _split(chunk, workers)):
                         write(hits, problems, rows)
         finally:
