@@ -583,38 +583,23 @@ class ScreeningIndex:
         """`name_matches` for many records: every (record, candidate name) pair is compared in one
         stack — each reading of the record against each reading of the name (`greedy_alignment`),
         then the words run together where the tokens did not align well."""
-        query_tokens: list[Token] = []
-        local_ids: dict[Token, int] = {}
-        row_tokens: list[list[int]] = []
-        row_weights: list[list[float]] = []
-        first_row: list[int] = []
+        local_ids: dict[Token, int] = {}  # the records' words, numbered in this stack
+        rows: list[tuple[list[int], list[float]]] = []
         pair_query: list[int] = []
         pair_name: list[int] = []
         for number, query in enumerate(queries):
-            first_row.append(len(row_tokens))
             for reading in query.readings:
-                for token in reading[:MAX_TOKENS]:
-                    if token not in local_ids:
-                        local_ids[token] = len(query_tokens)
-                        query_tokens.append(token)
-                token_ids, weights = reading_row(reading, local_ids)
-                row_tokens.append(token_ids)
-                row_weights.append(weights)
+                for token in reading:
+                    local_ids.setdefault(token, len(local_ids))
+                rows.append(reading_row(reading, local_ids))
             if query.readings:
                 names = self.candidates(query, use_dates=use_dates)
                 pair_query += [number] * len(names)
                 pair_name += names
         matches: list[dict[int, NameMatch]] = [{} for _ in queries]
         if pair_name:
-            queried, named = np.array(pair_query), np.array(pair_name)
-            known = np.array([self._token_ids.get(t, -1) for t in query_tokens], dtype=np.int64)
             similarity, best_reading = self._similarity(
-                queries,
-                queried,
-                named,
-                np.array(first_row),
-                np.array([len(q.readings) for q in queries]),
-                (np.array(row_tokens, dtype=np.int32), np.array(row_weights), query_tokens, known),
+                queries, np.array(pair_query), np.array(pair_name), list(local_ids), rows
             )
             for k in np.flatnonzero(similarity >= NAME_FLOOR).tolist():
                 subject_id = self._name_subject[pair_name[k]]
@@ -630,12 +615,18 @@ class ScreeningIndex:
         queries: Sequence[Query],
         queried: np.ndarray,
         named: np.ndarray,
-        query_first_row: np.ndarray,
-        query_row_count: np.ndarray,
-        query_rows: tuple[np.ndarray, np.ndarray, list[Token], np.ndarray],
+        query_tokens: list[Token],
+        rows: list[tuple[list[int], list[float]]],
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Name similarity of each (query, name) pair, and the name's reading that gave it."""
-        query_tokens_rows, query_weight_rows, query_tokens, known = query_rows
+        """Name similarity of each (query, name) pair, and the name's reading that gave it.
+
+        `rows` are the queries' readings one after another as token ids into `query_tokens`.
+        """
+        query_tokens_rows = np.array([ids for ids, _ in rows], dtype=np.int32)
+        query_weight_rows = np.array([weights for _, weights in rows])
+        known = np.array([self._token_ids.get(t, -1) for t in query_tokens], dtype=np.int64)
+        query_row_count = np.array([len(q.readings) for q in queries])
+        query_first_row = np.concatenate(([0], np.cumsum(query_row_count)[:-1]))
         # one row per (pair, name reading, query reading), the name's readings outermost
         name_count = np.frombuffer(self._name_row_count, dtype=np.int32)[named]
         query_count = query_row_count[queried]
