@@ -58,3 +58,19 @@ def test_upload_of_another_kind_of_file_is_refused(engine: Engine, client: TestC
     posted = client.post("/screening/batch", files={"file": ("list.xlsx", b"PK..", "application/zip")},
                          headers=officer.headers)  # fmt: skip
     assert posted.status_code == 422 and "csv or .parquet" in posted.text
+
+
+def test_upload_whose_content_is_not_what_its_name_says_is_refused(
+    engine: Engine, client: TestClient
+) -> None:
+    officer = make_account(engine, "officer")
+    disguised = {
+        "arrivals.csv": b"MZ\x90\x00\x03\x00\x00\x00\x04\x00",  # an executable renamed
+        "arrivals.parquet": b"name\nNguyen Van An\n",  # text renamed
+    }
+    for filename, content in disguised.items():
+        posted = client.post("/screening/batch", files={"file": (filename, content, "text/csv")},
+                             headers=officer.headers)  # fmt: skip
+        assert posted.status_code == 422, filename
+        assert "this is not a" in posted.text
+    assert "/screening/batch/" not in client.get("/screening/batch", headers=officer.headers).text

@@ -17,6 +17,7 @@ without letters, an impossible birth date (screened without it, and counted).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import multiprocessing
@@ -73,6 +74,21 @@ def _file_format(path: Path) -> str:
     raise Invalid(
         f"{path.name}: screening reads .csv or .parquet files.", fields={"file": "unsupported type"}
     )
+
+
+def check_content(filename: str, head: bytes) -> None:
+    """Refuse a file whose first bytes are not what its name says: Parquet starts with `PAR1`,
+    CSV is UTF-8 text (a renamed spreadsheet or executable is neither)."""
+    if _file_format(Path(filename)) == "parquet":
+        if not head.startswith(b"PAR1"):
+            raise Invalid(f"{filename}: this is not a Parquet file.", fields={"file": "not parquet"})
+        return
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(head)  # a character cut at the end is fine
+    except UnicodeDecodeError as error:
+        raise Invalid(f"{filename}: this is not a UTF-8 CSV file.", fields={"file": "not text"}) from error
+    if "\x00" in text:
+        raise Invalid(f"{filename}: this is not a UTF-8 CSV file.", fields={"file": "not text"})
 
 
 @contextmanager

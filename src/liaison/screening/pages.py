@@ -16,7 +16,7 @@ from liaison.core.errors import DomainError, Invalid, NotFound
 from liaison.core.models import User
 from liaison.core.web import DbSession, Permission
 from liaison.registry.pages import agency_choices
-from liaison.screening import jobs, schemas, service
+from liaison.screening import batch, jobs, schemas, service
 from liaison.screening.engine import DEFAULT_THRESHOLD
 from liaison.screening.startup import live_index
 from liaison.web.forms import attempt, form_values, redirect
@@ -88,29 +88,30 @@ async def upload_batch(
     form = await request.form()
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        context = {
-            "runs": service.list_runs(session, user),
-            "error": "Choose a CSV or Parquet file to screen.",
-        }
-        return render(request, "screening/batch.html", context, status_code=422)
+        return _batch_page_error(request, session, user, "Choose a CSV or Parquet file to screen.")
     name = _safe_name(upload.filename)
-    if not name.lower().endswith((".csv", ".parquet", ".pq")):
-        context = {
-            "runs": service.list_runs(session, user),
-            "error": "Screening reads .csv or .parquet files.",
-        }
-        return render(request, "screening/batch.html", context, status_code=422)
+    first = await upload.read(1 << 20)
+    try:
+        batch.check_content(name, first)
+    except Invalid as error:
+        return _batch_page_error(request, session, user, error.detail)
     run = service.start_file_run(session, user, name)
     home: Path = request.app.state.settings.home
     source = home / "screening" / f"run-{run.id}-{name}"
     source.parent.mkdir(parents=True, exist_ok=True)
     with source.open("wb") as handle:
+        handle.write(first)
         while chunk := await upload.read(1 << 20):
             handle.write(chunk)
     session.commit()  # the run must exist before the worker thread looks for it
     jobs.start(request.app.state.engine, live_index(request.app), run.id, user.username, source,
                jobs.hits_file(home, run.id), DEFAULT_THRESHOLD)  # fmt: skip
     return redirect(f"/screening/batch/{run.id}")
+
+
+def _batch_page_error(request: Request, session: DbSession, user: User, message: str) -> HTMLResponse:
+    context = {"runs": service.list_runs(session, user), "error": message}
+    return render(request, "screening/batch.html", context, status_code=422)
 
 
 def _run_context(session: DbSession, user: User, run_id: int) -> dict[str, Any]:
