@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import cast
 
 from liaison.core.errors import Invalid
-from liaison.screening.engine import DEFAULT_THRESHOLD, ScreeningIndex, ScreenRecord
+from liaison.screening.engine import DEFAULT_THRESHOLD, Screened, ScreeningIndex, ScreenRecord
 
 COLUMNS = ("record_id", "name", "birth_date", "nationality", "document_number", "gender")
 OUTPUT_COLUMNS = ("record_id", "subject_id", "score", "explanation")
@@ -176,11 +176,18 @@ def screen_rows(
     index: ScreeningIndex, rows: Sequence[Row], threshold: float
 ) -> tuple[list[HitRow], Counter[str]]:
     """Screen rows with the real-time engine, counting rows with problems by reason."""
-    records = [ScreenRecord(row[0] or "", row[1] or "", *row[2:]) for row in rows]
-    screened = index.screen_records(records, threshold)
+    screened = index.screen_records(to_records(rows), threshold)
     problems = Counter(problem.split(":")[0] for item in screened for problem in item.problems)
-    hits = [(h.record_id, h.subject_id, h.score, h.explanation) for item in screened for h in item.hits]
-    return hits, problems
+    return hit_rows(screened), problems
+
+
+def to_records(rows: Sequence[Row]) -> list[ScreenRecord]:
+    return [ScreenRecord(row[0] or "", row[1] or "", *row[2:]) for row in rows]
+
+
+def hit_rows(screened: Sequence[Screened]) -> list[HitRow]:
+    """The lines of the hits file: record_id, subject_id, score, explanation."""
+    return [(h.record_id, h.subject_id, h.score, h.explanation) for item in screened for h in item.hits]
 
 
 def _screen_in_worker(rows: list[Row]) -> tuple[list[HitRow], Counter[str], int]:

@@ -2,8 +2,8 @@
 
 Each chunk of records is screened against the live index and stored (records that alert, with
 their hits) in its own transaction; the hits are also written to a CSV file to download. The
-run's row says `running`, then `done` or `failed` with the reason; `progress(run_id)` tells the
-page how many records are done so far.
+run's row says `running`, then `done` or `failed` with the reason; its record count, committed
+with each chunk, tells the page how far it has got.
 """
 
 from __future__ import annotations
@@ -18,16 +18,11 @@ from liaison.core.db import unit_of_work
 from liaison.core.errors import DomainError
 from liaison.core.security.policy import SystemActor
 from liaison.screening import batch
-from liaison.screening.engine import ScreeningIndex, ScreenRecord
+from liaison.screening.engine import ScreeningIndex
 from liaison.screening.models import ScreeningRun
 from liaison.screening.service import finish_run, store
 
 CHUNK_ROWS = 2000
-_progress: dict[int, int] = {}
-
-
-def progress(run_id: int) -> int:
-    return _progress.get(run_id, 0)
 
 
 def hits_file(home: Path, run_id: int) -> Path:
@@ -38,24 +33,17 @@ def run_file(engine: Engine, index: ScreeningIndex, run_id: int, actor: str, sou
              threshold: float) -> None:  # fmt: skip
     """Screen `source` for run `run_id`; never raises (the run records what went wrong)."""
     who = SystemActor(username=actor)
-    _progress[run_id] = 0
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(batch.OUTPUT_COLUMNS)
             for chunk in batch.read_rows(source, chunk_rows=CHUNK_ROWS):
-                records = [ScreenRecord(row[0] or "", row[1] or "", *row[2:]) for row in chunk]
-                screened = index.screen_records(records, threshold)
+                screened = index.screen_records(batch.to_records(chunk), threshold)
                 with unit_of_work(engine) as session:
                     run = session.get_one(ScreeningRun, run_id)
                     store(session, who, run, screened)
-                writer.writerows(
-                    (s.record.record_id, h.subject_id, h.score, h.explanation)
-                    for s in screened
-                    for h in s.hits
-                )
-                _progress[run_id] += len(chunk)
+                writer.writerows(batch.hit_rows(screened))
         _finish(engine, run_id, "done")
     except DomainError as error:
         _finish(engine, run_id, "failed", error.detail)

@@ -116,7 +116,7 @@ def _batch_page_error(request: Request, session: DbSession, user: User, message:
 
 def _run_context(session: DbSession, user: User, run_id: int) -> dict[str, Any]:
     run = service.get_run(session, user, run_id)
-    return {"run": schemas.RunOut.model_validate(run), "done_rows": jobs.progress(run_id)}
+    return {"run": schemas.RunOut.model_validate(run)}
 
 
 @router.get("/screening/batch/{run_id}", response_class=HTMLResponse)
