@@ -19,6 +19,7 @@ from liaison.core.i18n import current_language
 from liaison.core.models import User
 from liaison.core.web import DbSession, Permission
 from liaison.registry.models import Agreement
+from liaison.registry.vocabulary import crime_areas, label
 from liaison.requests import deadlines, service
 from liaison.requests.schemas import LegalBasisIn, RequestIn, RequestPatch
 from liaison.requests.statistics import request_statistics
@@ -52,7 +53,8 @@ def _labels() -> dict[str, Any]:
     return {
         "kinds": vocabulary.kinds,
         "states": vocabulary.states(),
-        "crime_areas": service.crime_areas(),
+        "crime_areas": crime_areas(),
+        "label": label,
         "lang": current_language.get(),
     }
 

@@ -14,11 +14,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import Select, and_, false, or_, select, true
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.exc import StaleDataError
@@ -29,6 +27,7 @@ from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.security.policy import Actor, ensure, handling_codes
 from liaison.registry.models import Agency, Agreement
+from liaison.registry.vocabulary import crime_areas, require_all
 from liaison.requests import deadlines, documents
 from liaison.requests.kinds import Kind, KindsFile, request_kinds
 from liaison.requests.legal_basis import LegalBasis, resolve_legal_basis
@@ -44,7 +43,6 @@ from liaison.requests.models import (
 from liaison.requests.schemas import LegalBasisIn, PersonIn, RequestIn, RequestPatch
 from liaison.requests.workflow import allowed_transitions, check_transition, clock_changes
 
-CRIME_AREAS_FILE = Path(__file__).resolve().parent.parent / "registry" / "vocab" / "crime_areas.yaml"
 SORTS = {
     "id": CooperationRequest.id,
     "request_date": CooperationRequest.request_date,
@@ -92,16 +90,6 @@ def kinds() -> KindsFile:
     return request_kinds()
 
 
-@lru_cache
-def crime_areas() -> dict[str, dict[str, str]]:
-    """The registry's crime-area vocabulary (code → labels); empty when the file is absent."""
-    try:
-        data = yaml.safe_load(CRIME_AREAS_FILE.read_text(encoding="utf-8")) or {}
-    except OSError:
-        return {}
-    return {str(code): dict(labels or {}) for code, labels in (data.get("crime_areas") or {}).items()}
-
-
 def local_today(now: datetime | None = None) -> date:
     return (now or utcnow()).astimezone(deadlines.time_zone(kinds().calendar)).date()
 
@@ -123,14 +111,6 @@ def _agency(session: Session, agency_id: int, field: str) -> Agency:
     if agency is None:
         raise Invalid(f"There is no agency {agency_id}.", fields={field: "no such agency"})
     return agency
-
-
-def _check_crime_areas(codes: Sequence[str]) -> list[str]:
-    known = crime_areas()
-    unknown = [code for code in codes if known and code not in known]
-    if unknown:
-        raise Invalid(f"Unknown crime areas: {', '.join(unknown)}.", fields={"crime_areas": "unknown codes"})
-    return list(dict.fromkeys(codes))
 
 
 def _check_details(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
@@ -395,7 +375,7 @@ def create_request(
             "An agency cannot request itself.", fields={"requested_agency_id": "same as requesting"}
         )
     details = _check_details(kind, data.details)
-    areas = _check_crime_areas(data.crime_areas)
+    areas = require_all(crime_areas(), data.crime_areas, "crime_areas")
     on = data.request_date or local_today(now)
     received_at = None
     if data.direction == "incoming":
@@ -485,7 +465,7 @@ def update_request(
     if "details" in changes:
         changes["details"] = _check_details(kinds().kinds[request.kind], changes["details"] or {})
     if "crime_areas" in changes:
-        changes["crime_areas"] = _check_crime_areas(changes["crime_areas"] or [])
+        changes["crime_areas"] = require_all(crime_areas(), changes["crime_areas"] or [], "crime_areas")
     if "persons" in changes:
         changes["persons"] = _persons(patch.persons or [])
     for name, value in changes.items():
