@@ -24,7 +24,7 @@ from liaison.requests import deadlines, service
 from liaison.requests.schemas import LegalBasisIn, RequestIn, RequestPatch
 from liaison.requests.statistics import request_statistics
 from liaison.requests.views import request_out
-from liaison.web.forms import attempt, redirect
+from liaison.web.forms import attempt, form_values, redirect
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -213,8 +213,9 @@ def _request_in(form: dict[str, Any], details: dict[str, Any], persons: list[dic
 
 
 async def _posted(request: Request) -> tuple[dict[str, Any], list[Any]]:
-    form = await request.form()
-    values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+    """The posted text fields (`form_values`), the chosen crime areas as a list, and the files."""
+    values: dict[str, Any] = await form_values(request)
+    form = await request.form()  # parsed once by Starlette; read again for the multi-valued fields
     values["crime_areas"] = [v for v in form.getlist("crime_areas") if isinstance(v, str) and v]
     files = [v for v in form.getlist("file") if not isinstance(v, str)]
     return values, files
