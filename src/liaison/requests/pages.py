@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -174,9 +173,8 @@ def _local_instant(value: str) -> datetime | None:
     """A `datetime-local` form value, read in the node's time zone."""
     if not value:
         return None
-    zone = ZoneInfo(deadlines.time_zone(service.kinds().calendar).key)
     try:
-        return datetime.fromisoformat(value).replace(tzinfo=zone)
+        return datetime.fromisoformat(value).replace(tzinfo=deadlines.time_zone(service.kinds().calendar))
     except ValueError:
         raise Invalid(
             "The time received is not a date and time.", fields={"received_at": "date and time"}
