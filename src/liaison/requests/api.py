@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, Response, UploadFile
 
@@ -34,7 +33,7 @@ from liaison.requests.schemas import (
     TransitionIn,
 )
 from liaison.requests.statistics import request_statistics
-from liaison.requests.views import request_out
+from liaison.requests.views import document_response, request_out
 
 router = APIRouter(tags=["requests"])
 
@@ -311,9 +310,4 @@ def download_document(
     document, content = service.open_document(
         session, user, request_id, document_id, request.app.state.settings.documents_dir
     )
-    disposition = f"attachment; filename*=UTF-8''{_quote(document.filename)}"
-    return Response(content, media_type=document.content_type, headers={"Content-Disposition": disposition})
-
-
-def _quote(name: str) -> str:
-    return quote(name, safe="")
+    return document_response(document, content)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -22,7 +21,7 @@ from liaison.registry.vocabulary import crime_areas, label
 from liaison.requests import deadlines, service
 from liaison.requests.schemas import LegalBasisIn, RequestIn, RequestPatch
 from liaison.requests.statistics import request_statistics
-from liaison.requests.views import request_out
+from liaison.requests.views import document_response, request_out
 from liaison.web.forms import attempt, form_values, redirect
 from liaison.web.rendering import NavItem, render
 
@@ -356,8 +355,7 @@ def download(
     document, content = service.open_document(
         session, user, request_id, document_id, request.app.state.settings.documents_dir
     )
-    disposition = f"attachment; filename*=UTF-8''{quote(document.filename, safe='')}"
-    return Response(content, media_type=document.content_type, headers={"Content-Disposition": disposition})
+    return document_response(document, content)
 
 
 @router.post("/requests/{request_id}/comments", response_class=HTMLResponse, response_model=None)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+from fastapi import Response
+
 from liaison.core.db import utcnow
 from liaison.core.security.policy import Actor
 from liaison.requests import deadlines, service
-from liaison.requests.models import CooperationRequest
+from liaison.requests.models import CooperationRequest, RequestDocument
 from liaison.requests.schemas import DeadlineOut, RequestOut
 
 
@@ -35,3 +39,9 @@ def request_out(actor: Actor, request: CooperationRequest) -> RequestOut:
     out.missing_fields, out.missing_documents = service.missing_requirements(request)
     out.warnings = service.warnings(request)
     return out
+
+
+def document_response(document: RequestDocument, content: bytes) -> Response:
+    """A document's bytes as an attachment under its (UTF-8, percent-encoded) file name."""
+    disposition = f"attachment; filename*=UTF-8''{quote(document.filename, safe='')}"
+    return Response(content, media_type=document.content_type, headers={"Content-Disposition": disposition})
