@@ -216,9 +216,8 @@ def create_request(session: DbSession, user: Writer, body: RequestIn, response: 
     date; choosing another, or reciprocity, needs `legal_basis_reason`. Deadlines already past (an
     incoming request entered late) are accepted and reported in `warnings`."""
     request = service.create_request(session, user, body)
-    response.headers["ETag"] = f'"{request.version}"'
     response.headers["Location"] = f"/api/v1/requests/{request.id}"
-    return request_out(user, request)
+    return _versioned(response, user, request)
 
 
 @router.get("/requests/{request_id}", response_model=RequestOut)
