@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, and_, false, or_, select, true
+from sqlalchemy import Select, and_, or_, select, true
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -649,8 +649,6 @@ class Filters:
     status: str | None = None
     overdue: bool = False
     due_soon: bool = False
-    open_only: bool = False
-    responsible_username: str | None = None
 
 
 def visible_to(actor: Actor) -> Any:
@@ -665,7 +663,7 @@ def visible_to(actor: Actor) -> Any:
     if actor.role == "supervisor":
         wider = [code for code, spec in codes.items() if spec.read_scope == "unit_or_supervisor"]
         conditions.append(CooperationRequest.handling_code.in_(wider))
-    return or_(*conditions) if conditions else false()
+    return or_(*conditions)
 
 
 def _filtered(actor: Actor, filters: Filters, now: datetime) -> Select[Any]:
@@ -682,15 +680,11 @@ def _filtered(actor: Actor, filters: Filters, now: datetime) -> Select[Any]:
         conditions.append(r.direction == filters.direction)
     if filters.status:
         conditions.append(r.status == filters.status)
-    if filters.responsible_username:
-        conditions.append(r.responsible_username == filters.responsible_username)
     if filters.overdue:
         conditions.append(r.next_due_at <= now)
     elif filters.due_soon:
         soon = now + timedelta(days=kinds().due_soon_days)
         conditions.append(and_(r.next_due_at > now, r.next_due_at <= soon))
-    elif filters.open_only:
-        conditions.append(r.closed_at.is_(None))
     return query.where(*conditions)
 
 
