@@ -23,14 +23,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from anyascii import anyascii
 
 from liaison.names.fold import fold
 from liaison.names.keys import COMPOUND_SURNAMES
 from liaison.names.phonetic import token_key
-from liaison.names.romanise import cyrillic_to_latin
+from liaison.names.romanise import _icu, cyrillic_to_latin
 from liaison.names.vietnamese_cyrillic import vietnamese_readings
 
 MAX_NAME_CHARS = 400  # a name longer than this is cut before reading (a 10,000-character "name")
@@ -112,7 +111,6 @@ _WADE_GILES_INITIALS = (
     ("w", "w"),
     ("y", "y"),
 )
-_PINYIN_SYLLABLE = re.compile(r"[a-zü]+")
 
 
 def script_of(char: str) -> str:
@@ -129,11 +127,6 @@ def script_of(char: str) -> str:
     if head in ("HANGUL", "CYRILLIC", "LATIN", "THAI", "KHMER", "LAO", "ARABIC", "HIRAGANA", "KATAKANA"):
         return head.lower()
     return "other"
-
-
-def scripts(name: str) -> set[str]:
-    """The scripts of a name's letters (`"Nguyễn 阮"` -> `{"latin", "han"}`)."""
-    return {script_of(c) for c in name if c.isalpha()}
 
 
 _ASCII_WORD = re.compile(r"[A-Za-z]+")
@@ -264,13 +257,6 @@ def _hangul_tokens(word: str) -> list[Token]:
         simple = given.replace("eo", "o").replace("eu", "u")
         tokens.append(_token([given, simple]))
     return tokens
-
-
-@lru_cache(maxsize=16)
-def _icu(transliterator_id: str) -> Any:
-    import icu
-
-    return icu.Transliterator.createInstance(transliterator_id)
 
 
 def _romanise_other(word: str, script: str) -> tuple[str, bool]:
