@@ -46,8 +46,10 @@ def test_role_permission_comes_from_the_policy_file() -> None:
         ("H2", OFFICER_A, True),
         ("H3", SUPERVISOR_B, False),
         ("H3", OFFICER_A, True),
-        ("H3", ADMIN, True),
-        ("H9", OFFICER_A, False),
+        ("H3", ADMIN, False),
+        ("H9", OFFICER_A, True),
+        ("H9", OFFICER_B, False),
+        ("H9", ADMIN, False),
     ],
 )
 def test_handling_code_limits_who_reads_a_record(code: str, reader: Person, allowed: bool) -> None:

@@ -1,8 +1,9 @@
 """The access policy: may this user do this action, on this record?
 
 Role permissions come from `vocab/policy.yaml`; record-level limits come from the record's
-owning unit and handling code (`vocab/handling_codes.yaml`). Services call `ensure`; routes
-declare their action with `liaison.core.security.auth.Permission`, so every route names one.
+owning unit and handling code (`vocab/handling_codes.yaml`) through the one record-access gate,
+`liaison.core.security.gate`. Services call `ensure`; routes declare their action with
+`liaison.core.security.auth.Permission`, so every route names one.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, model_validator
 
 from liaison.core.errors import Forbidden
+from liaison.core.security.gate import ProtectedRecord, may_read
 from liaison.core.vocab import VOCAB_DIR, load_vocabulary
 
 ROLES = ("admin", "supervisor", "officer", "analyst", "auditor")
@@ -56,16 +58,13 @@ class Actor(Protocol):
     def unit(self) -> str: ...
 
 
-class ProtectedRecord(Protocol):
-    @property
-    def owning_unit(self) -> str: ...
-    @property
-    def handling_code(self) -> str: ...
-
-
 @dataclass(frozen=True)
 class SystemActor:
-    """The actor of command-line work (`liaison ...`), which runs with an administrator's rights."""
+    """The actor of maintenance work (migrations, demo data, reminders): an administrator's role.
+
+    It has no unit, so the record-access gate shows it no H2/H3 particulars it does not own: work
+    that outputs records on someone's behalf (exports, screening runs) acts as that user instead.
+    """
 
     username: str = "cli"
     role: str = "admin"
@@ -92,21 +91,11 @@ def roles_for(action: str) -> frozenset[str]:
         raise KeyError(f"action {action!r} is not declared in vocab/policy.yaml") from None
 
 
-def may_read_record(user: Actor, record: ProtectedRecord) -> bool:
-    code = handling_codes().codes.get(record.handling_code)
-    if code is None:
-        return user.role == "admin"
-    same_unit = bool(record.owning_unit) and record.owning_unit == user.unit
-    if code.read_scope == "everyone" or user.role == "admin" or same_unit:
-        return True
-    return code.read_scope == "unit_or_supervisor" and user.role == "supervisor"
-
-
 def may(user: Actor, action: str, record: ProtectedRecord | None = None) -> bool:
     """True when the user's role allows the action and, for a record, its handling code does."""
     if user.role not in roles_for(action):
         return False
-    return record is None or may_read_record(user, record)
+    return record is None or may_read(user, record)
 
 
 def ensure(user: Actor, action: str, record: ProtectedRecord | None = None) -> None:
