@@ -13,12 +13,24 @@ from sqlalchemy.orm import Session
 
 from liaison.core.errors import DomainError
 from liaison.core.models import User
+from liaison.core.vocab import label
 from liaison.core.web import DbSession, Permission
 from liaison.registry import schemas, service
-from liaison.registry.forms import lines, many, optional_date, optional_int, parse
 from liaison.registry.models import Agency, Agreement
-from liaison.registry.vocabulary import countries, country_label, crime_areas, label, vocabulary
-from liaison.web.forms import attempt, form_values, redirect
+from liaison.registry.vocabulary import countries, country_label, crime_areas, vocabulary
+from liaison.web.forms import (
+    PAGE_SIZE,
+    attempt,
+    form_values,
+    lines,
+    many,
+    optional_date,
+    optional_int,
+    pager,
+    parse,
+    posted,
+    redirect,
+)
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -28,7 +40,6 @@ Writer = Annotated[User, Depends(Permission("registry.write"))]
 Text = Annotated[str | None, Query(max_length=300)]
 CodeQuery = Annotated[str | None, Query(max_length=40)]
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
-PAGE_SIZE = 50
 
 NAV = (
     NavItem("Partners", "/registry/partners", "registry.read"),
@@ -51,17 +62,6 @@ def show(request: Request, template: str, context: dict[str, Any], status_code: 
         "countries": countries(),
     }
     return render(request, f"registry/{template}", {**helpers, **context}, status_code=status_code)
-
-
-def pager(page: int, total: int) -> dict[str, int]:
-    return {"page": page, "pages": max(1, -(-total // PAGE_SIZE)), "total": total}
-
-
-async def posted(request: Request) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """Single values and, for multi-selects, every value of each field."""
-    form = await request.form()
-    multi = {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}
-    return await form_values(request), multi
 
 
 def agency_choices(session: Session) -> list[Agency]:

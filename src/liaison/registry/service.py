@@ -20,7 +20,9 @@ from liaison.capabilities import CAPABILITIES, module
 from liaison.core import audit
 from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.listing import apply_sort, paginate
+from liaison.core.records import check_period, get_or_404, referenced, snapshot
 from liaison.core.security.policy import Actor, ensure
+from liaison.core.vocab import require, require_all
 from liaison.names.fold import fold
 from liaison.names.keys import name_forms
 from liaison.registry import schemas
@@ -44,30 +46,13 @@ from liaison.registry.models import (
     ProgrammeParty,
     SearchEntry,
 )
-from liaison.registry.vocabulary import crime_areas, require, require_all, vocabulary
+from liaison.registry.vocabulary import crime_areas, vocabulary
 
 READ, WRITE = "registry.read", "registry.write"
 TOP = "\U0010ffff"  # sorts after every character: `key < prefix + TOP` bounds a prefix range
 
 
-# Shared helpers
-
-
-def get_or_404(session: Session, model: type[Any], record_id: int, what: str) -> Any:
-    record = session.get(model, record_id)
-    if record is None:
-        raise NotFound(f"No {what} with id {record_id}.")
-    return record
-
-
-def referenced(session: Session, model: type[Any], record_id: int | None, field: str, what: str) -> Any:
-    """A record the input points at; `Invalid` (not 404) when it does not exist."""
-    if record_id is None:
-        return None
-    record = session.get(model, record_id)
-    if record is None:
-        raise Invalid(f"No {what} with id {record_id}.", fields={field: f"no {what} with this id"})
-    return record
+# Countries
 
 
 def country_code(session: Session, code: str | None, field: str = "country") -> str | None:
@@ -82,21 +67,8 @@ def country_code(session: Session, code: str | None, field: str = "country") -> 
     return upper
 
 
-def _check_period(start: date | None, end: date | None, field: str = "end_date") -> None:
-    if start is not None and end is not None and end < start:
-        raise Invalid("The end is before the start.", fields={field: "on or after the start"})
-
-
 def _key(text: str) -> str:
     return fold(text)[:NAME_LENGTH]
-
-
-def columns(record: Any, names: Iterable[str]) -> dict[str, Any]:
-    return {name: getattr(record, name) for name in names}
-
-
-def _by_ref(session: Session, model: type[Any], ref: str | None) -> Any:
-    return session.scalar(select(model).where(model.ref == ref)) if ref else None
 
 
 def countries(session: Session, actor: Actor) -> list[Country]:
@@ -271,14 +243,16 @@ def create_agency(session: Session, actor: Actor, data: schemas.AgencyIn) -> Age
     session.add(agency)
     session.flush()
     index_names(session, "agency", agency.id, _agency_forms(agency), romanise=True)
-    audit.record(session, actor.username, "create", "agency", agency.id, after=columns(agency, AGENCY_FIELDS))
+    audit.record(
+        session, actor.username, "create", "agency", agency.id, after=snapshot(agency, AGENCY_FIELDS)
+    )
     return agency
 
 
 def update_agency(session: Session, actor: Actor, agency_id: int, data: schemas.AgencyPatch) -> Agency:
     ensure(actor, WRITE)
     agency: Agency = get_or_404(session, Agency, agency_id, "agency")
-    before = columns(agency, AGENCY_FIELDS)
+    before = snapshot(agency, AGENCY_FIELDS)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("kind") is not None:
         require(vocabulary().agency_kinds, changes["kind"], "kind")
@@ -301,7 +275,7 @@ def update_agency(session: Session, actor: Actor, agency_id: int, data: schemas.
         "agency",
         agency.id,
         before=before,
-        after=columns(agency, AGENCY_FIELDS),
+        after=snapshot(agency, AGENCY_FIELDS),
     )
     return agency
 
@@ -355,7 +329,7 @@ def _official_forms(official: Official) -> list[str]:
 def _posts(session: Session, posts: Sequence[schemas.PostIn]) -> list[OfficialPost]:
     result = []
     for index, post in enumerate(posts):
-        _check_period(post.start_date, post.end_date, f"posts.{index}.end_date")
+        check_period(post.start_date, post.end_date, f"posts.{index}.end_date")
         referenced(session, Agency, post.agency_id, f"posts.{index}.agency_id", "agency")
         result.append(OfficialPost(**post.model_dump()))
     return result
@@ -377,7 +351,7 @@ def create_official(session: Session, actor: Actor, data: schemas.OfficialIn) ->
     session.flush()
     index_names(session, "official", official.id, _official_forms(official), romanise=True)
     audit.record(
-        session, actor.username, "create", "official", official.id, after=columns(official, OFFICIAL_FIELDS)
+        session, actor.username, "create", "official", official.id, after=snapshot(official, OFFICIAL_FIELDS)
     )
     return official
 
@@ -387,7 +361,7 @@ def update_official(
 ) -> Official:
     ensure(actor, WRITE)
     official: Official = get_or_404(session, Official, official_id, "official")
-    before = columns(official, OFFICIAL_FIELDS)
+    before = snapshot(official, OFFICIAL_FIELDS)
     changes = data.model_dump(exclude_unset=True)
     if "agency_id" in changes:
         referenced(session, Agency, changes["agency_id"], "agency_id", "agency")
@@ -409,7 +383,7 @@ def update_official(
         "official",
         official.id,
         before=before,
-        after=columns(official, OFFICIAL_FIELDS),
+        after=snapshot(official, OFFICIAL_FIELDS),
     )
     return official
 
@@ -482,7 +456,7 @@ def create_mechanism(session: Session, actor: Actor, data: schemas.MechanismIn) 
         "create",
         "mechanism",
         mechanism.id,
-        after=columns(mechanism, MECHANISM_FIELDS),
+        after=snapshot(mechanism, MECHANISM_FIELDS),
     )
     return mechanism
 
@@ -492,7 +466,7 @@ def update_mechanism(
 ) -> Mechanism:
     ensure(actor, WRITE)
     mechanism: Mechanism = get_or_404(session, Mechanism, mechanism_id, "mechanism")
-    before = columns(mechanism, MECHANISM_FIELDS)
+    before = snapshot(mechanism, MECHANISM_FIELDS)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("kind") is not None:
         require(vocabulary().mechanism_kinds, changes["kind"], "kind")
@@ -516,7 +490,7 @@ def update_mechanism(
         "mechanism",
         mechanism.id,
         before=before,
-        after=columns(mechanism, MECHANISM_FIELDS),
+        after=snapshot(mechanism, MECHANISM_FIELDS),
     )
     return mechanism
 
@@ -533,7 +507,7 @@ def add_mechanism_role(
     holder_country = country_code(session, data.holder_country, "holder_country")
     if data.holder_agency_id is None and holder_country is None:
         raise Invalid("Say who holds the role.", fields={"holder_agency_id": "an agency or a holder_country"})
-    _check_period(data.start_date, data.end_date)
+    check_period(data.start_date, data.end_date)
     role = MechanismRole(
         role=data.role,
         holder_agency_id=data.holder_agency_id,
@@ -718,7 +692,7 @@ def create_agreement(session: Session, actor: Actor, data: schemas.AgreementIn) 
         "create",
         "agreement",
         agreement.id,
-        after=columns(agreement, AGREEMENT_FIELDS),
+        after=snapshot(agreement, AGREEMENT_FIELDS),
     )
     return agreement
 
@@ -729,7 +703,7 @@ def update_agreement(
     """Change the description of an agreement; its status moves only through `change_agreement_status`."""
     ensure(actor, WRITE)
     agreement: Agreement = get_or_404(session, Agreement, agreement_id, "agreement")
-    before = columns(agreement, AGREEMENT_FIELDS)
+    before = snapshot(agreement, AGREEMENT_FIELDS)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("kind") is not None:
         require(vocabulary().agreement_kinds, changes["kind"], "kind")
@@ -755,7 +729,7 @@ def update_agreement(
         "agreement",
         agreement.id,
         before=before,
-        after=columns(agreement, AGREEMENT_FIELDS),
+        after=snapshot(agreement, AGREEMENT_FIELDS),
     )
     return agreement
 
@@ -935,7 +909,7 @@ def create_programme(session: Session, actor: Actor, data: schemas.ProgrammeIn) 
         "create",
         "programme",
         programme.id,
-        after=columns(programme, PROGRAMME_FIELDS),
+        after=snapshot(programme, PROGRAMME_FIELDS),
     )
     return programme
 
@@ -945,7 +919,7 @@ def update_programme(
 ) -> Programme:
     ensure(actor, WRITE)
     programme: Programme = get_or_404(session, Programme, programme_id, "programme")
-    before = columns(programme, PROGRAMME_FIELDS)
+    before = snapshot(programme, PROGRAMME_FIELDS)
     changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
     if "status" in changes:
         require(vocabulary().programme_statuses, changes["status"], "status")
@@ -963,7 +937,7 @@ def update_programme(
         "programme",
         programme.id,
         before=before,
-        after=columns(programme, PROGRAMME_FIELDS),
+        after=snapshot(programme, PROGRAMME_FIELDS),
     )
     return programme
 
@@ -1273,8 +1247,3 @@ def partners(session: Session, actor: Actor) -> list[tuple[str, str]]:
         .order_by(Agency.name)
     ).all()
     return [(code, en) for code, en, _ in rows] + [(acronym, name) for acronym, name in organisations]
-
-
-def by_ref(session: Session, model: type[Any], ref: str) -> Any:
-    """The record with this external reference, or None (the demo loader's idempotence)."""
-    return _by_ref(session, model, ref)
