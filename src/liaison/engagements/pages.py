@@ -18,8 +18,8 @@ from liaison.core.vocab import label
 from liaison.core.web import DbSession, Permission
 from liaison.engagements import schemas, service
 from liaison.engagements.vocabulary import vocabulary as engagement_words
+from liaison.registry.agencies import agency_choices
 from liaison.registry.models import Agreement, Mechanism, Official, Programme
-from liaison.registry.pages import agency_choices
 from liaison.registry.vocabulary import countries, country_label, crime_areas, vocabulary
 from liaison.web.forms import (
     PAGE_SIZE,

@@ -1,7 +1,7 @@
 """Engagements, their commitments and follow-ups, and citizen-protection cases.
 
 Plain functions `(session, actor, ...)` called by the API, the pages and the demo loader. An
-engagement's title is indexed in the registry's one search box (`registry.service.index_names`).
+engagement's title is indexed in the registry's one search box (`registry.name_search.index_names`).
 Commitment statuses follow the declared transitions in `vocab/engagements.yaml`.
 """
 
@@ -33,8 +33,9 @@ from liaison.engagements.models import (
 )
 from liaison.engagements.vocabulary import vocabulary
 from liaison.names.fold import fold
+from liaison.registry.countries import country_code
 from liaison.registry.models import ActionItem, Agency, Agreement, Mechanism, Official, Programme
-from liaison.registry.service import country_code, index_names, matching_ids
+from liaison.registry.name_search import index_names, matching_ids
 from liaison.registry.vocabulary import crime_areas
 
 READ, WRITE = "engagements.read", "engagements.write"

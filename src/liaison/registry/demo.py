@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from liaison.core.records import by_ref
 from liaison.core.security.policy import SystemActor
-from liaison.registry import schemas, service
+from liaison.registry import agencies, agreements, mechanisms, officials, programmes, schemas
 from liaison.registry.models import Agency, Agreement, Mechanism, Official, Programme
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "press_releases.yaml"
@@ -49,7 +49,7 @@ def load(session: Session, actor: str) -> None:
     data = demo_data()
     for row in data["agencies"]:
         if by_ref(session, Agency, row["ref"]) is None:
-            service.create_agency(
+            agencies.create_agency(
                 session,
                 who,
                 schemas.AgencyIn(
@@ -72,7 +72,7 @@ def load(session: Session, actor: str) -> None:
                 }
                 for post in row.get("posts", [])
             ]
-            service.create_official(
+            officials.create_official(
                 session,
                 who,
                 schemas.OfficialIn(
@@ -86,7 +86,7 @@ def load(session: Session, actor: str) -> None:
             )
     for row in data["mechanisms"]:
         if by_ref(session, Mechanism, row["ref"]) is None:
-            mechanism = service.create_mechanism(
+            mechanism = mechanisms.create_mechanism(
                 session,
                 who,
                 schemas.MechanismIn(
@@ -103,14 +103,14 @@ def load(session: Session, actor: str) -> None:
             for role in row.get("roles", []):
                 values = {k: v for k, v in role.items() if k != "holder"}
                 values["holder_agency_id"] = one_id(session, Agency, role.get("holder"))
-                service.add_mechanism_role(session, who, mechanism.id, schemas.RoleIn(**values))
+                mechanisms.add_mechanism_role(session, who, mechanism.id, schemas.RoleIn(**values))
     for row in data["agreements"]:
         if by_ref(session, Agreement, row["ref"]) is None:
             parties = [
                 {"country": p.get("country"), "agency_id": one_id(session, Agency, p.get("agency"))}
                 for p in row["parties"]
             ]
-            service.create_agreement(
+            agreements.create_agreement(
                 session,
                 who,
                 schemas.AgreementIn(
@@ -125,7 +125,7 @@ def load(session: Session, actor: str) -> None:
             )
     for row in data["programmes"]:
         if by_ref(session, Programme, row["ref"]) is None:
-            programme = service.create_programme(
+            programme = programmes.create_programme(
                 session,
                 who,
                 schemas.ProgrammeIn(
@@ -141,7 +141,7 @@ def load(session: Session, actor: str) -> None:
                 ),
             )
             for item in row.get("action_items", []):
-                service.add_action_item(
+                programmes.add_action_item(
                     session,
                     who,
                     programme.id,

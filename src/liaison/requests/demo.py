@@ -26,8 +26,8 @@ from liaison.core.errors import DomainError
 from liaison.core.records import by_ref
 from liaison.core.security.policy import SystemActor
 from liaison.core.settings import get_settings
+from liaison.registry import agencies, agreements
 from liaison.registry import schemas as registry_schemas
-from liaison.registry import service as registry
 from liaison.registry.models import Agency, Agreement
 from liaison.requests import service
 from liaison.requests.models import CooperationRequest
@@ -131,7 +131,7 @@ def _agency(session: Session, who: SystemActor, ref: str, name: str, country: st
     )
     if found is not None:
         return found
-    return registry.create_agency(
+    return agencies.create_agency(
         session,
         who,
         registry_schemas.AgencyIn(
@@ -145,7 +145,7 @@ def _conventions(session: Session, who: SystemActor) -> None:
     for ref, title, kind, countries, in_force_on, scopes in CONVENTIONS:
         agreement = by_ref(session, Agreement, ref)
         if agreement is None:
-            agreement = registry.create_agreement(
+            agreement = agreements.create_agreement(
                 session,
                 who,
                 registry_schemas.AgreementIn(
