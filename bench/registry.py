@@ -33,7 +33,7 @@ from liaison.core.security.policy import SystemActor
 from liaison.engagements import service as engagements
 from liaison.engagements.models import Commitment, Engagement, EngagementAgency
 from liaison.names.fold import fold
-from liaison.registry import service as registry
+from liaison.registry import name_search
 from liaison.registry.models import NAME_LENGTH, Agency, SearchEntry
 
 SECTION = "## Registry"
@@ -317,7 +317,7 @@ def operations(count: int, names: list[str], rng: random.Random) -> dict[str, Ca
         "commitments of one engagement": lambda s: engagements.list_commitments(
             s, ACTOR, engagement_id=rng.randrange(1, count + 1), limit=50
         ),
-        "search box: any form of a name": lambda s: registry.search(s, ACTOR, any_name(), 20),
+        "search box: any form of a name": lambda s: name_search.search(s, ACTOR, any_name(), 20),
         "engagements whose title matches a name": lambda s: engagements.list_engagements(
             s, ACTOR, q=any_name(), limit=50
         ),

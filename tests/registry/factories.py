@@ -12,7 +12,7 @@ from liaison.core.security.policy import SystemActor
 from liaison.engagements import schemas as engagement_schemas
 from liaison.engagements import service as engagements
 from liaison.engagements.models import Commitment, Engagement
-from liaison.registry import schemas, service
+from liaison.registry import agencies, agreements, officials, schemas
 from liaison.registry.models import Agency, Agreement, Official
 
 ADMIN = SystemActor(username="tester")
@@ -21,11 +21,11 @@ _numbers = count(1)
 
 def agency(session: Session, name: str | None = None, country: str | None = "VN", **extra: Any) -> Agency:
     data = {"name": name or f"Agency {next(_numbers)}", "kind": "police", "country": country, **extra}
-    return service.create_agency(session, ADMIN, schemas.AgencyIn(**data))
+    return agencies.create_agency(session, ADMIN, schemas.AgencyIn(**data))
 
 
 def official(session: Session, name: str, **extra: Any) -> Official:
-    return service.create_official(session, ADMIN, schemas.OfficialIn(name=name, **extra))
+    return officials.create_official(session, ADMIN, schemas.OfficialIn(name=name, **extra))
 
 
 def agreement(
@@ -39,7 +39,7 @@ def agreement(
         "history": steps,
         **extra,
     }
-    return service.create_agreement(session, ADMIN, schemas.AgreementIn(**data))
+    return agreements.create_agreement(session, ADMIN, schemas.AgreementIn(**data))
 
 
 def engagement(session: Session, title: str = "Talks", **extra: Any) -> Engagement:

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, select
 
 from liaison.core.db import unit_of_work
 from liaison.core.errors import Conflict, Invalid
-from liaison.registry import schemas, service
+from liaison.registry import agencies, agreements, name_search, programmes, schemas
 from liaison.registry.models import Agency, Agreement, Programme
 from tests.registry import factories
 from tests.registry.factories import ADMIN
@@ -50,12 +50,12 @@ def test_terminated_agreement_cannot_return_to_force(engine: Engine) -> None:
         a, b = factories.agency(session), factories.agency(session, country="SG")
         agreement = factories.agreement(session, a, b, history=[("signed", date(2018, 1, 1))])
         for status, on in (("in_force", date(2018, 3, 1)), ("terminated", date(2020, 1, 1))):
-            service.change_agreement_status(
+            agreements.change_agreement_status(
                 session, ADMIN, agreement.id, schemas.StatusChangeIn(status=status, effective_on=on)
             )
         agreement_id = agreement.id
     with pytest.raises(Conflict) as caught, unit_of_work(engine) as session:
-        service.change_agreement_status(
+        agreements.change_agreement_status(
             session,
             ADMIN,
             agreement_id,
@@ -73,7 +73,7 @@ def test_illegal_transition_names_the_allowed_next_statuses(engine: Engine) -> N
         agreement = factories.agreement(
             session, factories.agency(session), factories.agency(session, country="RU")
         )
-        service.change_agreement_status(
+        agreements.change_agreement_status(
             session, ADMIN, agreement.id, schemas.StatusChangeIn(status="in_force", effective_on=date.today())
         )
     assert caught.value.extra["allowed"] == ["negotiating", "signed", "terminated"]
@@ -81,7 +81,7 @@ def test_illegal_transition_names_the_allowed_next_statuses(engine: Engine) -> N
 
 def test_end_before_start_is_refused(engine: Engine) -> None:
     with pytest.raises(Invalid) as caught, unit_of_work(engine) as session:
-        service.create_programme(
+        programmes.create_programme(
             session, ADMIN, schemas.ProgrammeIn(title="Plan", start_year=2027, end_year=2025)
         )
     assert "end_year" in caught.value.fields
@@ -132,7 +132,7 @@ def test_agreements_in_force_follow_the_dated_history(engine: Engine) -> None:
     with unit_of_work(engine) as session:
 
         def in_force(on: date) -> set[int]:
-            return {a.id for a in service.agreements_in_force(session, "vn", "SG", on)}
+            return {a.id for a in agreements.agreements_in_force(session, "vn", "SG", on)}
 
         stored = session.get(Agreement, ids["convention"])
         assert stored is not None and stored.is_multilateral
@@ -140,7 +140,7 @@ def test_agreements_in_force_follow_the_dated_history(engine: Engine) -> None:
         assert in_force(date(2016, 1, 1)) == {ids["old"], ids["convention"]}
         assert in_force(date(2019, 1, 1)) == {ids["new"], ids["convention"]}  # superseded drops out
         assert in_force(date(2000, 1, 1)) == set()
-        assert {a.id for a in service.agreements_in_force(session, "VN", "LA", date(2019, 1, 1))} == {
+        assert {a.id for a in agreements.agreements_in_force(session, "VN", "LA", date(2019, 1, 1))} == {
             ids["convention"]
         }
 
@@ -165,10 +165,10 @@ def test_search_finds_an_official_by_any_form_of_the_name(engine: Engine) -> Non
             "Quang",
             "Луонг Там Куанг",
         ):
-            hits = service.search(session, ADMIN, form)
+            hits = name_search.search(session, ADMIN, form)
             assert [(h.entity, h.id) for h in hits] == [("official", quang_id)], form
-        by_cyrillic = service.search(session, ADMIN, "колокольцев")
-        by_latin = service.search(session, ADMIN, "kolokoltsev")
+        by_cyrillic = name_search.search(session, ADMIN, "колокольцев")
+        by_latin = name_search.search(session, ADMIN, "kolokoltsev")
         assert [h.id for h in by_cyrillic] == [h.id for h in by_latin] and len(by_latin) == 1
 
 
@@ -182,11 +182,13 @@ def test_non_latin_names_are_kept_exactly(engine: Engine) -> None:
         )
         agency_id = agency.id
     with unit_of_work(engine) as session:
-        stored = service.get_agency(session, ADMIN, agency_id)
+        stored = agencies.get_agency(session, ADMIN, agency_id)
         assert stored.name == "中华人民共和国公安部"
         assert [n.text for n in stored.names] == ["Bộ Công an Trung Quốc"]
-        assert [h.id for h in service.search(session, ADMIN, "公安部")] == []  # word suffixes, not infixes
-        assert [h.id for h in service.search(session, ADMIN, "中华人民共和国公安部")] == [agency_id]
+        assert [
+            h.id for h in name_search.search(session, ADMIN, "公安部")
+        ] == []  # word suffixes, not infixes
+        assert [h.id for h in name_search.search(session, ADMIN, "中华人民共和国公安部")] == [agency_id]
 
 
 def test_search_reads_names_across_scripts_when_only_one_form_is_stored(engine: Engine) -> None:
@@ -195,7 +197,7 @@ def test_search_reads_names_across_scripts_when_only_one_form_is_stored(engine: 
         wang = factories.official(session, "王小洪")
         ids = {"kolokoltsev": kolokoltsev.id, "wang": wang.id}
     with unit_of_work(engine) as session:
-        assert [h.id for h in service.search(session, ADMIN, "Kolokoltsev")] == [ids["kolokoltsev"]]
-        assert [h.id for h in service.search(session, ADMIN, "Wang Xiaohong")] == [ids["wang"]]
-        assert [h.id for h in service.search(session, ADMIN, "Vương Tiểu Hồng")] == [ids["wang"]]
-        assert service.search(session, ADMIN, "wang xiaohong")[0].matched == "王小洪"
+        assert [h.id for h in name_search.search(session, ADMIN, "Kolokoltsev")] == [ids["kolokoltsev"]]
+        assert [h.id for h in name_search.search(session, ADMIN, "Wang Xiaohong")] == [ids["wang"]]
+        assert [h.id for h in name_search.search(session, ADMIN, "Vương Tiểu Hồng")] == [ids["wang"]]
+        assert name_search.search(session, ADMIN, "wang xiaohong")[0].matched == "王小洪"

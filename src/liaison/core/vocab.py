@@ -7,11 +7,15 @@ line and what is wrong, so a non-programmer who edits one sees where.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from liaison.core import i18n
+from liaison.core.errors import Invalid
 
 VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
 
@@ -57,3 +61,52 @@ def load_vocabulary(path: Path, model: type[ModelT]) -> ModelT:
         where = ".".join(str(part) for part in first["loc"]) or "(top)"
         line = _line_of(tree, tuple(first["loc"]))
         raise VocabularyError(f"{path}:{line}: {where}: {first['msg']}") from error
+
+
+class Label(BaseModel):
+    """A vocabulary entry's words in each page language."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    en: str
+    vi: str
+
+
+class Status(Label):
+    """A state: its labels, the states it may move to, and whether it counts as in force."""
+
+    next: list[str] = []
+    in_force: bool = False
+
+
+def check_machine(statuses: Mapping[str, Status], name: str) -> None:
+    """Refuse a vocabulary whose states lead to states it does not declare."""
+    for code, status in statuses.items():
+        unknown = sorted(set(status.next) - set(statuses))
+        if unknown:
+            raise ValueError(f"{name}.{code}.next names unknown statuses {unknown}")
+
+
+def label(mapping: Mapping[str, Label], code: str | None) -> str:
+    """The label of `code` in the current language; the code itself when it is not known."""
+    if code is None:
+        return ""
+    entry = mapping.get(code)
+    if entry is None:
+        return code
+    return entry.vi if i18n.current_language.get() == "vi" else entry.en
+
+
+def require(mapping: Mapping[str, object], code: str, field: str) -> str:
+    """`code` when the vocabulary knows it, else `Invalid` naming the field and the choices."""
+    if code not in mapping:
+        raise Invalid(f"Unknown {field} {code!r}.", fields={field: "one of " + ", ".join(mapping)})
+    return code
+
+
+def require_all(mapping: Mapping[str, object], codes: list[str], field: str) -> list[str]:
+    """Each code known to the vocabulary, duplicates dropped, else `Invalid`."""
+    unknown = [c for c in codes if c not in mapping]
+    if unknown:
+        raise Invalid(f"Unknown {field} {unknown}.", fields={field: "each one of " + ", ".join(mapping)})
+    return list(dict.fromkeys(codes))

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from liaison.core.records import by_ref
 from liaison.core.security.policy import SystemActor
 from liaison.engagements import schemas, service
 from liaison.engagements.models import CitizenProtectionCase, Commitment, Engagement
 from liaison.registry.demo import demo_data, ids, one_id
 from liaison.registry.models import Agency, Agreement, Mechanism, Official, Programme
-from liaison.registry.service import by_ref
 
 
 def load(session: Session, actor: str) -> None:

@@ -14,14 +14,25 @@ from sqlalchemy.orm import Session
 from liaison.core.errors import DomainError, NotFound
 from liaison.core.models import User
 from liaison.core.security.policy import ensure
+from liaison.core.vocab import label
 from liaison.core.web import DbSession, Permission
 from liaison.engagements import schemas, service
 from liaison.engagements.vocabulary import vocabulary as engagement_words
-from liaison.registry.forms import many, optional_date, optional_int, parse
+from liaison.registry.agencies import agency_choices
 from liaison.registry.models import Agreement, Mechanism, Official, Programme
-from liaison.registry.pages import PAGE_SIZE, agency_choices, pager, posted
-from liaison.registry.vocabulary import countries, country_label, crime_areas, label, vocabulary
-from liaison.web.forms import attempt, form_values, redirect
+from liaison.registry.vocabulary import countries, country_label, crime_areas, vocabulary
+from liaison.web.forms import (
+    PAGE_SIZE,
+    attempt,
+    form_values,
+    many,
+    optional_date,
+    optional_int,
+    pager,
+    parse,
+    posted,
+    redirect,
+)
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)

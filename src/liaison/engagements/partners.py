@@ -1,5 +1,5 @@
 """What engagements add to the registry's partner view: engagements on a timeline, open
-commitments, citizen-protection cases. Called by `registry.service.partner_view`."""
+commitments, citizen-protection cases. Called by `registry.partners.partner_view`."""
 
 from __future__ import annotations
 

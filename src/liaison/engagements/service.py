@@ -1,7 +1,7 @@
 """Engagements, their commitments and follow-ups, and citizen-protection cases.
 
 Plain functions `(session, actor, ...)` called by the API, the pages and the demo loader. An
-engagement's title is indexed in the registry's one search box (`registry.service.index_names`).
+engagement's title is indexed in the registry's one search box (`registry.name_search.index_names`).
 Commitment statuses follow the declared transitions in `vocab/engagements.yaml`.
 """
 
@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session, selectinload
 from liaison.core import audit
 from liaison.core.errors import Conflict, Invalid
 from liaison.core.listing import apply_sort, paginate
+from liaison.core.records import get_or_404, referenced, snapshot
 from liaison.core.security.policy import Actor, ensure
+from liaison.core.vocab import require, require_all
 from liaison.engagements import schemas
 from liaison.engagements.models import (
     CitizenProtectionCase,
@@ -31,9 +33,10 @@ from liaison.engagements.models import (
 )
 from liaison.engagements.vocabulary import vocabulary
 from liaison.names.fold import fold
+from liaison.registry.countries import country_code
 from liaison.registry.models import ActionItem, Agency, Agreement, Mechanism, Official, Programme
-from liaison.registry.service import columns, country_code, get_or_404, index_names, matching_ids, referenced
-from liaison.registry.vocabulary import crime_areas, require, require_all
+from liaison.registry.name_search import index_names, matching_ids
+from liaison.registry.vocabulary import crime_areas
 
 READ, WRITE = "engagements.read", "engagements.write"
 
@@ -118,7 +121,7 @@ def create_engagement(session: Session, actor: Actor, data: schemas.EngagementIn
         "create",
         "engagement",
         engagement.id,
-        after=columns(engagement, ENGAGEMENT_FIELDS),
+        after=snapshot(engagement, ENGAGEMENT_FIELDS),
     )
     return engagement
 
@@ -128,7 +131,7 @@ def update_engagement(
 ) -> Engagement:
     ensure(actor, WRITE)
     engagement: Engagement = get_or_404(session, Engagement, engagement_id, "engagement")
-    before = columns(engagement, ENGAGEMENT_FIELDS)
+    before = snapshot(engagement, ENGAGEMENT_FIELDS)
     changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
     if "kind" in changes:
         require(vocabulary().engagement_kinds, changes["kind"], "kind")
@@ -155,7 +158,7 @@ def update_engagement(
         "engagement",
         engagement.id,
         before=before,
-        after=columns(engagement, ENGAGEMENT_FIELDS),
+        after=snapshot(engagement, ENGAGEMENT_FIELDS),
     )
     return engagement
 
@@ -294,7 +297,7 @@ def create_commitment(session: Session, actor: Actor, data: schemas.CommitmentIn
         "create",
         "commitment",
         commitment.id,
-        after=columns(commitment, COMMITMENT_FIELDS),
+        after=snapshot(commitment, COMMITMENT_FIELDS),
     )
     return commitment
 
@@ -305,7 +308,7 @@ def update_commitment(
     """Change what a commitment says and what it concerns; its status moves through `follow_up`."""
     ensure(actor, WRITE)
     commitment: Commitment = get_or_404(session, Commitment, commitment_id, "commitment")
-    before = columns(commitment, COMMITMENT_FIELDS)
+    before = snapshot(commitment, COMMITMENT_FIELDS)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("kind") is not None:
         require(vocabulary().commitment_kinds, changes["kind"], "kind")
@@ -322,7 +325,7 @@ def update_commitment(
         "commitment",
         commitment.id,
         before=before,
-        after=columns(commitment, COMMITMENT_FIELDS),
+        after=snapshot(commitment, COMMITMENT_FIELDS),
     )
     return commitment
 
@@ -456,7 +459,7 @@ def create_case(session: Session, actor: Actor, data: schemas.CaseIn) -> Citizen
         "create",
         "citizen_protection_case",
         case.id,
-        after=columns(case, CASE_FIELDS),
+        after=snapshot(case, CASE_FIELDS),
     )
     return case
 
@@ -468,7 +471,7 @@ def update_case(
     case: CitizenProtectionCase = get_or_404(
         session, CitizenProtectionCase, case_id, "citizen-protection case"
     )
-    before = columns(case, CASE_FIELDS)
+    before = snapshot(case, CASE_FIELDS)
     words = vocabulary()
     if data.status is not None:
         case.status = require(words.case_statuses, data.status, "status")
@@ -486,7 +489,7 @@ def update_case(
         "citizen_protection_case",
         case.id,
         before=before,
-        after=columns(case, CASE_FIELDS),
+        after=snapshot(case, CASE_FIELDS),
     )
     return case
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, model_validator
 
-from liaison.core.vocab import load_vocabulary
-from liaison.registry.vocabulary import Label, Status, check_machine
+from liaison.core.vocab import Label, Status, check_machine, load_vocabulary
 
 VOCAB_FILE = Path(__file__).resolve().parent / "vocab" / "engagements.yaml"
 

@@ -9,7 +9,17 @@ from fastapi import APIRouter, Depends, Query
 from liaison.core.models import User
 from liaison.core.schemas import Page
 from liaison.core.web import DbSession, Permission
-from liaison.registry import schemas, service
+from liaison.registry import (
+    agencies,
+    agreements,
+    countries,
+    mechanisms,
+    name_search,
+    officials,
+    partners,
+    programmes,
+    schemas,
+)
 from liaison.registry.models import Country
 from liaison.registry.vocabulary import CrimeArea, RegistryVocabulary, crime_areas, vocabulary
 
@@ -27,7 +37,7 @@ CodeQuery = Annotated[str | None, Query(max_length=40)]
 @router.get("/countries", response_model=list[schemas.CountryOut])
 def list_countries(session: DbSession, user: Reader) -> list[Country]:
     """Every ISO 3166-1 country, with English and Vietnamese names."""
-    return service.countries(session, user)
+    return countries.countries(session, user)
 
 
 @router.get("/crime-areas", response_model=dict[str, CrimeArea])
@@ -60,22 +70,22 @@ def list_agencies(
 ) -> Page[schemas.AgencyOut]:
     """Agencies, filtered by country (`INT` for international bodies), kind or any form of their name.
     Sort by `name`, `country`, `kind` or `id` (prefix `-` for descending)."""
-    rows, total = service.list_agencies(
+    rows, total = agencies.list_agencies(
         session, user, country=country, kind=kind, q=q, sort=sort, limit=limit, offset=offset
     )
-    return Page(items=[service.agency_out(a) for a in rows], total=total, limit=limit, offset=offset)
+    return Page(items=[agencies.agency_out(a) for a in rows], total=total, limit=limit, offset=offset)
 
 
 @router.post("/agencies", response_model=schemas.AgencyOut, status_code=201)
 def create_agency(body: schemas.AgencyIn, session: DbSession, user: Writer) -> schemas.AgencyOut:
     """Add an agency; its name must be new in its country (409 otherwise)."""
-    return service.agency_out(service.create_agency(session, user, body))
+    return agencies.agency_out(agencies.create_agency(session, user, body))
 
 
 @router.get("/agencies/{agency_id}", response_model=schemas.AgencyOut)
 def read_agency(agency_id: int, session: DbSession, user: Reader) -> schemas.AgencyOut:
     """One agency with all forms of its name."""
-    return service.agency_out(service.get_agency(session, user, agency_id))
+    return agencies.agency_out(agencies.get_agency(session, user, agency_id))
 
 
 @router.patch("/agencies/{agency_id}", response_model=schemas.AgencyOut)
@@ -83,7 +93,7 @@ def update_agency(
     agency_id: int, body: schemas.AgencyPatch, session: DbSession, user: Writer
 ) -> schemas.AgencyOut:
     """Change an agency; only the fields sent change."""
-    return service.agency_out(service.update_agency(session, user, agency_id, body))
+    return agencies.agency_out(agencies.update_agency(session, user, agency_id, body))
 
 
 # Officials
@@ -101,7 +111,7 @@ def list_officials(
     offset: Offset = 0,
 ) -> Page[schemas.OfficialOut]:
     """Officials, filtered by agency, country or any form of their name (any script, marks or not)."""
-    rows, total = service.list_officials(
+    rows, total = officials.list_officials(
         session, user, agency_id=agency_id, country=country, q=q, sort=sort, limit=limit, offset=offset
     )
     return Page(
@@ -112,13 +122,13 @@ def list_officials(
 @router.post("/officials", response_model=schemas.OfficialOut, status_code=201)
 def create_official(body: schemas.OfficialIn, session: DbSession, user: Writer) -> schemas.OfficialOut:
     """Add an official with their name forms and the posts they held."""
-    return schemas.OfficialOut.model_validate(service.create_official(session, user, body))
+    return schemas.OfficialOut.model_validate(officials.create_official(session, user, body))
 
 
 @router.get("/officials/{official_id}", response_model=schemas.OfficialOut)
 def read_official(official_id: int, session: DbSession, user: Reader) -> schemas.OfficialOut:
     """One official."""
-    return schemas.OfficialOut.model_validate(service.get_official(session, user, official_id))
+    return schemas.OfficialOut.model_validate(officials.get_official(session, user, official_id))
 
 
 @router.patch("/officials/{official_id}", response_model=schemas.OfficialOut)
@@ -126,7 +136,7 @@ def update_official(
     official_id: int, body: schemas.OfficialPatch, session: DbSession, user: Writer
 ) -> schemas.OfficialOut:
     """Change an official; `names` and `posts`, when sent, replace the lists."""
-    return schemas.OfficialOut.model_validate(service.update_official(session, user, official_id, body))
+    return schemas.OfficialOut.model_validate(officials.update_official(session, user, official_id, body))
 
 
 # Mechanisms
@@ -144,22 +154,22 @@ def list_mechanisms(
     offset: Offset = 0,
 ) -> Page[schemas.MechanismOut]:
     """Mechanisms, filtered by kind (bilateral, multilateral), member or host agency, or name."""
-    rows, total = service.list_mechanisms(
+    rows, total = mechanisms.list_mechanisms(
         session, user, kind=kind, agency_id=agency_id, q=q, sort=sort, limit=limit, offset=offset
     )
-    return Page(items=[service.mechanism_out(m) for m in rows], total=total, limit=limit, offset=offset)
+    return Page(items=[mechanisms.mechanism_out(m) for m in rows], total=total, limit=limit, offset=offset)
 
 
 @router.post("/mechanisms", response_model=schemas.MechanismOut, status_code=201)
 def create_mechanism(body: schemas.MechanismIn, session: DbSession, user: Writer) -> schemas.MechanismOut:
     """Add a mechanism with its member agencies."""
-    return service.mechanism_out(service.create_mechanism(session, user, body))
+    return mechanisms.mechanism_out(mechanisms.create_mechanism(session, user, body))
 
 
 @router.get("/mechanisms/{mechanism_id}", response_model=schemas.MechanismOut)
 def read_mechanism(mechanism_id: int, session: DbSession, user: Reader) -> schemas.MechanismOut:
     """One mechanism with its members and the roles held in it."""
-    return service.mechanism_out(service.get_mechanism(session, user, mechanism_id))
+    return mechanisms.mechanism_out(mechanisms.get_mechanism(session, user, mechanism_id))
 
 
 @router.patch("/mechanisms/{mechanism_id}", response_model=schemas.MechanismOut)
@@ -167,7 +177,7 @@ def update_mechanism(
     mechanism_id: int, body: schemas.MechanismPatch, session: DbSession, user: Writer
 ) -> schemas.MechanismOut:
     """Change a mechanism; `member_agency_ids`, when sent, replaces the members."""
-    return service.mechanism_out(service.update_mechanism(session, user, mechanism_id, body))
+    return mechanisms.mechanism_out(mechanisms.update_mechanism(session, user, mechanism_id, body))
 
 
 @router.post("/mechanisms/{mechanism_id}/roles", response_model=schemas.RoleOut, status_code=201)
@@ -175,7 +185,7 @@ def add_mechanism_role(
     mechanism_id: int, body: schemas.RoleIn, session: DbSession, user: Writer
 ) -> schemas.RoleOut:
     """Record a role held in the mechanism for a period (chair, co-chair, crime-area lead, coordinator)."""
-    return schemas.RoleOut.model_validate(service.add_mechanism_role(session, user, mechanism_id, body))
+    return schemas.RoleOut.model_validate(mechanisms.add_mechanism_role(session, user, mechanism_id, body))
 
 
 # Agreements
@@ -196,7 +206,7 @@ def list_agreements(
 ) -> Page[schemas.AgreementOut]:
     """Agreements, filtered by kind, status, party country, crime area or title.
     Sort by `title`, `kind`, `status`, `updated` or `id`."""
-    rows, total = service.list_agreements(
+    rows, total = agreements.list_agreements(
         session,
         user,
         kind=kind,
@@ -208,19 +218,19 @@ def list_agreements(
         limit=limit,
         offset=offset,
     )
-    return Page(items=[service.agreement_out(a) for a in rows], total=total, limit=limit, offset=offset)
+    return Page(items=[agreements.agreement_out(a) for a in rows], total=total, limit=limit, offset=offset)
 
 
 @router.post("/agreements", response_model=schemas.AgreementOut, status_code=201)
 def create_agreement(body: schemas.AgreementIn, session: DbSession, user: Writer) -> schemas.AgreementOut:
     """Add an agreement with two or more parties and, optionally, its status history so far."""
-    return service.agreement_out(service.create_agreement(session, user, body))
+    return agreements.agreement_out(agreements.create_agreement(session, user, body))
 
 
 @router.get("/agreements/{agreement_id}", response_model=schemas.AgreementOut)
 def read_agreement(agreement_id: int, session: DbSession, user: Reader) -> schemas.AgreementOut:
     """One agreement with parties, status history, documents and the statuses it may move to."""
-    return service.agreement_out(service.get_agreement(session, user, agreement_id))
+    return agreements.agreement_out(agreements.get_agreement(session, user, agreement_id))
 
 
 @router.patch("/agreements/{agreement_id}", response_model=schemas.AgreementOut)
@@ -228,7 +238,7 @@ def update_agreement(
     agreement_id: int, body: schemas.AgreementPatch, session: DbSession, user: Writer
 ) -> schemas.AgreementOut:
     """Change an agreement's description, links and documents (not its status)."""
-    return service.agreement_out(service.update_agreement(session, user, agreement_id, body))
+    return agreements.agreement_out(agreements.update_agreement(session, user, agreement_id, body))
 
 
 @router.post("/agreements/{agreement_id}/status", response_model=schemas.AgreementOut)
@@ -236,7 +246,7 @@ def change_agreement_status(
     agreement_id: int, body: schemas.StatusChangeIn, session: DbSession, user: Writer
 ) -> schemas.AgreementOut:
     """Move the agreement to its next status; an illegal move answers 409 with `allowed` next statuses."""
-    return service.agreement_out(service.change_agreement_status(session, user, agreement_id, body))
+    return agreements.agreement_out(agreements.change_agreement_status(session, user, agreement_id, body))
 
 
 # Programmes
@@ -254,22 +264,22 @@ def list_programmes(
     offset: Offset = 0,
 ) -> Page[schemas.ProgrammeOut]:
     """Programmes, filtered by a party's country, status or title. Sort by `start`, `title` or `id`."""
-    rows, total = service.list_programmes(
+    rows, total = programmes.list_programmes(
         session, user, country=country, status=status, q=q, sort=sort, limit=limit, offset=offset
     )
-    return Page(items=[service.programme_out(p) for p in rows], total=total, limit=limit, offset=offset)
+    return Page(items=[programmes.programme_out(p) for p in rows], total=total, limit=limit, offset=offset)
 
 
 @router.post("/programmes", response_model=schemas.ProgrammeOut, status_code=201)
 def create_programme(body: schemas.ProgrammeIn, session: DbSession, user: Writer) -> schemas.ProgrammeOut:
     """Add a multi-year programme."""
-    return service.programme_out(service.create_programme(session, user, body))
+    return programmes.programme_out(programmes.create_programme(session, user, body))
 
 
 @router.get("/programmes/{programme_id}", response_model=schemas.ProgrammeOut)
 def read_programme(programme_id: int, session: DbSession, user: Reader) -> schemas.ProgrammeOut:
     """One programme with its action items and progress."""
-    return service.programme_out(service.get_programme(session, user, programme_id))
+    return programmes.programme_out(programmes.get_programme(session, user, programme_id))
 
 
 @router.patch("/programmes/{programme_id}", response_model=schemas.ProgrammeOut)
@@ -277,7 +287,7 @@ def update_programme(
     programme_id: int, body: schemas.ProgrammePatch, session: DbSession, user: Writer
 ) -> schemas.ProgrammeOut:
     """Change a programme."""
-    return service.programme_out(service.update_programme(session, user, programme_id, body))
+    return programmes.programme_out(programmes.update_programme(session, user, programme_id, body))
 
 
 @router.post("/programmes/{programme_id}/action-items", response_model=schemas.ActionItemOut, status_code=201)
@@ -285,7 +295,7 @@ def add_action_item(
     programme_id: int, body: schemas.ActionItemIn, session: DbSession, user: Writer
 ) -> schemas.ActionItemOut:
     """Add an action item to a programme."""
-    return schemas.ActionItemOut.model_validate(service.add_action_item(session, user, programme_id, body))
+    return schemas.ActionItemOut.model_validate(programmes.add_action_item(session, user, programme_id, body))
 
 
 @router.patch("/action-items/{item_id}", response_model=schemas.ActionItemOut)
@@ -293,7 +303,7 @@ def update_action_item(
     item_id: int, body: schemas.ActionItemPatch, session: DbSession, user: Writer
 ) -> schemas.ActionItemOut:
     """Change an action item's status or due date, with a progress note."""
-    return schemas.ActionItemOut.model_validate(service.update_action_item(session, user, item_id, body))
+    return schemas.ActionItemOut.model_validate(programmes.update_action_item(session, user, item_id, body))
 
 
 # Search and partners
@@ -308,18 +318,18 @@ def search(
 ) -> list[schemas.SearchHit]:
     """Agencies, officials, mechanisms, agreements, programmes and engagements by any form of a name:
     case, Vietnamese marks and spacing do not matter; Cyrillic and Latin forms both match."""
-    return service.search(session, user, q, limit)
+    return name_search.search(session, user, q, limit)
 
 
 @router.get("/partners", response_model=list[schemas.PartnerBrief])
 def list_partners(session: DbSession, user: Reader) -> list[schemas.PartnerBrief]:
     """Every partner with agencies in the registry: countries (ISO code) and international organisations
     (acronym), each the key of `/partners/{partner}`."""
-    return [schemas.PartnerBrief(key=key, name=name) for key, name in service.partners(session, user)]
+    return [schemas.PartnerBrief(key=key, name=name) for key, name in partners.partners(session, user)]
 
 
 @router.get("/partners/{partner}", response_model=schemas.PartnerOut)
 def partner_view(partner: str, session: DbSession, user: Reader) -> schemas.PartnerOut:
     """Everything kept about one partner: a country (ISO code, e.g. RU) or an international
     organisation (its acronym, e.g. ASEAN)."""
-    return service.partner_view(session, user, partner)
+    return partners.partner_view(session, user, partner)

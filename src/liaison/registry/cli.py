@@ -11,7 +11,7 @@ from rich.table import Table
 
 from liaison.core.db import unit_of_work
 from liaison.core.security.policy import CLI_ACTOR
-from liaison.registry import service
+from liaison.registry import agreements, name_search, partners
 
 registry_app = typer.Typer(help="Partners, agreements and the name search.", no_args_is_help=True)
 console = Console()
@@ -22,7 +22,7 @@ def search(name: str) -> None:
     """Agencies, officials, agreements and engagements by any form of a name."""
     with unit_of_work() as session:
         table = Table("type", "id", "name", "matched form")
-        for hit in service.search(session, CLI_ACTOR, name, 50):
+        for hit in name_search.search(session, CLI_ACTOR, name, 50):
             table.add_row(hit.entity, str(hit.id), hit.label, hit.matched)
     console.print(table)
 
@@ -37,7 +37,7 @@ def in_force(
     day = date.fromisoformat(on) if on else date.today()
     with unit_of_work() as session:
         table = Table("id", "kind", "title", "status now")
-        for agreement in service.agreements_in_force(session, country_a, country_b, day):
+        for agreement in agreements.agreements_in_force(session, country_a, country_b, day):
             table.add_row(str(agreement.id), agreement.kind, agreement.title, agreement.status)
     console.print(table)
 
@@ -46,11 +46,11 @@ def in_force(
 def partner(key: str) -> None:
     """A partner's summary: agencies, agreements by status, mechanisms, programmes, engagements."""
     with unit_of_work() as session:
-        view = service.partner_view(session, CLI_ACTOR, key)
+        view = partners.partner_view(session, CLI_ACTOR, key)
     console.print(f"[bold]{view.name}[/] ({view.key})")
     console.print("Agencies: " + "; ".join(a.name for a in view.agencies))
-    for status, agreements in view.agreements_by_status.items():
-        console.print(f"Agreements {status}: " + "; ".join(a.title for a in agreements))
+    for status, chosen in view.agreements_by_status.items():
+        console.print(f"Agreements {status}: " + "; ".join(a.title for a in chosen))
     console.print("Mechanisms: " + "; ".join(m["name"] for m in view.mechanisms))
     console.print("Programmes: " + "; ".join(f"{p['title']} ({p['status']})" for p in view.programmes))
     console.print(f"Engagements: {len(view.engagements)}; open commitments: {len(view.open_commitments)}")

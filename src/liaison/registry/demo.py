@@ -14,8 +14,9 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
+from liaison.core.records import by_ref
 from liaison.core.security.policy import SystemActor
-from liaison.registry import schemas, service
+from liaison.registry import agencies, agreements, mechanisms, officials, programmes, schemas
 from liaison.registry.models import Agency, Agreement, Mechanism, Official, Programme
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "press_releases.yaml"
@@ -32,7 +33,7 @@ def ids(session: Session, model: type[Any], refs: list[str] | None) -> list[int]
     """The ids of the records with these refs (each must exist)."""
     found = []
     for ref in refs or []:
-        record = service.by_ref(session, model, ref)
+        record = by_ref(session, model, ref)
         if record is None:
             raise LookupError(f"{DEMO_FILE.name}: no {model.__tablename__} with ref {ref!r}")
         found.append(record.id)
@@ -47,8 +48,8 @@ def load(session: Session, actor: str) -> None:
     who = SystemActor(username=actor)
     data = demo_data()
     for row in data["agencies"]:
-        if service.by_ref(session, Agency, row["ref"]) is None:
-            service.create_agency(
+        if by_ref(session, Agency, row["ref"]) is None:
+            agencies.create_agency(
                 session,
                 who,
                 schemas.AgencyIn(
@@ -63,7 +64,7 @@ def load(session: Session, actor: str) -> None:
                 ),
             )
     for row in data["officials"]:
-        if service.by_ref(session, Official, row["ref"]) is None:
+        if by_ref(session, Official, row["ref"]) is None:
             posts = [
                 {
                     **{k: v for k, v in post.items() if k != "agency"},
@@ -71,7 +72,7 @@ def load(session: Session, actor: str) -> None:
                 }
                 for post in row.get("posts", [])
             ]
-            service.create_official(
+            officials.create_official(
                 session,
                 who,
                 schemas.OfficialIn(
@@ -84,8 +85,8 @@ def load(session: Session, actor: str) -> None:
                 ),
             )
     for row in data["mechanisms"]:
-        if service.by_ref(session, Mechanism, row["ref"]) is None:
-            mechanism = service.create_mechanism(
+        if by_ref(session, Mechanism, row["ref"]) is None:
+            mechanism = mechanisms.create_mechanism(
                 session,
                 who,
                 schemas.MechanismIn(
@@ -102,14 +103,14 @@ def load(session: Session, actor: str) -> None:
             for role in row.get("roles", []):
                 values = {k: v for k, v in role.items() if k != "holder"}
                 values["holder_agency_id"] = one_id(session, Agency, role.get("holder"))
-                service.add_mechanism_role(session, who, mechanism.id, schemas.RoleIn(**values))
+                mechanisms.add_mechanism_role(session, who, mechanism.id, schemas.RoleIn(**values))
     for row in data["agreements"]:
-        if service.by_ref(session, Agreement, row["ref"]) is None:
+        if by_ref(session, Agreement, row["ref"]) is None:
             parties = [
                 {"country": p.get("country"), "agency_id": one_id(session, Agency, p.get("agency"))}
                 for p in row["parties"]
             ]
-            service.create_agreement(
+            agreements.create_agreement(
                 session,
                 who,
                 schemas.AgreementIn(
@@ -123,8 +124,8 @@ def load(session: Session, actor: str) -> None:
                 ),
             )
     for row in data["programmes"]:
-        if service.by_ref(session, Programme, row["ref"]) is None:
-            programme = service.create_programme(
+        if by_ref(session, Programme, row["ref"]) is None:
+            programme = programmes.create_programme(
                 session,
                 who,
                 schemas.ProgrammeIn(
@@ -140,7 +141,7 @@ def load(session: Session, actor: str) -> None:
                 ),
             )
             for item in row.get("action_items", []):
-                service.add_action_item(
+                programmes.add_action_item(
                     session,
                     who,
                     programme.id,

@@ -13,12 +13,33 @@ from sqlalchemy.orm import Session
 
 from liaison.core.errors import DomainError
 from liaison.core.models import User
+from liaison.core.vocab import label
 from liaison.core.web import DbSession, Permission
-from liaison.registry import schemas, service
-from liaison.registry.forms import lines, many, optional_date, optional_int, parse
+from liaison.registry import (
+    agencies,
+    agreements,
+    mechanisms,
+    name_search,
+    officials,
+    partners,
+    programmes,
+    schemas,
+)
 from liaison.registry.models import Agency, Agreement
-from liaison.registry.vocabulary import countries, country_label, crime_areas, label, vocabulary
-from liaison.web.forms import attempt, form_values, redirect
+from liaison.registry.vocabulary import countries, country_label, crime_areas, vocabulary
+from liaison.web.forms import (
+    PAGE_SIZE,
+    attempt,
+    form_values,
+    lines,
+    many,
+    optional_date,
+    optional_int,
+    pager,
+    parse,
+    posted,
+    redirect,
+)
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -28,7 +49,6 @@ Writer = Annotated[User, Depends(Permission("registry.write"))]
 Text = Annotated[str | None, Query(max_length=300)]
 CodeQuery = Annotated[str | None, Query(max_length=40)]
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
-PAGE_SIZE = 50
 
 NAV = (
     NavItem("Partners", "/registry/partners", "registry.read"),
@@ -51,21 +71,6 @@ def show(request: Request, template: str, context: dict[str, Any], status_code: 
         "countries": countries(),
     }
     return render(request, f"registry/{template}", {**helpers, **context}, status_code=status_code)
-
-
-def pager(page: int, total: int) -> dict[str, int]:
-    return {"page": page, "pages": max(1, -(-total // PAGE_SIZE)), "total": total}
-
-
-async def posted(request: Request) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """Single values and, for multi-selects, every value of each field."""
-    form = await request.form()
-    multi = {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}
-    return await form_values(request), multi
-
-
-def agency_choices(session: Session) -> list[Agency]:
-    return list(session.scalars(select(Agency).order_by(Agency.country_code, Agency.name_key)))
 
 
 def list_page(
@@ -104,7 +109,7 @@ def search_page(request: Request, session: DbSession, user: Reader, q: Text = No
     error = None
     if q:
         try:
-            hits = service.search(session, user, q, 50)
+            hits = name_search.search(session, user, q, 50)
         except DomainError as problem:
             error = problem.detail
     return show(request, "search.html", {"q": q or "", "hits": hits, "error": error})
@@ -112,12 +117,12 @@ def search_page(request: Request, session: DbSession, user: Reader, q: Text = No
 
 @router.get("/registry/partners", response_class=HTMLResponse)
 def partners_page(request: Request, session: DbSession, user: Reader) -> HTMLResponse:
-    return show(request, "partners.html", {"partners": service.partners(session, user)})
+    return show(request, "partners.html", {"partners": partners.partners(session, user)})
 
 
 @router.get("/registry/partners/{partner}", response_class=HTMLResponse)
 def partner_page(request: Request, partner: str, session: DbSession, user: Reader) -> HTMLResponse:
-    view = service.partner_view(session, user, partner)
+    view = partners.partner_view(session, user, partner)
     return show(request, "partner.html", {"view": view})
 
 
@@ -151,7 +156,7 @@ def _agencies(
         request,
         "agencies.html",
         "agencies",
-        service.list_agencies,
+        agencies.list_agencies,
         session,
         user,
         filters,
@@ -159,7 +164,7 @@ def _agencies(
         form,
         error,
         status,
-        parents=agency_choices(session),
+        parents=agencies.agency_choices(session),
     )
 
 
@@ -174,7 +179,7 @@ async def add_agency(request: Request, session: DbSession, user: Writer) -> HTML
         "parent_id": optional_int(values.get("parent_id")),
         "names": [{"text": line} for line in lines(values.get("other_names"))],
     }
-    agency = attempt(session, lambda: service.create_agency(session, user, parse(schemas.AgencyIn, data)))
+    agency = attempt(session, lambda: agencies.create_agency(session, user, parse(schemas.AgencyIn, data)))
     if isinstance(agency, DomainError):
         return _agencies(
             request,
@@ -201,16 +206,16 @@ def _agency(
     error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    agency = service.get_agency(session, user, agency_id)
-    officials, _ = service.list_officials(session, user, agency_id=agency_id, limit=200)
-    mechanisms, _ = service.list_mechanisms(session, user, agency_id=agency_id, limit=200)
+    agency = agencies.get_agency(session, user, agency_id)
+    its_officials, _ = officials.list_officials(session, user, agency_id=agency_id, limit=200)
+    its_mechanisms, _ = mechanisms.list_mechanisms(session, user, agency_id=agency_id, limit=200)
     children = list(
         session.scalars(select(Agency).where(Agency.parent_id == agency_id).order_by(Agency.name_key))
     )
     context = {
         "agency": agency,
-        "officials": officials,
-        "mechanisms": mechanisms,
+        "officials": its_officials,
+        "mechanisms": its_mechanisms,
         "children": children,
         "error": error,
     }
@@ -230,7 +235,7 @@ async def edit_agency(
         "names": [{"text": line} for line in lines(values.get("other_names"))],
     }
     outcome = attempt(
-        session, lambda: service.update_agency(session, user, agency_id, parse(schemas.AgencyPatch, data))
+        session, lambda: agencies.update_agency(session, user, agency_id, parse(schemas.AgencyPatch, data))
     )
     if isinstance(outcome, DomainError):
         return _agency(request, session, user, agency_id, outcome.detail, outcome.status)
@@ -266,7 +271,7 @@ def _officials(
         request,
         "officials.html",
         "officials",
-        service.list_officials,
+        officials.list_officials,
         session,
         user,
         filters,
@@ -274,7 +279,7 @@ def _officials(
         form,
         error,
         status,
-        agencies=agency_choices(session),
+        agencies=agencies.agency_choices(session),
     )
 
 
@@ -299,7 +304,7 @@ async def add_official(request: Request, session: DbSession, user: Writer) -> HT
         "posts": posts,
     }
     official = attempt(
-        session, lambda: service.create_official(session, user, parse(schemas.OfficialIn, data))
+        session, lambda: officials.create_official(session, user, parse(schemas.OfficialIn, data))
     )
     if isinstance(official, DomainError):
         return _officials(
@@ -316,7 +321,7 @@ async def add_official(request: Request, session: DbSession, user: Writer) -> HT
 
 @router.get("/registry/officials/{official_id}", response_class=HTMLResponse)
 def official_page(request: Request, official_id: int, session: DbSession, user: Reader) -> HTMLResponse:
-    return show(request, "official.html", {"official": service.get_official(session, user, official_id)})
+    return show(request, "official.html", {"official": officials.get_official(session, user, official_id)})
 
 
 # Mechanisms
@@ -348,7 +353,7 @@ def _mechanisms(
         request,
         "mechanisms.html",
         "mechanisms",
-        service.list_mechanisms,
+        mechanisms.list_mechanisms,
         session,
         user,
         filters,
@@ -356,7 +361,7 @@ def _mechanisms(
         form,
         error,
         status,
-        agencies=agency_choices(session),
+        agencies=agencies.agency_choices(session),
     )
 
 
@@ -375,7 +380,7 @@ async def add_mechanism(
         "description": values.get("description", ""),
     }
     mechanism = attempt(
-        session, lambda: service.create_mechanism(session, user, parse(schemas.MechanismIn, data))
+        session, lambda: mechanisms.create_mechanism(session, user, parse(schemas.MechanismIn, data))
     )
     if isinstance(mechanism, DomainError):
         return _mechanisms(
@@ -400,10 +405,10 @@ def _mechanism(
     status: int = 200,
 ) -> HTMLResponse:
     context = {
-        "mechanism": service.get_mechanism(session, user, mechanism_id),
+        "mechanism": mechanisms.get_mechanism(session, user, mechanism_id),
         "error": error,
         "form": form or {},
-        "agencies": agency_choices(session),
+        "agencies": agencies.agency_choices(session),
     }
     return show(request, "mechanism.html", context, status)
 
@@ -429,7 +434,8 @@ async def add_role(
         "note": values.get("note", ""),
     }
     outcome = attempt(
-        session, lambda: service.add_mechanism_role(session, user, mechanism_id, parse(schemas.RoleIn, data))
+        session,
+        lambda: mechanisms.add_mechanism_role(session, user, mechanism_id, parse(schemas.RoleIn, data)),
     )
     if isinstance(outcome, DomainError):
         return _mechanism(request, session, user, mechanism_id, outcome.detail, values, outcome.status)
@@ -451,7 +457,7 @@ def agreements_page(
     page: PageNumber = 1,
 ) -> HTMLResponse:
     filters = {"kind": kind, "status": status, "country": country, "q": q}
-    rows, total = service.list_agreements(
+    rows, total = agreements.list_agreements(
         session, user, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
     return show(
@@ -465,7 +471,7 @@ def _agreement_form(
     context = {
         "form": form,
         "error": error,
-        "agencies": agency_choices(session),
+        "agencies": agencies.agency_choices(session),
         "agreements": list(session.scalars(select(Agreement).order_by(Agreement.title_key))),
     }
     return show(request, "agreement_form.html", context, status)
@@ -497,7 +503,7 @@ async def add_agreement(
             {"status": values.get("status") or "proposed", "effective_on": values["status_on"]}
         ]
     agreement = attempt(
-        session, lambda: service.create_agreement(session, user, parse(schemas.AgreementIn, data))
+        session, lambda: agreements.create_agreement(session, user, parse(schemas.AgreementIn, data))
     )
     if isinstance(agreement, DomainError):
         form = {
@@ -517,13 +523,13 @@ def _agreement(
     error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    agreement = service.get_agreement(session, user, agreement_id)
-    programmes, _ = service.list_programmes(session, user, limit=500)
+    agreement = agreements.get_agreement(session, user, agreement_id)
+    all_programmes, _ = programmes.list_programmes(session, user, limit=500)
     context = {
         "agreement": agreement,
-        "allowed": service.allowed_next(agreement.status),
+        "allowed": agreements.allowed_next(agreement.status),
         "error": error,
-        "programmes": [p for p in programmes if p.agreement_id == agreement.id],
+        "programmes": [p for p in all_programmes if p.agreement_id == agreement.id],
     }
     return show(request, "agreement.html", context, status)
 
@@ -545,7 +551,7 @@ async def change_status(
     }
     outcome = attempt(
         session,
-        lambda: service.change_agreement_status(
+        lambda: agreements.change_agreement_status(
             session, user, agreement_id, parse(schemas.StatusChangeIn, data)
         ),
     )
@@ -585,12 +591,12 @@ def _programmes(
     error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    agreements = list(session.scalars(select(Agreement).order_by(Agreement.title_key)))
+    all_agreements = list(session.scalars(select(Agreement).order_by(Agreement.title_key)))
     return list_page(
         request,
         "programmes.html",
         "programmes",
-        service.list_programmes,
+        programmes.list_programmes,
         session,
         user,
         filters,
@@ -598,9 +604,9 @@ def _programmes(
         form,
         error,
         status,
-        progress=service.progress,
-        agencies=agency_choices(session),
-        agreements=agreements,
+        progress=programmes.progress,
+        agencies=agencies.agency_choices(session),
+        agreements=all_agreements,
     )
 
 
@@ -619,7 +625,7 @@ async def add_programme(
         "summary": values.get("summary", ""),
     }
     programme = attempt(
-        session, lambda: service.create_programme(session, user, parse(schemas.ProgrammeIn, data))
+        session, lambda: programmes.create_programme(session, user, parse(schemas.ProgrammeIn, data))
     )
     if isinstance(programme, DomainError):
         return _programmes(
@@ -643,13 +649,13 @@ def _programme(
     form: dict[str, str] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    programme = service.get_programme(session, user, programme_id)
+    programme = programmes.get_programme(session, user, programme_id)
     context = {
         "programme": programme,
-        "progress": service.progress(programme),
+        "progress": programmes.progress(programme),
         "error": error,
         "form": form or {},
-        "agencies": agency_choices(session),
+        "agencies": agencies.agency_choices(session),
     }
     return show(request, "programme.html", context, status)
 
@@ -673,7 +679,7 @@ async def add_action_item(
     }
     outcome = attempt(
         session,
-        lambda: service.add_action_item(session, user, programme_id, parse(schemas.ActionItemIn, data)),
+        lambda: programmes.add_action_item(session, user, programme_id, parse(schemas.ActionItemIn, data)),
     )
     if isinstance(outcome, DomainError):
         return _programme(request, session, user, programme_id, outcome.detail, values, outcome.status)
@@ -688,7 +694,7 @@ async def update_action_item(
     data = {"status": values.get("status") or None, "note": values.get("note", "")}
     item = attempt(
         session,
-        lambda: service.update_action_item(session, user, item_id, parse(schemas.ActionItemPatch, data)),
+        lambda: programmes.update_action_item(session, user, item_id, parse(schemas.ActionItemPatch, data)),
     )
     if isinstance(item, DomainError):
         return show(request, "message.html", {"error": item.detail}, item.status)

@@ -8,46 +8,22 @@ machine, programme and action-item statuses) and `countries.yaml` (ISO 3166-1, p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, model_validator
 
-from liaison.core import i18n
-from liaison.core.errors import Invalid
-from liaison.core.vocab import load_vocabulary
+from liaison.core.vocab import Label, Status, check_machine, label, load_vocabulary
 
 VOCAB_DIR = Path(__file__).resolve().parent / "vocab"
-
-
-class Label(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    en: str
-    vi: str
 
 
 class CrimeArea(Label):
     asean_priority: bool = False
 
 
-class Status(Label):
-    """A state: its labels, the states it may move to, and whether it counts as in force."""
-
-    next: list[str] = []
-    in_force: bool = False
-
-
 class CrimeAreasFile(BaseModel):
     crime_areas: dict[str, CrimeArea]
-
-
-def check_machine(statuses: Mapping[str, Status], name: str) -> None:
-    for code, status in statuses.items():
-        unknown = sorted(set(status.next) - set(statuses))
-        if unknown:
-            raise ValueError(f"{name}.{code}.next names unknown statuses {unknown}")
 
 
 class RegistryVocabulary(BaseModel):
@@ -66,11 +42,9 @@ class RegistryVocabulary(BaseModel):
         return self
 
 
-class CountryRow(BaseModel):
+class CountryRow(Label):
     code: str
     alpha3: str
-    en: str
-    vi: str
 
 
 class CountriesFile(BaseModel):
@@ -87,30 +61,6 @@ def vocabulary() -> RegistryVocabulary:
     return load_vocabulary(VOCAB_DIR / "registry.yaml", RegistryVocabulary)
 
 
-def label(mapping: Mapping[str, Label], code: str | None) -> str:
-    """The label of `code` in the current language; the code itself when it is not known."""
-    if code is None:
-        return ""
-    entry = mapping.get(code)
-    if entry is None:
-        return code
-    return entry.vi if i18n.current_language.get() == "vi" else entry.en
-
-
-def require(mapping: Mapping[str, object], code: str, field: str) -> str:
-    """`code` when the vocabulary knows it, else `Invalid` naming the field and the choices."""
-    if code not in mapping:
-        raise Invalid(f"Unknown {field} {code!r}.", fields={field: "one of " + ", ".join(mapping)})
-    return code
-
-
-def require_all(mapping: Mapping[str, object], codes: list[str], field: str) -> list[str]:
-    unknown = [c for c in codes if c not in mapping]
-    if unknown:
-        raise Invalid(f"Unknown {field} {unknown}.", fields={field: "each one of " + ", ".join(mapping)})
-    return list(dict.fromkeys(codes))
-
-
 @lru_cache
 def countries() -> dict[str, CountryRow]:
     """ISO 3166-1 countries by alpha-2 code, from the file the migration preloads."""
@@ -120,9 +70,4 @@ def countries() -> dict[str, CountryRow]:
 
 def country_label(code: str | None) -> str:
     """The country's name in the current language ("Nga" in Vietnamese for RU)."""
-    if not code:
-        return ""
-    row = countries().get(code)
-    if row is None:
-        return code
-    return row.vi if i18n.current_language.get() == "vi" else row.en
+    return label(countries(), code or None)

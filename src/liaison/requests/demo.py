@@ -23,10 +23,11 @@ from sqlalchemy.orm import Session
 
 from liaison.core.db import utcnow
 from liaison.core.errors import DomainError
+from liaison.core.records import by_ref
 from liaison.core.security.policy import SystemActor
 from liaison.core.settings import get_settings
+from liaison.registry import agencies, agreements
 from liaison.registry import schemas as registry_schemas
-from liaison.registry import service as registry
 from liaison.registry.models import Agency, Agreement
 from liaison.requests import service
 from liaison.requests.models import CooperationRequest
@@ -125,12 +126,12 @@ class Plan:
 
 
 def _agency(session: Session, who: SystemActor, ref: str, name: str, country: str, acronym: str) -> Agency:
-    found = registry.by_ref(session, Agency, ref) or session.scalar(
+    found = by_ref(session, Agency, ref) or session.scalar(
         select(Agency).where(Agency.country_code == country, func.lower(Agency.name) == name.lower())
     )
     if found is not None:
         return found
-    return registry.create_agency(
+    return agencies.create_agency(
         session,
         who,
         registry_schemas.AgencyIn(
@@ -142,9 +143,9 @@ def _agency(session: Session, who: SystemActor, ref: str, name: str, country: st
 
 def _conventions(session: Session, who: SystemActor) -> None:
     for ref, title, kind, countries, in_force_on, scopes in CONVENTIONS:
-        agreement = registry.by_ref(session, Agreement, ref)
+        agreement = by_ref(session, Agreement, ref)
         if agreement is None:
-            agreement = registry.create_agreement(
+            agreement = agreements.create_agreement(
                 session,
                 who,
                 registry_schemas.AgreementIn(
@@ -217,13 +218,13 @@ def load(session: Session, actor: str) -> None:
     exists = session.scalar(
         select(func.count()).where(CooperationRequest.our_reference.like(DEMO_PREFIX + "%"))
     )
-    home = registry.by_ref(session, Agency, HOME)
+    home = by_ref(session, Agency, HOME)
     if exists or home is None:
         return
     for ref, name, country, acronym in ASEAN_AGENCIES:
         _agency(session, who, ref, name, country, acronym)
     _conventions(session, who)
-    partners = {ref: registry.by_ref(session, Agency, ref) for ref in PARTNERS}
+    partners = {ref: by_ref(session, Agency, ref) for ref in PARTNERS}
     available = {ref: agency for ref, agency in partners.items() if agency is not None}
     rng = random.Random(SEED + 1)
     for number, plan in enumerate(p for p in _plans(available) if p.partner is not None):

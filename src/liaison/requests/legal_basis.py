@@ -2,7 +2,7 @@
 
 Which agreements were in force between the two countries on the request date (bilateral or
 multilateral, from their dated status history, superseded ones left out) is the registry's
-answer: `registry.service.agreements_in_force`. This module decides which of them cover the
+answer: `registry.agreements.agreements_in_force`. This module decides which of them cover the
 request. An agreement covers a request kind when its registry kind, or one of the extra
 scopes recorded for it here (`agreement_coverage`, e.g. UNTOC covers extradition and mutual
 legal assistance), is among the kind's `covered_by`; when it names crime areas and the request
@@ -20,8 +20,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liaison.registry.agreements import agreements_in_force
 from liaison.registry.models import Agreement
-from liaison.registry.service import agreements_in_force
 from liaison.requests.kinds import Kind
 from liaison.requests.models import AgreementCoverage
 

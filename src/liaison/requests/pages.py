@@ -15,9 +15,10 @@ from liaison.core.db import utcnow
 from liaison.core.errors import DomainError, Invalid
 from liaison.core.i18n import current_language
 from liaison.core.models import User
+from liaison.core.vocab import label
 from liaison.core.web import DbSession, Permission
 from liaison.registry.models import Agreement
-from liaison.registry.vocabulary import crime_areas, label
+from liaison.registry.vocabulary import crime_areas
 from liaison.requests import deadlines, service
 from liaison.requests.schemas import LegalBasisIn, RequestIn, RequestPatch
 from liaison.requests.statistics import request_statistics

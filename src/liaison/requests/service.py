@@ -26,8 +26,9 @@ from liaison.core.db import utcnow
 from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.security.policy import Actor, ensure, handling_codes
+from liaison.core.vocab import require_all
 from liaison.registry.models import Agency, Agreement
-from liaison.registry.vocabulary import crime_areas, require_all
+from liaison.registry.vocabulary import crime_areas
 from liaison.requests import deadlines, documents
 from liaison.requests.kinds import Kind, KindsFile, request_kinds
 from liaison.requests.legal_basis import LegalBasis, resolve_legal_basis

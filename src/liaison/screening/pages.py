@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 from liaison.core.errors import DomainError, Invalid, NotFound
 from liaison.core.models import User
 from liaison.core.web import DbSession, Permission
-from liaison.registry.pages import agency_choices
+from liaison.registry.agencies import agency_choices
 from liaison.screening import batch, jobs, schemas, service
 from liaison.screening.engine import DEFAULT_THRESHOLD
 from liaison.screening.startup import live_index
