@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
 from liaison.core.errors import Conflict, Invalid
+from liaison.core.events import CommitmentChanged, EngagementRecorded, publish
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.security.policy import Actor, ensure
 from liaison.engagements import schemas
@@ -120,6 +121,7 @@ def create_engagement(session: Session, actor: Actor, data: schemas.EngagementIn
         engagement.id,
         after=columns(engagement, ENGAGEMENT_FIELDS),
     )
+    publish(session, EngagementRecorded(actor=actor.username, engagement_id=engagement.id, change="create"))
     return engagement
 
 
@@ -157,6 +159,7 @@ def update_engagement(
         before=before,
         after=columns(engagement, ENGAGEMENT_FIELDS),
     )
+    publish(session, EngagementRecorded(actor=actor.username, engagement_id=engagement.id, change="update"))
     return engagement
 
 
@@ -296,6 +299,16 @@ def create_commitment(session: Session, actor: Actor, data: schemas.CommitmentIn
         commitment.id,
         after=columns(commitment, COMMITMENT_FIELDS),
     )
+    publish(
+        session,
+        CommitmentChanged(
+            actor=actor.username,
+            commitment_id=commitment.id,
+            engagement_id=commitment.engagement_id,
+            status=commitment.status,
+            change="create",
+        ),
+    )
     return commitment
 
 
@@ -323,6 +336,16 @@ def update_commitment(
         commitment.id,
         before=before,
         after=columns(commitment, COMMITMENT_FIELDS),
+    )
+    publish(
+        session,
+        CommitmentChanged(
+            actor=actor.username,
+            commitment_id=commitment.id,
+            engagement_id=commitment.engagement_id,
+            status=commitment.status,
+            change="update",
+        ),
     )
     return commitment
 
@@ -361,6 +384,16 @@ def follow_up(session: Session, actor: Actor, commitment_id: int, data: schemas.
         before={"status": before},
         after={"status": commitment.status},
         detail=data.note,
+    )
+    publish(
+        session,
+        CommitmentChanged(
+            actor=actor.username,
+            commitment_id=commitment.id,
+            engagement_id=commitment.engagement_id,
+            status=commitment.status,
+            change="follow_up",
+        ),
     )
     return commitment
 
