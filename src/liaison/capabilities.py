@@ -17,9 +17,9 @@ from pathlib import Path
 from liaison.core import events
 from liaison.core.capability import Capability, CapabilityError
 from liaison.core.security.policy import handling_codes, policy
-from liaison.core.settings import ALL_CAPABILITIES, get_settings
+from liaison.core.settings import get_settings
 
-AVAILABLE: tuple[str, ...] = ALL_CAPABILITIES
+AVAILABLE: tuple[str, ...] = ("registry", "engagements", "requests", "subjects", "screening")
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 

@@ -15,7 +15,13 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SECRET_KEY_FILE = "secret.key"
-ALL_CAPABILITIES = ("registry", "engagements", "requests", "subjects", "screening")
+
+
+def _available() -> tuple[str, ...]:
+    """Every capability the code base ships (`liaison.capabilities.AVAILABLE`)."""
+    from liaison.capabilities import AVAILABLE
+
+    return AVAILABLE
 
 
 class Settings(BaseSettings):
@@ -39,7 +45,7 @@ class Settings(BaseSettings):
     smtp_sender: str = "liaison@localhost"
     timezone: str = "Asia/Ho_Chi_Minh"
     capabilities: Annotated[tuple[str, ...], NoDecode] = Field(
-        default=ALL_CAPABILITIES, description="The capabilities this node runs, in menu order."
+        default_factory=_available, description="The capabilities this node runs, in menu order."
     )
 
     @field_validator("capabilities", mode="before")
