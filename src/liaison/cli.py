@@ -214,15 +214,22 @@ def fail(reason: str) -> None:
     raise typer.Exit(1)
 
 
-capabilities.install(capabilities.enabled())
-for _capability in capabilities.installed():
-    if _capability.cli is not None:
-        _capability.cli(app)
+_refused: CapabilityError | None = None
+try:
+    capabilities.install(capabilities.enabled())
+except CapabilityError as error:  # told by main() as one sentence, not a traceback at import
+    _refused = error
+else:
+    for _capability in capabilities.installed():
+        if _capability.cli is not None:
+            _capability.cli(app)
 
 
 def main() -> None:
     """Entry point: one-line reasons instead of tracebacks for expected failures."""
     try:
+        if _refused is not None:
+            raise _refused
         app()
     except (DomainError, VocabularyError, CapabilityError) as error:
         detail = error.detail if isinstance(error, DomainError) else str(error)

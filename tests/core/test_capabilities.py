@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,3 +97,16 @@ def test_every_capability_declares_itself_under_its_own_name() -> None:
         declared = capabilities.declaration(name)
         assert isinstance(declared, Capability) and declared.name == name
         assert set(declared.requires) <= set(capabilities.AVAILABLE)
+
+
+def test_the_command_line_without_registry_stops_with_the_sentence(tmp_path: Path) -> None:
+    env = {**os.environ, "LIAISON_CAPABILITIES": "engagements,subjects", "LIAISON_HOME": str(tmp_path)}
+    ran = subprocess.run(
+        [sys.executable, "-m", "liaison", "db", "upgrade"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.returncode == 1 and "Traceback" not in ran.stderr
+    assert "'engagements' requires 'registry', which is not enabled" in " ".join(ran.stderr.split())

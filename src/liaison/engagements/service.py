@@ -299,6 +299,11 @@ def create_commitment(session: Session, actor: Actor, data: schemas.CommitmentIn
         commitment.id,
         after=columns(commitment, COMMITMENT_FIELDS),
     )
+    _commitment_changed(session, actor, commitment, "create")
+    return commitment
+
+
+def _commitment_changed(session: Session, actor: Actor, commitment: Commitment, change: str) -> None:
     publish(
         session,
         CommitmentChanged(
@@ -306,10 +311,9 @@ def create_commitment(session: Session, actor: Actor, data: schemas.CommitmentIn
             commitment_id=commitment.id,
             engagement_id=commitment.engagement_id,
             status=commitment.status,
-            change="create",
+            change=change,
         ),
     )
-    return commitment
 
 
 def update_commitment(
@@ -337,16 +341,7 @@ def update_commitment(
         before=before,
         after=columns(commitment, COMMITMENT_FIELDS),
     )
-    publish(
-        session,
-        CommitmentChanged(
-            actor=actor.username,
-            commitment_id=commitment.id,
-            engagement_id=commitment.engagement_id,
-            status=commitment.status,
-            change="update",
-        ),
-    )
+    _commitment_changed(session, actor, commitment, "update")
     return commitment
 
 
@@ -385,16 +380,7 @@ def follow_up(session: Session, actor: Actor, commitment_id: int, data: schemas.
         after={"status": commitment.status},
         detail=data.note,
     )
-    publish(
-        session,
-        CommitmentChanged(
-            actor=actor.username,
-            commitment_id=commitment.id,
-            engagement_id=commitment.engagement_id,
-            status=commitment.status,
-            change="follow_up",
-        ),
-    )
+    _commitment_changed(session, actor, commitment, "follow_up")
     return commitment
 
 
