@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -11,13 +11,13 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
 from liaison import __version__
-from liaison.capabilities import CAPABILITIES, module
+from liaison import capabilities as capability_set
 from liaison.core import api as core_api
+from liaison.core.capability import Capability
 from liaison.core.db import get_engine
 from liaison.core.errors import Unavailable
 from liaison.core.http import BodySizeLimit, install_error_handlers, language_and_headers
 from liaison.core.migrate import is_up_to_date
-from liaison.core.security.policy import handling_codes, policy
 from liaison.core.settings import Settings, get_settings
 from liaison.web import pages as shell_pages
 from liaison.web.rendering import WEB_DIR, environment
@@ -30,24 +30,34 @@ Authenticate with `Authorization: Bearer <token>` (create one with `liaison toke
 Errors are `application/problem+json` documents (RFC 9457)."""
 
 
-def _start_capabilities(app: FastAPI) -> None:
-    """Load vocabularies (an invalid file stops the start) and let capabilities prepare state."""
-    policy()
-    handling_codes()
+def _start_capabilities(app: FastAPI, capabilities: Sequence[Capability]) -> None:
+    """Validate every declared vocabulary (an invalid file stops the start naming file and line),
+    then let each capability prepare its in-memory state."""
+    capability_set.validate(capabilities)
     environment()
-    for name in CAPABILITIES:
-        startup = module(name, "startup")
-        if startup is not None:
-            startup.start(app)
+    for capability in capabilities:
+        if capability.startup is not None:
+            capability.startup(app)
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    capabilities: Sequence[Capability] | None = None,
+) -> FastAPI:
+    """The app of the capabilities the settings enable (or exactly `capabilities`, as declared).
+
+    A capability whose requirement is not enabled stops here with a sentence (`CapabilityError`)."""
     settings = settings or get_settings()
     engine = engine or get_engine(settings.resolved_database_url)
+    chosen = (
+        tuple(capabilities) if capabilities is not None else capability_set.enabled(settings.capabilities)
+    )
+    capability_set.install(chosen)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        _start_capabilities(app)
+        _start_capabilities(app, chosen)
         yield
 
     app = FastAPI(
@@ -61,6 +71,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.capabilities = chosen
     app.state.secret_key = settings.resolved_secret_key(create=True)
     install_error_handlers(app)
     app.middleware("http")(language_and_headers)
@@ -85,13 +96,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return {"status": "ready"}
 
     app.include_router(core_api.router, prefix=API_PREFIX)
-    for name in CAPABILITIES:
-        api = module(name, "api")
-        if api is not None:
-            app.include_router(api.router, prefix=API_PREFIX)
-        pages = module(name, "pages")
-        if pages is not None:
-            app.include_router(pages.router)
+    for capability in chosen:
+        if capability.api is not None:
+            app.include_router(capability.api, prefix=API_PREFIX)
+        if capability.pages is not None:
+            app.include_router(capability.pages)
     app.include_router(shell_pages.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     return app

@@ -1,36 +1,104 @@
-"""The capabilities this installation runs, in navigation order.
+"""The capabilities this node runs: their declarations, checked, in menu order.
 
-Each name is a package `liaison.<name>` that may provide, by convention:
-`models` (tables), `migrations/` (its Alembic branch), `api.router` (JSON routes under /api/v1),
-`pages.router` and `pages.NAV` (HTML pages and their menu entries), `cli.app` (a `liaison <name>`
-sub-command), `templates/` and `translations/<lang>.po`. Adding a capability is adding its name here.
+Each capability package declares `CAPABILITY = Capability(...)` in `liaison/<name>/capability.py`
+(the contract is `liaison.core.capability`). Which ones run is the `capabilities` setting
+(`LIAISON_CAPABILITIES`, default `AVAILABLE`); `enabled()` loads their declarations and refuses,
+with a sentence, an unknown name or a capability whose requirement is not enabled. Folders that
+stay conventions: `models.py` (tables), `migrations/` (the Alembic branch), `templates/` and
+`translations/`.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from types import ModuleType
 
-CAPABILITIES: tuple[str, ...] = ("registry", "engagements", "requests", "subjects", "screening")
+from liaison.core import events
+from liaison.core.capability import Capability, CapabilityError
+from liaison.core.security.policy import handling_codes, policy
+from liaison.core.settings import get_settings
+
+AVAILABLE: tuple[str, ...] = ("registry", "engagements", "requests", "subjects", "screening")
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
-
-def module(capability: str, part: str) -> ModuleType | None:
-    """`liaison.<capability>.<part>` when the capability has that part, else None."""
-    if not (PACKAGE_DIR / capability / f"{part}.py").exists():
-        return None
-    return importlib.import_module(f"liaison.{capability}.{part}")
+_installed: tuple[Capability, ...] | None = None
 
 
-def folders(name: str) -> list[Path]:
-    """Each capability's folder called `name` (templates, migrations ...) that exists."""
-    return [PACKAGE_DIR / c / name for c in CAPABILITIES if (PACKAGE_DIR / c / name).is_dir()]
+def declaration(name: str) -> Capability:
+    """The `Capability` declared by `liaison.<name>.capability`."""
+    if not (PACKAGE_DIR / name / "capability.py").is_file():
+        known = ", ".join(AVAILABLE)
+        raise CapabilityError(
+            f"Unknown capability {name!r}: there is no {PACKAGE_DIR / name / 'capability.py'} "
+            f"(capabilities available: {known})."
+        )
+    declared = importlib.import_module(f"liaison.{name}.capability").CAPABILITY
+    if not isinstance(declared, Capability) or declared.name != name:
+        raise CapabilityError(
+            f"liaison/{name}/capability.py must declare CAPABILITY = Capability(name={name!r}, ...)."
+        )
+    return declared
+
+
+def check_requirements(capabilities: Sequence[Capability]) -> None:
+    """Every requirement of every enabled capability is enabled too, or a sentence saying which is not."""
+    names = [c.name for c in capabilities]
+    for capability in capabilities:
+        missing = [r for r in capability.requires if r not in names]
+        if missing:
+            verb = "is" if len(missing) == 1 else "are"
+            raise CapabilityError(
+                f"Capability {capability.name!r} requires {', '.join(repr(m) for m in missing)}, which "
+                f"{verb} not enabled (enabled: {', '.join(names) or 'none'}); add it to the capabilities "
+                f"setting (LIAISON_CAPABILITIES) or remove {capability.name!r}."
+            )
+
+
+def enabled(names: Iterable[str] | None = None) -> tuple[Capability, ...]:
+    """The declarations of these capabilities (default: the `capabilities` setting), requirements checked."""
+    if names is None:
+        names = get_settings().capabilities
+    chosen = tuple(declaration(name) for name in dict.fromkeys(names))
+    check_requirements(chosen)
+    return chosen
+
+
+def validate(capabilities: Sequence[Capability]) -> None:
+    """Load the core's and every declared vocabulary: the first invalid file stops the start."""
+    policy()
+    handling_codes()
+    from liaison.core.audit import actions
+
+    actions()
+    for capability in capabilities:
+        for vocabulary in capability.vocabularies:
+            vocabulary.validate()
+
+
+def install(capabilities: Sequence[Capability]) -> None:
+    """Make these the capabilities this process runs: their event subscriptions and partner views."""
+    global _installed
+    check_requirements(capabilities)
+    _installed = tuple(capabilities)
+    events.install(s for c in capabilities for s in c.subscriptions)
+
+
+def installed() -> tuple[Capability, ...]:
+    """The capabilities installed by the app or the CLI (else those the settings enable)."""
+    return _installed if _installed is not None else enabled()
+
+
+def folders(name: str, names: Iterable[str] | None = None) -> list[Path]:
+    """Each enabled capability's folder called `name` (migrations, templates ...) that exists."""
+    chosen = [c.name for c in enabled(names)]
+    return [PACKAGE_DIR / c / name for c in chosen if (PACKAGE_DIR / c / name).is_dir()]
 
 
 def load_models() -> None:
     """Import every table module so `Base.metadata` is complete."""
     importlib.import_module("liaison.core.models")
-    for capability in CAPABILITIES:
-        module(capability, "models")
+    for name in AVAILABLE:
+        if (PACKAGE_DIR / name / "models.py").is_file():
+            importlib.import_module(f"liaison.{name}.models")

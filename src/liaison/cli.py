@@ -1,6 +1,6 @@
 """The `liaison` command. Every sub-command runs in one transaction and delegates to services.
 
-Capabilities add their own commands through `liaison.<name>.cli.register(app)`.
+Capabilities add their own commands through the `cli` of their `Capability` declaration.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from liaison.capabilities import CAPABILITIES, module
+from liaison import capabilities
 from liaison.core import accounts, audit
 from liaison.core import backup as backups
+from liaison.core.capability import CapabilityError
 from liaison.core.db import get_engine, unit_of_work
 from liaison.core.errors import DomainError
 from liaison.core.migrate import upgrade
@@ -64,6 +65,7 @@ def init(
     settings = get_settings()
     settings.home.mkdir(parents=True, exist_ok=True)
     settings.resolved_secret_key(create=True)
+    capabilities.validate(capabilities.installed())
     upgrade(get_engine())
     with unit_of_work() as session:
         if demo:
@@ -78,10 +80,9 @@ def init(
                         full_name=full_name,
                         unit="international-cooperation",
                     )
-            for name in CAPABILITIES:
-                demo_module = module(name, "demo")
-                if demo_module is not None:
-                    demo_module.load(session, CLI_ACTOR)
+            for capability in capabilities.installed():
+                if capability.demo is not None:
+                    capability.demo(session, CLI_ACTOR)
         users = accounts.count_users(session)
     console.print(f"Liaison is ready in {settings.home} ({settings.resolved_database_url}).")
     if demo:
@@ -213,17 +214,24 @@ def fail(reason: str) -> None:
     raise typer.Exit(1)
 
 
-for _name in CAPABILITIES:
-    _cli = module(_name, "cli")
-    if _cli is not None:
-        _cli.register(app)
+_refused: CapabilityError | None = None
+try:
+    capabilities.install(capabilities.enabled())
+except CapabilityError as error:  # told by main() as one sentence, not a traceback at import
+    _refused = error
+else:
+    for _capability in capabilities.installed():
+        if _capability.cli is not None:
+            _capability.cli(app)
 
 
 def main() -> None:
     """Entry point: one-line reasons instead of tracebacks for expected failures."""
     try:
+        if _refused is not None:
+            raise _refused
         app()
-    except (DomainError, VocabularyError) as error:
+    except (DomainError, VocabularyError, CapabilityError) as error:
         detail = error.detail if isinstance(error, DomainError) else str(error)
         fields = getattr(error, "fields", {})
         if fields:

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import Engine, text
 
 from liaison.core import audit
@@ -87,3 +88,9 @@ def test_api_lists_events_for_auditors_filtered_by_user(client, accounts_by_role
     events = response.json()
     assert events and {e["actor"] for e in events} == {"test"}
     assert client.get("/api/v1/audit", headers=accounts_by_role["officer"].headers).status_code == 403
+
+
+def test_an_undeclared_action_word_is_refused_and_nothing_is_written(engine: Engine) -> None:
+    with pytest.raises(audit.UndeclaredAction, match=r"audit_actions\.yaml"), unit_of_work(engine) as session:
+        audit.record(session, "t", "frobnicate", "user", 1)
+    assert _verify(engine).events == 0

@@ -13,18 +13,47 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from liaison.core.db import utcnow
 from liaison.core.models import AuditEvent, AuditHead
+from liaison.core.vocab import VOCAB_DIR, load_vocabulary
 
 GENESIS = "0" * 64
 REDACTED = "[redacted]"
 SECRET_WORDS = ("password", "secret", "token", "hash")
 SYSTEM_ACTOR = "system"
+ACTIONS_FILE = VOCAB_DIR / "audit_actions.yaml"
+
+
+class ActionLabel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    en: str
+    vi: str
+
+
+class AuditActionsFile(BaseModel):
+    """`vocab/audit_actions.yaml`: every word the trail may record as an action, with its labels."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    actions: dict[str, ActionLabel]
+
+
+@lru_cache
+def actions() -> dict[str, ActionLabel]:
+    """The declared action words, loaded once (validated at start-up)."""
+    return load_vocabulary(ACTIONS_FILE, AuditActionsFile).actions
+
+
+class UndeclaredAction(ValueError):
+    """A programming error: an audit action word missing from `vocab/audit_actions.yaml`."""
 
 
 def is_secret(field: str) -> bool:
@@ -92,7 +121,11 @@ def record(
     after: Mapping[str, Any] | None = None,
     detail: str = "",
 ) -> AuditEvent:
-    """Append one event; `before`/`after` become a redacted field-by-field difference."""
+    """Append one event; `before`/`after` become a redacted field-by-field difference.
+
+    `action` must be declared in `vocab/audit_actions.yaml`, so the trail speaks one vocabulary."""
+    if action not in actions():
+        raise UndeclaredAction(f"audit action {action!r} is not declared in {ACTIONS_FILE}")
     head = _lock_chain(session)
     event = AuditEvent(
         seq=(head.seq + 1) if head else 1,

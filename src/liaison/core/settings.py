@@ -9,11 +9,19 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SECRET_KEY_FILE = "secret.key"
+
+
+def _available() -> tuple[str, ...]:
+    """Every capability the code base ships (`liaison.capabilities.AVAILABLE`)."""
+    from liaison.capabilities import AVAILABLE
+
+    return AVAILABLE
 
 
 class Settings(BaseSettings):
@@ -36,6 +44,17 @@ class Settings(BaseSettings):
     smtp_port: int = 25
     smtp_sender: str = "liaison@localhost"
     timezone: str = "Asia/Ho_Chi_Minh"
+    capabilities: Annotated[tuple[str, ...], NoDecode] = Field(
+        default_factory=_available, description="The capabilities this node runs, in menu order."
+    )
+
+    @field_validator("capabilities", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        """`LIAISON_CAPABILITIES=registry,subjects` as well as a list."""
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
     @property
     def resolved_database_url(self) -> str:

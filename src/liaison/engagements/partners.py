@@ -1,5 +1,7 @@
 """What engagements add to the registry's partner view: engagements on a timeline, open
-commitments, citizen-protection cases. Called by `registry.partners.partner_view`."""
+commitments, citizen-protection cases: the `partner_view` of the engagements' `Capability`,
+called by `registry.partners.partner_view` with the reader, who sees nothing here unless their
+role may read engagements."""
 
 from __future__ import annotations
 
@@ -8,12 +10,17 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from liaison.core.capability import PartnerScope
+from liaison.core.security.policy import Actor, may
 from liaison.engagements.models import CitizenProtectionCase, Commitment, Engagement, EngagementAgency
 
 OPEN_STATUSES = ("open", "in_progress")
 
 
-def contribute(session: Session, key: str, is_country: bool, agency_ids: list[int]) -> dict[str, Any]:
+def contribute(session: Session, actor: Actor, scope: PartnerScope) -> dict[str, Any]:
+    if not may(actor, "engagements.read"):
+        return {}
+    key, is_country, agency_ids = scope.key, scope.is_country, list(scope.agency_ids)
     with_agencies = Engagement.id.in_(
         select(EngagementAgency.engagement_id).where(EngagementAgency.agency_id.in_(agency_ids))
     )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
 from liaison.core.errors import Conflict, Invalid
+from liaison.core.events import CommitmentChanged, EngagementRecorded, publish
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.records import get_or_404, referenced, snapshot
 from liaison.core.security.policy import Actor, ensure
@@ -123,6 +124,7 @@ def create_engagement(session: Session, actor: Actor, data: schemas.EngagementIn
         engagement.id,
         after=snapshot(engagement, ENGAGEMENT_FIELDS),
     )
+    publish(session, EngagementRecorded(actor=actor.username, engagement_id=engagement.id, change="create"))
     return engagement
 
 
@@ -160,6 +162,7 @@ def update_engagement(
         before=before,
         after=snapshot(engagement, ENGAGEMENT_FIELDS),
     )
+    publish(session, EngagementRecorded(actor=actor.username, engagement_id=engagement.id, change="update"))
     return engagement
 
 
@@ -299,7 +302,21 @@ def create_commitment(session: Session, actor: Actor, data: schemas.CommitmentIn
         commitment.id,
         after=snapshot(commitment, COMMITMENT_FIELDS),
     )
+    _commitment_changed(session, actor, commitment, "create")
     return commitment
+
+
+def _commitment_changed(session: Session, actor: Actor, commitment: Commitment, change: str) -> None:
+    publish(
+        session,
+        CommitmentChanged(
+            actor=actor.username,
+            commitment_id=commitment.id,
+            engagement_id=commitment.engagement_id,
+            status=commitment.status,
+            change=change,
+        ),
+    )
 
 
 def update_commitment(
@@ -327,6 +344,7 @@ def update_commitment(
         before=before,
         after=snapshot(commitment, COMMITMENT_FIELDS),
     )
+    _commitment_changed(session, actor, commitment, "update")
     return commitment
 
 
@@ -365,6 +383,7 @@ def follow_up(session: Session, actor: Actor, commitment_id: int, data: schemas.
         after={"status": commitment.status},
         detail=data.note,
     )
+    _commitment_changed(session, actor, commitment, "follow_up")
     return commitment
 
 

@@ -53,7 +53,10 @@ def partner(key: str) -> None:
         console.print(f"Agreements {status}: " + "; ".join(a.title for a in chosen))
     console.print("Mechanisms: " + "; ".join(m["name"] for m in view.mechanisms))
     console.print("Programmes: " + "; ".join(f"{p['title']} ({p['status']})" for p in view.programmes))
-    console.print(f"Engagements: {len(view.engagements)}; open commitments: {len(view.open_commitments)}")
+    if view.engagements is not None:
+        console.print(
+            f"Engagements: {len(view.engagements)}; open commitments: {len(view.open_commitments or [])}"
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from liaison.capabilities import CAPABILITIES, module
+from liaison.capabilities import installed
+from liaison.core.capability import PartnerScope
 from liaison.core.errors import NotFound
 from liaison.core.security.policy import Actor, ensure
 from liaison.registry import READ, schemas
@@ -62,7 +63,8 @@ def partner_agencies(session: Session, key: str) -> tuple[str, bool, list[Agency
 
 def partner_view(session: Session, actor: Actor, key: str) -> schemas.PartnerOut:
     """One partner's page: agencies, officials, agreements by status, mechanisms and roles, programmes,
-    and what other capabilities add (engagements on a timeline, open commitments)."""
+    and what other capabilities add for this actor (engagements on a timeline, open commitments,
+    persons sought believed there), each only when the actor's role may read it."""
     ensure(actor, READ)
     partner_key, is_country, agencies = partner_agencies(session, key)
     agency_ids = [a.id for a in agencies]
@@ -110,10 +112,10 @@ def partner_view(session: Session, actor: Actor, key: str) -> schemas.PartnerOut
             for p in _partner_programmes(session, agency_ids)
         ],
     )
-    for name_ in CAPABILITIES:
-        contributor = module(name_, "partners") if name_ != "registry" else None
-        if contributor is not None:
-            for field, value in contributor.contribute(session, partner_key, is_country, agency_ids).items():
+    scope = PartnerScope(partner_key, is_country, tuple(agency_ids))
+    for capability in installed():  # each contribution answers only what this actor may read
+        if capability.partner_view is not None:
+            for field, value in capability.partner_view(session, actor, scope).items():
                 setattr(view, field, value)
     return view
 

@@ -357,6 +357,8 @@ class PartnerOut(Output):
     agreements_by_status: dict[str, list[AgreementBrief]]
     mechanisms: list[dict[str, Any]]
     programmes: list[dict[str, Any]]
-    engagements: list[dict[str, Any]] = Field(default_factory=list)
-    open_commitments: list[dict[str, Any]] = Field(default_factory=list)
-    citizen_protection_cases: list[dict[str, Any]] = Field(default_factory=list)
+    # Sections other capabilities contribute; None (absent) when the reader may not read them.
+    engagements: list[dict[str, Any]] | None = None
+    open_commitments: list[dict[str, Any]] | None = None
+    citizen_protection_cases: list[dict[str, Any]] | None = None
+    persons_sought: list[dict[str, Any]] | None = None

@@ -3,7 +3,7 @@ Singapore, China, ASEAN members), both directions, every stage, some overdue.
 
 Everything here is invented for demonstration: titles start with "[SYNTHETIC]", references with
 "DEMO-", persons are made-up names, documents are short text files saying they are synthetic.
-It runs after the registry's demo (CAPABILITIES order) and finds the partners by their `ref`;
+It runs after the registry's demo (enabled capabilities' order) and finds the partners by their `ref`;
 ASEAN members' police agencies the registry does not hold are added, marked as demo entries, and
 so are two multilateral agreements for the legal basis (UNTOC, the ASEAN MLA treaty) with
 simplified dates. Loading twice adds nothing (it stops when demo requests exist). All writes go

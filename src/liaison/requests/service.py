@@ -24,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from liaison.core import audit
 from liaison.core.db import utcnow
 from liaison.core.errors import Conflict, Invalid, NotFound
+from liaison.core.events import RequestCreated, RequestTransitioned, publish
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.security.policy import Actor, ensure, handling_codes
 from liaison.core.vocab import require_all
@@ -440,6 +441,12 @@ def create_request(
         _enter_state(session, request, workflow.initial, received_at)
     session.flush()
     audit.record(session, actor.username, "create", "request", request.id, after=_snapshot(request))
+    publish(
+        session,
+        RequestCreated(
+            actor=actor.username, request_id=request.id, kind=request.kind, direction=request.direction
+        ),
+    )
     return request
 
 
@@ -536,12 +543,22 @@ def transition_request(
     audit.record(
         session,
         actor.username,
-        name,
+        "transition",
         "request",
         request.id,
         before=before,
         after=_snapshot(request),
-        detail=reason,
+        detail=f"{name}: {reason}" if reason else name,
+    )
+    publish(
+        session,
+        RequestTransitioned(
+            actor=actor.username,
+            request_id=request.id,
+            transition=name,
+            from_state=previous,
+            to_state=transition.to,
+        ),
     )
     return request
 

@@ -1,12 +1,10 @@
 """The live index: built from the subjects' tables at start-up, kept current as subjects change.
 
 `build_index(engine)` reads every subject that is still sought (status `sought` or `located`)
-into a `ScreeningIndex`. `watch(engine, index)` then keeps it current without a rebuild: SQLAlchemy
-session events note which subjects a transaction touched — ORM objects of the subjects' tables in
-`after_flush`, and the bulk statements the subjects import uses in `do_orm_execute` — and after
-the commit `on_subject_changed` reloads just those subjects into the index (or removes them).
-Nothing in the subjects capability had to change for this; it can also call
-`on_subject_changed(engine, ids)` itself.
+into a `ScreeningIndex`. `watch(engine, index)` then keeps it current without a rebuild: the
+subjects service publishes `SubjectChanged` from every write path (one edit, a bulk import), and
+screening's `Capability` subscribes `on_subjects_changed` after commit, which reloads just those
+subjects into the index of that engine (or removes them).
 """
 
 from __future__ import annotations
@@ -14,30 +12,18 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Iterable
-from typing import Any
 
-from sqlalchemy import Engine, event, select
-from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction, selectinload
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, selectinload
 
+from liaison.core.events import SubjectChanged
 from liaison.screening.engine import ScreeningIndex, SubjectEntry
-from liaison.subjects.models import (
-    Subject,
-    SubjectBirthDate,
-    SubjectDocument,
-    SubjectName,
-    SubjectNationality,
-)
+from liaison.subjects.models import Subject
 
 SCREENED_STATUSES = ("sought", "located")
-WATCHED = (Subject, SubjectName, SubjectBirthDate, SubjectNationality, SubjectDocument)
-WATCHED_TABLES = frozenset(model.__tablename__ for model in WATCHED)
-_CHANGED = "screening_changed_subjects"
-_EVERYTHING = -1
-_NEW = -2
 
 _indexes: weakref.WeakKeyDictionary[Engine, ScreeningIndex] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
-_listening = False
 
 
 def entry_of(subject: Subject) -> SubjectEntry:
@@ -107,73 +93,10 @@ def index_for(engine: Engine) -> ScreeningIndex | None:
 
 
 def watch(engine: Engine, index: ScreeningIndex) -> None:
-    """Keep `index` current with every transaction committed on `engine`."""
-    global _listening
+    """Keep `index` current with every subject change committed on `engine`."""
     _indexes[engine] = index
-    if not _listening:
-        event.listen(Session, "after_flush", _after_flush)
-        event.listen(Session, "do_orm_execute", _do_orm_execute)
-        event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_rollback", _after_rollback)
-        _listening = True
 
 
-def _note(session: Session, subject_id: Any) -> None:
-    changed = session.info.setdefault(_CHANGED, set())
-    changed.add(subject_id if isinstance(subject_id, int) else _EVERYTHING)
-
-
-def _new_subject_ids(engine: Engine, index: ScreeningIndex) -> set[int]:
-    """Subjects created since the index last saw one (ids only grow)."""
-    newest = max(index.subject_ids(), default=0)
-    with Session(engine) as session:
-        return set(session.scalars(select(Subject.id).where(Subject.id > newest)))
-
-
-def _after_flush(session: Session, _flush: UOWTransaction) -> None:
-    for instance in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(instance, Subject):
-            _note(session, instance.id)
-        elif isinstance(instance, WATCHED):
-            _note(session, getattr(instance, "subject_id", None))
-
-
-def _do_orm_execute(state: ORMExecuteState) -> None:
-    if not (state.is_insert or state.is_update or state.is_delete):
-        return
-    table = getattr(state.statement, "table", None)
-    if table is None or getattr(table, "name", "") not in WATCHED_TABLES:
-        return
-    key = "id" if table.name == Subject.__tablename__ else "subject_id"
-    parameters = state.parameters
-    rows = parameters if isinstance(parameters, list) else [parameters] if parameters else []
-    found = [row.get(key) for row in rows if isinstance(row, dict)]
-    if found and all(isinstance(value, int) for value in found) and not state.is_delete:
-        for value in found:
-            _note(state.session, value)
-    elif found and state.is_insert and key == "id" and all(value is None for value in found):
-        _note(state.session, _NEW)  # new subjects: their ids are not known yet
-    else:  # a statement we cannot attribute to subjects (a delete by condition ...): refresh all
-        _note(state.session, _EVERYTHING)
-
-
-def _after_commit(session: Session) -> None:
-    if session.in_nested_transaction():
-        return  # a savepoint was released: the changes count once the whole transaction commits
-    changed: set[int] = session.info.pop(_CHANGED, set())
-    if not changed:
-        return
-    bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else getattr(bind, "engine", None)
-    if engine is None or engine not in _indexes:
-        return
-    if _EVERYTHING in changed:
-        on_subject_changed(engine, None)
-        return
-    if _NEW in changed:
-        changed = (changed - {_NEW}) | _new_subject_ids(engine, _indexes[engine])
-    on_subject_changed(engine, changed)
-
-
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_CHANGED, None)
+def on_subjects_changed(engine: Engine, event: SubjectChanged) -> None:
+    """After commit: bring the changed subjects into the index kept for this engine, if any."""
+    on_subject_changed(engine, event.subject_ids)

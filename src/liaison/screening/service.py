@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from liaison.core import audit
 from liaison.core.db import utcnow
 from liaison.core.errors import Conflict, Invalid, NotFound
+from liaison.core.events import HitDecided, publish
 from liaison.core.schemas import Page
 from liaison.core.security.policy import Actor, ensure, may
 from liaison.screening.engine import DEFAULT_THRESHOLD, Hit, Screened, ScreeningIndex, ScreenRecord
@@ -264,6 +265,16 @@ def decide(session: Session, actor: Actor, hit_id: int, data: DecisionIn) -> Rev
     session.flush()
     after = {"status": hit.status, "reason": data.reason, "request_id": hit.request_id}
     audit.record(session, actor.username, data.decision, "screening_hit", hit.id, before=before, after=after)
+    publish(
+        session,
+        HitDecided(
+            actor=actor.username,
+            hit_id=hit.id,
+            subject_id=hit.subject_id,
+            decision=data.decision,
+            request_id=hit.request_id,
+        ),
+    )
     return get_hit(session, actor, hit.id)
 
 

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session, selectinload
 from liaison.core import audit
 from liaison.core.db import Base, utcnow
 from liaison.core.errors import Conflict, Invalid, NotFound
+from liaison.core.events import SubjectChanged, publish
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.security.policy import Actor, ensure, handling_codes
 from liaison.names.keys import name_forms, name_keys, query_forms
@@ -425,6 +426,12 @@ def store_subjects(
     pairs = list(zip(created_ids, (clean for _, clean in creates), strict=True)) + updates
     _insert_children(session, pairs, imported)
     by_item = dict(zip((id(clean) for _, clean in creates), created_ids, strict=True))
+    publish(
+        session,
+        SubjectChanged(
+            actor=actor.username, subject_ids=(*created_ids, *(i for i, _ in updates)), change="stored"
+        ),
+    )
     return [
         (existing[sid], False) if sid is not None and sid in existing else (by_item[id(clean)], True)
         for sid, clean in items
@@ -698,6 +705,7 @@ def update_subject(session: Session, actor: Actor, subject_id: int, patch: Subje
     for key, value in changes.items():
         setattr(subject, key, value)
     audit.record(session, actor.username, "update", "subject", subject.id, before=before, after=changes)
+    publish(session, SubjectChanged(actor=actor.username, subject_ids=(subject.id,), change="update"))
     return subject
 
 
@@ -705,6 +713,7 @@ def _child_added(session: Session, actor: Actor, subject: Subject, what: str, ro
     subject.updated_at = utcnow()
     session.flush()
     audit.record(session, actor.username, f"add {what}", "subject", subject.id, after=row)
+    publish(session, SubjectChanged(actor=actor.username, subject_ids=(subject.id,), change=f"add {what}"))
     session.expire(subject)
 
 
@@ -785,6 +794,7 @@ def add_notice(session: Session, actor: Actor, subject_id: int, data: NoticeIn) 
     audit.record(
         session, actor.username, "create", "notice", notice.id, after={**row, "subject_id": subject.id}
     )
+    publish(session, SubjectChanged(actor=actor.username, subject_ids=(subject.id,), change="add notice"))
     return notice
 
 
@@ -811,6 +821,10 @@ def withdraw_notice(
         notice.id,
         before={"status": "active"},
         after={"status": "withdrawn", "reason": reason},
+    )
+    publish(
+        session,
+        SubjectChanged(actor=actor.username, subject_ids=(notice.subject_id,), change="withdraw notice"),
     )
     return notice
 
@@ -843,6 +857,7 @@ def change_status(session: Session, actor: Actor, subject_id: int, status: str, 
     subject.updated_at = utcnow()
     session.flush()
     session.expire(subject, ["status_changes"])
+    publish(session, SubjectChanged(actor=actor.username, subject_ids=(subject.id,), change="change status"))
     return subject
 
 
@@ -854,6 +869,7 @@ def link_request(session: Session, actor: Actor, subject_id: int, data: RequestL
     session.add(link)
     session.flush()
     audit.record(session, actor.username, "link request", "subject", subject.id, after=data.model_dump())
+    publish(session, SubjectChanged(actor=actor.username, subject_ids=(subject.id,), change="link request"))
     session.expire(subject, ["request_links"])
     return link
 

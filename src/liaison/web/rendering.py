@@ -6,6 +6,7 @@ Every page gets the user, the CSRF token, the language, the menu, gettext and da
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,22 +16,14 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 
-from liaison.capabilities import CAPABILITIES, PACKAGE_DIR, module
+from liaison.capabilities import AVAILABLE, PACKAGE_DIR, installed
 from liaison.core import i18n
+from liaison.core.capability import Capability, NavItem
 from liaison.core.security import csrf
 from liaison.core.security.policy import handling_codes, may
 from liaison.core.web import SignedIn
 
 WEB_DIR = Path(__file__).resolve().parent
-
-
-@dataclass(frozen=True)
-class NavItem:
-    """A menu entry; shown only to users whose role may perform `action`."""
-
-    label: str
-    path: str
-    action: str
 
 
 @dataclass(frozen=True)
@@ -46,14 +39,13 @@ ADMINISTRATION = NavGroup(
     "Administration",
     (NavItem("Users", "/users", "users.read"), NavItem("Audit trail", "/audit", "audit.read")),
 )
-GROUP_LABELS = {"subjects": "Persons sought"}
 
 
 @lru_cache
 def environment() -> Environment:
     capability_loaders = {
         name: FileSystemLoader(PACKAGE_DIR / name / "templates")
-        for name in CAPABILITIES
+        for name in AVAILABLE
         if (PACKAGE_DIR / name / "templates").is_dir()
     }
     env = Environment(
@@ -70,21 +62,23 @@ def environment() -> Environment:
     return env
 
 
-def navigation() -> list[NavGroup]:
-    """The side menu: Home, then each capability's `pages.NAV` under its name, then administration."""
+def navigation(capabilities: Sequence[Capability] | None = None) -> list[NavGroup]:
+    """The side menu: Home, then each capability's declared `nav` under its label, then administration."""
     groups = [NavGroup("", (HOME,))]
-    for name in CAPABILITIES:
-        pages = module(name, "pages")
-        items = tuple(getattr(pages, "NAV", ()) if pages else ())
-        if items:
-            groups.append(NavGroup(GROUP_LABELS.get(name, name.title()), items))
+    for capability in installed() if capabilities is None else capabilities:
+        if capability.nav:
+            groups.append(NavGroup(capability.menu_label, capability.nav))
     return [*groups, ADMINISTRATION]
 
 
-def visible_navigation(user: SignedIn | None) -> list[NavGroup]:
+def visible_navigation(
+    user: SignedIn | None, capabilities: Sequence[Capability] | None = None
+) -> list[NavGroup]:
     if user is None:
         return []
-    groups = [NavGroup(g.label, tuple(i for i in g.items if may(user, i.action))) for g in navigation()]
+    groups = [
+        NavGroup(g.label, tuple(i for i in g.items if may(user, i.action))) for g in navigation(capabilities)
+    ]
     return [group for group in groups if group.items]
 
 
@@ -97,7 +91,7 @@ def render(
         "user": user,
         "lang": i18n.current_language.get(),
         "csrf_token": csrf.token_for(request),
-        "nav_groups": visible_navigation(user),
+        "nav_groups": visible_navigation(user, getattr(request.app.state, "capabilities", None)),
         "may": (lambda action, record=None: user is not None and may(user, action, record)),
         "path": request.url.path,
         **(context or {}),

@@ -1,0 +1,99 @@
+"""The typed contract every capability package declares in `liaison/<name>/capability.py`.
+
+`app.py`, `cli.py`, the menu, the migrations, the partner view and the event bus read these
+declarations instead of probing modules by file name. Start-up (`liaison.capabilities.enabled`
+and `validate`) checks every requirement and every declared vocabulary, so a missing capability
+or a broken file stops the start with a sentence naming it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import typer
+from fastapi import APIRouter, FastAPI
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from liaison.core.events import Subscription
+from liaison.core.security.policy import Actor
+from liaison.core.vocab import load_vocabulary
+
+
+class CapabilityError(RuntimeError):
+    """The enabled capabilities do not fit together (unknown name, missing requirement)."""
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A menu entry; shown only to users whose role may perform `action`."""
+
+    label: str
+    path: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A declarative data file and the Pydantic model it must validate against."""
+
+    path: Path
+    model: type[BaseModel]
+
+    def validate(self) -> BaseModel:
+        """Load the file; `VocabularyError` names the file and line when it does not validate."""
+        return load_vocabulary(self.path, self.model)
+
+
+@dataclass(frozen=True)
+class PartnerScope:
+    """The partner the registry's partner view is about: a country code or an organisation's key,
+    and the ids of the agencies that belong to it."""
+
+    key: str
+    is_country: bool
+    agency_ids: tuple[int, ...]
+
+
+PartnerContribution = Callable[[Session, Actor, PartnerScope], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Capability:
+    """What one capability brings to the node. Every field but `name` is optional."""
+
+    name: str
+    """The package name (`liaison.<name>`), its Alembic branch label and its policy prefix."""
+    label: str = ""
+    """The heading of its menu group (defaults to the name, capitalised)."""
+    requires: tuple[str, ...] = ()
+    """Capabilities that must be enabled too (its migrations or services depend on theirs)."""
+    api: APIRouter | None = None
+    """JSON routes, mounted under `/api/v1`."""
+    pages: APIRouter | None = None
+    """HTML routes."""
+    nav: tuple[NavItem, ...] = ()
+    """Its entries in the side menu."""
+    cli: Callable[[typer.Typer], None] | None = None
+    """Adds its `liaison <name> ...` commands to the command line."""
+    startup: Callable[[FastAPI], None] | None = None
+    """Builds in-memory state when the app starts (after every vocabulary validated)."""
+    demo: Callable[[Session, str], None] | None = None
+    """Loads its demo data, idempotently (`liaison init --demo`, in the enabled order)."""
+    vocabularies: tuple[Vocabulary, ...] = ()
+    """Its data files, each validated at start-up."""
+    partner_view: PartnerContribution | None = None
+    """Adds sections to the registry's partner view for this actor (`{field: value}`); it checks
+    the actor's rights itself and returns nothing the actor may not read."""
+    subscriptions: tuple[Subscription, ...] = ()
+    """The domain events it listens to (`core.events.InTransaction` / `AfterCommit`)."""
+
+    @property
+    def menu_label(self) -> str:
+        return self.label or self.name.title()
+
+
+CAPABILITY_FIELDS: tuple[str, ...] = tuple(Capability.__dataclass_fields__)

@@ -1,0 +1,18 @@
+"""The requests' declaration: formal requests between agencies, their workflow and deadlines."""
+
+from __future__ import annotations
+
+from liaison.core.capability import Capability, Vocabulary
+from liaison.requests import api, cli, demo, pages
+from liaison.requests.kinds import KINDS_FILE, KindsFile
+
+CAPABILITY = Capability(
+    name="requests",
+    requires=("registry",),
+    api=api.router,
+    pages=pages.router,
+    nav=pages.NAV,
+    cli=cli.register,
+    demo=demo.load,
+    vocabularies=(Vocabulary(KINDS_FILE, KindsFile),),
+)

@@ -1,0 +1,19 @@
+"""Screening's declaration: the live index of persons sought, kept current by `SubjectChanged`."""
+
+from __future__ import annotations
+
+from liaison.core.capability import Capability
+from liaison.core.events import AfterCommit, SubjectChanged
+from liaison.screening import api, cli, demo, live, pages, startup
+
+CAPABILITY = Capability(
+    name="screening",
+    requires=("subjects", "requests", "registry"),
+    api=api.router,
+    pages=pages.router,
+    nav=pages.NAV,
+    cli=cli.register,
+    startup=startup.start,
+    demo=demo.load,
+    subscriptions=(AfterCommit(SubjectChanged, live.on_subjects_changed),),
+)

@@ -1,0 +1,134 @@
+"""Docs that cannot drift, in the manner of Datasette's `tests/test_docs.py`: every setting, every
+field of the capability contract, every domain event and every capability is documented, and
+every audit action word the code records is declared in `vocab/audit_actions.yaml`."""
+
+from __future__ import annotations
+
+import ast
+import re
+import typing
+from pathlib import Path
+
+import pytest
+
+from liaison import capabilities
+from liaison.core import events
+from liaison.core.audit import actions
+from liaison.core.capability import CAPABILITY_FIELDS
+from liaison.core.settings import Settings
+from liaison.screening.schemas import DecisionIn
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "src" / "liaison"
+ARCHITECTURE = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+
+
+def section(text: str, heading: str) -> str:
+    """The text under a `## heading`, up to the next heading of that level."""
+    match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    assert match, f"docs/architecture.md has no section '## {heading}'"
+    return match.group(1)
+
+
+def first_column(text: str) -> list[str]:
+    """The backticked word opening each row of the Markdown tables in `text`."""
+    return re.findall(r"^\|\s*`([^`]+)`", text, re.M)
+
+
+@pytest.mark.parametrize("setting", sorted(Settings.model_fields))
+def test_every_setting_is_documented(setting: str) -> None:
+    readme = section((ROOT / "README.md").read_text(encoding="utf-8"), "Settings")
+    operations = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    variable = f"LIAISON_{setting.upper()}"
+    assert variable in readme or variable in operations, (
+        f"{variable} is in neither README's settings nor docs/operations.md"
+    )
+
+
+def test_every_field_of_the_capability_contract_is_described() -> None:
+    assert first_column(section(ARCHITECTURE, "The capability contract")) == list(CAPABILITY_FIELDS)
+
+
+def test_every_domain_event_is_listed_with_who_publishes_it() -> None:
+    declared = {
+        value
+        for value in vars(events).values()
+        if isinstance(value, type) and issubclass(value, events.Event) and value is not events.Event
+    }
+    assert declared == set(events.EVENT_TYPES)
+    table = section(ARCHITECTURE, "Domain events")
+    assert first_column(table) == [e.__name__ for e in events.EVENT_TYPES]
+    for row in re.findall(r"^\|\s*`(\w+)`\s*\|\s*`([^`]+)`", table, re.M):
+        name, publisher = row
+        assert f"{name}(" in (SRC.parent / publisher).read_text(encoding="utf-8"), (
+            f"{publisher} does not publish {name}"
+        )
+
+
+def test_every_capability_the_docs_name_exists_and_every_one_is_documented() -> None:
+    documented = first_column(section(ARCHITECTURE, "Capabilities"))
+    assert documented == list(capabilities.AVAILABLE)
+    for name in documented:
+        assert capabilities.declaration(name).name == name
+
+
+def _audit_calls(tree: ast.AST) -> list[tuple[ast.Call, ast.FunctionDef | None]]:
+    found: list[tuple[ast.Call, ast.FunctionDef | None]] = []
+
+    def walk(node: ast.AST, function: ast.FunctionDef | None) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = child if isinstance(child, ast.FunctionDef) else function
+            if (
+                isinstance(child, ast.Call)
+                and isinstance(child.func, ast.Attribute)
+                and child.func.attr == "record"
+                and isinstance(child.func.value, ast.Name)
+                and child.func.value.id == "audit"
+            ):
+                found.append((child, function))
+            walk(child, inner)
+
+    walk(tree, None)
+    return found
+
+
+def _words_passed(tree: ast.AST, function: ast.FunctionDef, parameter: str) -> set[str]:
+    """The literal values every call of `function` in the module passes as `parameter`."""
+    position = [a.arg for a in function.args.args].index(parameter)
+    words: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == function.name:
+            argument = node.args[position]
+            assert isinstance(argument, ast.Constant), ast.unparse(node)
+            words.add(argument.value)
+    return words
+
+
+def action_words(path: Path) -> set[str]:
+    """Every action word `audit.record(...)` may receive in this module."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    words: set[str] = set()
+    if any(isinstance(n, ast.Attribute) and n.attr == "record_read" for n in ast.walk(tree)):
+        words.add("read")  # audit.record_read records the action "read"
+    for call, function in _audit_calls(tree):
+        action = call.args[2]
+        if isinstance(action, ast.Constant):
+            words.add(action.value)
+        elif isinstance(action, ast.JoinedStr) and function is not None:  # f"add {what}"
+            (prefix, value) = action.values
+            assert isinstance(prefix, ast.Constant) and isinstance(value, ast.FormattedValue)
+            assert isinstance(value.value, ast.Name), ast.unparse(action)
+            words |= {prefix.value + w for w in _words_passed(tree, function, value.value.id)}
+        elif ast.unparse(action) == "data.decision":  # a DecisionIn: its literal choices
+            words |= set(typing.get_args(DecisionIn.model_fields["decision"].annotation))
+        else:
+            pytest.fail(f"{path}:{call.lineno}: audit action {ast.unparse(action)} cannot be checked")
+    return words
+
+
+def test_every_audit_action_word_is_declared_in_one_vocabulary() -> None:
+    used = {word: path for path in SRC.rglob("*.py") for word in action_words(path)}
+    assert "add birth date" in used and "confirm" in used
+    undeclared = {word: str(path.relative_to(ROOT)) for word, path in used.items() if word not in actions()}
+    assert undeclared == {}, "declare these in src/liaison/vocab/audit_actions.yaml"
+    assert set(actions()) - set(used) == set(), "declared but never recorded"
