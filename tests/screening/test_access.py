@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -302,3 +306,36 @@ def test_done_when_a_border_analyst_screening_a_file_through_the_api_gets_the_h3
     assert (row["handling_code"], row["owning_unit"]) == ("H3", "fugitives")  # whom to call
     assert row["subject_name"] == row["subject_source_id"] == "[restricted]"
     assert_withheld(hits.text)  # nor its birth date, nor its document number
+
+
+def test_cli_hits_file_passes_the_gate_for_the_command_line_and_for_a_named_user(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    subject_id = restricted_subject(sqlite_engine)
+    make_account(sqlite_engine, "analyst", username="border-analyst", unit="border")
+    make_account(sqlite_engine, "analyst", username="fugitives-analyst", unit="fugitives")
+    source = tmp_path / "arrivals.csv"
+    source.write_bytes(travellers_csv())
+    out = tmp_path / "hits.csv"
+    env = {**os.environ, "LIAISON_DATABASE_URL": sqlite_engine.url.render_as_string(hide_password=False)}
+    command = [sys.executable, "-m", "liaison", "screen", str(source), "--out", str(out), "--workers", "1"]
+
+    def hits_as(*user: str) -> dict[str, str]:
+        done = subprocess.run([*command, *user], env=env, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        (row,) = hits_rows(out.read_text(encoding="utf-8"))
+        assert row["subject_id"] == str(subject_id) and row["record_name"] == "PHAM VAN DONG"
+        return row
+
+    for user in ((), ("--user", "border-analyst")):
+        assert hits_as(*user)["subject_name"] == "[restricted]"
+        assert_withheld(out.read_text(encoding="utf-8"))
+    owner = hits_as("--user", "fugitives-analyst")
+    assert owner["subject_name"] == RESTRICTED_NAME and owner["subject_source_id"] == "FUG-2024-0042"
+    unknown = subprocess.run(
+        [*command, "--user", "nobody"], env=env, capture_output=True, text=True, check=False
+    )
+    assert unknown.returncode == 1 and "nobody" in unknown.stderr
+    with unit_of_work(sqlite_engine) as session:
+        actors = session.scalars(select(AuditEvent.actor).where(AuditEvent.action == "screen")).all()
+    assert sorted(actors) == ["border-analyst", "cli", "fugitives-analyst"]

@@ -48,13 +48,17 @@ def list_hits(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Page[schemas.ReviewHitOut]:
-    """The review queue: hits in a status (default `open`), strongest first. Audited."""
+    """The review queue: hits in a status (default `open`), strongest first. It lists a hit when you
+    may read its person sought (in full), or else when you see the run that raised it (your own; any
+    for supervisors and admins), then with the subject's particulars `[restricted]` (`restricted`:
+    true) and its id, handling code and owning unit. `total` counts what is listed. Audited."""
     return service.list_hits(session, user, status, limit, offset)
 
 
 @router.get("/screening/hits/{hit_id}", response_model=schemas.ReviewHitOut)
 def get_hit(hit_id: int, session: DbSession, user: Reader) -> schemas.ReviewHitOut:
-    """One hit with the record screened and the explanation. Audited."""
+    """One hit with the record screened and the explanation, through the gate as in the list; a hit
+    you are not shown answers 404, as a missing one. Audited."""
     return service.get_hit(session, user, hit_id)
 
 
@@ -62,7 +66,10 @@ def get_hit(hit_id: int, session: DbSession, user: Reader) -> schemas.ReviewHitO
 def decide(hit_id: int, body: schemas.DecisionIn, session: DbSession, user: Reviewer) -> schemas.ReviewHitOut:
     """Confirm or dismiss an open hit. Dismissing needs a reason and keeps the pair quiet until the
     subject or the record changes. Confirming with `requesting_agency_id` and `requested_agency_id`
-    opens a locate-or-verify request to the partner in the same transaction."""
+    opens a locate-or-verify request to the partner in the same transaction; the request takes the
+    subject's handling code and owning unit. Only those who may read the person sought decide: a
+    hit you see redacted (your alert on a restricted subject) answers 403 naming the owning unit
+    to call, one you are not shown 404."""
     return service.decide(session, user, hit_id, body)
 
 

@@ -348,6 +348,7 @@ def _open_request(
     nationality = record.nationality if len(record.nationality) == 2 and record.nationality.isalpha() else ""
     derived = SimpleNamespace(handling_code="H0", owning_unit=actor.unit)
     gate.inherit(derived, subject)
+    gate.check_handling_code(derived.handling_code)  # a subject's unknown code opens no request
     request = create_request(
         session,
         actor,
