@@ -71,7 +71,12 @@ async def screen_person(request: Request, session: DbSession, user: Screener) ->
 
 @router.get("/screening/batch", response_class=HTMLResponse)
 def batch_page(request: Request, session: DbSession, user: BatchUser) -> HTMLResponse:
-    return render(request, "screening/batch.html", {"runs": service.list_runs(session, user).items})
+    return render(request, "screening/batch.html", _batch_context(request, session, user))
+
+
+def _batch_context(request: Request, session: DbSession, user: User) -> dict[str, Any]:
+    limit = request.app.state.settings.max_upload_bytes
+    return {"runs": service.list_runs(session, user).items, "upload_limit_mb": round(limit / 1_048_576, 1)}
 
 
 @router.post("/screening/batch", response_class=HTMLResponse, response_model=None)
@@ -82,7 +87,7 @@ async def upload_batch(
     try:
         run = await jobs.accept_upload(request, session, user, form.get("file"))
     except Invalid as error:
-        context = {"runs": service.list_runs(session, user).items, "error": error.detail}
+        context = {**_batch_context(request, session, user), "error": error.detail}
         return render(request, "screening/batch.html", context, status_code=422)
     return redirect(f"/screening/batch/{run.id}")
 
