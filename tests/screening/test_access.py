@@ -246,6 +246,11 @@ def test_batch_runs_api_reports_progress_counts_and_rejected_rows_and_names_subj
     )  # fmt: skip
     assert row["subject_name"] == RESTRICTED_NAME and row["record_name"] == "PHAM VAN DONG"
     assert "1950-02-02" in row["explanation"]
+    with unit_of_work(engine) as session:  # the background job acted as the analyst, not as a stand-in
+        screened_by = session.scalars(
+            select(AuditEvent.actor).where(AuditEvent.action == "screen", AuditEvent.object_id == str(run_id))
+        ).all()
+    assert screened_by == [owner.username]
 
 
 def test_batch_runs_api_accepts_parquet(client: TestClient, engine: Engine, subject_id: int) -> None:
