@@ -6,7 +6,8 @@ what says whom to call and how strong it is — the subject's Liaison id, its ha
 owning unit, the score — and the record's own (the traveller's) particulars, which the screener
 gave. Every particular of the subject is withheld: its names (the one that matched too), birth
 dates, documents, nationalities, gender, description and the list's own id for it (an INTERPOL
-notice number names the person as surely as the name does).
+notice number names the person as surely as the name does). The name of the list it came from
+stays, with the owning unit: it says where to ask.
 
 The explanation keeps each feature's verdict and weight (they are why the score is what it is,
 and each says only how the record compares, never a value of the subject) and shows the record's
