@@ -9,8 +9,10 @@ from liaison.core.db import unit_of_work
 from liaison.core.security.policy import CLI_ACTOR
 from liaison.subjects.schemas import NameIn, SubjectIn
 from liaison.subjects.service import create_subject
+from tests.conftest import make_account
 from tests.e2e.conftest import sign_in
 from tests.requests.factories import agency
+from tests.screening.factories import RESTRICTED_NAME, restricted_subject
 
 
 def test_officer_screens_a_person_sees_the_explanation_and_dismisses_the_hit(
@@ -76,3 +78,29 @@ def test_officer_confirms_a_hit_and_opens_a_locate_request_choosing_the_agencies
     page.get_by_role("link", name="Request 1").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator("body")).to_contain_text("Anti-Corruption Agency")
+
+
+def test_border_officer_screening_a_restricted_person_is_told_to_hold_and_whom_to_call(
+    live_server, browser_page
+) -> None:  # type: ignore[no-untyped-def]
+    subject_id = restricted_subject(live_server.engine)
+    page = browser_page
+    sign_in(page, live_server, make_account(live_server.engine, "officer", unit="border"))
+    page.goto(live_server.url + "/screening")
+    page.get_by_label("Name").fill("PHAM VAN DONG")
+    page.get_by_label("Birth date").fill("02.02.1950")
+    page.get_by_role("button", name="Screen", exact=True).click()
+
+    hit = page.get_by_role("article", name="Hit 1")
+    expect(hit.get_by_role("heading")).to_contain_text("[restricted]")
+    expect(hit.get_by_role("alert")).to_contain_text("hold the traveller and call the owning unit")
+    expect(hit).to_contain_text(f"Person sought {subject_id}")
+    expect(hit).to_contain_text("Owning unit fugitives")
+    expect(hit).not_to_contain_text(RESTRICTED_NAME)
+    expect(hit).not_to_contain_text("1950-02-02")
+
+    hit.get_by_role("link", name="Review", exact=True).click()
+    queued = page.get_by_role("article").first
+    expect(queued.get_by_role("alert")).to_contain_text("call the owning unit")
+    expect(queued.get_by_role("button", name="Confirm")).to_have_count(0)
+    expect(page.locator("body")).not_to_contain_text(RESTRICTED_NAME)

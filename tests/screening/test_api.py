@@ -9,11 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from liaison.app import create_app
-from liaison.core.db import unit_of_work
 from liaison.core.settings import get_settings
 from liaison.screening.schemas import MAX_BATCH
 from tests.conftest import Account, make_account
-from tests.requests.factories import agency
+from tests.screening.factories import agency_pair
 
 
 @pytest.fixture
@@ -119,9 +118,7 @@ def test_dismissed_pair_stays_quiet_until_the_record_or_the_subject_changes(
 def test_confirming_a_hit_opens_a_locate_or_verify_request(
     api: TestClient, officer: Account, engine: Engine
 ) -> None:
-    with unit_of_work(engine) as session:
-        ours = agency(session, "Ministry of Public Security", "VN", "interior").id
-        partner = agency(session, "Anti-Corruption Agency of Kazakhstan", "KZ", "anti_corruption").id
+    ours, partner = agency_pair(engine, "Anti-Corruption Agency of Kazakhstan", "KZ", "anti_corruption")
     add_subject(api, officer, "Қасым Тоқаев", born="1953-05-17")
     (hit,) = screen(api, officer, {"name": "Kasym Tokaev", "birth_date": "1953-05-17"})["results"][0]["hits"]
     body = {"decision": "confirm", "reason": "passport photo", "requesting_agency_id": ours,

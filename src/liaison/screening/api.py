@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
+from liaison.core.errors import Invalid
 from liaison.core.models import User
 from liaison.core.schemas import Page
 from liaison.core.web import DbSession, Permission
-from liaison.screening import schemas, service
+from liaison.screening import jobs, schemas, service
+from liaison.screening.engine import DEFAULT_THRESHOLD
 from liaison.screening.startup import live_index
 
 router = APIRouter(tags=["screening"])
@@ -17,6 +19,7 @@ router = APIRouter(tags=["screening"])
 Screener = Annotated[User, Depends(Permission(service.SCREEN))]
 Reader = Annotated[User, Depends(Permission(service.READ))]
 Reviewer = Annotated[User, Depends(Permission(service.REVIEW))]
+BatchUser = Annotated[User, Depends(Permission(service.BATCH))]
 
 
 @router.post("/screen", response_model=schemas.ScreenOut)
@@ -45,13 +48,17 @@ def list_hits(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Page[schemas.ReviewHitOut]:
-    """The review queue: hits in a status (default `open`), strongest first. Audited."""
+    """The review queue: hits in a status (default `open`), strongest first. It lists a hit when you
+    may read its person sought (in full), or else when you see the run that raised it (your own; any
+    for supervisors and admins), then with the subject's particulars `[restricted]` (`restricted`:
+    true) and its id, handling code and owning unit. `total` counts what is listed. Audited."""
     return service.list_hits(session, user, status, limit, offset)
 
 
 @router.get("/screening/hits/{hit_id}", response_model=schemas.ReviewHitOut)
 def get_hit(hit_id: int, session: DbSession, user: Reader) -> schemas.ReviewHitOut:
-    """One hit with the record screened and the explanation. Audited."""
+    """One hit with the record screened and the explanation, through the gate as in the list; a hit
+    you are not shown answers 404, as a missing one. Audited."""
     return service.get_hit(session, user, hit_id)
 
 
@@ -59,5 +66,97 @@ def get_hit(hit_id: int, session: DbSession, user: Reader) -> schemas.ReviewHitO
 def decide(hit_id: int, body: schemas.DecisionIn, session: DbSession, user: Reviewer) -> schemas.ReviewHitOut:
     """Confirm or dismiss an open hit. Dismissing needs a reason and keeps the pair quiet until the
     subject or the record changes. Confirming with `requesting_agency_id` and `requested_agency_id`
-    opens a locate-or-verify request to the partner in the same transaction."""
+    opens a locate-or-verify request to the partner in the same transaction; the request takes the
+    subject's handling code and owning unit. Only those who may read the person sought decide: a
+    hit you see redacted (your alert on a restricted subject) answers 403 naming the owning unit
+    to call, one you are not shown 404."""
     return service.decide(session, user, hit_id, body)
+
+
+@router.post(
+    "/screening/runs",
+    response_model=schemas.RunOut,
+    status_code=202,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "threshold": {"type": "number", "minimum": 0, "maximum": 1},
+                        },
+                    }
+                }
+            },
+        }
+    },
+)
+async def start_run(
+    request: Request, response: Response, session: DbSession, user: BatchUser
+) -> schemas.RunOut:
+    """Screen a file in the background: multipart `file`, a CSV (UTF-8, with a header) or a Parquet
+    file with the columns `record_id, name, birth_date, nationality, document_number, gender` (only
+    `name` is required; others are ignored and named). Optional `threshold` (0 to 1; default the
+    calibrated one). The same checks as the batch page: the file's type by its name and its first
+    bytes, a `name` column, and the upload size limit (413 over it); a refused file opens no run.
+
+    Answers 202 with the run (`Location`: the run): it belongs to whoever started it, and only they,
+    supervisors and administrators see it (others: 404, as for a missing run). Follow it with
+    `GET /screening/runs/{id}`, then fetch `GET /screening/runs/{id}/hits`."""
+    form = await request.form()
+    threshold = _threshold(form.get("threshold"))
+    run = await jobs.accept_upload(request, session, user, form.get("file"), threshold)
+    response.headers["location"] = f"/api/v1/screening/runs/{run.id}"
+    return schemas.RunOut.model_validate(run)
+
+
+def _threshold(value: object) -> float:
+    if value is None or value == "":
+        return DEFAULT_THRESHOLD
+    try:
+        threshold = float(str(value))
+    except ValueError:
+        threshold = -1.0
+    if not 0.0 <= threshold <= 1.0:
+        raise Invalid("The threshold is a number from 0 to 1.", fields={"threshold": "from 0 to 1"})
+    return threshold
+
+
+@router.get("/screening/runs", response_model=Page[schemas.RunOut])
+def list_runs(
+    session: DbSession,
+    user: BatchUser,
+    limit: Annotated[int, Query(ge=1, le=500)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[schemas.RunOut]:
+    """The screening runs you see, newest first: your own; every run for supervisors and admins."""
+    return service.list_runs(session, user, limit, offset)
+
+
+@router.get("/screening/runs/{run_id}", response_model=schemas.RunOut)
+def get_run(run_id: int, session: DbSession, user: BatchUser) -> schemas.RunOut:
+    """A run: `status` (running, done, failed with `detail`), `progress` (0 to 1), the counts
+    (`total` records in the file, `records` screened so far, `hits`, `suppressed`), and the rows
+    `rejected` (not screened) and `partly_screened` by reason. 404 unless it is yours, or you are a
+    supervisor or an administrator."""
+    return schemas.RunOut.model_validate(service.get_run(session, user, run_id))
+
+
+@router.get(
+    "/screening/runs/{run_id}/hits",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "The hits file."}},
+)
+def run_hits(run_id: int, session: DbSession, user: BatchUser) -> Response:
+    """The run's hits as CSV: `record_id, record_name, subject_id, subject_source, subject_source_id,
+    subject_name, handling_code, owning_unit, score, explanation`. Each subject is named by its
+    Liaison id and by the list's own id for it. A subject you may not read still alerts, with its
+    id, handling code and owning unit (whom to call) and the score; its name, the list's id and its
+    side of the explanation read `[restricted]`. Written for you at each download and audited.
+    409 while the run is still running; 404 unless the run is yours, or you are a supervisor or an
+    administrator."""
+    return jobs.hits_download(service.hits_file(session, user, run_id), run_id)

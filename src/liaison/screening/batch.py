@@ -2,7 +2,11 @@
 
 Both engines read `record_id,name,birth_date,nationality,document_number,gender` (only `name`
 is required; `record_id` is made up from the row number when absent), screen every row against
-the same in-memory index with the same scoring, and write `record_id,subject_id,score,explanation`.
+the same in-memory index with the same scoring, and write the hits file `disclosure.HIT_COLUMNS`
+through the record-access gate for the reader given: a subject the reader may not read alerts
+with its id, handling code and owning unit, and none of its particulars (`disclosure.py`).
+Workers write both explanations (in full, and with the subject's side withheld), so the gate is
+asked once per hit where the file is written, whichever engine screened.
 
 DuckDB reads and checks the file (missing `name` column, unknown columns, wrong types), casts
 every column to text and streams it in chunks; the chunks are screened by worker processes that
@@ -24,22 +28,27 @@ import multiprocessing
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from liaison.core.errors import Invalid
+from liaison.core.security.gate import Reader
+from liaison.core.security.policy import CLI_ACTOR
+from liaison.screening import disclosure
+from liaison.screening.disclosure import HIT_COLUMNS, SubjectCard
 from liaison.screening.engine import DEFAULT_THRESHOLD, Screened, ScreeningIndex, ScreenRecord
 
 COLUMNS = ("record_id", "name", "birth_date", "nationality", "document_number", "gender")
-OUTPUT_COLUMNS = ("record_id", "subject_id", "score", "explanation")
+OUTPUT_COLUMNS = HIT_COLUMNS
 CHUNK_ROWS = 20_000
 MAX_FIELD_CHARS = 10_000
 
 Row = tuple[str, str, str | None, str | None, str | None, str | None]
-HitRow = tuple[str, int, float, str]
+# record_id, record name, subject_id, score, explanation, explanation with the subject's side withheld
+HitRow = tuple[str, str, int, float, str, str]
 
 
 @dataclass
@@ -186,8 +195,39 @@ def to_records(rows: Sequence[Row]) -> list[ScreenRecord]:
 
 
 def hit_rows(screened: Sequence[Screened]) -> list[HitRow]:
-    """The lines of the hits file: record_id, subject_id, score, explanation."""
-    return [(h.record_id, h.subject_id, h.score, h.explanation) for item in screened for h in item.hits]
+    """The hits before the gate: each with its explanation in full and with the subject's side withheld."""
+    return [
+        (
+            h.record_id,
+            item.record.name,
+            h.subject_id,
+            h.score,
+            h.explanation,
+            disclosure.explanation_text(
+                disclosure.withheld_features([f.as_dict() for f in h.features], item.record)
+            ),
+        )
+        for item in screened
+        for h in item.hits
+    ]
+
+
+class HitWriter:
+    """Writes hits files through the gate: `reader` sees what `cards` (the subjects) allow them.
+
+    A subject without a card (none given) is withheld from everyone, so a file written without
+    knowing the subjects names none of them."""
+
+    def __init__(self, handle: Any, reader: Reader, cards: Mapping[int, SubjectCard] | None) -> None:
+        self.writer = csv.writer(handle)
+        self.reader, self.cards = reader, cards or {}
+        self.writer.writerow(HIT_COLUMNS)
+
+    def write(self, hits: Sequence[HitRow]) -> None:
+        for record_id, name, subject_id, score, explanation, withheld in hits:
+            card = self.cards.get(subject_id) or SubjectCard(subject_id)
+            line = disclosure.hit_line(self.reader, card, record_id, name, score, explanation, withheld)
+            self.writer.writerow(line)
 
 
 def _screen_in_worker(rows: list[Row]) -> tuple[list[HitRow], Counter[str], int]:
@@ -210,13 +250,16 @@ def screen_file(
     threshold: float = DEFAULT_THRESHOLD,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    reader: Reader = CLI_ACTOR,
+    cards: Mapping[int, SubjectCard] | None = None,
 ) -> BatchReport:
-    """Screen a CSV or Parquet file and write the hits as CSV; `progress(rows_done)` after each chunk."""
+    """Screen a CSV or Parquet file and write the hits as CSV, through the gate for `reader`
+    (`cards` tell the gate the subjects'); `progress(rows_done)` after each chunk."""
     started = time.perf_counter()
     if engine == "spark":
-        report = _screen_file_spark(path, out, index, threshold)
+        report = _screen_file_spark(path, out, index, threshold, reader, cards)
     elif engine == "duckdb":
-        report = _screen_file_duckdb(path, out, index, threshold, workers, progress)
+        report = _screen_file_duckdb(path, out, index, threshold, workers, progress, reader, cards)
     else:
         raise Invalid(f"Unknown engine {engine!r}: use duckdb or spark.", fields={"engine": "unknown"})
     report.seconds = time.perf_counter() - started
@@ -230,6 +273,8 @@ def _screen_file_duckdb(
     threshold: float,
     workers: int | None,
     progress: Callable[[int], None] | None,
+    reader: Reader,
+    cards: Mapping[int, SubjectCard] | None,
 ) -> BatchReport:
     global _WORKER_INDEX, _WORKER_THRESHOLD
     used, ignored = inspect_columns(path)
@@ -237,11 +282,10 @@ def _screen_file_duckdb(
     workers = workers or min(os.cpu_count() or 1, 8)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(OUTPUT_COLUMNS)
+        writer = HitWriter(handle, reader, cards)
 
         def write(hits: list[HitRow], problems: Counter[str], rows: int) -> None:
-            writer.writerows(hits)
+            writer.write(hits)
             report.hits += len(hits)
             report.problems.update(problems)
             report.rows += rows
@@ -267,10 +311,17 @@ def _screen_file_duckdb(
     return report
 
 
-def _screen_file_spark(path: Path, out: Path, index: ScreeningIndex, threshold: float) -> BatchReport:
+def _screen_file_spark(
+    path: Path,
+    out: Path,
+    index: ScreeningIndex,
+    threshold: float,
+    reader: Reader,
+    cards: Mapping[int, SubjectCard] | None,
+) -> BatchReport:
     from liaison.screening.spark import screen_with_spark
 
     _, ignored = inspect_columns(path)
-    report = screen_with_spark(path, out, index, threshold)
+    report = screen_with_spark(path, out, index, threshold, reader, cards)
     report.ignored_columns = ignored
     return report

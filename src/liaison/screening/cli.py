@@ -1,4 +1,10 @@
-"""`liaison screen FILE --out HITS.csv`: screen a CSV or Parquet file against the persons sought."""
+"""`liaison screen FILE --out HITS.csv`: screen a CSV or Parquet file against the persons sought.
+
+The hits file passes the record-access gate like every other output: it is written for the
+command line's administrator (no unit: it reads H0 to H2 subjects but no H3 one), or, with
+`--user NAME`, for that account's role and unit.
+A subject the reader may not read still alerts, without any of its particulars. Audited.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,15 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.orm import Session
 
-from liaison.core.db import get_engine
-from liaison.core.security.policy import CLI_ACTOR, ensure
-from liaison.screening import batch, live
+from liaison.core import accounts, audit
+from liaison.core.db import get_engine, unit_of_work
+from liaison.core.errors import Invalid
+from liaison.core.security.policy import CLI_ACTOR, SystemActor, ensure
+from liaison.screening import batch, disclosure, live
 from liaison.screening.engine import DEFAULT_THRESHOLD
-from liaison.screening.service import BATCH
+from liaison.screening.service import BATCH, Screener
 
 console = Console(stderr=True)
 
@@ -33,7 +42,10 @@ def screen_command(
         ),
     ],
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Where to write record_id,subject_id,score,explanation.")
+        Path,
+        typer.Option(
+            "--out", "-o", help="Where to write the hits (CSV: record_id, record_name, subject_id, ...)."
+        ),
     ],
     engine: Annotated[
         Engine, typer.Option(help="duckdb (this machine) or spark (local[2] or LIAISON_SPARK_MASTER).")
@@ -42,13 +54,23 @@ def screen_command(
         float, typer.Option(min=0.0, max=1.0, help="Score at which a pair is a hit.")
     ] = DEFAULT_THRESHOLD,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Processes for the DuckDB engine.")] = 2,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user", "-u", help="Screen as this account: its role and unit decide what the hits show."
+        ),
+    ] = None,
 ) -> None:
     """Screen a file of travellers or a partner's list; rows that cannot be screened are counted by reason."""
-    ensure(CLI_ACTOR, BATCH)
+    database = get_engine()
+    reader = _reader(user)
+    ensure(reader, BATCH)
     used, ignored = batch.inspect_columns(file)
     console.print(f"Reading {file.name}: columns {', '.join(used)}"
                   + (f"; ignoring {', '.join(ignored)}" if ignored else ""), highlight=False)  # fmt: skip
-    index = live.build_index(get_engine())
+    index = live.build_index(database)
+    with Session(database) as session:
+        cards = disclosure.subject_cards(session, index.subject_ids())
     console.print(f"{len(index):,} persons sought indexed ({index.name_count:,} names).")
     total = batch.count_rows(file)
     columns = (TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -56,10 +78,23 @@ def screen_command(
         task = progress.add_task("screening", total=total)
         report = batch.screen_file(
             file, out, index, engine=engine.value, threshold=threshold, workers=workers,
-            progress=lambda done: progress.update(task, completed=done),
+            progress=lambda done: progress.update(task, completed=done), reader=reader, cards=cards,
         )  # fmt: skip
         progress.update(task, completed=report.rows)
+    with unit_of_work(database) as session:
+        audit.record(session, reader.username, "screen", "screening_file", file.name[:200],
+                     detail=f"{report.rows} records, {report.hits} hits → {out}"[:2000])  # fmt: skip
     console.print(report.summary() + f" → {out}", highlight=False)
+
+
+def _reader(username: str | None) -> Screener | SystemActor:
+    if username is None:
+        return CLI_ACTOR
+    with unit_of_work() as session:
+        account = accounts.get_user(session, username)
+        if not account.is_active:
+            raise Invalid(f"The account {username!r} is disabled.", fields={"user": "disabled"})
+        return Screener.of(account)
 
 
 def register(app: typer.Typer) -> None:

@@ -25,9 +25,10 @@ class ScreeningRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))  # single · api · file · demo
-    actor: Mapped[str] = mapped_column(String(80))
+    actor: Mapped[str] = mapped_column(String(80), index=True)  # who started it: the run's owner
     source: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(12), default="done")  # running · done · failed
+    total: Mapped[int | None] = mapped_column(default=None)  # records in the file, when known
     records: Mapped[int] = mapped_column(default=0)
     hits: Mapped[int] = mapped_column(default=0)
     suppressed: Mapped[int] = mapped_column(default=0)

@@ -3,20 +3,17 @@ screening (progress, then the hits to download), and the review queue. Same serv
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from starlette.datastructures import UploadFile
 
-from liaison.core.errors import DomainError, Invalid, NotFound
+from liaison.core.errors import DomainError, Invalid
 from liaison.core.models import User
 from liaison.core.web import DbSession, Permission
 from liaison.registry.agencies import agency_choices
-from liaison.screening import batch, jobs, schemas, service
+from liaison.screening import jobs, schemas, service
 from liaison.screening.engine import DEFAULT_THRESHOLD
 from liaison.screening.startup import live_index
 from liaison.web.forms import attempt, form_values, redirect
@@ -74,11 +71,12 @@ async def screen_person(request: Request, session: DbSession, user: Screener) ->
 
 @router.get("/screening/batch", response_class=HTMLResponse)
 def batch_page(request: Request, session: DbSession, user: BatchUser) -> HTMLResponse:
-    return render(request, "screening/batch.html", {"runs": service.list_runs(session, user)})
+    return render(request, "screening/batch.html", _batch_context(request, session, user))
 
 
-def _safe_name(filename: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", Path(filename).name)[:120] or "upload"
+def _batch_context(request: Request, session: DbSession, user: User) -> dict[str, Any]:
+    limit = request.app.state.settings.max_upload_bytes
+    return {"runs": service.list_runs(session, user).items, "upload_limit_mb": round(limit / 1_048_576, 1)}
 
 
 @router.post("/screening/batch", response_class=HTMLResponse, response_model=None)
@@ -86,32 +84,12 @@ async def upload_batch(
     request: Request, session: DbSession, user: BatchUser
 ) -> HTMLResponse | RedirectResponse:
     form = await request.form()
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        return _batch_page_error(request, session, user, "Choose a CSV or Parquet file to screen.")
-    name = _safe_name(upload.filename)
-    first = await upload.read(1 << 20)
     try:
-        batch.check_content(name, first)
+        run = await jobs.accept_upload(request, session, user, form.get("file"))
     except Invalid as error:
-        return _batch_page_error(request, session, user, error.detail)
-    run = service.start_file_run(session, user, name)
-    home: Path = request.app.state.settings.home
-    source = home / "screening" / f"run-{run.id}-{name}"
-    source.parent.mkdir(parents=True, exist_ok=True)
-    with source.open("wb") as handle:
-        handle.write(first)
-        while chunk := await upload.read(1 << 20):
-            handle.write(chunk)
-    session.commit()  # the run must exist before the worker thread looks for it
-    jobs.start(request.app.state.engine, live_index(request.app), run.id, user.username, source,
-               jobs.hits_file(home, run.id), DEFAULT_THRESHOLD)  # fmt: skip
+        context = {**_batch_context(request, session, user), "error": error.detail}
+        return render(request, "screening/batch.html", context, status_code=422)
     return redirect(f"/screening/batch/{run.id}")
-
-
-def _batch_page_error(request: Request, session: DbSession, user: User, message: str) -> HTMLResponse:
-    context = {"runs": service.list_runs(session, user), "error": message}
-    return render(request, "screening/batch.html", context, status_code=422)
 
 
 def _run_context(session: DbSession, user: User, run_id: int) -> dict[str, Any]:
@@ -130,12 +108,9 @@ def batch_run_progress(request: Request, run_id: int, session: DbSession, user: 
 
 
 @router.get("/screening/batch/{run_id}/hits.csv", response_model=None)
-def batch_run_hits(request: Request, run_id: int, session: DbSession, user: BatchUser) -> FileResponse:
-    service.get_run(session, user, run_id)
-    path = jobs.hits_file(request.app.state.settings.home, run_id)
-    if not path.exists():
-        raise NotFound(f"Run {run_id} has no hits file (yet).")
-    return FileResponse(path, media_type="text/csv", filename=f"screening-run-{run_id}-hits.csv")
+def batch_run_hits(run_id: int, session: DbSession, user: BatchUser) -> Response:
+    """The run's hits through the gate for whoever downloads them; audited."""
+    return jobs.hits_download(service.hits_file(session, user, run_id), run_id)
 
 
 @router.get("/screening/hits", response_class=HTMLResponse)

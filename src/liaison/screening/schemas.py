@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, computed_field
 
 from liaison.core.schemas import Input, Output
 
 MAX_BATCH = 1000  # records in one POST /api/v1/screen
+REJECTING = frozenset({"name has no letters"})  # problems that leave a row unscreened
 
 Name = Annotated[str, StringConstraints(max_length=10_000)]
 Short = Annotated[str, StringConstraints(max_length=120)]
@@ -40,13 +41,26 @@ class FeatureOut(Output):
     detail: str
 
 
-class HitOut(Output):
+class SubjectSide(Output):
+    """The person sought a hit points at. When `restricted`, the reader may not read the subject:
+    the hit still alerts, with its Liaison id, handling code and owning unit (whom to call), and
+    every particular (names, the list's id for it) reads `[restricted]`."""
+
+    subject_id: int
+    subject_source: str = Field(description="The list the subject came from (manual when typed in).")
+    subject_source_id: str = Field(description="The list's own id for the subject.")
+    subject_name: str
+    matched_name: str = Field(description="The subject's name that matched.")
+    handling_code: str
+    owning_unit: str
+    restricted: bool
+
+
+class HitOut(SubjectSide):
     hit_id: int | None = Field(
         description="The stored hit, for review; None when the pair was dismissed before."
     )
-    subject_id: int
     score: float
-    matched_name: str
     explanation: list[FeatureOut]
     explanation_text: str
 
@@ -73,17 +87,17 @@ class DecisionIn(Input):
     requested_agency_id: int | None = Field(default=None, ge=1, description="... to this partner agency.")
 
 
-class ReviewHitOut(Output):
+class ReviewHitOut(SubjectSide):
     id: int
+    run_id: int
     status: str
     score: float
-    subject_id: int
-    subject_name: str
-    matched_name: str
     record_id: str
     record_name: str
     record_birth_date: str
     record_nationality: str
+    record_document_number: str
+    record_gender: str
     explanation: list[dict[str, Any]]
     reason: str
     decided_by: str
@@ -93,15 +107,35 @@ class ReviewHitOut(Output):
 
 
 class RunOut(Output):
+    """A screening run: who started it (its owner), how far it has got and what it found."""
+
     id: int
     kind: str
-    actor: str
+    actor: str = Field(description="Who started the run: only they, supervisors and admins see it.")
     source: str
-    status: str
-    records: int
+    status: str = Field(description="running, done or failed (then `detail` says why).")
+    total: int | None = Field(description="Records in the file, when known (file runs).")
+    records: int = Field(description="Records screened so far.")
     hits: int
-    suppressed: int
-    problems: dict[str, Any]
+    suppressed: int = Field(description="Hits not raised because a reviewer dismissed the same pair.")
+    problems: dict[str, Any] = Field(description="Rows with problems, by reason.")
     detail: str
     created_at: datetime
     finished_at: datetime | None
+
+    @computed_field(description="Share of the records screened, 0 to 1 (1 once done).")  # type: ignore[prop-decorator]
+    @property
+    def progress(self) -> float:
+        if self.status != "running":
+            return 1.0
+        return min(1.0, self.records / self.total) if self.total else 0.0
+
+    @computed_field(description="Rows that could not be screened at all, by reason.")  # type: ignore[prop-decorator]
+    @property
+    def rejected(self) -> dict[str, int]:
+        return {reason: int(count) for reason, count in self.problems.items() if reason in REJECTING}
+
+    @computed_field(description="Rows screened without a field they had (an impossible birth date ...).")  # type: ignore[prop-decorator]
+    @property
+    def partly_screened(self) -> dict[str, int]:
+        return {reason: int(count) for reason, count in self.problems.items() if reason not in REJECTING}

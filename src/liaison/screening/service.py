@@ -3,25 +3,55 @@
 Records are screened against the live index (`live.py`); only records that alert are stored,
 with their hits. A hit whose (subject, record) pair a reviewer dismissed before is not raised
 again while both are unchanged (the dismissal is keyed by the subject's and the record's
-fingerprints) and is counted as `suppressed`. Confirming a hit can open a locate-or-verify
-request to the partner in the same step (the requests capability's `create_request`).
+fingerprints) and is counted as `suppressed`.
+
+Every output goes through the record-access gate (`disclosure.py`): a hit on a person sought the
+reader may not read alerts with the subject's Liaison id, handling code and owning unit, the
+score and the record's own particulars, and none of the subject's.
+
+Who sees what:
+
+- A **run** (one screen call, or a file) belongs to whoever started it: it is visible to them,
+  and to supervisors and administrators; to anyone else it answers as missing. A background run
+  acts as the real user who started it (`Screener`: name, role, unit), never as an administrator.
+  Its hits file is written at download, through the gate, for whoever downloads it, and every
+  download is audited.
+- The **review queue** lists a hit when the reader may read its subject (in full), or else when
+  the reader may see the run that raised it (redacted: the screener was told of the alert, and so
+  are supervisors and administrators). Its total counts exactly what it lists (one SQL condition).
+- **Deciding** a hit needs the right to read its subject. A hit the reader cannot see at all
+  answers as missing; one they see redacted (their own alert on a restricted subject) is refused
+  with whom to call: the owning unit decides, because a confirmation opens a request carrying the
+  subject's particulars and a dismissal silences the alert for everyone — neither may be done
+  blind. The border officer's part is to hold the traveller and call the owning unit, which the
+  alert tells them.
+- Confirming can open a locate-or-verify request (the requests capability's `create_request`);
+  the request is derived from the subject, so it takes the subject's handling code and owning unit
+  (`gate.inherit`): nobody can read the request who could not read the subject.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import ColumnElement, func, or_, select, true, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
 from liaison.core.db import utcnow
-from liaison.core.errors import Conflict, Invalid, NotFound
+from liaison.core.errors import Conflict, Forbidden, Invalid, NotFound
 from liaison.core.events import HitDecided, publish
 from liaison.core.schemas import Page
-from liaison.core.security.policy import Actor, ensure, may
+from liaison.core.security import gate
+from liaison.core.security.policy import Actor, ensure
+from liaison.screening import disclosure
+from liaison.screening.disclosure import SubjectCard
 from liaison.screening.engine import DEFAULT_THRESHOLD, Hit, Screened, ScreeningIndex, ScreenRecord
 from liaison.screening.models import Dismissal, ScreenedRecord, ScreeningRun
 from liaison.screening.models import Hit as StoredHit
@@ -39,7 +69,20 @@ from liaison.subjects.models import Subject
 
 SCREEN, BATCH, READ, REVIEW = "screening.screen", "screening.batch", "screening.read", "screening.review"
 HIT_STATUSES = ("open", "confirmed", "dismissed")
-RESTRICTED = "[restricted]"  # in place of a subject's name the user may not read
+RUN_READERS = ("supervisor", "admin")  # besides its owner, who sees every run
+
+
+@dataclass(frozen=True)
+class Screener:
+    """The user a run acts as, copied when it starts: a background job outlives the request."""
+
+    username: str
+    role: str
+    unit: str
+
+    @classmethod
+    def of(cls, user: Actor) -> Screener:
+        return cls(user.username, user.role, user.unit)
 
 
 def _to_record(data: RecordIn, position: int) -> ScreenRecord:
@@ -73,7 +116,7 @@ def store(
 ) -> list[RecordResult]:
     """Store the records that alerted and their hits (dismissed pairs left out and counted)."""
     dismissed = _dismissed(session, screened)
-    readable = _readable_subjects(session, actor, {h.subject_id for s in screened for h in s.hits})
+    cards = disclosure.subject_cards(session, {h.subject_id for s in screened for h in s.hits})
     results = []
     problems: Counter[str] = Counter(run.problems or {})
     for item in screened:
@@ -111,7 +154,8 @@ def store(
             session.add_all(stored)
             session.flush()
             run.hits += len(stored)
-            outs = [_hit_out(s.id, h, h.subject_id in readable) for s, h in zip(stored, raised, strict=True)]
+            pairs = zip(stored, raised, strict=True)
+            outs = [_hit_out(actor, s.id, h, cards[h.subject_id], record) for s, h in pairs]
         results.append(RecordResult(record_id=record.record_id, hits=outs, suppressed=suppressed,
                                     problems=item.problems))  # fmt: skip
     run.records += len(screened)
@@ -119,29 +163,17 @@ def store(
     return results
 
 
-def _hit_out(hit_id: int | None, hit: Hit, readable: bool) -> HitOut:
-    """A hit as the screener sees it: a subject whose handling code they may not read still alerts,
-    without its name."""
-    features = [f.as_dict() for f in hit.features]
-    if not readable:
-        features = [{**f, "detail": RESTRICTED} if f["feature"] == "name" else f for f in features]
+def _hit_out(reader: Actor, hit_id: int | None, hit: Hit, card: SubjectCard, record: ScreenRecord) -> HitOut:
+    """A hit as the screener sees it: on a subject they may not read it still alerts, without any
+    of the subject's particulars."""
+    features = disclosure.shown_features(reader, card, [f.as_dict() for f in hit.features], record)
     return HitOut(
         hit_id=hit_id,
-        subject_id=hit.subject_id,
         score=hit.score,
-        matched_name=hit.matched_name if readable else RESTRICTED,
         explanation=[FeatureOut.model_validate(f) for f in features],
-        explanation_text=hit.explanation
-        if readable
-        else "; ".join(f"{f['feature']} {f['verdict']}: {f['detail']}" for f in features),
+        explanation_text=disclosure.explanation_text(features),
+        **disclosure.subject_fields(reader, card, hit.matched_name),
     )
-
-
-def _readable_subjects(session: Session, actor: Actor, ids: set[int]) -> set[int]:
-    if not ids:
-        return set()
-    subjects = session.scalars(select(Subject).where(Subject.id.in_(ids)))
-    return {s.id for s in subjects if may(actor, "subjects.read", s)}
 
 
 def screen(
@@ -171,76 +203,101 @@ def screen(
 # -- review ---------------------------------------------------------------------------------------
 
 
-def _review_out(hit: StoredHit, subject: Subject, actor: Actor) -> ReviewHitOut:
-    """A hit for a reviewer; the subject's name only when their handling code lets the reviewer read it."""
-    readable = may(actor, "subjects.read", subject)
-    subject_name = subject.primary_name if readable else RESTRICTED
-    explanation = (
-        hit.explanation
-        if readable
-        else [{**f, "detail": RESTRICTED} if f.get("feature") == "name" else f for f in hit.explanation]
-    )
+def _review_out(hit: StoredHit, subject: Subject, run: ScreeningRun, reader: Actor) -> ReviewHitOut:
+    """A hit for a reviewer, through the gate: the subject's particulars only when readable."""
+    card = disclosure.card_of(subject)
     record = hit.record
     return ReviewHitOut(
         id=hit.id,
+        run_id=run.id,
         status=hit.status,
         score=hit.score,
-        subject_id=hit.subject_id,
-        subject_name=subject_name,
-        matched_name=hit.matched_name if readable else RESTRICTED,
         record_id=record.record_id,
         record_name=record.name,
         record_birth_date=record.birth_date,
         record_nationality=record.nationality,
-        explanation=explanation,
+        record_document_number=record.document_number,
+        record_gender=record.gender,
+        explanation=disclosure.shown_features(reader, card, hit.explanation, record),
         reason=hit.reason,
         decided_by=hit.decided_by,
         decided_at=hit.decided_at,
         request_id=hit.request_id,
         created_at=hit.created_at,
+        **disclosure.subject_fields(reader, card, hit.matched_name),
+    )
+
+
+def _sees_run(reader: Actor) -> ColumnElement[bool]:
+    """A run is its owner's, and supervisors' and administrators'."""
+    return true() if reader.role in RUN_READERS else ScreeningRun.actor == reader.username
+
+
+def _may_see_run(reader: Actor, run: ScreeningRun) -> bool:
+    return reader.role in RUN_READERS or run.actor == reader.username
+
+
+def _hits_seen_by(reader: Actor) -> Any:
+    """The hits this reader is told of: on a subject they may read, or raised in a run they see."""
+    return (
+        select(StoredHit, Subject, ScreeningRun)
+        .join(Subject, Subject.id == StoredHit.subject_id)
+        .join(ScreenedRecord, ScreenedRecord.id == StoredHit.screened_record_id)
+        .join(ScreeningRun, ScreeningRun.id == ScreenedRecord.run_id)
+        .where(or_(gate.readable(reader, Subject), _sees_run(reader)))
     )
 
 
 def list_hits(
     session: Session, actor: Actor, status: str = "open", limit: int = 50, offset: int = 0
 ) -> Page[ReviewHitOut]:
-    """The review queue: hits in a status, strongest first."""
+    """The review queue: hits in a status, strongest first; the total counts what the reader is shown."""
     ensure(actor, READ)
     if status not in HIT_STATUSES:
         raise Invalid(f"Unknown status {status!r}.", fields={"status": f"one of {', '.join(HIT_STATUSES)}"})
-    query = select(StoredHit, Subject).join(Subject, Subject.id == StoredHit.subject_id)
-    query = query.where(StoredHit.status == status).options(selectinload(StoredHit.record))
-    total = session.scalar(select(func.count()).select_from(StoredHit).where(StoredHit.status == status)) or 0
+    query = _hits_seen_by(actor).where(StoredHit.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(
-        query.order_by(StoredHit.score.desc(), StoredHit.id)
+        query.options(selectinload(StoredHit.record))
+        .order_by(StoredHit.score.desc(), StoredHit.id)
         .limit(min(max(limit, 1), 500))
         .offset(max(offset, 0))
     ).all()
     audit.record_read(session, actor.username, "screening_hit", "*", detail=f"review queue ({status})")
-    items = [_review_out(h, subject, actor) for h, subject in rows]
+    items = [_review_out(h, subject, run, actor) for h, subject, run in rows]
     return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+def _seen_hit(session: Session, actor: Actor, hit_id: int) -> tuple[StoredHit, Subject, ScreeningRun]:
+    """The hit with its subject and run, or the same `NotFound` whether missing or not shown."""
+    row = None
+    if 0 < hit_id < 2**63:
+        row = session.execute(
+            _hits_seen_by(actor).where(StoredHit.id == hit_id).options(selectinload(StoredHit.record))
+        ).first()
+    if row is None:
+        raise NotFound(f"There is no hit {hit_id}.")
+    return row[0], row[1], row[2]
 
 
 def get_hit(session: Session, actor: Actor, hit_id: int) -> ReviewHitOut:
     ensure(actor, READ)
-    row = session.execute(
-        select(StoredHit, Subject)
-        .join(Subject, Subject.id == StoredHit.subject_id)
-        .where(StoredHit.id == hit_id)
-        .options(selectinload(StoredHit.record))
-    ).first()
-    if row is None:
-        raise NotFound(f"There is no hit {hit_id}.")
+    hit, subject, run = _seen_hit(session, actor, hit_id)
     audit.record_read(session, actor.username, "screening_hit", hit_id)
-    return _review_out(row[0], row[1], actor)
+    return _review_out(hit, subject, run, actor)
 
 
 def decide(session: Session, actor: Actor, hit_id: int, data: DecisionIn) -> ReviewHitOut:
-    """Confirm or dismiss an open hit with a reason; a confirmation may open a locate-or-verify request."""
+    """Confirm or dismiss an open hit with a reason; a confirmation may open a locate-or-verify request.
+
+    Only a reviewer who may read the subject decides (see the module's docstring)."""
     ensure(actor, REVIEW)
-    hit = session.get(StoredHit, hit_id)
-    if hit is None:
-        raise NotFound(f"There is no hit {hit_id}.")
+    hit, subject, _run = _seen_hit(session, actor, hit_id)
+    if not gate.may_read(actor, subject):
+        raise Forbidden(
+            f"Hit {hit_id} is on a restricted person sought ({subject.handling_code}): only its owning "
+            f"unit ({subject.owning_unit or 'unknown'}) may decide it. Hold the traveller and call them."
+        )
     if hit.status != "open":
         raise Conflict(f"Hit {hit_id} was already {hit.status}.", allowed=[])
     if data.decision == "dismiss" and not data.reason.strip():
@@ -261,7 +318,7 @@ def decide(session: Session, actor: Actor, hit_id: int, data: DecisionIn) -> Rev
             )
         )
     elif data.requesting_agency_id or data.requested_agency_id:
-        hit.request_id = _open_request(session, actor, hit, record, data)
+        hit.request_id = _open_request(session, actor, hit, subject, record, data)
     session.flush()
     after = {"status": hit.status, "reason": data.reason, "request_id": hit.request_id}
     audit.record(session, actor.username, data.decision, "screening_hit", hit.id, before=before, after=after)
@@ -279,9 +336,10 @@ def decide(session: Session, actor: Actor, hit_id: int, data: DecisionIn) -> Rev
 
 
 def _open_request(
-    session: Session, actor: Actor, hit: StoredHit, record: ScreenedRecord, data: DecisionIn
+    session: Session, actor: Actor, hit: StoredHit, subject: Subject, record: ScreenedRecord, data: DecisionIn
 ) -> int:
-    """A locate-or-verify request to the partner about the confirmed traveller."""
+    """A locate-or-verify request to the partner about the confirmed traveller, derived from the
+    subject: it takes the subject's handling code and owning unit."""
     from datetime import date
 
     from liaison.requests.schemas import PersonIn, RequestIn
@@ -299,7 +357,9 @@ def _open_request(
         except ValueError:
             birth = None
     nationality = record.nationality if len(record.nationality) == 2 and record.nationality.isalpha() else ""
-    explanation = "; ".join(f"{f['feature']} {f['verdict']}: {f['detail']}" for f in hit.explanation)
+    derived = SimpleNamespace(handling_code="H0", owning_unit=actor.unit)
+    gate.inherit(derived, subject)
+    gate.check_handling_code(derived.handling_code)  # a subject's unknown code opens no request
     request = create_request(
         session,
         actor,
@@ -310,7 +370,7 @@ def _open_request(
             requested_agency_id=data.requested_agency_id,
             title=f"Verify identity: {record.name[:150]}",
             facts=f"Screening hit {hit.id} (score {hit.score:.2f}) confirmed by {actor.username}: "
-            f"{data.reason}\n{explanation}"[:20_000],
+            f"{data.reason}\n{disclosure.explanation_text(hit.explanation)}"[:20_000],
             details={"purpose": "verify_identity"},
             persons=[
                 PersonIn(
@@ -320,31 +380,46 @@ def _open_request(
                     subject_id=hit.subject_id,
                 )
             ],
+            handling_code=derived.handling_code,
         ),
     )
+    if request.owning_unit != derived.owning_unit:  # the subject's unit, where its code is the stricter
+        before = {"owning_unit": request.owning_unit}
+        request.owning_unit = derived.owning_unit
+        after = {"owning_unit": request.owning_unit}
+        detail = f"inherited from subject {subject.id}"
+        audit.record(session, actor.username, "update", "request", request.id, before=before, after=after,
+                     detail=detail)  # fmt: skip
     return int(request.id)
 
 
 # -- runs -----------------------------------------------------------------------------------------
 
 
-def list_runs(session: Session, actor: Actor, limit: int = 20) -> list[RunOut]:
+def list_runs(session: Session, actor: Actor, limit: int = 20, offset: int = 0) -> Page[RunOut]:
+    """The runs this user sees (their own; every run for supervisors and administrators), newest first."""
     ensure(actor, BATCH)
-    runs = session.scalars(select(ScreeningRun).order_by(ScreeningRun.id.desc()).limit(limit))
-    return [RunOut.model_validate(run) for run in runs]
+    query = select(ScreeningRun).where(_sees_run(actor))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    limit = min(max(limit, 1), 500)
+    runs = session.scalars(query.order_by(ScreeningRun.id.desc()).limit(limit).offset(max(offset, 0)))
+    return Page(items=[RunOut.model_validate(run) for run in runs], total=total, limit=limit, offset=offset)
 
 
 def get_run(session: Session, actor: Actor, run_id: int) -> ScreeningRun:
+    """A run its owner, a supervisor or an administrator asks for; to anyone else, as missing."""
     ensure(actor, BATCH)
-    run = session.get(ScreeningRun, run_id)
-    if run is None:
+    run = session.get(ScreeningRun, run_id) if 0 < run_id < 2**63 else None
+    if run is None or not _may_see_run(actor, run):
         raise NotFound(f"There is no screening run {run_id}.")
     return run
 
 
-def start_file_run(session: Session, actor: Actor, source: str) -> ScreeningRun:
+def start_file_run(session: Session, actor: Actor, source: str, total: int | None = None) -> ScreeningRun:
     ensure(actor, BATCH)
-    run = ScreeningRun(kind="file", actor=actor.username, source=source[:300], status="running", problems={})
+    run = ScreeningRun(
+        kind="file", actor=actor.username, source=source[:300], status="running", problems={}, total=total
+    )
     session.add(run)
     session.flush()
     audit.record(session, actor.username, "create", "screening_run", run.id, detail=f"file {source[:200]}")
@@ -357,3 +432,37 @@ def finish_run(
     run.status, run.detail, run.finished_at = status, detail[:2000], utcnow()
     if extra_problems:
         run.problems = {**(run.problems or {}), **extra_problems}
+
+
+def hits_file(session: Session, actor: Actor, run_id: int) -> str:
+    """The run's hits as CSV (`disclosure.HIT_COLUMNS`), through the gate for whoever asks; audited.
+
+    Written from the stored hits at each download, so a supervisor of another unit downloading an
+    analyst's run sees what they may read, not what the analyst may."""
+    run = get_run(session, actor, run_id)
+    if run.status == "running":
+        raise Conflict(f"Screening run {run_id} is still running; its hits are not ready yet.", allowed=[])
+    rows = session.execute(
+        select(StoredHit, ScreenedRecord, Subject)
+        .join(ScreenedRecord, ScreenedRecord.id == StoredHit.screened_record_id)
+        .join(Subject, Subject.id == StoredHit.subject_id)
+        .where(ScreenedRecord.run_id == run.id)
+        .order_by(ScreenedRecord.id, StoredHit.score.desc(), StoredHit.id)
+    ).all()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(disclosure.HIT_COLUMNS)
+    for hit, record, subject in rows:
+        writer.writerow(
+            disclosure.hit_line(
+                actor,
+                disclosure.card_of(subject),
+                record.record_id,
+                record.name,
+                hit.score,
+                disclosure.explanation_text(hit.explanation),
+                disclosure.explanation_text(disclosure.withheld_features(hit.explanation, record)),
+            )
+        )
+    audit.record_read(session, actor.username, "screening_run", run.id, detail=f"hits file, {len(rows)} hits")
+    return out.getvalue()

@@ -8,15 +8,16 @@ session is local (`local[2]`) unless `LIAISON_SPARK_MASTER` names a cluster.
 
 from __future__ import annotations
 
-import csv
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from liaison.screening.batch import COLUMNS, OUTPUT_COLUMNS, BatchReport, Row, screen_rows
+from liaison.core.security.gate import Reader
+from liaison.screening.batch import COLUMNS, BatchReport, HitWriter, Row, screen_rows
+from liaison.screening.disclosure import SubjectCard
 from liaison.screening.engine import ScreeningIndex
 
 PROBLEM_PREFIX = "__problem__:"
@@ -38,7 +39,15 @@ def spark_session() -> Any:
     )
 
 
-def screen_with_spark(path: Path, out: Path, index: ScreeningIndex, threshold: float) -> BatchReport:
+def screen_with_spark(
+    path: Path,
+    out: Path,
+    index: ScreeningIndex,
+    threshold: float,
+    reader: Reader,
+    cards: Mapping[int, SubjectCard] | None = None,
+) -> BatchReport:
+    """Screen the file on Spark; the driver writes the hits file through the gate for `reader`."""
     from pyspark.sql import functions as F
 
     spark = spark_session()
@@ -56,7 +65,11 @@ def screen_with_spark(path: Path, out: Path, index: ScreeningIndex, threshold: f
     if "record_id" not in present:
         frame = frame.withColumn("record_id", F.monotonically_increasing_id().cast("string"))
     shared = spark.sparkContext.broadcast(index)
-    schema = "record_id string, subject_id long, score double, explanation string"
+    fields = ["record_id", "record_name", "subject_id", "score", "explanation", "withheld"]
+    schema = (
+        "record_id string, record_name string, subject_id long, score double, explanation string, "
+        "withheld string"
+    )
 
     def screen_partition(frames: Iterator[Any]) -> Iterator[Any]:
         import pandas as pd
@@ -67,31 +80,20 @@ def screen_with_spark(path: Path, out: Path, index: ScreeningIndex, threshold: f
                 for row in chunk[list(COLUMNS)].itertuples(index=False)
             ]
             hits, problems = screen_rows(shared.value, rows, threshold)
-            records = [
-                {"record_id": r, "subject_id": s, "score": sc, "explanation": e} for r, s, sc, e in hits
-            ]
+            records = [dict(zip(fields, hit, strict=True)) for hit in hits]
+            counts = [*problems.items(), ("rows", len(rows))]
+            empty = {"record_name": "", "score": 0.0, "explanation": "", "withheld": ""}
             records += [
-                {"record_id": PROBLEM_PREFIX + reason, "subject_id": count, "score": 0.0, "explanation": ""}
-                for reason, count in problems.items()
+                {**empty, "record_id": PROBLEM_PREFIX + reason, "subject_id": count}
+                for reason, count in counts
             ]
-            records.append(
-                {
-                    "record_id": PROBLEM_PREFIX + "rows",
-                    "subject_id": len(rows),
-                    "score": 0.0,
-                    "explanation": "",
-                }
-            )
-            yield pd.DataFrame.from_records(
-                records, columns=["record_id", "subject_id", "score", "explanation"]
-            )
+            yield pd.DataFrame.from_records(records, columns=fields)
 
     report = BatchReport()
     problems: Counter[str] = Counter()
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(OUTPUT_COLUMNS)
+        writer = HitWriter(handle, reader, cards)
         for row in frame.mapInPandas(screen_partition, schema).toLocalIterator():
             record_id = row["record_id"]
             if record_id.startswith(PROBLEM_PREFIX):
@@ -101,7 +103,8 @@ def screen_with_spark(path: Path, out: Path, index: ScreeningIndex, threshold: f
                 else:
                     problems[reason] += int(row["subject_id"])
                 continue
-            writer.writerow((record_id, row["subject_id"], row["score"], row["explanation"]))
+            writer.write([(record_id, row["record_name"], int(row["subject_id"]), float(row["score"]),
+                           row["explanation"], row["withheld"])])  # fmt: skip
             report.hits += 1
     report.problems = problems
     shared.unpersist()
