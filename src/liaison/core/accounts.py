@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from liaison.core import audit
 from liaison.core.db import utcnow
-from liaison.core.errors import Conflict, Invalid, Locked, NotFound, Text, Unauthenticated
+from liaison.core.errors import Conflict, Invalid, Locked, NotFound, Phrase, Unauthenticated
 from liaison.core.models import ApiToken, PageSession, User
 from liaison.core.security.policy import ROLES
 from liaison.core.security.secrets import digest, hash_password, new_secret, verify_password
@@ -61,7 +61,7 @@ def check_password(password: str, username: str = "") -> None:
         raise Invalid(
             "The password is too short: use at least {minimum} characters.",
             minimum=MIN_PASSWORD_LENGTH,
-            fields={"password": Text("at least {minimum} characters", {"minimum": MIN_PASSWORD_LENGTH})},
+            fields={"password": Phrase("at least {minimum} characters", {"minimum": MIN_PASSWORD_LENGTH})},
         )
     lowered = password.lower()
     if lowered in common_passwords() or lowered == username.lower():
@@ -101,11 +101,11 @@ def create_user(
     email: str = "",
     unit: str = "",
 ) -> User:
-    problems: dict[str, str] = {}
+    problems: dict[str, str | Phrase] = {}
     if not USERNAME_PATTERN.match(username):
         problems["username"] = "2-80 characters: lower-case letters, digits, '.', '_' or '-'"
     if role not in ROLES:
-        problems["role"] = Text("one of {roles}", {"roles": list(ROLES)})
+        problems["role"] = Phrase("one of {roles}", {"roles": list(ROLES)})
     if problems:
         raise Invalid("The user cannot be created.", fields=problems)
     check_password(password, username)
@@ -152,7 +152,7 @@ def update_user(
     before = _user_fields(user)
     if role is not None:
         if role not in ROLES:
-            raise Invalid("Unknown role.", fields={"role": Text("one of {roles}", {"roles": list(ROLES)})})
+            raise Invalid("Unknown role.", fields={"role": Phrase("one of {roles}", {"roles": list(ROLES)})})
         user.role = role
     if is_active is not None:
         user.is_active = is_active
@@ -212,7 +212,9 @@ def sign_out_everywhere(session: Session, user: User, keep_session: str | None =
     condition = PageSession.user_id == user.id
     if keep_session:
         condition = condition & (PageSession.session_hash != digest(keep_session))
-    result = session.execute(delete(PageSession).where(condition).execution_options(synchronize_session=False))
+    result = session.execute(
+        delete(PageSession).where(condition).execution_options(synchronize_session=False)
+    )
     return int(getattr(result, "rowcount", 0) or 0)
 
 

@@ -21,11 +21,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from liaison.core import i18n
-from liaison.core.i18n import FieldName, Text
+from liaison.core.i18n import FieldName, Phrase
 
 PROBLEM_TYPE_BASE = "https://liaison.example/problems/"
 
-__all__ = ["FieldName", "Text"]
+__all__ = ["FieldName", "Phrase"]
 
 
 class DomainError(Exception):
@@ -33,13 +33,13 @@ class DomainError(Exception):
     slug = "bad-request"
     title = "Bad request"
 
-    def __init__(self, message: str | Text, /, **values: Any) -> None:
-        if isinstance(message, Text):
+    def __init__(self, message: str | Phrase, /, **values: Any) -> None:
+        if isinstance(message, Phrase):
             self.message = message
             self.extra = values
         else:
             names = i18n.placeholders(message)
-            self.message = Text(message, {k: v for k, v in values.items() if k in names})
+            self.message = Phrase(message, {k: v for k, v in values.items() if k in names})
             self.extra = {k: v for k, v in values.items() if k not in names}
         super().__init__(self.render(i18n.DEFAULT_LANGUAGE))
 
@@ -89,7 +89,7 @@ class Conflict(DomainError):
     slug = "conflict"
     title = "Conflict"
 
-    def __init__(self, message: str | Text, /, allowed: list[str] | None = None, **values: Any) -> None:
+    def __init__(self, message: str | Phrase, /, allowed: list[str] | None = None, **values: Any) -> None:
         if allowed is not None:
             values["allowed"] = allowed
         super().__init__(message, **values)
@@ -98,7 +98,7 @@ class Conflict(DomainError):
 class Invalid(DomainError):
     """Input that parses but breaks a rule; `fields` maps each field code at fault to the reason.
 
-    A reason is a template too (plain text, or a `Text` with its own parameters).
+    A reason is a template too (plain text, or a `Phrase` with its own parameters).
     """
 
     status = 422
@@ -106,10 +106,11 @@ class Invalid(DomainError):
     title = "Invalid input"
 
     def __init__(
-        self, message: str | Text, /, fields: Mapping[str, str | Text] | None = None, **values: Any
+        self, message: str | Phrase, /, fields: Mapping[str, str | Phrase] | None = None, **values: Any
     ) -> None:
-        self.reasons: dict[str, Text] = {
-            name: reason if isinstance(reason, Text) else Text(reason) for name, reason in (fields or {}).items()
+        self.reasons: dict[str, Phrase] = {
+            name: reason if isinstance(reason, Phrase) else Phrase(reason)
+            for name, reason in (fields or {}).items()
         }
         super().__init__(message, **values)
 
@@ -145,19 +146,20 @@ class Invalid(DomainError):
 
         The summary names each field by its label with its reason, in the reader's language.
         """
-        reasons: dict[str, Text] = {}
+        reasons: dict[str, Phrase] = {}
         for item in errors:
             code = ".".join(str(part) for part in item.get("loc", ()) if part != "body") or whole
             reasons.setdefault(code, i18n.pydantic_text(item))
-        return cls(Text(message, {"faults": Faults(reasons)}), fields=reasons)
+        return cls(Phrase(message, {"faults": Faults(reasons)}), fields=reasons)
 
 
-class Faults(dict[str, Text]):
+class Faults(dict[str, Phrase]):
     """Field errors shown inline in a summary: "Reference: Must be at most 80 characters long."."""
 
     def label(self, language: str) -> str:
         return "; ".join(
-            f"{i18n.field_label(name, language)}: {reason.render(language)}" for name, reason in list(self.items())[:5]
+            f"{i18n.field_label(name, language)}: {reason.render(language)}"
+            for name, reason in list(self.items())[:5]
         )
 
 

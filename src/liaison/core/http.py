@@ -144,6 +144,7 @@ class BodySizeLimit:
         """A page's form gets a page in its language stating the limit; the API a problem."""
         request = Request(scope, receive)
         error = too_large(limit)
+        answer: Response
         if wants_problem(request):
             answer = problem_response(error.problem(request.url.path, api_language(request)))
         else:
@@ -159,13 +160,8 @@ def too_large(limit: int) -> TooLarge:
     return TooLarge(
         "The form is larger than the limit of {limit_mb} MB, so nothing was saved. "
         "Send a smaller file, or split it.",
-        limit_mb=megabytes(limit),
+        limit_mb=i18n.megabytes(limit),
     )
-
-
-def megabytes(size: int) -> str:
-    """A byte count as people read a limit: 20 MB, 1 MB, 0.5 MB."""
-    return f"{size / 1_048_576:.1f}".removesuffix(".0")
 
 
 def page_language(request: Request) -> str:

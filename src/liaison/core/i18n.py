@@ -67,6 +67,11 @@ def negotiate(accept_language: str) -> str:
     return str(found) if found else DEFAULT_LANGUAGE
 
 
+def megabytes(size: int) -> str:
+    """A byte count as people read a limit: 20, 1, 0.5 (megabytes of 1,048,576 bytes)."""
+    return f"{size / 1_048_576:.1f}".removesuffix(".0")
+
+
 def show_date(value: date | datetime | None) -> str:
     """Unambiguous dates: the month spelled out ("26 Feb 2025", "26 thg 2, 2025")."""
     if value is None:
@@ -115,21 +120,21 @@ def field_label(code: str, language: str | None = None) -> str:
 def placeholders(template: str) -> set[str]:
     """The named parameters a `str.format` template uses (`{name!r}` → `name`)."""
     names = set()
-    for _literal, field, _spec, _conversion in string.Formatter().parse(template):
-        if field:
-            names.add(re.split(r"[.\[]", field, maxsplit=1)[0])
+    for _literal, name, _spec, _conversion in string.Formatter().parse(template):
+        if name:
+            names.add(re.split(r"[.\[]", name, maxsplit=1)[0])
     return names
 
 
 def _shown(value: object, language: str) -> object:
     if isinstance(value, FieldName):
         return field_label(value, language)
-    if isinstance(value, Text):
+    if isinstance(value, Phrase):
         return value.render(language)
     if hasattr(value, "label") and callable(value.label):
         return value.label(language)
     if isinstance(getattr(value, "en", None), str) and isinstance(getattr(value, "vi", None), str):
-        return getattr(value, language, value.en)  # a registry vocabulary label
+        return getattr(value, language, None) or value.en  # a registry vocabulary label
     if isinstance(value, list | tuple | set | frozenset):
         shown = [str(_shown(item, language)) for item in value]
         return ", ".join(shown) if shown else translations(language).gettext("none")
@@ -137,7 +142,7 @@ def _shown(value: object, language: str) -> object:
 
 
 @dataclass(frozen=True)
-class Text:
+class Phrase:
     """A message for people: an English template (the msgid) and its named parameters.
 
     Rendered only when shown, in the reader's language: field names become labels, vocabulary
@@ -203,14 +208,14 @@ PYDANTIC_MESSAGES: dict[str, str] = {
 }
 
 
-def pydantic_text(item: Mapping[str, Any]) -> Text:
+def pydantic_text(item: Mapping[str, Any]) -> Phrase:
     """One Pydantic error (an item of `ValidationError.errors()`) as a message for people."""
     kind = str(item.get("type", ""))
     context = dict(item.get("ctx") or {})
     if kind == "string_too_short" and context.get("min_length") == 1:
-        return Text("Must not be empty.")
+        return Phrase("Must not be empty.")
     template = PYDANTIC_MESSAGES.get(kind)
     if template is not None:
-        return Text(template, {k: v for k, v in context.items() if k in placeholders(template)})
+        return Phrase(template, {k: v for k, v in context.items() if k in placeholders(template)})
     message = str(item.get("msg", ""))
-    return Text(message.removeprefix("Value error, ").removeprefix("Assertion failed, "))
+    return Phrase(message.removeprefix("Value error, ").removeprefix("Assertion failed, "))

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from liaison.core.errors import Invalid
+from liaison.core.errors import Invalid, Phrase
 
 RowT = TypeVar("RowT")
 MAX_LIMIT = 500
@@ -21,8 +21,11 @@ def apply_sort(query: Select[Any], sort: str | None, columns: Mapping[str, Any],
     column = columns.get(key.lstrip("-"))
     if column is None:
         raise Invalid(
-            f"Cannot sort by {key!r}.",
-            fields={"sort": "one of " + ", ".join(sorted(columns)) + " (prefix - for descending)"},
+            "Cannot sort by {key!r}.",
+            key=key,
+            fields={
+                "sort": Phrase("one of {choices} (prefix - for descending)", {"choices": sorted(columns)})
+            },
         )
     return query.order_by(column.desc() if descending else column.asc())
 

@@ -337,7 +337,9 @@ def follow_up(session: Session, actor: Actor, commitment_id: int, data: schemas.
         allowed = allowed_next(commitment.status)
         if data.status not in allowed:
             raise Conflict(
-                f"A commitment that is {commitment.status} cannot become {data.status}.",
+                "A commitment that is {from_status} cannot become {to_status}.",
+                from_status=statuses.get(commitment.status, commitment.status),
+                to_status=statuses.get(data.status, data.status),
                 allowed=allowed,
                 current=commitment.status,
             )

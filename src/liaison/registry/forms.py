@@ -20,9 +20,7 @@ def parse(schema: type[SchemaT], data: dict[str, Any]) -> SchemaT:
     try:
         return schema.model_validate(data)
     except ValidationError as error:
-        fields = {".".join(str(p) for p in item["loc"]) or "form": item["msg"] for item in error.errors()}
-        detail = "; ".join(f"{name}: {message}" for name, message in list(fields.items())[:5])
-        raise Invalid(f"Please correct the form: {detail}", fields=fields) from error
+        raise Invalid.from_validation(error.errors()) from error
 
 
 def optional_int(value: str | None) -> int | str | None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from liaison.capabilities import CAPABILITIES, module
 from liaison.core import audit
-from liaison.core.errors import Conflict, Invalid, NotFound
+from liaison.core.errors import Conflict, Invalid, NotFound, Phrase
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.security.policy import Actor, ensure
 from liaison.names.fold import fold
@@ -56,7 +56,7 @@ TOP = "\U0010ffff"  # sorts after every character: `key < prefix + TOP` bounds a
 def get_or_404(session: Session, model: type[Any], record_id: int, what: str) -> Any:
     record = session.get(model, record_id)
     if record is None:
-        raise NotFound(f"No {what} with id {record_id}.")
+        raise NotFound("No {what} with id {record_id}.", what=Phrase(what), record_id=record_id)
     return record
 
 
@@ -66,7 +66,12 @@ def referenced(session: Session, model: type[Any], record_id: int | None, field:
         return None
     record = session.get(model, record_id)
     if record is None:
-        raise Invalid(f"No {what} with id {record_id}.", fields={field: f"no {what} with this id"})
+        raise Invalid(
+            "No {what} with id {record_id}.",
+            what=Phrase(what),
+            record_id=record_id,
+            fields={field: Phrase("no {what} with this id", {"what": Phrase(what)})},
+        )
     return record
 
 
@@ -77,7 +82,7 @@ def country_code(session: Session, code: str | None, field: str = "country") -> 
     upper = code.strip().upper()
     if len(upper) != 2 or session.get(Country, upper) is None:
         raise Invalid(
-            f"Unknown country code {code!r}.", fields={field: "an ISO 3166-1 alpha-2 code, e.g. VN"}
+            "Unknown country code {code!r}.", code=code, fields={field: "an ISO 3166-1 alpha-2 code, e.g. VN"}
         )
     return upper
 
@@ -108,7 +113,7 @@ def get_country(session: Session, actor: Actor, code: str) -> Country:
     ensure(actor, READ)
     country = session.get(Country, code.upper()) if len(code) == 2 else None
     if country is None:
-        raise NotFound(f"No country with code {code!r}.")
+        raise NotFound("No country with code {code!r}.", code=code)
     return country
 
 
@@ -239,8 +244,11 @@ def _check_agency_name_free(session: Session, name_key: str, country: str | None
     if own_id is not None:
         query = query.where(Agency.id != own_id)
     if session.scalar(query) is not None:
-        where = f"in {country}" if country else "among international bodies"
-        raise Conflict(f"An agency with this name already exists {where}.", field="name")
+        if country:
+            raise Conflict(
+                "An agency with this name already exists in {country}.", country=country, field="name"
+            )
+        raise Conflict("An agency with this name already exists among international bodies.", field="name")
 
 
 def _check_parent(session: Session, agency_id: int | None, parent_id: int | None) -> None:
@@ -660,7 +668,9 @@ def _check_history(history: Sequence[schemas.StatusChangeIn]) -> None:
         if previous is not None:
             if step.status not in statuses[previous.status].next:
                 raise Conflict(
-                    f"An agreement cannot go from {previous.status} to {step.status}.",
+                    "An agreement cannot go from {from_status} to {to_status}.",
+                    from_status=statuses.get(previous.status, previous.status),
+                    to_status=statuses.get(step.status, step.status),
                     allowed=list(statuses[previous.status].next),
                 )
             if step.effective_on < previous.effective_on:
@@ -771,7 +781,9 @@ def change_agreement_status(
     allowed = allowed_next(agreement.status)
     if data.status not in allowed:
         raise Conflict(
-            f"An agreement that is {agreement.status} cannot become {data.status}.",
+            "An agreement that is {from_status} cannot become {to_status}.",
+            from_status=statuses.get(agreement.status, agreement.status),
+            to_status=statuses.get(data.status, data.status),
             allowed=allowed,
             current=agreement.status,
         )
@@ -1111,7 +1123,7 @@ def partner_agencies(session: Session, key: str) -> tuple[str, bool, list[Agency
         .order_by(Agency.parent_id.desc())
     )
     if root is None:
-        raise NotFound(f"No partner country or international organisation {key!r}.")
+        raise NotFound("No partner country or international organisation {key!r}.", key=key)
     while root.parent is not None and root.parent.country_code is None:
         root = root.parent
     agencies, frontier = [root], [root.id]

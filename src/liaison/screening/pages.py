@@ -43,9 +43,7 @@ def _record(values: dict[str, str]) -> schemas.RecordIn:
             | {"name": values.get("name", "")}
         )
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "form"
-        raise Invalid(f"{where}: {first['msg']}", fields={where: first["msg"]}) from error
+        raise Invalid.from_validation(error.errors()) from error
 
 
 @router.get("/screening", response_class=HTMLResponse)
@@ -134,7 +132,7 @@ def batch_run_hits(request: Request, run_id: int, session: DbSession, user: Batc
     service.get_run(session, user, run_id)
     path = jobs.hits_file(request.app.state.settings.home, run_id)
     if not path.exists():
-        raise NotFound(f"Run {run_id} has no hits file (yet).")
+        raise NotFound("Run {run_id} has no hits file (yet).", run_id=run_id)
     return FileResponse(path, media_type="text/csv", filename=f"screening-run-{run_id}-hits.csv")
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
 from liaison.core.db import utcnow
-from liaison.core.errors import Conflict, Invalid, NotFound
+from liaison.core.errors import Conflict, Invalid, NotFound, Phrase
 from liaison.core.schemas import Page
 from liaison.core.security.policy import Actor, ensure, may
 from liaison.screening.engine import DEFAULT_THRESHOLD, Hit, Screened, ScreeningIndex, ScreenRecord
@@ -206,7 +206,11 @@ def list_hits(
     """The review queue: hits in a status, strongest first."""
     ensure(actor, READ)
     if status not in HIT_STATUSES:
-        raise Invalid(f"Unknown status {status!r}.", fields={"status": f"one of {', '.join(HIT_STATUSES)}"})
+        raise Invalid(
+            "Unknown status {status!r}.",
+            status=status,
+            fields={"status": Phrase("one of {choices}", {"choices": list(HIT_STATUSES)})},
+        )
     query = select(StoredHit, Subject).join(Subject, Subject.id == StoredHit.subject_id)
     query = query.where(StoredHit.status == status).options(selectinload(StoredHit.record))
     total = session.scalar(select(func.count()).select_from(StoredHit).where(StoredHit.status == status)) or 0
@@ -229,7 +233,7 @@ def get_hit(session: Session, actor: Actor, hit_id: int) -> ReviewHitOut:
         .options(selectinload(StoredHit.record))
     ).first()
     if row is None:
-        raise NotFound(f"There is no hit {hit_id}.")
+        raise NotFound("There is no hit {hit_id}.", hit_id=hit_id)
     audit.record_read(session, actor.username, "screening_hit", hit_id)
     return _review_out(row[0], row[1], actor)
 
@@ -239,9 +243,11 @@ def decide(session: Session, actor: Actor, hit_id: int, data: DecisionIn) -> Rev
     ensure(actor, REVIEW)
     hit = session.get(StoredHit, hit_id)
     if hit is None:
-        raise NotFound(f"There is no hit {hit_id}.")
+        raise NotFound("There is no hit {hit_id}.", hit_id=hit_id)
     if hit.status != "open":
-        raise Conflict(f"Hit {hit_id} was already {hit.status}.", allowed=[])
+        raise Conflict(
+            "Hit {hit_id} was already {decision}.", hit_id=hit_id, decision=Phrase(hit.status), allowed=[]
+        )
     if data.decision == "dismiss" and not data.reason.strip():
         raise Invalid("Say why the hit is dismissed.", fields={"reason": "required to dismiss"})
     before = {"status": hit.status}
@@ -327,7 +333,7 @@ def get_run(session: Session, actor: Actor, run_id: int) -> ScreeningRun:
     ensure(actor, BATCH)
     run = session.get(ScreeningRun, run_id)
     if run is None:
-        raise NotFound(f"There is no screening run {run_id}.")
+        raise NotFound("There is no screening run {run_id}.", run_id=run_id)
     return run
 
 

@@ -98,8 +98,10 @@ async def change_password(request: Request, session: DbSession, user: Self) -> H
 
     def change() -> User:
         if new != values.get("password_again", ""):
-            raise Invalid("The two new passwords differ; the password was not changed.",
-                          fields={"password_again": "differs"})
+            raise Invalid(
+                "The two new passwords differ; the password was not changed.",
+                fields={"password_again": "differs"},
+            )
         return accounts.change_own_password(
             session,
             user.username,
@@ -212,11 +214,14 @@ async def edit_user(
 
 
 @router.post("/users/{username}/password", response_class=HTMLResponse)
-async def reset_password(request: Request, username: str, session: DbSession, user: UserManager) -> HTMLResponse:
+async def reset_password(
+    request: Request, username: str, session: DbSession, user: UserManager
+) -> HTMLResponse:
     """An administrator sets a new password; the user's page sessions are signed out."""
     values = await form_values(request)
     outcome = attempt(
-        session, lambda: accounts.set_password(
+        session,
+        lambda: accounts.set_password(
             session,
             user.username,
             username,
@@ -231,7 +236,9 @@ async def reset_password(request: Request, username: str, session: DbSession, us
 
 
 @router.post("/users/{username}/unlock")
-async def unlock_user(request: Request, username: str, session: DbSession, user: UserManager) -> RedirectResponse:
+async def unlock_user(
+    request: Request, username: str, session: DbSession, user: UserManager
+) -> RedirectResponse:
     accounts.unlock(session, user.username, username)
     return redirect(f"/users/{username}")
 
