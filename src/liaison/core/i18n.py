@@ -102,18 +102,29 @@ FIELD_LABELS: dict[str, str] = {
     "body": "Form",
     "form": "Form",
     "row": "Row",
+    "email": "E-mail",
+    "url": "Web address",
+    "ref": "Reference",
+    "username": "User name",
+    "is_active": "Active",
+    "expires_days": "Days until it expires",
+    "amends_id": "Amended agreement",
+    "supersedes_id": "Superseded agreement",
+    "parent_id": "Parent agency",
+    "day_kind": "Kind of days",
 }
 
 
 def field_label(code: str, language: str | None = None) -> str:
     """The human label of a field code: its last named part, spelled out, in `language`.
 
-    `details.warrant_reference` reads "Warrant reference"; the English label is the msgid, so a
-    capability's `vi.po` translates it like any other text.
+    `details.warrant_reference` reads "Warrant reference", `requesting_agency_id` "Requesting
+    agency"; the English label is the msgid, so a capability's `vi.po` translates it like any
+    other text, and `FIELD_LABELS` names the fields whose code does not read well.
     """
     parts = [part for part in str(code).split(".") if part and not part.isdigit() and part != "body"]
     name = parts[-1] if parts else "form"
-    english = FIELD_LABELS.get(name) or name.replace("_", " ").strip().capitalize()
+    english = FIELD_LABELS.get(name) or re.sub(r"_ids?$", "", name).replace("_", " ").strip().capitalize()
     return translations(language or current_language.get()).gettext(english)
 
 
@@ -133,8 +144,9 @@ def _shown(value: object, language: str) -> object:
         return value.render(language)
     if hasattr(value, "label") and callable(value.label):
         return value.label(language)
-    if isinstance(getattr(value, "en", None), str) and isinstance(getattr(value, "vi", None), str):
-        return getattr(value, language, None) or value.en  # a registry vocabulary label
+    english, vietnamese = getattr(value, "en", None), getattr(value, "vi", None)
+    if isinstance(english, str) and isinstance(vietnamese, str):  # a vocabulary term with its labels
+        return vietnamese if language == "vi" else english
     if isinstance(value, list | tuple | set | frozenset):
         shown = [str(_shown(item, language)) for item in value]
         return ", ".join(shown) if shown else translations(language).gettext("none")

@@ -540,7 +540,7 @@ def add_mechanism_role(
     referenced(session, Agency, data.holder_agency_id, "holder_agency_id", "agency")
     holder_country = country_code(session, data.holder_country, "holder_country")
     if data.holder_agency_id is None and holder_country is None:
-        raise Invalid("Say who holds the role.", fields={"holder_agency_id": "an agency or a holder_country"})
+        raise Invalid("Say who holds the role.", fields={"holder_agency_id": "an agency or a country"})
     _check_period(data.start_date, data.end_date)
     role = MechanismRole(
         role=data.role,
@@ -641,7 +641,7 @@ def _parties(session: Session, parties: Sequence[schemas.PartyIn]) -> list[Agree
         country = country_code(session, party.country, f"parties.{index}.country")
         if agency is None and country is None:
             raise Invalid(
-                "Each party is a country or an agency.", fields={f"parties.{index}": "country or agency_id"}
+                "Each party is a country or an agency.", fields={f"parties.{index}": "a country or an agency"}
             )
         if agency is not None and country is not None and agency.country_code not in (None, country):
             raise Invalid(

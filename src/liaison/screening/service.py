@@ -285,7 +285,7 @@ def _open_request(
     if not (data.requesting_agency_id and data.requested_agency_id):
         raise Invalid(
             "To open a request, name both the requesting and the requested agency.",
-            fields={"requested_agency_id": "required with requesting_agency_id"},
+            fields={"requested_agency_id": "required with the requesting agency"},
         )
     birth: date | None = None
     if len(record.birth_date) == 10:

@@ -108,11 +108,13 @@ class _Checker:
     """Collects every problem of one input as {field: reason}, so a user sees them all at once."""
 
     def __init__(self) -> None:
-        self.problems: dict[str, str] = {}
+        self.problems: dict[str, str | Phrase] = {}
 
     def term(self, where: str, code: str, terms: dict[str, Any]) -> str:
         if code not in terms:
-            self.problems[where] = f"{code!r} is not one of {', '.join(terms)}"
+            self.problems[where] = Phrase(
+                "{code!r} is not one of {choices}", {"code": code, "choices": list(terms)}
+            )
         return code
 
     def value(self, where: str, check: Any, *args: Any, **kwargs: Any) -> Any:
@@ -129,7 +131,7 @@ class _Checker:
                 "{what}: {field}: {reason}",
                 what=Phrase(what),
                 field=FieldName(first[0]),
-                reason=Phrase(first[1]),
+                reason=first[1] if isinstance(first[1], Phrase) else Phrase(first[1]),
                 fields=self.problems,
             )
 
@@ -674,7 +676,7 @@ def _raise_duplicate_documents(session: Session, clean: CleanSubject, subject_id
         (number_key, kind, country), owner = next(iter(taken.items()))
         raise Conflict(
             "Document {kind} {number} ({country}) already belongs to subject {owner}.",
-            kind=Phrase(kind),
+            kind=vocabulary().document_kinds.get(kind, kind),
             number=number_key,
             country=country or "—",
             owner=owner,
