@@ -33,6 +33,9 @@ def apply_sort(query: Select[Any], sort: str | None, columns: Mapping[str, Any],
 def paginate(session: Session, query: Select[tuple[RowT]], limit: int, offset: int) -> tuple[list[RowT], int]:
     """One page of rows and the total number of rows the query matches."""
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        raise Invalid("Bad page.", fields={"limit": f"1 to {MAX_LIMIT}", "offset": "0 or more"})
+        raise Invalid(
+            "Bad page.",
+            fields={"limit": Phrase("1 to {maximum}", {"maximum": MAX_LIMIT}), "offset": "0 or more"},
+        )
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     return list(session.scalars(query.limit(limit).offset(offset))), total

@@ -791,7 +791,7 @@ def change_agreement_status(
     if last is not None and data.effective_on < last:
         raise Invalid(
             "The date is before the agreement's last status change.",
-            fields={"effective_on": f"on or after {last.isoformat()}"},
+            fields={"effective_on": Phrase("on or after {day}", {"day": last.isoformat()})},
         )
     before = agreement.status
     agreement.status = data.status
