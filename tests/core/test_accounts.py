@@ -22,14 +22,19 @@ def test_password_is_stored_as_argon2id_hash(engine: Engine) -> None:
         assert account.password not in user.password_hash
 
 
-def test_repeated_failures_lock_the_account(engine: Engine) -> None:
-    account = make_account(engine, "officer")
-    for _ in range(5):
+def _fail_to_sign_in(engine: Engine, username: str, times: int = 5) -> None:
+    """Wrong passwords, each failure committed as the sign-in page does."""
+    for _ in range(times):
         with pytest.raises(Unauthenticated), unit_of_work(engine) as session:
             try:
-                accounts.authenticate(session, account.username, "wrong password!")
+                accounts.authenticate(session, username, "wrong password!")
             finally:
                 session.commit()
+
+
+def test_repeated_failures_lock_the_account(engine: Engine) -> None:
+    account = make_account(engine, "officer")
+    _fail_to_sign_in(engine, account.username)
     with pytest.raises(Locked), unit_of_work(engine) as session:
         accounts.authenticate(session, account.username, account.password)
 
@@ -122,12 +127,7 @@ def test_set_password_clears_the_lock_signs_out_and_audits_without_secrets(engin
 
 def test_unlock_clears_failed_sign_ins_and_is_audited(engine: Engine) -> None:
     account = make_account(engine, "officer")
-    for _ in range(5):
-        with pytest.raises(Unauthenticated), unit_of_work(engine) as session:
-            try:
-                accounts.authenticate(session, account.username, "wrong password!")
-            finally:
-                session.commit()
+    _fail_to_sign_in(engine, account.username)
     with unit_of_work(engine) as session:
         assert accounts.is_locked(accounts.get_user(session, account.username))
         accounts.unlock(session, "admin.one", account.username)
