@@ -90,7 +90,9 @@ def create_app(
                 connection.execute(text("SELECT 1"))
             migrated = is_up_to_date(engine)
         except Exception as error:
-            raise Unavailable(f"The database cannot be reached: {type(error).__name__}.") from error
+            raise Unavailable(
+                "The database cannot be reached: {problem}.", problem=type(error).__name__
+            ) from error
         if not migrated:
             raise Unavailable("The database is not migrated: run `liaison db upgrade`.")
         return {"status": "ready"}

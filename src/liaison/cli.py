@@ -108,34 +108,80 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
+def read_new_password(password_stdin: bool) -> str:
+    """A new password from a hidden prompt (asked twice), or the first line of stdin for scripts.
+
+    Never from an argument: arguments are visible to every user of the machine and in shell history.
+    """
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+PasswordStdin = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+]
+
+
 @user_app.command("add")
 def user_add(
     name: str,
     role: Annotated[str, typer.Option(help="admin, supervisor, officer, analyst or auditor.")],
     full_name: Annotated[str, typer.Option(help="Name shown on pages.")] = "",
     unit: Annotated[str, typer.Option(help="Owning unit, for records' handling codes.")] = "",
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
-    ] = False,
+    email: Annotated[str, typer.Option(help="E-mail address, for reminders.")] = "",
+    password_stdin: PasswordStdin = False,
 ) -> None:
     """Add a user; the password is asked for (or read from stdin) and stored as an Argon2id hash."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = read_new_password(password_stdin)
     with unit_of_work() as session:
-        accounts.create_user(session, CLI_ACTOR, name, password, role, full_name=full_name, unit=unit)
+        accounts.create_user(
+            session, CLI_ACTOR, name, password, role, full_name=full_name, unit=unit, email=email
+        )
     console.print(f"User {name} added as {role}.")
+
+
+@user_app.command("password")
+def user_password(name: str, password_stdin: PasswordStdin = False) -> None:
+    """Set a user's password (asked for, or read from stdin); signs out their page sessions and
+    clears any lock."""
+    password = read_new_password(password_stdin)
+    with unit_of_work() as session:
+        accounts.set_password(session, CLI_ACTOR, name, password)
+    console.print(f"Password of {name} changed; their page sessions are signed out.")
+
+
+@user_app.command("unlock")
+def user_unlock(name: str) -> None:
+    """Clear a user's failed sign-ins and lock, so they may sign in again at once."""
+    with unit_of_work() as session:
+        accounts.unlock(session, CLI_ACTOR, name)
+    console.print(f"User {name} unlocked.")
+
+
+@user_app.command("email")
+def user_email(name: str, email: str) -> None:
+    """Set a user's e-mail address (an empty one removes it)."""
+    with unit_of_work() as session:
+        user = accounts.update_user(session, CLI_ACTOR, name, email=email)
+        address = user.email
+    console.print(f"E-mail of {name}: {address or 'none'}.")
 
 
 @user_app.command("list")
 def user_list() -> None:
-    """List users."""
+    """List users, with their e-mail address and any lock."""
     with unit_of_work() as session:
-        table = Table("user name", "role", "unit", "active", "full name")
+        table = Table("user name", "role", "unit", "e-mail", "active", "locked until", "full name")
         for user in accounts.list_users(session):
             table.add_row(
-                user.username, user.role, user.unit, "yes" if user.is_active else "no", user.full_name
+                user.username,
+                user.role,
+                user.unit,
+                user.email,
+                "yes" if user.is_active else "no",
+                f"{user.locked_until:%Y-%m-%d %H:%M} UTC" if accounts.is_locked(user) else "",
+                user.full_name,
             )
     console.print(table)
 

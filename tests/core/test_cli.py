@@ -5,13 +5,24 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from liaison.core import accounts
+from liaison.core.db import unit_of_work, utcnow
+from liaison.core.errors import Locked, Unauthenticated
+from tests.conftest import make_account
+
 
 def _liaison(engine: Engine, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LIAISON_DATABASE_URL": engine.url.render_as_string(hide_password=False)}
+    env = {
+        **os.environ,
+        "LIAISON_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        "COLUMNS": "200",  # tables at full width, so a test can find a whole cell
+    }
     return subprocess.run(
         [sys.executable, "-m", "liaison", *args],
         env=env,
@@ -56,3 +67,77 @@ def test_every_command_documents_itself() -> None:
     assert result.returncode == 0
     for command in ("init", "serve", "db", "user", "token", "audit", "backup", "restore"):
         assert command in result.stdout
+
+
+def test_user_password_from_stdin_replaces_the_old_one(engine: Engine, client: TestClient) -> None:
+    account = make_account(engine, "officer")
+    changed = _liaison(
+        engine, "user", "password", account.username, "--password-stdin", stdin="a new long passphrase\n"
+    )
+    assert changed.returncode == 0, changed.stderr
+    with unit_of_work(engine) as session:
+        assert accounts.authenticate(session, account.username, "a new long passphrase")
+        with pytest.raises(Unauthenticated):
+            accounts.authenticate(session, account.username, account.password)
+
+
+def test_user_password_refuses_a_weak_one_and_keeps_the_old(engine: Engine) -> None:
+    account = make_account(engine, "officer")
+    refused = _liaison(
+        engine, "user", "password", account.username, "--password-stdin", stdin="password1234\n"
+    )
+    assert refused.returncode == 1 and "too easy to guess" in refused.stderr
+    with unit_of_work(engine) as session:
+        assert accounts.authenticate(session, account.username, account.password)
+
+
+def test_user_password_takes_no_password_argument(engine: Engine) -> None:
+    account = make_account(engine, "officer")
+    result = _liaison(engine, "user", "password", account.username, "a new long passphrase")
+    assert result.returncode != 0
+    with unit_of_work(engine) as session:
+        assert accounts.authenticate(session, account.username, account.password)
+
+
+def test_user_unlock_lets_a_locked_user_sign_in_and_list_shows_the_lock(engine: Engine) -> None:
+    account = make_account(engine, "analyst")
+    with unit_of_work(engine) as session:
+        accounts.get_user(session, account.username).locked_until = utcnow() + timedelta(minutes=15)
+    listed = _liaison(engine, "user", "list")
+    assert "locked until" in listed.stdout and f"{utcnow():%Y-%m-%d}" in listed.stdout
+    with pytest.raises(Locked), unit_of_work(engine) as session:
+        accounts.authenticate(session, account.username, account.password)
+    unlocked = _liaison(engine, "user", "unlock", account.username)
+    assert unlocked.returncode == 0, unlocked.stderr
+    with unit_of_work(engine) as session:
+        assert accounts.authenticate(session, account.username, account.password)
+
+
+def test_user_added_with_an_email_is_listed_with_it(engine: Engine) -> None:
+    added = _liaison(
+        engine,
+        "user",
+        "add",
+        "hanh.vu",
+        "--role",
+        "officer",
+        "--email",
+        "hanh.vu@mps.example",
+        "--password-stdin",
+        stdin="a long password\n",
+    )
+    assert added.returncode == 0, added.stderr
+    assert "hanh.vu@mps.example" in _liaison(engine, "user", "list").stdout
+    refused = _liaison(
+        engine,
+        "user",
+        "add",
+        "minh.do",
+        "--role",
+        "officer",
+        "--email",
+        "minh.do@",
+        "--password-stdin",
+        stdin="a long password\n",
+    )
+    assert refused.returncode == 1 and "is not valid" in refused.stderr

@@ -1,28 +1,37 @@
 """Users, sign-in with throttling and lock-out, bearer tokens and page sessions.
 
 Secrets are never stored: passwords as Argon2id hashes, tokens and session cookies as SHA-256.
-Repeated failed sign-ins are slowed down, then the account is locked for a while.
+Repeated failed sign-ins are slowed down, then the account is locked for a while; an
+administrator can see the lock and clear it (`unlock`).
+
+A password is checked when it is set: at least `MIN_PASSWORD_LENGTH` characters, not the user
+name, and not one of the 30,000 most common passwords of zxcvbn's frequency list (shipped in the
+`zxcvbn` wheel, so no list is kept here). Changing a password signs out the user's other page
+sessions. E-mail addresses are checked for syntax with `email-validator` (no DNS look-up: a node
+may run without one) and stored in its normalised form, so `liaison remind` reaches someone.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from liaison.core import audit
 from liaison.core.db import utcnow
-from liaison.core.errors import Conflict, Invalid, Locked, NotFound, Unauthenticated
+from liaison.core.errors import Conflict, Invalid, Locked, NotFound, Phrase, Unauthenticated
 from liaison.core.models import ApiToken, PageSession, User
 from liaison.core.security.policy import ROLES
 from liaison.core.security.secrets import digest, hash_password, new_secret, verify_password
 from liaison.core.settings import get_settings
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
 SYSTEM = audit.SYSTEM_ACTOR
 
 
@@ -38,12 +47,47 @@ def _user_fields(user: User) -> dict[str, object]:
     }
 
 
-def _check_password(password: str) -> None:
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """zxcvbn's list of the most common passwords (lower case), loaded once."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(word.lower() for word in FREQUENCY_LISTS["passwords"])
+
+
+def check_password(password: str, username: str = "") -> None:
+    """The password policy, checked whenever a password is set."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(
-            "The password is too short.",
-            fields={"password": f"at least {MIN_PASSWORD_LENGTH} characters"},
+            "The password is too short: use at least {minimum} characters.",
+            minimum=MIN_PASSWORD_LENGTH,
+            fields={"password": Phrase("at least {minimum} characters", {"minimum": MIN_PASSWORD_LENGTH})},
         )
+    lowered = password.lower()
+    if lowered in common_passwords() or lowered == username.lower():
+        raise Invalid(
+            "This password is too easy to guess: it is a common password or the user name.",
+            fields={"password": "too easy to guess"},
+        )
+
+
+def clean_email(email: str) -> str:
+    """An e-mail address in its normalised form, or '' for none; a malformed one is refused."""
+    email = email.strip()
+    if not email:
+        return ""
+    try:
+        return validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise Invalid(
+            "The e-mail address {email!r} is not valid.",
+            email=email,
+            fields={"email": "an address such as name@example.org"},
+        ) from error
+
+
+def is_locked(user: User, now: datetime | None = None) -> bool:
+    return user.locked_until is not None and user.locked_until > (now or utcnow())
 
 
 def create_user(
@@ -57,16 +101,17 @@ def create_user(
     email: str = "",
     unit: str = "",
 ) -> User:
-    problems: dict[str, str] = {}
+    problems: dict[str, str | Phrase] = {}
     if not USERNAME_PATTERN.match(username):
         problems["username"] = "2-80 characters: lower-case letters, digits, '.', '_' or '-'"
     if role not in ROLES:
-        problems["role"] = f"one of {', '.join(ROLES)}"
+        problems["role"] = Phrase("one of {roles}", {"roles": list(ROLES)})
     if problems:
         raise Invalid("The user cannot be created.", fields=problems)
-    _check_password(password)
+    check_password(password, username)
+    email = clean_email(email)
     if session.scalar(select(User).where(User.username == username)):
-        raise Conflict(f"A user named {username!r} already exists.")
+        raise Conflict("A user named {username!r} already exists.", username=username)
     user = User(
         username=username,
         password_hash=hash_password(password),
@@ -84,7 +129,7 @@ def create_user(
 def get_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"No user named {username!r}.")
+        raise NotFound("No user named {username!r}.", username=username)
     return user
 
 
@@ -100,29 +145,87 @@ def update_user(
     role: str | None = None,
     is_active: bool | None = None,
     unit: str | None = None,
+    email: str | None = None,
+    full_name: str | None = None,
 ) -> User:
     user = get_user(session, username)
     before = _user_fields(user)
     if role is not None:
         if role not in ROLES:
-            raise Invalid("Unknown role.", fields={"role": f"one of {', '.join(ROLES)}"})
+            raise Invalid("Unknown role.", fields={"role": Phrase("one of {roles}", {"roles": list(ROLES)})})
         user.role = role
     if is_active is not None:
         user.is_active = is_active
     if unit is not None:
         user.unit = unit
+    if email is not None:
+        user.email = clean_email(email)
+    if full_name is not None:
+        user.full_name = full_name.strip()
     session.flush()
     audit.record(session, actor, "update", "user", user.id, before=before, after=_user_fields(user))
     return user
 
 
-def set_password(session: Session, actor: str, username: str, password: str) -> None:
-    _check_password(password)
+def set_password(
+    session: Session, actor: str, username: str, password: str, *, keep_session: str | None = None
+) -> User:
+    """Set a new password (after the policy check), clear any lock, and sign out the user's page
+    sessions except `keep_session` (the secret of the browser that made the change)."""
     user = get_user(session, username)
+    check_password(password, user.username)
     before = _user_fields(user)
     user.password_hash = hash_password(password)
     user.failed_signins, user.locked_until = 0, None
-    audit.record(session, actor, "set-password", "user", user.id, before=before, after=_user_fields(user))
+    closed = sign_out_everywhere(session, user, keep_session)
+    detail = "by the user" if actor == user.username else "reset"
+    audit.record(
+        session,
+        actor,
+        "set-password",
+        "user",
+        user.id,
+        before=before,
+        after=_user_fields(user),
+        detail=f"{detail}; {closed} other session(s) signed out",
+    )
+    return user
+
+
+def change_own_password(
+    session: Session, username: str, current: str, new: str, *, keep_session: str | None = None
+) -> User:
+    """A signed-in user changes their password; the current one must be given, else nothing changes."""
+    user = get_user(session, username)
+    if not verify_password(user.password_hash, current):
+        raise Invalid(
+            "The current password is not right; the password was not changed.",
+            fields={"current_password": "not right"},
+        )
+    if new == current:
+        raise Invalid("The new password is the same as the current one.", fields={"password": "unchanged"})
+    return set_password(session, username, username, new, keep_session=keep_session)
+
+
+def sign_out_everywhere(session: Session, user: User, keep_session: str | None = None) -> int:
+    """Close the user's page sessions (all but `keep_session`); how many were closed."""
+    condition = PageSession.user_id == user.id
+    if keep_session:
+        condition = condition & (PageSession.session_hash != digest(keep_session))
+    result = session.execute(
+        delete(PageSession).where(condition).execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def unlock(session: Session, actor: str, username: str) -> User:
+    """Clear the failed sign-ins and the lock of a user, so they can sign in again at once."""
+    user = get_user(session, username)
+    before = {"failed_signins": user.failed_signins, "locked_until": user.locked_until}
+    user.failed_signins, user.locked_until = 0, None
+    after = {"failed_signins": 0, "locked_until": None}
+    audit.record(session, actor, "unlock", "user", user.id, before=before, after=after)
+    return user
 
 
 def authenticate(session: Session, username: str, password: str) -> User:
@@ -202,7 +305,7 @@ def create_token(
 def revoke_token(session: Session, actor: str, token_id: int) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None:
-        raise NotFound(f"No token with id {token_id}.")
+        raise NotFound("No token with id {token_id}.", token_id=token_id)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         audit.record(session, actor, "revoke", "api_token", token.id)

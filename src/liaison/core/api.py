@@ -12,6 +12,8 @@ from liaison.core.models import User
 from liaison.core.schemas import (
     AuditEventOut,
     ChainOut,
+    PasswordChange,
+    PasswordReset,
     TokenCreated,
     TokenIn,
     TokenOut,
@@ -44,6 +46,12 @@ def who_am_i(user: Self) -> User:
     return user
 
 
+@router.post("/me/password", status_code=204)
+def change_own_password(body: PasswordChange, session: DbSession, user: Self) -> None:
+    """Change your own password; the current one is required. Your page sessions are signed out."""
+    accounts.change_own_password(session, user.username, body.current_password, body.password)
+
+
 @router.get("/users", response_model=list[UserOut])
 def list_users(session: DbSession, user: UserReader) -> list[User]:
     """Every user of this node."""
@@ -67,10 +75,29 @@ def create_user(body: UserIn, session: DbSession, user: UserManager) -> User:
 
 @router.patch("/users/{username}", response_model=UserOut)
 def update_user(username: str, body: UserPatch, session: DbSession, user: UserManager) -> User:
-    """Change a user's role, unit, or deactivate them."""
+    """Change a user's role, unit, e-mail address or full name, or deactivate them."""
     return accounts.update_user(
-        session, user.username, username, role=body.role, is_active=body.is_active, unit=body.unit
+        session,
+        user.username,
+        username,
+        role=body.role,
+        is_active=body.is_active,
+        unit=body.unit,
+        email=body.email,
+        full_name=body.full_name,
     )
+
+
+@router.post("/users/{username}/password", response_model=UserOut)
+def reset_password(username: str, body: PasswordReset, session: DbSession, user: UserManager) -> User:
+    """Set a user's password; clears any lock and signs out their page sessions."""
+    return accounts.set_password(session, user.username, username, body.password)
+
+
+@router.post("/users/{username}/unlock", response_model=UserOut)
+def unlock_user(username: str, session: DbSession, user: UserManager) -> User:
+    """Clear a user's failed sign-ins and lock."""
+    return accounts.unlock(session, user.username, username)
 
 
 @router.get("/tokens", response_model=list[TokenOut])

@@ -31,15 +31,19 @@ def _libpq_url(engine: Engine) -> str:
 
 def _run(command: list[str]) -> None:
     if shutil.which(command[0]) is None:
-        raise Invalid(f"{command[0]} is not installed; it is needed for PostgreSQL backups.")
+        raise Invalid("{program} is not installed; it is needed for PostgreSQL backups.", program=command[0])
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise Invalid(f"{command[0]} failed: {result.stderr.strip().splitlines()[-1:]}")
+        raise Invalid(
+            "{program} failed: {reason}", program=command[0], reason=result.stderr.strip().splitlines()[-1:]
+        )
 
 
 def backup(engine: Engine, target: Path) -> None:
     if target.exists():
-        raise Invalid(f"{target} already exists; choose a new file so no backup is overwritten.")
+        raise Invalid(
+            "{target} already exists; choose a new file so no backup is overwritten.", target=target
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     if engine.dialect.name == "sqlite":
         with sqlite3.connect(_sqlite_path(engine)) as source, sqlite3.connect(target) as copy:
@@ -50,7 +54,7 @@ def backup(engine: Engine, target: Path) -> None:
 
 def restore(engine: Engine, source: Path) -> None:
     if not source.is_file():
-        raise Invalid(f"{source} is not a backup file.")
+        raise Invalid("{source} is not a backup file.", source=source)
     engine.dispose()
     if engine.dialect.name == "sqlite":
         try:
@@ -59,7 +63,9 @@ def restore(engine: Engine, source: Path) -> None:
                 with sqlite3.connect(_sqlite_path(engine)) as live:
                     backup_db.backup(live)
         except sqlite3.DatabaseError as error:
-            raise Invalid(f"{source} is not a Liaison SQLite backup: {error}.") from error
+            raise Invalid(
+                "{source} is not a Liaison SQLite backup: {reason}.", source=source, reason=error
+            ) from error
         return
     _run(
         ["pg_restore", "--clean", "--if-exists", "--no-owner", f"--dbname={_libpq_url(engine)}", str(source)]

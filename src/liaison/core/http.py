@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from liaison.core import i18n
-from liaison.core.errors import PROBLEM_TYPE_BASE, DomainError, TooLarge, Unauthenticated
+from liaison.core.errors import PROBLEM_TYPE_BASE, DomainError, Invalid, TooLarge, Unauthenticated
 
 log = logging.getLogger("liaison")
 
@@ -52,37 +52,28 @@ async def domain_error_handler(request: Request, error: Exception) -> Response:
     assert isinstance(error, DomainError)
     if wants_problem(request):
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, Unauthenticated) else None
-        return problem_response(error.problem(request.url.path), headers)
+        return problem_response(error.problem(request.url.path, api_language(request)), headers)
     if isinstance(error, Unauthenticated):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/signin?next={target}", status_code=303)
     return _page_error(request, error.status, error.title, error.detail)
 
 
+def api_language(request: Request) -> str:
+    """The API answers in English unless the client asks for another language (Accept-Language)."""
+    return i18n.negotiate(request.headers.get("accept-language", ""))
+
+
 async def validation_error_handler(request: Request, error: Exception) -> Response:
+    """Pydantic's complaints in plain words, with field labels, in the reader's language."""
     assert isinstance(error, RequestValidationError)
-    fields = [
-        {
-            "field": "body"
-            if item["type"] == "json_invalid"
-            else ".".join(str(part) for part in item["loc"] if part != "body") or "body",
-            "message": item["msg"],
-        }
-        for item in error.errors()
+    items = [
+        {**item, "loc": ("body",)} if item["type"] == "json_invalid" else item for item in error.errors()
     ]
-    detail = "; ".join(f"{f['field']}: {f['message']}" for f in fields[:5])
+    invalid = Invalid.from_validation(items, "The input is not right: {faults}", whole="body")
     if not wants_problem(request):
-        return _page_error(request, 422, "Invalid input", detail)
-    return problem_response(
-        {
-            "type": PROBLEM_TYPE_BASE + "invalid",
-            "title": "Invalid input",
-            "status": 422,
-            "detail": detail,
-            "instance": request.url.path,
-            "errors": fields,
-        }
-    )
+        return _page_error(request, 422, "Invalid input", invalid.detail)
+    return problem_response(invalid.problem(request.url.path, api_language(request)))
 
 
 async def http_error_handler(request: Request, error: Exception) -> Response:
@@ -143,22 +134,46 @@ class BodySizeLimit:
             message = await receive()
             received += len(message.get("body", b""))
             if received > limit:
-                raise TooLarge(f"The request body is larger than the limit of {limit} bytes.")
+                raise too_large(limit)
             return message
 
         await self.app(scope, limited_receive, send)
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-        error = TooLarge(f"The request body is larger than the limit of {limit} bytes.")
-        await problem_response(error.problem(scope.get("path", "")))(scope, receive, send)
+        """A page's form gets a page in its language stating the limit; the API a problem."""
+        request = Request(scope, receive)
+        error = too_large(limit)
+        answer: Response
+        if wants_problem(request):
+            answer = problem_response(error.problem(request.url.path, api_language(request)))
+        else:
+            token = i18n.current_language.set(page_language(request))
+            try:
+                answer = _page_error(request, error.status, error.title, error.detail)
+            finally:
+                i18n.current_language.reset(token)
+        await answer(scope, receive, send)
+
+
+def too_large(limit: int) -> TooLarge:
+    return TooLarge(
+        "The form is larger than the limit of {limit_mb} MB, so nothing was saved. "
+        "Send a smaller file, or split it.",
+        limit_mb=i18n.megabytes(limit),
+    )
+
+
+def page_language(request: Request) -> str:
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in i18n.LANGUAGES:
+        return chosen
+    return i18n.negotiate(request.headers.get("accept-language", ""))
 
 
 async def language_and_headers(request: Request, call_next: Any) -> Response:
     """Pick the language (cookie, else browser), then add security headers to the answer."""
-    chosen = request.cookies.get(LANGUAGE_COOKIE)
-    if chosen not in i18n.LANGUAGES:
-        chosen = i18n.negotiate(request.headers.get("accept-language", ""))
+    chosen = page_language(request)
     token = i18n.current_language.set(chosen)
     try:
         response: Response = await call_next(request)

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from liaison.core.errors import Invalid
+from liaison.core.errors import Invalid, Phrase
 
 RowT = TypeVar("RowT")
 MAX_LIMIT = 500
@@ -21,8 +21,11 @@ def apply_sort(query: Select[Any], sort: str | None, columns: Mapping[str, Any],
     column = columns.get(key.lstrip("-"))
     if column is None:
         raise Invalid(
-            f"Cannot sort by {key!r}.",
-            fields={"sort": "one of " + ", ".join(sorted(columns)) + " (prefix - for descending)"},
+            "Cannot sort by {key!r}.",
+            key=key,
+            fields={
+                "sort": Phrase("one of {choices} (prefix - for descending)", {"choices": sorted(columns)})
+            },
         )
     return query.order_by(column.desc() if descending else column.asc())
 
@@ -30,6 +33,9 @@ def apply_sort(query: Select[Any], sort: str | None, columns: Mapping[str, Any],
 def paginate(session: Session, query: Select[tuple[RowT]], limit: int, offset: int) -> tuple[list[RowT], int]:
     """One page of rows and the total number of rows the query matches."""
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        raise Invalid("Bad page.", fields={"limit": f"1 to {MAX_LIMIT}", "offset": "0 or more"})
+        raise Invalid(
+            "Bad page.",
+            fields={"limit": Phrase("1 to {maximum}", {"maximum": MAX_LIMIT}), "offset": "0 or more"},
+        )
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     return list(session.scalars(query.limit(limit).offset(offset))), total

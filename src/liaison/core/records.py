@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.core.db import utcnow
-from liaison.core.errors import Invalid, NotFound
+from liaison.core.errors import Invalid, NotFound, Phrase
 from liaison.core.settings import get_settings
 
 
@@ -24,7 +24,7 @@ def get_or_404(session: Session, model: type[Any], record_id: int, what: str) ->
     """The record with this id, or `NotFound` naming what was looked for."""
     record = session.get(model, record_id)
     if record is None:
-        raise NotFound(f"No {what} with id {record_id}.")
+        raise NotFound("No {what} with id {record_id}.", what=Phrase(what), record_id=record_id)
     return record
 
 
@@ -34,7 +34,12 @@ def referenced(session: Session, model: type[Any], record_id: int | None, field:
         return None
     record = session.get(model, record_id)
     if record is None:
-        raise Invalid(f"No {what} with id {record_id}.", fields={field: f"no {what} with this id"})
+        raise Invalid(
+            "No {what} with id {record_id}.",
+            what=Phrase(what),
+            record_id=record_id,
+            fields={field: Phrase("no {what} with this id", {"what": Phrase(what)})},
+        )
     return record
 
 

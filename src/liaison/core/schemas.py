@@ -40,6 +40,9 @@ class UserOut(Output):
     role: str
     unit: str
     is_active: bool
+    locked_until: datetime | None = Field(
+        default=None, description="Set while the account is locked after too many failed sign-ins."
+    )
 
 
 class UserIn(Input):
@@ -55,6 +58,24 @@ class UserPatch(Input):
     role: str | None = None
     is_active: bool | None = None
     unit: Annotated[str | None, StringConstraints(max_length=80)] = None
+    email: Annotated[str | None, StringConstraints(max_length=200)] = None
+    full_name: Annotated[str | None, StringConstraints(max_length=200)] = None
+
+
+Password = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=False)]
+
+
+class PasswordReset(Input):
+    """An administrator sets a user's password."""
+
+    password: Password
+
+
+class PasswordChange(Input):
+    """A user changes their own password; the current one proves it is them."""
+
+    current_password: Password
+    password: Password
 
 
 class TokenIn(Input):

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from liaison.core import i18n
-from liaison.core.errors import Invalid
+from liaison.core.errors import FieldName, Invalid, Phrase
 
 VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
 
@@ -100,7 +100,12 @@ def label(mapping: Mapping[str, Label], code: str | None) -> str:
 def require(mapping: Mapping[str, object], code: str, field: str) -> str:
     """`code` when the vocabulary knows it, else `Invalid` naming the field and the choices."""
     if code not in mapping:
-        raise Invalid(f"Unknown {field} {code!r}.", fields={field: "one of " + ", ".join(mapping)})
+        raise Invalid(
+            "Unknown {field} {code!r}.",
+            field=FieldName(field),
+            code=code,
+            fields={field: Phrase("one of {choices}", {"choices": list(mapping)})},
+        )
     return code
 
 
@@ -108,5 +113,10 @@ def require_all(mapping: Mapping[str, object], codes: list[str], field: str) -> 
     """Each code known to the vocabulary, duplicates dropped, else `Invalid`."""
     unknown = [c for c in codes if c not in mapping]
     if unknown:
-        raise Invalid(f"Unknown {field} {unknown}.", fields={field: "each one of " + ", ".join(mapping)})
+        raise Invalid(
+            "Unknown {field}: {unknown}.",
+            field=FieldName(field),
+            unknown=unknown,
+            fields={field: Phrase("each one of {choices}", {"choices": list(mapping)})},
+        )
     return list(dict.fromkeys(codes))

@@ -264,7 +264,7 @@ def _engagement(
     ensure(user, "engagements.read")
     engagement = service.engagement_with_everything(session, engagement_id)
     if engagement is None:
-        raise NotFound(f"No engagement with id {engagement_id}.")
+        raise NotFound("No engagement with id {engagement_id}.", engagement_id=engagement_id)
     context = {
         "engagement": engagement,
         "error": error,
@@ -323,6 +323,6 @@ async def add_commitment(
     if isinstance(commitment, DomainError):
         detail, status = commitment.detail, commitment.status
         if status == 422 and "engagement_id" in getattr(commitment, "fields", {}):
-            raise NotFound(f"No engagement with id {engagement_id}.")
+            raise NotFound("No engagement with id {engagement_id}.", engagement_id=engagement_id)
         return _engagement(request, session, user, engagement_id, detail, values, status)
     return redirect(f"/engagements/{engagement_id}")

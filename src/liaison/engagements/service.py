@@ -90,7 +90,7 @@ def create_engagement(session: Session, actor: Actor, data: schemas.EngagementIn
     ensure(actor, WRITE)
     require(vocabulary().engagement_kinds, data.kind, "kind")
     if data.end_on is not None and data.end_on < data.held_on:
-        raise Invalid("The end is before the start.", fields={"end_on": "on or after held_on"})
+        raise Invalid("The end is before the start.", fields={"end_on": "on or after the start"})
     engagement = Engagement(
         ref=data.ref,
         kind=data.kind,
@@ -143,7 +143,7 @@ def update_engagement(
         if field in changes:
             setattr(engagement, field, changes[field])
     if engagement.end_on is not None and engagement.end_on < engagement.held_on:
-        raise Invalid("The end is before the start.", fields={"end_on": "on or after held_on"})
+        raise Invalid("The end is before the start.", fields={"end_on": "on or after the start"})
     if data.agency_ids is not None:
         ids = _check_ids(session, Agency, data.agency_ids, "agency_ids", "agency")
         engagement.agencies = [EngagementAgency(agency_id=i) for i in ids]
@@ -190,7 +190,7 @@ def list_engagements(
 ) -> tuple[list[Engagement], int]:
     ensure(actor, READ)
     if date_from is not None and date_to is not None and date_to < date_from:
-        raise Invalid("The end is before the start.", fields={"date_to": "on or after date_from"})
+        raise Invalid("The end is before the start.", fields={"date_to": "on or after the start"})
     query = select(Engagement)
     if kind:
         query = query.where(Engagement.kind == kind)
@@ -358,7 +358,9 @@ def follow_up(session: Session, actor: Actor, commitment_id: int, data: schemas.
         allowed = allowed_next(commitment.status)
         if data.status not in allowed:
             raise Conflict(
-                f"A commitment that is {commitment.status} cannot become {data.status}.",
+                "A commitment that is {from_status} cannot become {to_status}.",
+                from_status=statuses.get(commitment.status, commitment.status),
+                to_status=statuses.get(data.status, data.status),
                 allowed=allowed,
                 current=commitment.status,
             )

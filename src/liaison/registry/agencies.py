@@ -35,8 +35,11 @@ def _check_agency_name_free(session: Session, name_key: str, country: str | None
     if own_id is not None:
         query = query.where(Agency.id != own_id)
     if session.scalar(query) is not None:
-        where = f"in {country}" if country else "among international bodies"
-        raise Conflict(f"An agency with this name already exists {where}.", field="name")
+        if country:
+            raise Conflict(
+                "An agency with this name already exists in {country}.", country=country, field="name"
+            )
+        raise Conflict("An agency with this name already exists among international bodies.", field="name")
 
 
 def _check_parent(session: Session, agency_id: int | None, parent_id: int | None) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import Text, and_, cast, exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
-from liaison.core.errors import Conflict, Invalid
+from liaison.core.errors import Conflict, Invalid, Phrase
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.records import get_or_404, referenced, snapshot
 from liaison.core.security.policy import Actor, ensure
@@ -53,7 +53,7 @@ def _parties(session: Session, parties: Sequence[schemas.PartyIn]) -> list[Agree
         country = country_code(session, party.country, f"parties.{index}.country")
         if agency is None and country is None:
             raise Invalid(
-                "Each party is a country or an agency.", fields={f"parties.{index}": "country or agency_id"}
+                "Each party is a country or an agency.", fields={f"parties.{index}": "a country or an agency"}
             )
         if agency is not None and country is not None and agency.country_code not in (None, country):
             raise Invalid(
@@ -80,7 +80,9 @@ def _check_history(history: Sequence[schemas.StatusChangeIn]) -> None:
         if previous is not None:
             if step.status not in statuses[previous.status].next:
                 raise Conflict(
-                    f"An agreement cannot go from {previous.status} to {step.status}.",
+                    "An agreement cannot go from {from_status} to {to_status}.",
+                    from_status=statuses.get(previous.status, previous.status),
+                    to_status=statuses.get(step.status, step.status),
                     allowed=list(statuses[previous.status].next),
                 )
             if step.effective_on < previous.effective_on:
@@ -191,7 +193,9 @@ def change_agreement_status(
     allowed = allowed_next(agreement.status)
     if data.status not in allowed:
         raise Conflict(
-            f"An agreement that is {agreement.status} cannot become {data.status}.",
+            "An agreement that is {from_status} cannot become {to_status}.",
+            from_status=statuses.get(agreement.status, agreement.status),
+            to_status=statuses.get(data.status, data.status),
             allowed=allowed,
             current=agreement.status,
         )
@@ -199,7 +203,7 @@ def change_agreement_status(
     if last is not None and data.effective_on < last:
         raise Invalid(
             "The date is before the agreement's last status change.",
-            fields={"effective_on": f"on or after {last.isoformat()}"},
+            fields={"effective_on": Phrase("on or after {day}", {"day": last.isoformat()})},
         )
     before = agreement.status
     agreement.status = data.status

@@ -18,7 +18,7 @@ def country_code(session: Session, code: str | None, field: str = "country") -> 
     upper = code.strip().upper()
     if len(upper) != 2 or session.get(Country, upper) is None:
         raise Invalid(
-            f"Unknown country code {code!r}.", fields={field: "an ISO 3166-1 alpha-2 code, e.g. VN"}
+            "Unknown country code {code!r}.", code=code, fields={field: "an ISO 3166-1 alpha-2 code, e.g. VN"}
         )
     return upper
 
@@ -32,5 +32,5 @@ def get_country(session: Session, actor: Actor, code: str) -> Country:
     ensure(actor, READ)
     country = session.get(Country, code.upper()) if len(code) == 2 else None
     if country is None:
-        raise NotFound(f"No country with code {code!r}.")
+        raise NotFound("No country with code {code!r}.", code=code)
     return country

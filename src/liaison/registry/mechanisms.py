@@ -106,7 +106,7 @@ def add_mechanism_role(
     referenced(session, Agency, data.holder_agency_id, "holder_agency_id", "agency")
     holder_country = country_code(session, data.holder_country, "holder_country")
     if data.holder_agency_id is None and holder_country is None:
-        raise Invalid("Say who holds the role.", fields={"holder_agency_id": "an agency or a holder_country"})
+        raise Invalid("Say who holds the role.", fields={"holder_agency_id": "an agency or a country"})
     check_period(data.start_date, data.end_date)
     role = MechanismRole(
         role=data.role,

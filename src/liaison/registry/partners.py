@@ -50,7 +50,7 @@ def partner_agencies(session: Session, key: str) -> tuple[str, bool, list[Agency
         .order_by(Agency.parent_id.desc())
     )
     if root is None:
-        raise NotFound(f"No partner country or international organisation {key!r}.")
+        raise NotFound("No partner country or international organisation {key!r}.", key=key)
     while root.parent is not None and root.parent.country_code is None:
         root = root.parent
     agencies, frontier = [root], [root.id]

@@ -20,7 +20,8 @@ from pathlib import Path, PurePath
 
 import puremagic
 
-from liaison.core.errors import Invalid, NotFound, TooLarge
+from liaison.core.errors import Invalid, NotFound, Phrase, TooLarge
+from liaison.core.i18n import megabytes
 
 ALLOWED_TYPES: dict[str, tuple[str, ...]] = {
     "application/pdf": (".pdf",),
@@ -82,7 +83,11 @@ def sniff_type(content: bytes) -> str:
 def checked_type(content: bytes, filename: str, limit: int) -> str:
     """The content's type when it may be stored, else the error that refuses it."""
     if len(content) > limit:
-        raise TooLarge(f"The document is {len(content)} bytes; the limit is {limit} bytes.")
+        raise TooLarge(
+            "The document is {size} MB; the limit is {limit} MB.",
+            size=megabytes(len(content)),
+            limit=megabytes(limit),
+        )
     if not content:
         raise Invalid("The document is empty.", fields={"file": "empty"})
     sniffed = sniff_type(content)
@@ -90,13 +95,22 @@ def checked_type(content: bytes, filename: str, limit: int) -> str:
     allowed = ", ".join(sorted({e for exts in ALLOWED_TYPES.values() for e in exts}))
     if sniffed not in ALLOWED_TYPES:
         raise Invalid(
-            f"This kind of file ({sniffed or 'unknown'}) is not accepted; accepted: {allowed}.",
-            fields={"file": f"type {sniffed or 'unknown'} not accepted"},
+            "This kind of file ({found}) is not accepted; accepted: {allowed}.",
+            found=sniffed or "?",
+            allowed=allowed,
+            fields={"file": Phrase("type {found} not accepted", {"found": sniffed or "?"})},
         )
     if extension not in ALLOWED_TYPES[sniffed]:
         raise Invalid(
-            f"The file is named {extension or '(no extension)'} but its content is {sniffed}.",
-            fields={"file": f"content is {sniffed}, name says {extension or 'nothing'}"},
+            "The file is named {extension} but its content is {found}.",
+            extension=extension or "—",
+            found=sniffed,
+            fields={
+                "file": Phrase(
+                    "content is {found}, name says {extension}",
+                    {"found": sniffed, "extension": extension or "—"},
+                )
+            },
         )
     return sniffed
 

@@ -204,10 +204,7 @@ def _request_in(form: dict[str, Any], details: dict[str, Any], persons: list[dic
     try:
         return RequestIn.model_validate(values)
     except ValidationError as error:
-        fields = {".".join(str(p) for p in e["loc"]): e["msg"] for e in error.errors()}
-        raise Invalid(
-            "Some fields are not right: " + "; ".join(f"{k}: {v}" for k, v in fields.items()), fields
-        ) from None
+        raise Invalid.from_validation(error.errors()) from None
 
 
 async def _posted(request: Request) -> tuple[dict[str, Any], list[Any]]:

@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from liaison.core import audit
 from liaison.core.db import utcnow
-from liaison.core.errors import Conflict, Invalid, NotFound
+from liaison.core.errors import Conflict, FieldName, Invalid, NotFound, Phrase
 from liaison.core.events import RequestCreated, RequestTransitioned, publish
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.security.policy import Actor, ensure, handling_codes
@@ -103,7 +103,9 @@ def kind_of(name: str) -> Kind:
     kind = kinds().kind(name)
     if kind is None:
         raise Invalid(
-            f"Unknown request kind {name!r}.", fields={"kind": "one of " + ", ".join(kinds().kinds)}
+            "Unknown request kind {name!r}.",
+            name=name,
+            fields={"kind": Phrase("one of {choices}", {"choices": list(kinds().kinds)})},
         )
     return kind
 
@@ -111,7 +113,9 @@ def kind_of(name: str) -> Kind:
 def _agency(session: Session, agency_id: int, field: str) -> Agency:
     agency = session.get(Agency, agency_id)
     if agency is None:
-        raise Invalid(f"There is no agency {agency_id}.", fields={field: "no such agency"})
+        raise Invalid(
+            "There is no agency {agency_id}.", agency_id=agency_id, fields={field: "no such agency"}
+        )
     return agency
 
 
@@ -176,8 +180,11 @@ def _check_version(request: CooperationRequest, version: int | None, *, required
         return
     if version != request.version:
         raise Conflict(
-            f"Request {request.id} was changed by someone else (you edited version {version}; it is now "
-            f"version {request.version}). Reload it, then apply your change again.",
+            "Request {request_id} was changed by someone else (you edited version {version}; it is now "
+            "version {now}). Reload it, then apply your change again.",
+            request_id=request.id,
+            version=version,
+            now=request.version,
             current_version=request.version,
         )
 
@@ -188,7 +195,8 @@ def _stale_is_conflict(request_id: int) -> Iterator[None]:
         yield
     except StaleDataError as error:
         raise Conflict(
-            f"Request {request_id} was changed by someone else at the same time. Reload it and try again."
+            "Request {request_id} was changed by someone else at the same time. Reload it and try again.",
+            request_id=request_id,
         ) from error
 
 
@@ -228,7 +236,9 @@ def _choose_basis(
     if agreement_id is not None:
         if session.get(Agreement, agreement_id) is None:
             raise Invalid(
-                f"There is no agreement {agreement_id}.", fields={"legal_basis_agreement_id": "unknown"}
+                "There is no agreement {agreement_id}.",
+                agreement_id=agreement_id,
+                fields={"legal_basis_agreement_id": "unknown"},
             )
         overridden = not proposed or agreement_id != proposed[0]
         chosen: tuple[int | None, bool, bool] = (agreement_id, False, overridden)
@@ -455,7 +465,7 @@ def get_request(
 ) -> CooperationRequest:
     request = session.get(CooperationRequest, request_id)
     if request is None:
-        raise NotFound(f"There is no request {request_id}.")
+        raise NotFound("There is no request {request_id}.", request_id=request_id)
     ensure(actor, action, request)
     return request
 
@@ -467,7 +477,12 @@ def update_request(
     request = get_request(session, actor, request_id, action="requests.write")
     _check_version(request, patch.version if patch.version is not None else version, required=True)
     if kinds().workflow(request.kind, request.direction).is_final(request.status):
-        raise Conflict(f"Request {request.id} is {request.status}; it can no longer be edited.", allowed=[])
+        raise Conflict(
+            "Request {request_id} is {state}; it can no longer be edited.",
+            request_id=request.id,
+            state=kinds().states().get(request.status, request.status),
+            allowed=[],
+        )
     before = _snapshot(request)
     changes = patch.model_dump(exclude_unset=True, exclude={"version"})
     if "details" in changes:
@@ -512,9 +527,12 @@ def transition_request(
             faults = {f"details.{f}": "required" for f in missing_fields}
             faults |= {f"documents.{d}": "required document missing" for d in missing_documents}
             raise Invalid(
-                f"Cannot '{name}' yet: missing "
-                + ", ".join([*missing_fields, *(f"document {d}" for d in missing_documents)])
-                + ".",
+                "Cannot “{action}” yet: missing {missing}.",
+                action=transition,
+                missing=[
+                    *(vocabulary.kinds[request.kind].field(f) or FieldName(f) for f in missing_fields),
+                    *(vocabulary.kinds[request.kind].document(d) or FieldName(d) for d in missing_documents),
+                ],
                 fields=faults,
                 missing_documents=missing_documents,
                 missing_fields=missing_fields,
@@ -607,11 +625,16 @@ def attach_document(
     if document_type != "other" and kind.document(document_type) is None:
         codes = [d.code for d in kind.documents] + ["other"]
         raise Invalid(
-            f"Not a document type of {kind.en}.", fields={"document_type": "one of " + ", ".join(codes)}
+            "Not a document type of {kind}.",
+            kind=kind,
+            fields={"document_type": Phrase("one of {choices}", {"choices": codes})},
         )
     if kinds().workflow(request.kind, request.direction).is_final(request.status):
         raise Conflict(
-            f"Request {request.id} is {request.status}; documents can no longer be added.", allowed=[]
+            "Request {request_id} is {state}; documents can no longer be added.",
+            request_id=request.id,
+            state=kinds().states().get(request.status, request.status),
+            allowed=[],
         )
     stored = documents.store(root, content, documents.safe_filename(filename), limit)
     document = RequestDocument(
@@ -643,7 +666,11 @@ def open_document(
     request = get_request(session, actor, request_id, action="requests.documents")
     document = session.get(RequestDocument, document_id)
     if document is None or document.request_id != request.id:
-        raise NotFound(f"Request {request_id} has no document {document_id}.")
+        raise NotFound(
+            "Request {request_id} has no document {document_id}.",
+            request_id=request_id,
+            document_id=document_id,
+        )
     content = documents.read(root, document.sha256)
     audit.record_read(
         session,
@@ -747,12 +774,16 @@ def set_deadline_override(
     """An agreement's own period for a clock (for new deadlines from now on)."""
     ensure(actor, "requests.configure")
     if session.get(Agreement, agreement_id) is None:
-        raise NotFound(f"There is no agreement {agreement_id}.")
+        raise NotFound("There is no agreement {agreement_id}.", agreement_id=agreement_id)
     clocks = {name for kind in kinds().kinds.values() for name in kind.clocks}
     if request_kind:
         clocks = set(kind_of(request_kind).clocks)
     if clock not in clocks:
-        raise Invalid(f"Unknown clock {clock!r}.", fields={"clock": "one of " + ", ".join(sorted(clocks))})
+        raise Invalid(
+            "Unknown clock {clock!r}.",
+            clock=clock,
+            fields={"clock": Phrase("one of {choices}", {"choices": sorted(clocks)})},
+        )
     override = session.scalar(
         select(AgreementDeadlineOverride).where(
             AgreementDeadlineOverride.agreement_id == agreement_id,
@@ -784,10 +815,14 @@ def add_coverage(session: Session, actor: Actor, agreement_id: int, scope: str) 
     """Record that an agreement also covers a scope (UNTOC: extradition, mutual legal assistance)."""
     ensure(actor, "requests.configure")
     if session.get(Agreement, agreement_id) is None:
-        raise NotFound(f"There is no agreement {agreement_id}.")
+        raise NotFound("There is no agreement {agreement_id}.", agreement_id=agreement_id)
     scopes = {scope for kind in kinds().kinds.values() for scope in kind.covered_by}
     if scope not in scopes:
-        raise Invalid(f"Unknown scope {scope!r}.", fields={"scope": "one of " + ", ".join(sorted(scopes))})
+        raise Invalid(
+            "Unknown scope {scope!r}.",
+            scope=scope,
+            fields={"scope": Phrase("one of {choices}", {"choices": sorted(scopes)})},
+        )
     found = session.scalar(
         select(AgreementCoverage).where(
             AgreementCoverage.agreement_id == agreement_id, AgreementCoverage.scope == scope

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from liaison.core.errors import Conflict, Forbidden, Invalid
+from liaison.core.errors import Conflict, Forbidden, Invalid, Phrase
 from liaison.requests.kinds import KindsFile, Transition
 
 
@@ -44,14 +44,24 @@ def check_transition(
     if transition is None:
         allowed = allowed_transitions(kinds, kind, direction, state, role)
         raise Conflict(
-            f"A request in state {state!r} cannot '{name}'. Allowed now: {', '.join(allowed) or 'none'}.",
+            "A request that is {state_label} cannot “{name}”. Allowed now: {choices}.",
+            state_label=kinds.states().get(state, state),
+            name=name,
+            choices=[possible.get(a, a) for a in allowed],
             allowed=allowed,
             state=state,
         )
     if role not in transition.roles:
-        raise Forbidden(f"Your role ({role}) may not '{name}' a request; {', '.join(transition.roles)} may.")
+        raise Forbidden(
+            "Your role ({role}) may not “{action}” a request; {roles} may.",
+            role=Phrase(role),
+            action=transition,
+            roles=[Phrase(r) for r in transition.roles],
+        )
     if transition.reason_required and not reason.strip():
-        raise Invalid(f"'{name}' needs a reason.", fields={"reason": "required for this transition"})
+        raise Invalid(
+            "“{action}” needs a reason.", action=transition, fields={"reason": "required for this transition"}
+        )
     return transition
 
 

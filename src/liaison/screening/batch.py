@@ -81,7 +81,7 @@ def _file_format(path: Path) -> str:
     if suffix in (".csv", ".txt", ".tsv"):
         return "csv"
     raise Invalid(
-        f"{path.name}: screening reads .csv or .parquet files.", fields={"file": "unsupported type"}
+        "{file}: screening reads .csv or .parquet files.", file=path.name, fields={"file": "unsupported type"}
     )
 
 
@@ -90,14 +90,18 @@ def check_content(filename: str, head: bytes) -> None:
     CSV is UTF-8 text (a renamed spreadsheet or executable is neither)."""
     if _file_format(Path(filename)) == "parquet":
         if not head.startswith(b"PAR1"):
-            raise Invalid(f"{filename}: this is not a Parquet file.", fields={"file": "not parquet"})
+            raise Invalid(
+                "{file}: this is not a Parquet file.", file=filename, fields={"file": "not parquet"}
+            )
         return
     try:
         text = codecs.getincrementaldecoder("utf-8")().decode(head)  # a character cut at the end is fine
     except UnicodeDecodeError as error:
-        raise Invalid(f"{filename}: this is not a UTF-8 CSV file.", fields={"file": "not text"}) from error
+        raise Invalid(
+            "{file}: this is not a UTF-8 CSV file.", file=filename, fields={"file": "not text"}
+        ) from error
     if "\x00" in text:
-        raise Invalid(f"{filename}: this is not a UTF-8 CSV file.", fields={"file": "not text"})
+        raise Invalid("{file}: this is not a UTF-8 CSV file.", file=filename, fields={"file": "not text"})
 
 
 @contextmanager
@@ -109,7 +113,9 @@ def _reading(path: Path) -> Iterator[None]:
         yield
     except duckdb.Error as error:
         raise Invalid(
-            f"{path.name}: cannot be read ({str(error).splitlines()[0][:200]}).",
+            "{file}: cannot be read ({reason}).",
+            file=path.name,
+            reason=str(error).splitlines()[0][:200],
             fields={"file": "unreadable"},
         ) from error
 
@@ -119,14 +125,16 @@ def inspect_columns(path: Path) -> tuple[list[str], list[str]]:
     import duckdb
 
     if not path.exists():
-        raise Invalid(f"{path}: no such file.", fields={"file": "not found"})
+        raise Invalid("{file}: no such file.", file=path, fields={"file": "not found"})
     with _reading(path), duckdb.connect() as connection:
         described = connection.execute(f"DESCRIBE SELECT * FROM {_source_sql(path)}").fetchall()
     columns = [str(row[0]) for row in described]
     lowered = {c.lower().strip(): c for c in columns}
     if "name" not in lowered:
         raise Invalid(
-            f"{path.name}: there is no 'name' column (found: {', '.join(columns[:20]) or 'none'}).",
+            "{file}: there is no 'name' column (found: {found}).",
+            file=path.name,
+            found=columns[:20],
             fields={"name": "column missing"},
         )
     used = [lowered[c] for c in COLUMNS if c in lowered]
@@ -261,7 +269,9 @@ def screen_file(
     elif engine == "duckdb":
         report = _screen_file_duckdb(path, out, index, threshold, workers, progress, reader, cards)
     else:
-        raise Invalid(f"Unknown engine {engine!r}: use duckdb or spark.", fields={"engine": "unknown"})
+        raise Invalid(
+            "Unknown engine {engine!r}: use duckdb or spark.", engine=engine, fields={"engine": "unknown"}
+        )
     report.seconds = time.perf_counter() - started
     return report
 

@@ -40,9 +40,7 @@ def _record(values: dict[str, str]) -> schemas.RecordIn:
             | {"name": values.get("name", "")}
         )
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "form"
-        raise Invalid(f"{where}: {first['msg']}", fields={where: first["msg"]}) from error
+        raise Invalid.from_validation(error.errors()) from error
 
 
 @router.get("/screening", response_class=HTMLResponse)

@@ -45,7 +45,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
 from liaison.core.db import utcnow
-from liaison.core.errors import Conflict, Forbidden, Invalid, NotFound
+from liaison.core.errors import Conflict, Forbidden, Invalid, NotFound, Phrase
 from liaison.core.events import HitDecided, publish
 from liaison.core.schemas import Page
 from liaison.core.security import gate
@@ -254,7 +254,11 @@ def list_hits(
     """The review queue: hits in a status, strongest first; the total counts what the reader is shown."""
     ensure(actor, READ)
     if status not in HIT_STATUSES:
-        raise Invalid(f"Unknown status {status!r}.", fields={"status": f"one of {', '.join(HIT_STATUSES)}"})
+        raise Invalid(
+            "Unknown status {status!r}.",
+            status=status,
+            fields={"status": Phrase("one of {choices}", {"choices": list(HIT_STATUSES)})},
+        )
     query = _hits_seen_by(actor).where(StoredHit.status == status)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.execute(
@@ -276,7 +280,7 @@ def _seen_hit(session: Session, actor: Actor, hit_id: int) -> tuple[StoredHit, S
             _hits_seen_by(actor).where(StoredHit.id == hit_id).options(selectinload(StoredHit.record))
         ).first()
     if row is None:
-        raise NotFound(f"There is no hit {hit_id}.")
+        raise NotFound("There is no hit {hit_id}.", hit_id=hit_id)
     return row[0], row[1], row[2]
 
 
@@ -295,11 +299,16 @@ def decide(session: Session, actor: Actor, hit_id: int, data: DecisionIn) -> Rev
     hit, subject, _run = _seen_hit(session, actor, hit_id)
     if not gate.may_read(actor, subject):
         raise Forbidden(
-            f"Hit {hit_id} is on a restricted person sought ({subject.handling_code}): only its owning "
-            f"unit ({subject.owning_unit or 'unknown'}) may decide it. Hold the traveller and call them."
+            "Hit {hit_id} is on a restricted person sought ({code}): only its owning unit ({unit}) may "
+            "decide it. Hold the traveller and call them.",
+            hit_id=hit_id,
+            code=subject.handling_code,
+            unit=subject.owning_unit or "?",
         )
     if hit.status != "open":
-        raise Conflict(f"Hit {hit_id} was already {hit.status}.", allowed=[])
+        raise Conflict(
+            "Hit {hit_id} was already {decision}.", hit_id=hit_id, decision=Phrase(hit.status), allowed=[]
+        )
     if data.decision == "dismiss" and not data.reason.strip():
         raise Invalid("Say why the hit is dismissed.", fields={"reason": "required to dismiss"})
     before = {"status": hit.status}
@@ -348,7 +357,7 @@ def _open_request(
     if not (data.requesting_agency_id and data.requested_agency_id):
         raise Invalid(
             "To open a request, name both the requesting and the requested agency.",
-            fields={"requested_agency_id": "required with requesting_agency_id"},
+            fields={"requested_agency_id": "required with the requesting agency"},
         )
     birth: date | None = None
     if len(record.birth_date) == 10:
@@ -411,7 +420,7 @@ def get_run(session: Session, actor: Actor, run_id: int) -> ScreeningRun:
     ensure(actor, BATCH)
     run = session.get(ScreeningRun, run_id) if 0 < run_id < 2**63 else None
     if run is None or not _may_see_run(actor, run):
-        raise NotFound(f"There is no screening run {run_id}.")
+        raise NotFound("There is no screening run {run_id}.", run_id=run_id)
     return run
 
 

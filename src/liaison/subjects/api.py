@@ -87,7 +87,7 @@ async def import_subjects(
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise Invalid(
-            f"{file.filename or 'The file'} is not UTF-8 text; save it as UTF-8 and try again."
+            "{file} is not UTF-8 text; save it as UTF-8 and try again.", file=file.filename or "?"
         ) from error
 
     # The request's one transaction holds every batch: an upload is stored whole or not at all.

@@ -31,9 +31,7 @@ def _model(model: type[Any], values: dict[str, Any]) -> Any:
     try:
         return model.model_validate(values)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "form"
-        raise Invalid(f"{where}: {first['msg']}", fields={where: first["msg"]}) from error
+        raise Invalid.from_validation(error.errors()) from error
 
 
 def _context(**values: Any) -> dict[str, Any]:

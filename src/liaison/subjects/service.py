@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
 from liaison.core.db import Base, utcnow
-from liaison.core.errors import Conflict, Invalid, NotFound
+from liaison.core.errors import Conflict, FieldName, Invalid, NotFound, Phrase
 from liaison.core.events import SubjectChanged, publish
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.security.policy import Actor, ensure, handling_codes
@@ -109,11 +109,13 @@ class _Checker:
     """Collects every problem of one input as {field: reason}, so a user sees them all at once."""
 
     def __init__(self) -> None:
-        self.problems: dict[str, str] = {}
+        self.problems: dict[str, str | Phrase] = {}
 
     def term(self, where: str, code: str, terms: dict[str, Any]) -> str:
         if code not in terms:
-            self.problems[where] = f"{code!r} is not one of {', '.join(terms)}"
+            self.problems[where] = Phrase(
+                "{code!r} is not one of {choices}", {"code": code, "choices": list(terms)}
+            )
         return code
 
     def value(self, where: str, check: Any, *args: Any, **kwargs: Any) -> Any:
@@ -126,7 +128,13 @@ class _Checker:
     def raise_if_any(self, what: str) -> None:
         if self.problems:
             first = next(iter(self.problems.items()))
-            raise Invalid(f"{what}: {first[0]}: {first[1]}", fields=self.problems)
+            raise Invalid(
+                "{what}: {field}: {reason}",
+                what=Phrase(what),
+                field=FieldName(first[0]),
+                reason=first[1] if isinstance(first[1], Phrase) else Phrase(first[1]),
+                fields=self.problems,
+            )
 
 
 def _name_row(check: _Checker, where: str, name: NameIn) -> dict[str, Any]:
@@ -239,9 +247,9 @@ def parse_subject(payload: dict[str, Any], actor: Actor) -> CleanSubject:
     try:
         data = SubjectIn.model_validate(payload)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "row"
-        raise Invalid(f"{where}: {first['msg']}") from error
+        raise Invalid.from_validation(
+            error.errors(), "The row is not right: {faults}", whole="row"
+        ) from error
     return clean_subject(data, actor)
 
 
@@ -495,7 +503,7 @@ def active_notice(today: date | None = None) -> ColumnElement[bool]:
 def _load(session: Session, subject_id: int) -> Subject:
     subject = session.get(Subject, subject_id)
     if subject is None:
-        raise NotFound(f"There is no subject {subject_id}.")
+        raise NotFound("There is no subject {subject_id}.", subject_id=subject_id)
     return subject
 
 
@@ -674,7 +682,11 @@ def _raise_duplicate_documents(session: Session, clean: CleanSubject, subject_id
     if taken:
         (number_key, kind, country), owner = next(iter(taken.items()))
         raise Conflict(
-            f"Document {kind} {number_key} ({country or 'no country'}) already belongs to subject {owner}.",
+            "Document {kind} {number} ({country}) already belongs to subject {owner}.",
+            kind=vocabulary().document_kinds.get(kind, kind),
+            number=number_key,
+            country=country or "—",
+            owner=owner,
             subject_id=owner,
         )
 
@@ -804,13 +816,21 @@ def withdraw_notice(
     """Withdraw an active notice (of `subject_id`, when given)."""
     notice = session.get(Notice, notice_id)
     if notice is None or (subject_id is not None and notice.subject_id != subject_id):
-        raise NotFound(
-            f"There is no notice {notice_id}" + (f" about subject {subject_id}." if subject_id else ".")
-        )
+        if subject_id:
+            raise NotFound(
+                "There is no notice {notice_id} about subject {subject_id}.",
+                notice_id=notice_id,
+                subject_id=subject_id,
+            )
+        raise NotFound("There is no notice {notice_id}.", notice_id=notice_id)
     _readable(session, actor, notice.subject_id, WRITE)
     current = notice_status(notice)
     if current != "active":
-        raise Conflict(f"The notice is {current}; only an active notice can be withdrawn.", allowed=[])
+        raise Conflict(
+            "The notice is {current}; only an active notice can be withdrawn.",
+            current=Phrase(current),
+            allowed=[],
+        )
     notice.status = "withdrawn"
     notice.reason = reason or notice.reason
     audit.record(
@@ -834,7 +854,12 @@ def change_status(session: Session, actor: Actor, subject_id: int, status: str, 
     subject = _readable(session, actor, subject_id, WRITE)
     allowed = vocabulary().statuses[subject.status].next if subject.status in vocabulary().statuses else []
     if status not in allowed:
-        raise Conflict(f"A subject who is {subject.status} cannot become {status!r}.", allowed=allowed)
+        raise Conflict(
+            "A subject who is {from_status} cannot become {to_status}.",
+            from_status=vocabulary().statuses.get(subject.status, subject.status),
+            to_status=vocabulary().statuses.get(status, status),
+            allowed=allowed,
+        )
     session.add(
         SubjectStatusChange(
             subject_id=subject.id,
@@ -864,7 +889,11 @@ def change_status(session: Session, actor: Actor, subject_id: int, status: str, 
 def link_request(session: Session, actor: Actor, subject_id: int, data: RequestLinkIn) -> SubjectRequestLink:
     subject = _readable(session, actor, subject_id, WRITE)
     if session.get(SubjectRequestLink, (subject.id, data.request_id)) is not None:
-        raise Conflict(f"Request {data.request_id} is already linked to subject {subject.id}.")
+        raise Conflict(
+            "Request {request_id} is already linked to subject {subject_id}.",
+            request_id=data.request_id,
+            subject_id=subject.id,
+        )
     link = SubjectRequestLink(subject_id=subject.id, request_id=data.request_id, note=data.note)
     session.add(link)
     session.flush()

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
-from liaison.core.errors import Invalid
+from liaison.core.errors import Invalid, Phrase
 from liaison.core.security.policy import Actor, ensure, handling_codes
 from liaison.subjects import service
 from liaison.subjects.formats import ParsedRow, read_text
@@ -43,7 +43,11 @@ UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
 def reader_for(fmt: str) -> ModuleType:
     if fmt not in READERS:
-        raise Invalid(f"Unknown import format {fmt!r}.", fields={"format": " or ".join(READERS)})
+        raise Invalid(
+            "Unknown import format {fmt!r}.",
+            fmt=fmt,
+            fields={"format": Phrase("one of {choices}", {"choices": list(READERS)})},
+        )
     return READERS[fmt]
 
 
@@ -200,8 +204,9 @@ def import_text(
     reader_for(fmt)
     if handling_code not in handling_codes().codes:
         raise Invalid(
-            f"Unknown handling code {handling_code!r}.",
-            fields={"handling_code": ", ".join(handling_codes().codes)},
+            "Unknown handling code {handling_code!r}.",
+            handling_code=handling_code,
+            fields={"handling_code": Phrase("one of {choices}", {"choices": list(handling_codes().codes)})},
         )
     batches = _prepared_batches(text, fmt, actor, batch_size, handling_code)
     return _store_all(unit_of_work, actor, batches, source or fmt, progress)
@@ -236,7 +241,11 @@ def import_file(
 
 def writer_for(fmt: str) -> ModuleType:
     if fmt not in WRITERS:
-        raise Invalid(f"Unknown export format {fmt!r}.", fields={"format": " or ".join(WRITERS)})
+        raise Invalid(
+            "Unknown export format {fmt!r}.",
+            fmt=fmt,
+            fields={"format": Phrase("one of {choices}", {"choices": list(WRITERS)})},
+        )
     return WRITERS[fmt]
 
 

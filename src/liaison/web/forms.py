@@ -3,7 +3,7 @@ service call in a savepoint, redirect after a successful post.
 
 Every page form goes through `parse`: a form sends text, `parse` builds the same Pydantic input
 the API reads, and a validation failure becomes the domain `Invalid` the services raise, with
-one readable message per field in the page's language (`describe_validation_error`). The page
+one readable message per field in the page's language (`Invalid.from_validation`). The page
 then shows the form again with the message and a 4xx status; nothing is saved.
 """
 
@@ -16,45 +16,13 @@ from typing import Any, TypeVar
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
 from sqlalchemy.orm import Session
 
-from liaison.core import i18n
 from liaison.core.errors import DomainError, Invalid
 
 T = TypeVar("T")
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
 PAGE_SIZE = 50
-
-# Plain words for Pydantic's error types; the rest keep Pydantic's own message. Each is a gettext
-# message id with the error's context as `%(name)s` placeholders, so a catalogue can translate it.
-MESSAGES = {
-    "missing": "Required.",
-    "string_too_short": "At least %(min_length)s characters.",
-    "string_too_long": "At most %(max_length)s characters.",
-    "string_pattern_mismatch": "Not in the expected form.",
-    "string_type": "Must be text.",
-    "too_short": "At least %(min_length)s entries.",
-    "too_long": "At most %(max_length)s entries.",
-    "int_parsing": "Must be a whole number.",
-    "int_type": "Must be a whole number.",
-    "int_from_float": "Must be a whole number.",
-    "float_parsing": "Must be a number.",
-    "greater_than": "Must be more than %(gt)s.",
-    "greater_than_equal": "Must be %(ge)s or more.",
-    "less_than": "Must be less than %(lt)s.",
-    "less_than_equal": "Must be %(le)s or less.",
-    "date_from_datetime_parsing": "Must be a date (YYYY-MM-DD).",
-    "date_parsing": "Must be a date (YYYY-MM-DD).",
-    "date_type": "Must be a date (YYYY-MM-DD).",
-    "datetime_parsing": "Must be a date and time.",
-    "datetime_from_date_parsing": "Must be a date and time.",
-    "literal_error": "Must be one of: %(expected)s.",
-    "enum": "Must be one of: %(expected)s.",
-    "bool_parsing": "Must be yes or no.",
-    "extra_forbidden": "Not a field of this form.",
-    "list_type": "Must be a list.",
-}
 
 
 async def form_values(request: Request) -> dict[str, str]:
@@ -70,37 +38,12 @@ async def posted(request: Request) -> tuple[dict[str, str], dict[str, list[str]]
     return await form_values(request), multi
 
 
-def describe(item: ErrorDetails, language: str) -> str:
-    """One validation error in plain words, in `language` when the catalogue translates it."""
-    template = MESSAGES.get(item["type"])
-    if template is None:
-        return item["msg"]
-    context = {key: str(value) for key, value in (item.get("ctx") or {}).items()}
-    try:
-        return i18n.translations(language).gettext(template) % context
-    except (KeyError, ValueError, TypeError):
-        return item["msg"]
-
-
-def describe_validation_error(error: ValidationError, language: str | None = None) -> dict[str, str]:
-    """Each field at fault (dotted path, `form` for the whole form) and its message."""
-    words = language or i18n.current_language.get()
-    fields: dict[str, str] = {}
-    for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"]) or "form"
-        fields.setdefault(where, describe(item, words))
-    return fields
-
-
-def parse(schema: type[SchemaT], data: dict[str, Any], language: str | None = None) -> SchemaT:
+def parse(schema: type[SchemaT], data: dict[str, Any]) -> SchemaT:
     """The posted data as the API's input schema, or `Invalid` with one message per field."""
     try:
         return schema.model_validate(data)
     except ValidationError as error:
-        fields = describe_validation_error(error, language)
-        detail = "; ".join(f"{name}: {message}" for name, message in list(fields.items())[:5])
-        words = i18n.translations(language or i18n.current_language.get())
-        raise Invalid(f"{words.gettext('Please correct the form:')} {detail}", fields=fields) from error
+        raise Invalid.from_validation(error.errors()) from error
 
 
 def optional_int(value: str | None) -> int | str | None:

@@ -1,4 +1,5 @@
-"""Pages of the shell: sign-in and sign-out, language, home, users admin, audit trail."""
+"""Pages of the shell: sign-in and sign-out, language, home, one's own password, users admin
+(e-mail, password reset, lock), audit trail."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from liaison.core import accounts, audit, i18n
-from liaison.core.errors import DomainError
+from liaison.core.errors import DomainError, Invalid
 from liaison.core.models import User
 from liaison.core.security import csrf
 from liaison.core.security.policy import ROLES
@@ -20,6 +21,7 @@ router = APIRouter(include_in_schema=False)
 
 LANGUAGE_COOKIE = "liaison_lang"
 Viewer = Annotated[User, Depends(Permission("home.view"))]
+Self = Annotated[User, Depends(Permission("account.self"))]
 UserReader = Annotated[User, Depends(Permission("users.read"))]
 UserManager = Annotated[User, Depends(Permission("users.manage"))]
 AuditReader = Annotated[User, Depends(Permission("audit.read"))]
@@ -83,9 +85,55 @@ def home(request: Request, user: Viewer) -> HTMLResponse:
     return render(request, "home.html")
 
 
+@router.get("/account/password", response_class=HTMLResponse)
+def password_page(request: Request, user: Self) -> HTMLResponse:
+    return render(request, "password.html", {"minimum": accounts.MIN_PASSWORD_LENGTH})
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+async def change_password(request: Request, session: DbSession, user: Self) -> HTMLResponse:
+    """The signed-in user's new password; this browser stays signed in, their others do not."""
+    values = await form_values(request)
+    new = values.get("password", "")
+
+    def change() -> User:
+        if new != values.get("password_again", ""):
+            raise Invalid(
+                "The two new passwords differ; the password was not changed.",
+                fields={"password_again": "differs"},
+            )
+        return accounts.change_own_password(
+            session,
+            user.username,
+            values.get("current_password", ""),
+            new,
+            keep_session=request.cookies.get(SESSION_COOKIE),
+        )
+
+    outcome = attempt(session, change)
+    context: dict[str, object] = {"minimum": accounts.MIN_PASSWORD_LENGTH}
+    if isinstance(outcome, DomainError):
+        return render(request, "password.html", context | {"error": outcome.detail}, outcome.status)
+    notice = i18n.gettext("Your password has been changed. Your other sessions are signed out.")
+    return render(request, "password.html", context | {"notice": notice})
+
+
+def _users(
+    request: Request, session: DbSession, form: dict[str, str] | None = None, error: DomainError | None = None
+) -> HTMLResponse:
+    context = {
+        "users": accounts.list_users(session),
+        "roles": ROLES,
+        "form": form or {},
+        "is_locked": accounts.is_locked,
+        "error": error.detail if error else None,
+    }
+    return render(request, "users.html", context, status_code=error.status if error else 200)
+
+
 @router.get("/users", response_class=HTMLResponse)
 def users_page(request: Request, session: DbSession, user: UserReader) -> HTMLResponse:
-    return render(request, "users.html", {"users": accounts.list_users(session), "roles": ROLES, "form": {}})
+    return _users(request, session)
 
 
 @router.post("/users", response_class=HTMLResponse, response_model=None)
@@ -102,17 +150,12 @@ async def add_user(
             values.get("password", ""),
             values.get("role", ""),
             full_name=values.get("full_name", ""),
+            email=values.get("email", ""),
             unit=values.get("unit", ""),
         ),
     )
     if isinstance(outcome, DomainError):
-        context = {
-            "users": accounts.list_users(session),
-            "roles": ROLES,
-            "form": values,
-            "error": outcome.detail,
-        }
-        return render(request, "users.html", context, status_code=outcome.status)
+        return _users(request, session, values, outcome)
     return redirect("/users")
 
 
@@ -123,6 +166,81 @@ async def set_user_active(
     values = await form_values(request)
     accounts.update_user(session, user.username, username, is_active=values.get("is_active") == "true")
     return redirect("/users")
+
+
+def _user(
+    request: Request,
+    session: DbSession,
+    username: str,
+    error: DomainError | None = None,
+    notice: str = "",
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
+    person = accounts.get_user(session, username)
+    context = {
+        "person": person,
+        "is_locked": accounts.is_locked(person),
+        "minimum": accounts.MIN_PASSWORD_LENGTH,
+        "form": form or {},
+        "error": error.detail if error else None,
+        "notice": notice,
+    }
+    return render(request, "user.html", context, status_code=error.status if error else 200)
+
+
+@router.get("/users/{username}", response_class=HTMLResponse)
+def user_page(request: Request, username: str, session: DbSession, user: UserReader) -> HTMLResponse:
+    return _user(request, session, username)
+
+
+@router.post("/users/{username}", response_class=HTMLResponse, response_model=None)
+async def edit_user(
+    request: Request, username: str, session: DbSession, user: UserManager
+) -> HTMLResponse | RedirectResponse:
+    values = await form_values(request)
+    outcome = attempt(
+        session,
+        lambda: accounts.update_user(
+            session,
+            user.username,
+            username,
+            email=values.get("email", ""),
+            full_name=values.get("full_name", ""),
+        ),
+    )
+    if isinstance(outcome, DomainError):
+        return _user(request, session, username, outcome, form=values)
+    return redirect(f"/users/{username}")
+
+
+@router.post("/users/{username}/password", response_class=HTMLResponse)
+async def reset_password(
+    request: Request, username: str, session: DbSession, user: UserManager
+) -> HTMLResponse:
+    """An administrator sets a new password; the user's page sessions are signed out."""
+    values = await form_values(request)
+    outcome = attempt(
+        session,
+        lambda: accounts.set_password(
+            session,
+            user.username,
+            username,
+            values.get("password", ""),
+            keep_session=request.cookies.get(SESSION_COOKIE),
+        ),
+    )
+    if isinstance(outcome, DomainError):
+        return _user(request, session, username, outcome)
+    notice = i18n.gettext("The password has been set and the user's sessions are signed out.")
+    return _user(request, session, username, notice=notice)
+
+
+@router.post("/users/{username}/unlock")
+async def unlock_user(
+    request: Request, username: str, session: DbSession, user: UserManager
+) -> RedirectResponse:
+    accounts.unlock(session, user.username, username)
+    return redirect(f"/users/{username}")
 
 
 @router.get("/audit", response_class=HTMLResponse)

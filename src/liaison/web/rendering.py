@@ -94,6 +94,7 @@ def render(
         "nav_groups": visible_navigation(user, getattr(request.app.state, "capabilities", None)),
         "may": (lambda action, record=None: user is not None and may(user, action, record)),
         "path": request.url.path,
+        "upload_limit_mb": i18n.megabytes(request.app.state.settings.max_upload_bytes),
         **(context or {}),
     }
     response = HTMLResponse(environment().get_template(template).render(values), status_code=status_code)

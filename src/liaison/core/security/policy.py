@@ -100,4 +100,4 @@ def may(user: Actor, action: str, record: ProtectedRecord | None = None) -> bool
 
 def ensure(user: Actor, action: str, record: ProtectedRecord | None = None) -> None:
     if not may(user, action, record):
-        raise Forbidden(f"Your role ({user.role}) may not perform {action} here.")
+        raise Forbidden("Your role ({role}) may not perform {action} here.", role=user.role, action=action)

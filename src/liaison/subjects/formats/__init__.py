@@ -12,7 +12,7 @@ from typing import Any, Protocol, TextIO
 
 from charset_normalizer import from_bytes
 
-from liaison.core.errors import Invalid
+from liaison.core.errors import Invalid, Phrase
 from liaison.subjects.schemas import SubjectOut
 
 # What partners' lists that are not UTF-8 are usually written in: Cyrillic, Vietnamese, Chinese,
@@ -48,7 +48,7 @@ def read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise Invalid(f"{path}: cannot read the file: {error.strerror}.") from error
+        raise Invalid("{file}: cannot read the file: {reason}.", file=path, reason=error.strerror) from error
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -56,16 +56,22 @@ def read_text(path: Path) -> str:
         guess = from_bytes(raw[:200_000], cp_isolation=LIKELY_ENCODINGS).best()
         source_encoding = guess.encoding if guess else "<encoding>"
         if guess is None:
-            looks = "its encoding could not be recognised"
+            looks = Phrase("its encoding could not be recognised")
         else:
             language = f" ({guess.language})" if guess.language != "Unknown" else ""
-            looks = f"it looks like {guess.encoding}{language}"
+            looks = Phrase("it looks like {encoding}", {"encoding": f"{guess.encoding}{language}"})
         raise Invalid(
-            f"{path.name} is not UTF-8 text (first bad byte on line {line}); {looks}. "
-            f"Save it as UTF-8 (e.g. `iconv -f {source_encoding} -t utf-8`) and import it again.",
+            "{file} is not UTF-8 text (first bad byte on line {line}); {looks}. "
+            "Save it as UTF-8 (e.g. `iconv -f {source_encoding} -t utf-8`) and import it again.",
+            file=path.name,
+            line=line,
+            looks=looks,
+            source_encoding=source_encoding,
             encoding=guess.encoding if guess else None,
         ) from error
 
 
 def not_this_format(path_or_name: str, expected: str, found: str) -> Invalid:
-    return Invalid(f"{path_or_name} does not look like {expected}: {found}.")
+    return Invalid(
+        "{file} does not look like {expected}: {found}.", file=path_or_name, expected=expected, found=found
+    )
