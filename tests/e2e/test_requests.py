@@ -61,7 +61,7 @@ def test_outgoing_extradition_to_kazakhstan_from_draft_to_submitted(live_server,
     expect(page.get_by_text("Still missing before submission: 5 document(s).")).to_be_visible()
 
     page.get_by_role("button", name="Submit to partner").click()
-    expect(page.get_by_role("alert")).to_contain_text("arrest_warrant")
+    expect(page.get_by_role("alert")).to_contain_text("Arrest warrant or judgment")
 
     for label in ("Signed request letter", "Arrest warrant or judgment", "Statement of facts",
                   "Text of the legal provisions", "Identification (photograph, fingerprints)"):  # fmt: skip
