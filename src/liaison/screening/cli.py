@@ -93,7 +93,9 @@ def _reader(username: str | None) -> Screener | SystemActor:
     with unit_of_work() as session:
         account = accounts.get_user(session, username)
         if not account.is_active:
-            raise Invalid(f"The account {username!r} is disabled.", fields={"user": "disabled"})
+            raise Invalid(
+                "The account {username!r} is disabled.", username=username, fields={"user": "disabled"}
+            )
         return Screener.of(account)
 
 

@@ -73,8 +73,7 @@ def batch_page(request: Request, session: DbSession, user: BatchUser) -> HTMLRes
 
 
 def _batch_context(request: Request, session: DbSession, user: User) -> dict[str, Any]:
-    limit = request.app.state.settings.max_upload_bytes
-    return {"runs": service.list_runs(session, user).items, "upload_limit_mb": round(limit / 1_048_576, 1)}
+    return {"runs": service.list_runs(session, user).items}
 
 
 @router.post("/screening/batch", response_class=HTMLResponse, response_model=None)

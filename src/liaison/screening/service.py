@@ -450,7 +450,9 @@ def hits_file(session: Session, actor: Actor, run_id: int) -> str:
     analyst's run sees what they may read, not what the analyst may."""
     run = get_run(session, actor, run_id)
     if run.status == "running":
-        raise Conflict(f"Screening run {run_id} is still running; its hits are not ready yet.", allowed=[])
+        raise Conflict(
+            "Screening run {run_id} is still running; its hits are not ready yet.", run_id=run_id, allowed=[]
+        )
     rows = session.execute(
         select(StoredHit, ScreenedRecord, Subject)
         .join(ScreenedRecord, ScreenedRecord.id == StoredHit.screened_record_id)

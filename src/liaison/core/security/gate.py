@@ -30,7 +30,7 @@ from typing import Any, Literal, Protocol, TypeVar
 from sqlalchemy import ColumnElement, false, or_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from liaison.core.errors import Invalid, NotFound
+from liaison.core.errors import Invalid, NotFound, Phrase
 
 ReadScope = Literal["everyone", "unit_or_supervisor", "unit"]
 SCOPE_RANK: dict[str, int] = {"everyone": 0, "unit_or_supervisor": 1, "unit": 2}
@@ -83,8 +83,10 @@ def check_handling_code(code: str, field: str = "handling_code") -> str:
     codes = _codes()
     if code not in codes:
         raise Invalid(
-            f"Unknown handling code {code!r}; use one of {', '.join(codes)}.",
-            fields={field: f"one of {', '.join(codes)}"},
+            "Unknown handling code {code!r}; use one of {choices}.",
+            code=code,
+            choices=list(codes),
+            fields={field: Phrase("one of {choices}", {"choices": list(codes)})},
         )
     return code
 
@@ -126,14 +128,14 @@ def get_readable(session: Session, reader: Reader, model: type[P], record_id: in
     """The record, or the same `NotFound` whether it is missing or hidden from this reader."""
     record = session.get(model, record_id) if 0 < record_id < 2**63 else None
     if record is None or not may_read(reader, record):
-        raise NotFound(f"There is no {what} {record_id}.")
+        raise NotFound("There is no {what} {record_id}.", what=Phrase(what), record_id=record_id)
     return record
 
 
 def ensure_readable(reader: Reader, record: ProtectedRecord, what: str, record_id: object) -> None:
     """Refuse to touch (update, link, import over) a record this reader may not read, as if missing."""
     if not may_read(reader, record):
-        raise NotFound(f"There is no {what} {record_id}.")
+        raise NotFound("There is no {what} {record_id}.", what=Phrase(what), record_id=record_id)
 
 
 def redact(
