@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
-from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from liaison.core.errors import DomainError, Invalid, NotFound
@@ -19,7 +18,7 @@ from liaison.registry.agencies import agency_choices
 from liaison.screening import batch, jobs, schemas, service
 from liaison.screening.engine import DEFAULT_THRESHOLD
 from liaison.screening.startup import live_index
-from liaison.web.forms import attempt, form_values, redirect
+from liaison.web.forms import attempt, form_values, parse, redirect
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -37,15 +36,8 @@ RECORD_FIELDS = ("name", "birth_date", "nationality", "document_number", "gender
 
 
 def _record(values: dict[str, str]) -> schemas.RecordIn:
-    try:
-        return schemas.RecordIn.model_validate(
-            {key: (values.get(key) or "").strip() or None for key in RECORD_FIELDS}
-            | {"name": values.get("name", "")}
-        )
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "form"
-        raise Invalid(f"{where}: {first['msg']}", fields={where: first["msg"]}) from error
+    fields = {key: (values.get(key) or "").strip() or None for key in RECORD_FIELDS}
+    return parse(schemas.RecordIn, fields | {"name": values.get("name", "")})
 
 
 @router.get("/screening", response_class=HTMLResponse)
@@ -159,19 +151,15 @@ async def decide_hit(
     values = await form_values(request)
 
     def run() -> schemas.ReviewHitOut:
-        try:
-            data = schemas.DecisionIn.model_validate(
-                {
-                    "decision": values.get("decision", ""),
-                    "reason": values.get("reason", ""),
-                    "requesting_agency_id": values.get("requesting_agency_id") or None,
-                    "requested_agency_id": values.get("requested_agency_id") or None,
-                }
-            )
-        except ValidationError as error:
-            raise Invalid(
-                "Choose confirm or dismiss, with a reason.", fields={"decision": "invalid"}
-            ) from error
+        data = parse(
+            schemas.DecisionIn,
+            {
+                "decision": values.get("decision", ""),
+                "reason": values.get("reason", ""),
+                "requesting_agency_id": values.get("requesting_agency_id") or None,
+                "requested_agency_id": values.get("requested_agency_id") or None,
+            },
+        )
         return service.decide(session, user, hit_id, data)
 
     outcome = attempt(session, run)
