@@ -39,6 +39,7 @@ from liaison.core.db import Base, utcnow
 from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.security.policy import Actor, ensure, handling_codes
+from liaison.core.vocab import allowed_next, check_move
 from liaison.names.keys import name_forms, name_keys, query_forms
 from liaison.names.script import detect_script
 from liaison.subjects import values
@@ -543,9 +544,7 @@ def subject_out(subject: Subject) -> SubjectOut:
         notices=[notice_out(n) for n in subject.notices],
         status_history=subject.status_changes,
         requests=subject.request_links,
-        next_statuses=vocabulary().statuses[subject.status].next
-        if subject.status in vocabulary().statuses
-        else [],
+        next_statuses=allowed_next(vocabulary().statuses, subject.status),
         created_at=subject.created_at,
         updated_at=subject.updated_at,
     )
@@ -818,9 +817,7 @@ def withdraw_notice(
 def change_status(session: Session, actor: Actor, subject_id: int, status: str, note: str = "") -> Subject:
     """Move a subject to `status` when the vocabulary allows it from where it is; kept in its history."""
     subject = _readable(session, actor, subject_id, WRITE)
-    allowed = vocabulary().statuses[subject.status].next if subject.status in vocabulary().statuses else []
-    if status not in allowed:
-        raise Conflict(f"A subject who is {subject.status} cannot become {status!r}.", allowed=allowed)
+    check_move(vocabulary().statuses, subject.status, status, "subject")
     session.add(
         SubjectStatusChange(
             subject_id=subject.id,
