@@ -22,7 +22,7 @@ from liaison.requests import deadlines, service
 from liaison.requests.schemas import CommentIn, LegalBasisIn, RequestIn, RequestPatch, TransitionIn
 from liaison.requests.statistics import request_statistics
 from liaison.requests.views import document_response, request_out
-from liaison.web.forms import attempt, form_values, optional_int, parse, redirect
+from liaison.web.forms import PAGE_SIZE, attempt, form_values, optional_int, pager, parse, redirect
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -67,7 +67,7 @@ def request_list(
     direction: Text = None,
     status: Text = None,
     overdue: Text = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     filters = service.Filters(
         kind=kind or None,
@@ -76,11 +76,13 @@ def request_list(
         status=status or None,
         overdue=bool(overdue),
     )
-    items, total = service.list_requests(session, user, filters, limit=50, offset=offset)
+    items, total = service.list_requests(
+        session, user, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
     context = {
         "items": items,
         "total": total,
-        "offset": offset,
+        "pager": pager(page, total),
         "filters": {
             "kind": kind,
             "partner": partner,

@@ -14,7 +14,7 @@ from liaison.core.security.policy import handling_codes
 from liaison.core.web import DbSession, Permission
 from liaison.subjects import schemas, service
 from liaison.subjects.vocabulary import crime_area_terms, vocabulary
-from liaison.web.forms import attempt, form_values, parse, redirect
+from liaison.web.forms import PAGE_SIZE, attempt, form_values, pager, parse, redirect
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -22,7 +22,6 @@ NAV = (NavItem("Persons sought", "/subjects", service.READ),)
 
 Reader = Annotated[User, Depends(Permission(service.READ))]
 Writer = Annotated[User, Depends(Permission(service.WRITE))]
-PAGE_SIZE = 50
 
 
 def _context(**values: Any) -> dict[str, Any]:
@@ -47,13 +46,14 @@ def subject_list(
     birth_year: Annotated[str, Query(max_length=4)] = "",
     status: Annotated[str, Query(max_length=40)] = "",
     notice_kind: Annotated[str, Query(max_length=40)] = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     year = int(birth_year) if birth_year.isdigit() else None
     query = service.SubjectQuery(q=q.strip(), birth_year=year, status=status, notice_kind=notice_kind)
+    offset = (page - 1) * PAGE_SIZE
     subjects, total = service.search_subjects(session, user, query, limit=PAGE_SIZE, offset=offset)
     filters = {"q": q, "birth_year": birth_year, "status": status, "notice_kind": notice_kind}
-    context = _context(subjects=subjects, total=total, offset=offset, page_size=PAGE_SIZE, filters=filters)
+    context = _context(subjects=subjects, total=total, pager=pager(page, total), filters=filters)
     return render(request, "subjects/subject_list.html", context)
 
 
