@@ -9,6 +9,7 @@ from sqlalchemy import Engine, func, select
 
 from liaison.core.db import unit_of_work
 from liaison.core.errors import Conflict, Invalid
+from liaison.core.records import today
 from liaison.registry import agencies, agreements, name_search, programmes, schemas
 from liaison.registry.models import Agency, Agreement, Programme
 from tests.registry import factories
@@ -74,7 +75,7 @@ def test_illegal_transition_names_the_allowed_next_statuses(engine: Engine) -> N
             session, factories.agency(session), factories.agency(session, country="RU")
         )
         agreements.change_agreement_status(
-            session, ADMIN, agreement.id, schemas.StatusChangeIn(status="in_force", effective_on=date.today())
+            session, ADMIN, agreement.id, schemas.StatusChangeIn(status="in_force", effective_on=today())
         )
     assert caught.value.extra["allowed"] == ["negotiating", "signed", "terminated"]
 

@@ -60,3 +60,40 @@ def test_concurrent_edit_of_the_same_version_is_refused_by_the_database(engine: 
         second.rollback()
     with Session(engine) as check:
         assert service.get_request(check, OFFICER, request_id).facts == "First"
+
+
+def _post_as_officer(
+    client: TestClient, engine: Engine, path: str, data: dict[str, str], language: str
+) -> tuple[int, str]:
+    """A fresh draft request, a form of its page posted by an officer: the draft's id and the answer."""
+    request_id = _draft(engine)
+    officer = make_account(engine, "officer")
+    response = client.post(
+        path.format(request_id),
+        headers={**officer.headers, "Accept-Language": language},
+        data=data,
+        follow_redirects=False,
+    )
+    assert response.status_code == 422, response.text
+    return request_id, response.text
+
+
+def test_an_over_long_reference_on_the_edit_form_is_a_page_with_the_error_not_a_500(
+    client: TestClient, engine: Engine
+) -> None:
+    data = {"version": "1", "our_reference": "R" * 81, "facts": "Changed"}
+    request_id, page = _post_as_officer(client, engine, "/requests/{}/edit", data, "en")
+    assert "our_reference: At most 80 characters." in page
+    with Session(engine) as session:
+        stored = service.get_request(session, OFFICER, request_id)
+        assert (stored.version, stored.facts) == (1, "Embezzlement of public funds, fled abroad in 2024.")
+
+
+def test_choice_zero_on_the_legal_basis_form_is_a_page_with_the_error_not_a_500(
+    client: TestClient, engine: Engine
+) -> None:
+    data = {"version": "1", "choice": "0", "reason": "Treaty"}
+    request_id, page = _post_as_officer(client, engine, "/requests/{}/legal-basis", data, "vi")
+    assert "Vui lòng sửa biểu mẫu" in page and "should be" not in page
+    with Session(engine) as session:
+        assert service.get_request(session, OFFICER, request_id).version == 1

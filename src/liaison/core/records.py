@@ -53,6 +53,22 @@ def by_ref(session: Session, model: type[Any], ref: str | None) -> Any:
     return session.scalar(select(model).where(model.ref == ref)) if ref else None
 
 
+def ids_by_ref(session: Session, model: type[Any], refs: list[str] | None) -> list[int]:
+    """The ids of the records with these external references; `LookupError` when one is missing."""
+    found = []
+    for ref in refs or []:
+        record = by_ref(session, model, ref)
+        if record is None:
+            raise LookupError(f"no {model.__tablename__} with ref {ref!r}")
+        found.append(record.id)
+    return found
+
+
+def id_by_ref(session: Session, model: type[Any], ref: str | None) -> int | None:
+    """The id of the record with this external reference, None when no reference is given."""
+    return ids_by_ref(session, model, [ref])[0] if ref else None
+
+
 def check_period(start: date | None, end: date | None, field: str = "end_date") -> None:
     """`Invalid` when a period ends before it starts (either end may be open)."""
     if start is not None and end is not None and end < start:

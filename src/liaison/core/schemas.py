@@ -11,6 +11,10 @@ ItemT = TypeVar("ItemT")
 
 ShortText = Annotated[str, StringConstraints(max_length=200)]
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=300)]  # a person's or body's name
+Code = Annotated[str, StringConstraints(min_length=1, max_length=40)]  # a vocabulary code
+CountryCode = Annotated[str, StringConstraints(min_length=1, max_length=3)]  # ISO 3166-1 (or INT)
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=80)]  # an external reference
 
 
 class Input(BaseModel):

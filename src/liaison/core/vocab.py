@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from liaison.core import i18n
-from liaison.core.errors import FieldName, Invalid, Phrase
+from liaison.core.errors import Conflict, FieldName, Invalid, Phrase
 
 VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
 
@@ -71,6 +71,10 @@ class Label(BaseModel):
     en: str
     vi: str
 
+    def label(self, language: str | None = None) -> str:
+        """The words in `language`, by default the current page's."""
+        return self.vi if (language or i18n.current_language.get()) == "vi" else self.en
+
 
 class Status(Label):
     """A state: its labels, the states it may move to, and whether it counts as in force."""
@@ -92,9 +96,29 @@ def label(mapping: Mapping[str, Label], code: str | None) -> str:
     if code is None:
         return ""
     entry = mapping.get(code)
-    if entry is None:
-        return code
-    return entry.vi if i18n.current_language.get() == "vi" else entry.en
+    return code if entry is None else entry.label()
+
+
+def allowed_next(states: Mapping[str, Status], current: str | None) -> list[str]:
+    """The states a record in `current` may move to (none from a state the vocabulary lacks)."""
+    entry = states.get(current or "")
+    return list(entry.next) if entry else []
+
+
+def check_move(states: Mapping[str, Status], current: str, target: str, what: str) -> None:
+    """Refuse a move the state machine does not allow: `Invalid` for an unknown state, else
+    `Conflict` listing the states allowed from `current`."""
+    require(states, target, "status")
+    allowed = allowed_next(states, current)
+    if target not in allowed:
+        raise Conflict(
+            "A {what} that is {from_status} cannot become {to_status}.",
+            what=Phrase(what),
+            from_status=states.get(current, current),
+            to_status=states[target],
+            allowed=allowed,
+            current=current,
+        )
 
 
 def require(mapping: Mapping[str, object], code: str, field: str) -> str:

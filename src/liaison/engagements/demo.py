@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from liaison.core.records import by_ref
+from liaison.core.records import by_ref, id_by_ref, ids_by_ref
 from liaison.core.security.policy import SystemActor
 from liaison.engagements import schemas, service
 from liaison.engagements.models import CitizenProtectionCase, Commitment, Engagement
-from liaison.registry.demo import demo_data, ids, one_id
+from liaison.registry.demo import demo_data
 from liaison.registry.models import Agency, Agreement, Mechanism, Official, Programme
 
 
@@ -36,11 +36,11 @@ def load(session: Session, actor: str) -> None:
                     place=row.get("place", ""),
                     place_country=row.get("place_country"),
                     country=row.get("country"),
-                    mechanism_id=one_id(session, Mechanism, row.get("mechanism")),
+                    mechanism_id=id_by_ref(session, Mechanism, row.get("mechanism")),
                     ordinal=row.get("ordinal"),
-                    agency_ids=ids(session, Agency, row.get("agencies")),
+                    agency_ids=ids_by_ref(session, Agency, row.get("agencies")),
                     participants=[
-                        {"official_id": one_id(session, Official, p["official"]), "role": p["role"]}
+                        {"official_id": id_by_ref(session, Official, p["official"]), "role": p["role"]}
                         for p in row.get("participants", [])
                     ],
                     crime_areas=row.get("crime_areas", []),
@@ -65,11 +65,11 @@ def load(session: Session, actor: str) -> None:
                         engagement_id=engagement.id,
                         text=item["text"],
                         kind=item["kind"],
-                        party_agency_ids=ids(session, Agency, item.get("parties")),
-                        owner_agency_id=one_id(session, Agency, item.get("owner")),
+                        party_agency_ids=ids_by_ref(session, Agency, item.get("parties")),
+                        owner_agency_id=id_by_ref(session, Agency, item.get("owner")),
                         crime_areas=item.get("crime_areas", []),
-                        agreement_id=one_id(session, Agreement, item.get("agreement")),
-                        programme_id=one_id(session, Programme, item.get("programme")),
+                        agreement_id=id_by_ref(session, Agreement, item.get("agreement")),
+                        programme_id=id_by_ref(session, Programme, item.get("programme")),
                     ),
                 )
     for row in data["citizen_protection_cases"]:
@@ -83,6 +83,6 @@ def load(session: Session, actor: str) -> None:
                     title=row["title"],
                     concerned=row.get("concerned", []),
                     summary=row.get("summary", ""),
-                    engagement_id=one_id(session, Engagement, row.get("engagement")),
+                    engagement_id=id_by_ref(session, Engagement, row.get("engagement")),
                 ),
             )

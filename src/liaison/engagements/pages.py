@@ -3,7 +3,6 @@ commitments made there, following a commitment up until it is done, citizen-prot
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from liaison.core.errors import DomainError, NotFound
 from liaison.core.models import User
+from liaison.core.records import today
 from liaison.core.security.policy import ensure
-from liaison.core.vocab import label
+from liaison.core.vocab import allowed_next, label
 from liaison.core.web import DbSession, Permission
 from liaison.engagements import schemas, service
 from liaison.engagements.vocabulary import vocabulary as engagement_words
@@ -165,9 +165,9 @@ def _commitment(
     commitment = service.get_commitment(session, user, commitment_id)
     context = {
         "commitment": commitment,
-        "allowed": service.allowed_next(commitment.status),
+        "allowed": allowed_next(engagement_words().commitment_statuses, commitment.status),
         "error": error,
-        "today": date.today(),
+        "today": today(),
     }
     return show(request, "commitment.html", context, status)
 

@@ -6,8 +6,7 @@ from datetime import date
 
 from pydantic import Field
 
-from liaison.core.schemas import Input, LongText, Output, ShortText
-from liaison.registry.schemas import Code, CountryCode, Name, Ref
+from liaison.core.schemas import Code, CountryCode, Input, LongText, Name, Output, Ref, ShortText
 
 
 class ParticipantIn(Input):

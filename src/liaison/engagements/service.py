@@ -15,12 +15,12 @@ from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
-from liaison.core.errors import Conflict, Invalid
+from liaison.core.errors import Invalid
 from liaison.core.events import CommitmentChanged, EngagementRecorded, publish
 from liaison.core.listing import apply_sort, paginate
-from liaison.core.records import get_or_404, referenced, snapshot
+from liaison.core.records import get_or_404, referenced, snapshot, today
 from liaison.core.security.policy import Actor, ensure
-from liaison.core.vocab import require, require_all
+from liaison.core.vocab import allowed_next, check_move, require, require_all
 from liaison.engagements import schemas
 from liaison.engagements.models import (
     CitizenProtectionCase,
@@ -259,11 +259,6 @@ COMMITMENT_FIELDS = (
 )
 
 
-def allowed_next(status: str) -> list[str]:
-    entry = vocabulary().commitment_statuses.get(status)
-    return list(entry.next) if entry else []
-
-
 def _links(session: Session, agreement_id: int | None, programme_id: int | None, item_id: int | None) -> None:
     referenced(session, Agreement, agreement_id, "agreement_id", "agreement")
     referenced(session, Programme, programme_id, "programme_id", "programme")
@@ -354,22 +349,13 @@ def follow_up(session: Session, actor: Actor, commitment_id: int, data: schemas.
     commitment: Commitment = get_or_404(session, Commitment, commitment_id, "commitment")
     statuses = vocabulary().commitment_statuses
     if data.status is not None:
-        require(statuses, data.status, "status")
-        allowed = allowed_next(commitment.status)
-        if data.status not in allowed:
-            raise Conflict(
-                "A commitment that is {from_status} cannot become {to_status}.",
-                from_status=statuses.get(commitment.status, commitment.status),
-                to_status=statuses.get(data.status, data.status),
-                allowed=allowed,
-                current=commitment.status,
-            )
+        check_move(statuses, commitment.status, data.status, "commitment")
     if data.status is None and not data.note:
         raise Invalid("Write a note or choose a status.", fields={"note": "a note, a status, or both"})
     before = commitment.status
     commitment.follow_ups.append(
         CommitmentFollowUp(
-            noted_on=data.noted_on or date.today(), note=data.note, status=data.status, actor=actor.username
+            noted_on=data.noted_on or today(), note=data.note, status=data.status, actor=actor.username
         )
     )
     if data.status is not None:
@@ -445,7 +431,7 @@ def commitment_out(commitment: Commitment) -> schemas.CommitmentOut:
         ref=commitment.ref,
         party_agency_ids=[p.agency_id for p in commitment.parties],
         follow_ups=[schemas.FollowUpOut.model_validate(f) for f in commitment.follow_ups],
-        allowed_next=allowed_next(commitment.status),
+        allowed_next=allowed_next(vocabulary().commitment_statuses, commitment.status),
     )
 
 

@@ -11,11 +11,11 @@ from sqlalchemy import Text, and_, cast, exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
-from liaison.core.errors import Conflict, Invalid, Phrase
+from liaison.core.errors import Invalid, Phrase
 from liaison.core.listing import apply_sort, paginate
-from liaison.core.records import get_or_404, referenced, snapshot
+from liaison.core.records import get_or_404, referenced, snapshot, today
 from liaison.core.security.policy import Actor, ensure
-from liaison.core.vocab import require, require_all
+from liaison.core.vocab import allowed_next, check_move, require, require_all
 from liaison.names.fold import fold
 from liaison.registry import READ, WRITE, schemas
 from liaison.registry.countries import country_code
@@ -38,11 +38,6 @@ AGREEMENT_SORTS = {
     "updated": Agreement.updated_at,
 }
 AGREEMENT_FIELDS = ("title", "kind", "status", "crime_areas", "amends_id", "supersedes_id", "summary")
-
-
-def allowed_next(status: str) -> list[str]:
-    entry = vocabulary().agreement_statuses.get(status)
-    return list(entry.next) if entry else []
 
 
 def _parties(session: Session, parties: Sequence[schemas.PartyIn]) -> list[AgreementParty]:
@@ -78,13 +73,7 @@ def _check_history(history: Sequence[schemas.StatusChangeIn]) -> None:
     for index, step in enumerate(history):
         require(statuses, step.status, f"history.{index}.status")
         if previous is not None:
-            if step.status not in statuses[previous.status].next:
-                raise Conflict(
-                    "An agreement cannot go from {from_status} to {to_status}.",
-                    from_status=statuses.get(previous.status, previous.status),
-                    to_status=statuses.get(step.status, step.status),
-                    allowed=list(statuses[previous.status].next),
-                )
+            check_move(statuses, previous.status, step.status, "agreement")
             if step.effective_on < previous.effective_on:
                 raise Invalid(
                     "Status dates go backwards.", fields={f"history.{index}.effective_on": "in order"}
@@ -106,7 +95,7 @@ def create_agreement(session: Session, actor: Actor, data: schemas.AgreementIn) 
     require(vocabulary().agreement_kinds, data.kind, "kind")
     areas = require_all(crime_areas(), data.crime_areas, "crime_areas")
     parties = _parties(session, data.parties)
-    history = data.history or [schemas.StatusChangeIn(status="proposed", effective_on=date.today())]
+    history = data.history or [schemas.StatusChangeIn(status="proposed", effective_on=today())]
     _check_history(history)
     _check_links(session, None, data.amends_id, data.supersedes_id)
     referenced(session, Mechanism, data.mechanism_id, "mechanism_id", "mechanism")
@@ -188,17 +177,7 @@ def change_agreement_status(
     """Move an agreement to its next status; an illegal move is a 409 naming the allowed ones."""
     ensure(actor, WRITE)
     agreement: Agreement = get_or_404(session, Agreement, agreement_id, "agreement")
-    statuses = vocabulary().agreement_statuses
-    require(statuses, data.status, "status")
-    allowed = allowed_next(agreement.status)
-    if data.status not in allowed:
-        raise Conflict(
-            "An agreement that is {from_status} cannot become {to_status}.",
-            from_status=statuses.get(agreement.status, agreement.status),
-            to_status=statuses.get(data.status, data.status),
-            allowed=allowed,
-            current=agreement.status,
-        )
+    check_move(vocabulary().agreement_statuses, agreement.status, data.status, "agreement")
     last = next((h.effective_on for h in reversed(agreement.history) if h.effective_on), None)
     if last is not None and data.effective_on < last:
         raise Invalid(
@@ -267,7 +246,7 @@ def list_agreements(
 
 def agreement_out(agreement: Agreement) -> schemas.AgreementOut:
     out = schemas.AgreementOut.model_validate(agreement, from_attributes=True)
-    out.allowed_next = allowed_next(agreement.status)
+    out.allowed_next = allowed_next(vocabulary().agreement_statuses, agreement.status)
     return out
 
 

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from liaison.core.db import unit_of_work
+from liaison.core.records import today
 from liaison.core.security.policy import CLI_ACTOR
 from liaison.registry import agreements, name_search, partners
 
@@ -34,7 +35,7 @@ def in_force(
     on: Annotated[str, typer.Option(help="The date (YYYY-MM-DD); today by default.")] = "",
 ) -> None:
     """Agreements in force between two countries on a date (the legal basis of a request)."""
-    day = date.fromisoformat(on) if on else date.today()
+    day = date.fromisoformat(on) if on else today()
     with unit_of_work() as session:
         table = Table("id", "kind", "title", "status now")
         for agreement in agreements.agreements_in_force(session, country_a, country_b, day):

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
-from liaison.core.records import by_ref
+from liaison.core.records import by_ref, id_by_ref, ids_by_ref
 from liaison.core.security.policy import SystemActor
 from liaison.registry import agencies, agreements, mechanisms, officials, programmes, schemas
 from liaison.registry.models import Agency, Agreement, Mechanism, Official, Programme
@@ -27,21 +27,6 @@ def demo_data() -> dict[str, Any]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     data: dict[str, Any] = yaml.load(DEMO_FILE.read_text(encoding="utf-8"), Loader=loader)
     return data
-
-
-def ids(session: Session, model: type[Any], refs: list[str] | None) -> list[int]:
-    """The ids of the records with these refs (each must exist)."""
-    found = []
-    for ref in refs or []:
-        record = by_ref(session, model, ref)
-        if record is None:
-            raise LookupError(f"{DEMO_FILE.name}: no {model.__tablename__} with ref {ref!r}")
-        found.append(record.id)
-    return found
-
-
-def one_id(session: Session, model: type[Any], ref: str | None) -> int | None:
-    return ids(session, model, [ref])[0] if ref else None
 
 
 def load(session: Session, actor: str) -> None:
@@ -58,7 +43,7 @@ def load(session: Session, actor: str) -> None:
                     kind=row["kind"],
                     country=row.get("country"),
                     acronym=row.get("acronym", ""),
-                    parent_id=one_id(session, Agency, row.get("parent")),
+                    parent_id=id_by_ref(session, Agency, row.get("parent")),
                     names=row.get("names", []),
                     notes=row.get("notes", ""),
                 ),
@@ -68,7 +53,7 @@ def load(session: Session, actor: str) -> None:
             posts = [
                 {
                     **{k: v for k, v in post.items() if k != "agency"},
-                    "agency_id": one_id(session, Agency, post.get("agency")),
+                    "agency_id": id_by_ref(session, Agency, post.get("agency")),
                 }
                 for post in row.get("posts", [])
             ]
@@ -78,7 +63,7 @@ def load(session: Session, actor: str) -> None:
                 schemas.OfficialIn(
                     ref=row["ref"],
                     name=row["name"],
-                    agency_id=one_id(session, Agency, row.get("agency")),
+                    agency_id=id_by_ref(session, Agency, row.get("agency")),
                     names=row.get("names", []),
                     posts=posts,
                     notes=row.get("notes", ""),
@@ -95,19 +80,19 @@ def load(session: Session, actor: str) -> None:
                     kind=row["kind"],
                     acronym=row.get("acronym", ""),
                     recurrence=row.get("recurrence", "regular"),
-                    host_agency_id=one_id(session, Agency, row.get("host")),
-                    member_agency_ids=ids(session, Agency, row.get("members")),
+                    host_agency_id=id_by_ref(session, Agency, row.get("host")),
+                    member_agency_ids=ids_by_ref(session, Agency, row.get("members")),
                     description=row.get("description", ""),
                 ),
             )
             for role in row.get("roles", []):
                 values = {k: v for k, v in role.items() if k != "holder"}
-                values["holder_agency_id"] = one_id(session, Agency, role.get("holder"))
+                values["holder_agency_id"] = id_by_ref(session, Agency, role.get("holder"))
                 mechanisms.add_mechanism_role(session, who, mechanism.id, schemas.RoleIn(**values))
     for row in data["agreements"]:
         if by_ref(session, Agreement, row["ref"]) is None:
             parties = [
-                {"country": p.get("country"), "agency_id": one_id(session, Agency, p.get("agency"))}
+                {"country": p.get("country"), "agency_id": id_by_ref(session, Agency, p.get("agency"))}
                 for p in row["parties"]
             ]
             agreements.create_agreement(
@@ -134,9 +119,9 @@ def load(session: Session, actor: str) -> None:
                     start_year=row["start_year"],
                     end_year=row["end_year"],
                     status=row.get("status", "active"),
-                    party_agency_ids=ids(session, Agency, row.get("parties")),
-                    agreement_id=one_id(session, Agreement, row.get("agreement")),
-                    mechanism_id=one_id(session, Mechanism, row.get("mechanism")),
+                    party_agency_ids=ids_by_ref(session, Agency, row.get("parties")),
+                    agreement_id=id_by_ref(session, Agreement, row.get("agreement")),
+                    mechanism_id=id_by_ref(session, Mechanism, row.get("mechanism")),
                     summary=row.get("summary", ""),
                 ),
             )
@@ -147,7 +132,7 @@ def load(session: Session, actor: str) -> None:
                     programme.id,
                     schemas.ActionItemIn(
                         text=item["text"],
-                        owner_agency_id=one_id(session, Agency, item.get("owner")),
+                        owner_agency_id=id_by_ref(session, Agency, item.get("owner")),
                         status=item.get("status", "open"),
                     ),
                 )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from liaison.core.errors import DomainError
 from liaison.core.models import User
-from liaison.core.vocab import label
+from liaison.core.vocab import allowed_next, label
 from liaison.core.web import DbSession, Permission
 from liaison.registry import (
     agencies,
@@ -527,7 +527,7 @@ def _agreement(
     all_programmes, _ = programmes.list_programmes(session, user, limit=500)
     context = {
         "agreement": agreement,
-        "allowed": agreements.allowed_next(agreement.status),
+        "allowed": allowed_next(vocabulary().agreement_statuses, agreement.status),
         "error": error,
         "programmes": [p for p in all_programmes if p.agreement_id == agreement.id],
     }

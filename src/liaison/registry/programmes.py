@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from liaison.core import audit
 from liaison.core.errors import Invalid
 from liaison.core.listing import apply_sort, paginate
-from liaison.core.records import get_or_404, referenced, snapshot
+from liaison.core.records import get_or_404, referenced, snapshot, today
 from liaison.core.security.policy import Actor, ensure
 from liaison.core.vocab import require
 from liaison.names.fold import fold
@@ -134,7 +133,7 @@ def update_action_item(
         item.progress_notes = [
             *item.progress_notes,
             {
-                "on": date.today().isoformat(),
+                "on": today().isoformat(),
                 "note": data.note,
                 "status": item.status,
                 "actor": actor.username,

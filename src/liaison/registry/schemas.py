@@ -7,12 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
-from liaison.core.schemas import Input, LongText, Output, ShortText
+from liaison.core.schemas import Code, CountryCode, Input, LongText, Name, Output, Ref, ShortText
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=300)]
-Code = Annotated[str, StringConstraints(min_length=1, max_length=40)]
-CountryCode = Annotated[str, StringConstraints(min_length=1, max_length=3)]
-Ref = Annotated[str, StringConstraints(min_length=1, max_length=80)]
 Year = Annotated[int, Field(ge=1900, le=2200)]
 
 

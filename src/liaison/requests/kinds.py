@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from liaison.core.security.policy import ROLES
-from liaison.core.vocab import load_vocabulary
+from liaison.core.vocab import Label, load_vocabulary
 
 KINDS_FILE = Path(__file__).resolve().parent / "vocab" / "request_kinds.yaml"
 DIRECTIONS = ("outgoing", "incoming")
@@ -29,15 +29,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Labelled(Strict):
-    en: str
-    vi: str
-
-    def label(self, language: str) -> str:
-        return self.vi if language == "vi" else self.en
-
-
-class Transition(Labelled):
+class Transition(Strict, Label):
     from_: tuple[str, ...] = Field(alias="from")
     to: str
     roles: tuple[str, ...]
@@ -54,7 +46,7 @@ class Transition(Labelled):
 
 class Workflow(Strict):
     initial: str
-    states: dict[str, Labelled]
+    states: dict[str, Label]
     final: tuple[str, ...]
     responded: tuple[str, ...] = ()
     transitions: dict[str, Transition]
@@ -78,7 +70,7 @@ class Workflow(Strict):
         return state in self.final
 
 
-class FieldSpec(Labelled):
+class FieldSpec(Strict, Label):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     type: Literal["text", "date", "number", "choice"] = "text"
     required: bool = False
@@ -91,11 +83,11 @@ class FieldSpec(Labelled):
         return self
 
 
-class DocumentSpec(Labelled):
+class DocumentSpec(Strict, Label):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
 
 
-class Clock(Labelled):
+class Clock(Strict, Label):
     days: int = Field(ge=1, le=3650)
     urgent_days: int | None = Field(default=None, ge=1, le=3650)
     day_kind: DayKind = "calendar"
@@ -106,7 +98,7 @@ class Clock(Labelled):
         return self.urgent_days if urgency == "urgent" and self.urgent_days else self.days
 
 
-class Kind(Labelled):
+class Kind(Strict, Label):
     covered_by: tuple[str, ...] = Field(min_length=1)
     workflows: dict[Direction, str]
     fields: tuple[FieldSpec, ...] = ()
@@ -179,9 +171,9 @@ class KindsFile(Strict):
     def workflow(self, kind: str, direction: str) -> Workflow:
         return self.workflows[self.kinds[kind].workflows[direction]]  # type: ignore[index]
 
-    def states(self) -> dict[str, Labelled]:
+    def states(self) -> dict[str, Label]:
         """Every state of every workflow, for filters and labels."""
-        found: dict[str, Labelled] = {}
+        found: dict[str, Label] = {}
         for flow in self.workflows.values():
             for name, label in flow.states.items():
                 found.setdefault(name, label)

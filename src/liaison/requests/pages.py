@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 
 from liaison.core.db import utcnow
 from liaison.core.errors import DomainError, Invalid
@@ -20,10 +19,10 @@ from liaison.core.web import DbSession, Permission
 from liaison.registry.models import Agreement
 from liaison.registry.vocabulary import crime_areas
 from liaison.requests import deadlines, service
-from liaison.requests.schemas import LegalBasisIn, RequestIn, RequestPatch
+from liaison.requests.schemas import CommentIn, LegalBasisIn, RequestIn, RequestPatch, TransitionIn
 from liaison.requests.statistics import request_statistics
 from liaison.requests.views import document_response, request_out
-from liaison.web.forms import attempt, form_values, redirect
+from liaison.web.forms import PAGE_SIZE, attempt, form_values, optional_int, pager, parse, redirect
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -68,7 +67,7 @@ def request_list(
     direction: Text = None,
     status: Text = None,
     overdue: Text = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     filters = service.Filters(
         kind=kind or None,
@@ -77,11 +76,13 @@ def request_list(
         status=status or None,
         overdue=bool(overdue),
     )
-    items, total = service.list_requests(session, user, filters, limit=50, offset=offset)
+    items, total = service.list_requests(
+        session, user, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
     context = {
         "items": items,
         "total": total,
-        "offset": offset,
+        "pager": pager(page, total),
         "filters": {
             "kind": kind,
             "partner": partner,
@@ -201,10 +202,7 @@ def _request_in(form: dict[str, Any], details: dict[str, Any], persons: list[dic
         "engagement_id": _int(form.get("engagement_id")),
         "commitment_id": _int(form.get("commitment_id")),
     }
-    try:
-        return RequestIn.model_validate(values)
-    except ValidationError as error:
-        raise Invalid.from_validation(error.errors()) from None
+    return parse(RequestIn, values)
 
 
 async def _posted(request: Request) -> tuple[dict[str, Any], list[Any]]:
@@ -302,30 +300,30 @@ def request_page(request: Request, session: DbSession, user: Reader, request_id:
 @router.post("/requests/{request_id}/transition", response_class=HTMLResponse, response_model=None)
 async def transition(request: Request, session: DbSession, user: Mover, request_id: int) -> Response:
     form, _ = await _posted(request)
-    outcome = attempt(
-        session,
-        lambda: service.transition_request(
-            session,
-            user,
-            request_id,
-            form.get("transition", ""),
-            form.get("reason", ""),
-            _int(form.get("version")),
-        ),
-    )
+    values = {
+        "transition": form.get("transition", ""),
+        "reason": form.get("reason", ""),
+        "version": optional_int(form.get("version")),
+    }
+
+    def move() -> object:
+        data = parse(TransitionIn, values)
+        return service.transition_request(
+            session, user, request_id, data.transition, data.reason, data.version
+        )
+
+    outcome = attempt(session, move)
     return _back_to_request(request, session, user, request_id, outcome)
 
 
 @router.post("/requests/{request_id}/edit", response_class=HTMLResponse, response_model=None)
 async def edit(request: Request, session: DbSession, user: Writer, request_id: int) -> Response:
     form, _ = await _posted(request)
-    patch = RequestPatch(
-        version=_int(form.get("version")),
-        facts=form.get("facts"),
-        their_reference=form.get("their_reference"),
-        our_reference=form.get("our_reference"),
+    values = {key: form.get(key) for key in ("facts", "their_reference", "our_reference")}
+    values["version"] = optional_int(form.get("version"))
+    outcome = attempt(
+        session, lambda: service.update_request(session, user, request_id, parse(RequestPatch, values))
     )
-    outcome = attempt(session, lambda: service.update_request(session, user, request_id, patch))
     return _back_to_request(request, session, user, request_id, outcome)
 
 
@@ -359,14 +357,12 @@ def download(
 @router.post("/requests/{request_id}/comments", response_class=HTMLResponse, response_model=None)
 async def comment(request: Request, session: DbSession, user: Writer, request_id: int) -> Response:
     form, _ = await _posted(request)
-    body = form.get("body", "").strip()
-
-    def add() -> object:
-        if not body:
-            raise Invalid("Write a comment first.", fields={"body": "required"})
-        return service.add_comment(session, user, request_id, body)
-
-    outcome = attempt(session, add)
+    outcome = attempt(
+        session,
+        lambda: service.add_comment(
+            session, user, request_id, parse(CommentIn, {"body": form.get("body", "")}).body
+        ),
+    )
     return _back_to_request(request, session, user, request_id, outcome)
 
 
@@ -374,11 +370,13 @@ async def comment(request: Request, session: DbSession, user: Writer, request_id
 async def legal_basis(request: Request, session: DbSession, user: Writer, request_id: int) -> Response:
     form, _ = await _posted(request)
     choice = form.get("choice", "")
-    data = LegalBasisIn(
-        agreement_id=_int(choice),
-        reciprocity=choice == "reciprocity",
-        reason=form.get("reason", "")[:5000],
-        version=_int(form.get("version")),
+    values = {
+        "agreement_id": _int(choice),
+        "reciprocity": choice == "reciprocity",
+        "reason": form.get("reason", ""),
+        "version": optional_int(form.get("version")),
+    }
+    outcome = attempt(
+        session, lambda: service.set_legal_basis(session, user, request_id, parse(LegalBasisIn, values))
     )
-    outcome = attempt(session, lambda: service.set_legal_basis(session, user, request_id, data))
     return _back_to_request(request, session, user, request_id, outcome)

@@ -26,6 +26,7 @@ from liaison.core.db import utcnow
 from liaison.core.errors import Conflict, FieldName, Invalid, NotFound, Phrase
 from liaison.core.events import RequestCreated, RequestTransitioned, publish
 from liaison.core.listing import apply_sort, paginate
+from liaison.core.records import today
 from liaison.core.security.policy import Actor, ensure, handling_codes
 from liaison.core.vocab import require_all
 from liaison.registry.models import Agency, Agreement
@@ -93,7 +94,8 @@ def kinds() -> KindsFile:
 
 
 def local_today(now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(deadlines.time_zone(kinds().calendar)).date()
+    """Today in the request calendar's time zone (the node's unless `request_kinds.yaml` names one)."""
+    return today(now, deadlines.time_zone(kinds().calendar).key)
 
 
 # ---------------------------------------------------------------- checks on input

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 
 from liaison.core.errors import DomainError, Invalid
 from liaison.core.models import User
@@ -16,7 +15,7 @@ from liaison.registry.agencies import agency_choices
 from liaison.screening import jobs, schemas, service
 from liaison.screening.engine import DEFAULT_THRESHOLD
 from liaison.screening.startup import live_index
-from liaison.web.forms import attempt, form_values, redirect
+from liaison.web.forms import attempt, form_values, parse, redirect
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -34,13 +33,8 @@ RECORD_FIELDS = ("name", "birth_date", "nationality", "document_number", "gender
 
 
 def _record(values: dict[str, str]) -> schemas.RecordIn:
-    try:
-        return schemas.RecordIn.model_validate(
-            {key: (values.get(key) or "").strip() or None for key in RECORD_FIELDS}
-            | {"name": values.get("name", "")}
-        )
-    except ValidationError as error:
-        raise Invalid.from_validation(error.errors()) from error
+    fields = {key: (values.get(key) or "").strip() or None for key in RECORD_FIELDS}
+    return parse(schemas.RecordIn, fields | {"name": values.get("name", "")})
 
 
 @router.get("/screening", response_class=HTMLResponse)
@@ -131,19 +125,15 @@ async def decide_hit(
     values = await form_values(request)
 
     def run() -> schemas.ReviewHitOut:
-        try:
-            data = schemas.DecisionIn.model_validate(
-                {
-                    "decision": values.get("decision", ""),
-                    "reason": values.get("reason", ""),
-                    "requesting_agency_id": values.get("requesting_agency_id") or None,
-                    "requested_agency_id": values.get("requested_agency_id") or None,
-                }
-            )
-        except ValidationError as error:
-            raise Invalid(
-                "Choose confirm or dismiss, with a reason.", fields={"decision": "invalid"}
-            ) from error
+        data = parse(
+            schemas.DecisionIn,
+            {
+                "decision": values.get("decision", ""),
+                "reason": values.get("reason", ""),
+                "requesting_agency_id": values.get("requesting_agency_id") or None,
+                "requested_agency_id": values.get("requested_agency_id") or None,
+            },
+        )
         return service.decide(session, user, hit_id, data)
 
     outcome = attempt(session, run)

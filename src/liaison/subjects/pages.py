@@ -7,15 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import ValidationError
 
-from liaison.core.errors import DomainError, Invalid
+from liaison.core.errors import DomainError
 from liaison.core.models import User
 from liaison.core.security.policy import handling_codes
 from liaison.core.web import DbSession, Permission
 from liaison.subjects import schemas, service
 from liaison.subjects.vocabulary import crime_area_terms, vocabulary
-from liaison.web.forms import attempt, form_values, redirect
+from liaison.web.forms import PAGE_SIZE, attempt, form_values, pager, parse, redirect
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -23,15 +22,6 @@ NAV = (NavItem("Persons sought", "/subjects", service.READ),)
 
 Reader = Annotated[User, Depends(Permission(service.READ))]
 Writer = Annotated[User, Depends(Permission(service.WRITE))]
-PAGE_SIZE = 50
-
-
-def _model(model: type[Any], values: dict[str, Any]) -> Any:
-    """A form's values as an input model; a shape error becomes the same `Invalid` the service raises."""
-    try:
-        return model.model_validate(values)
-    except ValidationError as error:
-        raise Invalid.from_validation(error.errors()) from error
 
 
 def _context(**values: Any) -> dict[str, Any]:
@@ -56,13 +46,14 @@ def subject_list(
     birth_year: Annotated[str, Query(max_length=4)] = "",
     status: Annotated[str, Query(max_length=40)] = "",
     notice_kind: Annotated[str, Query(max_length=40)] = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     year = int(birth_year) if birth_year.isdigit() else None
     query = service.SubjectQuery(q=q.strip(), birth_year=year, status=status, notice_kind=notice_kind)
+    offset = (page - 1) * PAGE_SIZE
     subjects, total = service.search_subjects(session, user, query, limit=PAGE_SIZE, offset=offset)
     filters = {"q": q, "birth_year": birth_year, "status": status, "notice_kind": notice_kind}
-    context = _context(subjects=subjects, total=total, offset=offset, page_size=PAGE_SIZE, filters=filters)
+    context = _context(subjects=subjects, total=total, pager=pager(page, total), filters=filters)
     return render(request, "subjects/subject_list.html", context)
 
 
@@ -99,7 +90,7 @@ def _subject_from_form(values: dict[str, str]) -> schemas.SubjectIn:
                 "country": values.get("document_country", ""),
             }
         )
-    return _model(schemas.SubjectIn, {
+    return parse(schemas.SubjectIn, {
         "names": names,
         "birth_dates": _list(values.get("birth_dates", "")),
         "birth_place": values.get("birth_place", ""),
@@ -155,7 +146,7 @@ async def _post(
 @router.post("/subjects/{subject_id}/names", response_class=HTMLResponse, response_model=None)
 async def add_name(request: Request, subject_id: int, session: DbSession, user: Writer) -> Any:
     def action(values: dict[str, str]) -> object:
-        name = _model(schemas.NameIn, {k: values.get(k, "") for k in ("full_name", "kind", "language")} |
+        name = parse(schemas.NameIn, {k: values.get(k, "") for k in ("full_name", "kind", "language")} |
                       {"kind": values.get("kind") or "alias"})  # fmt: skip
         return service.add_name(session, user, subject_id, name)
 
@@ -168,7 +159,7 @@ async def add_document(request: Request, subject_id: int, session: DbSession, us
         data = {k: values.get(k, "") for k in ("kind", "number", "country")} | _optional(
             values, "issued_on", "expires_on"
         )
-        return service.add_document(session, user, subject_id, _model(schemas.DocumentIn, data))
+        return service.add_document(session, user, subject_id, parse(schemas.DocumentIn, data))
 
     return await _post(request, session, user, subject_id, action)
 
@@ -179,7 +170,7 @@ async def add_notice(request: Request, subject_id: int, session: DbSession, user
         data = {k: values.get(k, "") for k in ("kind", "issuer", "reference", "reason")} | _optional(
             values, "issued_on", "expires_on"
         )
-        return service.add_notice(session, user, subject_id, _model(schemas.NoticeIn, data))
+        return service.add_notice(session, user, subject_id, parse(schemas.NoticeIn, data))
 
     return await _post(request, session, user, subject_id, action)
 
@@ -213,6 +204,6 @@ async def link_request(request: Request, subject_id: int, session: DbSession, us
     def action(values: dict[str, str]) -> object:
         request_id = values.get("request_id", "")
         data = {"request_id": int(request_id) if request_id.isdigit() else 0, "note": values.get("note", "")}
-        return service.link_request(session, user, subject_id, _model(schemas.RequestLinkIn, data))
+        return service.link_request(session, user, subject_id, parse(schemas.RequestLinkIn, data))
 
     return await _post(request, session, user, subject_id, action)

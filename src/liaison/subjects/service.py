@@ -40,6 +40,7 @@ from liaison.core.errors import Conflict, FieldName, Invalid, NotFound, Phrase
 from liaison.core.events import SubjectChanged, publish
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.security.policy import Actor, ensure, handling_codes
+from liaison.core.vocab import allowed_next, check_move
 from liaison.names.keys import name_forms, name_keys, query_forms
 from liaison.names.script import detect_script
 from liaison.subjects import values
@@ -558,9 +559,7 @@ def subject_out(subject: Subject) -> SubjectOut:
         notices=[notice_out(n) for n in subject.notices],
         status_history=subject.status_changes,
         requests=subject.request_links,
-        next_statuses=vocabulary().statuses[subject.status].next
-        if subject.status in vocabulary().statuses
-        else [],
+        next_statuses=allowed_next(vocabulary().statuses, subject.status),
         created_at=subject.created_at,
         updated_at=subject.updated_at,
     )
@@ -852,14 +851,7 @@ def withdraw_notice(
 def change_status(session: Session, actor: Actor, subject_id: int, status: str, note: str = "") -> Subject:
     """Move a subject to `status` when the vocabulary allows it from where it is; kept in its history."""
     subject = _readable(session, actor, subject_id, WRITE)
-    allowed = vocabulary().statuses[subject.status].next if subject.status in vocabulary().statuses else []
-    if status not in allowed:
-        raise Conflict(
-            "A subject who is {from_status} cannot become {to_status}.",
-            from_status=vocabulary().statuses.get(subject.status, subject.status),
-            to_status=vocabulary().statuses.get(status, status),
-            allowed=allowed,
-        )
+    check_move(vocabulary().statuses, subject.status, status, "subject")
     session.add(
         SubjectStatusChange(
             subject_id=subject.id,

@@ -7,28 +7,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, model_validator
 
-from liaison.core.i18n import current_language
-from liaison.core.vocab import load_vocabulary
+from liaison.core.vocab import Label, Status, check_machine, load_vocabulary
 
 VOCAB_FILE = Path(__file__).resolve().parent / "vocab" / "subjects.yaml"
 INTERPOL_COLOURS = ("red", "blue", "yellow", "green", "orange", "purple", "silver", "black")
 
 
-class Term(BaseModel):
-    en: str
-    vi: str
-
-    @property
-    def label(self) -> str:
-        """The label in the current user's language."""
-        return self.vi if current_language.get() == "vi" else self.en
-
-
-class Status(Term):
-    next: list[str]
-
-
-class NoticeKind(Term):
+class NoticeKind(Label):
     colour: str | None = None
 
 
@@ -36,20 +21,17 @@ class SubjectVocabulary(BaseModel):
     statuses: dict[str, Status]
     initial_status: str
     notice_kinds: dict[str, NoticeKind]
-    notice_statuses: dict[str, Term]
-    name_kinds: dict[str, Term]
-    name_orders: dict[str, Term]
-    document_kinds: dict[str, Term]
-    genders: dict[str, Term]
+    notice_statuses: dict[str, Label]
+    name_kinds: dict[str, Label]
+    name_orders: dict[str, Label]
+    document_kinds: dict[str, Label]
+    genders: dict[str, Label]
 
     @model_validator(mode="after")
     def _consistent(self) -> SubjectVocabulary:
         if self.initial_status not in self.statuses:
             raise ValueError(f"initial_status {self.initial_status!r} is not one of the statuses")
-        for code, status in self.statuses.items():
-            unknown = sorted(set(status.next) - set(self.statuses))
-            if unknown:
-                raise ValueError(f"status {code!r} leads to unknown statuses {unknown}")
+        check_machine(self.statuses, "statuses")
         for code, kind in self.notice_kinds.items():
             if kind.colour is not None and kind.colour not in INTERPOL_COLOURS:
                 raise ValueError(f"notice kind {code!r}: {kind.colour!r} is not an INTERPOL colour")
@@ -63,11 +45,11 @@ class SubjectVocabulary(BaseModel):
 
 
 @lru_cache
-def crime_area_terms() -> dict[str, Term]:
+def crime_area_terms() -> dict[str, Label]:
     """The registry's crime areas as terms for pages (empty when the registry is not installed)."""
     from liaison.subjects.values import crime_area_labels
 
-    return {code: Term(**labels) for code, labels in (crime_area_labels() or {}).items()}
+    return {code: Label(**labels) for code, labels in (crime_area_labels() or {}).items()}
 
 
 @lru_cache

@@ -11,10 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from liaison.core import accounts, audit, i18n
 from liaison.core.errors import DomainError, Invalid
 from liaison.core.models import User
+from liaison.core.schemas import UserPatch
 from liaison.core.security import csrf
 from liaison.core.security.policy import ROLES
 from liaison.core.web import SESSION_COOKIE, DbSession, Permission
-from liaison.web.forms import attempt, form_values, redirect, safe_next
+from liaison.web.forms import attempt, form_values, parse, redirect, safe_next
 from liaison.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -164,7 +165,8 @@ async def set_user_active(
     request: Request, username: str, session: DbSession, user: UserManager
 ) -> RedirectResponse:
     values = await form_values(request)
-    accounts.update_user(session, user.username, username, is_active=values.get("is_active") == "true")
+    change = parse(UserPatch, {"is_active": values.get("is_active", "")})
+    accounts.update_user(session, user.username, username, is_active=change.is_active)
     return redirect("/users")
 
 

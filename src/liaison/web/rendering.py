@@ -6,11 +6,12 @@ Every page gets the user, the CSRF token, the language, the menu, gettext and da
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -57,9 +58,16 @@ def environment() -> Environment:
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["date"] = i18n.show_date
+    env.filters["query_prefix"] = query_prefix
     env.globals["languages"] = i18n.LANGUAGES
     env.globals["handling_codes"] = handling_codes().codes
     return env
+
+
+def query_prefix(filters: Mapping[str, Any] | None) -> str:
+    """A list's filters as the start of a query string (`q=x&kind=y&`), so its pager keeps them."""
+    chosen = {key: value for key, value in (filters or {}).items() if value not in (None, "", False)}
+    return urlencode(chosen) + "&" if chosen else ""
 
 
 def navigation(capabilities: Sequence[Capability] | None = None) -> list[NavGroup]:

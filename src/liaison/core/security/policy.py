@@ -16,18 +16,13 @@ from pydantic import BaseModel, model_validator
 
 from liaison.core.errors import Forbidden
 from liaison.core.security.gate import ProtectedRecord, may_read
-from liaison.core.vocab import VOCAB_DIR, load_vocabulary
+from liaison.core.vocab import VOCAB_DIR, Label, load_vocabulary
 
 ROLES = ("admin", "supervisor", "officer", "analyst", "auditor")
 
 
-class Labels(BaseModel):
-    en: str
-    vi: str
-
-
 class PolicyFile(BaseModel):
-    roles: dict[str, Labels]
+    roles: dict[str, Label]
     actions: dict[str, list[str]]
 
     @model_validator(mode="after")
@@ -39,7 +34,7 @@ class PolicyFile(BaseModel):
         return self
 
 
-class HandlingCode(Labels):
+class HandlingCode(Label):
     read_scope: Literal["everyone", "unit_or_supervisor", "unit"]
 
 

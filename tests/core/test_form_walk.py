@@ -1,0 +1,301 @@
+"""Every page form × bad values: a 4xx page with a readable message, never a 500, nothing written.
+
+The walk finds the forms as a user does: it follows the links of every page (one or two pages per
+GET route, on a database holding the demo data), reads each `<form method="post">` and its
+fields, and posts each field over-long, empty, of the wrong type and out of range, keeping the
+other fields as the page rendered them. It also checks that every POST page route of the app is
+reached by some form, so a new form cannot escape the walk.
+
+The answer to a refused post is the page again with the error (4xx), not a redirect: every page
+route shows a domain error with `web.forms.attempt` and the conversion in `web.forms.parse`.
+In Vietnamese the message must not be Pydantic's English text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select, union_all
+from sqlalchemy.sql import literal_column
+
+from liaison.capabilities import CAPABILITIES, module
+from liaison.core.db import Base, unit_of_work
+from liaison.core.models import AuditEvent
+from liaison.core.security.policy import roles_for
+from tests.conftest import Account, make_account
+from tests.core.test_route_policy import _permission
+from tests.routes import Route, app_routes
+
+# Forms of the shell that are no capability's input: signing in and out, the language switch.
+SHELL_FORMS = {"/signin", "/signout", "/language"}
+# Text Pydantic writes in English; a Vietnamese page must say it in Vietnamese.
+PYDANTIC_ENGLISH = ("String should have", "Input should be", "Field required", "Value error", "valid integer")
+LONG = 100_001  # longer than any text a schema accepts, well under the request body limit
+PAGES_PER_ROUTE = 2
+WALKING_ROLES = ("admin", "supervisor", "officer", "analyst")
+
+
+@dataclass
+class Field_:
+    name: str
+    kind: str  # text, number, date, datetime-local, select, textarea, hidden, checkbox, file ...
+    value: str = ""
+    maxlength: int | None = None
+    minimum: str | None = None
+    maximum: str | None = None
+    options: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Form:
+    page: str
+    action: str
+    fields: list[Field_] = field(default_factory=list)
+
+
+class FormReader(HTMLParser):
+    """The links and the post forms of one page."""
+
+    def __init__(self, page: str) -> None:
+        super().__init__()
+        self.page = page
+        self.links: list[str] = []
+        self.forms: list[Form] = []
+        self.searches: list[Form] = []  # get forms: submitted as they are, they lead to more pages
+        self._form: Form | None = None
+        self._select: Field_ | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {key: value or "" for key, value in attrs}
+        if tag == "a" and a.get("href"):
+            self.links.append(urljoin(self.page, a["href"]))
+        elif tag == "form":
+            self._form = Form(self.page, urlsplit(urljoin(self.page, a.get("action") or self.page)).path)
+            (self.forms if a.get("method", "get").lower() == "post" else self.searches).append(self._form)
+        elif tag == "option" and self._select is not None:
+            self._select.options.append(a.get("value", ""))
+            if "selected" in a or not self._select.value:
+                self._select.value = a.get("value", "")
+        elif self._form is None or not a.get("name") or a["name"] == "csrf_token":
+            return
+        elif tag == "input":
+            kind = a.get("type", "text").lower()
+            if kind in {"submit", "button", "reset"} or (
+                kind in {"checkbox", "radio"} and "checked" not in a
+            ):
+                if kind == "radio":
+                    self._field_or_new(a["name"], "select").options.append(a.get("value", "on"))
+                return
+            if kind == "radio":
+                found = self._field_or_new(a["name"], "select")
+                found.options.append(a.get("value", "on"))
+                found.value = a.get("value", "on")
+                return
+            self._form.fields.append(
+                Field_(
+                    a["name"],
+                    kind,
+                    a.get("value", "on" if kind == "checkbox" else ""),
+                    int(a["maxlength"]) if a.get("maxlength", "").isdigit() else None,
+                    a.get("min") or None,
+                    a.get("max") or None,
+                )
+            )
+        elif tag == "textarea":
+            length = a.get("maxlength", "")
+            self._form.fields.append(
+                Field_(a["name"], "textarea", "", int(length) if length.isdigit() else None)
+            )
+        elif tag == "select":
+            self._select = self._field_or_new(a["name"], "select")
+
+    def _field_or_new(self, name: str, kind: str) -> Field_:
+        assert self._form is not None
+        for existing in self._form.fields:
+            if existing.name == name:
+                return existing
+        created = Field_(name, kind)
+        self._form.fields.append(created)
+        return created
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+
+def _page_routes(app: Any, method: str) -> list[Route]:
+    return [
+        route
+        for route in app_routes(app)
+        if route.method == method and not route.path.startswith("/api/") and route.path not in SHELL_FORMS
+    ]
+
+
+def _route_of(routes: list[Route], method: str, path: str) -> Route | None:
+    return next((route for route in routes if route.matches(method, path)), None)
+
+
+def _local(link: str) -> str:
+    """The path and query of a link within the app ('' for other sites, downloads and anchors)."""
+    parts = urlsplit(link)
+    if parts.netloc not in {"", "testserver"} or not parts.path.startswith("/"):
+        return ""
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def load_demo(engine: Engine) -> None:
+    with unit_of_work(engine) as session:
+        for name in CAPABILITIES:
+            demo = module(name, "demo")
+            if demo is not None:
+                demo.load(session, "demo")
+
+
+def find_forms(client: TestClient, app: Any, accounts: dict[str, Account]) -> dict[str, Form]:
+    """One form per action path pattern, found by following links from the home page."""
+    routes = _page_routes(app, "GET")
+    post_routes = _page_routes(app, "POST")
+    forms: dict[str, Form] = {}
+    for role in WALKING_ROLES:
+        seen: dict[str, int] = {}
+        queue, visited = ["/"], set()
+        while queue:
+            page = queue.pop(0)
+            route = _route_of(routes, "GET", urlsplit(page).path)
+            if page in visited or route is None or seen.get(route.path, 0) >= PAGES_PER_ROUTE:
+                continue
+            visited.add(page)
+            seen[route.path] = seen.get(route.path, 0) + 1
+            response = client.get(page, headers=accounts[role].headers)
+            if response.status_code != 200 or "text/html" not in response.headers.get("content-type", ""):
+                continue
+            reader = FormReader(page)
+            reader.feed(response.text)
+            for form in reader.forms:
+                target = _route_of(post_routes, "POST", form.action)
+                if target is not None:
+                    forms.setdefault(target.path, form)
+            queue.extend(_local(link) for link in reader.links if _local(link))
+            for search in reader.searches:
+                chosen = {f.name: f.value or next((o for o in f.options if o), "") for f in search.fields}
+                queue.append(f"{search.action}?{urlencode(chosen)}")
+    return forms
+
+
+def bad_values(item: Field_) -> list[tuple[str, str]]:
+    """(what, value) pairs each field is posted with; each must be refused, except where noted."""
+    values = [("empty", ""), ("over-long", "x" * LONG)]
+    if item.kind == "number":
+        values += [("wrong type", "twelve"), ("out of range", "99999999999999999999")]
+        if item.minimum is not None:
+            values.append(("out of range", str(int(float(item.minimum)) - 1)))
+        if item.maximum is not None:
+            values.append(("out of range", str(int(float(item.maximum)) + 1)))
+    elif item.kind in {"date", "datetime-local"}:
+        values += [("wrong type", "31/02/2025"), ("out of range", "2025-13-45")]
+    elif item.kind == "select" or item.kind == "hidden":
+        values += [("wrong type", "not-a-choice"), ("out of range", "0"), ("out of range", "999999")]
+    return values
+
+
+def must_refuse(what: str, item: Field_, form: Form) -> bool:
+    """An empty or out-of-range value may be right for an optional field; the rest never is."""
+    if what in {"over-long", "wrong type"}:
+        return item.kind not in {"checkbox", "file"}
+    return False
+
+
+def written(engine: Engine) -> int:
+    """Rows in every table, with audit events other than reads: any write changes it."""
+    counts = [
+        select(func.count().label("n")).select_from(table)
+        for table in Base.metadata.sorted_tables
+        if table.name != AuditEvent.__tablename__
+    ]
+    counts.append(select(func.count().label("n")).where(AuditEvent.action != "read"))
+    with engine.connect() as connection:
+        return int(
+            sum(
+                connection.execute(
+                    select(literal_column("n")).select_from(union_all(*counts).subquery())
+                ).scalars()
+            )
+        )
+
+
+def _poster(roles: list[str], accounts: dict[str, Account]) -> Account:
+    for role in ("admin", "supervisor", "officer", "analyst", "auditor"):
+        if role in roles:
+            return accounts[role]
+    raise AssertionError(f"no walking role may post ({roles})")
+
+
+@pytest.fixture
+def demo_accounts(engine: Engine) -> dict[str, Account]:
+    load_demo(engine)
+    return {role: make_account(engine, role, username=f"walk-{role}") for role in (*WALKING_ROLES, "auditor")}
+
+
+def test_every_post_page_route_has_a_form_the_walk_reaches(
+    client: TestClient, app: Any, demo_accounts: dict[str, Account]
+) -> None:
+    forms = find_forms(client, app, demo_accounts)
+    unreached = sorted(route.path for route in _page_routes(app, "POST") if route.path not in forms)
+    assert unreached == []
+
+
+def test_every_form_refuses_bad_values_with_a_readable_page_and_writes_nothing(
+    app: Any, engine: Engine, demo_accounts: dict[str, Account]
+) -> None:
+    client = TestClient(
+        app, base_url="http://testserver", raise_server_exceptions=False
+    )  # a 500 is a finding
+    forms = find_forms(client, app, demo_accounts)
+    post_routes = _page_routes(app, "POST")
+    mistakes: list[str] = []
+    probe = 0
+    for pattern, form in sorted(forms.items()):
+        route = _route_of(post_routes, "POST", form.action)
+        assert route is not None
+        account = _poster(sorted(roles_for(_permission(route.route) or "")), demo_accounts)
+        baseline = {f.name: f.value for f in form.fields if f.kind != "file"}
+        for item in form.fields:
+            if item.kind == "file":
+                continue
+            for what, value in bad_values(item):
+                probe += 1
+                language = "vi" if probe % 2 else "en"
+                before = written(engine)
+                response = client.post(
+                    form.action,
+                    data={**baseline, item.name: value},
+                    headers={**account.headers, "Accept-Language": language},
+                    follow_redirects=False,
+                )
+                where = f"{pattern} {item.name}={what} ({language}, {account.role})"
+                status = response.status_code
+                if status >= 500:
+                    mistakes.append(f"{where}: {status}")
+                    continue
+                if status < 400:
+                    if must_refuse(what, item, form):
+                        mistakes.append(f"{where}: accepted ({status})")
+                    continue
+                if written(engine) != before:
+                    mistakes.append(f"{where}: {status} but something was written")
+                alert = re.search(r'role="alert"[^>]*>(.*?)</', response.text, re.S)
+                message = alert.group(1).strip() if alert else ""
+                if not message:
+                    mistakes.append(f"{where}: {status} without a message on the page")
+                elif language == "vi" and any(text in message for text in PYDANTIC_ENGLISH):
+                    mistakes.append(f"{where}: English validation text on a Vietnamese page: {message[:120]}")
+    assert probe > 100
+    assert mistakes == [], "\n".join(mistakes)
