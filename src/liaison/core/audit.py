@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 
 from liaison.core.db import utcnow
 from liaison.core.models import AuditEvent, AuditHead
+from liaison.core.security import gate
+from liaison.core.security.gate import ProtectedRecord, Reader
 
 GENESIS = "0" * 64
 REDACTED = "[redacted]"
@@ -53,19 +55,20 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+WHO_DID_WHAT = ("seq", "actor", "action", "object_type", "object_id")
+
+
+def _fields(event: AuditEvent, *names: str) -> dict[str, Any]:
+    return {name: getattr(event, name) for name in names}
+
+
 def _event_hash(event: AuditEvent) -> str:
+    fields = _fields(event, *WHO_DID_WHAT, "changes", "detail", "prev_hash") | {"at": event.at.isoformat()}
+    # Covered only when set, so events written before they existed keep their hashes.
+    if event.owning_unit or event.handling_code:
+        fields |= {"owning_unit": event.owning_unit, "handling_code": event.handling_code}
     body = json.dumps(
-        {
-            "seq": event.seq,
-            "at": event.at.isoformat(),
-            "actor": event.actor,
-            "action": event.action,
-            "object_type": event.object_type,
-            "object_id": event.object_id,
-            "changes": event.changes,
-            "detail": event.detail,
-            "prev_hash": event.prev_hash,
-        },
+        fields,
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
@@ -91,8 +94,13 @@ def record(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
     detail: str = "",
+    protected: ProtectedRecord | None = None,
 ) -> AuditEvent:
-    """Append one event; `before`/`after` become a redacted field-by-field difference."""
+    """Append one event; `before`/`after` become a redacted field-by-field difference.
+
+    `protected` is the record the event is about when it carries a handling code: the event keeps
+    that code and owning unit, so the trail shows its particulars only to those who may read them.
+    """
     head = _lock_chain(session)
     event = AuditEvent(
         seq=(head.seq + 1) if head else 1,
@@ -103,6 +111,8 @@ def record(
         object_id=str(object_id),
         changes=_jsonable(difference(before, after)),
         detail=detail,
+        owning_unit=protected.owning_unit if protected is not None else "",
+        handling_code=protected.handling_code if protected is not None else "",
         prev_hash=head.hash if head else GENESIS,
     )
     event.hash = _event_hash(event)
@@ -115,9 +125,16 @@ def record(
     return event
 
 
-def record_read(session: Session, actor: str, object_type: str, object_id: object, detail: str = "") -> None:
+def record_read(
+    session: Session,
+    actor: str,
+    object_type: str,
+    object_id: object,
+    detail: str = "",
+    protected: ProtectedRecord | None = None,
+) -> None:
     """Audit a read of a sensitive record."""
-    record(session, actor, "read", object_type, object_id, detail=detail)
+    record(session, actor, "read", object_type, object_id, detail=detail, protected=protected)
 
 
 @dataclass(frozen=True)
@@ -151,6 +168,15 @@ def verify_chain(session: Session) -> ChainReport:
     if head is None and count:
         return ChainReport(count, 1, "the chain head is missing")
     return ChainReport(count)
+
+
+def shown_to(reader: Reader, event: AuditEvent) -> dict[str, Any]:
+    """An event as this reader may see it: the recorded changes and detail of an event about a
+    record the gate hides from them are withheld (who did what to which id, and when, stays)."""
+    fields = _fields(event, *WHO_DID_WHAT, "at", "hash", "changes", "detail", "owning_unit", "handling_code")
+    if not event.handling_code:
+        return fields
+    return gate.redact(reader, event, fields, keep=(*WHO_DID_WHAT, "at", "hash"))
 
 
 def search_events(

@@ -5,12 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 ItemT = TypeVar("ItemT")
 
 ShortText = Annotated[str, StringConstraints(max_length=200)]
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
+
+
+def _declared_code(code: str) -> str:
+    """A handling code the vocabulary declares (`vocab/handling_codes.yaml`), never a hard-coded list."""
+    from liaison.core.errors import Invalid
+    from liaison.core.security.gate import check_handling_code
+
+    try:
+        return check_handling_code(code)
+    except Invalid as error:
+        raise ValueError(error.detail) from None
+
+
+HandlingCode = Annotated[str, StringConstraints(max_length=8), AfterValidator(_declared_code)]
 
 
 class Input(BaseModel):
@@ -86,6 +100,8 @@ class AuditEventOut(Output):
     changes: dict[str, Any]
     detail: str
     hash: str
+    owning_unit: str = ""
+    handling_code: str = ""
 
 
 class ChainOut(BaseModel):

@@ -8,12 +8,19 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from liaison.core.security import gate, policy
+from liaison.core.security.gate import Reader
 from liaison.engagements.models import CitizenProtectionCase, Commitment, Engagement, EngagementAgency
 
 OPEN_STATUSES = ("open", "in_progress")
 
 
-def contribute(session: Session, key: str, is_country: bool, agency_ids: list[int]) -> dict[str, Any]:
+def contribute(
+    session: Session, key: str, is_country: bool, agency_ids: list[int], actor: Reader
+) -> dict[str, Any]:
+    """The sections this reader may see: none without `engagements.read`; cases pass the gate."""
+    if not policy.may(actor, "engagements.read"):
+        return {}
     with_agencies = Engagement.id.in_(
         select(EngagementAgency.engagement_id).where(EngagementAgency.agency_id.in_(agency_ids))
     )
@@ -38,7 +45,7 @@ def contribute(session: Session, key: str, is_country: bool, agency_ids: list[in
         list(
             session.scalars(
                 select(CitizenProtectionCase)
-                .where(CitizenProtectionCase.country_code == key)
+                .where(CitizenProtectionCase.country_code == key, gate.readable(actor, CitizenProtectionCase))
                 .order_by(CitizenProtectionCase.id)
             )
         )

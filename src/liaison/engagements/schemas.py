@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import Field
 
-from liaison.core.schemas import Input, LongText, Output, ShortText
+from liaison.core.schemas import HandlingCode, Input, LongText, Output, ShortText
 from liaison.registry.schemas import Code, CountryCode, Name, Ref
 
 
@@ -153,6 +153,7 @@ class CaseIn(Input):
     status: Code = "open"
     engagement_id: int | None = None
     ref: Ref | None = None
+    handling_code: HandlingCode = "H0"
 
 
 class CasePatch(Input):
@@ -160,6 +161,7 @@ class CasePatch(Input):
     concerned: list[Code] | None = Field(default=None, max_length=10)
     summary: LongText | None = None
     status: Code | None = None
+    handling_code: HandlingCode | None = None
 
 
 class CaseOut(Output):
@@ -171,3 +173,5 @@ class CaseOut(Output):
     status: str
     engagement_id: int | None
     ref: str | None
+    owning_unit: str
+    handling_code: str

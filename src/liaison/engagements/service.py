@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from liaison.core import audit
 from liaison.core.errors import Conflict, Invalid
 from liaison.core.listing import apply_sort, paginate
+from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
 from liaison.engagements import schemas
 from liaison.engagements.models import (
@@ -432,7 +433,10 @@ CASE_SORTS = {
     "status": CitizenProtectionCase.status,
     "country": CitizenProtectionCase.country_code,
 }
-CASE_FIELDS = ("country_code", "title", "concerned", "summary", "status", "engagement_id")
+CASE_FIELDS = (
+    "country_code", "title", "concerned", "summary", "status", "engagement_id", "owning_unit", "handling_code"
+)  # fmt: skip
+CASE = "citizen-protection case"
 
 
 def create_case(session: Session, actor: Actor, data: schemas.CaseIn) -> CitizenProtectionCase:
@@ -447,6 +451,8 @@ def create_case(session: Session, actor: Actor, data: schemas.CaseIn) -> Citizen
         status=require(words.case_statuses, data.status, "status"),
         engagement_id=referenced(session, Engagement, data.engagement_id, "engagement_id", "engagement")
         and data.engagement_id,
+        owning_unit=actor.unit,
+        handling_code=data.handling_code,
     )
     session.add(case)
     session.flush()
@@ -457,6 +463,7 @@ def create_case(session: Session, actor: Actor, data: schemas.CaseIn) -> Citizen
         "citizen_protection_case",
         case.id,
         after=columns(case, CASE_FIELDS),
+        protected=case,
     )
     return case
 
@@ -465,9 +472,7 @@ def update_case(
     session: Session, actor: Actor, case_id: int, data: schemas.CasePatch
 ) -> CitizenProtectionCase:
     ensure(actor, WRITE)
-    case: CitizenProtectionCase = get_or_404(
-        session, CitizenProtectionCase, case_id, "citizen-protection case"
-    )
+    case = gate.get_readable(session, actor, CitizenProtectionCase, case_id, CASE)
     before = columns(case, CASE_FIELDS)
     words = vocabulary()
     if data.status is not None:
@@ -478,6 +483,8 @@ def update_case(
         case.title = data.title
     if data.summary is not None:
         case.summary = data.summary
+    if data.handling_code is not None:
+        case.handling_code = data.handling_code
     session.flush()
     audit.record(
         session,
@@ -487,15 +494,17 @@ def update_case(
         case.id,
         before=before,
         after=columns(case, CASE_FIELDS),
+        protected=case,
     )
     return case
 
 
 def get_case(session: Session, actor: Actor, case_id: int) -> CitizenProtectionCase:
+    """A case the gate lets this actor read (a hidden one answers as missing); restricted reads audited."""
     ensure(actor, READ)
-    case: CitizenProtectionCase = get_or_404(
-        session, CitizenProtectionCase, case_id, "citizen-protection case"
-    )
+    case = gate.get_readable(session, actor, CitizenProtectionCase, case_id, CASE)
+    if gate.scope_of(case.handling_code) != "everyone":
+        audit.record_read(session, actor.username, "citizen_protection_case", case.id, protected=case)
     return case
 
 
@@ -510,7 +519,7 @@ def list_cases(
     offset: int = 0,
 ) -> tuple[list[CitizenProtectionCase], int]:
     ensure(actor, READ)
-    query = select(CitizenProtectionCase)
+    query = select(CitizenProtectionCase).where(gate.readable(actor, CitizenProtectionCase))
     if country:
         query = query.where(CitizenProtectionCase.country_code == country.upper())
     if status:

@@ -1175,7 +1175,9 @@ def partner_view(session: Session, actor: Actor, key: str) -> schemas.PartnerOut
     for name_ in CAPABILITIES:
         contributor = module(name_, "partners") if name_ != "registry" else None
         if contributor is not None:
-            for field, value in contributor.contribute(session, partner_key, is_country, agency_ids).items():
+            for field, value in contributor.contribute(
+                session, partner_key, is_country, agency_ids, actor
+            ).items():
                 setattr(view, field, value)
     return view
 

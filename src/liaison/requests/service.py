@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select, true
+from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -25,7 +25,8 @@ from liaison.core import audit
 from liaison.core.db import utcnow
 from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.listing import apply_sort, paginate
-from liaison.core.security.policy import Actor, ensure, handling_codes
+from liaison.core.security import gate
+from liaison.core.security.policy import Actor, ensure
 from liaison.registry.models import Agency, Agreement
 from liaison.registry.vocabulary import crime_areas, require_all
 from liaison.requests import deadlines, documents
@@ -141,6 +142,13 @@ def _check_details(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
     if faults:
         raise Invalid("Some of the request's fields are not right.", fields=faults)
     return clean
+
+
+def _named_subjects(session: Session, actor: Actor, persons: Sequence[PersonIn]) -> list[gate.Referenced]:
+    """The persons sought a request names, each one the actor may read (a hidden one answers as
+    missing): the request inherits the strictest of their handling codes."""
+    ids = [p.subject_id for p in persons if p.subject_id is not None]
+    return gate.get_all_readable(session, actor, "subject", ids, "subject")
 
 
 def _persons(persons: Sequence[PersonIn]) -> list[dict[str, Any]]:
@@ -270,7 +278,14 @@ def set_legal_basis(
     with _stale_is_conflict(request.id):
         session.flush()
     audit.record(
-        session, actor.username, "legal_basis", "request", request.id, before=before, after=_snapshot(request)
+        session,
+        actor.username,
+        "legal_basis",
+        "request",
+        request.id,
+        before=before,
+        after=_snapshot(request),
+        protected=request,
     )
     return request
 
@@ -428,6 +443,7 @@ def create_request(
         created_at=now,
         updated_at=now,
     )
+    gate.inherit(request, *_named_subjects(session, actor, data.persons))
     session.add(request)
     request.history.append(
         RequestTransition(
@@ -438,17 +454,21 @@ def create_request(
         request.opened_at = received_at
         _enter_state(session, request, workflow.initial, received_at)
     session.flush()
-    audit.record(session, actor.username, "create", "request", request.id, after=_snapshot(request))
+    audit.record(
+        session, actor.username, "create", "request", request.id, after=_snapshot(request), protected=request
+    )
     return request
 
 
 def get_request(
     session: Session, actor: Actor, request_id: int, action: str = "requests.read"
 ) -> CooperationRequest:
-    request = session.get(CooperationRequest, request_id)
-    if request is None:
-        raise NotFound(f"There is no request {request_id}.")
-    ensure(actor, action, request)
+    """A request this actor's role may act on and the gate lets them read; hidden answers as missing.
+    Reads of restricted (H2/H3) requests are audited."""
+    ensure(actor, action)
+    request = gate.get_readable(session, actor, CooperationRequest, request_id, "request")
+    if action == "requests.read" and gate.scope_of(request.handling_code) != "everyone":
+        audit.record_read(session, actor.username, "request", request.id, protected=request)
     return request
 
 
@@ -467,6 +487,7 @@ def update_request(
     if "crime_areas" in changes:
         changes["crime_areas"] = require_all(crime_areas(), changes["crime_areas"] or [], "crime_areas")
     if "persons" in changes:
+        gate.inherit(request, *_named_subjects(session, actor, patch.persons or []))
         changes["persons"] = _persons(patch.persons or [])
     for name, value in changes.items():
         if value is not None:
@@ -475,7 +496,14 @@ def update_request(
     with _stale_is_conflict(request.id):
         session.flush()
     audit.record(
-        session, actor.username, "update", "request", request.id, before=before, after=_snapshot(request)
+        session,
+        actor.username,
+        "update",
+        "request",
+        request.id,
+        before=before,
+        after=_snapshot(request),
+        protected=request,
     )
     return request
 
@@ -541,6 +569,7 @@ def transition_request(
         before=before,
         after=_snapshot(request),
         detail=reason,
+        protected=request,
     )
     return request
 
@@ -550,7 +579,9 @@ def add_comment(session: Session, actor: Actor, request_id: int, body: str) -> R
     comment = RequestComment(author=actor.username, at=utcnow(), body=body)
     request.comments.append(comment)
     session.flush()
-    audit.record(session, actor.username, "comment", "request", request.id, after={"comment": body})
+    audit.record(
+        session, actor.username, "comment", "request", request.id, after={"comment": body}, protected=request
+    )
     return comment
 
 
@@ -614,6 +645,7 @@ def attach_document(
         "request",
         request.id,
         after={"document": document.filename, "sha256": stored.sha256, "type": document_type},
+        protected=request,
     )
     return document
 
@@ -633,6 +665,7 @@ def open_document(
         "request_document",
         document.id,
         detail=f"download of {document.filename} (request {request.id}, sha256 {document.sha256})",
+        protected=request,
     )
     return document, content
 
@@ -651,23 +684,8 @@ class Filters:
     due_soon: bool = False
 
 
-def visible_to(actor: Actor) -> Any:
-    """SQL condition: the requests whose handling code lets this user read them."""
-    if actor.role == "admin":
-        return true()
-    codes = handling_codes().codes
-    everyone = [code for code, spec in codes.items() if spec.read_scope == "everyone"]
-    conditions: list[Any] = [CooperationRequest.handling_code.in_(everyone)]
-    if actor.unit:
-        conditions.append(CooperationRequest.owning_unit == actor.unit)
-    if actor.role == "supervisor":
-        wider = [code for code, spec in codes.items() if spec.read_scope == "unit_or_supervisor"]
-        conditions.append(CooperationRequest.handling_code.in_(wider))
-    return or_(*conditions)
-
-
 def _filtered(actor: Actor, filters: Filters, now: datetime) -> Select[Any]:
-    query = select(CooperationRequest).where(visible_to(actor))
+    query = select(CooperationRequest).where(gate.readable(actor, CooperationRequest))
     r = CooperationRequest
     conditions: list[Any] = []
     if filters.kind:

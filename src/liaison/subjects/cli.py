@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from liaison.core import accounts
 from liaison.core.db import get_engine, unit_of_work
 from liaison.core.security.policy import CLI_ACTOR
 from liaison.subjects import transfer
@@ -75,17 +76,21 @@ def import_command(
 @subjects_app.command("export")
 def export_command(
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="ftm or csv.")],
+    user: Annotated[
+        str, typer.Option("--user", "-u", help="Export as this user: only what they may read leaves.")
+    ],
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
     ] = None,
 ) -> None:
-    """Export every subject, as FollowTheMoney JSON lines or CSV."""
+    """Export every subject USER may read, as FollowTheMoney JSON lines or CSV (audited as theirs)."""
     with unit_of_work() as session:
+        actor = accounts.acting_user(session, user)
         if output is None:
-            count = transfer.export_subjects(session, CLI_ACTOR, format.value, sys.stdout, SubjectQuery())
+            count = transfer.export_subjects(session, actor, format.value, sys.stdout, SubjectQuery())
         else:
             with output.open("w", encoding="utf-8", newline="") as handle:
-                count = transfer.export_subjects(session, CLI_ACTOR, format.value, handle, SubjectQuery())
+                count = transfer.export_subjects(session, actor, format.value, handle, SubjectQuery())
     console.print(f"exported {count} subjects")
 
 
