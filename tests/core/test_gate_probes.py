@@ -169,6 +169,7 @@ def test_auditor_of_another_unit_reads_no_particulars_in_the_audit_trail(
     client.post("/api/v1/requests", json=request_json(engine, handling_code="H3",
                 facts="Quackenbush fled"), headers=owner.headers)  # fmt: skip
     client.get(f"/api/v1/subjects/{hidden}", headers=owner.headers)
+    client.get("/api/v1/subjects", params={"q": "Quackenbush"}, headers=owner.headers)  # a hit, as searched
     auditor = make_account(engine, "auditor", unit=OTHER)
     events = client.get("/api/v1/audit", headers=auditor.headers).json()
     about = [e for e in events if e["handling_code"] == "H3"]

@@ -638,8 +638,21 @@ def search_subjects(
     statement = statement.options(selectinload(Subject.nationalities), selectinload(Subject.birth_dates))
     subjects, total = paginate(session, statement, limit, offset)
     detail = ", ".join(f"{k}={v}" for k, v in vars(query).items() if v) or "list"
-    audit.record_read(session, actor.username, "subject", "*", detail=f"search {detail}: {total} found"[:500])
+    audit.record_read(
+        session, actor.username, "subject", "*", detail=f"search {detail}: {total} found"[:500],
+        protected=found_among(actor, subjects),
+    )  # fmt: skip
     return subjects, total
+
+
+def found_among(actor: Actor, subjects: Sequence[Subject]) -> gate.Referenced | None:
+    """What a search or export event inherits: the strictest code among the subjects it found,
+    owned by the searcher's unit, so the trail never tells another unit that a query hit a hidden
+    subject. None when nothing restricted was found."""
+    code = gate.strictest(*(s.handling_code for s in subjects))
+    if not subjects or gate.scope_of(code) == "everyone":
+        return None
+    return gate.Referenced(0, actor.unit, code)
 
 
 # --- changing --------------------------------------------------------------------------------

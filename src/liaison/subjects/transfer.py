@@ -244,7 +244,9 @@ def writer_for(fmt: str) -> ModuleType:
     return WRITERS[fmt]
 
 
-def _readable_subjects(session: Session, actor: Actor, query: service.SubjectQuery) -> Iterator[SubjectOut]:
+def _readable_subjects(
+    session: Session, actor: Actor, query: service.SubjectQuery, seen: list[Subject]
+) -> Iterator[SubjectOut]:
     last_id = 0
     base = service.search_query(actor, query).order_by(Subject.id)
     while True:
@@ -258,6 +260,8 @@ def _readable_subjects(session: Session, actor: Actor, query: service.SubjectQue
         if not chunk:
             return
         for subject in chunk:
+            if gate.scope_of(subject.handling_code) != "everyone":
+                seen.append(subject)
             yield service.subject_out(subject)
         last_id = chunk[-1].id
         session.expunge_all()
@@ -266,10 +270,15 @@ def _readable_subjects(session: Session, actor: Actor, query: service.SubjectQue
 def export_subjects(
     session: Session, actor: Actor, fmt: str, out: TextIO, query: service.SubjectQuery | None = None
 ) -> int:
-    """Write every subject the actor may read (and `query` selects) to `out`; audited as one read."""
+    """Write every subject the actor may read (and `query` selects) to `out`; audited as one read,
+    which inherits the strictest handling code exported."""
     ensure(actor, service.EXPORT)
     writer = writer_for(fmt)
     query = query or service.SubjectQuery()
-    count = int(writer.write(_readable_subjects(session, actor, query), out))
-    audit.record_read(session, actor.username, "subject", "*", detail=f"export {fmt}: {count} subjects")
+    restricted: list[Subject] = []
+    count = int(writer.write(_readable_subjects(session, actor, query, restricted), out))
+    audit.record_read(
+        session, actor.username, "subject", "*", detail=f"export {fmt}: {count} subjects",
+        protected=service.found_among(actor, restricted),
+    )  # fmt: skip
     return count
