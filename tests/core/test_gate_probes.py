@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
@@ -195,3 +196,24 @@ def test_cli_export_runs_the_gate_as_the_named_user(client: TestClient, engine: 
     assert "Quackenbush" not in export("--user", "border.chief").stdout
     own = export("--user", "fugitives.chief")
     assert own.returncode == 0 and "Quackenbush" in own.stdout
+
+
+def test_cli_import_of_a_restricted_list_belongs_to_the_named_users_unit(
+    client: TestClient, engine: Engine, tmp_path: Path
+) -> None:
+    chief = make_account(engine, "supervisor", username="fugitives.chief", unit=OWNER)
+    page = interpol_list_page([interpol_notice("2024/78", "ZEBULON", "QUACKENBUSH")])
+    path = tmp_path / "red.json"
+    path.write_text(json.dumps(page), encoding="utf-8")
+    env = {**os.environ, "LIAISON_DATABASE_URL": engine.url.render_as_string(hide_password=False)}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "liaison", "subjects", "import", str(path), "--format", "interpol",
+                   "--handling-code", "H3", *args]  # fmt: skip
+        return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+
+    unowned = run()
+    assert unowned.returncode == 1 and "--user" in unowned.stderr  # an H3 subject nobody could read
+    assert run("--user", "fugitives.chief").returncode == 0
+    listed = client.get("/api/v1/subjects", params={"q": "Zebulon"}, headers=chief.headers).json()
+    assert listed["total"] == 1
