@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
 from liaison.app import create_app
 from liaison.core.settings import get_settings
@@ -179,3 +180,22 @@ def test_agency_and_engagement_edit_forms(demo_client: tuple[TestClient, dict[st
     )
     assert edited.status_code == 303
     assert "Tiếp Chủ tịch Cơ quan" in client.get("/engagements/1", headers=headers).text
+
+
+def test_case_form_records_a_handling_code_that_hides_the_case_from_other_units(
+    client: TestClient, engine: Engine
+) -> None:
+    insider = make_account(engine, "officer", unit="consular")
+    form = {"title": "Students detained in Almaty", "country": "KZ", "summary": "", "handling_code": "H3"}
+    posted = client.post("/engagements/citizen-protection", headers=insider.headers, data=form)
+    assert posted.status_code in (200, 303), posted.text[:500]
+    assert "Students detained" in client.get("/engagements/citizen-protection", headers=insider.headers).text
+    outsider = make_account(engine, "supervisor", unit="border")
+    assert (
+        "Students detained"
+        not in client.get("/engagements/citizen-protection", headers=outsider.headers).text
+    )
+    refused = client.post(
+        "/engagements/citizen-protection", headers=insider.headers, data={**form, "handling_code": "H7"}
+    )
+    assert refused.status_code == 422

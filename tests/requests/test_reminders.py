@@ -102,3 +102,25 @@ def test_remind_is_a_command_of_the_cli() -> None:
 
     result = CliRunner().invoke(app, ["remind", "--help"])
     assert result.exit_code == 0 and "same day sends nothing new" in result.output
+
+
+def test_reminder_never_mails_a_restricted_request_to_someone_the_gate_hides_it_from(
+    session: Session, partners: Partners, smtp: tuple[Sink, Settings]
+) -> None:
+    sink, settings = smtp
+    accounts.create_user(
+        session, "test", "outsider", "outsider-pass-1", "officer", email="o@x.example", unit="border"
+    )
+    accounts.create_user(
+        session, "test", "insider", "insider-pass-1", "officer", email="i@x.example", unit=OFFICER.unit
+    )
+    for responsible in ("outsider", "insider"):
+        data = request_data(
+            partners.russia, partners.mps, kind="information_request", direction="incoming",
+            details={"questions": "Q", "purpose": "P"}, received_at=utcnow() - timedelta(days=20),
+            responsible_username=responsible, title="Restricted Quackenbush inquiry", handling_code="H3",
+        )  # fmt: skip
+        service.create_request(session, OFFICER, data)
+    report = send_reminders(session, ADMIN, settings)
+    assert [m["To"] for m in sink.messages] == ["i@x.example"]
+    assert report.recipients == 1

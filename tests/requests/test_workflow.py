@@ -12,6 +12,7 @@ from liaison.core.db import utcnow
 from liaison.core.errors import Conflict, Forbidden, Invalid
 from liaison.requests import service
 from liaison.requests.schemas import RequestPatch
+from liaison.subjects.models import Subject
 from tests.requests.conftest import Partners
 from tests.requests.factories import (
     ADMIN,
@@ -222,10 +223,17 @@ def test_unknown_kind_field_is_refused(session: Session, partners: Partners) -> 
 
 
 def test_persons_concerned_keep_a_subject_reference(session: Session, partners: Partners) -> None:
-    persons = [{"name": "Иванов Иван", "birth_date": "1980-01-02", "nationality": "RU", "subject_id": 17}]
+    subject = Subject(
+        primary_name="Иванов Иван", status="sought", owning_unit=OFFICER.unit, handling_code="H0"
+    )
+    session.add(subject)
+    session.flush()
+    persons = [
+        {"name": "Иванов Иван", "birth_date": "1980-01-02", "nationality": "RU", "subject_id": subject.id}
+    ]
     request = service.create_request(
         session, OFFICER, request_data(partners.mps, partners.kazakhstan, persons=persons)
     )
     assert request.persons == [
-        {"name": "Иванов Иван", "birth_date": "1980-01-02", "nationality": "RU", "subject_id": 17}
+        {"name": "Иванов Иван", "birth_date": "1980-01-02", "nationality": "RU", "subject_id": subject.id}
     ]

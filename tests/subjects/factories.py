@@ -126,3 +126,13 @@ def ftm_person(
 def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     return path
+
+
+def a_request(session: Any, who: Any, handling_code: str = "H0") -> int:
+    """A real cooperation request (the requests capability's service), for links to point at."""
+    from liaison.requests import service as requests
+    from tests.requests.factories import agency, request_data
+
+    ours = agency(session, f"Ministry of Public Security {handling_code}", "VN")
+    theirs = agency(session, f"Anti-Corruption Agency {handling_code}", "KZ")
+    return requests.create_request(session, who, request_data(ours, theirs, handling_code=handling_code)).id

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from liaison.core.db import utcnow
-from liaison.core.errors import Conflict, Forbidden, Invalid
+from liaison.core.errors import Conflict, Forbidden, Invalid, NotFound
 from liaison.core.models import AuditEvent
 from liaison.subjects import service
 from liaison.subjects.schemas import DocumentIn, NameIn, NoticeIn, SubjectIn
 from liaison.subjects.service import SubjectQuery
-from tests.subjects.factories import actor, subject_payload
+from tests.subjects.factories import a_request, actor, subject_payload
 
 OFFICER = actor("officer", unit="international-cooperation")
 
@@ -99,11 +99,12 @@ def test_restricted_handling_code_hides_the_subject_from_other_units(units) -> N
     subject_id = create(units, subject_payload(handling_code="H3", owning_unit="fugitives"))
     outsider = actor("officer", unit="other-unit")
     insider = actor("analyst", unit="fugitives")
-    with units() as session, pytest.raises(Forbidden):
+    with units() as session, pytest.raises(NotFound):
         service.get_subject(session, outsider, subject_id)
     assert found(units, who=outsider, q="Nguyen Van An") == []
     assert found(units, who=insider, q="Nguyen Van An") == ["Nguyễn Văn An"]
-    assert found(units, who=actor("admin"), q="Nguyen Van An") == ["Nguyễn Văn An"]
+    assert found(units, who=actor("admin", unit="fugitives"), q="Nguyen Van An") == ["Nguyễn Văn An"]
+    assert found(units, who=actor("admin", unit="other-unit"), q="Nguyen Van An") == []
 
 
 def test_h2_subject_is_read_by_supervisors_of_any_unit(units) -> None:
@@ -222,12 +223,15 @@ def test_linked_request_shows_on_the_subject(units) -> None:
 
     subject_id = create(units)
     with units() as session:
-        service.link_request(session, OFFICER, subject_id, RequestLinkIn(request_id=42, note="extradition"))
+        request_id = a_request(session, OFFICER)
+        service.link_request(
+            session, OFFICER, subject_id, RequestLinkIn(request_id=request_id, note="extradition")
+        )
         with pytest.raises(Conflict):
-            service.link_request(session, OFFICER, subject_id, RequestLinkIn(request_id=42))
+            service.link_request(session, OFFICER, subject_id, RequestLinkIn(request_id=request_id))
     with units() as session:
         assert [
             r.request_id
             for r in service.subject_out(service.get_subject(session, OFFICER, subject_id)).requests
-        ] == [42]
-        assert [s.id for s in service.subjects_for_request(session, OFFICER, 42)] == [subject_id]
+        ] == [request_id]
+        assert [s.id for s in service.subjects_for_request(session, OFFICER, request_id)] == [subject_id]

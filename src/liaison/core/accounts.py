@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from liaison.core import audit
 from liaison.core.db import utcnow
-from liaison.core.errors import Conflict, Invalid, Locked, NotFound, Phrase, Unauthenticated
+from liaison.core.errors import Conflict, Forbidden, Invalid, Locked, NotFound, Phrase, Unauthenticated
 from liaison.core.models import ApiToken, PageSession, User
 from liaison.core.security.policy import ROLES
 from liaison.core.security.secrets import digest, hash_password, new_secret, verify_password
@@ -130,6 +130,15 @@ def get_user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise NotFound("No user named {username!r}.", username=username)
+    return user
+
+
+def acting_user(session: Session, username: str) -> User:
+    """The user a command acts as (`--user NAME`): a command that outputs records runs the gate as
+    a real, active user with a role and a unit, never as an administrator stand-in."""
+    user = get_user(session, username)
+    if not user.is_active:
+        raise Forbidden(f"The account {username!r} is disabled.")
     return user
 
 

@@ -133,9 +133,10 @@ def audit_events(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[Any]:
-    """Audit events, newest first, filtered by user, object and time."""
+    """Audit events, newest first, filtered by user, object and time; the changes and detail of
+    events about records you may not read are withheld."""
     audit.record_read(session, user.username, "audit_trail", "*", detail="api")
-    return audit.search_events(
+    events = audit.search_events(
         session,
         actor=actor,
         object_type=object_type,
@@ -145,6 +146,7 @@ def audit_events(
         limit=limit,
         offset=offset,
     )
+    return [audit.shown_to(user, event) for event in events]
 
 
 @router.get("/audit/verify", response_model=ChainOut)

@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session
 
 from liaison.core.db import utcnow
 from liaison.core.models import AuditEvent, AuditHead
+from liaison.core.security import gate
+from liaison.core.security.gate import ProtectedRecord, Reader
 from liaison.core.vocab import VOCAB_DIR, load_vocabulary
 
 GENESIS = "0" * 64
@@ -82,19 +84,20 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+WHO_DID_WHAT = ("seq", "actor", "action", "object_type", "object_id")
+
+
+def _fields(event: AuditEvent, *names: str) -> dict[str, Any]:
+    return {name: getattr(event, name) for name in names}
+
+
 def _event_hash(event: AuditEvent) -> str:
+    fields = _fields(event, *WHO_DID_WHAT, "changes", "detail", "prev_hash") | {"at": event.at.isoformat()}
+    # Covered only when set, so events written before they existed keep their hashes.
+    if event.owning_unit or event.handling_code:
+        fields |= {"owning_unit": event.owning_unit, "handling_code": event.handling_code}
     body = json.dumps(
-        {
-            "seq": event.seq,
-            "at": event.at.isoformat(),
-            "actor": event.actor,
-            "action": event.action,
-            "object_type": event.object_type,
-            "object_id": event.object_id,
-            "changes": event.changes,
-            "detail": event.detail,
-            "prev_hash": event.prev_hash,
-        },
+        fields,
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
@@ -120,10 +123,14 @@ def record(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
     detail: str = "",
+    protected: ProtectedRecord | None = None,
 ) -> AuditEvent:
     """Append one event; `before`/`after` become a redacted field-by-field difference.
 
-    `action` must be declared in `vocab/audit_actions.yaml`, so the trail speaks one vocabulary."""
+    `action` must be declared in `vocab/audit_actions.yaml`, so the trail speaks one vocabulary.
+    `protected` is the record the event is about when it carries a handling code: the event keeps
+    that code and owning unit, so the trail shows its particulars only to those who may read them.
+    """
     if action not in actions():
         raise UndeclaredAction(f"audit action {action!r} is not declared in {ACTIONS_FILE}")
     head = _lock_chain(session)
@@ -136,6 +143,8 @@ def record(
         object_id=str(object_id),
         changes=_jsonable(difference(before, after)),
         detail=detail,
+        owning_unit=protected.owning_unit if protected is not None else "",
+        handling_code=protected.handling_code if protected is not None else "",
         prev_hash=head.hash if head else GENESIS,
     )
     event.hash = _event_hash(event)
@@ -148,9 +157,16 @@ def record(
     return event
 
 
-def record_read(session: Session, actor: str, object_type: str, object_id: object, detail: str = "") -> None:
+def record_read(
+    session: Session,
+    actor: str,
+    object_type: str,
+    object_id: object,
+    detail: str = "",
+    protected: ProtectedRecord | None = None,
+) -> None:
     """Audit a read of a sensitive record."""
-    record(session, actor, "read", object_type, object_id, detail=detail)
+    record(session, actor, "read", object_type, object_id, detail=detail, protected=protected)
 
 
 @dataclass(frozen=True)
@@ -184,6 +200,15 @@ def verify_chain(session: Session) -> ChainReport:
     if head is None and count:
         return ChainReport(count, 1, "the chain head is missing")
     return ChainReport(count)
+
+
+def shown_to(reader: Reader, event: AuditEvent) -> dict[str, Any]:
+    """An event as this reader may see it: the recorded changes and detail of an event about a
+    record the gate hides from them are withheld (who did what to which id, and when, stays)."""
+    fields = _fields(event, *WHO_DID_WHAT, "at", "hash", "changes", "detail", "owning_unit", "handling_code")
+    if not event.handling_code:
+        return fields
+    return gate.redact(reader, event, fields, keep=(*WHO_DID_WHAT, "at", "hash"))
 
 
 def search_events(

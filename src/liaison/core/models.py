@@ -73,6 +73,10 @@ class AuditEvent(Base):
     object_id: Mapped[str] = mapped_column(String(80))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     detail: Mapped[str] = mapped_column(Text, default="")
+    # Copied from the protected record the event is about (empty otherwise): the gate decides who
+    # may read the event's `changes` and `detail`, as it decides for the record itself.
+    owning_unit: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    handling_code: Mapped[str] = mapped_column(String(8), default="", server_default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

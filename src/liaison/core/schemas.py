@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 ItemT = TypeVar("ItemT")
 
@@ -15,6 +15,20 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=300)]  # a pers
 Code = Annotated[str, StringConstraints(min_length=1, max_length=40)]  # a vocabulary code
 CountryCode = Annotated[str, StringConstraints(min_length=1, max_length=3)]  # ISO 3166-1 (or INT)
 Ref = Annotated[str, StringConstraints(min_length=1, max_length=80)]  # an external reference
+
+
+def _declared_code(code: str) -> str:
+    """A handling code the vocabulary declares (`vocab/handling_codes.yaml`), never a hard-coded list."""
+    from liaison.core.errors import Invalid
+    from liaison.core.security.gate import check_handling_code
+
+    try:
+        return check_handling_code(code)
+    except Invalid as error:
+        raise ValueError(error.detail) from None
+
+
+HandlingCode = Annotated[str, StringConstraints(max_length=8), AfterValidator(_declared_code)]
 
 
 class Input(BaseModel):
@@ -111,6 +125,8 @@ class AuditEventOut(Output):
     changes: dict[str, Any]
     detail: str
     hash: str
+    owning_unit: str = ""
+    handling_code: str = ""
 
 
 class ChainOut(BaseModel):

@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from liaison.core.db import Base, Timestamped
+from liaison.core.db import Base, Protected, Timestamped
 from liaison.registry.models import NAME_LENGTH, ActionItem, Agency, Agreement, Mechanism, Official, Programme
 
 
@@ -162,8 +162,9 @@ class CommitmentFollowUp(Base):
     commitment: Mapped[Commitment] = relationship(back_populates="follow_ups")
 
 
-class CitizenProtectionCase(Timestamped, Base):
-    """Protection of a partner country's or our own citizens (business people, students, workers ...)."""
+class CitizenProtectionCase(Protected, Timestamped, Base):
+    """Protection of a partner country's or our own citizens (business people, students, workers ...).
+    Protected: it names people, so it carries an owning unit and a handling code like a subject."""
 
     __tablename__ = "citizen_protection_case"
 

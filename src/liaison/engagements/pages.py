@@ -241,6 +241,7 @@ async def add_case(request: Request, session: DbSession, user: Writer) -> HTMLRe
         "title": values.get("title", ""),
         "concerned": multi.get("concerned", []),
         "summary": values.get("summary", ""),
+        "handling_code": values.get("handling_code", "H0"),
     }
     outcome = attempt(session, lambda: service.create_case(session, user, parse(schemas.CaseIn, data)))
     if isinstance(outcome, DomainError):

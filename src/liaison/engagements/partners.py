@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from liaison.core.capability import PartnerScope
+from liaison.core.security import gate
 from liaison.core.security.policy import Actor, may
 from liaison.engagements.models import CitizenProtectionCase, Commitment, Engagement, EngagementAgency
 
@@ -18,6 +19,7 @@ OPEN_STATUSES = ("open", "in_progress")
 
 
 def contribute(session: Session, actor: Actor, scope: PartnerScope) -> dict[str, Any]:
+    """The sections this reader may see: none without `engagements.read`; cases pass the gate."""
     if not may(actor, "engagements.read"):
         return {}
     key, is_country, agency_ids = scope.key, scope.is_country, list(scope.agency_ids)
@@ -45,7 +47,7 @@ def contribute(session: Session, actor: Actor, scope: PartnerScope) -> dict[str,
         list(
             session.scalars(
                 select(CitizenProtectionCase)
-                .where(CitizenProtectionCase.country_code == key)
+                .where(CitizenProtectionCase.country_code == key, gate.readable(actor, CitizenProtectionCase))
                 .order_by(CitizenProtectionCase.id)
             )
         )

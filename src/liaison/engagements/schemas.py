@@ -6,7 +6,17 @@ from datetime import date
 
 from pydantic import Field
 
-from liaison.core.schemas import Code, CountryCode, Input, LongText, Name, Output, Ref, ShortText
+from liaison.core.schemas import (
+    Code,
+    CountryCode,
+    HandlingCode,
+    Input,
+    LongText,
+    Name,
+    Output,
+    Ref,
+    ShortText,
+)
 
 
 class ParticipantIn(Input):
@@ -152,6 +162,7 @@ class CaseIn(Input):
     status: Code = "open"
     engagement_id: int | None = None
     ref: Ref | None = None
+    handling_code: HandlingCode = "H0"
 
 
 class CasePatch(Input):
@@ -159,6 +170,7 @@ class CasePatch(Input):
     concerned: list[Code] | None = Field(default=None, max_length=10)
     summary: LongText | None = None
     status: Code | None = None
+    handling_code: HandlingCode | None = None
 
 
 class CaseOut(Output):
@@ -170,3 +182,5 @@ class CaseOut(Output):
     status: str
     engagement_id: int | None
     ref: str | None
+    owning_unit: str
+    handling_code: str

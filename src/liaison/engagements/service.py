@@ -19,6 +19,7 @@ from liaison.core.errors import Invalid
 from liaison.core.events import CommitmentChanged, EngagementRecorded, publish
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.records import get_or_404, referenced, snapshot, today
+from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
 from liaison.core.vocab import allowed_next, check_move, require, require_all
 from liaison.engagements import schemas
@@ -442,7 +443,10 @@ CASE_SORTS = {
     "status": CitizenProtectionCase.status,
     "country": CitizenProtectionCase.country_code,
 }
-CASE_FIELDS = ("country_code", "title", "concerned", "summary", "status", "engagement_id")
+CASE_FIELDS = (
+    "country_code", "title", "concerned", "summary", "status", "engagement_id", "owning_unit", "handling_code"
+)  # fmt: skip
+CASE = "citizen-protection case"
 
 
 def create_case(session: Session, actor: Actor, data: schemas.CaseIn) -> CitizenProtectionCase:
@@ -457,6 +461,8 @@ def create_case(session: Session, actor: Actor, data: schemas.CaseIn) -> Citizen
         status=require(words.case_statuses, data.status, "status"),
         engagement_id=referenced(session, Engagement, data.engagement_id, "engagement_id", "engagement")
         and data.engagement_id,
+        owning_unit=actor.unit,
+        handling_code=data.handling_code,
     )
     session.add(case)
     session.flush()
@@ -467,6 +473,7 @@ def create_case(session: Session, actor: Actor, data: schemas.CaseIn) -> Citizen
         "citizen_protection_case",
         case.id,
         after=snapshot(case, CASE_FIELDS),
+        protected=case,
     )
     return case
 
@@ -475,9 +482,7 @@ def update_case(
     session: Session, actor: Actor, case_id: int, data: schemas.CasePatch
 ) -> CitizenProtectionCase:
     ensure(actor, WRITE)
-    case: CitizenProtectionCase = get_or_404(
-        session, CitizenProtectionCase, case_id, "citizen-protection case"
-    )
+    case = gate.get_readable(session, actor, CitizenProtectionCase, case_id, CASE)
     before = snapshot(case, CASE_FIELDS)
     words = vocabulary()
     if data.status is not None:
@@ -488,6 +493,8 @@ def update_case(
         case.title = data.title
     if data.summary is not None:
         case.summary = data.summary
+    if data.handling_code is not None:
+        case.handling_code = data.handling_code
     session.flush()
     audit.record(
         session,
@@ -497,15 +504,17 @@ def update_case(
         case.id,
         before=before,
         after=snapshot(case, CASE_FIELDS),
+        protected=case,
     )
     return case
 
 
 def get_case(session: Session, actor: Actor, case_id: int) -> CitizenProtectionCase:
+    """A case the gate lets this actor read (a hidden one answers as missing); restricted reads audited."""
     ensure(actor, READ)
-    case: CitizenProtectionCase = get_or_404(
-        session, CitizenProtectionCase, case_id, "citizen-protection case"
-    )
+    case = gate.get_readable(session, actor, CitizenProtectionCase, case_id, CASE)
+    if gate.scope_of(case.handling_code) != "everyone":
+        audit.record_read(session, actor.username, "citizen_protection_case", case.id, protected=case)
     return case
 
 
@@ -520,7 +529,7 @@ def list_cases(
     offset: int = 0,
 ) -> tuple[list[CitizenProtectionCase], int]:
     ensure(actor, READ)
-    query = select(CitizenProtectionCase)
+    query = select(CitizenProtectionCase).where(gate.readable(actor, CitizenProtectionCase))
     if country:
         query = query.where(CitizenProtectionCase.country_code == country.upper())
     if status:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from liaison.core import audit
 from liaison.core.db import utcnow
 from liaison.core.models import User
+from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
 from liaison.core.settings import Settings
 from liaison.requests import deadlines
@@ -39,6 +40,8 @@ class ReminderItem:
     clock_label: str
     standing: str
     due_date: str
+    owning_unit: str  # the request's, so the gate can tell whether its recipient may read it
+    handling_code: str
 
 
 def pending_reminders(session: Session, now: datetime) -> dict[str, list[ReminderItem]]:
@@ -78,6 +81,8 @@ def pending_reminders(session: Session, now: datetime) -> dict[str, list[Reminde
                 kind.clocks[deadline.clock].en if kind and deadline.clock in kind.clocks else deadline.clock,
                 standing,
                 deadline.due_date.isoformat(),
+                request.owning_unit,
+                request.handling_code,
             )
         )
     return found
@@ -119,8 +124,10 @@ def send_reminders(
         user = users.get(username)
         if user is None or not user.email or not user.is_active:
             report.skipped_without_email.append(username)
-        else:
-            deliverable[username] = (user, items)
+            continue
+        readable = [item for item in items if gate.may_read(user, item)]  # a mail is an output too
+        if readable:
+            deliverable[username] = (user, readable)
     if not deliverable:
         return report
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:

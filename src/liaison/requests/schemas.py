@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from liaison.core.schemas import Input, LongText, Output, ShortText
+from liaison.core.schemas import HandlingCode, Input, LongText, Output, ShortText
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
 Reference = Annotated[str, StringConstraints(max_length=80)]
@@ -49,7 +49,7 @@ class RequestIn(Input):
     legal_basis_reciprocity: bool = Field(default=False, description="Choose reciprocity explicitly.")
     legal_basis_reason: Reason = Field(default="", description="Required when overriding the proposal.")
     responsible_username: Annotated[str, StringConstraints(max_length=80)] = ""
-    handling_code: Literal["H0", "H1", "H2", "H3"] = "H0"
+    handling_code: HandlingCode = "H0"
 
 
 class RequestPatch(Input):

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select, true
+from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -27,7 +27,8 @@ from liaison.core.errors import Conflict, FieldName, Invalid, NotFound, Phrase
 from liaison.core.events import RequestCreated, RequestTransitioned, publish
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.records import today
-from liaison.core.security.policy import Actor, ensure, handling_codes
+from liaison.core.security import gate
+from liaison.core.security.policy import Actor, ensure
 from liaison.core.vocab import require_all
 from liaison.registry.models import Agency, Agreement
 from liaison.registry.vocabulary import crime_areas
@@ -149,6 +150,13 @@ def _check_details(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
     if faults:
         raise Invalid("Some of the request's fields are not right.", fields=faults)
     return clean
+
+
+def _named_subjects(session: Session, actor: Actor, persons: Sequence[PersonIn]) -> list[gate.Referenced]:
+    """The persons sought a request names, each one the actor may read (a hidden one answers as
+    missing): the request inherits the strictest of their handling codes."""
+    ids = [p.subject_id for p in persons if p.subject_id is not None]
+    return gate.get_all_readable(session, actor, "subject", ids, "subject")
 
 
 def _persons(persons: Sequence[PersonIn]) -> list[dict[str, Any]]:
@@ -284,7 +292,14 @@ def set_legal_basis(
     with _stale_is_conflict(request.id):
         session.flush()
     audit.record(
-        session, actor.username, "legal_basis", "request", request.id, before=before, after=_snapshot(request)
+        session,
+        actor.username,
+        "legal_basis",
+        "request",
+        request.id,
+        before=before,
+        after=_snapshot(request),
+        protected=request,
     )
     return request
 
@@ -442,6 +457,7 @@ def create_request(
         created_at=now,
         updated_at=now,
     )
+    gate.inherit(request, *_named_subjects(session, actor, data.persons))
     session.add(request)
     request.history.append(
         RequestTransition(
@@ -452,7 +468,9 @@ def create_request(
         request.opened_at = received_at
         _enter_state(session, request, workflow.initial, received_at)
     session.flush()
-    audit.record(session, actor.username, "create", "request", request.id, after=_snapshot(request))
+    audit.record(
+        session, actor.username, "create", "request", request.id, after=_snapshot(request), protected=request
+    )
     publish(
         session,
         RequestCreated(
@@ -465,10 +483,12 @@ def create_request(
 def get_request(
     session: Session, actor: Actor, request_id: int, action: str = "requests.read"
 ) -> CooperationRequest:
-    request = session.get(CooperationRequest, request_id)
-    if request is None:
-        raise NotFound("There is no request {request_id}.", request_id=request_id)
-    ensure(actor, action, request)
+    """A request this actor's role may act on and the gate lets them read; hidden answers as missing.
+    Reads of restricted (H2/H3) requests are audited."""
+    ensure(actor, action)
+    request = gate.get_readable(session, actor, CooperationRequest, request_id, "request")
+    if action == "requests.read" and gate.scope_of(request.handling_code) != "everyone":
+        audit.record_read(session, actor.username, "request", request.id, protected=request)
     return request
 
 
@@ -492,6 +512,7 @@ def update_request(
     if "crime_areas" in changes:
         changes["crime_areas"] = require_all(crime_areas(), changes["crime_areas"] or [], "crime_areas")
     if "persons" in changes:
+        gate.inherit(request, *_named_subjects(session, actor, patch.persons or []))
         changes["persons"] = _persons(patch.persons or [])
     for name, value in changes.items():
         if value is not None:
@@ -500,7 +521,14 @@ def update_request(
     with _stale_is_conflict(request.id):
         session.flush()
     audit.record(
-        session, actor.username, "update", "request", request.id, before=before, after=_snapshot(request)
+        session,
+        actor.username,
+        "update",
+        "request",
+        request.id,
+        before=before,
+        after=_snapshot(request),
+        protected=request,
     )
     return request
 
@@ -569,6 +597,7 @@ def transition_request(
         before=before,
         after=_snapshot(request),
         detail=f"{name}: {reason}" if reason else name,
+        protected=request,
     )
     publish(
         session,
@@ -588,7 +617,9 @@ def add_comment(session: Session, actor: Actor, request_id: int, body: str) -> R
     comment = RequestComment(author=actor.username, at=utcnow(), body=body)
     request.comments.append(comment)
     session.flush()
-    audit.record(session, actor.username, "comment", "request", request.id, after={"comment": body})
+    audit.record(
+        session, actor.username, "comment", "request", request.id, after={"comment": body}, protected=request
+    )
     return comment
 
 
@@ -657,6 +688,7 @@ def attach_document(
         "request",
         request.id,
         after={"document": document.filename, "sha256": stored.sha256, "type": document_type},
+        protected=request,
     )
     return document
 
@@ -680,6 +712,7 @@ def open_document(
         "request_document",
         document.id,
         detail=f"download of {document.filename} (request {request.id}, sha256 {document.sha256})",
+        protected=request,
     )
     return document, content
 
@@ -698,23 +731,8 @@ class Filters:
     due_soon: bool = False
 
 
-def visible_to(actor: Actor) -> Any:
-    """SQL condition: the requests whose handling code lets this user read them."""
-    if actor.role == "admin":
-        return true()
-    codes = handling_codes().codes
-    everyone = [code for code, spec in codes.items() if spec.read_scope == "everyone"]
-    conditions: list[Any] = [CooperationRequest.handling_code.in_(everyone)]
-    if actor.unit:
-        conditions.append(CooperationRequest.owning_unit == actor.unit)
-    if actor.role == "supervisor":
-        wider = [code for code, spec in codes.items() if spec.read_scope == "unit_or_supervisor"]
-        conditions.append(CooperationRequest.handling_code.in_(wider))
-    return or_(*conditions)
-
-
 def _filtered(actor: Actor, filters: Filters, now: datetime) -> Select[Any]:
-    query = select(CooperationRequest).where(visible_to(actor))
+    query = select(CooperationRequest).where(gate.readable(actor, CooperationRequest))
     r = CooperationRequest
     conditions: list[Any] = []
     if filters.kind:

@@ -16,13 +16,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from liaison.core.db import utcnow
+from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
 from liaison.registry.models import Agency
 from liaison.requests import deadlines
 from liaison.requests.kinds import request_kinds
 from liaison.requests.models import CooperationRequest
 from liaison.requests.schemas import BacklogPoint, CountOut, ResponseTimeOut, StatisticsOut
-from liaison.requests.service import visible_to
 
 SECONDS_PER_DAY = 86_400
 
@@ -39,7 +39,9 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def _counts(session: Session, actor: Actor, column: Any, where: list[Any]) -> list[tuple[Any, int]]:
-    query = select(column, func.count()).where(visible_to(actor), *where).group_by(column)
+    query = (
+        select(column, func.count()).where(gate.readable(actor, CooperationRequest), *where).group_by(column)
+    )
     return sorted(
         ((key, count) for key, count in session.execute(query)), key=lambda row: (-row[1], str(row[0]))
     )
@@ -69,7 +71,12 @@ def request_statistics(
         CountOut(key=names.get(agency_id, str(agency_id)), count=count)
         for agency_id, count in _counts(session, actor, r.partner_agency_id, where)
     ]
-    overdue = session.scalar(select(func.count()).where(visible_to(actor), r.next_due_at <= now, *where)) or 0
+    overdue = (
+        session.scalar(
+            select(func.count()).where(gate.readable(actor, CooperationRequest), r.next_due_at <= now, *where)
+        )
+        or 0
+    )
     return StatisticsOut(
         by_kind=[CountOut(key=k, count=c) for k, c in _counts(session, actor, r.kind, where)],
         by_partner=by_partner,
@@ -86,7 +93,10 @@ def response_times(
     r = CooperationRequest
     rows = session.execute(
         select(r.partner_agency_id, r.kind, r.opened_at, r.responded_at).where(
-            visible_to(actor), r.opened_at.is_not(None), r.responded_at.is_not(None), *where
+            gate.readable(actor, CooperationRequest),
+            r.opened_at.is_not(None),
+            r.responded_at.is_not(None),
+            *where,
         )
     )
     groups: dict[tuple[int, str], list[float]] = defaultdict(list)
@@ -123,7 +133,7 @@ def backlog(
         instant = datetime.combine(day + timedelta(days=1), time(0), zone)
         count = session.scalar(
             select(func.count()).where(
-                visible_to(actor),
+                gate.readable(actor, CooperationRequest),
                 r.opened_at.is_not(None),
                 r.opened_at < instant,
                 or_(r.closed_at.is_(None), r.closed_at >= instant),

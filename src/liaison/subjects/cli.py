@@ -11,8 +11,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from liaison.core import accounts
 from liaison.core.db import get_engine, unit_of_work
-from liaison.core.security.policy import CLI_ACTOR
+from liaison.core.errors import Invalid
+from liaison.core.security import gate
+from liaison.core.security.policy import CLI_ACTOR, Actor
 from liaison.subjects import transfer
 from liaison.subjects.service import SubjectQuery
 
@@ -45,10 +48,27 @@ def import_command(
     handling_code: Annotated[
         str, typer.Option(help="Handling code of new subjects (H0-H3); re-imported ones keep theirs.")
     ] = transfer.DEFAULT_HANDLING_CODE,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user", "-u", help="Import as this user: new subjects belong to their unit (needed for H2/H3)."
+        ),
+    ] = None,
 ) -> None:
     """Import persons sought: INTERPOL notice JSON, FollowTheMoney JSON lines, or CSV (header in
-    `liaison.subjects.formats.csv`). Re-running updates, never duplicates; rejected rows are listed."""
+    `liaison.subjects.formats.csv`). Re-running updates, never duplicates; rejected rows are listed.
+    Subjects the importing user may not read are never overwritten (those rows are rejected)."""
     engine = get_engine()
+    actor: Actor = CLI_ACTOR
+    if user is not None:
+        with unit_of_work(engine) as session:
+            actor = accounts.acting_user(session, user)
+            session.expunge(actor)
+    elif gate.scope_of(gate.check_handling_code(handling_code)) != "everyone":
+        raise Invalid(
+            f"Restricted ({handling_code}) subjects need an owning unit: import them with --user NAME.",
+            fields={"user": "required for a restricted handling code"},
+        )
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=False) as progress:
         task = progress.add_task("import", total=None)
@@ -60,7 +80,7 @@ def import_command(
             progress.update(task, total=total)
 
         report = transfer.import_file(
-            lambda: unit_of_work(engine), CLI_ACTOR, file, format.value, source=source, batch_size=batch_size,
+            lambda: unit_of_work(engine), actor, file, format.value, source=source, batch_size=batch_size,
             progress=advance, on_total=expect, handling_code=handling_code,
         )  # fmt: skip
     for rejected in report.rejected[:MAX_REASONS_SHOWN]:
@@ -75,17 +95,21 @@ def import_command(
 @subjects_app.command("export")
 def export_command(
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="ftm or csv.")],
+    user: Annotated[
+        str, typer.Option("--user", "-u", help="Export as this user: only what they may read leaves.")
+    ],
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
     ] = None,
 ) -> None:
-    """Export every subject, as FollowTheMoney JSON lines or CSV."""
+    """Export every subject USER may read, as FollowTheMoney JSON lines or CSV (audited as theirs)."""
     with unit_of_work() as session:
+        actor = accounts.acting_user(session, user)
         if output is None:
-            count = transfer.export_subjects(session, CLI_ACTOR, format.value, sys.stdout, SubjectQuery())
+            count = transfer.export_subjects(session, actor, format.value, sys.stdout, SubjectQuery())
         else:
             with output.open("w", encoding="utf-8", newline="") as handle:
-                count = transfer.export_subjects(session, CLI_ACTOR, format.value, handle, SubjectQuery())
+                count = transfer.export_subjects(session, actor, format.value, handle, SubjectQuery())
     console.print(f"exported {count} subjects")
 
 

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from liaison.core import audit
 from liaison.core.capability import PartnerScope
+from liaison.core.security import gate
 from liaison.core.security.policy import Actor, may
 from liaison.subjects.models import Subject
-from liaison.subjects.service import READ, readable_by
+from liaison.subjects.service import READ, found_among
 
 MAX_SHOWN = 200
 
@@ -26,12 +27,17 @@ def contribute(session: Session, actor: Actor, scope: PartnerScope) -> dict[str,
     subjects = list(
         session.scalars(
             select(Subject)
-            .where(Subject.believed_country == scope.key, readable_by(actor))
+            .where(Subject.believed_country == scope.key, gate.readable(actor, Subject))
             .order_by(Subject.primary_name, Subject.id)
             .limit(MAX_SHOWN)
         )
     )
     audit.record_read(
-        session, actor.username, "subject", "*", detail=f"partner view {scope.key}: {len(subjects)} shown"
+        session,
+        actor.username,
+        "subject",
+        "*",
+        detail=f"partner view {scope.key}: {len(subjects)} shown",
+        protected=found_among(actor, subjects),
     )
     return {"persons_sought": [{"id": s.id, "name": s.primary_name, "status": s.status} for s in subjects]}

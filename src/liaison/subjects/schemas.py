@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from liaison.core.schemas import Input, Output, ShortText
+from liaison.core.schemas import HandlingCode, Input, Output, ShortText
 
 Code = Annotated[str, StringConstraints(max_length=40)]
 Country = Annotated[str, StringConstraints(max_length=60)]
@@ -72,7 +72,7 @@ class SubjectIn(Input):
     notices: list[NoticeIn] = Field(default_factory=list, max_length=20)
     description: Text = Field(default="", description="Physical description, distinguishing marks.")
     believed_country: Country = Field(default="", description="Where the subject is believed to be.")
-    handling_code: Annotated[str, StringConstraints(max_length=2)] = "H0"
+    handling_code: HandlingCode = "H0"
     owning_unit: Annotated[str | None, StringConstraints(max_length=80)] = Field(
         default=None, description="Defaults to the unit of whoever creates the subject."
     )
@@ -83,7 +83,7 @@ class SubjectPatch(Input):
     gender: Code | None = None
     description: Text | None = None
     believed_country: Country | None = None
-    handling_code: Annotated[str | None, StringConstraints(max_length=2)] = None
+    handling_code: HandlingCode | None = None
 
 
 class BirthDateIn(Input):

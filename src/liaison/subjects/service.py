@@ -1,8 +1,10 @@
 """The logic of persons sought: plain functions `(session, actor, ...)`, used alike by the API,
 the pages, the CLI and the importers.
 
-- Every read of a subject is audited (`audit.record_read`) and filtered by its handling code
-  (`policy.may`); lists filter in SQL with `readable_by`, so totals never count hidden subjects.
+- Every read of a subject is audited (`audit.record_read`) and passes the record-access gate
+  (`core.security.gate`): gets answer a hidden subject as missing, lists filter with
+  `gate.readable` in SQL, so totals never count hidden subjects, and writes (updates, imports,
+  links) touch only subjects and requests the writer may read.
 - Names are stored as written, with their search keys (`liaison.names.keys`) in
   `subject_name_key`, so search by any spelling is an indexed lookup.
 - Notices are in force until their expiry date: `notice_status` and `active_notice` compute that
@@ -28,7 +30,6 @@ from sqlalchemy import (
     intersect,
     or_,
     select,
-    true,
     union,
     update,
 )
@@ -39,7 +40,8 @@ from liaison.core.db import Base, utcnow
 from liaison.core.errors import Conflict, FieldName, Invalid, NotFound, Phrase
 from liaison.core.events import SubjectChanged, publish
 from liaison.core.listing import apply_sort, paginate
-from liaison.core.security.policy import Actor, ensure, handling_codes
+from liaison.core.security import gate
+from liaison.core.security.policy import Actor, ensure
 from liaison.core.vocab import allowed_next, check_move
 from liaison.names.keys import name_forms, name_keys, query_forms
 from liaison.names.script import detect_script
@@ -219,8 +221,6 @@ def clean_subject(data: SubjectIn, actor: Actor) -> CleanSubject:
     charges = [_charge_row(check, f"charges.{i}", c) for i, c in enumerate(data.charges)]
     notices = [_notice_row(check, f"notices.{i}", n) for i, n in enumerate(data.notices)]
     check.term("gender", data.gender, vocab.genders)
-    if data.handling_code not in handling_codes().codes:
-        check.problems["handling_code"] = f"one of {', '.join(handling_codes().codes)}"
     believed = check.value("believed_country", values.clean_country, data.believed_country) or ""
     check.raise_if_any("The subject cannot be saved")
     primary = next((n for n in names if n["kind"] == "primary"), names[0])
@@ -471,22 +471,6 @@ def _updatable(subject: dict[str, Any]) -> dict[str, Any]:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def readable_by(actor: Actor) -> ColumnElement[bool]:
-    """SQL for `policy.may_read_record` on subjects: which handling codes this actor may read."""
-    if actor.role == "admin":
-        return true()
-    codes = handling_codes().codes
-    everyone = [c for c, h in codes.items() if h.read_scope == "everyone"]
-    clauses: list[ColumnElement[bool]] = [Subject.handling_code.in_(everyone)]
-    if actor.unit:
-        clauses.append(and_(Subject.owning_unit == actor.unit, Subject.handling_code.in_(list(codes))))
-    if actor.role == "supervisor":
-        clauses.append(
-            Subject.handling_code.in_([c for c, h in codes.items() if h.read_scope == "unit_or_supervisor"])
-        )
-    return or_(*clauses)
-
-
 def notice_status(notice: Notice, today: date | None = None) -> str:
     """active, withdrawn or expired: an active notice past its expiry date reads as expired."""
     today = today or utcnow().date()
@@ -509,11 +493,11 @@ def _load(session: Session, subject_id: int) -> Subject:
 
 
 def _readable(session: Session, actor: Actor, subject_id: int, action: str = READ) -> Subject:
-    subject = _load(session, subject_id)
-    ensure(actor, READ, subject)
+    """A subject the actor's role may act on and the gate lets them read; hidden answers as missing."""
+    ensure(actor, READ)
     if action != READ:
-        ensure(actor, action, subject)
-    return subject
+        ensure(actor, action)
+    return gate.get_readable(session, actor, Subject, subject_id, "subject")
 
 
 def notice_out(notice: Notice) -> NoticeOut:
@@ -568,7 +552,7 @@ def subject_out(subject: Subject) -> SubjectOut:
 def get_subject(session: Session, actor: Actor, subject_id: int) -> Subject:
     """One subject, for an actor whose role and the subject's handling code allow it; audited."""
     subject = _readable(session, actor, subject_id)
-    audit.record_read(session, actor.username, "subject", subject.id)
+    audit.record_read(session, actor.username, "subject", subject.id, protected=subject)
     return subject
 
 
@@ -620,7 +604,7 @@ def _ids_with_document(number: str) -> Select[Any] | None:
 
 
 def search_query(actor: Actor, query: SubjectQuery) -> Select[Any]:
-    statement = select(Subject).where(readable_by(actor))
+    statement = select(Subject).where(gate.readable(actor, Subject))
     if query.q:
         matches = [m for m in (_ids_with_name(query.q), _ids_with_document(query.q)) if m is not None]
         statement = statement.where(or_(*[Subject.id.in_(m) for m in matches]) if matches else false())
@@ -668,35 +652,76 @@ def search_subjects(
     statement = statement.options(selectinload(Subject.nationalities), selectinload(Subject.birth_dates))
     subjects, total = paginate(session, statement, limit, offset)
     detail = ", ".join(f"{k}={v}" for k, v in vars(query).items() if v) or "list"
-    audit.record_read(session, actor.username, "subject", "*", detail=f"search {detail}: {total} found"[:500])
+    audit.record_read(
+        session, actor.username, "subject", "*", detail=f"search {detail}: {total} found"[:500],
+        protected=found_among(actor, subjects),
+    )  # fmt: skip
     return subjects, total
+
+
+def found_among(actor: Actor, subjects: Sequence[Subject]) -> gate.Referenced | None:
+    """What a search or export event inherits: the strictest code among the subjects it found,
+    owned by the searcher's unit, so the trail never tells another unit that a query hit a hidden
+    subject. None when nothing restricted was found."""
+    code = gate.strictest(*(s.handling_code for s in subjects))
+    if not subjects or gate.scope_of(code) == "everyone":
+        return None
+    return gate.Referenced(0, actor.unit, code)
 
 
 # --- changing --------------------------------------------------------------------------------
 
 
-def _raise_duplicate_documents(session: Session, clean: CleanSubject, subject_id: int | None = None) -> None:
+def _raise_duplicate_documents(
+    session: Session, actor: Actor, clean: CleanSubject, subject_id: int | None = None
+) -> None:
     owners = document_owners(session, clean.document_keys)
     taken = {key: owner for key, owner in owners.items() if owner != subject_id}
-    if taken:
-        (number_key, kind, country), owner = next(iter(taken.items()))
+    if not taken:
+        return
+    (number_key, kind, country), owner = next(iter(taken.items()))
+    document_kind = vocabulary().document_kinds.get(kind, kind)
+    if may_name_holder(session, actor, owner):
         raise Conflict(
             "Document {kind} {number} ({country}) already belongs to subject {owner}.",
-            kind=vocabulary().document_kinds.get(kind, kind),
+            kind=document_kind,
             number=number_key,
             country=country or "—",
             owner=owner,
             subject_id=owner,
         )
+    raise Conflict(
+        "Document {kind} {number} ({country}) is already recorded for another person sought.",
+        kind=document_kind,
+        number=number_key,
+        country=country or "—",
+    )
+
+
+def may_name_holder(session: Session, actor: Actor, owner: int) -> bool:
+    """Whether a conflict may name the subject holding a document: only one the actor may read, so
+    a conflict is no oracle for a hidden person (no id, no unit)."""
+    subject = session.get(Subject, owner)
+    return subject is not None and gate.may_read(actor, subject)
+
+
+def held_by(session: Session, actor: Actor, owner: int) -> str:
+    """Who holds a document already, in an import's English report, as this actor may be told."""
+    if may_name_holder(session, actor, owner):
+        return f"already belongs to subject {owner}"
+    return "is already recorded for another person sought"
 
 
 def create_subject(session: Session, actor: Actor, data: SubjectIn) -> Subject:
     ensure(actor, WRITE)
     clean = clean_subject(data, actor)
-    _raise_duplicate_documents(session, clean)
+    _raise_duplicate_documents(session, actor, clean)
     [(subject_id, _)] = store_subjects(session, actor, MANUAL_SOURCE, [(None, clean)], imported=False)
-    audit.record(session, actor.username, "create", "subject", subject_id, after=clean.subject)
-    return _load(session, subject_id)
+    subject = _load(session, subject_id)
+    audit.record(
+        session, actor.username, "create", "subject", subject_id, after=clean.subject, protected=subject
+    )
+    return subject
 
 
 def update_subject(session: Session, actor: Actor, subject_id: int, patch: SubjectPatch) -> Subject:
@@ -709,13 +734,20 @@ def update_subject(session: Session, actor: Actor, subject_id: int, patch: Subje
         changes["believed_country"] = check.value(
             "believed_country", values.clean_country, changes["believed_country"]
         )
-    if "handling_code" in changes and changes["handling_code"] not in handling_codes().codes:
-        check.problems["handling_code"] = f"one of {', '.join(handling_codes().codes)}"
     check.raise_if_any("The subject cannot be changed")
     before = {key: getattr(subject, key) for key in changes}
     for key, value in changes.items():
         setattr(subject, key, value)
-    audit.record(session, actor.username, "update", "subject", subject.id, before=before, after=changes)
+    audit.record(
+        session,
+        actor.username,
+        "update",
+        "subject",
+        subject.id,
+        before=before,
+        after=changes,
+        protected=subject,
+    )
     publish(session, SubjectChanged(actor=actor.username, subject_ids=(subject.id,), change="update"))
     return subject
 
@@ -723,7 +755,7 @@ def update_subject(session: Session, actor: Actor, subject_id: int, patch: Subje
 def _child_added(session: Session, actor: Actor, subject: Subject, what: str, row: dict[str, Any]) -> None:
     subject.updated_at = utcnow()
     session.flush()
-    audit.record(session, actor.username, f"add {what}", "subject", subject.id, after=row)
+    audit.record(session, actor.username, f"add {what}", "subject", subject.id, after=row, protected=subject)
     publish(session, SubjectChanged(actor=actor.username, subject_ids=(subject.id,), change=f"add {what}"))
     session.expire(subject)
 
@@ -749,7 +781,7 @@ def add_document(session: Session, actor: Actor, subject_id: int, data: Document
     row = _document_row(check, "document", data)
     check.raise_if_any("The document cannot be added")
     clean = CleanSubject(subject={}, names=[], documents=[row])
-    _raise_duplicate_documents(session, clean)
+    _raise_duplicate_documents(session, actor, clean)
     document = SubjectDocument(subject_id=subject.id, **row)
     session.add(document)
     _child_added(session, actor, subject, "document", row)
@@ -803,7 +835,13 @@ def add_notice(session: Session, actor: Actor, subject_id: int, data: NoticeIn) 
     session.add(notice)
     session.flush()
     audit.record(
-        session, actor.username, "create", "notice", notice.id, after={**row, "subject_id": subject.id}
+        session,
+        actor.username,
+        "create",
+        "notice",
+        notice.id,
+        after={**row, "subject_id": subject.id},
+        protected=subject,
     )
     publish(session, SubjectChanged(actor=actor.username, subject_ids=(subject.id,), change="add notice"))
     return notice
@@ -813,8 +851,15 @@ def withdraw_notice(
     session: Session, actor: Actor, notice_id: int, reason: str = "", *, subject_id: int | None = None
 ) -> Notice:
     """Withdraw an active notice (of `subject_id`, when given)."""
-    notice = session.get(Notice, notice_id)
-    if notice is None or (subject_id is not None and notice.subject_id != subject_id):
+    ensure(actor, WRITE)
+    notice = session.get(Notice, notice_id) if 0 < notice_id < 2**63 else None
+    subject = session.get(Subject, notice.subject_id) if notice is not None else None
+    if (
+        notice is None
+        or subject is None
+        or (subject_id is not None and notice.subject_id != subject_id)
+        or not gate.may_read(actor, subject)  # a hidden subject's notice answers as missing
+    ):
         if subject_id:
             raise NotFound(
                 "There is no notice {notice_id} about subject {subject_id}.",
@@ -822,7 +867,6 @@ def withdraw_notice(
                 subject_id=subject_id,
             )
         raise NotFound("There is no notice {notice_id}.", notice_id=notice_id)
-    _readable(session, actor, notice.subject_id, WRITE)
     current = notice_status(notice)
     if current != "active":
         raise Conflict(
@@ -840,6 +884,7 @@ def withdraw_notice(
         notice.id,
         before={"status": "active"},
         after={"status": "withdrawn", "reason": reason},
+        protected=subject,
     )
     publish(
         session,
@@ -869,6 +914,7 @@ def change_status(session: Session, actor: Actor, subject_id: int, status: str, 
         subject.id,
         before={"status": subject.status},
         after={"status": status, "note": note},
+        protected=subject,
     )
     subject.status = status
     subject.updated_at = utcnow()
@@ -880,6 +926,7 @@ def change_status(session: Session, actor: Actor, subject_id: int, status: str, 
 
 def link_request(session: Session, actor: Actor, subject_id: int, data: RequestLinkIn) -> SubjectRequestLink:
     subject = _readable(session, actor, subject_id, WRITE)
+    gate.get_all_readable(session, actor, "request", [data.request_id], "request")
     if session.get(SubjectRequestLink, (subject.id, data.request_id)) is not None:
         raise Conflict(
             "Request {request_id} is already linked to subject {subject_id}.",
@@ -889,7 +936,15 @@ def link_request(session: Session, actor: Actor, subject_id: int, data: RequestL
     link = SubjectRequestLink(subject_id=subject.id, request_id=data.request_id, note=data.note)
     session.add(link)
     session.flush()
-    audit.record(session, actor.username, "link request", "subject", subject.id, after=data.model_dump())
+    audit.record(
+        session,
+        actor.username,
+        "link request",
+        "subject",
+        subject.id,
+        after=data.model_dump(),
+        protected=subject,
+    )
     publish(session, SubjectChanged(actor=actor.username, subject_ids=(subject.id,), change="link request"))
     session.expire(subject, ["request_links"])
     return link
@@ -899,7 +954,7 @@ def subjects_for_request(session: Session, actor: Actor, request_id: int) -> lis
     """Subjects linked to a request (for the requests capability's pages)."""
     ensure(actor, READ)
     statement = select(Subject).where(
-        readable_by(actor),
+        gate.readable(actor, Subject),
         Subject.id.in_(
             select(SubjectRequestLink.subject_id).where(SubjectRequestLink.request_id == request_id)
         ),

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
 from liaison.core.errors import Invalid, Phrase
-from liaison.core.security.policy import Actor, ensure, handling_codes
+from liaison.core.security import gate
+from liaison.core.security.policy import Actor, ensure
 from liaison.subjects import service
 from liaison.subjects.formats import ParsedRow, read_text
 from liaison.subjects.formats import csv as csv_format
@@ -111,17 +112,23 @@ class _Batch:
             session, (key for _, clean in checked for key in clean.document_keys)
         )
         source_ids = [row.source_id for row, _ in checked]
-        existing: dict[int, str | None] = {
-            subject_id: source_id
-            for subject_id, source_id in session.execute(
-                select(Subject.id, Subject.source_id).where(
-                    Subject.source == self.source, Subject.source_id.in_(source_ids)
-                )
+        existing: dict[int, str | None] = {}
+        hidden: set[str | None] = set()
+        for subject in session.execute(
+            select(Subject.id, Subject.source_id, Subject.owning_unit, Subject.handling_code).where(
+                Subject.source == self.source, Subject.source_id.in_(source_ids)
             )
-        }
+        ):
+            existing[subject.id] = subject.source_id
+            if not gate.may_read(self.actor, subject):
+                hidden.add(subject.source_id)
         items: list[tuple[str | None, service.CleanSubject]] = []
         for row, clean in checked:
-            reason = self._document_taken(row, clean, owners, existing)
+            if row.source_id in hidden:
+                # A write touches only what its writer may read: never overwrite a hidden subject.
+                self.reject(row, f"source id {row.source_id} cannot be imported by you into {self.source}")
+                continue
+            reason = self._document_taken(row, clean, owners, existing, session)
             if reason:
                 self.reject(row, reason)
                 continue
@@ -143,6 +150,7 @@ class _Batch:
         clean: service.CleanSubject,
         owners: dict[tuple[str, str, str], int],
         existing: dict[int, str | None],
+        session: Session,
     ) -> str:
         for key in clean.document_keys:
             claimant = self.claimed_documents.get(key)
@@ -150,7 +158,7 @@ class _Batch:
                 return f"document {key[1]} {key[0]} is also given for {claimant} in this file"
             owner = owners.get(key)
             if owner is not None and existing.get(owner) != row.source_id:
-                return f"document {key[1]} {key[0]} already belongs to subject {owner}"
+                return f"document {key[1]} {key[0]} {service.held_by(session, self.actor, owner)}"
         return ""
 
 
@@ -202,12 +210,7 @@ def import_text(
     New subjects get `handling_code` (a list's own sensitivity); re-imported ones keep theirs."""
     ensure(actor, service.IMPORT)
     reader_for(fmt)
-    if handling_code not in handling_codes().codes:
-        raise Invalid(
-            "Unknown handling code {handling_code!r}.",
-            handling_code=handling_code,
-            fields={"handling_code": Phrase("one of {choices}", {"choices": list(handling_codes().codes)})},
-        )
+    gate.check_handling_code(handling_code)
     batches = _prepared_batches(text, fmt, actor, batch_size, handling_code)
     return _store_all(unit_of_work, actor, batches, source or fmt, progress)
 
@@ -249,7 +252,9 @@ def writer_for(fmt: str) -> ModuleType:
     return WRITERS[fmt]
 
 
-def _readable_subjects(session: Session, actor: Actor, query: service.SubjectQuery) -> Iterator[SubjectOut]:
+def _readable_subjects(
+    session: Session, actor: Actor, query: service.SubjectQuery, seen: list[Subject]
+) -> Iterator[SubjectOut]:
     last_id = 0
     base = service.search_query(actor, query).order_by(Subject.id)
     while True:
@@ -263,6 +268,8 @@ def _readable_subjects(session: Session, actor: Actor, query: service.SubjectQue
         if not chunk:
             return
         for subject in chunk:
+            if gate.scope_of(subject.handling_code) != "everyone":
+                seen.append(subject)
             yield service.subject_out(subject)
         last_id = chunk[-1].id
         session.expunge_all()
@@ -271,10 +278,15 @@ def _readable_subjects(session: Session, actor: Actor, query: service.SubjectQue
 def export_subjects(
     session: Session, actor: Actor, fmt: str, out: TextIO, query: service.SubjectQuery | None = None
 ) -> int:
-    """Write every subject the actor may read (and `query` selects) to `out`; audited as one read."""
+    """Write every subject the actor may read (and `query` selects) to `out`; audited as one read,
+    which inherits the strictest handling code exported."""
     ensure(actor, service.EXPORT)
     writer = writer_for(fmt)
     query = query or service.SubjectQuery()
-    count = int(writer.write(_readable_subjects(session, actor, query), out))
-    audit.record_read(session, actor.username, "subject", "*", detail=f"export {fmt}: {count} subjects")
+    restricted: list[Subject] = []
+    count = int(writer.write(_readable_subjects(session, actor, query, restricted), out))
+    audit.record_read(
+        session, actor.username, "subject", "*", detail=f"export {fmt}: {count} subjects",
+        protected=service.found_among(actor, restricted),
+    )  # fmt: skip
     return count

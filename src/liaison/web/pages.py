@@ -255,9 +255,12 @@ def audit_page(
     object_id: Annotated[str | None, Query(max_length=80)] = None,
 ) -> HTMLResponse:
     audit.record_read(session, user.username, "audit_trail", "*", detail="audit page")
-    events = audit.search_events(
-        session, actor=actor, object_type=object_type, object_id=object_id, limit=200
-    )
+    events = [
+        audit.shown_to(user, event)
+        for event in audit.search_events(
+            session, actor=actor, object_type=object_type, object_id=object_id, limit=200
+        )
+    ]
     context = {
         "events": events,
         "chain": audit.verify_chain(session),

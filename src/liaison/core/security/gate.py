@@ -25,9 +25,10 @@ through `inherit`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, false, or_
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from liaison.core.errors import Invalid, NotFound, Phrase
@@ -136,6 +137,41 @@ def ensure_readable(reader: Reader, record: ProtectedRecord, what: str, record_i
     """Refuse to touch (update, link, import over) a record this reader may not read, as if missing."""
     if not may_read(reader, record):
         raise NotFound("There is no {what} {record_id}.", what=Phrase(what), record_id=record_id)
+
+
+@dataclass(frozen=True)
+class Referenced:
+    """A row of another capability's `Protected` table, as much as the gate needs of it."""
+
+    id: int
+    owning_unit: str
+    handling_code: str
+
+
+def get_all_readable(
+    session: Session, reader: Reader, table_name: str, ids: Iterable[int], what: str
+) -> list[Referenced]:
+    """The records of another capability's table that a write names (a request naming a subject, a
+    subject linked to a request), every one readable by this reader; the first missing or hidden
+    one raises the same `NotFound`. By table name, so neither capability imports the other; empty
+    when the capability holding the table is not installed."""
+    from liaison.core.db import Base
+
+    wanted = sorted(set(ids))
+    table = Base.metadata.tables.get(table_name)
+    if not wanted or table is None:
+        return []
+    columns = table.c
+    rows = session.execute(
+        select(columns.id, columns.owning_unit, columns.handling_code).where(
+            columns.id.in_([i for i in wanted if 0 < i < 2**63]), readable(reader, columns)
+        )
+    )
+    found = {row.id: Referenced(row.id, row.owning_unit, row.handling_code) for row in rows}
+    for record_id in wanted:
+        if record_id not in found:
+            raise NotFound(f"There is no {what} {record_id}.")
+    return [found[i] for i in wanted]
 
 
 def redact(
