@@ -12,7 +12,7 @@ import importlib
 from pathlib import Path
 from types import ModuleType
 
-CAPABILITIES: tuple[str, ...] = ("registry", "engagements", "requests", "subjects", "screening")
+CAPABILITIES: tuple[str, ...] = ("registry", "engagements", "requests", "subjects", "screening", "ingest")
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 

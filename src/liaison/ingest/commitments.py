@@ -1,0 +1,155 @@
+"""Commitments: what a side agreed, pledged, proposed, suggested, urged or requested.
+
+A commitment is a sentence with a commitment verb; who made it is the verb's subject — a name,
+a surname, a demonym ("the Vietnamese minister"), a country, or "he"/"she" for the last speaker
+named — and "both sides", "they" or "the two ministries" make it joint (`by` is null). The text is
+what follows the verb; a list separated by semicolons gives one commitment per item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from liaison.ingest.gazetteer import Gazetteer, find_countries, shadow
+from liaison.ingest.parties import Person
+from liaison.ingest.sentences import Sentence
+from liaison.names.fold import fold
+
+VERBS: tuple[tuple[str, str], ...] = (
+    (
+        "agreed",
+        r"agreed|agree|concurred|consented|reached (?:a )?consensus|(?:underlined|underscored|emphasi[sz]ed|stressed|highlighted) the need|thống nhất|nhất trí",
+    ),
+    (
+        "pledged",
+        r"pledged|pledge|vowed|vow|committed themselves|committed|commit|promised|stands? ready|stood ready|(?:are|is|was|were) ready|affirmed (?:his|her|its|their) (?:readiness|commitment)|cam kết|sẵn sàng",
+    ),
+    ("suggested", r"suggested|suggest"),
+    (
+        "proposed",
+        r"proposed|propose|recommended|recommend|advocated|put forward|hoped for|hoped that|hopes that|hoped to|expressed (?:his|her|the) hope|đề xuất",
+    ),
+    ("urged", r"urged|urge|called on|called upon|called for|call on|encouraged|kêu gọi|đề nghị"),
+    ("requested", r"requested|asked|sought|wishe[sd] that|wishe[sd] for|appealed|yêu cầu"),
+)
+VERB = re.compile("|".join(rf"(?P<{kind}>\b(?:{pattern})\b)" for kind, pattern in VERBS), re.IGNORECASE)
+NOT_A_COMMITMENT = re.compile(
+    r"\b(as agreed|the agreed|previously agreed|had agreed|been agreed|agreed upon by)\b", re.IGNORECASE
+)
+JOINT = re.compile(
+    r"\b(both sides|the two sides|the sides|both ministers|the two ministers|the two ministries|both ministries|both countries|"
+    r"the two countries|both parties|the parties|the two delegations|both delegations|they|the two leaders|both leaders|hai bên|hai bộ)\b",
+    re.IGNORECASE,
+)
+PRONOUN = re.compile(
+    r"\b(he|she|the minister|the official|the host|the guest|the deputy minister|his part|her part|the general|the chief|the secretary-general|the ambassador|ông|bà)\b",
+    re.IGNORECASE,
+)
+LEADING = re.compile(
+    r"^(?:\s|,|(?:that|to|the two sides|both sides|the sides|both|they|he|she|it|its|their|on|for|with|in|would|will|should|must)\b)+",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class CommitmentHit:
+    kind: str
+    by: str | None
+    text: str
+    sentence: str
+    start: int
+    end: int
+
+
+def find_commitments(
+    sentences: list[Sentence], persons: list[Person], table: Gazetteer
+) -> list[CommitmentHit]:
+    """Each commitment, who made it, its text and its sentence; repeated ones once."""
+    hits: list[CommitmentHit] = []
+    seen: set[tuple[str, str]] = set()
+    speaker: Person | None = None
+    for sentence in sentences:
+        named = person_named(sentence.text, persons)
+        for match in VERB.finditer(sentence.text):
+            kind = match.lastgroup or "proposed"
+            if NOT_A_COMMITMENT.search(sentence.text[max(0, match.start() - 15) : match.end() + 6]):
+                continue
+            subject = sentence.text[: match.start()]
+            by, who = maker(subject, persons, speaker, table)
+            if who is not None:
+                speaker = who
+            body = sentence.text[match.end() :]
+            for part, part_start in items(body):
+                text = LEADING.sub("", part).strip(" ,;.")
+                if len(text.split()) < 3:
+                    continue
+                ident = (kind, fold(text)[:60])
+                if ident in seen:
+                    continue
+                seen.add(ident)
+                start = sentence.start + match.end() + part_start
+                hits.append(CommitmentHit(kind, by, text[:300], sentence.text, start, start + len(part)))
+            break  # one verb per sentence: later verbs are inside the first one's object
+        if named is not None:
+            speaker = named
+    return hits
+
+
+def items(body: str) -> list[tuple[str, int]]:
+    """The object of the verb split at semicolons, each with its offset."""
+    parts: list[tuple[str, int]] = []
+    position = 0
+    for piece in re.split(r"(;\s*(?:and\s+)?)", body):
+        if piece.startswith(";"):
+            position += len(piece)
+            continue
+        parts.append((piece, position))
+        position += len(piece)
+    return parts
+
+
+def maker(
+    subject: str, persons: list[Person], speaker: Person | None, table: Gazetteer
+) -> tuple[str | None, Person | None]:
+    """The country that made a commitment, and the person when one is named.
+
+    Read from the clause nearest the verb ("..., during which he affirmed that Việt Nam" → Việt
+    Nam): a pronoun is the last speaker, then a named person, "both sides" (joint), a country.
+    """
+    parts = re.split(r"[,;:]|\b(?:during which|that|which|while|after|when)\b", subject)
+    clause = next((p for p in reversed(parts) if p.strip()), "")
+    for scope in (clause, subject):
+        if PRONOUN.match(scope.strip()) and speaker is not None:
+            return speaker.country, speaker
+        person = person_named(scope, persons)
+        if person is not None:
+            return person.country, person
+        if JOINT.search(scope):
+            return None, None
+        found = find_countries(table, scope, shadow(scope))
+        if found:
+            return found[0][2], None
+    if PRONOUN.search(subject) and speaker is not None:
+        return speaker.country, speaker
+    return None, None
+
+
+def person_named(text: str, persons: list[Person]) -> Person | None:
+    """The last person in `text` by full name or by any word of the name (a surname reference)."""
+    best: tuple[int, Person] | None = None
+    folded = fold(text)
+    words = set(folded.split())
+    for person in persons:
+        if person.is_mentioned:
+            continue
+        name_words = fold(person.name).split()
+        position = folded.rfind(fold(person.name))
+        if position < 0:
+            hits = [w for w in name_words if w in words and len(w) > 2]
+            if not hits:
+                continue
+            position = max(folded.rfind(w) for w in hits)
+        if best is None or position > best[0]:
+            best = (position, person)
+    return best[1] if best else None
