@@ -123,6 +123,9 @@ def find_agreements(sentence: str, offset: int) -> list[AgreementHit]:
             following = DOCUMENT.search(sentence, match.end())
             scope = sentence[match.start() : following.start() if following else match.end() + 120]
         kinds = [kind for kind, pattern in SUBJECTS if pattern.search(scope)]
+        if not kinds:  # "Hiệp định dẫn độ", "extradition treaty": the subject right beside the noun
+            beside = sentence[max(0, match.start() - 30) : match.end() + 25]
+            kinds = [kind for kind, pattern in SUBJECTS if pattern.search(beside)]
         if not kinds:
             if MOU.search(phrase):
                 kinds = ["memorandum_of_understanding"]

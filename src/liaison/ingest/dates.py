@@ -48,7 +48,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "vi",
         re.compile(
-            r"\bngày\s+(?P<day>[0-3]?\d)(?:/|\s+tháng\s+)(?P<month>1[0-2]|0?[1-9])(?:(?:/|\s+năm\s+)(?P<year>(?:19|20)\d\d))?",
+            r"\b(?:ngày|sáng|chiều|tối|trưa|hôm)\s+(?:ngày\s+)?(?P<day>[0-3]?\d)(?:/|\s+tháng\s+)(?P<month>1[0-2]|0?[1-9])(?:(?:/|\s+năm\s+)(?P<year>(?:19|20)\d\d))?",
             re.IGNORECASE,
         ),
     ),

@@ -202,7 +202,7 @@ def titled_persons(sentence: Sentence, table: Gazetteer) -> list[Person]:
             title_text = sentence.text[tokens[title_start][1] : start].strip(" ,")
             name = sentence.text[start:end].rstrip(".")
             found = find_countries(table, title_text, shadow(title_text))
-            country = found[-1][2] if found else None
+            country = found[-1][2] if found else vietnamese_name(name)
             persons.append(Person(name, title_text, country, sentence.start + start, sentence.start + end))
         i = max(j, i + 1)
     return persons
@@ -272,3 +272,22 @@ def tidy_agency_name(text: str) -> str:
     name = re.split(r"\s+and\s+", text.strip())[0]
     name = re.sub(r"^(The|A|An|During|At|In|On|With|From|By)\s+", "", name)
     return re.sub(r"(\s+(of|and|the|for|on))+$", "", name).strip()
+
+
+VIETNAMESE_SURNAMES = frozenset(
+    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly luong dinh trinh truong mai cao "
+    "lam doan ta ha kieu chu quach thai van".split()
+)
+_VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+
+
+def vietnamese_name(name: str) -> str | None:
+    """VN for a name written with Vietnamese letters or led by a common Vietnamese family name.
+
+    A ministry's own officials often go unqualified in its reports ("Deputy Minister Lt. Gen.
+    Nguyễn Văn Long"); other countries' officials are nearly always named with their country.
+    """
+    words = name.split()
+    if _VIETNAMESE_LETTERS.search(name) or (len(words) >= 3 and fold(words[0]) in VIETNAMESE_SURNAMES):
+        return "VN"
+    return None

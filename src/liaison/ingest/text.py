@@ -56,13 +56,13 @@ def read_report(data: bytes) -> Report:
 
 def decode(data: bytes) -> tuple[str, str] | None:
     """UTF-8 when it is; else line by line (mixed files), each line UTF-8 or the detected charset."""
-    if data.count(b"\x00") > len(data) // 100:
-        return None  # UTF-16 without a BOM or binary: refuse rather than guess
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             return None
+    if data.count(b"\x00") > len(data) // 100:
+        return None  # UTF-16 without a BOM or binary: refuse rather than guess
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
