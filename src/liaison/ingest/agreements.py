@@ -36,7 +36,7 @@ SUBJECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 CRIME_PREVENTION = re.compile(
-    r"\b(crime prevention|preventing and combating|prevention and control|combating (transnational |cross-border )?crime|"
+    r"\b(police cooperation|security cooperation|cooperation in combating crime|crime prevention|preventing and combating|prevention and control|combating (transnational |cross-border )?crime|"
     r"(transnational|cross-border) crime|fight(ing)? against crime|law enforcement cooperation|phòng, chống tội phạm|phòng chống tội phạm)",
     re.IGNORECASE,
 )
@@ -78,6 +78,11 @@ PROPOSAL = re.compile(
     r"\b(propos|suggest|recommend|urg|call|agree|concur|pledg|vow|ask|request|hop|wish|look forward|need|should|will|to)\w*",
     re.IGNORECASE,
 )
+BARE_REFERENCE = re.compile(
+    r"(the|this|that|these|those|such|its|their)\s+(memorand(um|a)( of understanding)?|mous?|agreements?|treaty|treaties|"
+    r"protocols?|accords?|conventions?|documents?)",
+    re.IGNORECASE,
+)
 YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|—|to|and|until)\s*((?:19|20)\d\d)\b")
 PROGRAMME = re.compile(
@@ -114,6 +119,8 @@ def find_agreements(sentence: str, offset: int) -> list[AgreementHit]:
         phrase_start = max(0, noun_phrase_start(sentence, match.start()))
         phrase_end = noun_phrase_end(sentence, match.end())
         phrase = sentence[phrase_start:phrase_end]
+        if BARE_REFERENCE.fullmatch(phrase.strip()):
+            continue  # "the MoU", "the agreement": a reference back to one already named
         if any(h.start <= offset + match.start() < h.end for h in hits):
             continue
         scope = phrase
@@ -181,7 +188,7 @@ def noun_phrase_end(sentence: str, position: int) -> int:
     """Forward over "on/between/of ..." complements up to a verb, a clause mark or 160 characters."""
     rest = sentence[position : position + 160]
     match = re.match(
-        r"(\s*\(?[\w.]*\)?)?(\s+(on|between|of|in|for|to|with|concerning|regarding)\s+[^;:.]*?)?(?=\s+(remains?|is|was|were|are|has|have|will|which|that|to provide|so as|in order|providing|contributing|signed in|during|at the|helping)\b|[;:.]|$|,\s+(and|which|as|contributing|helping|so))",
+        r"(\s*\(?[\w.]*\)?)?(\s+(on|between|of|in|for|to|with|concerning|regarding)\s+[^;:.]*?)?(?=\s+(remains?|is|was|were|are|has|have|will|would|which|that|to provide|so as|in order|providing|contributing|signed in|during|at the|helping)\b|\s+and\s+\w+ed\b|[;:.]|$|,\s+(and|which|as|contributing|helping|so))",
         rest,
     )
     if match is None:

@@ -76,10 +76,16 @@ def find_commitments(
             if NOT_A_COMMITMENT.search(sentence.text[max(0, match.start() - 15) : match.end() + 6]):
                 continue
             subject = sentence.text[: match.start()]
-            by, who = maker(subject, persons, speaker, table)
+            body, body_start = sentence.text[match.end() :], match.end()
+            trailing = TRAILING_SUBJECT.search(subject)
+            if trailing is not None and not body.strip(" .;"):
+                # "The ministries should also continue supporting ..., he suggested."
+                by, who = maker(trailing.group(1), persons, speaker, table)
+                body, body_start = subject[: trailing.start()], 0
+            else:
+                by, who = maker(subject, persons, speaker, table)
             if who is not None:
                 speaker = who
-            body = sentence.text[match.end() :]
             for part, part_start in items(body):
                 text = LEADING.sub("", part).strip(" ,;.")
                 if len(text.split()) < 3:
@@ -88,7 +94,7 @@ def find_commitments(
                 if ident in seen:
                     continue
                 seen.add(ident)
-                start = sentence.start + match.end() + part_start
+                start = sentence.start + body_start + part_start
                 hits.append(CommitmentHit(kind, by, text[:300], sentence.text, start, start + len(part)))
             break  # one verb per sentence: later verbs are inside the first one's object
         if named is not None:
@@ -96,12 +102,23 @@ def find_commitments(
     return hits
 
 
+TRAILING_SUBJECT = re.compile(r",\s+((?:he|she|they|the [a-z]+|[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,2})(?: also)?)\s*$")
+COORDINATED = re.compile(
+    r",?\s+(?:as well as|and)\s+(?=(?:to\s+)?(?:closely\s+|further\s+|actively\s+|jointly\s+)?(?:strengthen|share|increase|promote|"
+    r"maintain|boost|continue|create|exchange|enhance|step up|coordinate|implement|build|sign|negotiate|study|hold|"
+    r"establish|expand|support|facilitate|consider|carry out|bolster|foster|research|add|set up|launch|tighten|"
+    r"speed up|protect|prevent|combat|fight|organise|organize|review|extend|deploy|train|provide|develop|intensify)\b)"
+)
+
+
 def items(body: str) -> list[tuple[str, int]]:
     """The object of the verb split at semicolons, each with its offset."""
     parts: list[tuple[str, int]] = []
     position = 0
-    for piece in re.split(r"(;\s*(?:and\s+)?)", body):
-        if piece.startswith(";"):
+    for piece in re.split(r"(;\s*(?:and\s+)?|" + COORDINATED.pattern + ")", body):
+        if piece is None:
+            continue
+        if piece.startswith(";") or COORDINATED.fullmatch(piece):
             position += len(piece)
             continue
         parts.append((piece, position))

@@ -48,7 +48,7 @@ KIND_CUES: tuple[tuple[str, str], ...] = (
     ),
     (
         "conference",
-        r"conference|annual meeting|summit|forum|seminar|symposium|workshop|general assembly|dialogue|meeting of|hội nghị|hội thảo|diễn đàn",
+        r"conference|annual meeting|(?:ministerial|officials'?|chiefs'?|heads'?|leaders'?) meeting|summit|forum|seminar|symposium|workshop|general assembly|dialogue|meeting of|hội nghị|hội thảo|diễn đàn",
     ),
     ("visit", r"official visit|state visit|working visit|paid a visit|visited|visits|visit|chuyến thăm|thăm"),
 )
@@ -80,11 +80,14 @@ _NOT_PLACE = frozenset(
     ]
 )
 PLACE = re.compile(
-    r"\b(?:in|at)\s+(?P<place>(?:[A-Z][\w’'\-]+|[A-ZĐ][^\s,.;:]+)(?:\s+[A-ZĐ][^\s,.;:]*){0,3})(?:,\s*(?P<country>[A-Z][\w ]+?))?(?=[\s,.;:]|$)"
+    r"\b(?:in|at|tại)\s+(?P<place>(?:[A-Z][\w’'\-]+|[A-ZĐ][^\s,.;:]+)(?:\s+[A-ZĐ][^\s,.;:]*){0,3})(?:,\s*(?P<country>[A-Z][\w ]+?))?(?=[\s,.;:]|$)"
 )
 DATELINE = re.compile(
-    r"^\s*(?P<place>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ .'\-]{2,30}?)\s*(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2}\s*)?(?:\([A-Z]+\))?\s*[—–\-]{1,2}\s"
+    r"^\s*(?P<place>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ .'\-]{2,30}?|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?= \())\s*"
+    r"(?:,\s*(?:[A-Z][a-z]{2,9}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,9}(?:\s+\d{4})?)\s*)?"
+    r"(?:\([A-Za-z]+\))?\.?\s*[—–\-]{1,2}\s"
 )
+DATED_DATELINE = re.compile(r"^[^\n]{0,60}?\((?:[A-Z][A-Za-z]+)\)\s*(?:--|—|–|-)\s|^[A-Z][A-Z .]+,[^\n]{0,30}?(?:--|—|–|-)\s")
 OUTLETS = frozenset(
     {
         "vna",
@@ -215,16 +218,18 @@ def extract_text(text: str, published: date | None, language: str = "en") -> Ext
     result.persons = find_persons(sentences, table, lead_index)
     result.agencies = find_agencies(sentences, table)
     result.countries = taking_part(sentences, lead_index, result, table)
-    result.crime_areas = crime_areas_in(text, table)
+    assign_other_party(result)
     result.mechanisms = mechanisms_in(sentences, table)
-    for sentence in sentences:
+    body = sentences[1:] if is_headline(sentences[0]) else sentences
+    for sentence in body:
         for hit in agreement_rules.find_agreements(sentence.text, sentence.start):
             if not any(h.kind == hit.kind and h.status_cue == hit.status_cue for h in result.agreements):
                 result.agreements.append(hit)
         for programme in agreement_rules.find_programmes(sentence.text, sentence.start):
             if not any(fold(p.text) == fold(programme.text) for p in result.programmes):
                 result.programmes.append(programme)
-    result.commitments = find_commitments(sentences, result.persons, table)
+    result.crime_areas = crime_areas_in(text, table)
+    result.commitments = find_commitments(body, result.persons, table)
     return result
 
 
@@ -250,7 +255,7 @@ def find_lead(sentences: list[Sentence], table: Gazetteer) -> int | None:
             continue
         has_party = bool(find_countries(table, sentence.text, shadow(sentence.text))) or bool(
             re.search(
-                r"\b(Minister|Secretary|Chairman|Director|Ambassador|General|President|Chief|Commissioner|delegation|counterpart|Bộ trưởng|Thứ trưởng|Đại sứ)\b",
+                r"\b(Minister|Secretary|Chairman|Director|Ambassador|General|President|Chief|Commissioner|delegation|counterpart|Chiefs|Police|Ministers|Interpol|INTERPOL|ASEANAPOL|UNODC|delegates|Bộ trưởng|Thứ trưởng|Đại sứ)\b",
                 sentence.text,
             )
         )
@@ -272,7 +277,13 @@ def meeting_date(sentences: list[Sentence], lead_index: int, published: date | N
             r"\d{1,2}:\d\d", sentence.text
         ):
             continue  # the page's own publication stamp
-        found: FoundDate | None = find_date(sentence.text, sentence.start, published)
+        body, skip = sentence.text, 0
+        dateline = DATELINE.match(body) or DATED_DATELINE.match(body)
+        if dateline is not None:  # "VIENTIANE, March 15 (KPL) -": the day it was filed, not met
+            skip = dateline.end()
+        found: FoundDate | None = find_date(body[skip:], sentence.start + skip, published)
+        if found is None and skip:
+            found = find_date(body[:skip], sentence.start, published)
         if found is not None:
             return Field(found.value, (found.start, found.end))
     return Field(published.isoformat() if published else None)
@@ -280,7 +291,11 @@ def meeting_date(sentences: list[Sentence], lead_index: int, published: date | N
 
 def meeting_place(text: str, lead: Sentence) -> Field:
     """ "in Hà Nội" in the lead, else the dateline ("HÀ NỘI —", "VIENTIANE, Aug 28 (VNA) -")."""
-    for match in PLACE.finditer(lead.text):
+    candidates = sorted(PLACE.finditer(lead.text), key=lambda m: (not m.group().startswith(("in", "tại")), m.start()))
+    dateline = dateline_place(text, lead)
+    for match in candidates:
+        if dateline.value is not None and not match.group().startswith(("in", "tại")):
+            return dateline
         place = match.group("place")
         first = place.split()[0]
         if fold(first) in _NOT_PLACE or re.match(
@@ -291,6 +306,11 @@ def meeting_place(text: str, lead: Sentence) -> Field:
         if re.search(r"\b(Ministry|Agency|Department|Secretariat|Police|Meeting|Conference|Office)\b", place):
             continue
         return Field(place.strip(), (lead.start + match.start("place"), lead.start + match.end("place")))
+    return dateline
+
+
+def dateline_place(text: str, lead: Sentence) -> Field:
+    """The place a dateline names ("HÀ NỘI —", "VIENTIANE, Aug 28 (VNA) -", "Hanoi (VNA) –")."""
     for sentence_start in (lead.start, *[m.start() + 1 for m in re.finditer(r"\n", text[: lead.start + 1])]):
         match = DATELINE.match(text[sentence_start:])
         if match and fold(match.group("place")) not in OUTLETS and not match.group("place").strip().isdigit():
@@ -319,10 +339,36 @@ def taking_part(
     return [Field(code, span) for code, span in found.items()]
 
 
+def assign_other_party(result: Extraction) -> None:
+    """An official without a country belongs to the one country taking part that no one else
+    stands for ("Home Secretary Priti Patel" in a report of the UK and Viet Nam)."""
+    taking = [c.value for c in result.countries]
+    participants = [p for p in result.persons if not p.is_mentioned]
+    claimed = {p.country for p in participants if p.country}
+    unclaimed = [c for c in taking if c not in claimed]
+    missing = [p for p in participants if p.country is None and p.registry_ref is None]
+    if len(unclaimed) == 1 and len(missing) == 1:
+        missing[0].country = unclaimed[0]
+
+
+def is_headline(sentence: Sentence) -> bool:
+    """A short first line without a full stop: the headline, whose tense says nothing."""
+    return len(sentence.text) < 160 and not sentence.text.rstrip().endswith((".", "!", "?"))
+
+
+AGENCY_NAME_AFTER = re.compile(
+    r"^[\w’' ]{0,30}?\b(Office|Agency|Administration|Department|Bureau|Police|Directorate|Unit|Force)\b"
+)
+
+
 def crime_areas_in(text: str, table: Gazetteer) -> list[Field]:
+    """Crime areas the report names, not those only in an agency's name ("Office on Drugs and Crime")."""
     found: dict[str, Span] = {}
     for match in table.crime_pattern.finditer(shadow(text)):
         code = table.crime_terms.get(fold(match.group()))
+        written = text[match.start() : match.end()]
+        if written[:1].isupper() and AGENCY_NAME_AFTER.match(text[match.end() : match.end() + 40]):
+            continue
         if code is not None:
             found.setdefault(code, (match.start(), match.end()))
     return [Field(code, span) for code, span in found.items()]

@@ -22,7 +22,7 @@ TITLE_HEADS = frozenset(
     president vice-president director director-general commissioner chief head ambassador governor
     counsellor inspector-general attorney-general prosecutor-general procurator procurator-general
     commander mr mrs ms madam dr sen lt lieut gen general colonel col maj major brigadier brig
-    lieutenant senior police deputy vice undersecretary under-secretary envoy consul consul-general
+    lieutenant senior police pol deputy vice undersecretary under-secretary envoy consul consul-general
     executive superintendent premier king queen prince sultan politburo justice prosecutor
     spokesperson officer counterpart counterparts chief-of-staff""".replace("-", " ").split()
 )
@@ -44,7 +44,7 @@ ORGANISATION_WORDS = frozenset(
     corruption anti-corruption prevention relations foreign defence defense steering general's
     the of and for on""".replace("-", " ").split()
 ) | {"anti corruption", "people s"}
-LOWER_CONNECTORS = frozenset({"of", "the", "for", "and"})
+LOWER_CONNECTORS = frozenset({"of", "the", "for", "and", "to"})
 _TOKEN = re.compile(r"[^\W\d_](?:[\w’'.\-]*\w)?\.?|\S")
 
 
@@ -86,10 +86,10 @@ def is_title_word(token: str) -> bool:
 
 def is_name_word(token: str, table: Gazetteer) -> bool:
     """A capitalised word that can be part of a person's name."""
-    if not capitalised(token) or not re.match(r"^[^\W\d_][\w’'\-]*$", token):
+    if not capitalised(token) or not re.match(r"^(?:[^\W\d_][\w’'\-]*|[A-Z]\.|Jr\.|Sr\.)$", token):
         return False
     folded = fold(token)
-    if folded in ORGANISATION_WORDS or is_title_word(token) or (token.isupper() and len(token) > 1):
+    if folded in ORGANISATION_WORDS or is_title_word(token) or (token.isalpha() and token.isupper() and len(token) > 1):
         return False
     return key(token) not in table.countries
 
@@ -98,7 +98,7 @@ def find_persons(sentences: list[Sentence], table: Gazetteer, lead_index: int) -
     """Officials and mentioned persons, first by title patterns, then by registry names."""
     found: dict[str, Person] = {}
     for index, sentence in enumerate(sentences):
-        for person in titled_persons(sentence, table):
+        for person in [*titled_persons(sentence, table), *appositive_persons(sentence, table)]:
             person.sentence_index = index
             remember(found, person, table)
         shadowed = shadow(sentence.text)
@@ -196,16 +196,50 @@ def titled_persons(sentence: Sentence, table: Gazetteer) -> list[Person]:
                 continue
             break
         run = tokens[i + 1 : j]
-        name_tokens = trailing_name(run, table)
+        name_tokens = strip_honorifics(last_name_group(run, table))
         if 2 <= len(name_tokens) <= 5:
             start, end = name_tokens[0][1], name_tokens[-1][2]
             title_text = sentence.text[tokens[title_start][1] : start].strip(" ,")
             name = sentence.text[start:end].rstrip(".")
-            found = find_countries(table, title_text, shadow(title_text))
-            country = found[-1][2] if found else vietnamese_name(name)
+            country = title_country(title_text, table) or vietnamese_name(name)
             persons.append(Person(name, title_text, country, sentence.start + start, sentence.start + end))
         i = max(j, i + 1)
     return persons
+
+
+def last_name_group(run: list[tuple[str, int, int]], table: Gazetteer) -> list[tuple[str, int, int]]:
+    """The last group of two or more name words in a run ("... Hans-Georg Engelke of the Federal Ministry")."""
+    groups: list[list[tuple[str, int, int]]] = [[]]
+    for index, token in enumerate(run):
+        inner_the = (
+            token[0] == "The"
+            and groups[-1]
+            and index + 1 < len(run)
+            and is_name_word(run[index + 1][0], table)
+        )
+        if is_name_word(token[0], table) or inner_the:
+            groups[-1].append(token)
+        elif groups[-1]:
+            groups.append([])
+    named = [g for g in groups if len(g) >= 2]
+    return named[-1] if named else []
+
+
+HONORIFICS = frozenset({"tan", "sri", "datuk", "dato", "dato'", "datin", "tun", "pehin", "dr", "mr", "mrs", "ms", "h.e"})
+
+
+def strip_honorifics(name: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    while len(name) > 2 and fold(name[0][0]) in HONORIFICS:
+        name = name[1:]
+    return name
+
+
+def title_country(title: str, table: Gazetteer) -> str | None:
+    """The country a title names, leaving out where an envoy is posted ("Ambassador to Thailand")."""
+    for start, _end, code in find_countries(table, title, shadow(title)):
+        if not re.search(r"\b(to|in)\s+(the\s+)?$", title[:start]):
+            return code
+    return None
 
 
 def trailing_name(run: list[tuple[str, int, int]], table: Gazetteer) -> list[tuple[str, int, int]]:
@@ -291,3 +325,40 @@ def vietnamese_name(name: str) -> str | None:
     if _VIETNAMESE_LETTERS.search(name) or (len(words) >= 3 and fold(words[0]) in VIETNAMESE_SURNAMES):
         return "VN"
     return None
+
+
+APPOSITIVE = re.compile(
+    r"(?P<name>(?:[A-Z][\w’'\-]+\s){1,4}[A-Z][\w’'\-]+),\s+(?:the\s+)?(?P<title>(?:Deputy |Vice |Acting |First )?"
+    r"(?:Minister|Secretary|Chairman|Chairwoman|Director|Chief|Commissioner|Ambassador|Head|Inspector|Consul|"
+    r"Permanent Secretary|Deputy Chief|Commander|Governor|Prosecutor|Attorney)[^,.;]{0,90})"
+)
+VIETNAMESE_TITLED = re.compile(
+    r"(?P<title>(?:Đại tướng|Thượng tướng|Trung tướng|Thiếu tướng|Đại tá|Bộ trưởng|Thứ trưởng|Đại sứ|Chủ tịch|"
+    r"Tổng Thư ký|Giám đốc|Cục trưởng|Tổng cục trưởng|Ngài|Ông|Bà))\s+"
+    r"(?P<name>(?:[A-ZĐ][^\s,.;:()]*\s+){1,4}[A-ZĐ][^\s,.;:()]*)"
+)
+
+
+def appositive_persons(sentence: Sentence, table: Gazetteer) -> list[Person]:
+    """A name followed by its title ("Matthew Donahue, Deputy Chief of Operations of the DEA"),
+    and Vietnamese title-name pairs ("Đại tướng Lương Tam Quang")."""
+    persons = []
+    for match in APPOSITIVE.finditer(sentence.text):
+        words = match.group("name").split()
+        while words and not is_name_word(words[0], table):
+            words = words[1:]
+        if len(words) < 2 or not all(is_name_word(w, table) for w in words):
+            continue
+        name = " ".join(words)
+        start = sentence.start + match.start("name") + match.group("name").index(words[0])
+        title = match.group("title").strip()
+        country = title_country(title, table) or vietnamese_name(name)
+        persons.append(Person(name, title, country, start, start + len(name)))
+    for match in VIETNAMESE_TITLED.finditer(sentence.text):
+        words = match.group("name").split()
+        if any(fold(w) in ("bo", "cong", "an", "cuc") for w in words[:1]):
+            continue
+        name = " ".join(words)
+        start = sentence.start + match.start("name")
+        persons.append(Person(name, match.group("title"), vietnamese_name(name), start, start + len(name)))
+    return persons
