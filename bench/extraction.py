@@ -19,19 +19,10 @@ import time
 from pathlib import Path
 
 from harness import write_section
-from liaison.ingest.evaluation import FIELDS, Labelled, Score, score, seed_reports, written_reports
+from liaison.ingest.evaluation import FIELDS, TARGETS, Labelled, Score, score, seed_reports, written_reports
 from liaison.ingest.extract import extract_bytes
 
 HERE = Path(__file__).resolve().parent
-TARGETS = {
-    "date": 0.90,
-    "kind": 0.90,
-    "countries": 0.90,
-    "crime_areas": 0.90,
-    "officials": 0.85,
-    "agreements": 0.85,
-    "commitments": 0.75,
-}
 
 
 def run(reports: list[Labelled]) -> Score:
@@ -49,7 +40,9 @@ def table(name: str, result: Score, count: int) -> str:
     for field in FIELDS:
         counts = result.fields[field]
         target = f"{TARGETS[field]:.2f}" if field in TARGETS else "–"
-        lines.append(f"| {field} | {counts.precision:.2f} | {counts.recall:.2f} | {counts.f1:.2f} | {target} |")
+        lines.append(
+            f"| {field} | {counts.precision:.2f} | {counts.recall:.2f} | {counts.f1:.2f} | {target} |"
+        )
     if result.skips_total:
         lines.append(f"| skipped as they should be | {result.skips_right}/{result.skips_total} | | | |")
     return "\n".join(lines)
@@ -62,7 +55,9 @@ def explain(reports: list[Labelled]) -> None:
         for field in FIELDS:
             single = score([(predicted, {**report.gold})]).fields[field]
             if single.fp or single.fn:
-                print(f"{report.id} {field}: got {predicted.get(field)!r}\n    want {report.gold.get(field)!r}")
+                print(
+                    f"{report.id} {field}: got {predicted.get(field)!r}\n    want {report.gold.get(field)!r}"
+                )
 
 
 def main() -> None:
@@ -70,7 +65,9 @@ def main() -> None:
     parser.add_argument("--seeds", type=Path, default=HERE.parents[2] / "shared" / "seeds")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-write", action="store_true")
-    parser.add_argument("--explain", action="store_true", help="Print each report's differences from its gold.")
+    parser.add_argument(
+        "--explain", action="store_true", help="Print each report's differences from its gold."
+    )
     args = parser.parse_args()
     seeds = seed_reports(args.seeds) if args.seeds.is_dir() else []
     written = written_reports(HERE / "extraction_reports")
@@ -90,7 +87,8 @@ def main() -> None:
     rate = args.rounds * len(everything) / elapsed
     speed = (
         f"Throughput: {rate:.0f} reports per second on one process "
-        f"({os.cpu_count()} cores on the machine; {args.rounds} rounds of {len(everything)} reports; target ≥ 20)."
+        f"({os.cpu_count()} cores on the machine; {args.rounds} rounds of {len(everything)} reports; "
+        "target ≥ 20)."
     )
     markdown = "\n\n".join(
         [

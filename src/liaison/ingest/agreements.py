@@ -18,7 +18,10 @@ DOCUMENT = re.compile(
     re.IGNORECASE,
 )
 NOT_A_DOCUMENT = re.compile(
-    r"(reached|reach|reaching|in|of|high-level|common|broad|full)\s+(an\s+)?agreements?\b(?!\s+(on|between)\s+(extradition|the transfer|mutual|cooperation))",
+    (
+        r"(reached|reach|reaching|in|of|high-level|common|broad|full)\s+(an\s+)?agreements?\b(?!\s+(on|"
+        r"between)\s+(extradition|the transfer|mutual|cooperation))"
+    ),
     re.IGNORECASE,
 )
 SUBJECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -36,8 +39,13 @@ SUBJECTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 CRIME_PREVENTION = re.compile(
-    r"\b(police cooperation|security cooperation|cooperation in combating crime|crime prevention|preventing and combating|prevention and control|combating (transnational |cross-border )?crime|"
-    r"(transnational|cross-border) crime|fight(ing)? against crime|law enforcement cooperation|phòng, chống tội phạm|phòng chống tội phạm)",
+    (
+        r"\b(police cooperation|security cooperation|cooperation in combating crime|crime prevention|"
+        r"preventing and combating|prevention and control|combating (transnational |cross-border "
+        r")?crime|"
+        r"(transnational|cross-border) crime|fight(ing)? against crime|law enforcement cooperation|"
+        r"phòng, chống tội phạm|phòng chống tội phạm)"
+    ),
     re.IGNORECASE,
 )
 MOU = re.compile(r"memorand(um|a) of understanding|\bMoUs?\b|\bMOUs?\b|bản ghi nhớ", re.IGNORECASE)
@@ -52,14 +60,20 @@ STATUS_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "to_implement",
         re.compile(
-            r"\b(implement(ing|ation)?|carry(ing)? out|put into practice|realis(e|ing)|realiz(e|ing))\b|triển khai|thực hiện",
+            (
+                r"\b(implement(ing|ation)?|carry(ing)? out|put into practice|realis(e|ing)|realiz(e|"
+                r"ing))\b|triển khai|thực hiện"
+            ),
             re.IGNORECASE,
         ),
     ),
     (
         "to_sign",
         re.compile(
-            r"\b(to sign|sign|signing|early signing|conclude|concluding|finali[sz]e|finali[sz]ing|ink)\b|ký kết|ký",
+            (
+                r"\b(to sign|sign|signing|early signing|conclude|concluding|finali[sz]e|finali[sz]ing|"
+                r"ink)\b|ký kết|ký"
+            ),
             re.IGNORECASE,
         ),
     ),
@@ -68,18 +82,25 @@ FACT_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "in_force",
         re.compile(
-            r"\b(in force|in effect|took effect|entered into force|remains? (a |the )?(crucial |important |key )?(legal )?(framework|basis)|effective)\b|có hiệu lực",
+            (
+                r"\b(in force|in effect|took effect|entered into force|remains? (a |the )?(crucial |"
+                r"important |key )?(legal )?(framework|basis)|effective)\b|có hiệu lực"
+            ),
             re.IGNORECASE,
         ),
     ),
     ("signed", re.compile(r"\b(signed|inked|concluded)\b|đã ký", re.IGNORECASE)),
 )
 PROPOSAL = re.compile(
-    r"\b(propos|suggest|recommend|urg|call|agree|concur|pledg|vow|ask|request|hop|wish|look forward|need|should|will|to)\w*",
+    (
+        r"\b(propos|suggest|recommend|urg|call|agree|concur|pledg|vow|ask|request|hop|wish|look "
+        r"forward|need|should|will|to)\w*"
+    ),
     re.IGNORECASE,
 )
 BARE_REFERENCE = re.compile(
-    r"(the|this|that|these|those|such|its|their)\s+(memorand(um|a)( of understanding)?|mous?|agreements?|treaty|treaties|"
+    r"(the|this|that|these|those|such|its|their)\s+(memorand(um|a)( of understanding)?|mous?|"
+    r"agreements?|treaty|treaties|"
     r"protocols?|accords?|conventions?|documents?)",
     re.IGNORECASE,
 )
@@ -188,7 +209,12 @@ def noun_phrase_end(sentence: str, position: int) -> int:
     """Forward over "on/between/of ..." complements up to a verb, a clause mark or 160 characters."""
     rest = sentence[position : position + 160]
     match = re.match(
-        r"(\s*\(?[\w.]*\)?)?(\s+(on|between|of|in|for|to|with|concerning|regarding)\s+[^;:.]*?)?(?=\s+(remains?|is|was|were|are|has|have|will|would|which|that|to provide|so as|in order|providing|contributing|signed in|during|at the|helping)\b|\s+and\s+\w+ed\b|[;:.]|$|,\s+(and|which|as|contributing|helping|so))",
+        (
+            r"(\s*\(?[\w.]*\)?)?(\s+(on|between|of|in|for|to|with|concerning|"
+            r"regarding)\s+[^;:.]*?)?(?=\s+(remains?|is|was|were|are|has|have|will|would|which|that|to "
+            r"provide|so as|in order|providing|contributing|signed in|during|at the|helping)\b|"
+            r"\s+and\s+\w+ed\b|[;:.]|$|,\s+(and|which|as|contributing|helping|so))"
+        ),
         rest,
     )
     if match is None:

@@ -19,16 +19,26 @@ from liaison.names.fold import fold
 VERBS: tuple[tuple[str, str], ...] = (
     (
         "agreed",
-        r"agreed|agree|concurred|consented|reached (?:a )?consensus|(?:underlined|underscored|emphasi[sz]ed|stressed|highlighted) the need|thống nhất|nhất trí",
+        (
+            r"agreed|agree|concurred|consented|reached (?:a )?consensus|(?:underlined|underscored|"
+            r"emphasi[sz]ed|stressed|highlighted) the need|thống nhất|nhất trí"
+        ),
     ),
     (
         "pledged",
-        r"pledged|pledge|vowed|vow|committed themselves|committed|commit|promised|stands? ready|stood ready|(?:are|is|was|were) ready|affirmed (?:his|her|its|their) (?:readiness|commitment)|cam kết|sẵn sàng",
+        (
+            r"pledged|pledge|vowed|vow|committed themselves|committed|commit|promised|stands? ready|"
+            r"stood ready|(?:are|is|was|were) ready|affirmed (?:his|her|its|their) (?:readiness|"
+            r"commitment)|cam kết|sẵn sàng"
+        ),
     ),
     ("suggested", r"suggested|suggest"),
     (
         "proposed",
-        r"proposed|propose|recommended|recommend|advocated|put forward|hoped for|hoped that|hopes that|hoped to|expressed (?:his|her|the) hope|đề xuất",
+        (
+            r"proposed|propose|recommended|recommend|advocated|put forward|hoped for|hoped that|hopes "
+            r"that|hoped to|expressed (?:his|her|the) hope|đề xuất"
+        ),
     ),
     ("urged", r"urged|urge|called on|called upon|called for|call on|encouraged|kêu gọi|đề nghị"),
     ("requested", r"requested|asked|sought|wishe[sd] that|wishe[sd] for|appealed|yêu cầu"),
@@ -38,16 +48,26 @@ NOT_A_COMMITMENT = re.compile(
     r"\b(as agreed|the agreed|previously agreed|had agreed|been agreed|agreed upon by)\b", re.IGNORECASE
 )
 JOINT = re.compile(
-    r"\b(both sides|the two sides|the sides|both ministers|the two ministers|the two ministries|both ministries|both countries|"
-    r"the two countries|both parties|the parties|the two delegations|both delegations|they|the two leaders|both leaders|hai bên|hai bộ)\b",
+    (
+        r"\b(both sides|the two sides|the sides|both ministers|the two ministers|the two ministries|"
+        r"both ministries|both countries|"
+        r"the two countries|both parties|the parties|the two delegations|both delegations|they|the two "
+        r"leaders|both leaders|hai bên|hai bộ)\b"
+    ),
     re.IGNORECASE,
 )
 PRONOUN = re.compile(
-    r"\b(he|she|the minister|the official|the host|the guest|the deputy minister|his part|her part|the general|the chief|the secretary-general|the ambassador|ông|bà)\b",
+    (
+        r"\b(he|she|the minister|the official|the host|the guest|the deputy minister|his part|her part|"
+        r"the general|the chief|the secretary-general|the ambassador|ông|bà)\b"
+    ),
     re.IGNORECASE,
 )
 LEADING = re.compile(
-    r"^(?:\s|,|(?:that|to|the two sides|both sides|the sides|both|they|he|she|it|its|their|on|for|with|in|would|will|should|must)\b)+",
+    (
+        r"^(?:\s|,|(?:that|to|the two sides|both sides|the sides|both|they|he|she|it|its|their|on|for|"
+        r"with|in|would|will|should|must)\b)+"
+    ),
     re.IGNORECASE,
 )
 
@@ -102,12 +122,18 @@ def find_commitments(
     return hits
 
 
-TRAILING_SUBJECT = re.compile(r",\s+((?:he|she|they|the [a-z]+|[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,2})(?: also)?)\s*$")
+TRAILING_SUBJECT = re.compile(
+    r",\s+((?:he|she|they|the [a-z]+|[A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,2})(?: also)?)\s*$"
+)
 COORDINATED = re.compile(
-    r",?\s+(?:as well as|and)\s+(?=(?:to\s+)?(?:closely\s+|further\s+|actively\s+|jointly\s+)?(?:strengthen|share|increase|promote|"
-    r"maintain|boost|continue|create|exchange|enhance|step up|coordinate|implement|build|sign|negotiate|study|hold|"
-    r"establish|expand|support|facilitate|consider|carry out|bolster|foster|research|add|set up|launch|tighten|"
-    r"speed up|protect|prevent|combat|fight|organise|organize|review|extend|deploy|train|provide|develop|intensify)\b)"
+    r",?\s+(?:as well as|and)\s+(?=(?:to\s+)?(?:closely\s+|further\s+|actively\s+|"
+    r"jointly\s+)?(?:strengthen|share|increase|promote|"
+    r"maintain|boost|continue|create|exchange|enhance|step up|coordinate|implement|build|sign|"
+    r"negotiate|study|hold|"
+    r"establish|expand|support|facilitate|consider|carry out|bolster|foster|research|add|set up|"
+    r"launch|tighten|"
+    r"speed up|protect|prevent|combat|fight|organise|organize|review|extend|deploy|train|provide|"
+    r"develop|intensify)\b)"
 )
 
 

@@ -39,7 +39,10 @@ _VI_WEEKDAYS = {
     "chủ nhật": 6,
 }
 
-_MONTH = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTH = (
+    r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -48,14 +51,20 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "vi",
         re.compile(
-            r"\b(?:ngày|sáng|chiều|tối|trưa|hôm)\s+(?:ngày\s+)?(?P<day>[0-3]?\d)(?:/|\s+tháng\s+)(?P<month>1[0-2]|0?[1-9])(?:(?:/|\s+năm\s+)(?P<year>(?:19|20)\d\d))?",
+            (
+                r"\b(?:ngày|sáng|chiều|tối|trưa|hôm)\s+(?:ngày\s+)?(?P<day>[0-3]?\d)(?:/|"
+                r"\s+tháng\s+)(?P<month>1[0-2]|0?[1-9])(?:(?:/|\s+năm\s+)(?P<year>(?:19|20)\d\d))?"
+            ),
             re.IGNORECASE,
         ),
     ),
     (
         "weekday",
         re.compile(
-            r"\b(?:on|last|this|past)\s+(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+            (
+                r"\b(?:on|last|this|past)\s+(?P<weekday>monday|tuesday|wednesday|thursday|friday|"
+                r"saturday|sunday)\b"
+            ),
             re.IGNORECASE,
         ),
     ),
@@ -66,7 +75,10 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "relative",
         re.compile(
-            r"\b(?P<phrase>yesterday|today|this (?:morning|afternoon|evening)|last week|earlier this week|last month|hôm qua|hôm nay|sáng nay|chiều nay|tối nay)\b",
+            (
+                r"\b(?P<phrase>yesterday|today|this (?:morning|afternoon|evening)|last week|earlier "
+                r"this week|last month|hôm qua|hôm nay|sáng nay|chiều nay|tối nay)\b"
+            ),
             re.IGNORECASE,
         ),
     ),

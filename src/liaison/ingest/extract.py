@@ -29,26 +29,42 @@ Span = tuple[int, int]
 KIND_CUES: tuple[tuple[str, str], ...] = (
     (
         "signing_ceremony",
-        r"signing ceremony|witnessed the signing|signed (?:a|an|the|two|three|several) |inked (?:a|an|the) |lễ ký",
+        (
+            r"signing ceremony|witnessed the signing|signed (?:a|an|the|two|three|several) |inked (?:a|"
+            r"an|the) |lễ ký"
+        ),
     ),
     (
         "call",
-        r"(?:phone|telephone|video|online|virtual) (?:call|talks?|conversation|conference|meeting)|phone-call|held a call|spoke by (?:phone|telephone)|điện đàm|hội đàm trực tuyến",
+        (
+            r"(?:phone|telephone|video|online|virtual) (?:call|talks?|conversation|conference|meeting)|"
+            r"phone-call|held a call|spoke by (?:phone|telephone)|điện đàm|hội đàm trực tuyến"
+        ),
     ),
     ("courtesy_call", r"courtesy (?:call|visit|meeting)|paid a call on|chào xã giao|thăm xã giao"),
     (
         "training_course",
-        r"training course|training workshop|training programme for|training program for|opened a training|khóa đào tạo|khoá đào tạo|lớp tập huấn|tập huấn",
+        (
+            r"training course|training workshop|training programme for|training program for|opened a "
+            r"training|khóa đào tạo|khoá đào tạo|lớp tập huấn|tập huấn"
+        ),
     ),
     ("working_session", r"working session|working meeting|worked with|làm việc với|buổi làm việc"),
     ("reception", r"received|receives|receiving|hosted a reception|reception|welcomed|tiếp(?! tục)|đã tiếp"),
     (
         "talks",
-        r"held talks|hold talks|holds talks|talks|met with|met|meets|meeting with|meeting between|bilateral meeting|hội đàm|gặp",
+        (
+            r"held talks|hold talks|holds talks|talks|met with|met|meets|meeting with|meeting between|"
+            r"bilateral meeting|hội đàm|gặp"
+        ),
     ),
     (
         "conference",
-        r"conference|annual meeting|(?:ministerial|officials'?|chiefs'?|heads'?|leaders'?) meeting|summit|forum|seminar|symposium|workshop|general assembly|dialogue|meeting of|hội nghị|hội thảo|diễn đàn",
+        (
+            r"conference|annual meeting|(?:ministerial|officials'?|chiefs'?|heads'?|leaders'?) meeting|"
+            r"summit|forum|seminar|symposium|workshop|general assembly|dialogue|meeting of|hội nghị|"
+            r"hội thảo|diễn đàn"
+        ),
     ),
     ("visit", r"official visit|state visit|working visit|paid a visit|visited|visits|visit|chuyến thăm|thăm"),
 )
@@ -80,14 +96,18 @@ _NOT_PLACE = frozenset(
     ]
 )
 PLACE = re.compile(
-    r"\b(?:in|at|tại)\s+(?P<place>(?:[A-Z][\w’'\-]+|[A-ZĐ][^\s,.;:]+)(?:\s+[A-ZĐ][^\s,.;:]*){0,3})(?:,\s*(?P<country>[A-Z][\w ]+?))?(?=[\s,.;:]|$)"
+    r"\b(?:in|at|tại)\s+(?P<place>(?:[A-Z][\w’'\-]+|[A-ZĐ][^\s,.;:]+)(?:\s+[A-ZĐ][^\s,.;:]*){0,3})(?"
+    r":,\s*(?P<country>[A-Z][\w ]+?))?(?=[\s,.;:]|$)"
 )
 DATELINE = re.compile(
     r"^\s*(?P<place>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ .'\-]{2,30}?|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?= \())\s*"
     r"(?:,\s*(?:[A-Z][a-z]{2,9}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,9}(?:\s+\d{4})?)\s*)?"
     r"(?:\([A-Za-z]+\))?\.?\s*[—–\-]{1,2}\s"
 )
-DATED_DATELINE = re.compile(r"^[^\n]{0,60}?\((?:[A-Z][A-Za-z]+)\)\s*(?:--|—|–|-)\s|^[A-Z][A-Z .]+,[^\n]{0,30}?(?:--|—|–|-)\s")
+DATED_DATELINE = re.compile(
+    r"^[^\n]{0,60}?\((?:[A-Z][A-Za-z]+)\)\s*(?:--|—|–|-)\s|^[A-Z][A-Z .]+,[^\n]{0,30}?(?:--|—|–|-)\s"
+)
+STAMP = re.compile(r"^\s*(?:date\s+)?\d{4}-\d\d-\d\d(?:\s+[A-Z][\w&]*(?:\s+(?:&\s+)?[A-Z][\w&]*)*)?\s+")
 OUTLETS = frozenset(
     {
         "vna",
@@ -108,14 +128,21 @@ OUTLETS = frozenset(
     }
 )
 MECHANISM = re.compile(
-    r"\b(?:the\s+)?(?P<ordinal>\d{1,3}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)?\s*"
-    r"(?P<name>(?:annual |ministerial-level |deputy-ministerial |ministerial |senior officials'? |bilateral |joint |high-level )*"
-    r"(?:meeting|conference|dialogue|session|general assembly|summit|consultation|working group|committee meeting)"
-    r"(?:\s+(?:on|of|between)\s+[^,.;]{3,80}?)?)(?=[,.;]|\s+(?:in|on|at|and|to|was|were|will|held|which|during|,)\b)",
+    (
+        r"\b(?:the\s+)?(?P<ordinal>\d{1,3}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|"
+        r"seventh|eighth|ninth|tenth)?\s*"
+        r"(?P<name>(?:annual |ministerial-level |deputy-ministerial |ministerial |senior officials'? |"
+        r"bilateral |joint |high-level )*"
+        r"(?:meeting|conference|dialogue|session|general assembly|summit|consultation|working group|"
+        r"committee meeting)"
+        r"(?:\s+(?:on|of|between)\s+[^,.;]{3,80}?)?)(?=[,.;]|\s+(?:in|on|at|and|to|was|were|will|held|"
+        r"which|during|,)\b)"
+    ),
     re.IGNORECASE,
 )
 NAMED_MECHANISM = re.compile(
-    r"\b(?:[A-Z][\w\-]+\s+){1,4}(?:Dialogue|Conference|Meeting|Forum|General Assembly)\b|\b(?:AMMTC|SOMTC|AMMD|ASEANAPOL|ADSOM|ARF|SOMTC\+\d|AMMTC\+\d)\b"
+    r"\b(?:[A-Z][\w\-]+\s+){1,4}(?:Dialogue|Conference|Meeting|Forum|General Assembly)\b|"
+    r"\b(?:AMMTC|SOMTC|AMMD|ASEANAPOL|ADSOM|ARF|SOMTC\+\d|AMMTC\+\d)\b"
 )
 ORDINALS = {
     w: i + 1
@@ -255,7 +282,11 @@ def find_lead(sentences: list[Sentence], table: Gazetteer) -> int | None:
             continue
         has_party = bool(find_countries(table, sentence.text, shadow(sentence.text))) or bool(
             re.search(
-                r"\b(Minister|Secretary|Chairman|Director|Ambassador|General|President|Chief|Commissioner|delegation|counterpart|Chiefs|Police|Ministers|Interpol|INTERPOL|ASEANAPOL|UNODC|delegates|Bộ trưởng|Thứ trưởng|Đại sứ)\b",
+                (
+                    r"\b(Minister|Secretary|Chairman|Director|Ambassador|General|President|Chief|"
+                    r"Commissioner|delegation|counterpart|Chiefs|Police|Ministers|Interpol|INTERPOL|"
+                    r"ASEANAPOL|UNODC|delegates|Bộ trưởng|Thứ trưởng|Đại sứ)\b"
+                ),
                 sentence.text,
             )
         )
@@ -273,14 +304,13 @@ def meeting_date(sentences: list[Sentence], lead_index: int, published: date | N
     order = [lead_index, *range(lead_index + 1, min(len(sentences), lead_index + 4)), *range(0, lead_index)]
     for index in order:
         sentence = sentences[index]
-        if re.match(r"^\s*(date\s+)?\d{4}-\d\d-\d\d", sentence.text) or re.search(
-            r"\d{1,2}:\d\d", sentence.text
-        ):
-            continue  # the page's own publication stamp
-        body, skip = sentence.text, 0
-        dateline = DATELINE.match(body) or DATED_DATELINE.match(body)
+        if len(sentence.text) < 60 and re.search(r"\d{1,2}:\d\d", sentence.text):
+            continue  # the page's own publication stamp ("February 26, 2025 - 11:13")
+        stamp = STAMP.match(sentence.text)
+        body, skip = sentence.text, stamp.end() if stamp else 0
+        dateline = DATELINE.match(body[skip:]) or DATED_DATELINE.match(body[skip:])
         if dateline is not None:  # "VIENTIANE, March 15 (KPL) -": the day it was filed, not met
-            skip = dateline.end()
+            skip += dateline.end()
         found: FoundDate | None = find_date(body[skip:], sentence.start + skip, published)
         if found is None and skip:
             found = find_date(body[:skip], sentence.start, published)
@@ -291,7 +321,9 @@ def meeting_date(sentences: list[Sentence], lead_index: int, published: date | N
 
 def meeting_place(text: str, lead: Sentence) -> Field:
     """ "in Hà Nội" in the lead, else the dateline ("HÀ NỘI —", "VIENTIANE, Aug 28 (VNA) -")."""
-    candidates = sorted(PLACE.finditer(lead.text), key=lambda m: (not m.group().startswith(("in", "tại")), m.start()))
+    candidates = sorted(
+        PLACE.finditer(lead.text), key=lambda m: (not m.group().startswith(("in", "tại")), m.start())
+    )
     dateline = dateline_place(text, lead)
     for match in candidates:
         if dateline.value is not None and not match.group().startswith(("in", "tại")):
@@ -299,7 +331,10 @@ def meeting_place(text: str, lead: Sentence) -> Field:
         place = match.group("place")
         first = place.split()[0]
         if fold(first) in _NOT_PLACE or re.match(
-            r"^(January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b",
+            (
+                r"^(January|February|March|April|May|June|July|August|September|October|November|"
+                r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+            ),
             place,
         ):
             continue

@@ -155,9 +155,9 @@ def load_registry_names(table: Gazetteer) -> None:
             found = find_countries(table, titles, shadow(titles))
             country = found[0][2] if found else None
         head = bool(re.search(r"\bPresident\b|\bPrime Minister\b|\bKing\b", titles))
-        names = (row["name"], *(n["text"] for n in row.get("names", [])))
-        official = KnownOfficial(row["ref"], row["name"], country, names, head)
-        for name in names:
+        official_names = (row["name"], *(n["text"] for n in row.get("names", [])))
+        official = KnownOfficial(row["ref"], row["name"], country, official_names, head)
+        for name in official_names:
             table.officials.setdefault(key(name), official)
     for row in data.get("mechanisms", []):
         mechanism = KnownMechanism(row["ref"], row["name"], row.get("acronym"))
@@ -170,10 +170,10 @@ def load_registry_names(table: Gazetteer) -> None:
         + "|".join(flexible(n) for n in sorted(latin_agency_names, key=len, reverse=True))
         + r")(?!\w)"
     )
-    official_names = [n for o in {v.ref: v for v in table.officials.values()}.values() for n in o.names]
+    every_name = [n for o in {v.ref: v for v in table.officials.values()}.values() for n in o.names]
     table.official_pattern = re.compile(
         r"(?<!\w)(?:"
-        + "|".join(flexible(n) for n in sorted(official_names, key=len, reverse=True) if is_latin(n))
+        + "|".join(flexible(n) for n in sorted(every_name, key=len, reverse=True) if is_latin(n))
         + r")(?!\w)"
     )
 

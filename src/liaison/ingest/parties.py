@@ -27,11 +27,13 @@ TITLE_HEADS = frozenset(
     spokesperson officer counterpart counterparts chief-of-staff""".replace("-", " ").split()
 )
 HEAD_OF_STATE = re.compile(
-    r"\b(President|Prime Minister|Premier|King|Queen|Sultan|Party chief|General Secretary|Chairman of the National Assembly|Emperor)\b"
+    r"\b(President|Prime Minister|Premier|King|Queen|Sultan|Party chief|General Secretary|Chairman "
+    r"of the National Assembly|Emperor)\b"
 )
 MENTION_CUES = re.compile(
     r"\b(reached between|reached by|agreed upon by|agreements? between (the )?(two )?(leaders|heads)|"
-    r"recall(ed|ing)|late|former|instructions? of|direction of|on behalf of|conveyed (the )?(greetings|regards))\b",
+    r"recall(ed|ing)|late|former|instructions? of|direction of|on behalf of|conveyed (the "
+    r")?(greetings|regards))\b",
     re.IGNORECASE,
 )
 ORGANISATION_WORDS = frozenset(
@@ -89,7 +91,11 @@ def is_name_word(token: str, table: Gazetteer) -> bool:
     if not capitalised(token) or not re.match(r"^(?:[^\W\d_][\w’'\-]*|[A-Z]\.|Jr\.|Sr\.)$", token):
         return False
     folded = fold(token)
-    if folded in ORGANISATION_WORDS or is_title_word(token) or (token.isalpha() and token.isupper() and len(token) > 1):
+    if (
+        folded in ORGANISATION_WORDS
+        or is_title_word(token)
+        or (token.isalpha() and token.isupper() and len(token) > 1)
+    ):
         return False
     return key(token) not in table.countries
 
@@ -208,7 +214,7 @@ def titled_persons(sentence: Sentence, table: Gazetteer) -> list[Person]:
 
 
 def last_name_group(run: list[tuple[str, int, int]], table: Gazetteer) -> list[tuple[str, int, int]]:
-    """The last group of two or more name words in a run ("... Hans-Georg Engelke of the Federal Ministry")."""
+    """The last group of two or more name words in a run ("Hans-Georg Engelke of the Federal Ministry")."""
     groups: list[list[tuple[str, int, int]]] = [[]]
     for index, token in enumerate(run):
         inner_the = (
@@ -225,7 +231,9 @@ def last_name_group(run: list[tuple[str, int, int]], table: Gazetteer) -> list[t
     return named[-1] if named else []
 
 
-HONORIFICS = frozenset({"tan", "sri", "datuk", "dato", "dato'", "datin", "tun", "pehin", "dr", "mr", "mrs", "ms", "h.e"})
+HONORIFICS = frozenset(
+    {"tan", "sri", "datuk", "dato", "dato'", "datin", "tun", "pehin", "dr", "mr", "mrs", "ms", "h.e"}
+)
 
 
 def strip_honorifics(name: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -295,7 +303,8 @@ def find_agencies(sentences: list[Sentence], table: Gazetteer) -> list[AgencyHit
 _CAP = r"(?:[A-Z][\w’'\-]*|of|and|the|for|on)"
 AGENCY_SHAPE = re.compile(
     r"(?:(?:[A-Z][\w\-]*(?:[’']s)?\s+){0,3})"
-    r"(?:Ministry|Agency|Department|Bureau|Office|Commission|Committee|Police|Secretariat|Service|Directorate|"
+    r"(?:Ministry|Agency|Department|Bureau|Office|Commission|Committee|Police|Secretariat|Service|"
+    r"Directorate|"
     r"Force|Guard|Authority|Procuracy|Academy|Command|Administration)"
     rf"(?:\s+{_CAP}){{0,8}}"
 )
@@ -309,8 +318,39 @@ def tidy_agency_name(text: str) -> str:
 
 
 VIETNAMESE_SURNAMES = frozenset(
-    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly luong dinh trinh truong mai cao "
-    "lam doan ta ha kieu chu quach thai van".split()
+    [
+        "nguyen",
+        "tran",
+        "le",
+        "pham",
+        "hoang",
+        "huynh",
+        "phan",
+        "vu",
+        "vo",
+        "dang",
+        "bui",
+        "do",
+        "ho",
+        "ngo",
+        "duong",
+        "ly",
+        "luong",
+        "dinh",
+        "trinh",
+        "truong",
+        "mai",
+        "cao",
+        "lam",
+        "doan",
+        "ta",
+        "ha",
+        "kieu",
+        "chu",
+        "quach",
+        "thai",
+        "van",
+    ]
 )
 _VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 
@@ -328,12 +368,14 @@ def vietnamese_name(name: str) -> str | None:
 
 
 APPOSITIVE = re.compile(
-    r"(?P<name>(?:[A-Z][\w’'\-]+\s){1,4}[A-Z][\w’'\-]+),\s+(?:the\s+)?(?P<title>(?:Deputy |Vice |Acting |First )?"
+    r"(?P<name>(?:[A-Z][\w’'\-]+\s){1,4}[A-Z][\w’'\-]+),\s+(?:the\s+)?(?P<title>(?:Deputy |Vice |"
+    r"Acting |First )?"
     r"(?:Minister|Secretary|Chairman|Chairwoman|Director|Chief|Commissioner|Ambassador|Head|Inspector|Consul|"
     r"Permanent Secretary|Deputy Chief|Commander|Governor|Prosecutor|Attorney)[^,.;]{0,90})"
 )
 VIETNAMESE_TITLED = re.compile(
-    r"(?P<title>(?:Đại tướng|Thượng tướng|Trung tướng|Thiếu tướng|Đại tá|Bộ trưởng|Thứ trưởng|Đại sứ|Chủ tịch|"
+    r"(?P<title>(?:Đại tướng|Thượng tướng|Trung tướng|Thiếu tướng|Đại tá|Bộ trưởng|Thứ trưởng|Đại "
+    r"sứ|Chủ tịch|"
     r"Tổng Thư ký|Giám đốc|Cục trưởng|Tổng cục trưởng|Ngài|Ông|Bà))\s+"
     r"(?P<name>(?:[A-ZĐ][^\s,.;:()]*\s+){1,4}[A-ZĐ][^\s,.;:()]*)"
 )

@@ -18,6 +18,9 @@ from charset_normalizer import from_bytes
 MAX_BYTES = 5 * 1024 * 1024
 """A press report is a few kilobytes; a saved page with its scripts a few hundred. Larger is refused."""
 
+MAX_TEXT_CHARS = 60_000
+"""Article text read: ten times a long report. Past it the text is cut (what is there is extracted)."""
+
 Language = Literal["en", "vi"]
 
 
@@ -83,6 +86,7 @@ def decode(data: bytes) -> tuple[str, str] | None:
 
 def is_readable(text: str) -> bool:
     """Mostly letters, spaces and punctuation: not control characters or replacement marks."""
+    text = text[:200_000]
     if not text:
         return False
     bad = sum(1 for c in text if c == "\ufffd" or (unicodedata.category(c) == "Cc" and c not in "\n\r\t"))
@@ -96,10 +100,10 @@ def article_text(raw: str) -> str:
     """The article's text: HTML through trafilatura, then captions and trailing teasers dropped."""
     if not is_readable(raw):
         return ""
-    text = html_text(raw) if _HTML.search(raw[:5000]) else raw
+    text = html_text(raw) if _HTML.search(raw[:5000]) else raw[: MAX_TEXT_CHARS * 2]
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.replace("\u00a0", " ")
-    return strip_boilerplate(text)
+    return strip_boilerplate(text)[:MAX_TEXT_CHARS]
 
 
 def html_text(raw: str) -> str:
@@ -206,6 +210,7 @@ _ENGLISH = frozenset(
 
 def detect_language(text: str) -> Language | None:
     """English or Vietnamese by letters and common words; None for other languages."""
+    text = text[:20_000]
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return None
@@ -227,7 +232,7 @@ def detect_language(text: str) -> Language | None:
 def script_summary(text: str) -> str:
     """The script most letters are in, to say why a report is not read."""
     counts: dict[str, int] = {}
-    for c in text:
+    for c in text[:20_000]:
         if c.isalpha():
             script = unicodedata.name(c, "UNKNOWN").split(" ")[0]
             counts[script] = counts.get(script, 0) + 1
