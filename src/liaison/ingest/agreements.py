@@ -225,14 +225,20 @@ def noun_phrase_end(sentence: str, position: int) -> int:
 def status_cue(sentence: str, position: int) -> str | None:
     """The life-cycle verb nearest before the document noun, else a fact about it in the sentence."""
     window = sentence[max(0, position - 120) : position]
-    best: tuple[int, str] | None = None
-    for cue, pattern in STATUS_CUES:
-        for match in pattern.finditer(window):
-            # the earliest verb of a coordinated list ("negotiate and sign") names the next step
-            if best is None or match.start() < best[0]:
-                best = (match.start(), cue)
-    if best is not None and not re.search(r"\b(signed|inked)\b", window[best[0] :], re.IGNORECASE):
-        return best[1]
+    verbs = sorted(
+        (m.start(), m.end(), cue) for cue, pattern in STATUS_CUES for m in pattern.finditer(window)
+    )
+    if verbs:
+        # the nearest verb, then back along a coordinated list ("negotiate and sign", "signing,
+        # amending and supplementing"): its first verb names the next step
+        index = len(verbs) - 1
+        while index > 0 and re.fullmatch(
+            r"\s*(,|and|or|,\s*and)\s*", window[verbs[index - 1][1] : verbs[index][0]]
+        ):
+            index -= 1
+        start, _end, cue = verbs[index]
+        if not re.search(r"\b(signed|inked)\b", window[start:], re.IGNORECASE):
+            return cue
     for cue, pattern in FACT_CUES:
         if pattern.search(sentence):
             return cue

@@ -19,29 +19,27 @@ from liaison.names.fold import fold
 VERBS: tuple[tuple[str, str], ...] = (
     (
         "agreed",
-        (
-            r"agreed|agree|concurred|consented|reached (?:a )?consensus|(?:underlined|underscored|"
-            r"emphasi[sz]ed|stressed|highlighted) the need|thống nhất|nhất trí"
-        ),
+        r"agreed|agreeing|agree|concurred|consented|reached (?:a )?consensus|(?:underlined|underscored|"
+        r"emphasi[sz]ed|stressed|highlighted) the need|thống nhất|nhất trí",
     ),
     (
         "pledged",
-        (
-            r"pledged|pledge|vowed|vow|committed themselves|committed|commit|promised|stands? ready|"
-            r"stood ready|(?:are|is|was|were) ready|affirmed (?:his|her|its|their) (?:readiness|"
-            r"commitment)|cam kết|sẵn sàng"
-        ),
+        r"pledged|pledging|pledge|vowed|vowing|vow|committed themselves|committed|commit|promised|"
+        r"stands? ready|stood ready|(?:are|is|was|were) ready|"
+        r"affirmed (?:his|her|its|their) (?:readiness|commitment)|cam kết|sẵn sàng",
     ),
-    ("suggested", r"suggested|suggest"),
+    ("suggested", r"suggested|suggesting|suggest"),
     (
         "proposed",
-        (
-            r"proposed|propose|recommended|recommend|advocated|put forward|hoped for|hoped that|hopes "
-            r"that|hoped to|expressed (?:his|her|the) hope|đề xuất"
-        ),
+        r"proposed|proposing|propose|recommended|recommend|advocated|put forward|hoped for|"
+        r"hoped that|hopes that|hoped to|expressed (?:his|her|the) hope|đề xuất",
     ),
-    ("urged", r"urged|urge|called on|called upon|called for|call on|encouraged|kêu gọi|đề nghị"),
-    ("requested", r"requested|asked|sought|wishe[sd] that|wishe[sd] for|appealed|yêu cầu"),
+    (
+        "urged",
+        r"urged|urging|urge|called on|called upon|called for|calling on|calling for|call on|"
+        r"encouraged|kêu gọi|đề nghị",
+    ),
+    ("requested", r"requested|requesting|asked|asking|sought|wishe[sd] that|wishe[sd] for|appealed|yêu cầu"),
 )
 VERB = re.compile("|".join(rf"(?P<{kind}>\b(?:{pattern})\b)" for kind, pattern in VERBS), re.IGNORECASE)
 NOT_A_COMMITMENT = re.compile(
@@ -89,37 +87,74 @@ def find_commitments(
     hits: list[CommitmentHit] = []
     seen: set[tuple[str, str]] = set()
     speaker: Person | None = None
-    for sentence in sentences:
-        named = person_named(sentence.text, persons)
-        for match in VERB.finditer(sentence.text):
-            kind = match.lastgroup or "proposed"
-            if NOT_A_COMMITMENT.search(sentence.text[max(0, match.start() - 15) : match.end() + 6]):
-                continue
-            subject = sentence.text[: match.start()]
-            body, body_start = sentence.text[match.end() :], match.end()
-            trailing = TRAILING_SUBJECT.search(subject)
-            if trailing is not None and not body.strip(" .;"):
-                # "The ministries should also continue supporting ..., he suggested."
-                by, who = maker(trailing.group(1), persons, speaker, table)
-                body, body_start = subject[: trailing.start()], 0
-            else:
-                by, who = maker(subject, persons, speaker, table)
-            if who is not None:
-                speaker = who
-            for part, part_start in items(body):
-                text = LEADING.sub("", part).strip(" ,;.")
-                if len(text.split()) < 3:
-                    continue
-                ident = (kind, fold(text)[:60])
-                if ident in seen:
-                    continue
-                seen.add(ident)
-                start = sentence.start + body_start + part_start
-                hits.append(CommitmentHit(kind, by, text[:300], sentence.text, start, start + len(part)))
-            break  # one verb per sentence: later verbs are inside the first one's object
+    for whole in sentences:
+        named = person_named(whole.text, persons)
+        for sentence in clauses(whole):
+            speaker = commitments_of(sentence, whole.text, persons, speaker, table, hits, seen)
         if named is not None:
             speaker = named
     return hits
+
+
+CLAUSE_BREAK = re.compile(
+    r",?\s+(?:while|whereas|and|but)\s+(?=(?:[A-Z][\w’'\-]+|he|she|they)\s+(?:\w+\s+)?(?:"
+    + "|".join(p for _k, p in VERBS)
+    + r")\b)"
+)
+
+
+def clauses(sentence: Sentence) -> list[Sentence]:
+    """A sentence split where a second subject commits ("X urged ..., while Y pledged ...")."""
+    parts: list[Sentence] = []
+    start = 0
+    for match in CLAUSE_BREAK.finditer(sentence.text):
+        parts.append(
+            Sentence(
+                sentence.text[start : match.start()], sentence.start + start, sentence.start + match.start()
+            )
+        )
+        start = match.end()
+    parts.append(Sentence(sentence.text[start:], sentence.start + start, sentence.end))
+    return [p for p in parts if p.text.strip()]
+
+
+def commitments_of(
+    sentence: Sentence,
+    whole: str,
+    persons: list[Person],
+    speaker: Person | None,
+    table: Gazetteer,
+    hits: list[CommitmentHit],
+    seen: set[tuple[str, str]],
+) -> Person | None:
+    """The commitment of one clause, added to `hits`; answers who speaks next."""
+    for match in VERB.finditer(sentence.text):
+        kind = match.lastgroup or "proposed"
+        if NOT_A_COMMITMENT.search(sentence.text[max(0, match.start() - 15) : match.end() + 6]):
+            continue
+        subject = sentence.text[: match.start()]
+        body, body_start = sentence.text[match.end() :], match.end()
+        trailing = TRAILING_SUBJECT.search(subject)
+        if trailing is not None and not body.strip(" .;"):
+            # "The ministries should also continue supporting ..., he suggested."
+            by, who = maker(trailing.group(1), persons, speaker, table)
+            body, body_start = subject[: trailing.start()], 0
+        else:
+            by, who = maker(subject, persons, speaker, table)
+        if who is not None:
+            speaker = who
+        for part, part_start in items(body):
+            text = LEADING.sub("", part).strip(" ,;.")
+            if len(text.split()) < 3:
+                continue
+            ident = (kind, fold(text)[:60])
+            if ident in seen:
+                continue
+            seen.add(ident)
+            start = sentence.start + body_start + part_start
+            hits.append(CommitmentHit(kind, by, text[:300], whole, start, start + len(part)))
+        break  # one verb per clause: later verbs are inside the first one's object
+    return speaker
 
 
 TRAILING_SUBJECT = re.compile(

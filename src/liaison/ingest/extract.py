@@ -68,6 +68,10 @@ KIND_CUES: tuple[tuple[str, str], ...] = (
     ),
     ("visit", r"official visit|state visit|working visit|paid a visit|visited|visits|visit|chuyến thăm|thăm"),
 )
+ATTENDED = re.compile(
+    r"\b(?:for|attend(?:ed|s|ing)?|at|to|opened|chaired|co-chaired)\s+the\s+(?:\d+(?:st|nd|rd|th)\s+)?"
+    r"(?:[A-Z][\w\-’']*\s+){0,6}(?:Meeting|Conference|Summit|Forum|General Assembly|Dialogue|Congress)\b"
+)
 KIND_PATTERN = re.compile("|".join(rf"(?P<{kind}>\b(?:{cue})\b)" for kind, cue in KIND_CUES), re.IGNORECASE)
 _NOT_PLACE = frozenset(
     [
@@ -250,7 +254,13 @@ def extract_text(text: str, published: date | None, language: str = "en") -> Ext
     body = sentences[1:] if is_headline(sentences[0]) else sentences
     for sentence in body:
         for hit in agreement_rules.find_agreements(sentence.text, sentence.start):
-            if not any(h.kind == hit.kind and h.status_cue == hit.status_cue for h in result.agreements):
+            same = [h for h in result.agreements if h.kind == hit.kind]
+            if any(h.status_cue == hit.status_cue for h in same):
+                continue
+            blank = next((h for h in same if h.status_cue is None), None)
+            if blank is not None:  # the same document named again, now with what happens to it
+                result.agreements[result.agreements.index(blank)] = hit
+            elif hit.status_cue is not None or not same:
                 result.agreements.append(hit)
         for programme in agreement_rules.find_programmes(sentence.text, sentence.start):
             if not any(fold(p.text) == fold(programme.text) for p in result.programmes):
@@ -262,11 +272,14 @@ def extract_text(text: str, published: date | None, language: str = "en") -> Ext
 
 def first_kind(text: str) -> tuple[str, int, int] | None:
     best: tuple[str, int, int] | None = None
-    for match in KIND_PATTERN.finditer(text):
-        kind = match.lastgroup or "talks"
-        if best is None or match.start() < best[1] or (match.start() == best[1] and match.end() > best[2]):
-            best = (kind, match.start(), match.end())
-        break
+    first = KIND_PATTERN.search(text)
+    if first is not None:
+        best = (first.lastgroup or "talks", first.start(), first.end())
+    # meeting "for" or attending a named meeting or conference is that conference
+    attended = ATTENDED.search(text)
+    if attended is not None and not re.search(r"sidelines", text, re.IGNORECASE):
+        if best is None or best[0] in ("talks", "visit"):
+            best = ("conference", attended.start(), attended.end())
     # a call, a signing ceremony or a courtesy call anywhere in the lead names the meeting better
     for special in ("call", "signing_ceremony", "courtesy_call", "training_course"):
         specific = re.search(dict(KIND_CUES)[special], text, re.IGNORECASE)
@@ -311,7 +324,13 @@ def meeting_date(sentences: list[Sentence], lead_index: int, published: date | N
         dateline = DATELINE.match(body[skip:]) or DATED_DATELINE.match(body[skip:])
         if dateline is not None:  # "VIENTIANE, March 15 (KPL) -": the day it was filed, not met
             skip += dateline.end()
-        found: FoundDate | None = find_date(body[skip:], sentence.start + skip, published)
+        base = published
+        if skip:
+            # a dated dateline is the day of filing: "today" and "on Monday" count from it
+            filed = find_date(body[:skip], sentence.start, published)
+            if filed is not None and len(filed.value) == 10:
+                base = date.fromisoformat(filed.value)
+        found: FoundDate | None = find_date(body[skip:], sentence.start + skip, base)
         if found is None and skip:
             found = find_date(body[:skip], sentence.start, published)
         if found is not None:

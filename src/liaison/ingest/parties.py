@@ -24,7 +24,8 @@ TITLE_HEADS = frozenset(
     commander mr mrs ms madam dr sen lt lieut gen general colonel col maj major brigadier brig
     lieutenant senior police pol deputy vice undersecretary under-secretary envoy consul consul-general
     executive superintendent premier king queen prince sultan politburo justice prosecutor
-    spokesperson officer counterpart counterparts chief-of-staff""".replace("-", " ").split()
+    spokesperson spokesman representative coordinator adviser advisor attache attaché officer
+    counterpart counterparts chief-of-staff""".replace("-", " ").split()
 )
 HEAD_OF_STATE = re.compile(
     r"\b(President|Prime Minister|Premier|King|Queen|Sultan|Party chief|General Secretary|Chairman "
