@@ -277,9 +277,12 @@ def first_kind(text: str) -> tuple[str, int, int] | None:
         best = (first.lastgroup or "talks", first.start(), first.end())
     # meeting "for" or attending a named meeting or conference is that conference
     attended = ATTENDED.search(text)
-    if attended is not None and not re.search(r"sidelines", text, re.IGNORECASE):
-        if best is None or best[0] in ("talks", "visit"):
-            best = ("conference", attended.start(), attended.end())
+    if (
+        attended is not None
+        and not re.search(r"sidelines", text, re.IGNORECASE)
+        and (best is None or best[0] in ("talks", "visit"))
+    ):
+        best = ("conference", attended.start(), attended.end())
     # a call, a signing ceremony or a courtesy call anywhere in the lead names the meeting better
     for special in ("call", "signing_ceremony", "courtesy_call", "training_course"):
         specific = re.search(dict(KIND_CUES)[special], text, re.IGNORECASE)

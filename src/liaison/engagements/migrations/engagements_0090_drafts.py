@@ -1,0 +1,39 @@
+"""engagements: an engagement may be a draft (extracted from a press report, not yet confirmed), and
+a source keeps the hash of the report's text so ingesting the same report twice changes nothing
+
+Revision ID: engagements_0090_drafts
+Revises: engagements_0002
+Create Date: 2026-12-01 22:30:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "engagements_0090_drafts"
+down_revision = "engagements_0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("engagement", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("status", sa.String(length=20), nullable=False, server_default="confirmed")
+        )
+        batch_op.create_index(batch_op.f("ix_engagement_status"), ["status"], unique=False)
+    with op.batch_alter_table("engagement_source", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("content_hash", sa.String(length=64), nullable=True))
+        batch_op.create_index(batch_op.f("ix_engagement_source_content_hash"), ["content_hash"], unique=False)
+        batch_op.create_index(batch_op.f("ix_engagement_source_url"), ["url"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("engagement_source", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_engagement_source_url"))
+        batch_op.drop_index(batch_op.f("ix_engagement_source_content_hash"))
+        batch_op.drop_column("content_hash")
+    with op.batch_alter_table("engagement", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_engagement_status"))
+        batch_op.drop_column("status")
