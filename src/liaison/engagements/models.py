@@ -98,6 +98,8 @@ class EngagementSource(Base):
     quote: Mapped[str] = mapped_column(Text, default="")
     # SHA-256 of an ingested report's text: the same report ingested again finds its draft
     content_hash: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    # the ingested report's article text, shown beside the draft for review
+    report_text: Mapped[str | None] = mapped_column(Text, default=None)
 
     engagement: Mapped[Engagement] = relationship(back_populates="sources")
 

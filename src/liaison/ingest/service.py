@@ -23,7 +23,7 @@ from liaison.engagements import schemas
 from liaison.engagements import service as engagements
 from liaison.engagements.models import Commitment, Engagement, EngagementSource
 from liaison.engagements.vocabulary import vocabulary
-from liaison.ingest.extract import Extraction, extract_bytes
+from liaison.ingest.extract import Extraction, extract_bytes, extract_text
 from liaison.names.fold import fold
 from liaison.registry.models import Agency, Official
 from liaison.registry.vocabulary import countries, crime_areas
@@ -70,6 +70,7 @@ def ingest_report(
     )
     engagement.status = "draft"
     engagement.sources[0].content_hash = digest
+    engagement.sources[0].report_text = extraction.text
     for hit in extraction.commitments:
         if hit.kind in vocabulary().commitment_kinds:
             session.add(
@@ -159,3 +160,17 @@ def confirm_draft(session: Session, actor: Actor, engagement_id: int) -> Engagem
         after={"status": "confirmed"},
     )
     return engagement
+
+
+def draft_for_review(
+    session: Session, actor: Actor, engagement_id: int
+) -> tuple[Engagement, Extraction | None]:
+    """A draft and its report's extraction again (deterministic), for the evidence to highlight."""
+    ensure(actor, "engagements.read")
+    engagement = session.get(Engagement, engagement_id)
+    if engagement is None:
+        raise NotFound(f"No engagement {engagement_id}.")
+    source = next((s for s in engagement.sources if s.report_text), None)
+    if source is None or source.report_text is None:
+        return engagement, None
+    return engagement, extract_text(source.report_text, source.published_on)
