@@ -38,6 +38,10 @@ class Engagement(Timestamped, Base):
     ordinal: Mapped[int | None] = mapped_column(Integer, default=None)
     crime_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
     summary: Mapped[str] = mapped_column(Text, default="")
+    # "draft" when extracted from a press report and not yet confirmed by an officer
+    status: Mapped[str] = mapped_column(
+        String(20), default="confirmed", server_default="confirmed", index=True
+    )
 
     mechanism: Mapped[Mechanism | None] = relationship()
     participants: Mapped[list[EngagementParticipant]] = relationship(
@@ -88,10 +92,14 @@ class EngagementSource(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     engagement_id: Mapped[int] = mapped_column(ForeignKey("engagement.id", ondelete="CASCADE"), index=True)
-    url: Mapped[str] = mapped_column(String(1000), default="")
+    url: Mapped[str] = mapped_column(String(1000), default="", index=True)
     file: Mapped[str] = mapped_column(String(300), default="")
     published_on: Mapped[date | None] = mapped_column(Date, default=None)
     quote: Mapped[str] = mapped_column(Text, default="")
+    # SHA-256 of an ingested report's text: the same report ingested again finds its draft
+    content_hash: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    # the ingested report's article text, shown beside the draft for review
+    report_text: Mapped[str | None] = mapped_column(Text, default=None)
 
     engagement: Mapped[Engagement] = relationship(back_populates="sources")
 

@@ -192,7 +192,8 @@ def list_engagements(
     ensure(actor, READ)
     if date_from is not None and date_to is not None and date_to < date_from:
         raise Invalid("The end is before the start.", fields={"date_to": "on or after the start"})
-    query = select(Engagement)
+    # drafts extracted from press reports stay out of the registry until an officer confirms them
+    query = select(Engagement).where(Engagement.status != "draft")
     if kind:
         query = query.where(Engagement.kind == kind)
     if country:
