@@ -15,7 +15,7 @@ from liaison.capabilities import CAPABILITIES, module
 from liaison.core import api as core_api
 from liaison.core.db import get_engine
 from liaison.core.errors import Unavailable
-from liaison.core.http import BodySizeLimit, install_error_handlers, language_and_headers
+from liaison.core.http import BodySizeLimit, harden_parameters, install_error_handlers, language_and_headers
 from liaison.core.migrate import is_up_to_date
 from liaison.core.security.policy import handling_codes, policy
 from liaison.core.settings import Settings, get_settings
@@ -94,4 +94,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             app.include_router(pages.router)
     app.include_router(shell_pages.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    harden_parameters(app)
     return app
