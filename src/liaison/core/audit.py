@@ -26,6 +26,12 @@ REDACTED = "[redacted]"
 SECRET_WORDS = ("password", "secret", "token", "hash")
 SYSTEM_ACTOR = "system"
 
+# Action words of events that are not a create/update/read of a record.
+SIGN_IN = "sign-in"
+SIGN_IN_FAILED = "sign-in-failed"
+SIGN_OUT = "sign-out"
+DENIED = "denied"  # a signed-in user (or an anonymous caller) was refused an action: 403
+
 
 def is_secret(field: str) -> bool:
     return any(word in field.lower() for word in SECRET_WORDS)
