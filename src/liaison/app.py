@@ -17,6 +17,7 @@ from liaison.core.db import get_engine
 from liaison.core.errors import Unavailable
 from liaison.core.http import BodySizeLimit, harden_parameters, install_error_handlers, language_and_headers
 from liaison.core.migrate import is_up_to_date
+from liaison.core.schemas import PROBLEM_RESPONSES
 from liaison.core.security.policy import handling_codes, policy
 from liaison.core.settings import Settings, get_settings
 from liaison.web import pages as shell_pages
@@ -84,11 +85,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             raise Unavailable("The database is not migrated: run `liaison db upgrade`.")
         return {"status": "ready"}
 
-    app.include_router(core_api.router, prefix=API_PREFIX)
+    app.include_router(core_api.router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES)
     for name in CAPABILITIES:
         api = module(name, "api")
         if api is not None:
-            app.include_router(api.router, prefix=API_PREFIX)
+            app.include_router(api.router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES)
         pages = module(name, "pages")
         if pages is not None:
             app.include_router(pages.router)

@@ -16,6 +16,7 @@ from pydantic import AfterValidator
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from liaison.core import audit, i18n
@@ -120,7 +121,23 @@ async def http_error_handler(request: Request, error: Exception) -> Response:
         "detail": detail,
         "instance": request.url.path,
     }
-    return problem_response(document, dict(error.headers or {}))
+    headers = {name.lower(): value for name, value in (error.headers or {}).items()}
+    if error.status_code == 405:
+        headers["allow"] = ", ".join(_allowed_methods(request))
+    return problem_response(document, headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the routes of this path answer (Starlette names only the first route's); a
+    literal path (`/requests/kinds`) is not also `/requests/{request_id}`."""
+    by_path: dict[str, set[str]] = {}
+    for route in iter_route_contexts(request.app.routes):
+        methods = route.methods or set()
+        if methods and route.path_format and route.matches(request.scope)[0] != Match.NONE:
+            by_path.setdefault(route.path_format, set()).update(methods)
+    literal = [methods for path, methods in by_path.items() if "{" not in path]
+    chosen = literal or list(by_path.values())
+    return sorted(set().union(*chosen)) if chosen else []
 
 
 async def unexpected_error_handler(request: Request, error: Exception) -> Response:

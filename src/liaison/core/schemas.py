@@ -88,6 +88,41 @@ class Input(BaseModel):
         return result
 
 
+class ProblemField(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """An error answer (RFC 9457 `application/problem+json`), as `core.http` sends it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str = ""
+    errors: list[ProblemField] | None = Field(default=None, description="422: each field at fault")
+    allowed: list[str] | None = Field(default=None, description="409: what would have been accepted")
+
+
+_PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": Problem, "description": description, "content": _PROBLEM_CONTENT}
+    for status, description in {
+        400: "Malformed request",
+        401: "No valid bearer token or session",
+        403: "The user's role or the record's handling code does not allow this",
+        404: "No such record",
+        409: "Conflicts with the record's state or an existing record",
+        413: "The body is larger than the limit",
+        422: "Input that does not parse or breaks a rule; `errors` names each field",
+        429: "Too many attempts",
+    }.items()
+}
+
+
 class Output(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
