@@ -72,3 +72,27 @@ def test_the_document_describes_the_problems_the_server_sends(client: TestClient
     assert "HTTPValidationError" not in document["components"]["schemas"]
     invalid = client.patch("/api/v1/agencies/1", json={"name": 1}, headers=admin.headers).json()
     assert set(invalid) <= set(document["components"]["schemas"]["Problem"]["properties"])
+
+
+def test_sequences_of_operations_answer_as_documented(sqlite_engine: Engine) -> None:
+    app = create_app(get_settings(), sqlite_engine)
+    admin = make_account(sqlite_engine, "admin")
+    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app, headers=admin.headers)
+
+    class Scenarios(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": admin.headers}
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            case.validate_response(response, excluded_checks=NOT_YET)
+
+    Scenarios.run(
+        settings=settings(
+            max_examples=EXAMPLES * 5,
+            stateful_step_count=6,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
