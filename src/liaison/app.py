@@ -16,8 +16,9 @@ from liaison.core import api as core_api
 from liaison.core.capability import Capability
 from liaison.core.db import get_engine
 from liaison.core.errors import Unavailable
-from liaison.core.http import BodySizeLimit, install_error_handlers, language_and_headers
+from liaison.core.http import BodySizeLimit, harden_parameters, install_error_handlers, language_and_headers
 from liaison.core.migrate import is_up_to_date
+from liaison.core.schemas import PROBLEM_RESPONSES
 from liaison.core.settings import Settings, get_settings
 from liaison.web import pages as shell_pages
 from liaison.web.rendering import WEB_DIR, environment
@@ -97,12 +98,13 @@ def create_app(
             raise Unavailable("The database is not migrated: run `liaison db upgrade`.")
         return {"status": "ready"}
 
-    app.include_router(core_api.router, prefix=API_PREFIX)
+    app.include_router(core_api.router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES)
     for capability in chosen:
         if capability.api is not None:
-            app.include_router(capability.api, prefix=API_PREFIX)
+            app.include_router(capability.api, prefix=API_PREFIX, responses=PROBLEM_RESPONSES)
         if capability.pages is not None:
             app.include_router(capability.pages)
     app.include_router(shell_pages.router)
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    harden_parameters(app)
     return app

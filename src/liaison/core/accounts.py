@@ -237,6 +237,12 @@ def unlock(session: Session, actor: str, username: str) -> User:
     return user
 
 
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """An Argon2 hash of a random secret, verified when the user name is unknown."""
+    return hash_password(new_secret())
+
+
 def authenticate(session: Session, username: str, password: str) -> User:
     """Check a password; slow down repeated failures and lock the account after too many.
 
@@ -248,8 +254,15 @@ def authenticate(session: Session, username: str, password: str) -> User:
     now = utcnow()
     if user is not None and user.locked_until is not None and user.locked_until > now:
         raise Locked("Too many failed sign-ins: the account is locked for a while. Try again later.")
-    if user is None or not user.is_active or not verify_password(user.password_hash, password):
-        if user is not None:
+    # An unknown user costs the same Argon2 verification as a known one: no enumeration by timing.
+    password_hash = user.password_hash if user is not None else _dummy_hash()
+    if not verify_password(password_hash, password) or user is None or not user.is_active:
+        audit.record(
+            session, SYSTEM, audit.SIGN_IN_FAILED, "user", user.id if user else username.strip()[:80]
+        )
+        if user is None:
+            time.sleep(min(settings.signin_delay_seconds, 2.0))
+        else:
             user.failed_signins += 1
             time.sleep(min(settings.signin_delay_seconds * user.failed_signins, 2.0))
             if user.failed_signins >= settings.signin_lock_after:
@@ -271,7 +284,7 @@ def open_page_session(session: Session, user: User) -> str:
             expires_at=now + timedelta(hours=get_settings().session_hours),
         )
     )
-    audit.record(session, user.username, "sign-in", "user", user.id)
+    audit.record(session, user.username, audit.SIGN_IN, "user", user.id)
     return secret
 
 
@@ -285,7 +298,7 @@ def user_for_page_session(session: Session, secret: str) -> User | None:
 def close_page_session(session: Session, secret: str) -> None:
     page_session = session.scalar(select(PageSession).where(PageSession.session_hash == digest(secret)))
     if page_session is not None:
-        audit.record(session, page_session.user.username, "sign-out", "user", page_session.user_id)
+        audit.record(session, page_session.user.username, audit.SIGN_OUT, "user", page_session.user_id)
         session.delete(page_session)
 
 

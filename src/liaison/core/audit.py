@@ -58,6 +58,13 @@ class UndeclaredAction(ValueError):
     """A programming error: an audit action word missing from `vocab/audit_actions.yaml`."""
 
 
+# Action words (declared in `vocab/audit_actions.yaml`) that code outside this module names.
+SIGN_IN = "sign-in"
+SIGN_IN_FAILED = "sign-in-failed"
+SIGN_OUT = "sign-out"
+DENIED = "denied"  # a signed-in user (or an anonymous caller) was refused an action: 403
+
+
 def is_secret(field: str) -> bool:
     return any(word in field.lower() for word in SECRET_WORDS)
 

@@ -7,6 +7,7 @@ input never leaves half a change behind.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -95,6 +96,34 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+_ALIVE = "liaison_alive_instances"
+
+
+def _keep_alive(session: Session, instance: object) -> None:
+    session.info.setdefault(_ALIVE, []).append(instance)
+
+
+def keep_instances_alive_while_attached() -> None:
+    """Hold every ORM instance of a session strongly until the session is closed and dropped.
+
+    Why: on CPython 3.11 the cyclic collector runs inside allocations. SQLAlchemy's identity map
+    holds instances weakly, so an instance in a reference cycle (a request and its comments, through
+    `back_populates`) can be collected while the session still walks its states, e.g. in
+    `close()`. The collector then calls `InstanceState._cleanup`, which writes to the very state
+    whose `__dict__` CPython 3.11 is materialising for the outer write, and frees memory the outer
+    write still uses: a heap corruption that surfaces later as a SIGSEGV. No instance becomes
+    garbage while its session is open, so that window never opens. Python 3.12 runs the collector
+    only between bytecodes and is not affected. See docs/cpython-311-gc-crash.md.
+    """
+    if not event.contains(Session, "loaded_as_persistent", _keep_alive):
+        event.listen(Session, "loaded_as_persistent", _keep_alive)
+        event.listen(Session, "after_attach", _keep_alive)
+
+
+if sys.version_info < (3, 12):
+    keep_instances_alive_while_attached()
+
+
 @lru_cache
 def get_engine(url: str | None = None) -> Engine:
     return make_engine(url or get_settings().resolved_database_url)
@@ -117,3 +146,4 @@ def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+        session.info.pop(_ALIVE, None)

@@ -4,16 +4,34 @@ language selection and security headers."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
+import annotated_types
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import iter_route_contexts
+from pydantic import AfterValidator
+from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from liaison.core import i18n
-from liaison.core.errors import PROBLEM_TYPE_BASE, DomainError, Invalid, TooLarge, Unauthenticated
+from liaison.core import audit, i18n
+from liaison.core.db import unit_of_work
+from liaison.core.errors import (
+    PROBLEM_TYPE_BASE,
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    TooLarge,
+    Unauthenticated,
+)
+from liaison.core.schemas import MAX_INTEGER, annotation_types, refuse_naive_datetime, refuse_nul
+from liaison.core.web import SESSION_COOKIE
 
 log = logging.getLogger("liaison")
 
@@ -48,8 +66,19 @@ def _page_error(request: Request, status: int, title: str, detail: str) -> Respo
     return render(request, "error.html", context, status_code=status)
 
 
+def _record_denial(request: Request, error: Forbidden) -> None:
+    """The request's transaction is rolled back with the error, so the denial has its own."""
+    user = getattr(request.state, "user", None)
+    actor = user.username if user is not None else audit.SYSTEM_ACTOR
+    with unit_of_work(request.app.state.engine) as session:
+        where = f"{request.method} {request.url.path}"[:200]
+        audit.record(session, actor, audit.DENIED, "route", where, detail=error.detail[:500])
+
+
 async def domain_error_handler(request: Request, error: Exception) -> Response:
     assert isinstance(error, DomainError)
+    if isinstance(error, Forbidden):
+        await run_in_threadpool(_record_denial, request, error)
     if wants_problem(request):
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, Unauthenticated) else None
         return problem_response(error.problem(request.url.path, api_language(request)), headers)
@@ -78,19 +107,36 @@ async def validation_error_handler(request: Request, error: Exception) -> Respon
 
 async def http_error_handler(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
-    titles = {404: "Not found", 405: "Method not allowed"}
+    titles = {404: "Not found", 405: "Method not allowed", 413: TooLarge.title}
     title = titles.get(error.status_code, "Error")
     detail = str(error.detail) if error.detail else title
     if not wants_problem(request):
         return _page_error(request, error.status_code, title, detail)
+    slug = TooLarge.slug if error.status_code == 413 else title.lower().replace(" ", "-")
     document = {
-        "type": PROBLEM_TYPE_BASE + title.lower().replace(" ", "-"),
+        "type": PROBLEM_TYPE_BASE + slug,
         "title": title,
         "status": error.status_code,
         "detail": detail,
         "instance": request.url.path,
     }
-    return problem_response(document, dict(error.headers or {}))
+    headers = {name.lower(): value for name, value in (error.headers or {}).items()}
+    if error.status_code == 405:
+        headers["allow"] = ", ".join(_allowed_methods(request))
+    return problem_response(document, headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the routes of this path answer (Starlette names only the first route's); a
+    literal path (`/requests/kinds`) is not also `/requests/{request_id}`."""
+    by_path: dict[str, set[str]] = {}
+    for route in iter_route_contexts(request.app.routes):
+        methods = route.methods or set()
+        if methods and route.path_format and route.matches(request.scope)[0] != Match.NONE:
+            by_path.setdefault(route.path_format, set()).update(methods)
+    literal = [methods for path, methods in by_path.items() if "{" not in path]
+    chosen = literal or list(by_path.values())
+    return sorted(set().union(*chosen)) if chosen else []
 
 
 async def unexpected_error_handler(request: Request, error: Exception) -> Response:
@@ -103,11 +149,59 @@ async def unexpected_error_handler(request: Request, error: Exception) -> Respon
     )
 
 
+async def integrity_error_handler(request: Request, error: Exception) -> Response:
+    """A unique or foreign-key rule of the database refused the write: the input conflicts with a
+    record that exists (or does not). The transaction is already rolled back; nothing was saved."""
+    log.info("integrity error on %s %s: %s", request.method, request.url.path, error)
+    conflict = Conflict("This conflicts with an existing record (a duplicate or a missing reference).")
+    return await domain_error_handler(request, conflict)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, domain_error_handler)
+    app.add_exception_handler(IntegrityError, integrity_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_exception_handler(Exception, unexpected_error_handler)
+
+
+_HARDENED = "liaison-hardened"
+
+
+def _harden(field: Any) -> None:
+    info = field.field_info
+    if _HARDENED in info.metadata:
+        return
+    kinds = annotation_types(info.annotation)
+    added: list[Any] = []
+    if int in kinds and bool not in kinds:
+        if not any(isinstance(m, annotated_types.Le | annotated_types.Lt) for m in info.metadata):
+            added.append(annotated_types.Le(MAX_INTEGER))
+        if not any(isinstance(m, annotated_types.Ge | annotated_types.Gt) for m in info.metadata):
+            added.append(annotated_types.Ge(-MAX_INTEGER - 1))
+    if datetime in kinds:
+        added.append(AfterValidator(refuse_naive_datetime))
+    if str in kinds:
+        added.append(AfterValidator(refuse_nul))
+    info.metadata = [*info.metadata, *added, _HARDENED]
+    field.__post_init__()  # rebuild the validator from the amended metadata
+
+
+def _harden_dependant(dependant: Any) -> None:
+    for field in (*dependant.path_params, *dependant.query_params, *dependant.header_params):
+        _harden(field)
+    for sub in dependant.dependencies:
+        _harden_dependant(sub)
+
+
+def harden_parameters(app: FastAPI) -> None:
+    """Give every path, query and header parameter of every route the limits the database needs,
+    in one place instead of on each route: integers fit a signed 64-bit column, date-times carry a
+    time zone, text holds no NUL (PostgreSQL refuses it). A value outside them is a 422, not a 500."""
+    for route in iter_route_contexts(app.routes):
+        dependant = getattr(route, "dependant", None)
+        if dependant is not None:
+            _harden_dependant(dependant)
 
 
 class BodySizeLimit:
@@ -127,17 +221,34 @@ class BodySizeLimit:
         if declared.isdigit() and int(declared) > limit:
             await self._refuse(scope, receive, send, limit)
             return
-        received = 0
+        received, exceeded, refused = 0, False, False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, exceeded
             message = await receive()
             received += len(message.get("body", b""))
-            if received > limit:
+            if received > limit:  # a chunked body declares no length: count what arrives
+                exceeded = True
                 raise too_large(limit)
             return message
 
-        await self.app(scope, limited_receive, send)
+        async def guarded_send(message: Message) -> None:
+            # However the app answers the read that failed (FastAPI says 400), the answer is 413.
+            nonlocal refused
+            if not exceeded:
+                await send(message)
+            elif not refused:
+                refused = True
+                await self._refuse(scope, receive, send, limit)
+
+        try:
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not exceeded:
+                raise
+            if not refused:
+                refused = True
+                await self._refuse(scope, receive, send, limit)
 
     @staticmethod
     async def _refuse(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
@@ -171,6 +282,14 @@ def page_language(request: Request) -> str:
     return i18n.negotiate(request.headers.get("accept-language", ""))
 
 
+def _is_authenticated(request: Request) -> bool:
+    return (
+        getattr(request.state, "user", None) is not None
+        or "authorization" in request.headers
+        or SESSION_COOKIE in request.cookies
+    )
+
+
 async def language_and_headers(request: Request, call_next: Any) -> Response:
     """Pick the language (cookie, else browser), then add security headers to the answer."""
     chosen = page_language(request)
@@ -181,5 +300,7 @@ async def language_and_headers(request: Request, call_next: Any) -> Response:
         i18n.current_language.reset(token)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if _is_authenticated(request):  # the answer may show persons sought: never keep it in a cache
+        response.headers["cache-control"] = "no-store"
     response.headers.setdefault("content-language", chosen)
     return response

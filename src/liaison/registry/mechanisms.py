@@ -24,10 +24,18 @@ MECHANISM_SORTS = {"name": Mechanism.name_key, "kind": Mechanism.kind, "id": Mec
 MECHANISM_FIELDS = ("name", "acronym", "kind", "recurrence", "host_agency_id", "description")
 
 
-def _members(session: Session, agency_ids: Sequence[int]) -> list[MechanismMember]:
+def _members(
+    session: Session, agency_ids: Sequence[int], current: Sequence[MechanismMember] = ()
+) -> list[MechanismMember]:
+    """The member rows for these agencies, each once; existing members keep their row (a new row
+    for the same agency would be inserted before the old one is deleted, and break uniqueness)."""
     for index, agency_id in enumerate(agency_ids):
         referenced(session, Agency, agency_id, f"member_agency_ids.{index}", "agency")
-    return [MechanismMember(agency_id=agency_id) for agency_id in dict.fromkeys(agency_ids)]
+    existing = {member.agency_id: member for member in current}
+    return [
+        existing.get(agency_id) or MechanismMember(agency_id=agency_id)
+        for agency_id in dict.fromkeys(agency_ids)
+    ]
 
 
 def create_mechanism(session: Session, actor: Actor, data: schemas.MechanismIn) -> Mechanism:
@@ -80,7 +88,7 @@ def update_mechanism(
             setattr(mechanism, field, changes[field])
     mechanism.name_key = name_key(mechanism.name)
     if data.member_agency_ids is not None:
-        mechanism.members = _members(session, data.member_agency_ids)
+        mechanism.members = _members(session, data.member_agency_ids, mechanism.members)
     session.flush()
     index_names(session, "mechanism", mechanism.id, [mechanism.name, mechanism.acronym])
     audit.record(

@@ -301,7 +301,11 @@ async def upload_document(
     return DocumentOut.model_validate(document)
 
 
-@router.get("/requests/{request_id}/documents/{document_id}")
+@router.get(
+    "/requests/{request_id}/documents/{document_id}",
+    response_class=Response,
+    responses={200: {"description": "The document's bytes", "content": {"application/octet-stream": {}}}},
+)
 def download_document(
     request: Request, session: DbSession, user: DocumentReader, request_id: int, document_id: int
 ) -> Response:

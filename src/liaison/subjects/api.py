@@ -57,7 +57,11 @@ def create_subject(body: schemas.SubjectIn, session: DbSession, user: Writer) ->
     return service.subject_out(service.create_subject(session, user, body))
 
 
-@router.get("/subjects/export")
+@router.get(
+    "/subjects/export",
+    response_class=Response,
+    responses={200: {"description": "The subjects", "content": {t: {} for t in MEDIA_TYPES.values()}}},
+)
 def export_subjects(session: DbSession, user: Exporter, format: Literal["ftm", "csv"] = "ftm") -> Response:
     """Every subject you may read, as FollowTheMoney JSON lines (`ftm`) or CSV. Audited."""
     out = io.StringIO()
