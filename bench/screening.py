@@ -51,10 +51,15 @@ DATE_VERDICTS = (
     "exact",
     "same_month",
     "same_year",
+    "in_range",
     "day_month_swapped",
+    "day_off",
+    "month_off",
     "one_year_off",
+    "years_off",
     "near_year",
     "same_year_other_day",
+    "near_year_other_day",
     "conflict",
     "subject_undated",
 )
@@ -144,18 +149,19 @@ def weights_from(coefficients: np.ndarray, threshold: float = 0.5) -> Weights:
     namesakes = dict(zip(NAMESAKES, [0.0, *c[1 + bands : 1 + bands + 3]], strict=True))
     rivals = dict(zip(RIVALS, [0.0, *c[1 + bands + 3 : 1 + bands + 6]], strict=True))
     rest = c[1 + bands + 6 :]
+    dates = len(DATE_VERDICTS)
     return Weights(
         rivals=rivals,
         prior=c[0],
         name=names,
         namesakes=namesakes,
-        date=dict(zip(DATE_VERDICTS, rest[:9], strict=True)),
-        nationality_same=rest[9],
-        nationality_other=rest[10],
-        document_same=rest[11],
-        document_other=rest[12],
-        gender_same=rest[13],
-        gender_other=rest[14],
+        date=dict(zip(DATE_VERDICTS, rest[:dates], strict=True)),
+        nationality_same=rest[dates],
+        nationality_other=rest[dates + 1],
+        document_same=rest[dates + 2],
+        document_other=rest[dates + 3],
+        gender_same=rest[dates + 4],
+        gender_other=rest[dates + 5],
         threshold=threshold,
     )
 
