@@ -27,17 +27,18 @@ from functools import lru_cache
 from anyascii import anyascii
 
 from liaison.names.fold import fold
+from liaison.names.forms import clean_words, digits_as_letters, name_parts, segmentations
 from liaison.names.keys import COMPOUND_SURNAMES
 from liaison.names.phonetic import token_key
 from liaison.names.romanise import _icu, cyrillic_to_latin
-from liaison.names.vietnamese_cyrillic import vietnamese_readings
+from liaison.names.vietnamese_cyrillic import vietnamese_readings, vietnamese_syllables
 
 MAX_NAME_CHARS = 400  # a name longer than this is cut before reading (a 10,000-character "name")
 MAX_TOKENS = 8
 MAX_TOKEN_CHARS = 40
 
 # How much the absence of a token costs, relative to a missing given or family name (1.0).
-REQUIRED, MIDDLE, PATRONYMIC, PARTICLE = 1.0, 0.3, 0.2, 0.05
+REQUIRED, MIDDLE, PATRONYMIC, PARTICLE = 1.0, 0.2, 0.2, 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,8 +350,65 @@ def _with_weights(tokens: list[Token]) -> Reading:
 
 @lru_cache(maxsize=100_000)
 def readings(name: str) -> tuple[Reading, ...]:
-    """Every reading of a name as tuples of tokens; empty when the name has no letters."""
-    words = _words(unicodedata.normalize("NFC", name))
+    """Every reading of a name as tuples of tokens; empty when the name has no letters.
+
+    The field is first cut into the names it holds (`forms.name_parts`: an alias in
+    parentheses is a name too), digits typed for letters are read as letters, and titles,
+    legal forms and repeated words are dropped (`forms.clean_words`). A word that runs
+    Vietnamese syllables together (`NguyenVanHung`) also gives a reading of its syllables.
+    """
+    text = digits_as_letters(unicodedata.normalize("NFC", name[:MAX_NAME_CHARS]))
+    found: dict[Reading, None] = {}
+    for part in name_parts(text):
+        words = _words(part)
+        words = [words[k] for k in clean_words([w for w, _ in words])] if words else words
+        found.update(dict.fromkeys(_readings_of(words)))
+        split = [(p, s) for w, s in words for p in (_pieces(w) if s == "latin" else ()) or (w,)]
+        if len(split) > len(words):
+            found.update(dict.fromkeys(_readings_of(split)))
+        if len(joined := _rejoined(words)) < len(words):
+            found.update(dict.fromkeys(_readings_of(joined)))
+    return tuple(found)
+
+
+_CAPITALISED = re.compile(r"[A-Z][a-z]+")
+
+
+def _pieces(word: str) -> tuple[str, ...]:
+    """A run-together word's parts: its capitalised pieces (`JohnSmith`) or Vietnamese syllables."""
+    capitalised = _CAPITALISED.findall(word)
+    if len(capitalised) > 1 and "".join(capitalised) == word:
+        return tuple(capitalised)
+    return segmentations(word)
+
+
+def _rejoined(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A name split in the wrong place (`Tokay ev`) with the stray piece joined to the word before:
+    a Latin word of two or three letters written in lower case after a capitalised one, that is
+    no Vietnamese syllable or particle (`Nguyen van` keeps its `van`)."""
+    syllables = vietnamese_syllables()
+    joined: list[tuple[str, str]] = []
+    for word, script in words:
+        folded = fold(word)
+        if (
+            joined
+            and script == "latin"
+            and joined[-1][1] == "latin"
+            and 2 <= len(folded) <= 3
+            and word[0].islower()
+            and joined[-1][0][0].isupper()
+            and folded not in syllables
+            and token_key(folded) not in _PARTICLES
+            and len(joined[-1][0]) > 1
+        ):
+            joined[-1] = (joined[-1][0] + word, script)
+        else:
+            joined.append((word, script))
+    return joined
+
+
+def _readings_of(words: list[tuple[str, str]]) -> tuple[Reading, ...]:
+    """The readings of one name's words (each with its script)."""
     if not words:
         return ()
     han = [w for w, s in words if s == "han"]

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import OSA
 
+from liaison.names.nicknames import NICKNAME_SIMILARITY, same_given_name
 from liaison.names.phonetic import skeleton
 from liaison.names.variants import Reading, Token
 from liaison.screening.dates import PartialDate, compare_dates
@@ -202,10 +203,15 @@ def token_similarity(a: Token, b: Token) -> float:
                 score = OSA.normalized_similarity(x, y)
             if score > best:
                 best = score
+    if best < 0.9 and a.text and b.text and a.text[0] == b.text[0]:
+        # two letters swapped before the key rewrote them (`Nugyen`): compare the words as written
+        best = max(best, OSA.normalized_similarity(a.text, b.text))
     if best < 0.9 and (a.vowelless or b.vowelless):
         skeletons = {skeleton(x) for x in a.keys}
         if any(skeleton(y) in skeletons for y in b.keys):
             best = 0.9
+    if best < NICKNAME_SIMILARITY and same_given_name(a.text, b.text):  # Sasha, Aleksandr
+        best = NICKNAME_SIMILARITY
     return best
 
 
