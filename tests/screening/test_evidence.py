@@ -5,6 +5,8 @@ range of years is compared on that range; namesakes all alert, ranked and marked
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from liaison.screening.dates import PartialDate, compare_dates, parse_partial_date
@@ -30,8 +32,6 @@ def _hit(index: ScreeningIndex, name: str, born: str | None = None, **fields: st
         ("1976-06-14", "one_year_off"),
         ("1973-06-14", "years_off"),
         ("1978-06-14", "years_off"),
-        ("1975-08-21", "same_year_other_day"),
-        ("1976-07-14", "near_year_other_day"),
     ],
 )
 def test_an_identical_name_with_one_date_slip_alerts(born: str, slip: str | None) -> None:
@@ -53,13 +53,26 @@ def test_birth_years_far_apart_still_rule_an_identical_name_out() -> None:
     assert index.screen(record("Tran Van Hung", "1960")) == []
 
 
+def test_a_date_wrong_in_two_fields_counts_in_full() -> None:
+    assert compare_dates(PartialDate(1976, 7, 14), PartialDate(1975, 6, 14)) == "near_year_other_day"
+    assert compare_dates(PartialDate(1978, 7, 20), PartialDate(1975, 6, 14)) == "conflict"
+    index = index_of(subject(1, "Trần Văn Hùng", born=BORN))
+    two_fields = _hit(index, "Tran Van Hung", "1975-08-21")
+    assert two_fields is not None and two_fields.features[3].verdict == "same_year_other_day"
+    assert two_fields.features[3].weight == WEIGHTS.date["same_year_other_day"]
+
+
 def test_soft_disagreements_together_take_away_at_most_the_cap() -> None:
-    index = index_of(subject(1, "Trần Văn Hùng", born=BORN, nationalities=("VN",)))
-    hit = _hit(index, "Tran Van Hung", "1975-08-21", nationality="LA")
-    assert hit is not None and hit.score >= DEFAULT_THRESHOLD
+    harsh = dataclasses.replace(
+        WEIGHTS, date={**WEIGHTS.date, "month_off": -2.5}, nationality_other=-2.0
+    )  # together more than the cap
+    index = ScreeningIndex(harsh)
+    index.upsert(subject(1, "Trần Văn Hùng", born=BORN, nationalities=("VN",)))
+    hit = _hit(index, "Tran Van Hung", "1975-07-14", nationality="LA")
+    assert hit is not None and hit.score >= harsh.threshold
     soft = [f for f in hit.features if is_soft(f)]
     assert {f.feature for f in soft} == {"birth_date", "nationality"}
-    assert sum(f.weight for f in soft) >= -soft_cap(WEIGHTS) - 1e-9
+    assert sum(f.weight for f in soft) == pytest.approx(-soft_cap(harsh))
 
 
 def test_another_sex_counts_in_full() -> None:

@@ -95,8 +95,8 @@ def compare_dates(record: PartialDate, subject: PartialDate) -> str:
     month_off (the month written wrong) · day_month_swapped · one_year_off (day and month agree,
     the year ±1) · years_off (day and month agree, the year ±2–3) · near_year (the year ±1–3, a
     month unknown, or the year near a range) · same_year_other_day (day and month both differ)
-    · near_year_other_day (the year ±1–3 and the day or month differ too) · conflict (years more
-    than `NEAR_YEARS` apart: another person).
+    · near_year_other_day (the year ±1 and the day or the month differ too) · conflict (years
+    more than `NEAR_YEARS` apart, or the year and both day and month wrong: another person).
     """
     if record.year_to is not None and subject.year_to is None:
         return compare_dates(subject, record)  # the range is on the record's side: the same test
@@ -117,7 +117,12 @@ def compare_dates(record: PartialDate, subject: PartialDate) -> str:
     if years:
         if record.month == subject.month and same_day:
             return "one_year_off" if years == 1 else "years_off"
-        return "near_year_other_day"
+        # the year a year off and the day or the month (not both) wrong: two slips
+        return (
+            "near_year_other_day"
+            if years == 1 and (same_day or record.month == subject.month)
+            else "conflict"
+        )
     if record.month == subject.month:
         if not days_known:
             return "same_month"

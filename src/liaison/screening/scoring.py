@@ -92,9 +92,16 @@ class Weights:
     ambiguity_scale: float = 4.0
 
 
-# Verdicts that say "another person" and count in full; every other disagreement is soft.
+# Verdicts that count in full: those that say "another person", and dates wrong in two fields
+# (not one slip); every other disagreement is soft.
 HARD_CONFLICTS = frozenset(
-    {("birth_date", "conflict"), ("gender", "different"), ("document_number", "different")}
+    {
+        ("birth_date", "conflict"),
+        ("birth_date", "same_year_other_day"),
+        ("birth_date", "near_year_other_day"),
+        ("gender", "different"),
+        ("document_number", "different"),
+    }
 )
 AMBIGUITY = frozenset({"namesakes", "rivals"})
 SURVIVAL_MARGIN = 0.5  # log-odds a perfect name keeps above the threshold after soft disagreements
