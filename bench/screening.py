@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import screening_eval
 from harness import write_section
 from liaison.screening import batch
-from liaison.screening.engine import ScreeningIndex, ScreenRecord, SubjectEntry, prepare
+from liaison.screening.engine import ScreeningIndex, ScreenRecord, prepare
 from liaison.screening.scoring import (
     NAME_BANDS,
     WEIGHTS_FILE,
@@ -52,6 +52,7 @@ from screening_data import (
     make_subjects,
     true_pairs,
 )
+from screening_eval import entry_of as entry
 
 RIVALS = ("none", "one", "few", "many")
 NAMESAKES = ("unique", "rare", "common", "very_common")
@@ -78,17 +79,6 @@ def rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def entry(subject: Subject) -> SubjectEntry:
-    return SubjectEntry(
-        subject.id,
-        tuple(subject.names),
-        (subject.birth_date,) if subject.birth_date else (),
-        (subject.nationality,),
-        (subject.document,) if subject.document else (),
-        subject.gender,
-    )
 
 
 def screen_record(record: Record) -> ScreenRecord:
