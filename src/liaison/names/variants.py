@@ -427,7 +427,7 @@ def readings(name: str) -> tuple[Reading, ...]:
     found: dict[Reading, None] = {}
     parts = name_parts(text)
     # a hyphen before a lower-case syllable joins one given name (`Chih-hung`, `Kar-wai`)
-    parts += [joined for part in parts if (joined := _SYLLABLE_HYPHEN.sub("", part)) != part]
+    parts += [one for part in parts if (one := _SYLLABLE_HYPHEN.sub("", part)) != part]
     for part in parts:
         words = _words(part)
         words = [words[k] for k in clean_words([w for w, _ in words])] if words else words
