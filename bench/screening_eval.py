@@ -240,6 +240,8 @@ def _noise(rng: random.Random, name: str) -> str:
     if choice == "split" and len(words[-1]) > 5:
         return " ".join([*words[:-1], words[-1][:-2], words[-1][-2:].lower()])
     word = max(words, key=len)
+    if len(word) < 4:
+        return "".join(words)
     k = rng.randrange(1, len(word) - 2)
     return name.replace(word, word[:k] + word[k + 1] + word[k] + word[k + 2 :], 1)
 

@@ -82,3 +82,15 @@ def test_nicknames_come_from_maintained_data(short: str, full: str) -> None:
 def test_two_vietnamese_names_one_character_writes_are_not_one_name() -> None:
     assert not same_given_name("hung", "hong")
     assert not same_given_name("alex", "petrov")
+
+
+def test_katakana_and_hangul_transcriptions_of_nguyen_read_as_nguyen() -> None:
+    (nguyen,) = readings("Nguyễn")
+    for transcribed in ("グエン", "응우옌 반 훙"):
+        keys = {key for reading in readings(transcribed) for key in reading[0].keys}
+        assert nguyen[0].keys[0] in keys, transcribed
+
+
+def test_a_foreign_name_in_hangul_is_read_word_by_word_not_as_one_korean_name() -> None:
+    shown = {display_reading(r) for r in readings("응우옌 반 훙")}
+    assert "eunguyen ban hung" in shown

@@ -81,6 +81,7 @@ FORMS = {
     "more scripts": [
         ("Aram Petrosyan", "Արամ Պետրոսյան"),
         ("Giorgi Beridze", "გიორგი ბერიძე"),
+        ("Nguyễn Văn Hùng", "응우옌 반 훙"),  # hangul
     ],
 }
 CASES = [(kind, stored, screened) for kind, pairs in FORMS.items() for stored, screened in pairs]

@@ -331,7 +331,9 @@ def _romanise_other(word: str, script: str) -> tuple[str, bool]:
     if script in ("thai", "arabic", "hiragana", "katakana"):
         try:
             source = {"thai": "Thai-Latin", "arabic": "Arabic-Latin"}.get(script, "Any-Latin")
-            return _icu(source).transliterate(word), script in ("arabic", "thai")
+            # (ICU marks a small kana with `~`: ヴァ is `vu~a`, read `va`)
+            latin = str(_icu(source).transliterate(word)).replace("u~", "").replace("~", "")
+            return latin, script in ("arabic", "thai")
         except Exception:  # ICU missing a transliterator: fall back to anyascii below
             pass
     return anyascii(word), script in ("arabic", "thai", "khmer", "lao", "other")
@@ -374,8 +376,28 @@ def _word_tokens(word: str, script: str) -> tuple[Token, ...]:
         tokens.append(_token(_latin_forms(re.sub(r"\d", "", word))))
     else:
         text, vowelless = _romanise_other(word, script)
-        tokens.extend(_token(([part]), vowelless=vowelless) for part in fold(text).split())
+        parts = fold(text).split()
+        tokens.extend(_token([part, *_vietnamese_ng(part, script)], vowelless=vowelless) for part in parts)
     return tuple(t for t in tokens if t.keys)
+
+
+def _vietnamese_ng(romanised: str, script: str) -> list[str]:
+    """Japanese and Korean write the Vietnamese initial ng- as グ (`guen`) and 응 (`eunguyen`):
+    give the Vietnamese spelling as another form."""
+    if script == "katakana" and romanised.startswith("gu"):
+        return ["n" + romanised]
+    if script == "hangul" and romanised.startswith("eung"):
+        return [romanised[2:]]
+    return []
+
+
+@lru_cache(maxsize=50_000)
+def _transcribed_tokens(word: str, script: str) -> tuple[Token, ...]:
+    """A word of a foreign name written in hangul, read letter by letter (not as a Korean name)."""
+    if script != "hangul":
+        return _word_tokens(word, script)
+    romanised = fold(_icu("Hangul-Latin").transliterate(word)).replace(" ", "")
+    return (_token([romanised, *_vietnamese_ng(romanised, script)]),) if romanised else ()
 
 
 def _with_weights(tokens: list[Token]) -> Reading:
@@ -491,6 +513,8 @@ def _readings_of(words: list[tuple[str, str]]) -> tuple[Reading, ...]:
             result.append(_with_weights([*reading, *base]))  # 阮富仲 read as Vietnamese has a middle name
     elif hangul:
         result.append(_with_weights([*_hangul_tokens("".join(hangul)), *base]))
+        if len(hangul) > 1 or len(hangul[0]) > 4:  # a foreign name transcribed (`존 스미스`, `응우옌 반 훙`)
+            result.append(_with_weights([t for w, s in words for t in _transcribed_tokens(w, s)]))
     elif base:
         result.append(_with_weights(base))
     return tuple(r for r in result if r)
