@@ -38,7 +38,7 @@ MAX_TOKENS = 8
 MAX_TOKEN_CHARS = 40
 
 # How much the absence of a token costs, relative to a missing given or family name (1.0).
-REQUIRED, MIDDLE, PATRONYMIC, PARTICLE = 1.0, 0.2, 0.2, 0.05
+REQUIRED, MIDDLE, PATRONYMIC, PARTICLE = 1.0, 0.3, 0.2, 0.05
 
 
 @dataclass(frozen=True, slots=True)
