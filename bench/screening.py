@@ -10,8 +10,10 @@ records and choose the threshold there (the weights are written to
 `src/liaison/screening/weights.json` with `--save-weights`); measure precision, recall and F1 on
 the other half, per script and per kind of variation; time single screens (p50, p99) and two
 processes screening at once; screen a Parquet file of `--batch-records` records with the
-DuckDB batch engine; run Splink and RapidFuzz on the same test half. Writes the `## Screening`
-section of docs/benchmarks.md.
+DuckDB batch engine; run Splink and RapidFuzz on the same test half. The labelled sets of
+other sources (`screening_eval.py`) are fitted on their fit halves with the generator's and
+reported per source and per kind on their held-out halves, with the shipped weights and with
+the fitted ones. Writes the `## Screening` section of docs/benchmarks.md.
 """
 
 from __future__ import annotations
