@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 import zlib
 from collections import defaultdict
@@ -124,7 +125,9 @@ def _pypinyin_forms(name: str) -> list[str]:
     for style, joiner in ((Style.WADEGILES, "-"), (Style.CYRILLIC, ""), (Style.NORMAL, "")):
         f = "".join(lazy_pinyin(family, style=style)).capitalize()
         g = joiner.join(lazy_pinyin(given, style=style)).capitalize()
-        forms.append(f"{f} {g}")
+        # pypinyin's Cyrillic carries tone digits and its Wade-Giles writes ü as v: a clerk
+        # writes neither (Чжан Сяохун, Chün or Chun)
+        forms.append(re.sub(r"\d", "", f"{f} {g}").replace("v", "u"))
     return forms
 
 
