@@ -50,6 +50,12 @@ def name_groups(word: str) -> frozenset[str]:
     return frozenset(groups)
 
 
+def load() -> None:
+    """Load both data sets now (rigour's name table takes seconds): before a batch forks its
+    workers, so that they share one copy instead of each loading its own in its first screen."""
+    name_groups("ab")
+
+
 def same_given_name(a: str, b: str) -> bool:
     """Whether two folded words are forms of one given name (`sasha`, `aleksandr`).
 
