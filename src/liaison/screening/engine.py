@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from liaison.names.nicknames import load as load_given_names
 from liaison.names.phonetic import skeleton
 from liaison.names.variants import MAX_TOKENS, Reading, Token, display_reading, readings
 from liaison.names.vietnamese_cyrillic import vietnamese_readings
@@ -50,19 +51,21 @@ from liaison.screening.alignment import (
     joined_similarity,
     reading_row,
 )
-from liaison.screening.dates import PartialDate, parse_partial_date
+from liaison.screening.dates import NEAR_YEARS, PartialDate, parse_partial_date
 from liaison.screening.scoring import (
     NAME_FLOOR,
     WEIGHTS,
     Feature,
     Weights,
+    bounded,
+    bounded_score,
+    cut_of,
     date_feature,
     joined_forms,
     name_weight,
     namesakes_feature,
     normalise_document,
     normalise_gender,
-    probability,
     rivals_feature,
     set_feature,
 )
@@ -137,6 +140,7 @@ class Hit:
     matched_name: str
     features: tuple[Feature, ...]
     subject_fingerprint: str = ""
+    ambiguous: int = 1  # subjects this record fits as well as this one (itself included)
 
     @property
     def explanation(self) -> str:
@@ -250,6 +254,7 @@ class ScreeningIndex:
 
     def __init__(self, weights: Weights = WEIGHTS) -> None:
         vietnamese_readings("")  # build the Cyrillic-Vietnamese table now, not in the first query
+        load_given_names()  # and the nickname tables, before any batch forks its workers
         self.weights = weights
         self._name_subject = array("i")
         self._name_year_low = array("h")  # the subject's earliest and latest birth year, 0 when unknown
@@ -342,7 +347,7 @@ class ScreeningIndex:
                 continue  # the subjects service validates dates; a bad one is not a reason to drop the person
             if parsed:
                 dates.append(parsed)
-        years = [d.year for d in dates]
+        years = [y for d in dates for y in (d.year, d.year_to or d.year)]
         span = (min(years), max(years)) if years else (0, 0)
         name_ids = [
             self._add_name(entry.id, name, span) for name in dict.fromkeys(entry.names) if name.strip()
@@ -478,7 +483,7 @@ class ScreeningIndex:
 
         Every key adds its weight to the names it lists; names with at least `MIN_SUPPORT` of the
         support a perfect match would have are candidates. With `use_dates`, only the names of
-        subjects born within a year of the record are looked at — the postings are split by birth
+        subjects born within `NEAR_YEARS` of the record are looked at — the postings are split by birth
         year — so that a common name's namesakes born in other years neither crowd out the one
         sought nor cost time. The names of subjects holding the record's document number are
         always candidates (a document may outweigh a date).
@@ -495,7 +500,7 @@ class ScreeningIndex:
             # (a key may have gone since it was weighed, if another thread compacted the postings)
             if year:
                 by_year = self._year_postings.get(key, {})
-                for bucket in (year - 1, year, year + 1, 0):
+                for bucket in (*range(year - NEAR_YEARS, year + NEAR_YEARS + 1), 0):
                     posting = by_year.get(bucket)
                     if posting is not None:
                         lists.append(posting)
@@ -523,7 +528,7 @@ class ScreeningIndex:
         if year:  # names in the unknown-or-several-years bucket: the subject's years must still fit
             low = np.frombuffer(self._name_year_low, dtype=np.int16)[ids]
             high = np.frombuffer(self._name_year_high, dtype=np.int16)[ids]
-            keep = (low == 0) | ((low - 1 <= year) & (year <= high + 1))
+            keep = (low == 0) | ((low - NEAR_YEARS <= year) & (year <= high + NEAR_YEARS))
             ids, support = ids[keep], support[keep]
         alive = np.frombuffer(self._name_subject, dtype=np.int32)[ids] >= 0  # not removed since
         ids, support = ids[alive], support[alive]
@@ -713,20 +718,21 @@ class ScreeningIndex:
         found = [(m, s) for m in matches if (s := self._subjects.get(m.subject_id)) is not None]
         dates = [date_feature(query.birth_date, s.birth_dates, self.weights) for _, s in found]
         plausible = [
-            m.similarity >= RIVAL_SIMILARITY and d.verdict not in ("conflict", "same_year_other_day")
+            m.similarity >= RIVAL_SIMILARITY
+            and d.verdict not in ("conflict", "same_year_other_day", "near_year_other_day")
             for (m, _), d in zip(found, dates, strict=True)
         ]
         alike = sum(plausible)
         weights = self.weights
         # the most the features not yet known (namesakes, the record's other fields) could add
-        ceiling = weights.prior + max(weights.namesakes.values()) + self._record_ceiling(query.record)
-        cut = math.log(threshold / (1 - threshold)) if 0 < threshold < 1 else -math.inf
+        # (ambiguity never drops a hit under the threshold, so it is left out of the bound)
+        ceiling = weights.prior + max(0.0, *weights.namesakes.values(), *weights.rivals.values())
+        ceiling += self._record_ceiling(query.record)
+        cut = cut_of(threshold)
         hits = []
         for (match, subject), date, is_alike in zip(found, dates, plausible, strict=True):
             rivals = alike - 1 if is_alike else alike
-            known = (
-                name_weight(match.similarity, weights) + rivals_feature(rivals, weights).weight + date.weight
-            )
+            known = name_weight(match.similarity, weights) + bounded(date, weights)
             if ceiling + known < cut:
                 continue  # cannot reach the threshold: not worth writing the explanation
             hit = self._score(query, subject, match, date, rivals)
@@ -785,9 +791,15 @@ class ScreeningIndex:
                 weights.gender_other,
             ),
         )
-        score = probability(weights.prior + sum(f.weight for f in features))
+        score, counted = bounded_score(features, weights)
         return Hit(
-            record.record_id, subject.entry.id, round(score, 4), matched, features, subject.fingerprint
+            record.record_id,
+            subject.entry.id,
+            round(score, 6),
+            matched,
+            counted,
+            subject.fingerprint,
+            ambiguous=rivals + 1,
         )
 
     # -- size --------------------------------------------------------------------------------

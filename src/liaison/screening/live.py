@@ -30,7 +30,7 @@ def entry_of(subject: Subject) -> SubjectEntry:
     return SubjectEntry(
         id=subject.id,
         names=tuple(n.full_name for n in subject.names),
-        birth_dates=tuple(d.value for d in subject.birth_dates if d.precision != "range"),
+        birth_dates=tuple(d.value for d in subject.birth_dates),  # a range is compared as a range
         nationalities=tuple(n.country for n in subject.nationalities),
         documents=tuple(d.number for d in subject.documents),
         gender=subject.gender if subject.gender in ("male", "female", "m", "f") else None,

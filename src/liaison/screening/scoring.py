@@ -5,8 +5,16 @@ reviewer can read ("exact", "conflict", "one year off" ...) and a weight in log-
 with a prior goes through the logistic function into a score between 0 and 1. The weights are
 calibrated on the labelled benchmark (`bench/screening.py` fits them and prints the reliability
 of each score band), so a score of 0.9 means about nine in ten such hits were true matches
-there. A conflicting birth year outweighs an identical common name: `Nguyen Van An` born 1970
-does not alert on a subject of that name born 1995.
+there.
+
+Evidence is graded and bounded. A *hard conflict* (birth years more than three apart, another
+sex, another document number) counts in full: `Nguyen Van An` born 1970 does not alert on a
+subject of that name born 1995. The *soft* disagreements (a date slip of one field, another
+nationality, a dated record against an undated subject) together take away at most
+`soft_cap(weights)`, which a perfect name survives: one typo in a date lowers a score, it never
+cancels an identical name. Ambiguity (`namesakes`, `rivals`: how many subjects the name fits)
+lowers priority, never presence: `bounded_score` lets it pull a hit towards the threshold but
+not under it, so three wanted persons of one name all alert, ranked, each marked ambiguous.
 """
 
 from __future__ import annotations
@@ -14,11 +22,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz.distance import OSA
 
+from liaison.names.nicknames import NICKNAME_SIMILARITY, same_given_name
 from liaison.names.phonetic import skeleton
 from liaison.names.variants import Reading, Token
 from liaison.screening.dates import PartialDate, compare_dates
@@ -48,10 +58,15 @@ class Weights:
             "exact": 3.5,
             "same_month": 2.2,
             "same_year": 1.5,
+            "in_range": 1.0,
             "day_month_swapped": 1.2,
+            "day_off": 0.5,
+            "month_off": 0.5,
             "one_year_off": 0.3,
+            "years_off": 0.0,
             "near_year": 0.0,
             "same_year_other_day": -2.0,
+            "near_year_other_day": -2.5,
             "conflict": -7.0,
             "subject_undated": 0.0,
         }
@@ -71,6 +86,74 @@ class Weights:
     gender_same: float = 0.2
     gender_other: float = -3.0
     threshold: float = 0.5  # the score at which a pair alerts, chosen with the weights
+    # the most the soft disagreements may take away together (see `soft_cap`)
+    soft_limit: float = 3.0
+    # how far ambiguity pulls a hit from its own log-odds towards the threshold (see `bounded_score`)
+    ambiguity_scale: float = 4.0
+
+
+# Verdicts that count in full: those that say "another person", and dates wrong in two fields
+# (not one slip); every other disagreement is soft.
+HARD_CONFLICTS = frozenset(
+    {
+        ("birth_date", "conflict"),
+        ("birth_date", "same_year_other_day"),
+        ("birth_date", "near_year_other_day"),
+        ("gender", "different"),
+        ("document_number", "different"),
+    }
+)
+AMBIGUITY = frozenset({"namesakes", "rivals"})
+SURVIVAL_MARGIN = 0.5  # log-odds a perfect name keeps above the threshold after soft disagreements
+
+
+def cut_of(threshold: float) -> float:
+    """The threshold in log-odds."""
+    return math.log(threshold / (1 - threshold)) if 0 < threshold < 1 else -math.inf
+
+
+def soft_cap(weights: Weights) -> float:
+    """The most soft disagreements may take away: `soft_limit`, and never so much that a perfect
+    name (prior plus the top name band) falls within `SURVIVAL_MARGIN` of the threshold."""
+    perfect = weights.prior + max(weights.name.values())
+    room = perfect - cut_of(weights.threshold) - SURVIVAL_MARGIN
+    return max(0.0, min(weights.soft_limit, room))
+
+
+def is_soft(feature: Feature) -> bool:
+    return (
+        feature.weight < 0
+        and feature.feature not in AMBIGUITY
+        and ((feature.feature, feature.verdict) not in HARD_CONFLICTS)
+    )
+
+
+def bounded(feature: Feature, weights: Weights) -> float:
+    """A feature's weight with a soft disagreement held to the cap (for upper bounds of a score)."""
+    return max(feature.weight, -soft_cap(weights)) if is_soft(feature) else feature.weight
+
+
+def bounded_score(features: Sequence[Feature], weights: Weights) -> tuple[float, tuple[Feature, ...]]:
+    """The score of a pair and its features as they counted (soft disagreements capped together,
+    ambiguity shrinking the margin above the threshold instead of subtracting from it)."""
+    cap = soft_cap(weights)
+    soft = [f for f in features if is_soft(f)]
+    soft_sum = sum(f.weight for f in soft)
+    scale = 1.0 if soft_sum >= -cap else cap / -soft_sum
+    counted = [
+        dataclasses.replace(f, weight=f.weight * scale) if f in soft and scale < 1.0 else f for f in features
+    ]
+    own = weights.prior + sum(f.weight for f in counted if f.feature not in AMBIGUITY)
+    ambiguity = sum(f.weight for f in counted if f.feature in AMBIGUITY)
+    cut = cut_of(weights.threshold)
+    total = own + ambiguity
+    if own >= cut and ambiguity < 0:  # ambiguity shrinks the margin above the threshold at most
+        total = max(total, cut + (own - cut) * math.exp(ambiguity / weights.ambiguity_scale))
+        share = (total - own) / ambiguity
+        counted = [
+            dataclasses.replace(f, weight=f.weight * share) if f.feature in AMBIGUITY else f for f in counted
+        ]
+    return probability(total), tuple(counted)
 
 
 WEIGHTS_FILE = Path(__file__).resolve().parent / "weights.json"
@@ -127,10 +210,15 @@ def token_similarity(a: Token, b: Token) -> float:
                 score = OSA.normalized_similarity(x, y)
             if score > best:
                 best = score
+    if best < 0.9 and a.text and b.text and a.text[0] == b.text[0]:
+        # two letters swapped before the key rewrote them (`Nugyen`): compare the words as written
+        best = max(best, OSA.normalized_similarity(a.text, b.text))
     if best < 0.9 and (a.vowelless or b.vowelless):
         skeletons = {skeleton(x) for x in a.keys}
         if any(skeleton(y) in skeletons for y in b.keys):
             best = 0.9
+    if best < NICKNAME_SIMILARITY and same_given_name(a.text, b.text):  # Sasha, Aleksandr
+        best = NICKNAME_SIMILARITY
     return best
 
 
@@ -165,7 +253,8 @@ def namesakes_feature(count: int, weights: Weights = WEIGHTS) -> Feature:
 
 def rivals_feature(count: int, weights: Weights = WEIGHTS) -> Feature:
     verdict = "none" if count == 0 else "one" if count == 1 else "few" if count <= 5 else "many"
-    return Feature("rivals", verdict, weights.rivals[verdict], f"{count} other subject(s) fit as well")
+    detail = f"ambiguous: {count + 1} subjects fit as well" if count else "no other subject fits as well"
+    return Feature("rivals", verdict, weights.rivals[verdict], detail)
 
 
 def date_feature(

@@ -1,0 +1,454 @@
+"""Labelled screening sets that are not (only) the generator, and F1 per source and per kind.
+
+    PYTHONPATH=src .venv/bin/python bench/screening_eval.py --subjects 5000 --cases 150
+
+Each set is built from data a package ships, independently of the readings screening makes:
+
+- `generator`: the project's own generator (`screening_data.py`), records against its subjects.
+- `pypinyin`: Chinese names in characters against pypinyin's own Wade–Giles and Palladius
+  (Russian Cyrillic) styles and its joined pinyin (not `liaison.names.variants.wade_giles`).
+- `nicknames`: English given names against their nicknames, from the `nicknames` package's
+  curated pairs, with other names' nicknames as negatives.
+- `icu_scripts`: Latin names written in Arabic, Armenian, Georgian, Greek, Hebrew, katakana and
+  hangul by ICU's Latin-to-script transforms (screening reads the other way, script to Latin).
+- `kinds`: one set where every example is one of the ten kinds of issue 11 (date slips,
+  namesakes, titles from rigour's list, initials, noisy input, nicknames, partial names, other
+  scripts, Han romanisations, Kazakh and Russian forms), each with negatives made the same way
+  from persons who are not subjects.
+
+Negatives are people who are not subjects (another seed of the generator), written the same way,
+so precision counts. Every set is split by a hash of the record id into a half to fit and a half held out
+(`split`). Only the public API of `liaison.screening.engine` is used, so the same sets can be
+run against an older checkout (`PYTHONPATH=/path/to/old/src`) for a before/after in one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from liaison.names.fold import fold
+from liaison.screening.engine import ScreeningIndex, ScreenRecord, SubjectEntry
+from screening_data import (
+    WEST_SURNAMES,
+    ZH_GIVEN,
+    ZH_SURNAMES,
+    Subject,
+    latin_name,
+    make_records,
+    make_subjects,
+    native_name,
+    true_pairs,
+)
+
+KINDS = (
+    "date_slip",
+    "namesakes",
+    "titles",
+    "initials",
+    "noisy_input",
+    "nicknames",
+    "partial_names",
+    "other_scripts",
+    "han_romanisations",
+    "kazakh_russian",
+)
+EXTRA_IDS = 5_000_000  # subjects the sets add to the generator's get ids from here
+
+
+@dataclass
+class Case:
+    record: ScreenRecord
+    truth: frozenset[int]  # the subjects this record must alert on (empty for a negative)
+    kind: str = ""
+
+
+@dataclass
+class Sets:
+    extra: list[SubjectEntry] = field(default_factory=list)  # subjects the sets need indexed
+    cases: dict[str, list[Case]] = field(default_factory=lambda: defaultdict(list))
+
+
+def entry_of(subject: Subject) -> SubjectEntry:
+    return SubjectEntry(
+        subject.id,
+        tuple(subject.names),
+        (subject.birth_date,) if subject.birth_date else (),
+        (subject.nationality,),
+        (subject.document,) if subject.document else (),
+        subject.gender,
+    )
+
+
+def split(cases: list[Case]) -> tuple[list[Case], list[Case]]:
+    """(fit, held out), by a hash of the record id: the same split in every run and checkout."""
+    halves: tuple[list[Case], list[Case]] = ([], [])
+    for case in cases:
+        halves[zlib.crc32(case.record.record_id.encode()) % 2].append(case)
+    return halves
+
+
+# -- the sets -------------------------------------------------------------------------------------
+
+
+def _generator(sets: Sets, subjects: list[Subject], count: int) -> None:
+    records = make_records(subjects, count, seed=31)
+    truth: dict[str, set[int]] = defaultdict(set)
+    for record_id, subject_id in true_pairs(records, subjects):
+        truth[record_id].add(subject_id)
+    for r in records:
+        record = ScreenRecord(r.record_id, r.name, r.birth_date, r.nationality, r.document_number, r.gender)
+        sets.cases["generator"].append(Case(record, frozenset(truth[r.record_id]), "generator"))
+
+
+def _han_names(rng: random.Random, count: int) -> list[str]:
+    names: set[str] = set()
+    while len(names) < count:
+        given = "".join(rng.choice(ZH_GIVEN) for _ in range(rng.choice((1, 2, 2))))
+        names.add(rng.choice(ZH_SURNAMES) + given)
+    return sorted(names)
+
+
+def _pypinyin_forms(name: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
+    family, given = name[:1], name[1:]
+    forms = []
+    for style, joiner in ((Style.WADEGILES, "-"), (Style.CYRILLIC, ""), (Style.NORMAL, "")):
+        f = "".join(lazy_pinyin(family, style=style)).capitalize()
+        g = joiner.join(lazy_pinyin(given, style=style)).capitalize()
+        # pypinyin's Cyrillic carries tone digits and its Wade-Giles writes ü as v: a clerk
+        # writes neither (Чжан Сяохун, Chün or Chun)
+        forms.append(re.sub(r"\d", "", f"{f} {g}").replace("v", "u"))
+    return forms
+
+
+def _pypinyin(sets: Sets, rng: random.Random, count: int) -> None:
+    names = _han_names(rng, 2 * count)
+    for number, name in enumerate(names):
+        positive = number % 2 == 0
+        subject_id = EXTRA_IDS + 100_000 + number
+        if positive:
+            sets.extra.append(SubjectEntry(subject_id, (name,), ("1970-01-01",)))
+        form = rng.choice(_pypinyin_forms(name))
+        record = ScreenRecord(f"py{number}", form, rng.choice((None, "1970-01-01")) if positive else None)
+        sets.cases["pypinyin"].append(Case(record, frozenset({subject_id} if positive else ()), "han"))
+
+
+def _nickname_pairs() -> list[tuple[str, str]]:
+    from nicknames import NickNamer
+
+    namer = NickNamer()
+    pairs = []
+    for canonical in sorted(namer.nickname_lookup):
+        for nickname in sorted(namer.nicknames_of(canonical)):
+            if len(nickname) >= 3 and not canonical.startswith(nickname):
+                pairs.append((canonical, nickname))
+    return pairs
+
+
+def _nicknames(sets: Sets, rng: random.Random, count: int) -> None:
+    pairs = _nickname_pairs()
+    rng.shuffle(pairs)
+    surnames = [f"{s}{e}" for s in WEST_SURNAMES for e in ("", "son", "ley", "ford")]
+    rng.shuffle(surnames)
+    for number, (canonical, nickname) in enumerate(pairs[:count]):
+        surname = surnames[number % len(surnames)]
+        subject_id = EXTRA_IDS + 200_000 + number
+        sets.extra.append(SubjectEntry(subject_id, (f"{canonical.title()} {surname}",)))
+        record = ScreenRecord(f"nick{number}", f"{nickname.title()} {surname}")
+        sets.cases["nicknames"].append(Case(record, frozenset({subject_id}), "nicknames"))
+        other_canonical, other_nickname = pairs[(number + count) % len(pairs)]
+        if other_canonical != canonical:
+            negative = ScreenRecord(f"nickneg{number}", f"{other_nickname.title()} {surname}")
+            sets.cases["nicknames"].append(Case(negative, frozenset(), "nicknames"))
+
+
+ICU_SCRIPTS = ("Arabic", "Armenian", "Georgian", "Greek", "Hebrew", "Katakana", "Hangul")
+
+
+def _icu(script: str):  # type: ignore[no-untyped-def]
+    import icu
+
+    return icu.Transliterator.createInstance(f"Latin-{script}")
+
+
+def _latin(rng: random.Random, subject: Subject) -> str:
+    return fold(latin_name(rng, subject.culture, subject.parts)[0]).title()
+
+
+def _icu_scripts(
+    sets: Sets, rng: random.Random, subjects: list[Subject], others: list[Subject], count: int
+) -> None:
+    people = [s for s in subjects if s.culture in ("western", "russian", "vietnamese")]
+    strangers = [s for s in others if s.culture in ("western", "russian")]
+    for number in range(count):
+        script = ICU_SCRIPTS[number % len(ICU_SCRIPTS)]
+        person = rng.choice(people)
+        name = _icu(script).transliterate(_latin(rng, person))
+        record = ScreenRecord(f"icu{number}", name, person.birth_date)
+        sets.cases["icu_scripts"].append(Case(record, frozenset({person.id}), script.lower()))
+        stranger = rng.choice(strangers)
+        name = _icu(script).transliterate(_latin(rng, stranger))
+        negative = ScreenRecord(f"icuneg{number}", name, stranger.birth_date)
+        sets.cases["icu_scripts"].append(Case(negative, frozenset(), script.lower()))
+
+
+# -- the ten kinds --------------------------------------------------------------------------------
+
+
+def _date_slip(rng: random.Random, born: str) -> str:
+    year, month, day = int(born[:4]), int(born[5:7]), int(born[8:10])
+    slip = rng.choice(("day", "month", "swap", "year"))
+    if slip == "day":
+        day = day % 28 + 1
+    elif slip == "month":
+        month = month % 12 + 1
+    elif slip == "swap" and day <= 12 and day != month:
+        month, day = day, month
+    else:
+        year += rng.choice((-3, -2, -1, 1, 2, 3))
+    return f"{year:04d}-{month:02d}-{min(day, 28):02d}"
+
+
+def _title(rng: random.Random, name: str) -> str:
+    from rigour._core import person_name_prefixes_list
+
+    titles = [t for t in person_name_prefixes_list() if len(t) > 1]
+    return f"{rng.choice(titles)} {name}"
+
+
+def _initials(name: str) -> str:
+    words = name.split()
+    return " ".join([*(w[0] + "." for w in words[:-1]), words[-1]]) if len(words) > 1 else name
+
+
+def _noise(rng: random.Random, name: str) -> str:
+    choice = rng.choice(("joined", "digit", "repeat", "swap", "split"))
+    words = name.split()
+    if choice == "joined":
+        return "".join(words)
+    if choice == "digit":
+        return name.replace("o", "0", 1).replace("i", "1", 1)
+    if choice == "repeat" and len(words) > 1:
+        return " ".join([*words[:1], *words])
+    if choice == "split" and len(words[-1]) > 5:
+        return " ".join([*words[:-1], words[-1][:-2], words[-1][-2:].lower()])
+    word = max(words, key=len)
+    if len(word) < 4:
+        return "".join(words)
+    k = rng.randrange(1, len(word) - 2)
+    return name.replace(word, word[:k] + word[k + 1] + word[k] + word[k + 2 :], 1)
+
+
+def _partial(rng: random.Random, subject: Subject) -> str:
+    parts = subject.parts
+    if subject.culture == "vietnamese":
+        family, given = fold(parts["family"]).title(), fold(parts["given"]).title()
+        middle = fold(parts["middle"]).title()
+        return rng.choice((f"{family} {given}", f"{family.upper()}, {middle} {given}"))
+    if subject.culture in ("russian", "kazakh"):
+        latin = _latin(rng, subject).split()
+        return " ".join(latin[:2])  # family and given, no patronymic
+    return _latin(rng, subject)
+
+
+KAZAKH_LATIN = {  # the official alphabets of 2017 (apostrophes), 2018 (acutes) and 2021
+    2017: {"ә": "a'", "ғ": "g'", "қ": "q", "ң": "n'", "ө": "o'", "ұ": "u", "ү": "u'", "і": "i", "ш": "s'"},
+    2018: {"ә": "á", "ғ": "ǵ", "қ": "q", "ң": "ń", "ө": "ó", "ұ": "u", "ү": "ú", "і": "i", "ш": "sh"},
+    2021: {"ә": "ä", "ғ": "ğ", "қ": "q", "ң": "ñ", "ө": "ö", "ұ": "ū", "ү": "ü", "і": "ı", "ш": "ş"},
+}
+
+
+def _kazakh_latin(rng: random.Random, cyrillic: str) -> str:
+    from liaison.names.romanise import cyrillic_to_latin
+
+    table = KAZAKH_LATIN[rng.choice((2017, 2018, 2021))]
+    out = "".join(table.get(c.lower(), c) if c.lower() in table else c for c in cyrillic)
+    return cyrillic_to_latin(out, "bgn")
+
+
+def _kazakh_russian(rng: random.Random, subject: Subject) -> str:
+    native = native_name(subject.culture, subject.parts)
+    if rng.random() < 0.5:
+        return _kazakh_latin(rng, native)
+    words = native.split()  # the patronymic in the Russian form, or none
+    father = words[2][:-3] if len(words) > 2 and words[2].endswith(("ұлы", "улы")) else ""
+    latin = _kazakh_latin(rng, " ".join(words[:2]))
+    return f"{latin} {_kazakh_latin(rng, father)}ovich" if father and rng.random() < 0.5 else latin
+
+
+def _kind_name(rng: random.Random, kind: str, subject: Subject) -> tuple[str, str | None]:
+    born = subject.birth_date if subject.birth_date and rng.random() < 0.5 else None
+    latin = _latin(rng, subject)
+    if kind == "date_slip":
+        return latin, _date_slip(rng, subject.birth_date or "1970-06-15")
+    if kind == "titles":
+        return _title(rng, latin), born
+    if kind == "initials":
+        return _initials(latin), born
+    if kind == "noisy_input":
+        return _noise(rng, latin), born
+    if kind == "partial_names":
+        return _partial(rng, subject), born
+    if kind == "other_scripts":
+        return _icu(rng.choice(ICU_SCRIPTS)).transliterate(latin), born
+    if kind == "han_romanisations":
+        return rng.choice(_pypinyin_forms(native_name(subject.culture, subject.parts))), born
+    if kind == "kazakh_russian":
+        return _kazakh_russian(rng, subject), born
+    return latin, born
+
+
+def _kinds(
+    sets: Sets, rng: random.Random, subjects: list[Subject], others: list[Subject], count: int
+) -> None:
+    by_culture: dict[str, list[Subject]] = defaultdict(list)
+    for s in subjects:
+        if s.birth_date and len(s.birth_date) == 10:
+            by_culture[s.culture].append(s)
+    strangers: dict[str, list[Subject]] = defaultdict(list)
+    for s in others:
+        if s.birth_date and len(s.birth_date) == 10:
+            strangers[s.culture].append(s)
+    cultures = {
+        "han_romanisations": ("chinese",),
+        "kazakh_russian": ("kazakh",),
+        "nicknames": ("western",),
+        "other_scripts": ("western", "russian", "vietnamese"),
+        "initials": ("western", "russian", "vietnamese"),
+    }
+    pairs = _nickname_pairs()
+    names = [f"{s}{e}" for s in WEST_SURNAMES for e in ("", "son", "ley", "ford")]
+    for kind in KINDS:
+        pool = cultures.get(kind, ("vietnamese", "russian", "western", "kazakh", "arabic"))
+        for number in range(count):
+            case_id = f"{kind}{number}"
+            if kind == "namesakes":  # three subjects of one name, a traveller of it without a date
+                person = rng.choice(strangers["vietnamese"])
+                name = _latin(rng, person)
+                ids = [EXTRA_IDS + 300_000 + 3 * number + k for k in range(3)]
+                for k, subject_id in enumerate(ids):
+                    sets.extra.append(
+                        SubjectEntry(subject_id, (name,), (f"{1960 + 7 * k + number % 5}-03-0{k + 1}",))
+                    )
+                sets.cases["kinds"].append(Case(ScreenRecord(case_id, name), frozenset(ids), kind))
+                stranger = rng.choice(strangers["russian"])
+                negative = ScreenRecord(case_id + "n", _latin(rng, stranger))
+                sets.cases["kinds"].append(Case(negative, frozenset(), kind))
+                continue
+            if kind == "nicknames":
+                canonical, nickname = pairs[(number * 7) % len(pairs)]
+                subject_id = EXTRA_IDS + 400_000 + number
+                surname = names[number % len(names)] + "ski"
+                sets.extra.append(SubjectEntry(subject_id, (f"{canonical.title()} {surname}",)))
+                record = ScreenRecord(case_id, f"{nickname.title()} {surname}")
+                sets.cases["kinds"].append(Case(record, frozenset({subject_id}), kind))
+                other = pairs[(number * 7 + 101) % len(pairs)]
+                if other[0] != canonical:
+                    negative = ScreenRecord(case_id + "n", f"{other[1].title()} {surname}")
+                    sets.cases["kinds"].append(Case(negative, frozenset(), kind))
+                continue
+            person = rng.choice(by_culture[rng.choice(pool)])
+            name, born = _kind_name(rng, kind, person)
+            sets.cases["kinds"].append(Case(ScreenRecord(case_id, name, born), frozenset({person.id}), kind))
+            stranger = rng.choice(strangers[person.culture])
+            name, born = _kind_name(rng, kind, stranger)
+            sets.cases["kinds"].append(Case(ScreenRecord(case_id + "n", name, born), frozenset(), kind))
+
+
+def build(subjects: list[Subject], cases: int, seed: int = 5) -> Sets:
+    """Every labelled set, against `subjects` (the generator's) plus the subjects the sets add."""
+    rng = random.Random(seed)
+    others = make_subjects(max(2000, cases * 4), seed=seed + 1000)  # people who are not subjects
+    indexed = {fold(native_name(s.culture, s.parts)) for s in subjects}
+    others = [s for s in others if fold(native_name(s.culture, s.parts)) not in indexed]
+    sets = Sets()
+    _generator(sets, subjects, 2 * cases)
+    _pypinyin(sets, rng, cases)
+    _nicknames(sets, rng, cases)
+    _icu_scripts(sets, rng, subjects, others, cases)
+    _kinds(sets, rng, subjects, others, max(10, cases // 5))
+    return sets
+
+
+# -- scoring --------------------------------------------------------------------------------------
+
+
+def quality(found: int, predicted: int, positives: int) -> dict[str, float]:
+    precision = found / predicted if predicted else 1.0
+    recall = found / positives if positives else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "positives": positives}
+
+
+def evaluate(index: ScreeningIndex, cases: list[Case], group=lambda c: c.kind) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
+    """Precision, recall and F1 over the (record, subject) pairs, overall and by `group`."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    threshold = index.weights.threshold
+    for case in cases:
+        hits = {h.subject_id for h in index.screen(case.record, threshold=threshold, limit=50)}
+        for key in ("all", group(case)):
+            counts[key][0] += len(hits & case.truth)
+            counts[key][1] += len(hits)
+            counts[key][2] += len(case.truth)
+    return {key: quality(*value) for key, value in sorted(counts.items())}
+
+
+def index_for(subjects: list[Subject], sets: Sets, weights=None) -> ScreeningIndex:  # type: ignore[no-untyped-def]
+    index = ScreeningIndex() if weights is None else ScreeningIndex(weights)
+    index.add_many(entry_of(s) for s in subjects)
+    index.add_many(sets.extra)
+    return index
+
+
+def report(index: ScreeningIndex, sets: Sets, part: int = 1) -> tuple[list[str], float]:
+    """Markdown rows of F1 per source and per kind on one half (1: held out), and the mean."""
+    rows = ["| set | precision | recall | F1 | true pairs |", "|---|---|---|---|---|"]
+    scores = []
+    for source, cases in sorted(sets.cases.items()):
+        half = split(cases)[part]
+        results = evaluate(index, half)
+        overall = results["all"]
+        scores.append(overall["f1"])
+        rows.append(
+            f"| **{source}** | {overall['precision']:.3f} | {overall['recall']:.3f} | {overall['f1']:.3f} | "
+            f"{overall['positives']:.0f} |"
+        )
+        if source in ("kinds", "icu_scripts"):
+            for kind, result in results.items():
+                if kind != "all":
+                    rows.append(
+                        f"| {source} · {kind} | {result['precision']:.3f} | {result['recall']:.3f} | "
+                        f"{result['f1']:.3f} | {result['positives']:.0f} |"
+                    )
+    return rows, sum(scores) / len(scores)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--subjects", type=int, default=5000)
+    parser.add_argument("--cases", type=int, default=150, help="records per set (half held out)")
+    args = parser.parse_args()
+    subjects = make_subjects(args.subjects)
+    sets = build(subjects, args.cases)
+    index = index_for(subjects, sets)
+    rows, mean = report(index, sets)
+    import liaison
+
+    print(f"liaison from {Path(liaison.__file__).parent}; held-out halves; mean F1 over sets {mean:.3f}")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()

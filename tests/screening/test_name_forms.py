@@ -1,0 +1,113 @@
+"""Name forms real lists carry (issue 11), each as a reviewer reads it: the subject on the left is
+found, alerting, from the record on the right, and a different person of a similar name is not
+ranked above it."""
+
+from __future__ import annotations
+
+import pytest
+
+from liaison.screening.engine import DEFAULT_THRESHOLD
+from tests.screening.factories import index_of, record, subject
+
+DISTRACTORS = (
+    subject(90, "Lê Thị Mai", born="1960-01-02"),
+    subject(91, "Phạm Minh Chính", born="1960-01-02"),
+    subject(92, "Sergei Ivanov", born="1960-01-02"),
+)
+
+FORMS = {
+    "titles and honorifics": [
+        ("Nguyễn Văn Hùng", "Mr Nguyen Van Hung"),
+        ("Nguyễn Văn Hùng", "Đại tá Nguyễn Văn Hùng"),
+        ("Nguyễn Văn Hùng", "Thượng tá Nguyễn Văn Hùng"),
+        ("Nguyễn Văn Hùng", "Trung tướng Nguyễn Văn Hùng"),
+        ("Nguyễn Văn Hùng", "Sen. Lt. Gen. Nguyen Van Hung"),
+        ("Kassym-Jomart Tokayev", "President Kassym-Jomart Tokayev"),
+        ("Kassym-Jomart Tokayev", "Präsident Kassym-Jomart Tokayev"),
+        ("Mohammed Al Hashimi", "Shaikh Mohammed Al Hashimi"),
+        ("Abdul Karim Salleh", "Haji Abdul Karim Salleh"),
+        ("Peter Nguyen", "Father Peter Nguyen"),
+        ("Ivan Petrov", "Prof. Dr Ivan Petrov"),
+    ],
+    "legal forms on a person's name": [
+        ("Nguyễn Văn Hùng", "Nguyen Van Hung Co., Ltd"),
+        ("Hans Müller", "Hans Müller GmbH"),
+    ],
+    "initials": [
+        ("Nguyễn Văn Hùng", "Nguyen V. Hung"),
+        ("Nguyễn Văn Hùng", "N. V. Hung"),
+        ("Jean-Pierre Martin", "J.-P. Martin"),
+        ("Kassym-Jomart Tokayev", "K. J. Tokayev"),
+    ],
+    "noisy input": [
+        ("Nguyễn Văn Hùng", "NguyenVanHung"),
+        ("Nguyễn Văn Hùng", "Nguyenvanhung"),
+        ("Kassym-Jomart Tokayev", "Kassym-Jomart Tokay ev"),
+        ("Nguyễn Ngọc Anh", "Nguyen Ng0c Anh"),
+        ("Ivan Petrov", "1van Petrov"),
+        ("Nguyễn Văn Hùng", "Nguyen Van Van Hung"),
+        ("Nguyễn Văn Hùng", "Nugyen Van Hung"),
+    ],
+    "nicknames": [
+        ("Alexander Petrov", "Alex Petrov"),
+        ("Aleksandr Petrov", "Sasha Petrov"),
+        ("William Smith", "Bill Smith"),
+        ("Nikolai Ivanov", "Kolya Ivanov"),
+    ],
+    "partial names": [
+        ("Ivan Sergeyevich Petrov", "Ivan Petrov"),
+        ("Đinh Hồng Đe", "A Đe (Đinh Hồng Đe)"),
+        ("A Đe (Đinh Hồng Đe)", "Dinh Hong De"),
+        ("Trần Văn Hùng", "TRAN, Van Hung"),
+    ],
+    "Kazakh and Russian forms": [
+        ("Нұрсұлтан Әбішұлы Назарбаев", "Nursultan Abishevich Nazarbayev"),
+        ("Нұрлан Жұмабекұлы Әбдіров", "Nurlan Zhumabekovich Abdirov"),
+        ("Ғалымжан Құрманғалиев", "G'alymjan Qurmang'aliev"),  # Latin alphabet of 2017
+        ("Ғалымжан Құрманғалиев", "Ǵalymjan Qurmanǵalıev"),  # of 2018
+        ("Ғалымжан Құрманғалиев", "Ğalymjan Qūrmanğaliev"),  # of 2021
+        ("Шыңғыс Әлиев", "Şyñğys Äliev"),
+    ],
+    "Han characters in the romanisations their people use": [
+        ("周子瑜", "Chou Tzu-yu"),  # Wade-Giles
+        ("許志宏", "Hsu Chih-hung"),
+        ("鄭文燦", "Cheng Wen-tsan"),
+        ("鄭文燦", "Jheng Wun-tsan"),  # Tongyong
+        ("陳大文", "Chan Tai-man"),  # Hong Kong government romanisation
+        ("梁朝偉", "Leung Chiu-wai"),
+        ("王家衛", "Wong Kar-wai"),
+    ],
+    "more scripts": [
+        ("Aram Petrosyan", "Արամ Պետրոսյան"),
+        ("Giorgi Beridze", "გიორგი ბერიძე"),
+        ("Nguyễn Văn Hùng", "응우옌 반 훙"),  # hangul
+    ],
+}
+CASES = [(kind, stored, screened) for kind, pairs in FORMS.items() for stored, screened in pairs]
+
+
+@pytest.mark.parametrize(("kind", "stored", "screened"), CASES)
+def test_a_name_form_finds_its_subject_and_alerts(kind: str, stored: str, screened: str) -> None:
+    index = index_of(subject(1, stored, born="1960-01-02"), *DISTRACTORS)
+    hits = index.screen(record(screened))
+    assert hits, f"{kind}: {screened!r} did not alert on {stored!r}"
+    assert hits[0].subject_id == 1 and hits[0].score >= DEFAULT_THRESHOLD
+
+
+def test_a_name_without_its_middle_name_ranks_its_subject_first() -> None:
+    # scored, not alerting on the name alone: "Nguyen Hung" is as alike to every Nguyễn X Hùng
+    index = index_of(subject(1, "Nguyễn Văn Hùng", born="1960-01-02"), *DISTRACTORS)
+    (best, *_) = index.screen(record("Nguyen Hung"), threshold=0.0)
+    assert best.subject_id == 1 and float(best.features[0].verdict) >= 0.85
+    assert index.screen(record("Nguyen Hung", "1960-01-02"))  # with the birth date it alerts
+
+
+def test_a_title_does_not_make_two_people_one() -> None:
+    index = index_of(subject(1, "Nguyễn Văn Hùng"), subject(2, "Nguyễn Văn Hải"))
+    assert [h.subject_id for h in index.screen(record("Đại tá Nguyễn Văn Hải"))][:1] == [2]
+
+
+def test_a_nickname_of_another_name_does_not_alert() -> None:
+    index = index_of(subject(1, "William Smith"))
+    assert index.screen(record("Kolya Smith")) == []
+    assert index.screen(record("Bill Smith"))
