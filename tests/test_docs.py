@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from liaison import capabilities
-from liaison.core import events
+from liaison.core import audit, events
 from liaison.core.audit import actions
 from liaison.core.capability import CAPABILITY_FIELDS
 from liaison.core.settings import Settings
@@ -119,6 +119,8 @@ def action_words(path: Path) -> set[str]:
             assert isinstance(prefix, ast.Constant) and isinstance(value, ast.FormattedValue)
             assert isinstance(value.value, ast.Name), ast.unparse(action)
             words |= {prefix.value + w for w in _words_passed(tree, function, value.value.id)}
+        elif isinstance(action, ast.Attribute) and ast.unparse(action.value) == "audit":  # audit.SIGN_IN
+            words.add(getattr(audit, action.attr))
         elif ast.unparse(action) == "data.decision":  # a DecisionIn: its literal choices
             words |= set(typing.get_args(DecisionIn.model_fields["decision"].annotation))
         else:

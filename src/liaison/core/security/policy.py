@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal, Protocol
+from typing import Literal
 
 from pydantic import BaseModel, model_validator
 
 from liaison.core.errors import Forbidden
-from liaison.core.security.gate import ProtectedRecord, may_read
+from liaison.core.security.gate import ProtectedRecord, Reader, may_read
 from liaison.core.vocab import VOCAB_DIR, Label, load_vocabulary
 
 ROLES = ("admin", "supervisor", "officer", "analyst", "auditor")
@@ -42,15 +42,9 @@ class HandlingCodesFile(BaseModel):
     codes: dict[str, HandlingCode]
 
 
-class Actor(Protocol):
-    """Whoever acts: a signed-in `User`, or the `SystemActor` of a CLI command or import."""
-
-    @property
-    def username(self) -> str: ...
-    @property
-    def role(self) -> str: ...
-    @property
-    def unit(self) -> str: ...
+# Whoever acts: a signed-in `User`, the user a job was started by, or the `SystemActor` of
+# maintenance work. It is the gate's `Reader`: whoever acts is also whoever reads.
+Actor = Reader
 
 
 @dataclass(frozen=True)
