@@ -138,7 +138,7 @@ def acting_user(session: Session, username: str) -> User:
     a real, active user with a role and a unit, never as an administrator stand-in."""
     user = get_user(session, username)
     if not user.is_active:
-        raise Forbidden(f"The account {username!r} is disabled.")
+        raise Forbidden("The account {username!r} is disabled.", username=username)
     return user
 
 

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from liaison.core import accounts, audit
 from liaison.core.db import get_engine, unit_of_work
-from liaison.core.errors import Invalid
 from liaison.core.security.policy import CLI_ACTOR, SystemActor, ensure
 from liaison.screening import batch, disclosure, live
 from liaison.screening.engine import DEFAULT_THRESHOLD
@@ -91,12 +90,7 @@ def _reader(username: str | None) -> Screener | SystemActor:
     if username is None:
         return CLI_ACTOR
     with unit_of_work() as session:
-        account = accounts.get_user(session, username)
-        if not account.is_active:
-            raise Invalid(
-                "The account {username!r} is disabled.", username=username, fields={"user": "disabled"}
-            )
-        return Screener.of(account)
+        return Screener.of(accounts.acting_user(session, username))
 
 
 def register(app: typer.Typer) -> None:

@@ -66,7 +66,8 @@ def import_command(
             session.expunge(actor)
     elif gate.scope_of(gate.check_handling_code(handling_code)) != "everyone":
         raise Invalid(
-            f"Restricted ({handling_code}) subjects need an owning unit: import them with --user NAME.",
+            "Restricted ({handling_code}) subjects need an owning unit: import them with --user NAME.",
+            handling_code=handling_code,
             fields={"user": "required for a restricted handling code"},
         )
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())

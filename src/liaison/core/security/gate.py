@@ -170,7 +170,7 @@ def get_all_readable(
     found = {row.id: Referenced(row.id, row.owning_unit, row.handling_code) for row in rows}
     for record_id in wanted:
         if record_id not in found:
-            raise NotFound(f"There is no {what} {record_id}.")
+            raise NotFound("There is no {what} {record_id}.", what=Phrase(what), record_id=record_id)
     return [found[i] for i in wanted]
 
 
