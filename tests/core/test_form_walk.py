@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -24,10 +25,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select, union_all
 from sqlalchemy.sql import literal_column
 
-from liaison.capabilities import CAPABILITIES, module
-from liaison.core.db import Base, unit_of_work
+from liaison.capabilities import enabled
+from liaison.core import accounts as account_service
+from liaison.core.db import Base, unit_of_work, utcnow
 from liaison.core.models import AuditEvent
-from liaison.core.security.policy import roles_for
+from liaison.core.security.policy import SystemActor, roles_for
+from liaison.ingest import service as ingest_service
 from tests.conftest import Account, make_account
 from tests.core.test_route_policy import _permission
 from tests.routes import Route, app_routes
@@ -153,20 +156,22 @@ def _local(link: str) -> str:
 
 def load_demo(engine: Engine) -> None:
     with unit_of_work(engine) as session:
-        for name in CAPABILITIES:
-            demo = module(name, "demo")
-            if demo is not None:
-                demo.load(session, "demo")
+        for capability in enabled():
+            if capability.demo is not None:
+                capability.demo(session, "demo")
 
 
-def find_forms(client: TestClient, app: Any, accounts: dict[str, Account]) -> dict[str, Form]:
-    """One form per action path pattern, found by following links from the home page."""
+def find_forms(
+    client: TestClient, app: Any, accounts: dict[str, Account], start: tuple[str, ...] = ()
+) -> dict[str, Form]:
+    """One form per action path pattern, found by following links from the home page (and from
+    `start`: pages whose forms only a record in a given state shows, such as a locked account)."""
     routes = _page_routes(app, "GET")
     post_routes = _page_routes(app, "POST")
     forms: dict[str, Form] = {}
     for role in WALKING_ROLES:
         seen: dict[str, int] = {}
-        queue, visited = ["/"], set()
+        queue, visited = [*start, "/"], set()
         while queue:
             page = queue.pop(0)
             route = _route_of(routes, "GET", urlsplit(page).path)
@@ -238,34 +243,54 @@ def _poster(roles: list[str], accounts: dict[str, Account]) -> Account:
     raise AssertionError(f"no walking role may post ({roles})")
 
 
+DRAFT_REPORT = (
+    b"HANOI - Deputy Minister of Public Security Lieutenant General Le Quoc Hung held talks in Hanoi "
+    b"on Monday with Thai Police Commissioner General Kittirat Phanphet. The two sides agreed to step "
+    b"up cooperation against drug trafficking and cybercrime and to exchange information regularly."
+)
+
+
+@dataclass
+class Walk:
+    accounts: dict[str, Account]
+    start: tuple[str, ...]  # pages the fixture makes that no link reaches from the home page
+
+
 @pytest.fixture
-def demo_accounts(engine: Engine) -> dict[str, Account]:
+def walk(engine: Engine) -> Walk:
+    """The demo data, one account per walking role, a locked account (its page offers "unlock")
+    and one draft engagement from a report (its review page offers "confirm")."""
     load_demo(engine)
-    return {role: make_account(engine, role, username=f"walk-{role}") for role in (*WALKING_ROLES, "auditor")}
+    locked = make_account(engine, "officer", username="walk-locked")
+    with unit_of_work(engine) as session:
+        account_service.get_user(session, locked.username).locked_until = utcnow() + timedelta(minutes=15)
+        draft = ingest_service.ingest_report(session, SystemActor("walk"), DRAFT_REPORT, date(2025, 3, 3))
+    return Walk(
+        {role: make_account(engine, role, username=f"walk-{role}") for role in (*WALKING_ROLES, "auditor")},
+        (f"/users/{locked.username}", f"/ingest/drafts/{draft.engagement_id}"),
+    )
 
 
-def test_every_post_page_route_has_a_form_the_walk_reaches(
-    client: TestClient, app: Any, demo_accounts: dict[str, Account]
-) -> None:
-    forms = find_forms(client, app, demo_accounts)
+def test_every_post_page_route_has_a_form_the_walk_reaches(client: TestClient, app: Any, walk: Walk) -> None:
+    forms = find_forms(client, app, walk.accounts, walk.start)
     unreached = sorted(route.path for route in _page_routes(app, "POST") if route.path not in forms)
     assert unreached == []
 
 
 def test_every_form_refuses_bad_values_with_a_readable_page_and_writes_nothing(
-    app: Any, engine: Engine, demo_accounts: dict[str, Account]
+    app: Any, engine: Engine, walk: Walk
 ) -> None:
     client = TestClient(
         app, base_url="http://testserver", raise_server_exceptions=False
     )  # a 500 is a finding
-    forms = find_forms(client, app, demo_accounts)
+    forms = find_forms(client, app, walk.accounts, walk.start)
     post_routes = _page_routes(app, "POST")
     mistakes: list[str] = []
     probe = 0
     for pattern, form in sorted(forms.items()):
         route = _route_of(post_routes, "POST", form.action)
         assert route is not None
-        account = _poster(sorted(roles_for(_permission(route.route) or "")), demo_accounts)
+        account = _poster(sorted(roles_for(_permission(route.route) or "")), walk.accounts)
         baseline = {f.name: f.value for f in form.fields if f.kind != "file"}
         for item in form.fields:
             if item.kind == "file":

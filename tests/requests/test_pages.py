@@ -83,7 +83,7 @@ def test_an_over_long_reference_on_the_edit_form_is_a_page_with_the_error_not_a_
 ) -> None:
     data = {"version": "1", "our_reference": "R" * 81, "facts": "Changed"}
     request_id, page = _post_as_officer(client, engine, "/requests/{}/edit", data, "en")
-    assert "our_reference: At most 80 characters." in page
+    assert "Our reference: Must be at most 80 characters long." in page
     with Session(engine) as session:
         stored = service.get_request(session, OFFICER, request_id)
         assert (stored.version, stored.facts) == (1, "Embezzlement of public funds, fled abroad in 2024.")
@@ -94,6 +94,6 @@ def test_choice_zero_on_the_legal_basis_form_is_a_page_with_the_error_not_a_500(
 ) -> None:
     data = {"version": "1", "choice": "0", "reason": "Treaty"}
     request_id, page = _post_as_officer(client, engine, "/requests/{}/legal-basis", data, "vi")
-    assert "Vui lòng sửa biểu mẫu" in page and "should be" not in page
+    assert "Vui lòng sửa lại biểu mẫu" in page and "should be" not in page
     with Session(engine) as session:
         assert service.get_request(session, OFFICER, request_id).version == 1

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from liaison.core import accounts, audit, i18n
 from liaison.core.errors import DomainError, Invalid
 from liaison.core.models import User
-from liaison.core.schemas import UserPatch
+from liaison.core.schemas import PasswordChange, PasswordReset, UserPatch
 from liaison.core.security import csrf
 from liaison.core.security.policy import ROLES
 from liaison.core.web import SESSION_COOKIE, DbSession, Permission
@@ -103,11 +103,14 @@ async def change_password(request: Request, session: DbSession, user: Self) -> H
                 "The two new passwords differ; the password was not changed.",
                 fields={"password_again": "differs"},
             )
+        data = parse(
+            PasswordChange, {"current_password": values.get("current_password", ""), "password": new}
+        )
         return accounts.change_own_password(
             session,
             user.username,
-            values.get("current_password", ""),
-            new,
+            data.current_password,
+            data.password,
             keep_session=request.cookies.get(SESSION_COOKIE),
         )
 
@@ -200,16 +203,14 @@ async def edit_user(
     request: Request, username: str, session: DbSession, user: UserManager
 ) -> HTMLResponse | RedirectResponse:
     values = await form_values(request)
-    outcome = attempt(
-        session,
-        lambda: accounts.update_user(
-            session,
-            user.username,
-            username,
-            email=values.get("email", ""),
-            full_name=values.get("full_name", ""),
-        ),
-    )
+
+    def edit() -> User:
+        patch = parse(UserPatch, {"email": values.get("email", ""), "full_name": values.get("full_name", "")})
+        return accounts.update_user(
+            session, user.username, username, email=patch.email, full_name=patch.full_name
+        )
+
+    outcome = attempt(session, edit)
     if isinstance(outcome, DomainError):
         return _user(request, session, username, outcome, form=values)
     return redirect(f"/users/{username}")
@@ -227,7 +228,7 @@ async def reset_password(
             session,
             user.username,
             username,
-            values.get("password", ""),
+            parse(PasswordReset, {"password": values.get("password", "")}).password,
             keep_session=request.cookies.get(SESSION_COOKIE),
         ),
     )
