@@ -7,7 +7,7 @@ line and what is wrong, so a non-programmer who edits one sees where.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -83,12 +83,17 @@ class Status(Label):
     in_force: bool = False
 
 
-def check_machine(statuses: Mapping[str, Status], name: str) -> None:
-    """Refuse a vocabulary whose states lead to states it does not declare."""
+def check_machine(statuses: Mapping[str, Status], name: str, final: Collection[str] | None = None) -> None:
+    """Refuse a vocabulary whose states lead to states it does not declare; when it names its
+    `final` states, refuse also a state that is not final and has no way out (a dead state)."""
     for code, status in statuses.items():
         unknown = sorted(set(status.next) - set(statuses))
         if unknown:
             raise ValueError(f"{name}.{code}.next names unknown statuses {unknown}")
+    if final is not None:
+        dead = sorted(code for code, status in statuses.items() if not status.next and code not in final)
+        if dead:
+            raise ValueError(f"{name} {dead} are not final and have no way out")
 
 
 def label(mapping: Mapping[str, Label], code: str | None) -> str:

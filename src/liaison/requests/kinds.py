@@ -1,8 +1,13 @@
 """The request-kinds vocabulary: kinds, their workflows, fields, required documents and clocks.
 
 Everything a kind is lives in `vocab/request_kinds.yaml`; this module only gives it types and
-checks it once at start-up (a transition to an unknown state, a clock that never starts, a role
-that does not exist stop the start with the file and line). Adding a kind is an edit there.
+checks it once at start-up (a transition to an unknown state, a state with no way out, a clock
+that never starts, a role that does not exist stop the start with the file and line). Adding a
+kind is an edit there.
+
+A workflow's states are the one state machine of `core.vocab` (`Status`): each state's next
+states are derived from the named transitions, and `check_machine` and `allowed_next` do the
+rest. The transitions add what only requests have on top: names, roles, reasons, requirements.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from liaison.core.security.policy import ROLES
-from liaison.core.vocab import Label, load_vocabulary
+from liaison.core.vocab import Label, Status, allowed_next, check_machine, load_vocabulary
 
 KINDS_FILE = Path(__file__).resolve().parent / "vocab" / "request_kinds.yaml"
 DIRECTIONS = ("outgoing", "incoming")
@@ -46,25 +51,35 @@ class Transition(Strict, Label):
 
 class Workflow(Strict):
     initial: str
-    states: dict[str, Label]
+    states: dict[str, Status]
     final: tuple[str, ...]
     responded: tuple[str, ...] = ()
     transitions: dict[str, Transition]
 
     @model_validator(mode="after")
-    def _states_known(self) -> Workflow:
+    def _machine(self) -> Workflow:
+        """Derive each state's next states from the transitions, then check the machine."""
         named = {self.initial, *self.final, *self.responded}
         for name, transition in self.transitions.items():
-            named |= {transition.to, *transition.from_}
+            named |= set(transition.from_)
             if transition.to in transition.from_:
                 raise ValueError(f"transition {name!r} goes from {transition.to!r} to itself")
         unknown = sorted(named - set(self.states))
         if unknown:
             raise ValueError(f"states {unknown} are used but not declared under states")
+        written = sorted(code for code, status in self.states.items() if status.next)
+        if written:
+            raise ValueError(f"states {written} list next states; a workflow's transitions say them")
+        for code, status in self.states.items():
+            targets = [t.to for t in self.transitions.values() if code in t.from_]
+            self.states[code] = status.model_copy(update={"next": list(dict.fromkeys(targets))})
+        check_machine(self.states, "states", final=self.final)
         return self
 
     def transitions_from(self, state: str) -> dict[str, Transition]:
-        return {name: t for name, t in self.transitions.items() if state in t.from_}
+        """The named transitions out of `state`, among those the state machine allows."""
+        targets = set(allowed_next(self.states, state))
+        return {name: t for name, t in self.transitions.items() if t.to in targets and state in t.from_}
 
     def is_final(self, state: str) -> bool:
         return state in self.final

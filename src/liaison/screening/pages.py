@@ -15,7 +15,7 @@ from liaison.registry.agencies import agency_choices
 from liaison.screening import jobs, schemas, service
 from liaison.screening.engine import DEFAULT_THRESHOLD
 from liaison.screening.startup import live_index
-from liaison.web.forms import attempt, form_values, parse, redirect
+from liaison.web.forms import PAGE_SIZE, PageNumber, attempt, form_values, pager, parse, redirect
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -110,12 +110,23 @@ def review_queue(
     session: DbSession,
     user: Reader,
     status: Annotated[str, Query(max_length=12)] = "open",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    page: PageNumber = 1,
 ) -> HTMLResponse:
     status = status if status in service.HIT_STATUSES else "open"
-    page = service.list_hits(session, user, status, limit=50, offset=offset)
-    context = {"page": page, "status": status, "statuses": service.HIT_STATUSES}
-    return render(request, "screening/hits.html", {**context, "agencies": agency_choices(session)})
+    return render(request, "screening/hits.html", _queue_context(session, user, status, page))
+
+
+def _queue_context(session: DbSession, user: User, status: str, page: int = 1) -> dict[str, Any]:
+    """One page of the review queue with the shared pager, which keeps the chosen status."""
+    hits = service.list_hits(session, user, status, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    return {
+        "page": hits,
+        "pager": pager(page, hits.total),
+        "filters": {"status": status},
+        "status": status,
+        "statuses": service.HIT_STATUSES,
+        "agencies": agency_choices(session),
+    }
 
 
 @router.post("/screening/hits/{hit_id}/decision", response_class=HTMLResponse, response_model=None)
@@ -143,7 +154,5 @@ async def decide_hit(
 
 
 def _queue_with_error(request: Request, session: DbSession, user: User, error: DomainError) -> HTMLResponse:
-    page = service.list_hits(session, user, "open", limit=50, offset=0)
-    context = {"page": page, "status": "open", "statuses": service.HIT_STATUSES, "error": error.detail}
-    context["agencies"] = agency_choices(session)
+    context = {**_queue_context(session, user, "open"), "error": error.detail}
     return render(request, "screening/hits.html", context, status_code=error.status)

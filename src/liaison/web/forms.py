@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ from liaison.core.errors import DomainError, Invalid
 T = TypeVar("T")
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
 PAGE_SIZE = 50
+PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 
 
 async def form_values(request: Request) -> dict[str, str]:
