@@ -101,10 +101,11 @@ def test_user_password_takes_no_password_argument(engine: Engine) -> None:
 
 def test_user_unlock_lets_a_locked_user_sign_in_and_list_shows_the_lock(engine: Engine) -> None:
     account = make_account(engine, "analyst")
+    locked_until = utcnow() + timedelta(minutes=15)
     with unit_of_work(engine) as session:
-        accounts.get_user(session, account.username).locked_until = utcnow() + timedelta(minutes=15)
+        accounts.get_user(session, account.username).locked_until = locked_until
     listed = _liaison(engine, "user", "list")
-    assert "locked until" in listed.stdout and f"{utcnow():%Y-%m-%d}" in listed.stdout
+    assert "locked until" in listed.stdout and f"{locked_until:%Y-%m-%d %H:%M}" in listed.stdout
     with pytest.raises(Locked), unit_of_work(engine) as session:
         accounts.authenticate(session, account.username, account.password)
     unlocked = _liaison(engine, "user", "unlock", account.username)
