@@ -23,6 +23,7 @@ from liaison.registry.models import Agreement, Mechanism, Official, Programme
 from liaison.registry.vocabulary import countries, country_label, crime_areas, vocabulary
 from liaison.web.forms import (
     PAGE_SIZE,
+    PageNumber,
     attempt,
     form_values,
     many,
@@ -41,7 +42,6 @@ Reader = Annotated[User, Depends(Permission("engagements.read"))]
 Writer = Annotated[User, Depends(Permission("engagements.write"))]
 Text = Annotated[str | None, Query(max_length=300)]
 CodeQuery = Annotated[str | None, Query(max_length=40)]
-PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 
 NAV = (
     NavItem("Engagements", "/engagements", "engagements.read"),

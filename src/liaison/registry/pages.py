@@ -29,6 +29,7 @@ from liaison.registry.models import Agency, Agreement
 from liaison.registry.vocabulary import countries, country_label, crime_areas, vocabulary
 from liaison.web.forms import (
     PAGE_SIZE,
+    PageNumber,
     attempt,
     form_values,
     lines,
@@ -48,7 +49,6 @@ Reader = Annotated[User, Depends(Permission("registry.read"))]
 Writer = Annotated[User, Depends(Permission("registry.write"))]
 Text = Annotated[str | None, Query(max_length=300)]
 CodeQuery = Annotated[str | None, Query(max_length=40)]
-PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 
 NAV = (
     NavItem("Partners", "/registry/partners", "registry.read"),
