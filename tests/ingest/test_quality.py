@@ -3,12 +3,14 @@ data, and the reports written for the project against the issue's F1 targets."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from liaison.ingest.evaluation import TARGETS, Labelled, score, seed_reports, written_reports
 from liaison.ingest.extract import extract_bytes
+from liaison.ingest.text import unwrap
 
 HERE = Path(__file__).resolve()
 SEEDS = next(
@@ -86,3 +88,29 @@ def test_the_written_reports_meet_the_targets() -> None:
     assert result.skips_right == result.skips_total
     for field, target in TARGETS.items():
         assert result.fields[field].f1 >= target, (field, result.fields[field])
+
+
+def hard_wrapped(data: bytes, width: int) -> bytes:
+    """The report as an e-mail or a copy from a PDF gives it: each paragraph wrapped at `width`."""
+    lines = data.decode("utf-8").split("\n")
+    return "\n".join(textwrap.fill(line, width) if line.strip() else line for line in lines).encode()
+
+
+@pytest.mark.parametrize("width", [60, 72, 100])
+def test_a_hard_wrapped_report_reads_as_the_same_report(width: int) -> None:
+    reports = seeds() + written_reports(WRITTEN)
+    differing = {}
+    for report in reports:
+        as_published = extract_bytes(report.data, report.published).to_contract()
+        wrapped = extract_bytes(hard_wrapped(report.data, width), report.published).to_contract()
+        fields = [field for field in as_published if as_published[field] != wrapped[field]]
+        if fields:
+            differing[report.id] = fields
+    assert differing == {}
+
+
+def test_lines_that_each_end_a_sentence_are_not_joined() -> None:
+    text = "Two ministries met in Hà Nội.\nThey agreed to share information.\nA plan follows next year.\n"
+    assert unwrap(text) == text
+    headline = "Việt Nam and Kazakhstan step up cooperation\n\nThe two sides met on Tuesday in Hà Nội.\n"
+    assert unwrap(headline) == headline

@@ -15,6 +15,8 @@ from typing import Literal
 
 from charset_normalizer import from_bytes
 
+from liaison.ingest.sentences import is_abbreviation
+
 MAX_BYTES = 5 * 1024 * 1024
 """A press report is a few kilobytes; a saved page with its scripts a few hundred. Larger is refused."""
 
@@ -103,7 +105,7 @@ def article_text(raw: str) -> str:
     text = html_text(raw) if _HTML.search(raw[:5000]) else raw[: MAX_TEXT_CHARS * 2]
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.replace("\u00a0", " ")
-    return strip_boilerplate(text)[:MAX_TEXT_CHARS]
+    return strip_boilerplate(unwrap(text))[:MAX_TEXT_CHARS]
 
 
 def html_text(raw: str) -> str:
@@ -129,6 +131,63 @@ def html_text(raw: str) -> str:
     if title and title not in extracted[:500]:
         extracted = f"{title}\n\n{extracted}"
     return extracted
+
+
+_WRAP_WIDTH = 120
+"""Hard-wrapped text (e-mail, a copy from a PDF or terminal) has lines no longer than this."""
+
+_ENDS_SENTENCE = re.compile(r"[.!?:;][\"”’)]*\s*$")
+
+
+def unwrap(text: str) -> str:
+    """Hard-wrapped paragraphs joined back into one line each.
+
+    A line break ends a sentence for the extraction, so a report wrapped at 72 columns would be read
+    as halves of sentences ("…met with" / "Minister …"). A line was wrapped when it does not end a
+    sentence and the next line's first word would not have fitted on it. The text is taken as
+    wrapped when at least half of its long lines that go on to another line were; then each
+    wrapped line is joined to the next. Headlines, labels and blank lines between paragraphs stay,
+    so teasers and captions are still found.
+    """
+    lines = text.split("\n")
+    lengths = [len(line.rstrip()) for line in lines if line.strip()]
+    if not lengths or max(lengths) > _WRAP_WIDTH:
+        return text
+    width = max(lengths)
+    followed = [
+        i for i in range(len(lines) - 1) if len(lines[i].rstrip()) >= 0.6 * width and lines[i + 1].strip()
+    ]
+    wrapped = {i for i in followed if was_wrapped(lines[i], lines[i + 1], width)}
+    if not wrapped or 2 * len(wrapped) < len(followed):
+        return text  # most lines end a sentence where they stop: one sentence per line, not wrapped
+    credits = {i for i in followed if is_credit(lines[i + 1])}  # a caption's "VNA/VNS Photo" wrapped off
+    wrapped |= credits
+    joined: list[str] = []
+    for i, line in enumerate(lines):
+        if i - 1 in wrapped:
+            before = joined[-1].rstrip()
+            glue = "" if before.endswith("-") and before[-2:-1].isalpha() else " "  # "Anti-" / "Corruption"
+            joined[-1] = f"{before}{glue}{line.strip()}"
+        else:
+            joined.append(line)
+    return "\n".join(joined)
+
+
+def is_credit(line: str) -> bool:
+    """A photo credit or source in brackets, which belongs to the line before it."""
+    stripped = line.strip()
+    return stripped.startswith("(") or (len(stripped) < 40 and bool(_CAPTION.search(stripped)))
+
+
+def was_wrapped(line: str, following: str, width: int) -> bool:
+    """`line` goes on in `following`: no sentence ends at the break, and the next word did not fit."""
+    line, following = line.rstrip(), following.strip()
+    if not following:
+        return False
+    rank = line.endswith(".") and is_abbreviation(line, len(line) - 1)  # "Lt. Gen." does not end one
+    if _ENDS_SENTENCE.search(line) and not following[0].islower() and not rank:
+        return False
+    return len(line) + 1 + len(following.split()[0]) > width
 
 
 _TEASER_HEADERS = re.compile(
