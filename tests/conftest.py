@@ -190,7 +190,10 @@ class Account:
         while True:
             now = time.time()
             current, into = divmod(now, totp.interval)
-            steps = ([int(current) - 1] if into < totp.interval - 5 else []) + [int(current), int(current) + 1]
+            steps = ([int(current) - 1] if into < totp.interval - 5 else []) + [
+                int(current),
+                int(current) + 1,
+            ]
             usable = [step for step in steps if step > self.last_step]
             if usable:
                 self.last_step = usable[0]

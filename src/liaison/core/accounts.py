@@ -310,7 +310,7 @@ def _check_second_factor(session: Session, user: User, code: str) -> str:
     try:
         return second_factor.check(session, user, code)
     except second_factor.WrongCode:
-        audit.record(session, SYSTEM, second_factor.FAILED, "user", user.id)
+        audit.record(session, SYSTEM, "second-factor-failed", "user", user.id)
         _count_failure(session, user, utcnow())
         raise
 
@@ -405,7 +405,9 @@ def user_for_page_session(session: Session, secret: str) -> tuple[User, str] | N
     if now - seen > idle:
         minutes = get_settings().session_idle_minutes
         detail = f"idle for more than {minutes} minutes"
-        audit.record(session, page_session.user.username, audit.SIGN_OUT, "user", page_session.user_id, detail=detail)
+        audit.record(
+            session, page_session.user.username, audit.SIGN_OUT, "user", page_session.user_id, detail=detail
+        )
         session.delete(page_session)
         raise SessionExpired(
             "You were signed out after {minutes} minutes without activity. Sign in again.", minutes=minutes
@@ -522,7 +524,7 @@ def reset_second_factor(session: Session, actor: str, username: str) -> User:
             token.revoked_at, revoked = now, revoked + 1
     closed = sign_out_everywhere(session, user)
     detail = f"{revoked} token(s) revoked; {closed} session(s) signed out"
-    audit.record(session, actor, second_factor.RESET, "user", user.id, detail=detail)
+    audit.record(session, actor, "reset-second-factor", "user", user.id, detail=detail)
     return user
 
 

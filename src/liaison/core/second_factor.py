@@ -31,12 +31,6 @@ ENROLMENT_MINUTES = 15
 STORED = "liaison second factor"
 ENROLLING = "liaison second factor enrolment"
 
-ENROL = "enrol-second-factor"
-FAILED = "second-factor-failed"
-RECOVERY_CODE_USED = "recovery-code-used"
-NEW_RECOVERY_CODES = "new-recovery-codes"
-RESET = "reset-second-factor"
-
 
 class WrongCode(Invalid):
     """A second-factor code that is wrong, or was used already; the sign-in counts it as a failure."""
@@ -120,13 +114,22 @@ def confirm_enrolment(session: Session, user: User, sealed: str, code: str) -> l
     )
     session.flush()
     codes = _replace_recovery_codes(session, user)
-    audit.record(session, user.username, ENROL, "user", user.id, detail=f"TOTP; {len(codes)} recovery codes")
+    audit.record(
+        session,
+        user.username,
+        "enrol-second-factor",
+        "user",
+        user.id,
+        detail=f"TOTP; {len(codes)} recovery codes",
+    )
     return codes
 
 
 def _replace_recovery_codes(session: Session, user: User) -> list[str]:
     session.execute(
-        delete(RecoveryCode).where(RecoveryCode.user_id == user.id).execution_options(synchronize_session=False)
+        delete(RecoveryCode)
+        .where(RecoveryCode.user_id == user.id)
+        .execution_options(synchronize_session=False)
     )
     codes = totp.new_recovery_codes()
     for code in codes:
@@ -137,11 +140,14 @@ def _replace_recovery_codes(session: Session, user: User) -> list[str]:
 
 
 def recovery_codes_left(session: Session, user: User) -> int:
-    return session.scalar(
-        select(func.count())
-        .select_from(RecoveryCode)
-        .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(RecoveryCode)
+            .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+        )
+        or 0
+    )
 
 
 def _secret(user: User) -> str:
@@ -179,7 +185,7 @@ def check(session: Session, user: User, code: str, *, recovery: bool = True) -> 
                 stored.used_at = now
                 left = len(unused) - 1
                 audit.record(
-                    session, user.username, RECOVERY_CODE_USED, "user", user.id, detail=f"{left} left"
+                    session, user.username, "recovery-code-used", "user", user.id, detail=f"{left} left"
                 )
                 return "recovery code"
     raise WrongCode(
@@ -193,7 +199,7 @@ def new_recovery_codes(session: Session, user: User, code: str) -> list[str]:
     """Replace the recovery codes (the old ones stop working) after a current TOTP code."""
     check(session, user, code, recovery=False)
     codes = _replace_recovery_codes(session, user)
-    audit.record(session, user.username, NEW_RECOVERY_CODES, "user", user.id, detail=f"{len(codes)} codes")
+    audit.record(session, user.username, "new-recovery-codes", "user", user.id, detail=f"{len(codes)} codes")
     return codes
 
 
@@ -202,7 +208,9 @@ def remove(session: Session, user: User) -> bool:
     had = user.second_factor is not None
     user.second_factor = None  # delete-orphan: the row goes
     session.execute(
-        delete(RecoveryCode).where(RecoveryCode.user_id == user.id).execution_options(synchronize_session=False)
+        delete(RecoveryCode)
+        .where(RecoveryCode.user_id == user.id)
+        .execution_options(synchronize_session=False)
     )
     session.flush()
     session.expire(user, ["second_factor", "recovery_codes"])

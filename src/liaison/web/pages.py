@@ -194,7 +194,9 @@ def _second_factor_page(
 
 
 @router.get("/account/second-factor", response_class=HTMLResponse)
-def second_factor_page(request: Request, session: DbSession, user: Enrolling, next: str = "/") -> HTMLResponse:
+def second_factor_page(
+    request: Request, session: DbSession, user: Enrolling, next: str = "/"
+) -> HTMLResponse:
     """Enrol (a new key as text and QR code, confirmed with a first code), or see the second factor."""
     return _second_factor_page(request, session, user, next=next)
 
@@ -222,7 +224,9 @@ async def enrol_second_factor(request: Request, session: DbSession, user: Enroll
 async def replace_recovery_codes(request: Request, session: DbSession, user: Self) -> HTMLResponse:
     """New recovery codes after a current code; the old ones stop working."""
     values = await form_values(request)
-    outcome = attempt(session, lambda: second_factor.new_recovery_codes(session, user, values.get("code", "")))
+    outcome = attempt(
+        session, lambda: second_factor.new_recovery_codes(session, user, values.get("code", ""))
+    )
     if isinstance(outcome, DomainError):
         return _second_factor_page(request, session, user, error=outcome)
     return _second_factor_page(request, session, user, codes=outcome)
