@@ -104,27 +104,32 @@ def test_sign_in_takes_the_password_then_the_code(client: TestClient, engine: En
     assert len(_events(engine, "second-factor-failed")) == 1
 
 
-def test_the_same_code_twice_is_refused(app, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+def _other_browser(client: TestClient) -> TestClient:
+    """A second browser on the same app: its own cookies (the app is started by `client`)."""
+    return TestClient(client.app)
+
+
+def test_the_same_code_twice_is_refused(client: TestClient, engine: Engine) -> None:
     admin = make_account(engine, "admin")
     code = admin.code()
-    with TestClient(app) as first, TestClient(app) as second:
-        _password_step(first, admin)
-        assert _post_code(first, code).status_code == 303  # type: ignore[attr-defined]
-        _password_step(second, admin)
-        replayed = _post_code(second, code)
-        assert replayed.status_code == 422 and "used already" in replayed.text  # type: ignore[attr-defined]
+    _password_step(client, admin)
+    assert _post_code(client, code).status_code == 303  # type: ignore[attr-defined]
+    second = _other_browser(client)
+    _password_step(second, admin)
+    replayed = _post_code(second, code)
+    assert replayed.status_code == 422 and "used already" in replayed.text  # type: ignore[attr-defined]
     with unit_of_work(engine) as session:
         assert accounts.get_user(session, admin.username).failed_signins == 1
 
 
-def test_a_recovery_code_signs_in_once_and_its_use_is_audited(app, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+def test_a_recovery_code_signs_in_once_and_its_use_is_audited(client: TestClient, engine: Engine) -> None:
     supervisor = make_account(engine, "supervisor")
     code = supervisor.recovery_codes[3].upper().replace("-", " ")  # typed as people do
-    with TestClient(app) as first, TestClient(app) as second:
-        _password_step(first, supervisor)
-        assert _post_code(first, code).status_code == 303  # type: ignore[attr-defined]
-        _password_step(second, supervisor)
-        assert _post_code(second, code).status_code == 422  # type: ignore[attr-defined]
+    _password_step(client, supervisor)
+    assert _post_code(client, code).status_code == 303  # type: ignore[attr-defined]
+    second = _other_browser(client)
+    _password_step(second, supervisor)
+    assert _post_code(second, code).status_code == 422  # type: ignore[attr-defined]
     (used,) = _events(engine, "recovery-code-used")
     assert used.actor == supervisor.username and used.detail == "9 left"
     assert supervisor.recovery_codes[3] not in _trail(engine)
@@ -184,9 +189,9 @@ def test_an_enrolment_posted_by_another_user_is_refused(engine: Engine) -> None:
         other = accounts.create_user(session, "test", "other.user", "other-user-password", "officer")
         enrolment = second_factor.start_enrolment(first)
         code = pyotp.TOTP(enrolment.secret).now()
-        with pytest.raises(Invalid, match="expired .* or is not yours"):
+        with pytest.raises(Invalid, match=r"expired .* or is not yours"):
             second_factor.confirm_enrolment(session, other, enrolment.sealed, code)
-        with pytest.raises(Invalid, match="expired .* or is not yours"):
+        with pytest.raises(Invalid, match=r"expired .* or is not yours"):
             second_factor.confirm_enrolment(session, first, enrolment.sealed[:-4] + "AAAA", code)
 
 
@@ -231,7 +236,9 @@ def test_activity_keeps_a_session_alive(client: TestClient, engine: Engine) -> N
     assert seen is not None and utcnow() - seen < timedelta(minutes=1)
 
 
-def test_an_administrators_token_is_issued_only_against_their_code(client: TestClient, engine: Engine) -> None:
+def test_an_administrators_token_is_issued_only_against_their_code(
+    client: TestClient, engine: Engine
+) -> None:
     issuer = make_account(engine, "admin")
     admin = make_account(engine, "admin")
     body = {"username": admin.username, "label": "script"}
@@ -245,9 +252,8 @@ def test_an_administrators_token_is_issued_only_against_their_code(client: TestC
     assert made.status_code == 201
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {made.json()['token']}"})
     assert me.status_code == 200 and me.json()["username"] == admin.username
-    with unit_of_work(engine) as session:
-        with pytest.raises(Conflict, match="must enrol a second factor"):
-            accounts.create_token(session, "test", _without_factor(engine, "supervisor").username)
+    with unit_of_work(engine) as session, pytest.raises(Conflict, match="must enrol a second factor"):
+        accounts.create_token(session, "test", _without_factor(engine, "supervisor").username)
 
 
 def test_a_token_from_before_a_promotion_stops_working(client: TestClient, engine: Engine) -> None:
@@ -271,11 +277,9 @@ def test_an_administrator_resets_a_lost_second_factor_on_the_page(client: TestCl
     assert client.get("/api/v1/me", headers=supervisor.headers).status_code == 401  # token revoked
     (event,) = _events(engine, "reset-second-factor")
     assert event.actor == admin.username and event.detail == "1 token(s) revoked; 0 session(s) signed out"
-    with TestClient(client.app) as browser:
-        assert _password_step(browser, supervisor) == "/account/second-factor?next=/"
-    with unit_of_work(engine) as session:
-        with pytest.raises(Conflict, match="no second factor to reset"):
-            accounts.reset_second_factor(session, "test", supervisor.username)
+    assert _password_step(_other_browser(client), supervisor) == "/account/second-factor?next=/"
+    with unit_of_work(engine) as session, pytest.raises(Conflict, match="no second factor to reset"):
+        accounts.reset_second_factor(session, "test", supervisor.username)
 
 
 def test_cli_resets_a_second_factor_and_asks_for_the_code_of_a_token(engine: Engine) -> None:
