@@ -360,6 +360,8 @@ def finish_sign_in(session: Session, secret: str, code: str) -> tuple[User, str]
     if page_session is None or page_session.stage != STAGE_CODE or page_session.expires_at <= now:
         raise Unauthenticated("The sign-in has expired: enter your user name and password again.")
     user = page_session.user
+    if not user.is_active:
+        raise Unauthenticated("The sign-in has expired: enter your user name and password again.")
     try:
         method = _check_second_factor(session, user, code)
     except second_factor.WrongCode:

@@ -125,12 +125,16 @@ def confirm_enrolment(session: Session, user: User, sealed: str, code: str) -> l
     return codes
 
 
-def _replace_recovery_codes(session: Session, user: User) -> list[str]:
+def _forget_recovery_codes(session: Session, user: User) -> None:
     session.execute(
         delete(RecoveryCode)
         .where(RecoveryCode.user_id == user.id)
         .execution_options(synchronize_session=False)
     )
+
+
+def _replace_recovery_codes(session: Session, user: User) -> list[str]:
+    _forget_recovery_codes(session, user)
     codes = totp.new_recovery_codes()
     for code in codes:
         session.add(RecoveryCode(user_id=user.id, code_hash=hash_recovery_code(totp.clean_code(code))))
@@ -207,11 +211,7 @@ def remove(session: Session, user: User) -> bool:
     """Forget the key and the recovery codes (the reset's part); whether there was a key."""
     had = user.second_factor is not None
     user.second_factor = None  # delete-orphan: the row goes
-    session.execute(
-        delete(RecoveryCode)
-        .where(RecoveryCode.user_id == user.id)
-        .execution_options(synchronize_session=False)
-    )
+    _forget_recovery_codes(session, user)
     session.flush()
     session.expire(user, ["second_factor", "recovery_codes"])
     return had
