@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 _TEST_HOME = tempfile.mkdtemp(prefix="liaison-test-home-")
 os.environ.update(
@@ -24,12 +27,13 @@ os.environ.update(
     LIAISON_DATABASE_URL=f"sqlite:///{_TEST_HOME}/unused.db",
 )
 
+import pyotp  # noqa: E402
 import pytest  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import Engine, create_engine, text  # noqa: E402
 
 from liaison.app import create_app  # noqa: E402
-from liaison.core import accounts  # noqa: E402
+from liaison.core import accounts, second_factor  # noqa: E402
 from liaison.core.db import make_engine, unit_of_work  # noqa: E402
 from liaison.core.migrate import upgrade  # noqa: E402
 from liaison.core.settings import get_settings  # noqa: E402
@@ -167,21 +171,80 @@ class Account:
     username: str
     password: str
     role: str
-    token: str
+    token: str = ""
+    totp_secret: str = ""  # the key of the account's authenticator app, when it has a second factor
+    recovery_codes: tuple[str, ...] = ()
+    last_step: int = 0
 
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
+    def code(self) -> str:
+        """What the account's authenticator app shows: a real TOTP code of a step not used yet.
+
+        The server takes the step before or after now too; the one before only while the step has
+        enough of itself left that it is still good when the server checks. When the usable steps
+        are spent, wait for the next one, as a person would."""
+        totp = pyotp.TOTP(self.totp_secret)
+        while True:
+            now = time.time()
+            current, into = divmod(now, totp.interval)
+            steps = ([int(current) - 1] if into < totp.interval - 5 else []) + [
+                int(current),
+                int(current) + 1,
+            ]
+            usable = [step for step in steps if step > self.last_step]
+            if usable:
+                self.last_step = usable[0]
+                return totp.generate_otp(usable[0])
+            time.sleep(totp.interval - into + 0.05)
+
+
+def enrol(engine: Engine, account: Account) -> Account:
+    """Enrol the account's second factor through the service, with the code its app would show."""
+    with unit_of_work(engine) as session:
+        user = accounts.get_user(session, account.username)
+        enrolment = second_factor.start_enrolment(user)
+        account.totp_secret = enrolment.secret
+        account.recovery_codes = tuple(
+            second_factor.confirm_enrolment(session, user, enrolment.sealed, account.code())
+        )
+    return account
+
 
 def make_account(engine: Engine, role: str, username: str | None = None, unit: str = "") -> Account:
-    """A user of `role` with a password and a bearer token."""
+    """A user of `role` with a password and a bearer token; administrators and supervisors have
+    an enrolled second factor (a real TOTP key) and their token was issued against a code."""
     username = username or f"{role}{next(_counter)}"
     password = f"{username}-password"
     with unit_of_work(engine) as session:
         accounts.create_user(session, "test", username, password, role, unit=unit, full_name=username.title())
-        _, token = accounts.create_token(session, "test", username)
-    return Account(username, password, role, token)
+    account = Account(username, password, role)
+    if role in second_factor.REQUIRED_FOR:
+        enrol(engine, account)
+    with unit_of_work(engine) as session:
+        code = account.code() if account.totp_secret else None
+        _, account.token = accounts.create_token(session, "test", username, code=code)
+    return account
+
+
+def csrf_token(client: TestClient, path: str = "/signin") -> str:
+    """The CSRF token a page's form carries (and sets the cookie it is checked against)."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert match is not None
+    return match.group(1)
+
+
+def sign_in_pages(client: TestClient, account: Account, next: str = "/") -> Any:
+    """Sign in through the pages as a person does: the password, then the code when asked."""
+    form = {"csrf_token": csrf_token(client), "username": account.username, "password": account.password}
+    response = client.post("/signin", data=form | {"next": next}, follow_redirects=False)
+    if response.status_code == 303 and response.headers["location"].startswith("/signin/code"):
+        token = csrf_token(client, response.headers["location"])
+        form = {"csrf_token": token, "code": account.code(), "next": next}
+        response = client.post("/signin/code", data=form, follow_redirects=False)
+    return response
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from liaison import capabilities
-from liaison.core import accounts, audit
+from liaison.core import accounts, audit, second_factor
 from liaison.core import backup as backups
 from liaison.core.capability import CapabilityError
 from liaison.core.db import get_engine, unit_of_work
@@ -88,7 +88,10 @@ def init(
     if demo:
         console.print(
             "Sign in as [bold]admin[/] / [bold]admin-demo-pass[/] (also officer, supervisor, analyst, "
-            "auditor with <name>-demo-pass). Demo accounts only: never on a real node."
+            "auditor with <name>-demo-pass). Demo accounts only: never on a real node.\n"
+            "admin and supervisor need a second factor: at their first sign-in the page shows a QR "
+            "code for an authenticator app (or compute the codes from the key shown there with "
+            "`oathtool --totp -b KEY`)."
         )
     elif users == 0:
         console.print("No users yet: add one with `liaison user add NAME --role admin`.")
@@ -159,6 +162,15 @@ def user_unlock(name: str) -> None:
     console.print(f"User {name} unlocked.")
 
 
+@user_app.command("totp-reset")
+def user_totp_reset(name: str) -> None:
+    """Forget a user's second factor (a lost phone): tokens revoked, sessions signed out; they
+    enrol again at their next sign-in."""
+    with unit_of_work() as session:
+        accounts.reset_second_factor(session, CLI_ACTOR, name)
+    console.print(f"Second factor of {name} reset: they enrol again at their next sign-in.")
+
+
 @user_app.command("email")
 def user_email(name: str, email: str) -> None:
     """Set a user's e-mail address (an empty one removes it)."""
@@ -170,9 +182,11 @@ def user_email(name: str, email: str) -> None:
 
 @user_app.command("list")
 def user_list() -> None:
-    """List users, with their e-mail address and any lock."""
+    """List users, with their e-mail address, second factor and any lock."""
     with unit_of_work() as session:
-        table = Table("user name", "role", "unit", "e-mail", "active", "locked until", "full name")
+        table = Table(
+            "user name", "role", "unit", "e-mail", "active", "second factor", "locked until", "full name"
+        )
         for user in accounts.list_users(session):
             table.add_row(
                 user.username,
@@ -180,6 +194,7 @@ def user_list() -> None:
                 user.unit,
                 user.email,
                 "yes" if user.is_active else "no",
+                "yes" if second_factor.is_enrolled(user) else "no",
                 f"{user.locked_until:%Y-%m-%d %H:%M} UTC" if accounts.is_locked(user) else "",
                 user.full_name,
             )
@@ -192,9 +207,19 @@ def token_create(
     expires: Annotated[int | None, typer.Option(help="Days until it expires (default: never).")] = None,
     label: Annotated[str, typer.Option(help="What the token is for.")] = "",
 ) -> None:
-    """Create a bearer token; it is printed once, only its hash is kept."""
+    """Create a bearer token; it is printed once, only its hash is kept. For a user with a second
+    factor (administrators and supervisors), their current code is asked for."""
     with unit_of_work() as session:
-        token, secret = accounts.create_token(session, CLI_ACTOR, user, expires_days=expires, label=label)
+        code = None
+        if accounts.token_needs_code(accounts.get_user(session, user)):
+            code = str(typer.prompt(f"Current second-factor code of {user} (or a recovery code)"))
+        try:
+            token, secret = accounts.create_token(
+                session, CLI_ACTOR, user, expires_days=expires, label=label, code=code
+            )
+        except second_factor.WrongCode:
+            session.commit()  # the wrong code counts towards the user's lock, as at sign-in
+            raise
         token_id = token.id
     console.print(f"Token {token_id} for {user} (shown once, keep it safe):", highlight=False)
     print(secret)

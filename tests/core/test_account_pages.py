@@ -14,7 +14,7 @@ from liaison.core import accounts
 from liaison.core.db import unit_of_work, utcnow
 from liaison.core.models import AuditEvent, PageSession
 from liaison.core.settings import get_settings
-from tests.conftest import make_account
+from tests.conftest import Account, make_account, sign_in_pages
 
 NEW_PASSWORD = "a brand new passphrase"
 
@@ -25,9 +25,8 @@ def _csrf(client: TestClient, path: str = "/signin") -> str:
     return match.group(1)
 
 
-def _sign_in(client: TestClient, username: str, password: str) -> None:
-    form = {"csrf_token": _csrf(client), "username": username, "password": password}
-    assert client.post("/signin", data=form, follow_redirects=False).status_code == 303
+def _sign_in(client: TestClient, account: Account) -> None:
+    assert sign_in_pages(client, account).status_code == 303
 
 
 def _audited(engine: Engine, action: str) -> list[AuditEvent]:
@@ -42,8 +41,8 @@ def test_own_password_change_keeps_this_browser_and_signs_out_the_others(
 ) -> None:
     officer = make_account(engine, "officer")
     with TestClient(create_app(get_settings(), engine)) as other_browser:
-        _sign_in(other_browser, officer.username, officer.password)
-        _sign_in(client, officer.username, officer.password)
+        _sign_in(other_browser, officer)
+        _sign_in(client, officer)
         form = {
             "csrf_token": _csrf(client, "/account/password"),
             "current_password": officer.password,
@@ -66,7 +65,7 @@ def test_wrong_current_password_is_a_readable_error_and_changes_nothing(
     client: TestClient, engine: Engine
 ) -> None:
     officer = make_account(engine, "officer")
-    _sign_in(client, officer.username, officer.password)
+    _sign_in(client, officer)
     form = {
         "csrf_token": _csrf(client, "/account/password"),
         "current_password": "not my password",
@@ -85,7 +84,7 @@ def test_own_password_change_in_vietnamese_shows_the_policy_in_vietnamese(
     client: TestClient, engine: Engine
 ) -> None:
     officer = make_account(engine, "officer")
-    _sign_in(client, officer.username, officer.password)
+    _sign_in(client, officer)
     client.post("/language", data={"csrf_token": _csrf(client, "/"), "language": "vi", "next": "/"})
     form = {
         "csrf_token": _csrf(client, "/account/password"),
@@ -105,7 +104,7 @@ def test_admin_sees_the_lock_clears_it_and_resets_the_password(client: TestClien
         user = accounts.get_user(session, analyst.username)
         user.failed_signins, user.locked_until = 5, utcnow() + timedelta(minutes=15)
         accounts.open_page_session(session, user)
-    _sign_in(client, admin.username, admin.password)
+    _sign_in(client, admin)
     listed = client.get("/users").text
     assert "Locked until" in listed and f"{utcnow():%Y}" in listed.split("locked.analyst", 1)[1]
     csrf = _csrf(client, "/users")
@@ -127,7 +126,7 @@ def test_admin_sees_the_lock_clears_it_and_resets_the_password(client: TestClien
 def test_admin_reset_with_a_common_password_is_refused(client: TestClient, engine: Engine) -> None:
     admin = make_account(engine, "admin")
     officer = make_account(engine, "officer")
-    _sign_in(client, admin.username, admin.password)
+    _sign_in(client, admin)
     form = {"csrf_token": _csrf(client, "/users"), "password": "password1234"}
     response = client.post(f"/users/{officer.username}/password", data=form)
     assert response.status_code == 422 and "too easy to guess" in response.text
@@ -140,7 +139,7 @@ def test_admin_edits_an_email_on_the_page_and_a_bad_one_is_refused(
 ) -> None:
     admin = make_account(engine, "admin")
     officer = make_account(engine, "officer")
-    _sign_in(client, admin.username, admin.password)
+    _sign_in(client, admin)
     csrf = _csrf(client, "/users")
     form = {"csrf_token": csrf, "email": "hanh@mps.example", "full_name": "Vũ Thị Hạnh"}
     assert client.post(f"/users/{officer.username}", data=form, follow_redirects=False).status_code == 303
@@ -154,7 +153,7 @@ def test_admin_edits_an_email_on_the_page_and_a_bad_one_is_refused(
 def test_supervisor_may_see_users_but_not_reset_passwords(client: TestClient, engine: Engine) -> None:
     supervisor = make_account(engine, "supervisor")
     officer = make_account(engine, "officer")
-    _sign_in(client, supervisor.username, supervisor.password)
+    _sign_in(client, supervisor)
     assert client.get(f"/users/{officer.username}").status_code == 200
     form = {"csrf_token": _csrf(client, "/users"), "password": NEW_PASSWORD}
     assert client.post(f"/users/{officer.username}/password", data=form).status_code == 403

@@ -36,7 +36,7 @@ from tests.core.test_route_policy import _permission
 from tests.routes import Route, app_routes
 
 # Forms of the shell that are no capability's input: signing in and out, the language switch.
-SHELL_FORMS = {"/signin", "/signout", "/language"}
+SHELL_FORMS = {"/signin", "/signin/code", "/signout", "/language"}
 # Text Pydantic writes in English; a Vietnamese page must say it in Vietnamese.
 PYDANTIC_ENGLISH = ("String should have", "Input should be", "Field required", "Value error", "valid integer")
 LONG = 100_001  # longer than any text a schema accepts, well under the request body limit

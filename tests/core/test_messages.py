@@ -28,7 +28,7 @@ from tests.requests.factories import OFFICER, agency, request_data
 
 SOURCE = Path(liaison.__file__).resolve().parent
 ERRORS = {"DomainError", "NotFound", "Conflict", "Invalid", "Forbidden", "Locked", "TooLarge"}
-ERRORS |= {"Unavailable", "Unauthenticated"}
+ERRORS |= {"Unavailable", "Unauthenticated", "SessionExpired", "SecondFactorRequired", "WrongCode"}
 MESSAGE_MAKERS = {*ERRORS, "Phrase"}
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from liaison.core import accounts
 from liaison.core.db import unit_of_work
-from tests.conftest import make_account
+from tests.conftest import Account, make_account, sign_in_pages
 
 
 def _csrf(client: TestClient, path: str = "/signin") -> str:
@@ -18,12 +18,8 @@ def _csrf(client: TestClient, path: str = "/signin") -> str:
     return match.group(1)
 
 
-def _sign_in(client: TestClient, username: str, password: str) -> None:
-    response = client.post(
-        "/signin",
-        data={"csrf_token": _csrf(client), "username": username, "password": password, "next": "/users"},
-        follow_redirects=False,
-    )
+def _sign_in(client: TestClient, account: Account) -> None:
+    response = sign_in_pages(client, account, next="/users")
     assert response.status_code == 303 and response.headers["location"] == "/users"
 
 
@@ -50,7 +46,7 @@ def test_form_post_without_csrf_token_is_refused_and_changes_nothing(
     client: TestClient, engine: Engine
 ) -> None:
     admin = make_account(engine, "admin")
-    _sign_in(client, admin.username, admin.password)
+    _sign_in(client, admin)
     response = client.post(
         "/users", data={"username": "sneaky", "password": "long enough pw", "role": "admin"}
     )
@@ -62,7 +58,7 @@ def test_form_post_without_csrf_token_is_refused_and_changes_nothing(
 
 def test_admin_adds_a_user_through_the_form(client: TestClient, engine: Engine) -> None:
     admin = make_account(engine, "admin")
-    _sign_in(client, admin.username, admin.password)
+    _sign_in(client, admin)
     form = {
         "csrf_token": _csrf(client, "/users"),
         "username": "thu.tran",
@@ -77,7 +73,7 @@ def test_admin_adds_a_user_through_the_form(client: TestClient, engine: Engine) 
 
 def test_invalid_user_form_shows_the_error_and_saves_nothing(client: TestClient, engine: Engine) -> None:
     admin = make_account(engine, "admin")
-    _sign_in(client, admin.username, admin.password)
+    _sign_in(client, admin)
     form = {
         "csrf_token": _csrf(client, "/users"),
         "username": "thu.tran",
@@ -92,7 +88,7 @@ def test_invalid_user_form_shows_the_error_and_saves_nothing(client: TestClient,
 
 def test_sign_out_ends_the_session(client: TestClient, engine: Engine) -> None:
     admin = make_account(engine, "admin")
-    _sign_in(client, admin.username, admin.password)
+    _sign_in(client, admin)
     assert client.get("/users").status_code == 200
     client.post("/signout", data={"csrf_token": _csrf(client, "/users")})
     response = client.get("/users", follow_redirects=False)
@@ -107,17 +103,8 @@ def test_language_follows_the_browser_then_the_choice(client: TestClient) -> Non
 
 def test_sign_in_redirect_stays_on_this_site(client: TestClient, engine: Engine) -> None:
     admin = make_account(engine, "admin")
-    response = client.post(
-        "/signin",
-        data={
-            "csrf_token": _csrf(client),
-            "username": admin.username,
-            "password": admin.password,
-            "next": "//evil.example/",
-        },
-        follow_redirects=False,
-    )
-    assert response.headers["location"] == "/"
+    response = sign_in_pages(client, admin, next="//evil.example/")
+    assert response.status_code == 303 and response.headers["location"] == "/"
 
 
 def test_session_cookie_is_secure_under_https(app, engine: Engine) -> None:  # type: ignore[no-untyped-def]

@@ -23,6 +23,8 @@ PUBLIC = {
     ("GET", "/readyz"),
     ("GET", "/signin"),
     ("POST", "/signin"),
+    ("GET", "/signin/code"),  # the second step: the page session it completes is checked inside
+    ("POST", "/signin/code"),
     ("POST", "/signout"),
     ("POST", "/language"),
 }

@@ -100,9 +100,14 @@ def browser_page(chromium, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def sign_in(page, server: LiveServer, account: Account) -> None:  # type: ignore[no-untyped-def]
-    """Sign in through the form, as a person would."""
+    """Sign in through the form, as a person would: the password, then the code of the account's
+    authenticator app when it has a second factor."""
     page.goto(server.url + "/signin")
     page.get_by_label("User name").fill(account.username)
     page.get_by_label("Password").fill(account.password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+    if account.totp_secret:
+        page.get_by_label("Code").fill(account.code())
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state()

@@ -9,6 +9,18 @@ name, and not one of the 30,000 most common passwords of zxcvbn's frequency list
 `zxcvbn` wheel, so no list is kept here). Changing a password signs out the user's other page
 sessions. E-mail addresses are checked for syntax with `email-validator` (no DNS look-up: a node
 may run without one) and stored in its normalised form, so `liaison remind` reaches someone.
+
+Sign-in on the pages takes two steps for a user with a second factor (`core.second_factor`): the
+password opens a page session at stage "code", good for five minutes and for nothing but the code
+page; the code completes it under a new secret. An administrator or supervisor without a second
+factor gets a session at stage "enrol", good only for enrolling. Wrong codes count with wrong
+passwords towards the same lock. A page session idle longer than `session_idle_minutes` is
+closed, and none outlives `session_hours`.
+
+A bearer token for a user with a second factor (which administrators and supervisors must have)
+is issued only against that user's current code, so whoever holds the token passed the second
+factor when it was made; such a user's token made without one, or before the factor was reset,
+is refused.
 """
 
 from __future__ import annotations
@@ -22,9 +34,18 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from liaison.core import audit
+from liaison.core import audit, second_factor
 from liaison.core.db import utcnow
-from liaison.core.errors import Conflict, Forbidden, Invalid, Locked, NotFound, Phrase, Unauthenticated
+from liaison.core.errors import (
+    Conflict,
+    Forbidden,
+    Invalid,
+    Locked,
+    NotFound,
+    Phrase,
+    SessionExpired,
+    Unauthenticated,
+)
 from liaison.core.models import ApiToken, PageSession, User
 from liaison.core.security.policy import ROLES
 from liaison.core.security.secrets import digest, hash_password, new_secret, verify_password
@@ -263,36 +284,139 @@ def authenticate(session: Session, username: str, password: str) -> User:
         if user is None:
             time.sleep(min(settings.signin_delay_seconds, 2.0))
         else:
-            user.failed_signins += 1
-            time.sleep(min(settings.signin_delay_seconds * user.failed_signins, 2.0))
-            if user.failed_signins >= settings.signin_lock_after:
-                user.locked_until = now + timedelta(minutes=settings.signin_lock_minutes)
-                audit.record(session, SYSTEM, "lock", "user", user.id, detail="too many failed sign-ins")
+            _count_failure(session, user, now)
         raise Unauthenticated("Wrong user name or password.")
     user.failed_signins, user.locked_until = 0, None
     return user
 
 
-def open_page_session(session: Session, user: User) -> str:
+def _count_failure(session: Session, user: User, now: datetime) -> bool:
+    """One more failed sign-in (password or code): slow down, lock after too many; whether locked."""
+    settings = get_settings()
+    user.failed_signins += 1
+    time.sleep(min(settings.signin_delay_seconds * user.failed_signins, 2.0))
+    if user.failed_signins >= settings.signin_lock_after:
+        user.locked_until = now + timedelta(minutes=settings.signin_lock_minutes)
+        audit.record(session, SYSTEM, "lock", "user", user.id, detail="too many failed sign-ins")
+        return True
+    return False
+
+
+def _check_second_factor(session: Session, user: User, code: str) -> str:
+    """The user's code checked; a wrong one is audited and counted towards the lock (the caller
+    commits before answering, so the count survives the refusal)."""
+    if is_locked(user):
+        raise Locked("Too many failed sign-ins: the account is locked for a while. Try again later.")
+    try:
+        return second_factor.check(session, user, code)
+    except second_factor.WrongCode:
+        audit.record(session, SYSTEM, "second-factor-failed", "user", user.id)
+        _count_failure(session, user, utcnow())
+        raise
+
+
+STAGE_CODE, STAGE_ENROL, COMPLETE = "code", "enrol", ""
+
+
+def stage_after_password(user: User) -> str:
+    """What a page sign-in still needs once the password is right."""
+    if second_factor.is_enrolled(user):
+        return STAGE_CODE
+    return STAGE_ENROL if second_factor.is_required(user) else COMPLETE
+
+
+def open_page_session(session: Session, user: User, stage: str = COMPLETE) -> str:
+    """A page session after the password; at stage "code" it lasts only until the code is due."""
     secret = new_secret()
     now = utcnow()
+    lasts = now + timedelta(hours=get_settings().session_hours)
     session.add(
         PageSession(
             user_id=user.id,
             session_hash=digest(secret),
             created_at=now,
-            expires_at=now + timedelta(hours=get_settings().session_hours),
+            expires_at=second_factor.pending_expiry(now) if stage == STAGE_CODE else lasts,
+            last_seen_at=now,
+            stage=stage,
         )
     )
-    audit.record(session, user.username, audit.SIGN_IN, "user", user.id)
+    if stage == COMPLETE:
+        audit.record(session, user.username, audit.SIGN_IN, "user", user.id, detail="password")
+    elif stage == STAGE_ENROL:
+        detail = "password; must enrol a second factor"
+        audit.record(session, user.username, audit.SIGN_IN, "user", user.id, detail=detail)
     return secret
 
 
-def user_for_page_session(session: Session, secret: str) -> User | None:
-    page_session = session.scalar(select(PageSession).where(PageSession.session_hash == digest(secret)))
-    if page_session is None or page_session.expires_at <= utcnow() or not page_session.user.is_active:
+def _page_session(session: Session, secret: str) -> PageSession | None:
+    return session.scalar(select(PageSession).where(PageSession.session_hash == digest(secret)))
+
+
+def finish_sign_in(session: Session, secret: str, code: str) -> tuple[User, str]:
+    """The second step: the code of a session whose password was right. The session is then
+    complete under a new secret (returned), so the secret seen before the code is worth nothing."""
+    page_session = _page_session(session, secret)
+    now = utcnow()
+    if page_session is None or page_session.stage != STAGE_CODE or page_session.expires_at <= now:
+        raise Unauthenticated("The sign-in has expired: enter your user name and password again.")
+    user = page_session.user
+    if not user.is_active:
+        raise Unauthenticated("The sign-in has expired: enter your user name and password again.")
+    try:
+        method = _check_second_factor(session, user, code)
+    except second_factor.WrongCode:
+        if is_locked(user):
+            session.delete(page_session)
+        raise
+    except Locked:
+        session.delete(page_session)
+        raise
+    user.failed_signins, user.locked_until = 0, None
+    fresh = new_secret()
+    page_session.session_hash = digest(fresh)
+    page_session.stage = COMPLETE
+    page_session.expires_at = now + timedelta(hours=get_settings().session_hours)
+    page_session.last_seen_at = now
+    audit.record(session, user.username, audit.SIGN_IN, "user", user.id, detail=f"password and {method}")
+    return user, fresh
+
+
+def complete_enrolment_stage(session: Session, secret: str) -> str | None:
+    """After enrolling, a session at stage "enrol" becomes a complete sign-in under a new secret."""
+    page_session = _page_session(session, secret)
+    if page_session is None or page_session.stage != STAGE_ENROL:
         return None
-    return page_session.user
+    fresh = new_secret()
+    page_session.session_hash = digest(fresh)
+    page_session.stage = COMPLETE
+    return fresh
+
+
+def user_for_page_session(session: Session, secret: str) -> tuple[User, str] | None:
+    """The user of a page session and its stage; None when there is none, it has run out, or it
+    waits for its code. A session idle too long is closed and `SessionExpired` raised (the caller
+    commits first, so the closing is kept)."""
+    page_session = _page_session(session, secret)
+    now = utcnow()
+    if page_session is None or page_session.expires_at <= now or not page_session.user.is_active:
+        return None
+    if page_session.stage == STAGE_CODE:
+        return None
+    idle = timedelta(minutes=get_settings().session_idle_minutes)
+    seen = page_session.last_seen_at or page_session.created_at
+    if now - seen > idle:
+        minutes = get_settings().session_idle_minutes
+        detail = f"idle for more than {minutes} minutes"
+        audit.record(
+            session, page_session.user.username, audit.SIGN_OUT, "user", page_session.user_id, detail=detail
+        )
+        session.delete(page_session)
+        raise SessionExpired(
+            "You were signed out after {minutes} minutes without activity. Sign in again.", minutes=minutes
+        )
+    if now - seen > min(idle / 10, timedelta(minutes=1)):  # a write per minute at most, not per request
+        page_session.last_seen_at = now
+    return page_session.user, page_session.stage
 
 
 def close_page_session(session: Session, secret: str) -> None:
@@ -302,13 +426,41 @@ def close_page_session(session: Session, secret: str) -> None:
         session.delete(page_session)
 
 
+def token_needs_code(user: User) -> bool:
+    return second_factor.is_enrolled(user) or second_factor.is_required(user)
+
+
 def create_token(
-    session: Session, actor: str, username: str, *, expires_days: int | None = None, label: str = ""
+    session: Session,
+    actor: str,
+    username: str,
+    *,
+    expires_days: int | None = None,
+    label: str = "",
+    code: str | None = None,
 ) -> tuple[ApiToken, str]:
-    """A new bearer token; the secret is returned once and only its hash is kept."""
+    """A new bearer token; the secret is returned once and only its hash is kept.
+
+    For a user with a second factor, `code` must be their current code (or a recovery code): a
+    wrong one counts towards their lock, and the caller commits before answering, as at sign-in."""
     if expires_days is not None and expires_days < 1:
         raise Invalid("A token must live at least one day.", fields={"expires_days": "1 or more"})
     user = get_user(session, username)
+    with_second_factor = token_needs_code(user)
+    if with_second_factor:
+        if not second_factor.is_enrolled(user):
+            raise Conflict(
+                "{username} must enrol a second factor (at their next sign-in on the pages) before a "
+                "token can be issued.",
+                username=username,
+            )
+        if not code:
+            raise Invalid(
+                "A token for {username} needs their current second-factor code.",
+                username=username,
+                fields={"code": "required"},
+            )
+        _check_second_factor(session, user, code)
     secret = "lsn_" + new_secret()
     now = utcnow()
     token = ApiToken(
@@ -317,10 +469,12 @@ def create_token(
         label=label,
         created_at=now,
         expires_at=now + timedelta(days=expires_days) if expires_days else None,
+        with_second_factor=with_second_factor,
     )
     session.add(token)
     session.flush()
-    audit.record(session, actor, "create", "api_token", token.id, after={"user": username, "label": label})
+    after = {"user": username, "label": label, "with_second_factor": with_second_factor}
+    audit.record(session, actor, "create", "api_token", token.id, after=after)
     return token, secret
 
 
@@ -349,7 +503,31 @@ def user_for_token(session: Session, secret: str) -> User:
         raise Unauthenticated("The bearer token has expired.")
     if not token.user.is_active:
         raise Unauthenticated("The token's user is deactivated.")
+    if second_factor.is_required(token.user) and not (
+        token.with_second_factor and second_factor.is_enrolled(token.user)
+    ):
+        raise Unauthenticated(
+            "An administrator's or supervisor's token must be issued with their second-factor code; "
+            "ask for a new token."
+        )
     return token.user
+
+
+def reset_second_factor(session: Session, actor: str, username: str) -> User:
+    """Forget a user's second factor (a lost phone): their tokens are revoked and their page
+    sessions signed out; they enrol again at their next sign-in."""
+    user = get_user(session, username)
+    if not second_factor.remove(session, user):
+        raise Conflict("{username} has no second factor to reset.", username=username)
+    now = utcnow()
+    revoked = 0
+    for token in user.tokens:
+        if token.revoked_at is None:
+            token.revoked_at, revoked = now, revoked + 1
+    closed = sign_out_everywhere(session, user)
+    detail = f"{revoked} token(s) revoked; {closed} session(s) signed out"
+    audit.record(session, actor, "reset-second-factor", "user", user.id, detail=detail)
+    return user
 
 
 def count_users(session: Session) -> int:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from liaison.core import accounts, audit
+from liaison.core import accounts, audit, second_factor
 from liaison.core.models import User
 from liaison.core.schemas import (
     AuditEventOut,
@@ -108,10 +108,20 @@ def list_tokens(session: DbSession, user: TokenManager) -> list[Any]:
 
 @router.post("/tokens", response_model=TokenCreated, status_code=201)
 def create_token(body: TokenIn, session: DbSession, user: TokenManager) -> dict[str, Any]:
-    """Issue a bearer token for a user. The secret is in this answer only."""
-    token, secret = accounts.create_token(
-        session, user.username, body.username, expires_days=body.expires_days, label=body.label
-    )
+    """Issue a bearer token for a user. The secret is in this answer only. A token for a user with a
+    second factor (administrators and supervisors must have one) needs that user's current code."""
+    try:
+        token, secret = accounts.create_token(
+            session,
+            user.username,
+            body.username,
+            expires_days=body.expires_days,
+            label=body.label,
+            code=body.code,
+        )
+    except second_factor.WrongCode:
+        session.commit()  # the wrong code counts towards the user's lock, as at sign-in
+        raise
     return {**TokenOut.model_validate(token).model_dump(), "token": secret}
 
 

@@ -70,6 +70,21 @@ class Unauthenticated(DomainError):
     title = "Authentication required"
 
 
+class SessionExpired(Unauthenticated):
+    """A page session left idle longer than the setting allows: signed out, with the reason."""
+
+    slug = "session-expired"
+    title = "Session expired"
+
+
+class SecondFactorRequired(DomainError):
+    """An administrator or supervisor signed in with a password only: enrol a second factor first."""
+
+    status = 403
+    slug = "second-factor-required"
+    title = "Second factor required"
+
+
 class Forbidden(DomainError):
     status = 403
     slug = "forbidden"

@@ -27,6 +27,8 @@ from liaison.core.errors import (
     DomainError,
     Forbidden,
     Invalid,
+    SecondFactorRequired,
+    SessionExpired,
     TooLarge,
     Unauthenticated,
 )
@@ -36,6 +38,7 @@ from liaison.core.web import SESSION_COOKIE
 log = logging.getLogger("liaison")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+ENROLMENT_PAGE = "/account/second-factor"
 LANGUAGE_COOKIE = "liaison_lang"
 MACHINE_PREFIXES = ("/api/", "/healthz", "/readyz")
 SECURITY_HEADERS = {
@@ -82,8 +85,14 @@ async def domain_error_handler(request: Request, error: Exception) -> Response:
     if wants_problem(request):
         headers = {"WWW-Authenticate": "Bearer"} if isinstance(error, Unauthenticated) else None
         return problem_response(error.problem(request.url.path, api_language(request)), headers)
+    if isinstance(error, SecondFactorRequired):
+        return RedirectResponse(ENROLMENT_PAGE, status_code=303)
     if isinstance(error, Unauthenticated):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if isinstance(error, SessionExpired):  # the sign-in page says why; the dead cookie goes
+            response = RedirectResponse(f"/signin?expired=idle&next={target}", status_code=303)
+            response.delete_cookie(SESSION_COOKIE, path="/")
+            return response
         return RedirectResponse(f"/signin?next={target}", status_code=303)
     return _page_error(request, error.status, error.title, error.detail)
 

@@ -1,11 +1,11 @@
-"""Tables of the core: users, their API tokens and page sessions, and the audit trail."""
+"""Tables of the core: users, their second factor, API tokens and page sessions, and the audit trail."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from liaison.core.db import Base, Timestamped
@@ -27,6 +27,37 @@ class User(Timestamped, Base):
     locale: Mapped[str] = mapped_column(String(10), default="")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    second_factor: Mapped[SecondFactor | None] = relationship(
+        back_populates="user", cascade="all, delete-orphan", uselist=False
+    )
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(cascade="all, delete-orphan")
+
+
+class SecondFactor(Base):
+    """A user's TOTP key, sealed with the node's secret key (`security.secrets.seal`): the server
+    must read it back to check codes, so it cannot be hashed, and a copy of the database alone
+    does not give it away. `last_step` is the time step of the last code accepted (no replay)."""
+
+    __tablename__ = "second_factor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), unique=True)
+    sealed_secret: Mapped[str] = mapped_column(String(400))
+    enrolled_at: Mapped[datetime]
+    last_step: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    user: Mapped[User] = relationship(back_populates="second_factor")
+
+
+class RecoveryCode(Base):
+    """One single-use recovery code, kept as an Argon2id hash like a password."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class ApiToken(Base):
@@ -41,12 +72,18 @@ class ApiToken(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Issued against the user's second-factor code; administrators' and supervisors' tokens must be.
+    with_second_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     user: Mapped[User] = relationship(back_populates="tokens")
 
 
 class PageSession(Base):
-    """A signed-in browser; the cookie holds the secret, the table its SHA-256."""
+    """A signed-in browser; the cookie holds the secret, the table its SHA-256.
+
+    `stage` is empty once the sign-in is complete; "code" while the password is checked and the
+    second-factor code is awaited; "enrol" for a user who must enrol a second factor first.
+    `last_seen_at` is when the browser was last active, for the idle time-out."""
 
     __tablename__ = "page_session"
 
@@ -55,6 +92,8 @@ class PageSession(Base):
     session_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
+    stage: Mapped[str] = mapped_column(String(10), default="", server_default="")
 
     user: Mapped[User] = relationship()
 

@@ -205,6 +205,11 @@ class TokenIn(Input):
     username: Annotated[str, StringConstraints(min_length=2, max_length=80)]
     expires_days: int | None = Field(default=None, ge=1, le=3650)
     label: ShortText = ""
+    code: Annotated[str, StringConstraints(max_length=64)] | None = Field(
+        default=None,
+        description="The token's user's current second-factor code (or one of their recovery codes): "
+        "required when that user has a second factor, as administrators and supervisors must.",
+    )
 
 
 class TokenOut(Output):

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_048_576
     max_upload_bytes: int = 20 * 1_048_576
     session_hours: int = 12
+    session_idle_minutes: int = Field(default=30, ge=1, description="Idle page sessions are signed out.")
     signin_lock_after: int = 5
     signin_lock_minutes: int = 15
     signin_delay_seconds: float = 0.2

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from liaison.core import accounts
 from liaison.core.db import unit_of_work
-from liaison.core.errors import Unauthenticated
+from liaison.core.errors import SecondFactorRequired, SessionExpired, Unauthenticated
 from liaison.core.models import User
 from liaison.core.security import csrf
 from liaison.core.security.policy import ensure, roles_for
@@ -61,28 +61,42 @@ def bearer_secret(request: Request) -> str | None:
     return value.strip()
 
 
-def resolve_user(request: Request, session: Session) -> tuple[User, bool]:
-    """The signed-in user, and whether they came by cookie (and so need a CSRF token)."""
+def resolve_user(request: Request, session: Session) -> tuple[User, bool, str]:
+    """The signed-in user, whether they came by cookie (and so need a CSRF token), and the stage of
+    their page session ("" when complete, "enrol" when a second factor must be enrolled first)."""
     secret = bearer_secret(request)
     if secret is not None:
-        return accounts.user_for_token(session, secret), False
+        return accounts.user_for_token(session, secret), False, accounts.COMPLETE
     cookie = request.cookies.get(SESSION_COOKIE)
-    user = accounts.user_for_page_session(session, cookie) if cookie else None
-    if user is None:
+    try:
+        found = accounts.user_for_page_session(session, cookie) if cookie else None
+    except SessionExpired:
+        session.commit()  # keep the closing of the idle session and its audit event
+        raise
+    if found is None:
         raise Unauthenticated("Sign in, or send a bearer token, to use this.")
-    return user, True
+    return found[0], True, found[1]
 
 
 class Permission:
-    """Dependency: the signed-in user, who must be allowed `action` by the access policy."""
+    """Dependency: the signed-in user, who must be allowed `action` by the access policy.
 
-    def __init__(self, action: str) -> None:
+    A page session still at the "enrol" stage (an administrator or supervisor without a second
+    factor) reaches only the routes declared `while_enrolling`: the enrolment page itself."""
+
+    def __init__(self, action: str, *, while_enrolling: bool = False) -> None:
         roles_for(action)  # fails at import time when the action is not declared
         self.action = action
+        self.while_enrolling = while_enrolling
 
     async def __call__(self, request: Request, session: DbSession) -> User:
-        user, by_cookie = await run_in_threadpool(resolve_user, request, session)
+        user, by_cookie, stage = await run_in_threadpool(resolve_user, request, session)
         request.state.user = SignedIn.of(user)
+        request.state.stage = stage
+        if stage == accounts.STAGE_ENROL and not self.while_enrolling:
+            raise SecondFactorRequired(
+                "Your role needs a second factor: enrol one before doing anything else."
+            )
         if by_cookie and request.method not in SAFE_METHODS:
             await csrf.check(request)
         ensure(user, self.action)

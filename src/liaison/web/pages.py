@@ -1,15 +1,16 @@
-"""Pages of the shell: sign-in and sign-out, language, home, one's own password, users admin
-(e-mail, password reset, lock), audit trail."""
+"""Pages of the shell: sign-in (password, then the second-factor code) and sign-out, language,
+home, one's own password and second factor, users admin (e-mail, password reset, lock, second
+factor reset), audit trail."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from liaison.core import accounts, audit, i18n
-from liaison.core.errors import DomainError, Invalid
+from liaison.core import accounts, audit, i18n, second_factor
+from liaison.core.errors import DomainError, Invalid, Locked, Unauthenticated
 from liaison.core.models import User
 from liaison.core.schemas import PasswordChange, PasswordReset, UserPatch
 from liaison.core.security import csrf
@@ -23,29 +24,24 @@ router = APIRouter(include_in_schema=False)
 LANGUAGE_COOKIE = "liaison_lang"
 Viewer = Annotated[User, Depends(Permission("home.view"))]
 Self = Annotated[User, Depends(Permission("account.self"))]
+Enrolling = Annotated[User, Depends(Permission("account.self", while_enrolling=True))]
 UserReader = Annotated[User, Depends(Permission("users.read"))]
 UserManager = Annotated[User, Depends(Permission("users.manage"))]
 AuditReader = Annotated[User, Depends(Permission("audit.read"))]
 
 
 @router.get("/signin", response_class=HTMLResponse)
-def signin_page(request: Request, next: str = "/") -> HTMLResponse:
-    return render(request, "signin.html", {"next": safe_next(next)})
+def signin_page(request: Request, next: str = "/", expired: str = "") -> HTMLResponse:
+    context: dict[str, object] = {"next": safe_next(next)}
+    if expired == "idle":
+        minutes = request.app.state.settings.session_idle_minutes
+        context["notice"] = i18n.gettext(
+            "You were signed out after %(minutes)s minutes without activity. Sign in again."
+        ) % {"minutes": minutes}
+    return render(request, "signin.html", context)
 
 
-@router.post("/signin", response_class=HTMLResponse, response_model=None)
-async def signin(request: Request, session: DbSession) -> HTMLResponse | RedirectResponse:
-    await csrf.check(request)
-    values = await form_values(request)
-    target = safe_next(values.get("next"))
-    try:
-        user = accounts.authenticate(session, values.get("username", ""), values.get("password", ""))
-    except DomainError as error:
-        session.commit()  # keep the failure count and any lock even though sign-in failed
-        context = {"error": i18n.gettext(error.detail), "username": values.get("username"), "next": target}
-        return render(request, "signin.html", context, status_code=error.status)
-    secret = accounts.open_page_session(session, user)
-    response = redirect(target)
+def _with_session_cookie(request: Request, response: Response, secret: str) -> Response:
     response.set_cookie(
         SESSION_COOKIE,
         secret,
@@ -58,8 +54,57 @@ async def signin(request: Request, session: DbSession) -> HTMLResponse | Redirec
     return response
 
 
+@router.post("/signin", response_class=HTMLResponse, response_model=None)
+async def signin(request: Request, session: DbSession) -> Response:
+    """The password step; a user with a second factor is asked for the code next, an administrator
+    or supervisor without one is sent to enrol."""
+    await csrf.check(request)
+    values = await form_values(request)
+    target = safe_next(values.get("next"))
+    try:
+        user = accounts.authenticate(session, values.get("username", ""), values.get("password", ""))
+    except DomainError as error:
+        session.commit()  # keep the failure count and any lock even though sign-in failed
+        context = {"error": i18n.gettext(error.detail), "username": values.get("username"), "next": target}
+        return render(request, "signin.html", context, status_code=error.status)
+    stage = accounts.stage_after_password(user)
+    secret = accounts.open_page_session(session, user, stage)
+    following = {
+        accounts.STAGE_CODE: f"/signin/code?next={target}",
+        accounts.STAGE_ENROL: f"/account/second-factor?next={target}",
+    }
+    return _with_session_cookie(request, redirect(following.get(stage, target)), secret)
+
+
+@router.get("/signin/code", response_class=HTMLResponse, response_model=None)
+def signin_code_page(request: Request, next: str = "/") -> Response:
+    if SESSION_COOKIE not in request.cookies:
+        return redirect("/signin")
+    return render(request, "signin_code.html", {"next": safe_next(next)})
+
+
+@router.post("/signin/code", response_class=HTMLResponse, response_model=None)
+async def signin_code(request: Request, session: DbSession) -> Response:
+    """The second step: the code from the app (or a recovery code) completes the sign-in."""
+    await csrf.check(request)
+    values = await form_values(request)
+    target = safe_next(values.get("next"))
+    try:
+        _, secret = accounts.finish_sign_in(
+            session, request.cookies.get(SESSION_COOKIE, ""), values.get("code", "")
+        )
+    except DomainError as error:
+        session.commit()  # keep the failure count and any lock, as for a wrong password
+        context = {"error": i18n.gettext(error.detail), "next": target}
+        if isinstance(error, Locked | Unauthenticated):  # this sign-in is over: start again
+            return render(request, "signin.html", context, status_code=error.status)
+        return render(request, "signin_code.html", context, status_code=error.status)
+    return _with_session_cookie(request, redirect(target), secret)
+
+
 @router.post("/signout")
 async def signout(request: Request, session: DbSession) -> RedirectResponse:
+    """Sign out; also ends a sign-in still waiting for its code or for an enrolment."""
     await csrf.check(request)
     secret = request.cookies.get(SESSION_COOKIE)
     if secret:
@@ -120,6 +165,71 @@ async def change_password(request: Request, session: DbSession, user: Self) -> H
         return render(request, "password.html", context | {"error": outcome.detail}, outcome.status)
     notice = i18n.gettext("Your password has been changed. Your other sessions are signed out.")
     return render(request, "password.html", context | {"notice": notice})
+
+
+def _second_factor_page(
+    request: Request,
+    session: DbSession,
+    user: User,
+    *,
+    enrolment: second_factor.Enrolment | None = None,
+    codes: list[str] | None = None,
+    next: str = "/",
+    error: DomainError | None = None,
+) -> HTMLResponse:
+    enrolled = second_factor.is_enrolled(user)
+    if not enrolled and enrolment is None:
+        enrolment = second_factor.start_enrolment(user)
+    context = {
+        "enrolled": enrolled,
+        "required": second_factor.is_required(user),
+        "enrolment": enrolment,
+        "codes": codes or [],
+        "codes_left": second_factor.recovery_codes_left(session, user) if enrolled else 0,
+        "enrolled_at": user.second_factor.enrolled_at if user.second_factor else None,
+        "next": safe_next(next),
+        "error": error.detail if error else None,
+    }
+    return render(request, "second_factor.html", context, status_code=error.status if error else 200)
+
+
+@router.get("/account/second-factor", response_class=HTMLResponse)
+def second_factor_page(
+    request: Request, session: DbSession, user: Enrolling, next: str = "/"
+) -> HTMLResponse:
+    """Enrol (a new key as text and QR code, confirmed with a first code), or see the second factor."""
+    return _second_factor_page(request, session, user, next=next)
+
+
+@router.post("/account/second-factor", response_class=HTMLResponse)
+async def enrol_second_factor(request: Request, session: DbSession, user: Enrolling) -> HTMLResponse:
+    """Confirm the key with its first code; the recovery codes are shown this once. A sign-in that
+    waited for the enrolment is complete from now on."""
+    values = await form_values(request)
+    sealed, target = values.get("enrolment", ""), values.get("next", "/")
+    outcome = attempt(
+        session, lambda: second_factor.confirm_enrolment(session, user, sealed, values.get("code", ""))
+    )
+    if isinstance(outcome, DomainError):
+        enrolment = None if second_factor.is_enrolled(user) else second_factor.resume_enrolment(user, sealed)
+        return _second_factor_page(request, session, user, enrolment=enrolment, next=target, error=outcome)
+    response = _second_factor_page(request, session, user, codes=outcome, next=target)
+    fresh = accounts.complete_enrolment_stage(session, request.cookies.get(SESSION_COOKIE, ""))
+    if fresh is not None:
+        _with_session_cookie(request, response, fresh)
+    return response
+
+
+@router.post("/account/second-factor/recovery-codes", response_class=HTMLResponse)
+async def replace_recovery_codes(request: Request, session: DbSession, user: Self) -> HTMLResponse:
+    """New recovery codes after a current code; the old ones stop working."""
+    values = await form_values(request)
+    outcome = attempt(
+        session, lambda: second_factor.new_recovery_codes(session, user, values.get("code", ""))
+    )
+    if isinstance(outcome, DomainError):
+        return _second_factor_page(request, session, user, error=outcome)
+    return _second_factor_page(request, session, user, codes=outcome)
 
 
 def _users(
@@ -185,6 +295,8 @@ def _user(
     context = {
         "person": person,
         "is_locked": accounts.is_locked(person),
+        "has_second_factor": second_factor.is_enrolled(person),
+        "needs_second_factor": second_factor.is_required(person),
         "minimum": accounts.MIN_PASSWORD_LENGTH,
         "form": form or {},
         "error": error.detail if error else None,
@@ -235,6 +347,20 @@ async def reset_password(
     if isinstance(outcome, DomainError):
         return _user(request, session, username, outcome)
     notice = i18n.gettext("The password has been set and the user's sessions are signed out.")
+    return _user(request, session, username, notice=notice)
+
+
+@router.post("/users/{username}/second-factor/reset", response_class=HTMLResponse, response_model=None)
+async def reset_second_factor(
+    request: Request, username: str, session: DbSession, user: UserManager
+) -> HTMLResponse | RedirectResponse:
+    """Forget a user's second factor (a lost phone): they enrol again at their next sign-in."""
+    outcome = attempt(session, lambda: accounts.reset_second_factor(session, user.username, username))
+    if isinstance(outcome, DomainError):
+        return _user(request, session, username, outcome)
+    if username == user.username:  # one's own: this browser is signed out too
+        return redirect("/signin")
+    notice = i18n.gettext("The second factor has been reset: the user enrols again at the next sign-in.")
     return _user(request, session, username, notice=notice)
 
 
