@@ -63,7 +63,7 @@ def live_server(sqlite_engine: Engine) -> Iterator[LiveServer]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 60  # a loaded CI machine can take this long to import and start
     while not server.started:
         if time.monotonic() > deadline:
             raise RuntimeError("the live server did not start")
