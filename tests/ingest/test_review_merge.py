@@ -159,7 +159,7 @@ def test_a_merge_adds_what_is_new_keeps_both_reports_and_happens_once(engine: En
         assert {
             "Held on the same day.",
             "The same partner country: {country}.",
-            "{count} participants in common.",
+            "Participants in common: {count}.",
         } <= reasons
 
         other = factories.engagement(session, "Unrelated talks", held_on=date(2024, 10, 9), country="LA")

@@ -116,9 +116,9 @@ def score_pair(
     union = max(1, min(len(ours), len(theirs)))
     parts["parties"] = min(1.0, people / union + 0.5 * bool(agencies))
     if people:
-        reasons.append(Phrase("{count} participants in common.", {"count": people}))
+        reasons.append(Phrase("Participants in common: {count}.", {"count": people}))
     if agencies:
-        reasons.append(Phrase("{count} agencies in common.", {"count": len(agencies)}))
+        reasons.append(Phrase("Agencies in common: {count}.", {"count": len(agencies)}))
     ours_words, theirs_words = words(engagement_text(draft)), words(engagement_text(other))
     overlap = len(ours_words & theirs_words) / max(1, min(len(ours_words), len(theirs_words)))
     parts["text"] = min(1.0, overlap * 2)
