@@ -119,3 +119,33 @@ def test_the_review_page_links_refuses_bad_input_readably_and_merges(
     )
     assert again.headers["location"] == f"/engagements/{first_id}"
     assert "Đã gộp vào một hoạt động khác." in client.get(second, headers=headers).text
+
+
+def test_an_analyst_reads_the_review_but_may_not_settle_or_merge(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    engine = fresh_engine("sqlite", request, tmp_path_factory.mktemp("ingest-policy"))
+    officer, analyst = make_account(engine, "officer").headers, make_account(engine, "analyst").headers
+    with TestClient(create_app(get_settings(), engine)) as client:
+        client.cookies.set("liaison_lang", "en")
+        draft = client.post(
+            "/ingest",
+            headers=officer,
+            data={"text": REPORT, "published": "2024-08-21"},
+            follow_redirects=False,
+        ).headers["location"]
+        page = client.get(draft, headers=officer).text
+        item_id = re.search(r'/items/(\d+)/dismiss"', page).group(1)  # type: ignore[union-attr]
+        seen = client.get(draft, headers=analyst)
+        assert (
+            seen.status_code == 200 and "/dismiss" not in seen.text and "Confirm the draft" not in seen.text
+        )
+        for path, data in (
+            (f"{draft}/items/{item_id}/dismiss", {}),
+            (f"{draft}/merge", {"engagement_id": "1"}),
+            (f"{draft}/confirm", {}),
+            (draft, {"title": "Changed"}),
+        ):
+            assert client.post(path, headers=analyst, data=data).status_code == 403, path
+        assert "Not settled yet." in client.get(draft, headers=officer).text
+    engine.dispose()

@@ -15,6 +15,7 @@ from liaison.core.db import unit_of_work
 from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.models import AuditEvent
 from liaison.core.security.policy import SystemActor
+from liaison.engagements import schemas as engagement_schemas
 from liaison.engagements.models import Commitment, Engagement, EngagementParticipant, EngagementSource
 from liaison.ingest import merge, review, service
 from liaison.ingest.evaluation import second_reports, written_reports
@@ -53,14 +54,14 @@ def test_the_same_person_is_suggested_across_titles_and_diacritics(engine: Engin
         factories.official(session, "Lương Văn Quang", agency_id=vn.id)
         officials_before = count(session, Official)
         draft = ingest(session, SECOND_OUTLET, date(2024, 10, 10))
-        found = review.suggestions(session, item(session, draft.id, "Luong Tam Quang"))
+        found = review.suggestions(session, OFFICER, item(session, draft.id, "Luong Tam Quang"))
         assert found[0].record_id == quang.id and found[0].score == 1.0
         assert [r.template for r in found[0].reasons] == [
             "The same name, titles and diacritics aside.",
             "The same country: {country}.",
         ]
         assert all(s.score < 1.0 for s in found[1:])
-        assert review.suggestions(session, item(session, draft.id, "Aubeck Kam")) == []
+        assert review.suggestions(session, OFFICER, item(session, draft.id, "Aubeck Kam")) == []
         assert count(session, Official) == officials_before  # ingesting wrote nothing to the registry
     assert review.person_readings("Sen. Lt. Gen. Lương Tam Quang") == review.person_readings(
         "General Luong Tam Quang"
@@ -204,3 +205,33 @@ def test_a_merge_adds_what_is_new_keeps_both_reports_and_happens_once(engine: En
             service.ingest_report(session, OFFICER, SECOND_OUTLET, date(2024, 10, 10)).engagement_id
             == first_id
         )
+
+
+def test_corrections_go_through_the_engagements_service_and_bad_ones_change_nothing(engine: Engine) -> None:
+    with unit_of_work(engine) as session:
+        draft = ingest(session, SECOND_OUTLET, date(2024, 10, 10))
+        draft_id = draft.id
+        review.correct_draft(
+            session,
+            OFFICER,
+            draft_id,
+            engagement_schemas.EngagementPatch(kind="courtesy_call", country="SG", place="Hà Nội"),
+        )
+        assert (draft.kind, draft.country_code, draft.place) == ("courtesy_call", "SG", "Hà Nội")
+        before = count(session, AuditEvent)
+        for bad in (
+            engagement_schemas.EngagementPatch(kind="picnic"),
+            engagement_schemas.EngagementPatch(country="ZZ"),
+            engagement_schemas.EngagementPatch(crime_areas=["no_such_area"]),
+        ):
+            with pytest.raises((Invalid, NotFound)), session.begin_nested():
+                review.correct_draft(session, OFFICER, draft_id, bad)
+        session.refresh(draft)
+        assert (draft.kind, draft.country_code, count(session, AuditEvent)) == ("courtesy_call", "SG", before)
+        service.confirm_draft(session, OFFICER, draft_id)
+        with pytest.raises(Conflict):
+            review.correct_draft(
+                session, OFFICER, draft_id, engagement_schemas.EngagementPatch(place="Elsewhere")
+            )
+        with pytest.raises(Conflict):
+            review.link_item(session, OFFICER, draft_id, item(session, draft_id, "Aubeck Kam").id, 1)

@@ -14,6 +14,7 @@ from starlette.datastructures import UploadFile
 
 from liaison.core.errors import DomainError, Invalid, NotFound
 from liaison.core.models import User
+from liaison.core.security.policy import may
 from liaison.core.vocab import label
 from liaison.core.web import DbSession, Permission
 from liaison.engagements import schemas as engagement_schemas
@@ -22,6 +23,7 @@ from liaison.engagements.vocabulary import vocabulary as engagement_words
 from liaison.ingest import merge, service
 from liaison.ingest import review as review_service
 from liaison.ingest.extract import Extraction
+from liaison.ingest.models import DraftItem
 from liaison.ingest.text import MAX_BYTES
 from liaison.registry import schemas as registry_schemas
 from liaison.registry.agencies import agency_choices
@@ -91,7 +93,13 @@ def review(
     context = {
         "engagement": engagement,
         "segments": evidence(extraction) if extraction is not None else [],
-        "items": [(item, review_service.suggestions(session, item)) for item in items],
+        "items": [
+            (
+                item,
+                review_service.suggestions(session, user, item) if open_for(user, engagement, item) else [],
+            )
+            for item in items
+        ],
         "proposals": merge.proposals(session, user, engagement),
         "merged_into": merge.merged_into(session, engagement.id),
         "error": error,
@@ -104,6 +112,16 @@ def review(
         "agencies": agency_choices(session),
     }
     return render(request, "ingest/review.html", context, status_code=status)
+
+
+def open_for(user: User, engagement: Engagement, item: DraftItem) -> bool:
+    """Suggestions are worked out only for what this user may still settle."""
+    return (
+        engagement.status == "draft"
+        and item.decision == "open"
+        and may(user, "engagements.write")
+        and may(user, "registry.read")
+    )
 
 
 @router.get("/ingest/drafts/{engagement_id}", response_class=HTMLResponse)

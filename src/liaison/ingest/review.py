@@ -34,7 +34,7 @@ from liaison.registry import schemas as registry_schemas
 from liaison.registry.models import Agency, Agreement, Official, SearchEntry
 from liaison.registry.name_search import name_key, search_keys_query
 
-WRITE = "engagements.write"
+WRITE, REGISTRY_READ = "engagements.write", "registry.read"
 OFFICIAL, AGENCY, AGREEMENT = "official", "agency", "agreement"
 ITEM_KINDS = (OFFICIAL, AGENCY, AGREEMENT)
 MIN_SIMILARITY = 0.5
@@ -166,8 +166,9 @@ def candidate_ids(session: Session, entity: str, readings: list[frozenset[str]])
     return [record_id for record_id, _ in hits.most_common(CANDIDATES)]
 
 
-def suggestions(session: Session, item: DraftItem) -> list[Suggestion]:
+def suggestions(session: Session, actor: Actor, item: DraftItem) -> list[Suggestion]:
     """Registry records the item may be, best first (for an official or an agency)."""
+    ensure(actor, REGISTRY_READ)
     if item.kind == OFFICIAL:
         return _suggest(
             session,
