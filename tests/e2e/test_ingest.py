@@ -32,7 +32,7 @@ def seed_report() -> str:
     return found[0].read_text(encoding="utf-8")
 
 
-def paste(page, server, text: str, published: str, source: str) -> None:  # type: ignore[no-untyped-def]
+def paste(page, server, text: str, published: str, source: str) -> None:
     page.goto(server.url + "/ingest")
     page.get_by_label("Or paste the report").fill(text)
     page.get_by_label("Published on").fill(published)
