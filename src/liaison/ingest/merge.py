@@ -26,7 +26,7 @@ from liaison.engagements import schemas as engagement_schemas
 from liaison.engagements import service as engagements
 from liaison.engagements.models import Commitment, Engagement, EngagementParticipant, EngagementSource
 from liaison.ingest.models import DraftItem, DraftMerge
-from liaison.ingest.review import OFFICIAL, items_of, person_readings, similarity
+from liaison.ingest.review import OFFICIAL, items_of, open_draft, person_readings, similarity
 from liaison.names.fold import fold
 
 WRITE, READ = "engagements.write", "engagements.read"
@@ -179,11 +179,7 @@ def merge_draft(session: Session, actor: Actor, draft_id: int, engagement_id: in
                 allowed=[],
             )
         return engagements.get_engagement(session, actor, done)
-    draft = session.get(Engagement, draft_id)
-    if draft is None:
-        raise NotFound("No engagement {engagement_id}.", engagement_id=draft_id)
-    if draft.status != "draft":
-        raise Conflict("Engagement {engagement_id} is not a draft.", engagement_id=draft_id, allowed=[])
+    draft = open_draft(session, draft_id)
     target = session.get(Engagement, engagement_id)
     if target is None:
         raise NotFound("No engagement {engagement_id}.", engagement_id=engagement_id)

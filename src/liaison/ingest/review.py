@@ -239,13 +239,19 @@ def _suggest(
 # Settling items
 
 
-def draft_item(session: Session, engagement_id: int, item_id: int) -> tuple[Engagement, DraftItem]:
-    """A draft still under review and one of its items, or a readable refusal."""
+def open_draft(session: Session, engagement_id: int) -> Engagement:
+    """A draft still under review, or a readable refusal (there is none, or it is settled)."""
     engagement = session.get(Engagement, engagement_id)
     if engagement is None:
         raise NotFound("No engagement {engagement_id}.", engagement_id=engagement_id)
     if engagement.status != "draft":
         raise Conflict("Engagement {engagement_id} is not a draft.", engagement_id=engagement_id, allowed=[])
+    return engagement
+
+
+def draft_item(session: Session, engagement_id: int, item_id: int) -> tuple[Engagement, DraftItem]:
+    """A draft still under review and one of its items, or a readable refusal."""
+    engagement = open_draft(session, engagement_id)
     item = session.get(DraftItem, item_id)
     if item is None or item.engagement_id != engagement_id:
         raise NotFound("The draft has no item {item_id}.", item_id=item_id)
@@ -339,9 +345,5 @@ def correct_draft(
 ) -> Engagement:
     """The officer corrects the draft's fields, through the engagements service (validated, audited)."""
     ensure(actor, WRITE)
-    engagement = session.get(Engagement, engagement_id)
-    if engagement is None:
-        raise NotFound("No engagement {engagement_id}.", engagement_id=engagement_id)
-    if engagement.status != "draft":
-        raise Conflict("Engagement {engagement_id} is not a draft.", engagement_id=engagement_id, allowed=[])
+    open_draft(session, engagement_id)
     return engagements.update_engagement(session, actor, engagement_id, data)

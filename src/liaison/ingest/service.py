@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from liaison.core import audit
-from liaison.core.errors import Conflict, NotFound
+from liaison.core.errors import NotFound
 from liaison.core.security.policy import Actor, ensure
 from liaison.engagements import schemas
 from liaison.engagements import service as engagements
@@ -160,11 +160,7 @@ def held_on_of(value: str | None, published: date | None) -> tuple[date, str]:
 def confirm_draft(session: Session, actor: Actor, engagement_id: int) -> Engagement:
     """An officer confirms a draft: it becomes a registry engagement (audited)."""
     ensure(actor, WRITE)
-    engagement = session.get(Engagement, engagement_id)
-    if engagement is None:
-        raise NotFound("No engagement {engagement_id}.", engagement_id=engagement_id)
-    if engagement.status != "draft":
-        raise Conflict("Engagement {engagement_id} is not a draft.", engagement_id=engagement_id, allowed=[])
+    engagement = review.open_draft(session, engagement_id)
     engagement.status = "confirmed"
     audit.record(
         session,
