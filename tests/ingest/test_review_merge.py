@@ -235,3 +235,20 @@ def test_corrections_go_through_the_engagements_service_and_bad_ones_change_noth
             )
         with pytest.raises(Conflict):
             review.link_item(session, OFFICER, draft_id, item(session, draft_id, "Aubeck Kam").id, 1)
+
+
+def test_a_different_meeting_of_the_same_parties_within_the_window_is_not_proposed(engine: Engine) -> None:
+    """The same country and one shared person a day apart, but another counterpart on each side."""
+    firsts = {r.id: r for r in written_reports(BENCH)}
+    [second] = [
+        r for r in second_reports(BENCH / "merge" / "second_reports.yaml") if r.id == "kr-2023-next-day"
+    ]
+    first_report = firsts["kr-2023-talks"]
+    assert first_report.published is not None and second.published is not None
+    with unit_of_work(engine) as session:
+        first = confirmed(session, first_report.data, first_report.published)
+        draft = ingest(session, second.data, second.published)
+        assert abs((draft.held_on - first.held_on).days) <= merge.WINDOW_DAYS
+        assert merge.proposals(session, OFFICER, draft) == []
+        # the officer may still merge by the engagement's number; here, keeping it separate
+        assert service.confirm_draft(session, OFFICER, draft.id).status == "confirmed"

@@ -117,6 +117,10 @@ def score_pair(
     parts["parties"] = min(1.0, people / union + 0.5 * bool(agencies))
     if people:
         reasons.append(Phrase("Participants in common: {count}.", {"count": people}))
+    if people < len(ours) and shared_participants(theirs, ours) < len(theirs):
+        # each report names someone the other does not: another counterpart, so likely another meeting
+        parts["parties"] = 0.0
+        reasons.append(Phrase("Each report names someone the other does not."))
     if agencies:
         reasons.append(Phrase("Agencies in common: {count}.", {"count": len(agencies)}))
     ours_words, theirs_words = words(engagement_text(draft)), words(engagement_text(other))
