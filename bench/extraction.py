@@ -113,9 +113,11 @@ def merge_proposals(written: list[Labelled]) -> str:
     return (
         f"Merge proposals: precision {precision:.2f}, recall {recall:.2f} on {len(seconds)} second reports "
         f"({same} of a meeting already recorded, {len(seconds) - same} of a different meeting of the same "
-        f"parties weeks later), proposed against all {len(written)} written reports confirmed. The second "
-        "reports were written for the project too (`bench/extraction_reports/merge/`), retelling its own "
-        "reports in other outlets' words: a development figure, not a blind one."
+        "parties: weeks later, or within two days with another counterpart), proposed against all "
+        f"{len(written)} written reports confirmed. The second reports were written for the project too "
+        "(`bench/extraction_reports/merge/`), retelling its own reports in other outlets' words, and the "
+        "rule that another counterpart means another meeting was added after reading one of them: a "
+        "development figure, not a blind one."
     )
 
 
