@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from liaison.core.errors import DomainError, Invalid, NotFound
+from liaison.core.errors import DomainError, NotFound
 from liaison.core.models import User
 from liaison.core.security.policy import may
 from liaison.core.vocab import label
@@ -22,6 +22,7 @@ from liaison.engagements.models import Engagement
 from liaison.engagements.vocabulary import vocabulary as engagement_words
 from liaison.ingest import merge, service
 from liaison.ingest import review as review_service
+from liaison.ingest import schemas as ingest_schemas
 from liaison.ingest.extract import Extraction
 from liaison.ingest.models import DraftItem
 from liaison.ingest.text import MAX_BYTES
@@ -174,12 +175,10 @@ async def link(
     request: Request, session: DbSession, user: Writer, engagement_id: int, item_id: int
 ) -> HTMLResponse | RedirectResponse:
     values = await form_values(request)
-    record_id = optional_int(values.get("record_id"))
 
     def action() -> object:
-        if not isinstance(record_id, int):
-            raise Invalid("Choose the registry record to link.", fields={"record_id": "a record"})
-        return review_service.link_item(session, user, engagement_id, item_id, record_id)
+        data = parse(ingest_schemas.LinkIn, {"record_id": optional_int(values.get("record_id"))})
+        return review_service.link_item(session, user, engagement_id, item_id, data.record_id)
 
     return settle(request, session, user, engagement_id, action)
 
@@ -257,12 +256,10 @@ async def merge_into(
 ) -> HTMLResponse | RedirectResponse:
     """The officer merges the draft into the engagement it reports."""
     values = await form_values(request)
-    target = optional_int(values.get("engagement_id"))
 
     def action() -> Engagement:
-        if not isinstance(target, int):
-            raise Invalid("Choose the engagement to merge into.", fields={"engagement_id": "an engagement"})
-        return merge.merge_draft(session, user, engagement_id, target)
+        data = parse(ingest_schemas.MergeIn, {"engagement_id": optional_int(values.get("engagement_id"))})
+        return merge.merge_draft(session, user, engagement_id, data.engagement_id)
 
     outcome = attempt(session, action)
     if isinstance(outcome, DomainError):
