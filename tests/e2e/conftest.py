@@ -63,7 +63,8 @@ def live_server(sqlite_engine: Engine) -> Iterator[LiveServer]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 60  # a loaded CI machine can take this long to import and start
+    # start-up builds the screening index: on a loaded two-core machine that takes well over 15 s
+    deadline = time.monotonic() + 120
     while not server.started:
         if time.monotonic() > deadline:
             raise RuntimeError("the live server did not start")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -64,3 +66,86 @@ def test_an_uploaded_file_without_a_meeting_shows_the_reason(
     }
     response = client.post("/ingest", headers=headers, files=files, data={"published": "2024-01-10"})
     assert response.status_code == 422 and "no meeting found" in response.text
+
+
+def test_the_review_page_links_refuses_bad_input_readably_and_merges(
+    officer_client: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, headers = officer_client
+    client.cookies.set("liaison_lang", "vi")
+    here = Path(__file__).resolve().parent
+    first = client.post(
+        "/ingest",
+        headers=headers,
+        data={"text": (here / "first_outlet_sg_2024.txt").read_text(), "published": "2024-10-09"},
+        follow_redirects=False,
+    ).headers["location"]
+    first_id = int(first.rsplit("/", 1)[1])
+    page = client.get(first, headers=headers).text
+    assert (
+        "Những người và cơ quan bản tin nêu tên" in page
+        and "Danh bạ không có hồ sơ nào mang tên này." in page
+    )
+    item_id = re.search(r'/items/(\d+)/official"', page).group(1)  # type: ignore[union-attr]
+    bad = client.post(f"{first}/items/{item_id}/link", headers=headers, data={"record_id": "x"})
+    assert bad.status_code == 422 and 'role="alert"' in bad.text
+    missing = client.post(f"{first}/items/{item_id}/link", headers=headers, data={"record_id": "999999"})
+    assert missing.status_code in (404, 422) and 'role="alert"' in missing.text
+    created = client.post(
+        f"{first}/items/{item_id}/official",
+        headers=headers,
+        data={"name": "Luong Tam Quang", "title": "Minister of Public Security"},
+        follow_redirects=False,
+    )
+    assert created.status_code == 303
+    assert client.post(f"{first}/confirm", headers=headers, follow_redirects=False).status_code == 303
+
+    second = client.post(
+        "/ingest",
+        headers=headers,
+        data={"text": (here / "second_outlet_sg_2024.txt").read_text(), "published": "2024-10-10"},
+        follow_redirects=False,
+    ).headers["location"]
+    review = client.get(second, headers=headers).text
+    assert f'data-testid="proposal-{first_id}"' in review and "Diễn ra cùng ngày." in review
+    wrong = client.post(f"{second}/merge", headers=headers, data={"engagement_id": "999999"})
+    assert wrong.status_code == 404 and 'role="alert"' in wrong.text
+    merged = client.post(
+        f"{second}/merge", headers=headers, data={"engagement_id": str(first_id)}, follow_redirects=False
+    )
+    assert merged.headers["location"] == f"/engagements/{first_id}"
+    again = client.post(
+        f"{second}/merge", headers=headers, data={"engagement_id": str(first_id)}, follow_redirects=False
+    )
+    assert again.headers["location"] == f"/engagements/{first_id}"
+    assert "Đã gộp vào một hoạt động khác." in client.get(second, headers=headers).text
+
+
+def test_an_analyst_reads_the_review_but_may_not_settle_or_merge(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    engine = fresh_engine("sqlite", request, tmp_path_factory.mktemp("ingest-policy"))
+    officer, analyst = make_account(engine, "officer").headers, make_account(engine, "analyst").headers
+    with TestClient(create_app(get_settings(), engine)) as client:
+        client.cookies.set("liaison_lang", "en")
+        draft = client.post(
+            "/ingest",
+            headers=officer,
+            data={"text": REPORT, "published": "2024-08-21"},
+            follow_redirects=False,
+        ).headers["location"]
+        page = client.get(draft, headers=officer).text
+        item_id = re.search(r'/items/(\d+)/dismiss"', page).group(1)  # type: ignore[union-attr]
+        seen = client.get(draft, headers=analyst)
+        assert (
+            seen.status_code == 200 and "/dismiss" not in seen.text and "Confirm the draft" not in seen.text
+        )
+        for path, data in (
+            (f"{draft}/items/{item_id}/dismiss", {}),
+            (f"{draft}/merge", {"engagement_id": "1"}),
+            (f"{draft}/confirm", {}),
+            (draft, {"title": "Changed"}),
+        ):
+            assert client.post(path, headers=analyst, data=data).status_code == 403, path
+        assert "Not settled yet." in client.get(draft, headers=officer).text
+    engine.dispose()

@@ -68,6 +68,7 @@ class EngagementPatch(Input):
     held_on: date | None = None
     end_on: date | None = None
     place: ShortText | None = None
+    country: CountryCode | None = Field(default=None, description="the partner country, when bilateral")
     summary: LongText | None = None
     crime_areas: list[Code] | None = Field(default=None, max_length=50)
     agency_ids: list[int] | None = Field(default=None, max_length=100)

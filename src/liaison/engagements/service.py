@@ -145,11 +145,23 @@ def update_engagement(
             setattr(engagement, field, changes[field])
     if engagement.end_on is not None and engagement.end_on < engagement.held_on:
         raise Invalid("The end is before the start.", fields={"end_on": "on or after the start"})
+    if "country" in changes:
+        engagement.country_code = country_code(session, changes["country"])
     if data.agency_ids is not None:
         ids = _check_ids(session, Agency, data.agency_ids, "agency_ids", "agency")
-        engagement.agencies = [EngagementAgency(agency_id=i) for i in ids]
+        have = {a.agency_id: a for a in engagement.agencies}
+        engagement.agencies = [have.get(i) or EngagementAgency(agency_id=i) for i in ids]
     if data.participants is not None:
-        engagement.participants = _participants(session, data.participants)
+        # rows kept are updated in place: a new row for the same official would clash with the old
+        # one still unflushed (inserts go before deletes)
+        present = {p.official_id: p for p in engagement.participants}
+        rows = []
+        for row in _participants(session, data.participants):
+            old = present.get(row.official_id)
+            if old is not None:
+                old.role = row.role
+            rows.append(old or row)
+        engagement.participants = rows
     if data.sources is not None:
         engagement.sources = [EngagementSource(**s.model_dump()) for s in data.sources]
     session.flush()
@@ -192,8 +204,9 @@ def list_engagements(
     ensure(actor, READ)
     if date_from is not None and date_to is not None and date_to < date_from:
         raise Invalid("The end is before the start.", fields={"date_to": "on or after the start"})
-    # drafts extracted from press reports stay out of the registry until an officer confirms them
-    query = select(Engagement).where(Engagement.status != "draft")
+    # drafts extracted from press reports stay out of the registry until an officer confirms them,
+    # and a draft merged into an engagement already recorded is that engagement's source only
+    query = select(Engagement).where(Engagement.status.not_in(("draft", "merged")))
     if kind:
         query = query.where(Engagement.kind == kind)
     if country:

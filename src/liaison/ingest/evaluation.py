@@ -257,3 +257,23 @@ def overlaps(a: str, b: str) -> bool:
     if not wa or not wb:
         return False
     return len(wa & wb) / min(len(wa), len(wb)) >= 0.4
+
+
+@dataclass(frozen=True)
+class SecondReport:
+    """Another outlet's report: of the same meeting as `same_as`, or of a different one near `near`."""
+
+    id: str
+    data: bytes
+    published: date | None
+    same_as: str | None
+    near: str | None
+
+
+def second_reports(path: Path) -> list[SecondReport]:
+    """The second reports written for the project to measure merge proposals."""
+    rows = yaml.safe_load(path.read_text(encoding="utf-8"))["reports"]
+    return [
+        SecondReport(r["id"], r["text"].encode("utf-8"), r.get("published"), r.get("same_as"), r.get("near"))
+        for r in rows
+    ]

@@ -3,20 +3,34 @@ with each field's evidence highlighted, and confirm it into the registry."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from liaison.core.errors import DomainError
+from liaison.core.errors import DomainError, NotFound
 from liaison.core.models import User
+from liaison.core.security.policy import may
+from liaison.core.vocab import label
 from liaison.core.web import DbSession, Permission
-from liaison.ingest import service
+from liaison.engagements import schemas as engagement_schemas
+from liaison.engagements.models import Engagement
+from liaison.engagements.vocabulary import vocabulary as engagement_words
+from liaison.ingest import merge, service
+from liaison.ingest import review as review_service
+from liaison.ingest import schemas as ingest_schemas
 from liaison.ingest.extract import Extraction
+from liaison.ingest.models import DraftItem
 from liaison.ingest.text import MAX_BYTES
-from liaison.web.forms import attempt, redirect
+from liaison.registry import schemas as registry_schemas
+from liaison.registry.agencies import agency_choices
+from liaison.registry.vocabulary import countries, country_label, crime_areas
+from liaison.registry.vocabulary import vocabulary as registry_words
+from liaison.web.forms import attempt, form_values, optional_date, optional_int, parse, posted, redirect
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -66,16 +80,202 @@ def show_form(request: Request, values: dict[str, str], error: str, status: int)
     return render(request, "ingest/upload.html", {"form": values, "error": error}, status_code=status)
 
 
+def review(
+    request: Request,
+    session: Session,
+    user: User,
+    engagement_id: int,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The draft beside its report: fields to correct, items to settle, engagements it may report."""
+    engagement, extraction = service.draft_for_review(session, user, engagement_id)
+    items = review_service.items_of(session, engagement.id)
+    context = {
+        "engagement": engagement,
+        "segments": evidence(extraction) if extraction is not None else [],
+        "items": [
+            (
+                item,
+                review_service.suggestions(session, user, item) if open_for(user, engagement, item) else [],
+            )
+            for item in items
+        ],
+        "proposals": merge.proposals(session, user, engagement),
+        "merged_into": merge.merged_into(session, engagement.id),
+        "error": error,
+        "ewords": engagement_words(),
+        "words": registry_words(),
+        "crime_areas": crime_areas(),
+        "countries": countries(),
+        "label": label,
+        "country_label": country_label,
+        "agencies": agency_choices(session),
+    }
+    return render(request, "ingest/review.html", context, status_code=status)
+
+
+def open_for(user: User, engagement: Engagement, item: DraftItem) -> bool:
+    """Suggestions are worked out only for what this user may still settle."""
+    return (
+        engagement.status == "draft"
+        and item.decision == "open"
+        and may(user, "engagements.write")
+        and may(user, "registry.read")
+    )
+
+
 @router.get("/ingest/drafts/{engagement_id}", response_class=HTMLResponse)
 def review_page(request: Request, session: DbSession, user: Reader, engagement_id: int) -> HTMLResponse:
-    engagement, extraction = service.draft_for_review(session, user, engagement_id)
-    segments = evidence(extraction) if extraction is not None else []
-    return render(request, "ingest/review.html", {"engagement": engagement, "segments": segments})
+    return review(request, session, user, engagement_id)
+
+
+def settle(
+    request: Request, session: Session, user: User, engagement_id: int, action: Callable[[], object]
+) -> HTMLResponse | RedirectResponse:
+    """Run one review step in a savepoint: back to the review page, or the page with the message."""
+    outcome = attempt(session, action)
+    if isinstance(outcome, DomainError):
+        if isinstance(outcome, NotFound) and session.get(Engagement, engagement_id) is None:
+            raise outcome
+        return review(request, session, user, engagement_id, outcome.detail, outcome.status)
+    return redirect(f"/ingest/drafts/{engagement_id}")
+
+
+@router.post("/ingest/drafts/{engagement_id}", response_class=HTMLResponse, response_model=None)
+async def correct(
+    request: Request, session: DbSession, user: Writer, engagement_id: int
+) -> HTMLResponse | RedirectResponse:
+    """The officer's corrections of the draft's fields."""
+    values, multi = await posted(request)
+    data = {
+        "kind": values.get("kind") or None,
+        "title": values.get("title", ""),
+        "held_on": optional_date(values.get("held_on")),
+        "place": values.get("place", ""),
+        "country": values.get("country") or None,
+        "crime_areas": multi.get("crime_areas", []),
+        "summary": values.get("summary", ""),
+    }
+    return settle(
+        request,
+        session,
+        user,
+        engagement_id,
+        lambda: review_service.correct_draft(
+            session, user, engagement_id, parse(engagement_schemas.EngagementPatch, data)
+        ),
+    )
+
+
+@router.post(
+    "/ingest/drafts/{engagement_id}/items/{item_id}/link", response_class=HTMLResponse, response_model=None
+)
+async def link(
+    request: Request, session: DbSession, user: Writer, engagement_id: int, item_id: int
+) -> HTMLResponse | RedirectResponse:
+    values = await form_values(request)
+
+    def action() -> object:
+        data = parse(ingest_schemas.LinkIn, {"record_id": optional_int(values.get("record_id"))})
+        return review_service.link_item(session, user, engagement_id, item_id, data.record_id)
+
+    return settle(request, session, user, engagement_id, action)
+
+
+@router.post(
+    "/ingest/drafts/{engagement_id}/items/{item_id}/official",
+    response_class=HTMLResponse,
+    response_model=None,
+)
+async def new_official(
+    request: Request, session: DbSession, user: Writer, engagement_id: int, item_id: int
+) -> HTMLResponse | RedirectResponse:
+    """The officer confirms a new registry official made from what the report says."""
+    values = await form_values(request)
+    agency_id = optional_int(values.get("agency_id"))
+    title = values.get("title", "").strip()
+    data = {
+        "name": values.get("name", ""),
+        "agency_id": agency_id,
+        "posts": [{"title": title, "agency_id": agency_id}] if title else [],
+    }
+    return settle(
+        request,
+        session,
+        user,
+        engagement_id,
+        lambda: review_service.create_official(
+            session, user, engagement_id, item_id, parse(registry_schemas.OfficialIn, data)
+        ),
+    )
+
+
+@router.post(
+    "/ingest/drafts/{engagement_id}/items/{item_id}/agency", response_class=HTMLResponse, response_model=None
+)
+async def new_agency(
+    request: Request, session: DbSession, user: Writer, engagement_id: int, item_id: int
+) -> HTMLResponse | RedirectResponse:
+    """The officer confirms a new registry agency made from what the report says."""
+    values = await form_values(request)
+    data = {
+        "name": values.get("name", ""),
+        "kind": values.get("kind", ""),
+        "country": values.get("country") or None,
+    }
+    return settle(
+        request,
+        session,
+        user,
+        engagement_id,
+        lambda: review_service.create_agency(
+            session, user, engagement_id, item_id, parse(registry_schemas.AgencyIn, data)
+        ),
+    )
+
+
+@router.post(
+    "/ingest/drafts/{engagement_id}/items/{item_id}/dismiss", response_class=HTMLResponse, response_model=None
+)
+def dismiss(
+    request: Request, session: DbSession, user: Writer, engagement_id: int, item_id: int
+) -> HTMLResponse | RedirectResponse:
+    return settle(
+        request,
+        session,
+        user,
+        engagement_id,
+        lambda: review_service.dismiss_item(session, user, engagement_id, item_id),
+    )
+
+
+@router.post("/ingest/drafts/{engagement_id}/merge", response_class=HTMLResponse, response_model=None)
+async def merge_into(
+    request: Request, session: DbSession, user: Writer, engagement_id: int
+) -> HTMLResponse | RedirectResponse:
+    """The officer merges the draft into the engagement it reports."""
+    values = await form_values(request)
+
+    def action() -> Engagement:
+        data = parse(ingest_schemas.MergeIn, {"engagement_id": optional_int(values.get("engagement_id"))})
+        return merge.merge_draft(session, user, engagement_id, data.engagement_id)
+
+    outcome = attempt(session, action)
+    if isinstance(outcome, DomainError):
+        return review(request, session, user, engagement_id, outcome.detail, outcome.status)
+    return redirect(f"/engagements/{outcome.id}")
 
 
 @router.post("/ingest/drafts/{engagement_id}/confirm", response_class=HTMLResponse, response_model=None)
-def confirm(request: Request, session: DbSession, user: Writer, engagement_id: int) -> RedirectResponse:
-    service.confirm_draft(session, user, engagement_id)
+def confirm(
+    request: Request, session: DbSession, user: Writer, engagement_id: int
+) -> HTMLResponse | RedirectResponse:
+    outcome = attempt(session, lambda: service.confirm_draft(session, user, engagement_id))
+    if isinstance(outcome, DomainError):
+        if isinstance(outcome, NotFound):
+            raise outcome
+        return review(request, session, user, engagement_id, outcome.detail, outcome.status)
     return redirect(f"/engagements/{engagement_id}")
 
 

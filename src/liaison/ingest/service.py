@@ -17,12 +17,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from liaison.core import audit
-from liaison.core.errors import Conflict, NotFound
+from liaison.core.errors import NotFound
 from liaison.core.security.policy import Actor, ensure
 from liaison.engagements import schemas
 from liaison.engagements import service as engagements
 from liaison.engagements.models import Commitment, Engagement, EngagementSource
 from liaison.engagements.vocabulary import vocabulary
+from liaison.ingest import review
 from liaison.ingest.extract import Extraction, extract_bytes, extract_text
 from liaison.names.fold import fold
 from liaison.registry.models import Agency, Official
@@ -65,8 +66,9 @@ def ingest_report(
     known = find_source(session, digest, source_url)
     if known is not None:
         return Outcome(known, False, None, extraction)
+    linked = registry_ids(session, extraction)
     engagement = engagements.create_engagement(
-        session, actor, draft_of(session, extraction, published, source_url, file_name)
+        session, actor, draft_of(extraction, linked, published, source_url, file_name)
     )
     engagement.status = "draft"
     engagement.sources[0].content_hash = digest
@@ -83,6 +85,7 @@ def ingest_report(
                 )
             )
     session.flush()
+    review.record_items(session, engagement.id, extraction, linked)
     return Outcome(engagement.id, True, None, extraction)
 
 
@@ -93,25 +96,38 @@ def find_source(session: Session, digest: str, source_url: str) -> int | None:
     return session.scalar(select(EngagementSource.engagement_id).where(or_(*conditions)).limit(1))
 
 
+def registry_ids(session: Session, extraction: Extraction) -> dict[tuple[str, str], int]:
+    """Registry ids of the agencies and officials the extraction matched, by kind and ref."""
+    agency_refs = [a.registry_ref for a in extraction.agencies if a.registry_ref]
+    official_refs = [p.registry_ref for p in extraction.persons if p.registry_ref and not p.is_mentioned]
+    found: dict[tuple[str, str], int] = {}
+    if agency_refs:
+        for ref, agency_id in session.execute(
+            select(Agency.ref, Agency.id).where(Agency.ref.in_(agency_refs))
+        ):
+            found[(review.AGENCY, str(ref))] = agency_id
+    if official_refs:
+        rows = session.execute(select(Official.ref, Official.id).where(Official.ref.in_(official_refs)))
+        for ref, official_id in rows:
+            found[(review.OFFICIAL, str(ref))] = official_id
+    return found
+
+
 def draft_of(
-    session: Session, extraction: Extraction, published: date | None, source_url: str, file_name: str
+    extraction: Extraction,
+    linked: dict[tuple[str, str], int],
+    published: date | None,
+    source_url: str,
+    file_name: str,
 ) -> schemas.EngagementIn:
-    """The engagement the extraction describes, linked to registry records it names."""
+    """The engagement the extraction describes, linked to the registry records it matched."""
     kinds = vocabulary().engagement_kinds
     kind = extraction.kind.value if extraction.kind.value in kinds else "talks"
     held_on, note = held_on_of(extraction.date.value, published)
     known_countries = countries()
     partner = next((c.value for c in extraction.countries if c.value != HOME_COUNTRY), None)
-    agency_refs = [a.registry_ref for a in extraction.agencies if a.registry_ref]
-    official_refs = [p.registry_ref for p in extraction.persons if p.registry_ref and not p.is_mentioned]
-    agency_ids = (
-        list(session.scalars(select(Agency.id).where(Agency.ref.in_(agency_refs)))) if agency_refs else []
-    )
-    official_ids = (
-        list(session.scalars(select(Official.id).where(Official.ref.in_(official_refs))))
-        if official_refs
-        else []
-    )
+    agency_ids = [i for (kind_, _), i in linked.items() if kind_ == review.AGENCY]
+    official_ids = [i for (kind_, _), i in linked.items() if kind_ == review.OFFICIAL]
     title = extraction.text.strip().split("\n", 1)[0][:200] or "Report of a meeting"
     lead = extraction.lead.value or ""
     return schemas.EngagementIn(
@@ -144,11 +160,7 @@ def held_on_of(value: str | None, published: date | None) -> tuple[date, str]:
 def confirm_draft(session: Session, actor: Actor, engagement_id: int) -> Engagement:
     """An officer confirms a draft: it becomes a registry engagement (audited)."""
     ensure(actor, WRITE)
-    engagement = session.get(Engagement, engagement_id)
-    if engagement is None:
-        raise NotFound("No engagement {engagement_id}.", engagement_id=engagement_id)
-    if engagement.status != "draft":
-        raise Conflict("Engagement {engagement_id} is not a draft.", engagement_id=engagement_id, allowed=[])
+    engagement = review.open_draft(session, engagement_id)
     engagement.status = "confirmed"
     audit.record(
         session,

@@ -1,0 +1,74 @@
+"""The review over JSON: items with suggestions, proposals with reasons, link, merge once, and
+problem+json for bad input (nothing changed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from liaison.app import create_app
+from liaison.core.db import unit_of_work
+from liaison.core.settings import get_settings
+from tests.conftest import fresh_engine, make_account
+from tests.registry import factories
+
+HERE = Path(__file__).resolve().parent
+
+
+def test_review_link_and_merge_over_json(request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    engine = fresh_engine("sqlite", request, tmp_path)
+    headers = make_account(engine, "officer").headers
+    with unit_of_work(engine) as session:
+        vn = factories.agency(session, "Bộ Công an", country="VN")
+        quang_id = factories.official(session, "Lương Tam Quang", agency_id=vn.id).id
+    with TestClient(create_app(get_settings(), engine)) as client:
+        client.cookies.set("liaison_lang", "en")
+
+        def ingest(name: str, published: str) -> int:
+            text = (HERE / name).read_text()
+            posted = client.post(
+                "/ingest",
+                headers=headers,
+                data={"text": text, "published": published},
+                follow_redirects=False,
+            )
+            return int(posted.headers["location"].rsplit("/", 1)[1])
+
+        first = ingest("first_outlet_sg_2024.txt", "2024-10-09")
+        body = client.get(f"/api/v1/ingest/drafts/{first}", headers=headers).json()
+        [quang] = [i for i in body["items"] if i["name"] == "Luong Tam Quang"]
+        assert quang["suggestions"][0]["record_id"] == quang_id
+        assert quang["suggestions"][0]["reasons"][0] == "The same name, titles and diacritics aside."
+        linked = client.post(
+            f"/api/v1/ingest/drafts/{first}/items/{quang['id']}/link",
+            headers=headers,
+            json={"record_id": quang_id},
+        )
+        assert linked.status_code == 200 and linked.json()["decision"] == "linked"
+        assert client.post(f"/api/v1/ingest/drafts/{first}/confirm", headers=headers).status_code == 200
+
+        second = ingest("second_outlet_sg_2024.txt", "2024-10-10")
+        review = client.get(f"/api/v1/ingest/drafts/{second}", headers=headers).json()
+        assert [p["engagement_id"] for p in review["proposals"]] == [first]
+        assert "Held on the same day." in review["proposals"][0]["reasons"]
+        for payload, status in (({"engagement_id": 999999}, 404), ({"engagement": first}, 422), ({}, 422)):
+            refused = client.post(f"/api/v1/ingest/drafts/{second}/merge", headers=headers, json=payload)
+            assert (
+                refused.status_code == status
+                and refused.headers["content-type"] == "application/problem+json"
+            )
+        assert client.get(f"/api/v1/ingest/drafts/{second}", headers=headers).json()["status"] == "draft"
+        merged = client.post(
+            f"/api/v1/ingest/drafts/{second}/merge", headers=headers, json={"engagement_id": first}
+        )
+        again = client.post(
+            f"/api/v1/ingest/drafts/{second}/merge", headers=headers, json={"engagement_id": first}
+        )
+        assert merged.status_code == again.status_code == 200 and merged.json() == again.json()
+        assert len(merged.json()["sources"]) == 2
+        officials = [p["official_id"] for p in merged.json()["participants"]]
+        assert officials.count(quang_id) == 1
+        assert client.get(f"/api/v1/ingest/drafts/{second}", headers=headers).json()["merged_into"] == first
+    engine.dispose()
