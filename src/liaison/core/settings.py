@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     smtp_port: int = 25
     smtp_sender: str = "liaison@localhost"
     timezone: str = "Asia/Ho_Chi_Minh"
+    exchange_intake_unit: str = Field(
+        default="international-cooperation",
+        description="The unit that owns what partner nodes send: incoming requests, shared persons sought.",
+    )
     capabilities: Annotated[tuple[str, ...], NoDecode] = Field(
         default_factory=_available, description="The capabilities this node runs, in menu order."
     )
