@@ -82,10 +82,10 @@ PARTNER_STEPS: dict[str, dict[str, str]] = {
 # ---------------------------------------------------------------- who acts
 
 
-def node_actor(peer: Peer, request: CooperationRequest | None = None) -> SystemActor:
-    """The partner's node acting on this side: named after it, within the request's own unit (or
-    the unit that takes in what partners send)."""
-    unit = request.owning_unit if request is not None else get_settings().exchange_intake_unit
+def node_actor(peer: Peer, unit: str | None = None) -> SystemActor:
+    """The partner's node acting on this side: named after it, within the unit of the record it
+    acts on (by default the unit that takes in what partners send)."""
+    unit = get_settings().exchange_intake_unit if unit is None else unit
     return SystemActor(username=f"{NODE_PREFIX}{peer.node_id}", role=NODE_ROLE, unit=unit)
 
 
@@ -329,7 +329,7 @@ def receive_step(session: Session, peer: Peer, incoming: IncomingEnvelope) -> No
     """A step the partner made on its side: the matching step here, or a comment when there is none."""
     request = _linked(session, incoming)
     body = incoming.body
-    actor = node_actor(peer, request)
+    actor = node_actor(peer, request.owning_unit)
     transition = PARTNER_STEPS[request.direction].get(body.get("transition", ""))
     reason = body.get("reason") or ""
     with applying(session, peer):
@@ -355,7 +355,7 @@ def receive_info(session: Session, peer: Peer, incoming: IncomingEnvelope) -> No
     """A question from the partner, or the information it supplied: a comment on the request."""
     request = _linked(session, incoming)
     body = incoming.body
-    actor = node_actor(peer, request)
+    actor = node_actor(peer, request.owning_unit)
     label = "Partner asks" if body.get("kind") == "question" else "Partner supplies"
     with applying(session, peer):
         requests.add_comment(session, actor, request.id, f"{label}: {body.get('text', '')}")

@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from typing import Any
@@ -48,6 +48,7 @@ from liaison.core.db import utcnow
 from liaison.core.errors import Invalid, NotFound, Phrase
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
+from liaison.exchange import keys
 from liaison.screening.models import Hit
 from liaison.subjects import service as subjects
 from liaison.subjects.models import Subject
@@ -55,6 +56,7 @@ from liaison.subjects.models import Subject
 EXPORT = "exchange.stix_export"
 IMPORT = "exchange.stix_import"
 SOURCE = "stix"
+NODE_SOURCE = "node:"  # a person shared by a partner's node: source "node:<node id>", its id there
 PRODUCER = "Liaison"
 NAMESPACE = uuid.UUID("5d3c1b9e-55a1-4b8e-9b51-0c7a3f0e2a11")  # Liaison's STIX ids (uuid5)
 MAX_BUNDLE_BYTES = 20 * 1_048_576
@@ -100,6 +102,8 @@ class ExportResult:
 @dataclass
 class ImportReport:
     bundle_id: str
+    objects: int = 0
+    subject_ids: list[int] = field(default_factory=list)
     created: int = 0
     updated: int = 0
     notices: int = 0
@@ -112,11 +116,19 @@ def stix_id(kind: str, *parts: object) -> str:
     return f"{kind}--{uuid.uuid5(NAMESPACE, ':'.join(str(p) for p in parts))}"
 
 
+def this_node() -> str:
+    """This node's id (`liaison node init`), which keeps its STIX ids apart from other nodes'."""
+    return keys.load().node_id if keys.exists() else "local"
+
+
 def subject_stix_id(subject: Subject) -> str:
-    """A person imported from STIX keeps the id it came with; the others get a stable one."""
+    """A person imported from STIX keeps the id it came with, one shared by a partner's node the id
+    that node gives it; the others get a stable id of this node's."""
     if subject.source == SOURCE and subject.source_id:
         return subject.source_id
-    return stix_id("identity", "subject", subject.id)
+    if subject.source.startswith(NODE_SOURCE) and subject.source_id:
+        return stix_id("identity", "subject", subject.source.removeprefix(NODE_SOURCE), subject.source_id)
+    return stix_id("identity", "subject", this_node(), subject.id)
 
 
 def _markings(code: str) -> list[str]:
@@ -156,6 +168,7 @@ def _person(subject: Subject, producer: str) -> stix2.Identity:
         description=subject.description or None,
         object_marking_refs=_markings(subject.handling_code),
         x_liaison_handling_code=subject.handling_code,
+        x_liaison_subject_id=subject.id,
         x_liaison_status=subject.status,
         x_liaison_gender=subject.gender,
         x_liaison_birth_place=subject.birth_place,
@@ -276,6 +289,21 @@ def export_bundle(session: Session, actor: Actor, choice: ExportChoice = ExportC
     """A STIX 2.1 bundle of what `choice` names and the actor may read; audited as one read that
     keeps the strictest handling code exported."""
     ensure(actor, EXPORT)
+    result, protected = build_bundle(session, actor, choice)
+    audit.record_read(
+        session,
+        actor.username,
+        "stix_bundle",
+        result.bundle["id"],
+        detail="export: " + ", ".join(f"{v} {k}" for k, v in result.counts.items()),
+        protected=subjects.found_among(actor, protected),
+    )
+    return result
+
+
+def build_bundle(session: Session, actor: Actor, choice: ExportChoice) -> tuple[ExportResult, list[Subject]]:
+    """The bundle and the restricted persons in it, through the gate; callers check the role and
+    audit (an export, or a dispatch to a partner's node)."""
     now = utcnow()
     producer = stix2.Identity(
         id=stix_id("identity", "producer", choice.producer),
@@ -315,16 +343,7 @@ def export_bundle(session: Session, actor: Actor, choice: ExportChoice = ExportC
         "sightings": len(sightings),
         "notes": len(choice.notes),
     }
-    strictest = gate.strictest(*codes)
-    audit.record_read(
-        session,
-        actor.username,
-        "stix_bundle",
-        bundle.id,
-        detail="export: " + ", ".join(f"{v} {k}" for k, v in counts.items()),
-        protected=subjects.found_among(actor, protected),
-    )
-    return ExportResult(json.loads(bundle.serialize()), counts, strictest)
+    return ExportResult(json.loads(bundle.serialize()), counts, gate.strictest(*codes)), protected
 
 
 # ---------------------------------------------------------------- import
@@ -414,8 +433,32 @@ def import_bundle(
     service, keyed by STIX id; the other objects are counted as skipped. One bad person refuses the
     whole bundle, naming it; a person already here that this user may not read answers as missing."""
     ensure(actor, IMPORT)
+    report = store_people(session, actor, parse_bundle(text), handling_code, SOURCE, lambda p: str(p["id"]))
+    protected = gate.Referenced(0, actor.unit, report.handling_code)
+    audit.record(
+        session,
+        actor.username,
+        "import",
+        "stix_bundle",
+        report.bundle_id,
+        after={"created": report.created, "updated": report.updated, "notices": report.notices,
+               "skipped": report.skipped, "subject_ids": report.subject_ids},
+        detail=f"STIX import of {report.objects} objects",
+        protected=protected if gate.scope_of(report.handling_code) != "everyone" else None,
+    )  # fmt: skip
+    return report
+
+
+def store_people(
+    session: Session,
+    actor: Actor,
+    bundle: stix2.Bundle,
+    handling_code: str,
+    source: str,
+    key: Callable[[Any], str],
+) -> ImportReport:
+    """The persons of a validated bundle, stored under `source` keyed by `key(person)`; all or nothing."""
     floor = gate.check_handling_code(handling_code)
-    bundle = parse_bundle(text)
     objects = list(bundle.get("objects", []))
     people = [o for o in objects if o["type"] == "identity" and o.get("identity_class") == "individual"]
     person_ids = {p["id"] for p in people}
@@ -435,44 +478,32 @@ def import_bundle(
     for person in people:
         code = _code_of(person, floor)
         codes.append(code)
+        payload = _person_payload(person, notes_of.get(person["id"], []), code)
         try:
-            clean = subjects.parse_subject(
-                _person_payload(person, notes_of.get(person["id"], []), code), actor
-            )
+            clean = subjects.parse_subject(payload, actor)
         except Invalid as error:
             raise Invalid(
                 "The STIX bundle is not valid: {reason}.",
                 reason=f"{person['id']}: {error.render('en')}",
                 fields={person["id"]: error.render("en")},
             ) from error
-        items.append((person["id"], clean))
+        items.append((key(person), clean))
     existing = session.scalars(
-        select(Subject).where(Subject.source == SOURCE, Subject.source_id.in_(list(person_ids)))
+        select(Subject).where(Subject.source == source, Subject.source_id.in_([k for k, _ in items]))
     ).all()
     for subject in existing:
         if not gate.may_read(actor, subject):
             raise NotFound(
                 "There is no {what} {record_id}.", what=Phrase("subject"), record_id=subject.source_id
             )
-    stored = subjects.store_subjects(session, actor, SOURCE, items, imported=True) if items else []
-    report = ImportReport(
+    stored = subjects.store_subjects(session, actor, source, items, imported=True) if items else []
+    return ImportReport(
         bundle_id=bundle["id"],
+        objects=len(objects),
         created=sum(1 for _, created in stored if created),
         updated=sum(1 for _, created in stored if not created),
         notices=sum(len(n) for n in notes_of.values()),
         skipped=dict(skipped),
         handling_code=gate.strictest(*codes),
+        subject_ids=[i for i, _ in stored],
     )
-    strictest = gate.Referenced(0, actor.unit, report.handling_code)
-    audit.record(
-        session,
-        actor.username,
-        "import",
-        "stix_bundle",
-        bundle["id"],
-        after={"created": report.created, "updated": report.updated, "notices": report.notices,
-               "skipped": report.skipped, "subject_ids": [i for i, _ in stored]},
-        detail=f"STIX import of {len(objects)} objects",
-        protected=strictest if gate.scope_of(report.handling_code) != "everyone" else None,
-    )  # fmt: skip
-    return report
