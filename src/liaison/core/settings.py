@@ -46,10 +46,11 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Ho_Chi_Minh"
     # exchange between nodes
     exchange_max_body_bytes: int = Field(
-        default=262_144, description="Largest encrypted message body a node sends or accepts; more goes as attachments."
+        default=262_144,
+        description="Largest encrypted message body sent or accepted; more goes as attachments.",
     )
     exchange_max_attachment_bytes: int = Field(
-        default=100 * 1_048_576, description="Largest attachment a node sends or accepts (sent in 512 KiB chunks)."
+        default=100 * 1_048_576, description="Largest attachment sent or accepted (in 512 KiB chunks)."
     )
     exchange_freshness_hours: int = Field(
         default=168, description="Envelopes created longer ago than this are refused as stale (replays)."
@@ -59,7 +60,7 @@ class Settings(BaseSettings):
         default=1.0, description="How often the delivery worker looks for new envelopes when idle."
     )
     exchange_worker: bool = Field(
-        default=False, description="Run the delivery worker inside `liaison serve` (else `liaison exchange deliver`)."
+        default=False, description="Run the delivery worker inside `liaison serve`."
     )
     exchange_inbox_unit: str = Field(
         default="international-cooperation", description="The owning unit of what partner nodes send."
