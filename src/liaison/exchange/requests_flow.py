@@ -85,7 +85,7 @@ PARTNER_STEPS: dict[str, dict[str, str]] = {
 def node_actor(peer: Peer, unit: str | None = None) -> SystemActor:
     """The partner's node acting on this side: named after it, within the unit of the record it
     acts on (by default the unit that takes in what partners send)."""
-    unit = get_settings().exchange_intake_unit if unit is None else unit
+    unit = get_settings().exchange_inbox_unit if unit is None else unit
     return SystemActor(username=f"{NODE_PREFIX}{peer.node_id}", role=NODE_ROLE, unit=unit)
 
 
