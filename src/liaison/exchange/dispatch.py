@@ -33,9 +33,11 @@ from liaison.core.records import snapshot
 from liaison.core.security import gate
 from liaison.core.security.gate import ProtectedRecord
 from liaison.core.security.policy import Actor, ensure
-from liaison.exchange import outbox
+from liaison.exchange import attachment_store, outbox
+from liaison.exchange.envelope import Attachment
 from liaison.exchange.message_models import Dispatch
 from liaison.exchange.models import Peer
+from liaison.registry.models import Agency
 
 PENDING, SENT, REFUSED = "pending", "sent", "refused"
 AUDITED = ("status", "peer_id", "type", "handling_code", "decided_by", "reason", "message_id")
@@ -75,22 +77,13 @@ def parse_releasability(value: str | None) -> list[str]:
     return codes
 
 
-def check_peer(peer: Peer) -> None:
-    """A peer that may receive: active, and its fingerprint verified out of band."""
-    if peer.status != "active":
-        raise Conflict("Peer {peer} is {status}; nothing can be sent to it.", peer=peer.node_id, status=peer.status)
-    if not peer.fingerprint_verified:
-        raise Conflict(
-            "The fingerprint of peer {peer} is not verified yet; nothing can be sent to it.", peer=peer.node_id
-        )
-
-
-def releasable_to(releasability: str | None, peer: Peer) -> None:
+def releasable_to(session: Session, releasability: str | None, peer: Peer) -> None:
     """Refuse material whose releasability does not name the peer's country."""
     allowed = parse_releasability(releasability)
     if not allowed:
         return
-    country = (peer.agency.country_code or "INT") if peer.agency is not None else ""
+    agency = session.get(Agency, peer.agency_id) if peer.agency_id is not None else None
+    country = (agency.country_code or "INT") if agency is not None else ""
     if country.upper() not in allowed:
         raise Forbidden(
             "This material is releasable to {allowed} only; {peer} is not among them.",
@@ -126,15 +119,15 @@ def request_dispatch(
     `source_id` naming it, and `always_approve=True` for an outgoing request. Register
     `@on_sent("request")` to learn the envelope's message id when it is enqueued. Raises
     `NotFound` (record hidden or missing), `Forbidden` (role, releasability), `Conflict` (peer
-    not able to receive). `attachments` are `{"filename", "content_type", "sha256",
-    "size_bytes"}` of content already in the document store.
+    not able to receive). `attachments` are `{"name", "media_type", "sha256", "size_bytes"}` of
+    content put in the store with `attachment_store.keep` (kept while the dispatch waits).
     """
     ensure(actor, "exchange.compose")
     if record is not None:
         gate.ensure_readable(actor, record, source_type, source_id)
     gate.check_handling_code(handling_code)
-    check_peer(peer)
-    releasable_to(releasability, peer)
+    outbox.usable(peer)
+    releasable_to(session, releasability, peer)
     dispatch = Dispatch(
         peer_id=peer.id,
         type=type,
@@ -200,9 +193,9 @@ def _send(session: Session, actor: str, dispatch: Dispatch, peer: Peer) -> None:
         callback(session, dispatch)
 
 
-def outbox_attachments(dispatch: Dispatch) -> list[Any]:
+def outbox_attachments(dispatch: Dispatch) -> list[Attachment]:
     """The dispatch's attachments as the outbox takes them (content read from the store)."""
-    return [outbox.attachment_from_store(item) for item in dispatch.attachments]
+    return [Attachment(item["name"], attachment_store.read(item["sha256"]), item["media_type"]) for item in dispatch.attachments]
 
 
 def get_dispatch(session: Session, actor: Actor, dispatch_id: int) -> Dispatch:
@@ -230,8 +223,8 @@ def _pending(session: Session, actor: Actor, dispatch_id: int) -> tuple[Dispatch
 def approve(session: Session, actor: Actor, dispatch_id: int, reason: str = "") -> Dispatch:
     """A supervisor lets a pending dispatch leave: it is enqueued in this same transaction."""
     dispatch, peer = _pending(session, actor, dispatch_id)
-    check_peer(peer)
-    releasable_to(dispatch.releasability, peer)
+    outbox.usable(peer)
+    releasable_to(session, dispatch.releasability, peer)
     before = snapshot(dispatch, AUDITED)
     dispatch.decided_by, dispatch.decided_at, dispatch.reason = actor.username, utcnow(), reason
     audit.record(

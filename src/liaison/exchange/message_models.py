@@ -18,7 +18,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from liaison.core.db import Base, Protected, utcnow
 
-ID_LENGTH = 40  # a UUID in text, or a thread id
+ID_LENGTH = 36  # a UUID in text
+THREAD_LENGTH = 64
 
 
 class Dispatch(Protected, Base):
@@ -39,7 +40,7 @@ class Dispatch(Protected, Base):
     source_id: Mapped[int | None] = mapped_column(Integer, default=None)
     body: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    thread: Mapped[str | None] = mapped_column(String(ID_LENGTH), default=None)
+    thread: Mapped[str | None] = mapped_column(String(THREAD_LENGTH), default=None)
     in_reply_to: Mapped[str | None] = mapped_column(String(ID_LENGTH), default=None)
     evaluation: Mapped[str | None] = mapped_column(String(2), default=None)
     releasability: Mapped[str] = mapped_column(String(200), default="")
@@ -67,7 +68,7 @@ class Message(Protected, Base):
     direction: Mapped[str] = mapped_column(String(3), index=True)  # out | in
     peer_id: Mapped[int] = mapped_column(ForeignKey("exchange_peer.id"), index=True)
     message_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), default=None, unique=True)
-    thread: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
+    thread: Mapped[str] = mapped_column(String(THREAD_LENGTH), index=True)
     in_reply_to: Mapped[str | None] = mapped_column(String(ID_LENGTH), default=None)
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")
