@@ -79,7 +79,7 @@ def record(
 
 
 def get(session: Session, actor: Actor, item_id: int) -> Correspondence:
-    ensure(actor, "exchange.read")
+    ensure(actor, "exchange.messages")
     item = gate.get_readable(session, actor, Correspondence, item_id, "correspondence entry")
     audit.record_read(session, actor.username, "correspondence", item.id, protected=item)
     return item
@@ -96,7 +96,7 @@ def log(
     offset: int = 0,
 ) -> tuple[list[Correspondence], int]:
     """The entries this actor may read, newest first, by direction, agency (either side) or text."""
-    ensure(actor, "exchange.read")
+    ensure(actor, "exchange.messages")
     where = [gate.readable(actor, Correspondence)]
     if direction in DIRECTIONS:
         where.append(Correspondence.direction == direction)

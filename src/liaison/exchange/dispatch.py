@@ -255,7 +255,7 @@ def approval_queue(
     session: Session, actor: Actor, *, status: str = PENDING, limit: int = 50, offset: int = 0
 ) -> tuple[list[Dispatch], int]:
     """Dispatches in this state that this actor may read, oldest first (the supervisor's queue)."""
-    ensure(actor, "exchange.read")
+    ensure(actor, "exchange.messages")
     where = (Dispatch.status == status, gate.readable(actor, Dispatch))
     total = session.scalar(select(func.count()).select_from(Dispatch).where(*where)) or 0
     items = session.scalars(

@@ -28,7 +28,7 @@ from liaison.exchange.message_schemas import (
 
 router = APIRouter(tags=["exchange messages"])
 
-Reader = Annotated[User, Depends(Permission("exchange.read"))]
+Reader = Annotated[User, Depends(Permission("exchange.messages"))]
 Composer = Annotated[User, Depends(Permission("exchange.compose"))]
 Approver = Annotated[User, Depends(Permission("exchange.approve"))]
 Recorder = Annotated[User, Depends(Permission("exchange.correspondence"))]

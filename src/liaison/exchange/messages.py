@@ -151,7 +151,7 @@ def _message_sent(session: Session, sent: Dispatch) -> None:
 
 
 def get_message(session: Session, actor: Actor, message_pk: int | None) -> Message:
-    ensure(actor, "exchange.read")
+    ensure(actor, "exchange.messages")
     return gate.get_readable(session, actor, Message, message_pk or 0, "message")
 
 
@@ -182,7 +182,7 @@ def mailbox(
     session: Session, actor: Actor, direction: str, *, peer_id: int | None = None, limit: int = 50, offset: int = 0
 ) -> tuple[list[Message], int]:
     """The inbox (`in`) or outbox (`out`) this actor may read, newest first."""
-    ensure(actor, "exchange.read")
+    ensure(actor, "exchange.messages")
     where = [Message.direction == direction, gate.readable(actor, Message)]
     if peer_id is not None:
         where.append(Message.peer_id == peer_id)
@@ -195,7 +195,7 @@ def mailbox(
 
 def thread(session: Session, actor: Actor, thread_id: str) -> list[Message]:
     """The messages of a thread this actor may read, oldest first; none readable is `NotFound`."""
-    ensure(actor, "exchange.read")
+    ensure(actor, "exchange.messages")
     items = list(
         session.scalars(
             select(Message)

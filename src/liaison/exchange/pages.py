@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from liaison.core.errors import DomainError
 from liaison.core.models import User
 from liaison.core.web import DbSession, Permission
-from liaison.exchange import correspondence, dispatch, messages
+from liaison.exchange import correspondence, dispatch, keys, messages, peers
 from liaison.exchange.message_models import Message
 from liaison.exchange.message_schemas import CorrespondenceIn, ForwardIn, MessageIn
 from liaison.exchange.models import Peer
@@ -25,17 +25,19 @@ from liaison.web.rendering import NavItem, render
 router = APIRouter(include_in_schema=False)
 
 NAV = (
-    NavItem("Inbox", "/exchange/inbox", "exchange.read"),
-    NavItem("Outbox", "/exchange/outbox", "exchange.read"),
+    NavItem("Inbox", "/exchange/inbox", "exchange.messages"),
+    NavItem("Outbox", "/exchange/outbox", "exchange.messages"),
     NavItem("Write a message", "/exchange/compose", "exchange.compose"),
     NavItem("Approvals", "/exchange/approvals", "exchange.approve"),
-    NavItem("Correspondence", "/exchange/correspondence", "exchange.read"),
+    NavItem("Correspondence", "/exchange/correspondence", "exchange.messages"),
+    NavItem("Partner nodes", "/exchange/peers", "exchange.peers"),
 )
 
-Reader = Annotated[User, Depends(Permission("exchange.read"))]
+Reader = Annotated[User, Depends(Permission("exchange.messages"))]
 Composer = Annotated[User, Depends(Permission("exchange.compose"))]
 Approver = Annotated[User, Depends(Permission("exchange.approve"))]
 Recorder = Annotated[User, Depends(Permission("exchange.correspondence"))]
+PeerAdmin = Annotated[User, Depends(Permission("exchange.peers"))]
 Text = Annotated[str | None, Query(max_length=80)]
 SOURCES = {"A": "completely reliable", "B": "usually reliable", "C": "not usually reliable", "X": "cannot be judged"}
 INFORMATION = {
@@ -252,3 +254,68 @@ async def correspondence_post(request: Request, session: DbSession, user: Record
         context = {**_log_context(session, user, 1, None, values), "error": outcome.detail}
         return show(request, "correspondence.html", context, status_code=outcome.status)
     return redirect("/exchange/correspondence")
+
+
+# Partner nodes (the administrator's page over x1's `peers` service)
+
+
+def _peers_page(
+    request: Request, session: Session, user: User, form: dict[str, Any], error: str = "", status_code: int = 200
+) -> HTMLResponse:
+    context = {
+        "peers": [peers.describe(p) for p in peers.list_peers(session, user)],
+        "agencies": agency_choices(session),
+        "me": keys.load().describe() if keys.exists() else None,
+        "form": form,
+        "error": error,
+    }
+    return show(request, "peers.html", context, status_code=status_code)
+
+
+@router.get("/exchange/peers", response_class=HTMLResponse)
+def peers_page(request: Request, session: DbSession, user: PeerAdmin) -> HTMLResponse:
+    return _peers_page(request, session, user, {})
+
+
+@router.post("/exchange/peers", response_class=HTMLResponse)
+async def add_peer_post(request: Request, session: DbSession, user: PeerAdmin) -> Response:
+    values = await form_values(request)
+    outcome = attempt(
+        session,
+        lambda: peers.add(
+            session,
+            user,
+            node_id=values.get("node_id", "").strip()[:64],
+            base_url=values.get("base_url", "").strip()[:300],
+            signing_key=values.get("signing_key", "")[:200],
+            encryption_key=values.get("encryption_key", "")[:200],
+            agency=optional_int(values.get("agency_id")),
+        ),
+    )
+    if isinstance(outcome, DomainError):
+        return _peers_page(request, session, user, values, outcome.detail, outcome.status)
+    return redirect("/exchange/peers")
+
+
+@router.post("/exchange/peers/{node_id}/verify", response_class=HTMLResponse)
+async def verify_peer_post(request: Request, session: DbSession, user: PeerAdmin, node_id: str) -> Response:
+    values = await form_values(request)
+    given = values.get("fingerprint", "")[:200]
+    outcome = attempt(session, lambda: peers.verify(session, user, node_id, given))
+    if isinstance(outcome, DomainError):
+        return _peers_page(request, session, user, {}, outcome.detail, outcome.status)
+    return redirect("/exchange/peers")
+
+
+@router.post("/exchange/peers/{node_id}/status", response_class=HTMLResponse)
+async def peer_status_post(request: Request, session: DbSession, user: PeerAdmin, node_id: str) -> Response:
+    values = await form_values(request)
+    outcome = attempt(
+        session,
+        lambda: peers.set_status(
+            session, user, node_id, values.get("status", "")[:20], values.get("reason", "")[:500]
+        ),
+    )
+    if isinstance(outcome, DomainError):
+        return _peers_page(request, session, user, {}, outcome.detail, outcome.status)
+    return redirect("/exchange/peers")
