@@ -12,10 +12,11 @@ from fastapi import APIRouter, Depends
 
 from liaison.core.models import User
 from liaison.core.web import DbSession, Permission
-from liaison.exchange import keys, peers, schemas, transport
+from liaison.exchange import keys, peers, schemas, sharing_api, transport
 
 router = APIRouter(tags=["exchange"])
 router.include_router(transport.router)
+router.include_router(sharing_api.router)  # x3: STIX bundles, sharing, requests across nodes
 
 Admin = Annotated[User, Depends(Permission("exchange.peers"))]
 

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from liaison.core.db import unit_of_work
 from liaison.core.security.policy import CLI_ACTOR
-from liaison.exchange import keys, peers
+from liaison.exchange import keys, peers, sharing_cli
 
 node_app = typer.Typer(help="This node's identity: its id and keys.", no_args_is_help=True)
 peer_app = typer.Typer(help="Partner nodes (administrators only).", no_args_is_help=True)
@@ -130,3 +130,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(node_app, name="node")
     app.add_typer(peer_app, name="peer")
     app.add_typer(exchange_app, name="exchange")
+    exchange_app.add_typer(sharing_cli.stix_app, name="stix")  # x3

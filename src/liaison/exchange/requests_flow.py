@@ -44,7 +44,7 @@ from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.events import InTransaction, RequestTransitioned
 from liaison.core.security.policy import Actor, SystemActor
 from liaison.core.settings import get_settings
-from liaison.exchange import dispatch, inbox, keys, outbox
+from liaison.exchange import attachment_store, dispatch, keys, outbox
 from liaison.exchange.handlers import handle
 from liaison.exchange.message_models import Dispatch
 from liaison.exchange.models import IncomingEnvelope, Peer
@@ -136,19 +136,25 @@ def _unsent_documents(session: Session, request: CooperationRequest) -> list[Req
         item.get("sha256")
         for items in session.scalars(
             select(Dispatch.attachments).where(
-                Dispatch.source_type == "request", Dispatch.source_id == request.id, Dispatch.status != dispatch.REFUSED
+                Dispatch.source_type == "request",
+                Dispatch.source_id == request.id,
+                Dispatch.status != dispatch.REFUSED,
             )
         )
         for item in items
     }
-    return [d for d in request.documents if d.sha256 not in sent and not d.uploaded_by.startswith(NODE_PREFIX)]
+    return [
+        d for d in request.documents if d.sha256 not in sent and not d.uploaded_by.startswith(NODE_PREFIX)
+    ]
 
 
 def _documents(documents: list[RequestDocument]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(the body's list, the dispatch's attachments, in the same order) of these documents."""
-    listed = [{"document_type": d.document_type, "filename": d.filename, "sha256": d.sha256} for d in documents]
+    listed = [
+        {"document_type": d.document_type, "filename": d.filename, "sha256": d.sha256} for d in documents
+    ]
     attached = [
-        {"filename": d.filename, "content_type": d.content_type, "sha256": d.sha256, "size_bytes": d.size_bytes}
+        {"name": d.filename, "media_type": d.content_type, "sha256": d.sha256, "size_bytes": d.size_bytes}
         for d in documents
     ]
     return listed, attached
@@ -168,12 +174,17 @@ def request_body(request: CooperationRequest, documents: list[dict[str, Any]]) -
         "details": dict(request.details),
         "persons": [{k: p.get(k) for k in ("name", "birth_date", "nationality")} for p in request.persons],
         "request_date": request.request_date.isoformat(),
-        "requesting_agency": {"name": request.requesting_agency.name, "country": request.requesting_agency.country_code},
+        "requesting_agency": {
+            "name": request.requesting_agency.name,
+            "country": request.requesting_agency.country_code,
+        },
         "documents": documents,
     }
 
 
-def _incoming_data(body: dict[str, Any], requesting: int, requested: int, received: Any, code: str) -> RequestIn:
+def _incoming_data(
+    body: dict[str, Any], requesting: int, requested: int, received: Any, code: str
+) -> RequestIn:
     try:
         return RequestIn(
             kind=body["kind"],
@@ -241,7 +252,8 @@ def on_request_transitioned(session: Session, event: RequestTransitioned) -> Non
         actor = _user(session, event.actor)
         requests.link_remote_thread(session, actor, request.id, str(uuid.uuid4()))
         documents, attachments = _documents(_unsent_documents(session, request))
-        _dispatch(session, actor, peer, request, REQUEST_CREATE, request_body(request, documents), attachments,
+        body = request_body(request, documents)
+        _dispatch(session, actor, peer, request, REQUEST_CREATE, body, attachments,
                   f"{request.kind}: {request.title}", always_approve=True)  # fmt: skip
         return
     peer = _peer_of(session, request)
@@ -290,21 +302,25 @@ def _linked(session: Session, incoming: IncomingEnvelope) -> CooperationRequest:
 
 
 def _attach(
-    session: Session, actor: Actor, request: CooperationRequest, body: dict[str, Any], incoming: IncomingEnvelope
+    session: Session,
+    actor: Actor,
+    request: CooperationRequest,
+    body: dict[str, Any],
+    incoming: IncomingEnvelope,
 ) -> None:
     """Attach the documents that came with the envelope, each under its document type."""
     listed = body.get("documents", [])
     if not listed:
         return
     settings = get_settings()
-    files = inbox.attachments(session, incoming)
     kind = requests.kinds().kinds[request.kind]
-    for item, file in zip(listed, files, strict=True):
+    for item in listed:
         document_type = item.get("document_type", "other")
         if document_type != "other" and kind.document(document_type) is None:
             document_type = "other"
+        content = attachment_store.read(str(item.get("sha256", "")))
         requests.attach_document(
-            session, actor, request.id, document_type, item.get("filename") or file.name, file.content,
+            session, actor, request.id, document_type, item.get("filename") or "document", content,
             settings.documents_dir, settings.max_upload_bytes,
         )  # fmt: skip
 
@@ -318,7 +334,9 @@ def receive_request(session: Session, peer: Peer, incoming: IncomingEnvelope) ->
         raise Conflict("Partner node {node_id} has no agency in the registry.", node_id=peer.node_id)
     body = incoming.body
     actor = node_actor(peer)
-    data = _incoming_data(body, peer.agency_id, home_agency(session).id, incoming.received_at, incoming.handling_code)
+    data = _incoming_data(
+        body, peer.agency_id, home_agency(session).id, incoming.received_at, incoming.handling_code
+    )
     with applying(session, peer):
         request = requests.create_request(session, actor, data, remote_thread=incoming.thread)
         _attach(session, actor, request, body, incoming)

@@ -6,12 +6,18 @@ partners keep a copy that names where it came from and send back what they learn
 hit, a follow-up), which the owner applies through its own services. Nothing is resolved by
 comparing timestamps; a partner's copy is never shared onwards by the partner.
 
-| type | sent when | what the receiver does |
-|---|---|---|
-| `subject.share` | an officer shares a person sought they may read (`share_subject`) | stores the person and notices from the STIX bundle (`stix.store_people`), source `node:<sender>`, keyed by the sender's id: a second share updates |
-| `hit.alert` | a screening hit on a person shared by a partner is confirmed (`HitDecided`) | the owner marks its person located (status history says where and when) and believed in the reporting partner's country |
-| `engagement.share` | an officer shares an engagement with a partner that was present (`share_engagement`) | records the engagement and its commitments, `ref` `<sender>:engagement:<id>` |
-| `commitment.follow_up` | a commitment of a shared engagement is followed up, on either side (`CommitmentChanged`) | the same follow-up on its side (the status too, when its vocabulary allows the move) |
+- `subject.share`, sent when an officer shares a person sought they may read (`share_subject`):
+  the receiver stores the person and notices from the STIX bundle (`stix.store_people`) under
+  source `node:<sender>`, keyed by the sender's id, so a second share updates.
+- `hit.alert`, sent when a screening hit on a person a partner shared is confirmed
+  (`HitDecided`): the owner marks its person located (the status history says where and when)
+  and believed in the reporting partner's country.
+- `engagement.share`, sent when an officer shares an engagement with a partner that was present
+  (`share_engagement`): the receiver records the engagement and its commitments, `ref`
+  `<sender>:engagement:<id>` and `<sender>:commitment:<id>`.
+- `commitment.follow_up`, sent when a commitment of a shared engagement is followed up on either
+  side (`CommitmentChanged`): the other side records the same follow-up (the status too, when its
+  vocabulary allows the move).
 
 Everything outgoing goes through `dispatch.request_dispatch`: the role, the record-access gate on
 the record sent (`may_read`; the STIX bundle itself is built through `gate.readable`), the peer and
@@ -42,6 +48,7 @@ from liaison.exchange import dispatch, outbox, requests_flow, stix
 from liaison.exchange.handlers import handle
 from liaison.exchange.message_models import Dispatch
 from liaison.exchange.models import IncomingEnvelope, Peer
+from liaison.registry.models import Agency
 from liaison.screening.models import Hit
 from liaison.subjects import service as subjects
 from liaison.subjects.models import Subject
@@ -60,7 +67,9 @@ def _peer(session: Session, agency_id: int) -> Peer:
     peer = outbox.peer_for_agency(session, agency_id)
     if peer is None:
         raise Conflict(
-            "Agency {agency_id} has no active, verified partner node to share with.", agency_id=agency_id, allowed=[]
+            "Agency {agency_id} has no active, verified partner node to share with.",
+            agency_id=agency_id,
+            allowed=[],
         )
     return peer
 
@@ -137,8 +146,11 @@ def on_hit_decided(session: Session, event: HitDecided) -> None:
         "decided_by": hit.decided_by,
         "reason": hit.reason,
         "record": {
-            "name": record.name, "birth_date": record.birth_date, "nationality": record.nationality,
-            "document_number": record.document_number, "gender": record.gender,
+            "name": record.name,
+            "birth_date": record.birth_date,
+            "nationality": record.nationality,
+            "document_number": record.document_number,
+            "gender": record.gender,
         },
         "country": peer_country(session),
     }
@@ -176,7 +188,9 @@ def receive_alert(session: Session, peer: Peer, incoming: IncomingEnvelope) -> N
         if "located" in allowed_next(subject_vocabulary().statuses, subject.status):
             subjects.change_status(session, actor, subject.id, "located", note)
         else:  # already located or further along: the alert stays in the trail
-            audit.record(session, actor.username, "alert", "subject", subject.id, detail=note, protected=subject)
+            audit.record(
+                session, actor.username, "alert", "subject", subject.id, detail=note, protected=subject
+            )
 
 
 # ---------------------------------------------------------------- engagements and commitments
@@ -209,7 +223,7 @@ def share_engagement(session: Session, actor: Actor, engagement_id: int, agency_
             "Agency {agency_id} was not present at engagement {engagement_id}; share it with one that was.",
             agency_id=agency_id,
             engagement_id=engagement.id,
-            allowed=[a.agency_id for a in engagement.agencies],
+            allowed=[str(a.agency_id) for a in engagement.agencies],
         )
     peer = _peer(session, agency_id)
     origin = stix.this_node()
@@ -251,11 +265,14 @@ def receive_engagement(session: Session, peer: Peer, incoming: IncomingEnvelope)
     with requests_flow.applying(session, peer):
         engagement = session.scalar(select(Engagement).where(Engagement.ref == ref))
         if engagement is None:
-            agencies = [a for a in (peer.agency_id, requests_flow.home_agency(session).id) if a is not None]
-            country = peer.agency.country_code if peer.agency is not None else None
+            home = requests_flow.home_agency(session)
+            partner = session.get(Agency, peer.agency_id) if peer.agency_id is not None else None
+            agencies = [a.id for a in (partner, home) if a is not None]
+            country = partner.country_code if partner is not None else None
             engagement = engagements.create_engagement(
                 session, actor, engagement_schemas.EngagementIn(
-                    kind=body["kind"], title=body["title"], held_on=body["held_on"], end_on=body.get("end_on"),
+                    kind=body["kind"], title=body["title"], held_on=body["held_on"],
+                    end_on=body.get("end_on"),
                     place=body.get("place", ""), place_country=body.get("place_country"), country=country,
                     agency_ids=agencies, crime_areas=body.get("crime_areas", []),
                     summary=body.get("summary", ""), ref=ref,
@@ -280,7 +297,12 @@ def _receive_commitment(session: Session, actor: Actor, engagement: Engagement, 
 
 
 def _follow_up(
-    session: Session, actor: Actor, commitment: Commitment, note: str, status: str | None, noted_on: str | None
+    session: Session,
+    actor: Actor,
+    commitment: Commitment,
+    note: str,
+    status: str | None,
+    noted_on: str | None,
 ) -> None:
     """The partner's follow-up here: with its status when this side's vocabulary allows the move,
     as a note saying what the partner recorded otherwise."""
@@ -290,7 +312,10 @@ def _follow_up(
     if move is None and not text:
         return
     engagements.follow_up(
-        session, actor, commitment.id, engagement_schemas.FollowUpIn(note=text, status=move, noted_on=noted_on)
+        session,
+        actor,
+        commitment.id,
+        engagement_schemas.FollowUpIn(note=text, status=move, noted_on=noted_on),
     )
 
 
@@ -342,12 +367,16 @@ def receive_follow_up(session: Session, peer: Peer, incoming: IncomingEnvelope) 
     if body["origin"] == stix.this_node():
         commitment = session.get(Commitment, int(body["id"]))
     else:
-        commitment = session.scalar(select(Commitment).where(Commitment.ref == _ref(body["origin"], "commitment", body["id"])))
+        commitment = session.scalar(
+            select(Commitment).where(Commitment.ref == _ref(body["origin"], "commitment", body["id"]))
+        )
     if commitment is None:
         raise NotFound("There is no commitment {commitment_id}.", commitment_id=body["id"])
     actor = requests_flow.node_actor(peer)
     with requests_flow.applying(session, peer):
-        _follow_up(session, actor, commitment, body.get("note") or "", body.get("status"), body.get("noted_on"))
+        _follow_up(
+            session, actor, commitment, body.get("note") or "", body.get("status"), body.get("noted_on")
+        )
 
 
 SUBSCRIPTIONS = (
