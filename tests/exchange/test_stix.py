@@ -5,7 +5,11 @@ changes nothing."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import stix2
@@ -195,3 +199,42 @@ def test_import_over_a_person_this_user_may_not_read_answers_as_missing(engine: 
         stix.import_bundle(session, SUPERVISOR, text)
     with pytest.raises(NotFound), unit_of_work(engine) as session:
         stix.import_bundle(session, OUTSIDER, text)
+
+
+def test_api_exports_a_bundle_and_refuses_a_bad_one_as_problem_json(api: TestClient, engine: Engine) -> None:
+    owner = make_account(engine, "supervisor", "sup.fugitives", unit=UNIT)
+    add_person(api, owner, PERSON)
+    exported = api.get("/api/v1/exchange/stix/export", headers=owner.headers)
+    assert exported.status_code == 200, exported.text
+    assert exported.headers["content-type"].startswith("application/stix+json")
+    assert isinstance(stix2.parse(exported.text, allow_custom=True, version="2.1"), stix2.Bundle)
+    with_note = api.post("/api/v1/exchange/stix/export", json={"notes": [{"content": "Seen in Almaty."}]},
+                         headers=owner.headers)  # fmt: skip
+    assert with_note.status_code == 200 and "Seen in Almaty." in with_note.text
+    bad = api.post("/api/v1/exchange/stix/import", files={"file": ("b.json", b'{"type": "bundle"}')},
+                   headers=owner.headers)  # fmt: skip
+    assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
+    assert "The STIX bundle is not valid" in bad.json()["detail"]
+    officer = make_account(engine, "officer", unit=UNIT)
+    assert api.get("/api/v1/exchange/stix/export", headers=officer.headers).status_code == 403
+
+
+def test_cli_exports_and_imports_as_a_named_user(api: TestClient, engine: Engine, tmp_path: Path) -> None:
+    owner = make_account(engine, "supervisor", "sup.fugitives", unit=UNIT)
+    add_person(api, owner, {k: v for k, v in PERSON.items() if k != "documents"})  # imported beside it
+    bundle = tmp_path / "bundle.json"
+    env = {**os.environ, "LIAISON_DATABASE_URL": engine.url.render_as_string(hide_password=False)}
+    liaison = [sys.executable, "-m", "liaison"]
+    exported = subprocess.run([*liaison, "exchange", "stix", "export", "--user", "sup.fugitives", "--out",
+                               str(bundle)], env=env, capture_output=True, text=True)  # fmt: skip
+    assert exported.returncode == 0, exported.stderr
+    assert "1 persons, 1 notices" in exported.stdout
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"type": "bundle", "id": "bundle--x", "objects": [{"type": "identity"}]}')
+    refused = subprocess.run([*liaison, "exchange", "stix", "import", str(broken), "--user", "sup.fugitives"],
+                             env=env, capture_output=True, text=True)  # fmt: skip
+    assert refused.returncode != 0 and "The STIX bundle is not valid" in refused.stdout + refused.stderr
+    command = [*liaison, "exchange", "stix", "import", str(bundle), "--user", "sup.fugitives"]
+    imported = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert imported.returncode == 0, imported.stderr
+    assert "0 created, 0 updated" not in imported.stdout and "created" in imported.stdout

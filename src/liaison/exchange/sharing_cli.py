@@ -8,14 +8,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from liaison.core.accounts import acting_user
 from liaison.core.db import unit_of_work
 from liaison.exchange import stix
 
 stix_app = typer.Typer(help="STIX 2.1 bundles for MISP and OpenCTI.", no_args_is_help=True)
-console = Console()
 
 
 @stix_app.command("export")
@@ -41,7 +39,7 @@ def stix_export(
     else:
         out.write_text(text, encoding="utf-8")
         counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
-        console.print(f"{out}: {counts} (strictest handling code {result.handling_code})", highlight=False)
+        typer.echo(f"{out}: {counts} (strictest handling code {result.handling_code})")
 
 
 @stix_app.command("import")
@@ -54,7 +52,6 @@ def stix_import(
     with unit_of_work() as session:
         report = stix.import_bundle(session, acting_user(session, user), path.read_bytes(), handling_code)
     skipped = ", ".join(f"{v} {k}" for k, v in report.skipped.items()) or "nothing"
-    console.print(
-        f"{report.created} created, {report.updated} updated, {report.notices} notices; skipped {skipped}",
-        highlight=False,
+    typer.echo(
+        f"{report.created} created, {report.updated} updated, {report.notices} notices; skipped {skipped}"
     )

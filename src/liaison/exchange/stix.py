@@ -68,6 +68,32 @@ HANDLING_TO_TLP: dict[str, stix2.MarkingDefinition] = {
     "H3": stix2.TLP_RED,
 }
 TLP_TO_HANDLING = {marking.id: code for code, marking in HANDLING_TO_TLP.items()}
+# STIX 2.1 domain and relationship objects: those that carry `created` and `modified`.
+DOMAIN_AND_RELATIONSHIP_TYPES = frozenset(
+    (
+        "attack-pattern",
+        "campaign",
+        "course-of-action",
+        "grouping",
+        "identity",
+        "incident",
+        "indicator",
+        "infrastructure",
+        "intrusion-set",
+        "location",
+        "malware",
+        "malware-analysis",
+        "note",
+        "observed-data",
+        "opinion",
+        "report",
+        "threat-actor",
+        "tool",
+        "vulnerability",
+        "relationship",
+        "sighting",
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -370,6 +396,11 @@ def parse_bundle(text: str | bytes) -> stix2.Bundle:
             reason="the document is not a STIX bundle (type must be 'bundle')",
             fields={"bundle": "not a bundle"},
         )
+    missing = _missing_properties(document)
+    if missing:
+        raise Invalid(
+            "The STIX bundle is not valid: {reason}.", reason=missing, fields={"bundle": "invalid STIX 2.1"}
+        )
     try:
         parsed = stix2.parse(document, allow_custom=True, version="2.1")
     except (STIXError, ValueError, TypeError, KeyError) as error:
@@ -385,6 +416,28 @@ def parse_bundle(text: str | bytes) -> stix2.Bundle:
             fields={"bundle": "not a bundle"},
         )
     return parsed
+
+
+def _missing_properties(document: dict[str, Any]) -> str:
+    """The first required common property the bundle or one of its objects lacks: `stix2` would
+    make up an id and timestamps, which would make a different object of every import."""
+    if not isinstance(document.get("id"), str):
+        return "the bundle has no id"
+    objects = document.get("objects", [])
+    if not isinstance(objects, list):
+        return "the bundle's objects are not a list"
+    for index, item in enumerate(objects):
+        if not isinstance(item, dict):
+            return f"object {index} is not a JSON object"
+        wanted = ["type", "id", "spec_version"]
+        if item.get("type") in DOMAIN_AND_RELATIONSHIP_TYPES:
+            wanted += ["created", "modified"]
+        elif item.get("type") == "marking-definition":
+            wanted += ["created"]
+        absent = [name for name in wanted if name not in item]
+        if absent:
+            return f"object {index} ({item.get('id', item.get('type', '?'))}) has no {', '.join(absent)}"
+    return ""
 
 
 def _code_of(item: Any, floor: str) -> str:
