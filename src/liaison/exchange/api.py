@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends
 
 from liaison.core.models import User
 from liaison.core.web import DbSession, Permission
-from liaison.exchange import keys, peers, schemas, sharing_api, transport
+from liaison.exchange import keys, message_api, peers, schemas, sharing_api, transport
 
 router = APIRouter(tags=["exchange"])
 router.include_router(transport.router)
@@ -52,3 +52,7 @@ def set_peer_status(session: DbSession, user: Admin, node_id: str, data: schemas
     return schemas.PeerOut(
         **peers.describe(peers.set_status(session, user, node_id, data.status, data.reason))
     )
+
+
+# x2: messages, approval and correspondence
+router.include_router(message_api.router)

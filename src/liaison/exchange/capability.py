@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from liaison.core.capability import Capability
-
-# evidence registers its handler; x3's requests_flow and sharing register theirs and subscribe
-from liaison.exchange import api, cli, evidence, requests_flow, sharing  # noqa: F401
+from liaison.exchange import api, cli, evidence  # noqa: F401  (evidence registers its handler)
+from liaison.exchange import messages, pages  # noqa: F401  (x2: messages registers its handlers)
+from liaison.exchange import requests_flow, sharing  # noqa: F401  (x3: their handlers and subscriptions)
 
 CAPABILITY = Capability(
     name="exchange",
     requires=("registry",),
     api=api.router,
     cli=cli.register,
+    pages=pages.router,  # x2
+    nav=pages.NAV,  # x2
     subscriptions=(*requests_flow.SUBSCRIPTIONS, *sharing.SUBSCRIPTIONS),
 )

@@ -39,9 +39,10 @@ Offset = Annotated[int, Query(ge=0)]
 def message_out(session: Session, message: Message, with_chain: bool = False) -> MessageOut:
     """A message with its delivery state (and, on its own page, the chain of evidence)."""
     state = messages.delivery(session, message)
-    out = MessageOut.model_validate(message, from_attributes=True)
-    return out.model_copy(
-        update={
+    fields = {name: getattr(message, name) for name in MessageOut.model_fields if hasattr(message, name)}
+    return MessageOut.model_validate(
+        {
+            **fields,
             "delivery": state.status,
             "dispatch": DispatchOut.model_validate(state.dispatch) if state.dispatch else None,
             "evidence": [EvidenceOut.model_validate(e) for e in state.evidence] if with_chain else [],

@@ -29,7 +29,7 @@ from liaison.core.errors import Conflict, Forbidden, Invalid, NotFound
 from liaison.core.records import snapshot
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
-from liaison.exchange import attachment_store, dispatch, handlers, outbox
+from liaison.exchange import attachment_store, dispatch, evidence, handlers
 from liaison.exchange.envelope import Attachment
 from liaison.exchange.message_models import Dispatch, Message, MessageOpening
 from liaison.exchange.message_schemas import MessageIn
@@ -173,7 +173,7 @@ def open_message(session: Session, actor: Actor, message_pk: int) -> Message:
             message.first_opened_at = now
         incoming = session.scalar(select(IncomingEnvelope).where(IncomingEnvelope.message_id == message.message_id))
         if incoming is not None:
-            outbox.record_evidence(session, incoming, "opened", actor.username)
+            evidence.record_evidence(session, incoming, "opened", actor.username)
         session.flush()
     return message
 

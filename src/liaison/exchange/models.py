@@ -159,3 +159,7 @@ class Evidence(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     reason: Mapped[str] = mapped_column(Text, default="")
     signature: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+
+
+# x2's tables (dispatch approval, messages, correspondence), so `Base.metadata` is complete.
+from liaison.exchange import message_models  # noqa: E402, F401
