@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from liaison.core.capability import Capability
-from liaison.exchange import api, cli, evidence  # noqa: F401  (evidence registers its handler)
-from liaison.exchange import messages, pages  # noqa: F401  (x2: messages registers its handlers)
-from liaison.exchange import requests_flow, sharing  # noqa: F401  (x3: their handlers and subscriptions)
+from liaison.exchange import api, cli, evidence, messages, pages, requests_flow, sharing  # noqa: F401  (evidence registers its handler)  # noqa: F401  (x2: messages registers its handlers)  # noqa: F401  (x3: their handlers and subscriptions)
 
 CAPABILITY = Capability(
     name="exchange",
