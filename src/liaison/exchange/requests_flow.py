@@ -44,7 +44,7 @@ from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.events import InTransaction, RequestTransitioned
 from liaison.core.security.policy import Actor, SystemActor
 from liaison.core.settings import get_settings
-from liaison.exchange import attachment_store, dispatch, keys, outbox
+from liaison.exchange import dispatch, keys, outbox, receiver
 from liaison.exchange.handlers import handle
 from liaison.exchange.message_models import Dispatch
 from liaison.exchange.models import IncomingEnvelope, Peer
@@ -160,6 +160,16 @@ def _documents(documents: list[RequestDocument]) -> tuple[list[dict[str, Any]], 
     return listed, attached
 
 
+def _described(agency: Agency) -> dict[str, Any]:
+    return {"ref": agency.ref, "name": agency.name, "country": agency.country_code}
+
+
+def _agency_here(session: Session, described: Any) -> Agency | None:
+    """The agency of this registry the sender described (by its registry reference)."""
+    ref = described.get("ref") if isinstance(described, dict) else None
+    return session.scalar(select(Agency).where(Agency.ref == ref)) if ref else None
+
+
 def request_body(request: CooperationRequest, documents: list[dict[str, Any]]) -> dict[str, Any]:
     """What the partner needs to register the request on its side (its documents travel as
     attachments, in the order of `documents`). Local ids (persons sought, agreements) stay here:
@@ -174,10 +184,8 @@ def request_body(request: CooperationRequest, documents: list[dict[str, Any]]) -
         "details": dict(request.details),
         "persons": [{k: p.get(k) for k in ("name", "birth_date", "nationality")} for p in request.persons],
         "request_date": request.request_date.isoformat(),
-        "requesting_agency": {
-            "name": request.requesting_agency.name,
-            "country": request.requesting_agency.country_code,
-        },
+        "requesting_agency": _described(request.requesting_agency),
+        "requested_agency": _described(request.requested_agency),
         "documents": documents,
     }
 
@@ -294,6 +302,12 @@ def ask_partner(session: Session, actor: Actor, request_id: int, text: str, kind
 # ---------------------------------------------------------------- receiving
 
 
+def sent_body(incoming: IncomingEnvelope) -> dict[str, Any]:
+    """What the sender put in the envelope (the stored body also lists the attachments)."""
+    body = incoming.body.get("body")
+    return body if isinstance(body, dict) else {}
+
+
 def _linked(session: Session, incoming: IncomingEnvelope) -> CooperationRequest:
     request = requests.by_remote_thread(session, incoming.thread or "")
     if request is None:
@@ -312,15 +326,15 @@ def _attach(
     listed = body.get("documents", [])
     if not listed:
         return
-    settings = get_settings()
+    settings, identity = get_settings(), keys.load()
     kind = requests.kinds().kinds[request.kind]
-    for item in listed:
+    for index, item in enumerate(listed):
         document_type = item.get("document_type", "other")
         if document_type != "other" and kind.document(document_type) is None:
             document_type = "other"
-        content = attachment_store.read(str(item.get("sha256", "")))
+        name, _, content = receiver.attachment(session, identity, incoming, index)
         requests.attach_document(
-            session, actor, request.id, document_type, item.get("filename") or "document", content,
+            session, actor, request.id, document_type, item.get("filename") or name, content,
             settings.documents_dir, settings.max_upload_bytes,
         )  # fmt: skip
 
@@ -330,13 +344,13 @@ def receive_request(session: Session, peer: Peer, incoming: IncomingEnvelope) ->
     """A partner's outgoing request, registered here as an incoming one with this node's clocks."""
     if requests.by_remote_thread(session, incoming.thread or "") is not None:
         return
-    if peer.agency_id is None:
+    body = sent_body(incoming)
+    requesting = peer.agency_id or getattr(_agency_here(session, body.get("requesting_agency")), "id", None)
+    if requesting is None:
         raise Conflict("Partner node {node_id} has no agency in the registry.", node_id=peer.node_id)
-    body = incoming.body
+    requested = _agency_here(session, body.get("requested_agency")) or home_agency(session)
     actor = node_actor(peer)
-    data = _incoming_data(
-        body, peer.agency_id, home_agency(session).id, incoming.received_at, incoming.handling_code
-    )
+    data = _incoming_data(body, requesting, requested.id, incoming.received_at, incoming.handling_code)
     with applying(session, peer):
         request = requests.create_request(session, actor, data, remote_thread=incoming.thread)
         _attach(session, actor, request, body, incoming)
@@ -346,7 +360,7 @@ def receive_request(session: Session, peer: Peer, incoming: IncomingEnvelope) ->
 def receive_step(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """A step the partner made on its side: the matching step here, or a comment when there is none."""
     request = _linked(session, incoming)
-    body = incoming.body
+    body = sent_body(incoming)
     actor = node_actor(peer, request.owning_unit)
     transition = PARTNER_STEPS[request.direction].get(body.get("transition", ""))
     reason = body.get("reason") or ""
@@ -372,7 +386,7 @@ def receive_step(session: Session, peer: Peer, incoming: IncomingEnvelope) -> No
 def receive_info(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """A question from the partner, or the information it supplied: a comment on the request."""
     request = _linked(session, incoming)
-    body = incoming.body
+    body = sent_body(incoming)
     actor = node_actor(peer, request.owning_unit)
     label = "Partner asks" if body.get("kind") == "question" else "Partner supplies"
     with applying(session, peer):

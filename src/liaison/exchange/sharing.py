@@ -111,7 +111,7 @@ def share_subject(session: Session, actor: Actor, subject_id: int, agency_id: in
 @handle(SUBJECT_SHARE)
 def receive_subject(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """A partner's person sought: stored as its copy, keyed by the partner's id (a re-share updates)."""
-    bundle = stix.parse_bundle(json.dumps(incoming.body["bundle"]))
+    bundle = stix.parse_bundle(json.dumps(requests_flow.sent_body(incoming)["bundle"]))
     actor = requests_flow.node_actor(peer)
     with requests_flow.applying(session, peer):
         stix.store_people(
@@ -172,7 +172,7 @@ def peer_country(session: Session) -> str:
 @handle(HIT_ALERT)
 def receive_alert(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """A partner confirmed a hit on one of our persons sought: located, believed in its country."""
-    body = incoming.body
+    body = requests_flow.sent_body(incoming)
     subject = session.get(Subject, int(body["subject_id"]))
     if subject is None or _owner_node(subject.source) is not None:
         raise NotFound("There is no subject {subject_id}.", subject_id=body["subject_id"])
@@ -259,7 +259,7 @@ def _origin_of(ref: str | None) -> str | None:
 @handle(ENGAGEMENT_SHARE)
 def receive_engagement(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """A partner's minutes: the engagement (once) and each commitment not recorded yet."""
-    body = incoming.body
+    body = requests_flow.sent_body(incoming)
     actor = requests_flow.node_actor(peer)
     ref = _ref(body["origin"], "engagement", body["id"])
     with requests_flow.applying(session, peer):
@@ -363,7 +363,7 @@ def on_commitment_changed(session: Session, event: CommitmentChanged) -> None:
 @handle(FOLLOW_UP)
 def receive_follow_up(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """A follow-up from the other side, on our commitment or on our copy of the partner's."""
-    body = incoming.body
+    body = requests_flow.sent_body(incoming)
     if body["origin"] == stix.this_node():
         commitment = session.get(Commitment, int(body["id"]))
     else:
