@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from liaison.core.capability import Capability
-from liaison.exchange import api, cli, evidence, messages, pages, requests_flow, sharing  # noqa: F401  (evidence registers its handler)  # noqa: F401  (x2: messages registers its handlers)  # noqa: F401  (x3: their handlers and subscriptions)
+
+# Modules whose handlers and subscriptions register on import: x1's evidence, rotation and worker,
+# x2's messages and pages, x3's requests_flow and sharing.
+from liaison.exchange import (  # noqa: F401
+    api,
+    cli,
+    evidence,
+    messages,
+    pages,
+    requests_flow,
+    rotation,
+    sharing,
+    worker,
+)
 
 CAPABILITY = Capability(
     name="exchange",
     requires=("registry",),
     api=api.router,
     cli=cli.register,
+    startup=worker.start_in_app,
     pages=pages.router,  # x2
     nav=pages.NAV,  # x2
     subscriptions=(*requests_flow.SUBSCRIPTIONS, *sharing.SUBSCRIPTIONS),

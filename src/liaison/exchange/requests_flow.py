@@ -44,7 +44,7 @@ from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.events import InTransaction, RequestTransitioned
 from liaison.core.security.policy import Actor, SystemActor
 from liaison.core.settings import get_settings
-from liaison.exchange import dispatch, keys, outbox
+from liaison.exchange import dispatch, keys, outbox, receiver
 from liaison.exchange.handlers import handle
 from liaison.exchange.message_models import Dispatch
 from liaison.exchange.models import IncomingEnvelope, Peer
@@ -326,8 +326,6 @@ def _attach(
     listed = body.get("documents", [])
     if not listed:
         return
-    from liaison.exchange import receiver  # TODO(x1 merge): top-level once receiver.py lands
-
     settings, identity = get_settings(), keys.load()
     kind = requests.kinds().kinds[request.kind]
     for index, item in enumerate(listed):
