@@ -94,7 +94,8 @@ def test_export_is_a_valid_stix_bundle_with_persons_notices_sightings_and_tlp(
         stix2.TLP_WHITE.id, stix2.TLP_GREEN.id, stix2.TLP_AMBER.id}  # fmt: skip
     assert result.counts == {"persons": 1, "notices": 1, "sightings": 1, "notes": 1}
     with unit_of_work(engine) as session:
-        assert person["id"] == stix.subject_stix_id(session.get(Subject, subject_id))
+        subject = session.get(Subject, subject_id)
+        assert subject is not None and person["id"] == stix.subject_stix_id(subject)
     with unit_of_work(engine) as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.object_type == "stix_bundle")).one()
         assert event.action == "read" and event.handling_code == "H2" and event.actor == "sup.fugitives"
