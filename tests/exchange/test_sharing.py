@@ -122,7 +122,7 @@ def test_engagement_minutes_go_to_a_partner_that_was_there_and_follow_ups_follow
         officer = user(session, "officer.one")
         absent = agency(session, "Lao police", "LA")
         minutes = EngagementIn(kind="talks", title="Talks with the ACA", held_on=date(2026, 3, 12),
-                               agency_ids=[peer.agency_id or 0], summary="Both agreed to exchange lists.")  # fmt: skip
+                               agency_ids=[peer.agency_id or 0], summary="Lists to exchange.")  # fmt: skip
         talks = engagements.create_engagement(session, officer, minutes)
         pledge = engagements.create_commitment(session, officer, CommitmentIn(
             engagement_id=talks.id, text="Exchange lists of fugitives", kind="agreed"))  # fmt: skip
