@@ -126,6 +126,14 @@ def home_agency(session: Session) -> Agency:
     return agency
 
 
+def home_agency_or_none(session: Session) -> Agency | None:
+    """This node's own agency when `liaison node init --agency` named one."""
+    try:
+        return home_agency(session)
+    except Conflict:
+        return None
+
+
 # ---------------------------------------------------------------- what travels
 
 

@@ -145,28 +145,19 @@ def on_hit_decided(session: Session, event: HitDecided) -> None:
         "decided_at": (hit.decided_at or hit.created_at).isoformat(),
         "decided_by": hit.decided_by,
         "reason": hit.reason,
-        "record": {
+        "record": {  # the traveller as screened here
             "name": record.name,
             "birth_date": record.birth_date,
             "nationality": record.nationality,
             "document_number": record.document_number,
             "gender": record.gender,
         },
-        "country": peer_country(session),
     }
     dispatch.request_dispatch(
         session, actor, peer=peer, type=HIT_ALERT, body=body, handling_code=subject.handling_code,
         owning_unit=subject.owning_unit, source_type="screening_hit", source_id=hit.id, record=subject,
         summary=f"confirmed hit on {subject.primary_name}",
     )  # fmt: skip
-
-
-def peer_country(session: Session) -> str:
-    """This node's country, as partners will read "where the person was seen"."""
-    try:
-        return requests_flow.home_agency(session).country_code or ""
-    except Conflict:
-        return ""
 
 
 @handle(HIT_ALERT)
@@ -181,8 +172,9 @@ def receive_alert(session: Session, peer: Peer, incoming: IncomingEnvelope) -> N
         f"Confirmed screening hit on partner node {peer.node_id} at {body.get('decided_at')} "
         f"(score {body.get('score')}, matched {body.get('matched_name')!r}): {body.get('reason') or ''}"
     ).strip()
+    partner = session.get(Agency, peer.agency_id) if peer.agency_id is not None else None
     with requests_flow.applying(session, peer):
-        country = str(body.get("country") or "")
+        country = partner.country_code if partner is not None else None
         if country and country != subject.believed_country:
             subjects.update_subject(session, actor, subject.id, SubjectPatch(believed_country=country))
         if "located" in allowed_next(subject_vocabulary().statuses, subject.status):
@@ -265,7 +257,7 @@ def receive_engagement(session: Session, peer: Peer, incoming: IncomingEnvelope)
     with requests_flow.applying(session, peer):
         engagement = session.scalar(select(Engagement).where(Engagement.ref == ref))
         if engagement is None:
-            home = requests_flow.home_agency(session)
+            home = requests_flow.home_agency_or_none(session)
             partner = session.get(Agency, peer.agency_id) if peer.agency_id is not None else None
             agencies = [a.id for a in (partner, home) if a is not None]
             country = partner.country_code if partner is not None else None
