@@ -84,6 +84,7 @@ OUTPUTS = [
     Output("subject", "page", "/subjects/{id}", "officer", is_get=True),
     Output("subject", "CSV export", "/api/v1/subjects/export?format=csv", "supervisor"),
     Output("subject", "FtM export", "/api/v1/subjects/export?format=ftm", "supervisor"),
+    Output("subject", "STIX export", "/api/v1/exchange/stix/export", "supervisor"),
     Output("request", "API list", "/api/v1/requests", "officer"),
     Output("request", "API get", "/api/v1/requests/{id}", "officer", is_get=True),
     Output("request", "page list", "/requests", "officer"),
