@@ -35,17 +35,10 @@ def _bundle_response(result: stix.ExportResult) -> Response:
     response_class=Response,
     responses={200: {"description": "A STIX 2.1 bundle", "content": {STIX_MEDIA_TYPE: {}}}},
 )
-def export_stix(
-    session: DbSession,
-    user: StixExporter,
-    subject_id: Annotated[list[int], Query(max_length=1000)] = [],  # noqa: B006
-    hits: bool = True,
-) -> Response:
-    """Every person sought you may read (or those named), with notices and confirmed hits, as a
-    STIX 2.1 bundle for MISP and OpenCTI; handling codes as TLP markings. Audited."""
-    return _bundle_response(
-        stix.export_bundle(session, user, stix.ExportChoice(subject_ids=tuple(subject_id), hits=hits))
-    )
+def export_stix(session: DbSession, user: StixExporter, hits: bool = True) -> Response:
+    """Every person sought you may read, with notices and confirmed hits, as a STIX 2.1 bundle for
+    MISP and OpenCTI; handling codes as TLP markings. Audited. POST chooses persons and adds notes."""
+    return _bundle_response(stix.export_bundle(session, user, stix.ExportChoice(hits=hits)))
 
 
 @router.post(
