@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from liaison.core.capability import Capability
-from liaison.exchange import api, cli, evidence  # noqa: F401  (evidence registers its handler)
-from liaison.exchange import messages, pages  # noqa: F401  (x2: messages registers its handlers)
+from liaison.exchange import api, cli, evidence, messages, pages  # noqa: F401  (evidence registers its handler)  # noqa: F401  (x2: messages registers its handlers)
 
 CAPABILITY = Capability(
     name="exchange",

@@ -75,7 +75,8 @@ def compose(
     parent = get_message(session, actor, draft.reply_to) if draft.reply_to else None
     if parent is not None and parent.peer_id != peer.id:
         raise Invalid(
-            "A reply goes to the peer of the message it answers.", fields={"peer_id": "the peer of the thread"}
+            "A reply goes to the peer of the message it answers.",
+            fields={"peer_id": "the peer of the thread"},
         )
     message = Message(
         direction="out",
@@ -103,8 +104,13 @@ def compose(
     session.add(message)
     session.flush()
     audit.record(
-        session, actor.username, "create", "message", message.id,
-        after=snapshot(message, AUDITED), protected=message,
+        session,
+        actor.username,
+        "create",
+        "message",
+        message.id,
+        after=snapshot(message, AUDITED),
+        protected=message,
     )
     _dispatch(session, actor, message, peer, draft.to_unit)
     return message
@@ -171,7 +177,9 @@ def open_message(session: Session, actor: Actor, message_pk: int) -> Message:
         session.add(MessageOpening(message_pk=message.id, username=actor.username, at=now))
         if message.first_opened_at is None:
             message.first_opened_at = now
-        incoming = session.scalar(select(IncomingEnvelope).where(IncomingEnvelope.message_id == message.message_id))
+        incoming = session.scalar(
+            select(IncomingEnvelope).where(IncomingEnvelope.message_id == message.message_id)
+        )
         if incoming is not None:
             evidence.record_evidence(session, incoming, "opened", actor.username)
         session.flush()
@@ -179,7 +187,13 @@ def open_message(session: Session, actor: Actor, message_pk: int) -> Message:
 
 
 def mailbox(
-    session: Session, actor: Actor, direction: str, *, peer_id: int | None = None, limit: int = 50, offset: int = 0
+    session: Session,
+    actor: Actor,
+    direction: str,
+    *,
+    peer_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> tuple[list[Message], int]:
     """The inbox (`in`) or outbox (`out`) this actor may read, newest first."""
     ensure(actor, "exchange.messages")
@@ -188,7 +202,11 @@ def mailbox(
         where.append(Message.peer_id == peer_id)
     total = session.scalar(select(func.count()).select_from(Message).where(*where)) or 0
     items = session.scalars(
-        select(Message).where(*where).order_by(Message.created_at.desc(), Message.id.desc()).limit(limit).offset(offset)
+        select(Message)
+        .where(*where)
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(limit)
+        .offset(offset)
     )
     return list(items), total
 
@@ -230,7 +248,13 @@ def delivery(session: Session, message: Message) -> Delivery:
         else None
     )
     chain = (
-        list(session.scalars(select(Evidence).where(Evidence.message_id == message.message_id).order_by(Evidence.at, Evidence.id)))
+        list(
+            session.scalars(
+                select(Evidence)
+                .where(Evidence.message_id == message.message_id)
+                .order_by(Evidence.at, Evidence.id)
+            )
+        )
         if message.message_id
         else []
     )
@@ -247,7 +271,11 @@ def delivery(session: Session, message: Message) -> Delivery:
 
 def may_forward(message: Message) -> bool:
     """The receiver's rule: H2/H3 material from a partner is passed on only with its provider's permission."""
-    return message.direction == "out" or gate.scope_of(message.handling_code) == "everyone" or message.forward_permitted
+    return (
+        message.direction == "out"
+        or gate.scope_of(message.handling_code) == "everyone"
+        or message.forward_permitted
+    )
 
 
 def forward(session: Session, actor: Actor, message_pk: int, peer_id: int, note: str = "") -> Message:
@@ -257,8 +285,13 @@ def forward(session: Session, actor: Actor, message_pk: int, peer_id: int, note:
     original = get_message(session, actor, message_pk)
     if not may_forward(original):
         audit.record(
-            session, actor.username, "denied", "message", original.id,
-            detail="forward without the provider's permission", protected=original,
+            session,
+            actor.username,
+            "denied",
+            "message",
+            original.id,
+            detail="forward without the provider's permission",
+            protected=original,
         )
         raise Forbidden(
             "This message is {code}: it may not be passed on without the provider's permission.",
@@ -266,7 +299,9 @@ def forward(session: Session, actor: Actor, message_pk: int, peer_id: int, note:
         )
     peer = _peer(session, peer_id)
     if peer.id == original.peer_id and original.direction == "in":
-        raise Invalid("The message came from this peer; reply to it instead.", fields={"peer_id": "another peer"})
+        raise Invalid(
+            "The message came from this peer; reply to it instead.", fields={"peer_id": "another peer"}
+        )
     copy = Message(
         direction="out",
         peer_id=peer.id,
@@ -285,8 +320,14 @@ def forward(session: Session, actor: Actor, message_pk: int, peer_id: int, note:
     session.add(copy)
     session.flush()
     audit.record(
-        session, actor.username, "forward", "message", copy.id,
-        after=snapshot(copy, AUDITED), detail=f"from message {original.id}", protected=copy,
+        session,
+        actor.username,
+        "forward",
+        "message",
+        copy.id,
+        after=snapshot(copy, AUDITED),
+        detail=f"from message {original.id}",
+        protected=copy,
     )
     _dispatch(session, actor, copy, peer)
     return copy
@@ -347,8 +388,14 @@ def receive_message(session: Session, peer: Peer, incoming: IncomingEnvelope) ->
     session.add(message)
     session.flush()
     audit.record(
-        session, audit.SYSTEM_ACTOR, "receive", "message", message.id,
-        after=snapshot(message, AUDITED), detail=f"from {peer.node_id}", protected=message,
+        session,
+        audit.SYSTEM_ACTOR,
+        "receive",
+        "message",
+        message.id,
+        after=snapshot(message, AUDITED),
+        detail=f"from {peer.node_id}",
+        protected=message,
     )
 
 
@@ -366,16 +413,24 @@ def receive_permission(session: Session, peer: Peer, incoming: IncomingEnvelope)
     body: dict[str, Any] = incoming.body if isinstance(incoming.body, dict) else {}
     message = session.scalar(
         select(Message).where(
-            Message.message_id == str(body.get("message_id", "")), Message.peer_id == peer.id, Message.direction == "in"
+            Message.message_id == str(body.get("message_id", "")),
+            Message.peer_id == peer.id,
+            Message.direction == "in",
         )
     )
     if message is None:
         return
     message.forward_permitted = True
     audit.record(
-        session, audit.SYSTEM_ACTOR, "update", "message", message.id,
-        before={"forward_permitted": False}, after={"forward_permitted": True},
-        detail=f"forwarding permitted by {peer.node_id}", protected=message,
+        session,
+        audit.SYSTEM_ACTOR,
+        "update",
+        "message",
+        message.id,
+        before={"forward_permitted": False},
+        after={"forward_permitted": True},
+        detail=f"forwarding permitted by {peer.node_id}",
+        protected=message,
     )
 
 
@@ -383,7 +438,8 @@ def peers_to_write_to(session: Session) -> Sequence[Peer]:
     """The peers a message can go to: active and verified."""
     return list(
         session.scalars(
-            select(Peer).where(Peer.status == "active", Peer.fingerprint_verified.is_(True)).order_by(Peer.node_id)
+            select(Peer)
+            .where(Peer.status == "active", Peer.fingerprint_verified.is_(True))
+            .order_by(Peer.node_id)
         )
     )
-

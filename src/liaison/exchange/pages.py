@@ -19,7 +19,16 @@ from liaison.exchange.message_models import Message
 from liaison.exchange.message_schemas import CorrespondenceIn, ForwardIn, MessageIn
 from liaison.exchange.models import Peer
 from liaison.registry.agencies import agency_choices
-from liaison.web.forms import PAGE_SIZE, PageNumber, attempt, form_values, optional_int, pager, parse, redirect
+from liaison.web.forms import (
+    PAGE_SIZE,
+    PageNumber,
+    attempt,
+    form_values,
+    optional_int,
+    pager,
+    parse,
+    redirect,
+)
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -39,7 +48,12 @@ Approver = Annotated[User, Depends(Permission("exchange.approve"))]
 Recorder = Annotated[User, Depends(Permission("exchange.correspondence"))]
 PeerAdmin = Annotated[User, Depends(Permission("exchange.peers"))]
 Text = Annotated[str | None, Query(max_length=80)]
-SOURCES = {"A": "completely reliable", "B": "usually reliable", "C": "not usually reliable", "X": "cannot be judged"}
+SOURCES = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "not usually reliable",
+    "X": "cannot be judged",
+}
 INFORMATION = {
     "1": "known to be true without reservation",
     "2": "known personally to the source, not to the officer",
@@ -90,7 +104,9 @@ def _compose_context(session: Session, form: dict[str, Any], reply: Message | No
 
 
 @router.get("/exchange/compose", response_class=HTMLResponse)
-def compose_page(request: Request, session: DbSession, user: Composer, reply_to: int | None = None) -> HTMLResponse:
+def compose_page(
+    request: Request, session: DbSession, user: Composer, reply_to: int | None = None
+) -> HTMLResponse:
     reply = messages.get_message(session, user, reply_to) if reply_to else None
     form: dict[str, Any] = {}
     if reply is not None:
@@ -117,9 +133,7 @@ async def compose_post(request: Request, session: DbSession, user: Composer) -> 
         "reply_to": optional_int(values.get("reply_to")),
         "to_unit": values.get("to_unit", ""),
     }
-    outcome = attempt(
-        session, lambda: messages.compose(session, user, parse(MessageIn, data))
-    )
+    outcome = attempt(session, lambda: messages.compose(session, user, parse(MessageIn, data)))
     if isinstance(outcome, DomainError):
         context = {**_compose_context(session, values), "error": outcome.detail}
         return show(request, "compose.html", context, status_code=outcome.status)
@@ -179,10 +193,18 @@ def thread_page(request: Request, session: DbSession, user: Reader, thread: str)
     return show(request, "thread.html", {"rows": rows, "thread": thread, "peers": _peer_names(session)})
 
 
-def _approvals(request: Request, session: Session, user: User, error: str = "", status_code: int = 200) -> HTMLResponse:
+def _approvals(
+    request: Request, session: Session, user: User, error: str = "", status_code: int = 200
+) -> HTMLResponse:
     items, total = dispatch.approval_queue(session, user, limit=200)
     decided, _ = dispatch.approval_queue(session, user, status=dispatch.REFUSED, limit=20)
-    context = {"items": items, "total": total, "refused": decided, "peers": _peer_names(session), "error": error}
+    context = {
+        "items": items,
+        "total": total,
+        "refused": decided,
+        "peers": _peer_names(session),
+        "error": error,
+    }
     return show(request, "approvals.html", context, status_code=status_code)
 
 
@@ -194,7 +216,9 @@ def approvals_page(request: Request, session: DbSession, user: Approver) -> HTML
 @router.post("/exchange/dispatches/{dispatch_id}/approve", response_class=HTMLResponse)
 async def approve_post(request: Request, session: DbSession, user: Approver, dispatch_id: int) -> Response:
     values = await form_values(request)
-    outcome = attempt(session, lambda: dispatch.approve(session, user, dispatch_id, values.get("reason", "")[:2000]))
+    outcome = attempt(
+        session, lambda: dispatch.approve(session, user, dispatch_id, values.get("reason", "")[:2000])
+    )
     if isinstance(outcome, DomainError):
         return _approvals(request, session, user, outcome.detail, outcome.status)
     return redirect("/exchange/approvals")
@@ -203,7 +227,9 @@ async def approve_post(request: Request, session: DbSession, user: Approver, dis
 @router.post("/exchange/dispatches/{dispatch_id}/refuse", response_class=HTMLResponse)
 async def refuse_post(request: Request, session: DbSession, user: Approver, dispatch_id: int) -> Response:
     values = await form_values(request)
-    outcome = attempt(session, lambda: dispatch.refuse(session, user, dispatch_id, values.get("reason", "")[:2000]))
+    outcome = attempt(
+        session, lambda: dispatch.refuse(session, user, dispatch_id, values.get("reason", "")[:2000])
+    )
     if isinstance(outcome, DomainError):
         return _approvals(request, session, user, outcome.detail, outcome.status)
     return redirect("/exchange/approvals")
@@ -260,7 +286,12 @@ async def correspondence_post(request: Request, session: DbSession, user: Record
 
 
 def _peers_page(
-    request: Request, session: Session, user: User, form: dict[str, Any], error: str = "", status_code: int = 200
+    request: Request,
+    session: Session,
+    user: User,
+    form: dict[str, Any],
+    error: str = "",
+    status_code: int = 200,
 ) -> HTMLResponse:
     context = {
         "peers": [peers.describe(p) for p in peers.list_peers(session, user)],

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "exchange_0002"
 down_revision = "exchange_0001"
 branch_labels = None
