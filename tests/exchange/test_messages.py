@@ -32,11 +32,15 @@ OTHER_SUPERVISOR = SystemActor(username="supervisor.two", role="supervisor", uni
 AUDITOR = SystemActor(username="auditor.one", role="auditor", unit=UNIT)
 
 
-@pytest.fixture(autouse=True)
-def node_identity() -> None:
+def ensure_node_keys() -> None:
     """This node's keys under the test home (made once per worker)."""
     if not keys.exists():
         keys.init("vn-mps")
+
+
+@pytest.fixture(autouse=True)
+def node_identity() -> None:
+    ensure_node_keys()
 
 
 def make_peer(session: Session, node_id: str = "ru-mia", country: str = "RU", **extra: object) -> Peer:
