@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from liaison.core.db import unit_of_work
 from liaison.core.errors import Conflict
@@ -15,7 +16,7 @@ from liaison.exchange import envelope, keys, outbox, peers
 from liaison.exchange.models import Evidence, OutgoingEnvelope, Peer
 
 
-def make_peer(session, tmp_path: Path, node_id: str = "ru-mia", verified: bool = True) -> Peer:  # type: ignore[no-untyped-def]
+def make_peer(session: Session, tmp_path: Path, node_id: str = "ru-mia", verified: bool = True) -> Peer:
     partner = keys.init(node_id, home=tmp_path / node_id)
     peer = peers.add(
         session,

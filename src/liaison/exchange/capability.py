@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from liaison.core.capability import Capability
-from liaison.exchange import api, cli, evidence, messages, pages  # noqa: F401  (evidence registers its handler)  # noqa: F401  (x2: messages registers its handlers)
+from liaison.exchange import (  # noqa: F401  (evidence, rotation and x2's messages register handlers)
+    api,
+    cli,
+    evidence,
+    messages,
+    pages,
+    rotation,
+    worker,
+)
 
 CAPABILITY = Capability(
     name="exchange",
     requires=("registry",),
     api=api.router,
     cli=cli.register,
+    startup=worker.start_in_app,
     pages=pages.router,  # x2
     nav=pages.NAV,  # x2
 )

@@ -46,6 +46,20 @@ def node_show() -> None:
     _print_identity(keys.load())
 
 
+@node_app.command("rotate")
+def node_rotate(
+    overlap_days: Annotated[int, typer.Option(help="Days during which the previous keys still verify.")] = 7,
+) -> None:
+    """Make new keys; the previous ones keep verifying and decrypting for the overlap."""
+    from liaison.exchange import rotation
+
+    identity = keys.rotate(overlap_days)
+    with unit_of_work() as session:
+        announced = rotation.announce(session, identity, CLI_ACTOR.username)
+    _print_identity(identity)
+    console.print(f"Announced to {announced} partner node(s).")
+
+
 @peer_app.command("add")
 def peer_add(
     node_id: str,
@@ -124,6 +138,34 @@ def peer_list() -> None:
                 peer.status_reason,
             )
     console.print(table)
+
+
+@exchange_app.command("deliver")
+def deliver(once: Annotated[bool, typer.Option(help="Drain what is queued, then stop.")] = False) -> None:
+    """Send every peer's queued envelopes in order, in batches, retrying with backoff."""
+    from liaison.exchange import worker
+
+    sent = worker.run(once=once)
+    console.print(f"{sent} envelope(s) acknowledged.")
+
+
+@exchange_app.command("ping")
+def ping(node_id: str) -> None:
+    """Queue a ping to a partner node; its answer comes back as `answered` evidence."""
+    from liaison.exchange import evidence, outbox
+
+    with unit_of_work() as session:
+        sent = outbox.enqueue(
+            session,
+            peer=peers.get(session, node_id),
+            type=evidence.PING_TYPE,
+            body={},
+            handling_code="H0",
+            owning_unit="",
+            actor=CLI_ACTOR.username,
+        )
+        message_id = sent.message_id
+    console.print(f"Ping {message_id} queued for {node_id}.", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -268,7 +268,7 @@ def refuse(session: Session, actor: Actor, dispatch_id: int, reason: str) -> Dis
     audit.record(
         session,
         actor.username,
-        "refuse",
+        "decline",
         "dispatch",
         dispatch.id,
         before=before,

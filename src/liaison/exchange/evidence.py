@@ -83,3 +83,12 @@ def on_evidence(session: Session, peer: Peer, incoming: IncomingEnvelope) -> Non
             signature=incoming.signature,
         )
     )
+
+
+PING_TYPE = "ping"
+
+
+@handle(PING_TYPE)
+def on_ping(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
+    """A partner checks the path end to end: the answer is `answered` evidence, signed, sent back."""
+    record_evidence(session, incoming, "answered", audit.SYSTEM_ACTOR)
