@@ -180,3 +180,23 @@ def test_pages_speak_vietnamese(client: TestClient, engine: Engine) -> None:
         "Không có gì đang chờ phê duyệt."
         in client.get("/exchange/approvals", headers=supervisor.headers).text
     )
+
+
+def test_an_attachment_travels_with_a_composed_message(client: TestClient, engine: Engine) -> None:
+    peer_id = a_peer(engine)
+    officer = make_account(engine, "officer", unit=UNIT)
+    sent = client.post(
+        "/exchange/compose",
+        data={"peer_id": str(peer_id), "subject": "Photo", "handling_code": "H1"},
+        files={"attachment": ("photo.pdf", b"%PDF-1.4 photo", "application/pdf")},
+        headers=officer.headers,
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text
+    location = sent.headers["location"]
+    assert "photo.pdf" in client.get(location, headers=officer.headers).text
+    download = client.get(location + "/attachments/0", headers=officer.headers)
+    assert download.status_code == 200 and download.content == b"%PDF-1.4 photo"
+    assert client.get(location + "/attachments/1", headers=officer.headers).status_code == 404
+    with unit_of_work(engine) as session:
+        assert session.scalar(select(OutgoingEnvelope.attachments)) == 1

@@ -38,13 +38,18 @@ def test_h2_message_is_approved_delivered_opened_and_its_evidence_flows_back(sql
     reader = make_account(b.engine(), "officer", "officer.b", unit=UNIT)
     outsider = make_account(b.engine(), "officer", "officer.b2", unit="border")
 
-    composed = api(
-        a, "POST", "/exchange/messages", officer.token,
-        json={"peer_id": peer_id(a, b), "subject": "Whereabouts of Nguyen Van A", "body": "Seen in Vientiane.",
-              "handling_code": "H2", "evaluation": "B2", "to_unit": UNIT},
+    photo = b"%PDF-1.4 a scanned photograph " * 1000
+    composed = httpx.post(  # through A's compose page, with an attachment
+        a.url + "/exchange/compose",
+        data={"peer_id": str(peer_id(a, b)), "subject": "Whereabouts of Nguyen Van A", "body": "Seen in Vientiane.",
+              "handling_code": "H2", "source": "B", "information": "2", "to_unit": UNIT},
+        files={"attachment": ("photo.pdf", photo, "application/pdf")},
+        headers=officer.headers,
+        timeout=30,
     )  # fmt: skip
-    assert composed.status_code == 201, composed.text
-    sent = composed.json()
+    assert composed.status_code == 303, composed.text
+    sent_id = int(composed.headers["location"].rsplit("/", 1)[1])
+    sent = api(a, "GET", f"/exchange/messages/{sent_id}", officer.token).json()
     assert sent["delivery"] == "pending"
     assert api(b, "GET", "/exchange/messages?box=inbox", reader.token).json()["total"] == 0
 
@@ -60,6 +65,8 @@ def test_h2_message_is_approved_delivered_opened_and_its_evidence_flows_back(sql
     assert item["evaluation"] == "B2" and item["author"] == "officer.a@node-a"
     assert api(b, "GET", "/exchange/messages?box=inbox", outsider.token).json()["total"] == 0
 
+    download = httpx.get(b.url + f"/exchange/messages/{item['id']}/attachments/0", headers=reader.headers, timeout=30)
+    assert download.status_code == 200 and download.content == photo
     opened = api(b, "GET", f"/exchange/messages/{item['id']}", reader.token)
     assert opened.status_code == 200 and opened.json()["delivery"] == "opened"
 

@@ -25,11 +25,12 @@ from sqlalchemy.orm import Session
 
 from liaison.core import audit
 from liaison.core.db import utcnow
-from liaison.core.errors import Conflict, Forbidden, Invalid, NotFound
+from liaison.core.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
+from liaison.core.i18n import megabytes
 from liaison.core.records import snapshot
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
-from liaison.exchange import attachment_store, dispatch, evidence, handlers
+from liaison.exchange import attachment_store, dispatch, evidence, handlers, keys, receiver
 from liaison.exchange.envelope import Attachment
 from liaison.exchange.message_models import Dispatch, Message, MessageOpening
 from liaison.exchange.message_schemas import MessageIn
@@ -64,11 +65,22 @@ def _peer(session: Session, peer_id: int) -> Peer:
 
 
 def compose(
-    session: Session, actor: Actor, draft: MessageIn, attachments: Sequence[Attachment] = ()
+    session: Session,
+    actor: Actor,
+    draft: MessageIn,
+    attachments: Sequence[Attachment] = (),
+    limit: int | None = None,
 ) -> Message:
     """Write an outgoing message and ask for its dispatch (sent now, or pending a supervisor).
-    Attachments are kept in the store until the dispatch is sent."""
+    Attachments (each at most `limit` bytes) are kept in the store until the dispatch is sent."""
     ensure(actor, "exchange.compose")
+    for item in attachments:
+        if limit is not None and len(item.content) > limit:
+            raise TooLarge(
+                "The attachment is {size} MB; the limit is {limit} MB.",
+                size=megabytes(len(item.content)),
+                limit=megabytes(limit),
+            )
     peer = _peer(session, draft.peer_id)
     if not draft.subject.strip():
         raise Invalid("A message needs a subject.", fields={"subject": "required"})
@@ -269,6 +281,16 @@ def delivery(session: Session, message: Message) -> Delivery:
     return Delivery(status, sent, envelope, chain)
 
 
+def attachment(session: Session, actor: Actor, message_pk: int, index: int) -> tuple[str, str, bytes]:
+    """One attachment of a message this actor may read: name, media type, content (read audited)."""
+    message = get_message(session, actor, message_pk)
+    if not 0 <= index < len(message.attachments):
+        raise NotFound("Message {message} has no attachment {index}.", message=message_pk, index=index)
+    item = message.attachments[index]
+    audit.record_read(session, actor.username, "message", message.id, detail=f"attachment {index}", protected=message)
+    return item["name"], item["media_type"], attachment_store.read(item["sha256"])
+
+
 def may_forward(message: Message) -> bool:
     """The receiver's rule: H2/H3 material from a partner is passed on only with its provider's permission."""
     return (
@@ -315,6 +337,7 @@ def forward(session: Session, actor: Actor, message_pk: int, peer_id: int, note:
         author=actor.username,
         created_at=utcnow(),
         forwarded_from=original.id,
+        attachments=list(original.attachments),
     )
     gate.inherit(copy, original)
     session.add(copy)
@@ -367,7 +390,7 @@ def _text(body: dict[str, Any], key: str, limit: int) -> str:
 @handlers.handle(MESSAGE)
 def receive_message(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """An accepted `message` envelope becomes an inbox item under the provider's handling code."""
-    body: dict[str, Any] = incoming.body if isinstance(incoming.body, dict) else {}
+    body = _content(incoming)
     header: dict[str, Any] = incoming.header if isinstance(incoming.header, dict) else {}
     message = Message(
         direction="in",
@@ -377,7 +400,7 @@ def receive_message(session: Session, peer: Peer, incoming: IncomingEnvelope) ->
         in_reply_to=incoming.in_reply_to,
         subject=_text(body, "subject", 300) or "—",
         body=_text(body, "body", 1_000_000),
-        attachments=list(body.get("attachments") or []) if isinstance(body.get("attachments"), list) else [],
+        attachments=_keep_attachments(session, incoming),
         evaluation=_evaluation(header.get("evaluation")),
         releasability=str(header.get("releasability") or "")[:200],
         handling_code=incoming.handling_code,
@@ -399,6 +422,30 @@ def receive_message(session: Session, peer: Peer, incoming: IncomingEnvelope) ->
     )
 
 
+def _content(incoming: IncomingEnvelope) -> dict[str, Any]:
+    """What the sender gave `enqueue` as body (the envelope holds it beside the attachment manifest)."""
+    opened = incoming.body if isinstance(incoming.body, dict) else {}
+    content = opened.get("body")
+    return content if isinstance(content, dict) else {}
+
+
+def _keep_attachments(session: Session, incoming: IncomingEnvelope) -> list[dict[str, Any]]:
+    """Each attachment's content, digest checked by the receiver, kept in the store for download."""
+    manifest = incoming.body.get("attachments") if isinstance(incoming.body, dict) else None
+    kept = []
+    for index in range(len(manifest) if isinstance(manifest, list) else 0):
+        name, media_type, content = receiver.attachment(session, keys.load(), incoming, index)
+        kept.append(
+            {
+                "name": name[:255],
+                "media_type": media_type[:120],
+                "sha256": attachment_store.keep(content),
+                "size_bytes": len(content),
+            }
+        )
+    return kept
+
+
 def _evaluation(value: Any) -> str | None:
     """The header's evaluation as `B2`, whether sent as text or as {source, information}."""
     if isinstance(value, dict):
@@ -410,7 +457,7 @@ def _evaluation(value: Any) -> str | None:
 @handlers.handle(PERMISSION)
 def receive_permission(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """The provider lets this node pass one of its messages on."""
-    body: dict[str, Any] = incoming.body if isinstance(incoming.body, dict) else {}
+    body = _content(incoming)
     message = session.scalar(
         select(Message).where(
             Message.message_id == str(body.get("message_id", "")),

@@ -5,6 +5,7 @@ the correspondence log and the peers with their fingerprints. Same service calls
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -15,6 +16,7 @@ from liaison.core.errors import DomainError
 from liaison.core.models import User
 from liaison.core.web import DbSession, Permission
 from liaison.exchange import correspondence, dispatch, keys, messages, peers
+from liaison.exchange.envelope import Attachment
 from liaison.exchange.message_models import Message
 from liaison.exchange.message_schemas import CorrespondenceIn, ForwardIn, MessageIn
 from liaison.exchange.models import Peer
@@ -122,6 +124,12 @@ def compose_page(
 @router.post("/exchange/compose", response_class=HTMLResponse)
 async def compose_post(request: Request, session: DbSession, user: Composer) -> Response:
     values = await form_values(request)
+    files = [f for f in (await request.form()).getlist("attachment") if not isinstance(f, str) and f.filename]
+    limit = request.app.state.settings.max_upload_bytes
+    attachments = [
+        Attachment(f.filename or "attachment", await f.read(limit + 1), f.content_type or "application/octet-stream")
+        for f in files
+    ]
     source, information = values.get("source", ""), values.get("information", "")
     data = {
         "peer_id": optional_int(values.get("peer_id")) or 0,
@@ -133,7 +141,9 @@ async def compose_post(request: Request, session: DbSession, user: Composer) -> 
         "reply_to": optional_int(values.get("reply_to")),
         "to_unit": values.get("to_unit", ""),
     }
-    outcome = attempt(session, lambda: messages.compose(session, user, parse(MessageIn, data)))
+    outcome = attempt(
+        session, lambda: messages.compose(session, user, parse(MessageIn, data), attachments, limit)
+    )
     if isinstance(outcome, DomainError):
         context = {**_compose_context(session, values), "error": outcome.detail}
         return show(request, "compose.html", context, status_code=outcome.status)
@@ -157,6 +167,13 @@ def _message_page(
 @router.get("/exchange/messages/{message_pk}", response_class=HTMLResponse)
 def message_page(request: Request, session: DbSession, user: Reader, message_pk: int) -> HTMLResponse:
     return _message_page(request, session, user, messages.open_message(session, user, message_pk))
+
+
+@router.get("/exchange/messages/{message_pk}/attachments/{index}", response_class=Response)
+def attachment_download(session: DbSession, user: Reader, message_pk: int, index: int) -> Response:
+    name, media_type, content = messages.attachment(session, user, message_pk, index)
+    disposition = f"attachment; filename*=UTF-8''{quote(name, safe='')}"
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
 @router.post("/exchange/messages/{message_pk}/forward", response_class=HTMLResponse)
