@@ -41,8 +41,9 @@ def test_h2_message_is_approved_delivered_opened_and_its_evidence_flows_back(sql
     photo = b"%PDF-1.4 a scanned photograph " * 1000
     composed = httpx.post(  # through A's compose page, with an attachment
         a.url + "/exchange/compose",
-        data={"peer_id": str(peer_id(a, b)), "subject": "Whereabouts of Nguyen Van A", "body": "Seen in Vientiane.",
-              "handling_code": "H2", "source": "B", "information": "2", "to_unit": UNIT},
+        data={"peer_id": str(peer_id(a, b)), "subject": "Whereabouts of Nguyen Van A",
+              "body": "Seen in Vientiane.", "handling_code": "H2", "source": "B", "information": "2",
+              "to_unit": UNIT},
         files={"attachment": ("photo.pdf", photo, "application/pdf")},
         headers=officer.headers,
         timeout=30,
@@ -53,7 +54,8 @@ def test_h2_message_is_approved_delivered_opened_and_its_evidence_flows_back(sql
     assert sent["delivery"] == "pending"
     assert api(b, "GET", "/exchange/messages?box=inbox", reader.token).json()["total"] == 0
 
-    approved = api(a, "POST", f"/exchange/dispatches/{sent['dispatch']['id']}/approve", supervisor.token, json={})
+    decision = f"/exchange/dispatches/{sent['dispatch']['id']}/approve"
+    approved = api(a, "POST", decision, supervisor.token, json={})
     assert approved.status_code == 200, approved.text
 
     def in_b_inbox() -> bool:
@@ -65,7 +67,8 @@ def test_h2_message_is_approved_delivered_opened_and_its_evidence_flows_back(sql
     assert item["evaluation"] == "B2" and item["author"] == "officer.a@node-a"
     assert api(b, "GET", "/exchange/messages?box=inbox", outsider.token).json()["total"] == 0
 
-    download = httpx.get(b.url + f"/exchange/messages/{item['id']}/attachments/0", headers=reader.headers, timeout=30)
+    attachment = b.url + f"/exchange/messages/{item['id']}/attachments/0"
+    download = httpx.get(attachment, headers=reader.headers, timeout=30)
     assert download.status_code == 200 and download.content == photo
     opened = api(b, "GET", f"/exchange/messages/{item['id']}", reader.token)
     assert opened.status_code == 200 and opened.json()["delivery"] == "opened"

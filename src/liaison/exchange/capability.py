@@ -6,6 +6,7 @@ from liaison.core.capability import Capability
 from liaison.exchange import (  # noqa: F401  (evidence, rotation and x2's messages register handlers)
     api,
     cli,
+    demo,
     evidence,
     messages,
     pages,
@@ -21,4 +22,5 @@ CAPABILITY = Capability(
     startup=worker.start_in_app,
     pages=pages.router,  # x2
     nav=pages.NAV,  # x2
+    demo=demo.load,  # x2
 )

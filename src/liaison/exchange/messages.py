@@ -287,7 +287,9 @@ def attachment(session: Session, actor: Actor, message_pk: int, index: int) -> t
     if not 0 <= index < len(message.attachments):
         raise NotFound("Message {message} has no attachment {index}.", message=message_pk, index=index)
     item = message.attachments[index]
-    audit.record_read(session, actor.username, "message", message.id, detail=f"attachment {index}", protected=message)
+    audit.record_read(
+        session, actor.username, "message", message.id, detail=f"attachment {index}", protected=message
+    )
     return item["name"], item["media_type"], attachment_store.read(item["sha256"])
 
 

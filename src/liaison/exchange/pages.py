@@ -5,8 +5,8 @@ the correspondence log and the peers with their fingerprints. Same service calls
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from liaison.core.errors import DomainError
 from liaison.core.models import User
 from liaison.core.web import DbSession, Permission
-from liaison.exchange import correspondence, dispatch, keys, messages, peers
+from liaison.exchange import correspondence, dispatch, keys, messages, peers, schemas
 from liaison.exchange.envelope import Attachment
 from liaison.exchange.message_models import Message
-from liaison.exchange.message_schemas import CorrespondenceIn, ForwardIn, MessageIn
+from liaison.exchange.message_schemas import CorrespondenceIn, DecisionIn, ForwardIn, MessageIn
 from liaison.exchange.models import Peer
 from liaison.registry.agencies import agency_choices
 from liaison.web.forms import (
@@ -127,7 +127,9 @@ async def compose_post(request: Request, session: DbSession, user: Composer) -> 
     files = [f for f in (await request.form()).getlist("attachment") if not isinstance(f, str) and f.filename]
     limit = request.app.state.settings.max_upload_bytes
     attachments = [
-        Attachment(f.filename or "attachment", await f.read(limit + 1), f.content_type or "application/octet-stream")
+        Attachment(
+            f.filename or "attachment", await f.read(limit + 1), f.content_type or "application/octet-stream"
+        )
         for f in files
     ]
     source, information = values.get("source", ""), values.get("information", "")
@@ -234,7 +236,7 @@ def approvals_page(request: Request, session: DbSession, user: Approver) -> HTML
 async def approve_post(request: Request, session: DbSession, user: Approver, dispatch_id: int) -> Response:
     values = await form_values(request)
     outcome = attempt(
-        session, lambda: dispatch.approve(session, user, dispatch_id, values.get("reason", "")[:2000])
+        session, lambda: dispatch.approve(session, user, dispatch_id, parse(DecisionIn, values).reason)
     )
     if isinstance(outcome, DomainError):
         return _approvals(request, session, user, outcome.detail, outcome.status)
@@ -245,7 +247,7 @@ async def approve_post(request: Request, session: DbSession, user: Approver, dis
 async def refuse_post(request: Request, session: DbSession, user: Approver, dispatch_id: int) -> Response:
     values = await form_values(request)
     outcome = attempt(
-        session, lambda: dispatch.refuse(session, user, dispatch_id, values.get("reason", "")[:2000])
+        session, lambda: dispatch.refuse(session, user, dispatch_id, parse(DecisionIn, values).reason)
     )
     if isinstance(outcome, DomainError):
         return _approvals(request, session, user, outcome.detail, outcome.status)
@@ -328,18 +330,29 @@ def peers_page(request: Request, session: DbSession, user: PeerAdmin) -> HTMLRes
 @router.post("/exchange/peers", response_class=HTMLResponse)
 async def add_peer_post(request: Request, session: DbSession, user: PeerAdmin) -> Response:
     values = await form_values(request)
-    outcome = attempt(
-        session,
-        lambda: peers.add(
+
+    def add() -> Peer:
+        data = parse(
+            schemas.PeerIn,
+            {
+                "node_id": values.get("node_id", ""),
+                "base_url": values.get("base_url", ""),
+                "signing_key": values.get("signing_key", ""),
+                "encryption_key": values.get("encryption_key", ""),
+                "agency": values.get("agency_id") or None,
+            },
+        )
+        return peers.add(
             session,
             user,
-            node_id=values.get("node_id", "").strip()[:64],
-            base_url=values.get("base_url", "").strip()[:300],
-            signing_key=values.get("signing_key", "")[:200],
-            encryption_key=values.get("encryption_key", "")[:200],
-            agency=optional_int(values.get("agency_id")),
-        ),
-    )
+            node_id=data.node_id,
+            base_url=data.base_url,
+            signing_key=data.signing_key,
+            encryption_key=data.encryption_key,
+            agency=data.agency,
+        )
+
+    outcome = attempt(session, add)
     if isinstance(outcome, DomainError):
         return _peers_page(request, session, user, values, outcome.detail, outcome.status)
     return redirect("/exchange/peers")
@@ -348,8 +361,17 @@ async def add_peer_post(request: Request, session: DbSession, user: PeerAdmin) -
 @router.post("/exchange/peers/{node_id}/verify", response_class=HTMLResponse)
 async def verify_peer_post(request: Request, session: DbSession, user: PeerAdmin, node_id: str) -> Response:
     values = await form_values(request)
-    given = values.get("fingerprint", "")[:200]
-    outcome = attempt(session, lambda: peers.verify(session, user, node_id, given))
+    outcome = attempt(
+        session,
+        lambda: peers.verify(
+            session,
+            user,
+            node_id,
+            parse(
+                schemas.VerifyIn, {"signing_fingerprint": values.get("fingerprint", "")}
+            ).signing_fingerprint,
+        ),
+    )
     if isinstance(outcome, DomainError):
         return _peers_page(request, session, user, {}, outcome.detail, outcome.status)
     return redirect("/exchange/peers")
@@ -358,12 +380,14 @@ async def verify_peer_post(request: Request, session: DbSession, user: PeerAdmin
 @router.post("/exchange/peers/{node_id}/status", response_class=HTMLResponse)
 async def peer_status_post(request: Request, session: DbSession, user: PeerAdmin, node_id: str) -> Response:
     values = await form_values(request)
-    outcome = attempt(
-        session,
-        lambda: peers.set_status(
-            session, user, node_id, values.get("status", "")[:20], values.get("reason", "")[:500]
-        ),
-    )
+
+    def change() -> Peer:
+        data = parse(
+            schemas.StatusIn, {"status": values.get("status", ""), "reason": values.get("reason", "")}
+        )
+        return peers.set_status(session, user, node_id, data.status, data.reason)
+
+    outcome = attempt(session, change)
     if isinstance(outcome, DomainError):
         return _peers_page(request, session, user, {}, outcome.detail, outcome.status)
     return redirect("/exchange/peers")
