@@ -32,11 +32,15 @@ OTHER_SUPERVISOR = SystemActor(username="supervisor.two", role="supervisor", uni
 AUDITOR = SystemActor(username="auditor.one", role="auditor", unit=UNIT)
 
 
-@pytest.fixture(autouse=True)
-def node_identity() -> None:
+def ensure_node_keys() -> None:
     """This node's keys under the test home (made once per worker)."""
     if not keys.exists():
         keys.init("vn-mps")
+
+
+@pytest.fixture(autouse=True)
+def node_identity() -> None:
+    ensure_node_keys()
 
 
 def make_peer(session: Session, node_id: str = "ru-mia", country: str = "RU", **extra: object) -> Peer:
@@ -58,7 +62,9 @@ def make_peer(session: Session, node_id: str = "ru-mia", country: str = "RU", **
 
 
 def draft(peer: Peer, **extra: object) -> MessageIn:
-    return MessageIn.model_validate({"peer_id": peer.id, "subject": "Meeting on 12 March", "body": "Text.", **extra})
+    return MessageIn.model_validate(
+        {"peer_id": peer.id, "subject": "Meeting on 12 March", "body": "Text.", **extra}
+    )
 
 
 def log_size(session: Session) -> int:
@@ -144,8 +150,16 @@ def test_a_user_who_cannot_read_a_record_cannot_send_it(engine: Engine) -> None:
         message.handling_code = "H3"  # the record is now restricted to its unit
         with pytest.raises(NotFound):
             dispatch.request_dispatch(
-                session, OTHER_UNIT_OFFICER, peer=other, type="message", body={}, handling_code="H0",
-                owning_unit="drugs", source_type="message", source_id=message.id, record=message,
+                session,
+                OTHER_UNIT_OFFICER,
+                peer=other,
+                type="message",
+                body={},
+                handling_code="H0",
+                owning_unit="drugs",
+                source_type="message",
+                source_id=message.id,
+                record=message,
             )
         with pytest.raises(NotFound):
             messages.forward(session, OTHER_UNIT_OFFICER, message.id, other.id)
@@ -157,9 +171,8 @@ def test_unverified_and_suspended_peers_are_refused_before_anything_is_kept(engi
         unverified = make_peer(session, "th-rtp", "TH", verified=False)
         suspended = make_peer(session, "kh-gdp", "KH", status="suspended")
         for peer in (unverified, suspended):
-            with pytest.raises(Conflict):
-                with session.begin_nested():
-                    messages.compose(session, OFFICER, draft(peer))
+            with pytest.raises(Conflict), session.begin_nested():
+                messages.compose(session, OFFICER, draft(peer))
         assert session.scalar(select(func.count()).select_from(Message)) == 0
         assert log_size(session) == 0
 
@@ -167,9 +180,8 @@ def test_unverified_and_suspended_peers_are_refused_before_anything_is_kept(engi
 def test_releasability_keeps_material_from_peers_of_other_countries(engine: Engine) -> None:
     with unit_of_work(engine) as session:
         russia, laos = make_peer(session), make_peer(session, "la-mps", "LA")
-        with pytest.raises(Forbidden):
-            with session.begin_nested():
-                messages.compose(session, OFFICER, draft(russia, releasability="LA, KH"))
+        with pytest.raises(Forbidden), session.begin_nested():
+            messages.compose(session, OFFICER, draft(russia, releasability="LA, KH"))
         sent = messages.compose(session, OFFICER, draft(laos, releasability="la,kh"))
         assert sent.releasability == "KH,LA"
         with pytest.raises(Invalid):
@@ -207,8 +219,13 @@ def test_correspondence_log_records_notes_verbales_and_letters(engine: Engine) -
     with unit_of_work(engine) as session:
         ours, theirs = agency(session, "MPS", country="VN"), agency(session, "Embassy", country="RU")
         entry = CorrespondenceIn(
-            direction="out", kind="note_verbale", reference="123/BCA", dated=date(2026, 3, 4),
-            from_agency_id=ours.id, to_agency_id=theirs.id, subject="Visit of the delegation",
+            direction="out",
+            kind="note_verbale",
+            reference="123/BCA",
+            dated=date(2026, 3, 4),
+            from_agency_id=ours.id,
+            to_agency_id=theirs.id,
+            subject="Visit of the delegation",
         )
         item = correspondence.record(
             session, OFFICER, entry, correspondence.Document("nv.pdf", "application/pdf", b"%PDF-1.4 note")

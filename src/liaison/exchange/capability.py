@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from liaison.core.capability import Capability
 
-# Modules whose handlers and subscriptions register on import: x1's evidence, rotation and worker,
-# x2's messages and pages, x3's requests_flow and sharing.
+# Modules whose handlers and subscriptions register on import: x1's evidence and rotation, x2's
+# messages, x3's requests_flow and sharing.
 from liaison.exchange import (  # noqa: F401
     api,
     cli,
+    demo,
     evidence,
     messages,
     pages,
@@ -26,5 +27,6 @@ CAPABILITY = Capability(
     startup=worker.start_in_app,
     pages=pages.router,  # x2
     nav=pages.NAV,  # x2
+    demo=demo.load,  # x2
     subscriptions=(*requests_flow.SUBSCRIPTIONS, *sharing.SUBSCRIPTIONS),
 )

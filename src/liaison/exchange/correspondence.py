@@ -72,8 +72,13 @@ def record(
     session.add(item)
     session.flush()
     audit.record(
-        session, actor.username, "create", "correspondence", item.id,
-        after=snapshot(item, AUDITED), protected=item,
+        session,
+        actor.username,
+        "create",
+        "correspondence",
+        item.id,
+        after=snapshot(item, AUDITED),
+        protected=item,
     )
     return item
 
@@ -101,7 +106,9 @@ def log(
     if direction in DIRECTIONS:
         where.append(Correspondence.direction == direction)
     if agency_id is not None:
-        where.append(or_(Correspondence.from_agency_id == agency_id, Correspondence.to_agency_id == agency_id))
+        where.append(
+            or_(Correspondence.from_agency_id == agency_id, Correspondence.to_agency_id == agency_id)
+        )
     if text.strip():
         pattern = f"%{text.strip()}%"
         where.append(or_(Correspondence.reference.ilike(pattern), Correspondence.subject.ilike(pattern)))

@@ -66,11 +66,14 @@ def needs_approval(handling_code: str, always: bool = False) -> bool:
 def parse_releasability(value: str | None) -> list[str]:
     """`"RU, LA"` → `["LA", "RU"]`: the country codes the material may be released to; empty is
     no restriction beyond the handling code."""
-    codes = sorted({part.strip().upper() for part in (value or "").replace(";", ",").split(",") if part.strip()})
+    codes = sorted(
+        {part.strip().upper() for part in (value or "").replace(";", ",").split(",") if part.strip()}
+    )
     bad = [code for code in codes if not (code.isalpha() and 2 <= len(code) <= 3)]
     if bad:
         raise Invalid(
-            "Releasability lists the country codes the material may go to, separated by commas; {bad} is not one.",
+            "Releasability lists the country codes the material may go to, separated by commas; "
+            "{bad} is not one.",
             bad=bad[0],
             fields={"releasability": "country codes separated by commas"},
         )
@@ -186,7 +189,13 @@ def _send(session: Session, actor: str, dispatch: Dispatch, peer: Peer) -> None:
     dispatch.status, dispatch.message_id = SENT, str(envelope.message_id)
     session.flush()
     audit.record(
-        session, actor, "send", "dispatch", dispatch.id, before=before, after=snapshot(dispatch, AUDITED),
+        session,
+        actor,
+        "send",
+        "dispatch",
+        dispatch.id,
+        before=before,
+        after=snapshot(dispatch, AUDITED),
         protected=dispatch,
     )
     for callback in _after_send.get(dispatch.source_type, []):
@@ -195,7 +204,10 @@ def _send(session: Session, actor: str, dispatch: Dispatch, peer: Peer) -> None:
 
 def outbox_attachments(dispatch: Dispatch) -> list[Attachment]:
     """The dispatch's attachments as the outbox takes them (content read from the store)."""
-    return [Attachment(item["name"], attachment_store.read(item["sha256"]), item["media_type"]) for item in dispatch.attachments]
+    return [
+        Attachment(item["name"], attachment_store.read(item["sha256"]), item["media_type"])
+        for item in dispatch.attachments
+    ]
 
 
 def get_dispatch(session: Session, actor: Actor, dispatch_id: int) -> Dispatch:
@@ -213,7 +225,9 @@ def _pending(session: Session, actor: Actor, dispatch_id: int) -> tuple[Dispatch
             current=dispatch.status,
         )
     if dispatch.requested_by == actor.username:
-        raise Forbidden("A dispatch is approved or refused by a supervisor other than the one who asked for it.")
+        raise Forbidden(
+            "A dispatch is approved or refused by a supervisor other than the one who asked for it."
+        )
     peer = session.get(Peer, dispatch.peer_id)
     if peer is None:
         raise NotFound("There is no peer {peer_id}.", peer_id=dispatch.peer_id)
@@ -228,8 +242,15 @@ def approve(session: Session, actor: Actor, dispatch_id: int, reason: str = "") 
     before = snapshot(dispatch, AUDITED)
     dispatch.decided_by, dispatch.decided_at, dispatch.reason = actor.username, utcnow(), reason
     audit.record(
-        session, actor.username, "approve", "dispatch", dispatch.id, before=before,
-        after=snapshot(dispatch, AUDITED), detail=reason, protected=dispatch,
+        session,
+        actor.username,
+        "approve",
+        "dispatch",
+        dispatch.id,
+        before=before,
+        after=snapshot(dispatch, AUDITED),
+        detail=reason,
+        protected=dispatch,
     )
     _send(session, actor.username, dispatch, peer)
     return dispatch
@@ -245,8 +266,15 @@ def refuse(session: Session, actor: Actor, dispatch_id: int, reason: str) -> Dis
     dispatch.decided_at, dispatch.reason = utcnow(), reason.strip()
     session.flush()
     audit.record(
-        session, actor.username, "refuse", "dispatch", dispatch.id, before=before,
-        after=snapshot(dispatch, AUDITED), detail=reason, protected=dispatch,
+        session,
+        actor.username,
+        "decline",
+        "dispatch",
+        dispatch.id,
+        before=before,
+        after=snapshot(dispatch, AUDITED),
+        detail=reason,
+        protected=dispatch,
     )
     return dispatch
 
@@ -259,6 +287,10 @@ def approval_queue(
     where = (Dispatch.status == status, gate.readable(actor, Dispatch))
     total = session.scalar(select(func.count()).select_from(Dispatch).where(*where)) or 0
     items = session.scalars(
-        select(Dispatch).where(*where).order_by(Dispatch.requested_at, Dispatch.id).limit(limit).offset(offset)
+        select(Dispatch)
+        .where(*where)
+        .order_by(Dispatch.requested_at, Dispatch.id)
+        .limit(limit)
+        .offset(offset)
     )
     return list(items), total

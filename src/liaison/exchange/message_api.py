@@ -146,11 +146,12 @@ def list_correspondence(
     items, total = correspondence.log(
         session, user, direction=direction, agency_id=agency_id, text=q, limit=limit, offset=offset
     )
-    return Page(items=[CorrespondenceOut.model_validate(c) for c in items], total=total, limit=limit, offset=offset)
+    return Page(
+        items=[CorrespondenceOut.model_validate(c) for c in items], total=total, limit=limit, offset=offset
+    )
 
 
 @router.get("/exchange/correspondence/{item_id}", response_model=CorrespondenceOut)
 def get_correspondence(item_id: int, session: DbSession, user: Reader) -> Correspondence:
     """One entry of the correspondence log."""
     return correspondence.get(session, user, item_id)
-

@@ -83,9 +83,11 @@ class MessageOut(Output):
     author: str
     created_at: datetime
     forward_permitted: bool
-    delivery: str = Field(description="pending, refused, queued, accepted, rejected, delivered, opened or received")
+    delivery: str = Field(
+        description="pending, refused, queued, accepted, rejected, delivered, opened or received"
+    )
     dispatch: DispatchOut | None = None
-    evidence: list[EvidenceOut] = []
+    evidence: list[EvidenceOut] = Field(default_factory=list)
 
 
 class CorrespondenceIn(Input):
@@ -98,7 +100,9 @@ class CorrespondenceIn(Input):
     subject: Subject
     summary: LongText = ""
     handling_code: HandlingCode = "H0"
-    message_id: int | None = Field(default=None, ge=1, description="The local id of the message it went with.")
+    message_id: int | None = Field(
+        default=None, ge=1, description="The local id of the message it went with."
+    )
 
 
 class CorrespondenceOut(Output):
@@ -118,5 +122,3 @@ class CorrespondenceOut(Output):
     sha256: str
     recorded_by: str
     recorded_at: datetime
-
-

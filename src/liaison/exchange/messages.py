@@ -25,11 +25,12 @@ from sqlalchemy.orm import Session
 
 from liaison.core import audit
 from liaison.core.db import utcnow
-from liaison.core.errors import Conflict, Forbidden, Invalid, NotFound
+from liaison.core.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
+from liaison.core.i18n import megabytes
 from liaison.core.records import snapshot
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
-from liaison.exchange import attachment_store, dispatch, evidence, handlers
+from liaison.exchange import attachment_store, dispatch, evidence, handlers, keys, receiver
 from liaison.exchange.envelope import Attachment
 from liaison.exchange.message_models import Dispatch, Message, MessageOpening
 from liaison.exchange.message_schemas import MessageIn
@@ -64,18 +65,30 @@ def _peer(session: Session, peer_id: int) -> Peer:
 
 
 def compose(
-    session: Session, actor: Actor, draft: MessageIn, attachments: Sequence[Attachment] = ()
+    session: Session,
+    actor: Actor,
+    draft: MessageIn,
+    attachments: Sequence[Attachment] = (),
+    limit: int | None = None,
 ) -> Message:
     """Write an outgoing message and ask for its dispatch (sent now, or pending a supervisor).
-    Attachments are kept in the store until the dispatch is sent."""
+    Attachments (each at most `limit` bytes) are kept in the store until the dispatch is sent."""
     ensure(actor, "exchange.compose")
+    for item in attachments:
+        if limit is not None and len(item.content) > limit:
+            raise TooLarge(
+                "The attachment is {size} MB; the limit is {limit} MB.",
+                size=megabytes(len(item.content)),
+                limit=megabytes(limit),
+            )
     peer = _peer(session, draft.peer_id)
     if not draft.subject.strip():
         raise Invalid("A message needs a subject.", fields={"subject": "required"})
     parent = get_message(session, actor, draft.reply_to) if draft.reply_to else None
     if parent is not None and parent.peer_id != peer.id:
         raise Invalid(
-            "A reply goes to the peer of the message it answers.", fields={"peer_id": "the peer of the thread"}
+            "A reply goes to the peer of the message it answers.",
+            fields={"peer_id": "the peer of the thread"},
         )
     message = Message(
         direction="out",
@@ -103,8 +116,13 @@ def compose(
     session.add(message)
     session.flush()
     audit.record(
-        session, actor.username, "create", "message", message.id,
-        after=snapshot(message, AUDITED), protected=message,
+        session,
+        actor.username,
+        "create",
+        "message",
+        message.id,
+        after=snapshot(message, AUDITED),
+        protected=message,
     )
     _dispatch(session, actor, message, peer, draft.to_unit)
     return message
@@ -171,7 +189,9 @@ def open_message(session: Session, actor: Actor, message_pk: int) -> Message:
         session.add(MessageOpening(message_pk=message.id, username=actor.username, at=now))
         if message.first_opened_at is None:
             message.first_opened_at = now
-        incoming = session.scalar(select(IncomingEnvelope).where(IncomingEnvelope.message_id == message.message_id))
+        incoming = session.scalar(
+            select(IncomingEnvelope).where(IncomingEnvelope.message_id == message.message_id)
+        )
         if incoming is not None:
             evidence.record_evidence(session, incoming, "opened", actor.username)
         session.flush()
@@ -179,7 +199,13 @@ def open_message(session: Session, actor: Actor, message_pk: int) -> Message:
 
 
 def mailbox(
-    session: Session, actor: Actor, direction: str, *, peer_id: int | None = None, limit: int = 50, offset: int = 0
+    session: Session,
+    actor: Actor,
+    direction: str,
+    *,
+    peer_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> tuple[list[Message], int]:
     """The inbox (`in`) or outbox (`out`) this actor may read, newest first."""
     ensure(actor, "exchange.messages")
@@ -188,7 +214,11 @@ def mailbox(
         where.append(Message.peer_id == peer_id)
     total = session.scalar(select(func.count()).select_from(Message).where(*where)) or 0
     items = session.scalars(
-        select(Message).where(*where).order_by(Message.created_at.desc(), Message.id.desc()).limit(limit).offset(offset)
+        select(Message)
+        .where(*where)
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(limit)
+        .offset(offset)
     )
     return list(items), total
 
@@ -230,7 +260,13 @@ def delivery(session: Session, message: Message) -> Delivery:
         else None
     )
     chain = (
-        list(session.scalars(select(Evidence).where(Evidence.message_id == message.message_id).order_by(Evidence.at, Evidence.id)))
+        list(
+            session.scalars(
+                select(Evidence)
+                .where(Evidence.message_id == message.message_id)
+                .order_by(Evidence.at, Evidence.id)
+            )
+        )
         if message.message_id
         else []
     )
@@ -245,9 +281,25 @@ def delivery(session: Session, message: Message) -> Delivery:
     return Delivery(status, sent, envelope, chain)
 
 
+def attachment(session: Session, actor: Actor, message_pk: int, index: int) -> tuple[str, str, bytes]:
+    """One attachment of a message this actor may read: name, media type, content (read audited)."""
+    message = get_message(session, actor, message_pk)
+    if not 0 <= index < len(message.attachments):
+        raise NotFound("Message {message} has no attachment {index}.", message=message_pk, index=index)
+    item = message.attachments[index]
+    audit.record_read(
+        session, actor.username, "message", message.id, detail=f"attachment {index}", protected=message
+    )
+    return item["name"], item["media_type"], attachment_store.read(item["sha256"])
+
+
 def may_forward(message: Message) -> bool:
     """The receiver's rule: H2/H3 material from a partner is passed on only with its provider's permission."""
-    return message.direction == "out" or gate.scope_of(message.handling_code) == "everyone" or message.forward_permitted
+    return (
+        message.direction == "out"
+        or gate.scope_of(message.handling_code) == "everyone"
+        or message.forward_permitted
+    )
 
 
 def forward(session: Session, actor: Actor, message_pk: int, peer_id: int, note: str = "") -> Message:
@@ -257,8 +309,13 @@ def forward(session: Session, actor: Actor, message_pk: int, peer_id: int, note:
     original = get_message(session, actor, message_pk)
     if not may_forward(original):
         audit.record(
-            session, actor.username, "denied", "message", original.id,
-            detail="forward without the provider's permission", protected=original,
+            session,
+            actor.username,
+            "denied",
+            "message",
+            original.id,
+            detail="forward without the provider's permission",
+            protected=original,
         )
         raise Forbidden(
             "This message is {code}: it may not be passed on without the provider's permission.",
@@ -266,7 +323,9 @@ def forward(session: Session, actor: Actor, message_pk: int, peer_id: int, note:
         )
     peer = _peer(session, peer_id)
     if peer.id == original.peer_id and original.direction == "in":
-        raise Invalid("The message came from this peer; reply to it instead.", fields={"peer_id": "another peer"})
+        raise Invalid(
+            "The message came from this peer; reply to it instead.", fields={"peer_id": "another peer"}
+        )
     copy = Message(
         direction="out",
         peer_id=peer.id,
@@ -280,13 +339,20 @@ def forward(session: Session, actor: Actor, message_pk: int, peer_id: int, note:
         author=actor.username,
         created_at=utcnow(),
         forwarded_from=original.id,
+        attachments=list(original.attachments),
     )
     gate.inherit(copy, original)
     session.add(copy)
     session.flush()
     audit.record(
-        session, actor.username, "forward", "message", copy.id,
-        after=snapshot(copy, AUDITED), detail=f"from message {original.id}", protected=copy,
+        session,
+        actor.username,
+        "forward",
+        "message",
+        copy.id,
+        after=snapshot(copy, AUDITED),
+        detail=f"from message {original.id}",
+        protected=copy,
     )
     _dispatch(session, actor, copy, peer)
     return copy
@@ -326,7 +392,7 @@ def _text(body: dict[str, Any], key: str, limit: int) -> str:
 @handlers.handle(MESSAGE)
 def receive_message(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """An accepted `message` envelope becomes an inbox item under the provider's handling code."""
-    body: dict[str, Any] = incoming.body if isinstance(incoming.body, dict) else {}
+    body = _content(incoming)
     header: dict[str, Any] = incoming.header if isinstance(incoming.header, dict) else {}
     message = Message(
         direction="in",
@@ -336,7 +402,7 @@ def receive_message(session: Session, peer: Peer, incoming: IncomingEnvelope) ->
         in_reply_to=incoming.in_reply_to,
         subject=_text(body, "subject", 300) or "—",
         body=_text(body, "body", 1_000_000),
-        attachments=list(body.get("attachments") or []) if isinstance(body.get("attachments"), list) else [],
+        attachments=_keep_attachments(session, incoming),
         evaluation=_evaluation(header.get("evaluation")),
         releasability=str(header.get("releasability") or "")[:200],
         handling_code=incoming.handling_code,
@@ -347,9 +413,39 @@ def receive_message(session: Session, peer: Peer, incoming: IncomingEnvelope) ->
     session.add(message)
     session.flush()
     audit.record(
-        session, audit.SYSTEM_ACTOR, "receive", "message", message.id,
-        after=snapshot(message, AUDITED), detail=f"from {peer.node_id}", protected=message,
+        session,
+        audit.SYSTEM_ACTOR,
+        "receive",
+        "message",
+        message.id,
+        after=snapshot(message, AUDITED),
+        detail=f"from {peer.node_id}",
+        protected=message,
     )
+
+
+def _content(incoming: IncomingEnvelope) -> dict[str, Any]:
+    """What the sender gave `enqueue` as body (the envelope holds it beside the attachment manifest)."""
+    opened = incoming.body if isinstance(incoming.body, dict) else {}
+    content = opened.get("body")
+    return content if isinstance(content, dict) else {}
+
+
+def _keep_attachments(session: Session, incoming: IncomingEnvelope) -> list[dict[str, Any]]:
+    """Each attachment's content, digest checked by the receiver, kept in the store for download."""
+    manifest = incoming.body.get("attachments") if isinstance(incoming.body, dict) else None
+    kept = []
+    for index in range(len(manifest) if isinstance(manifest, list) else 0):
+        name, media_type, content = receiver.attachment(session, keys.load(), incoming, index)
+        kept.append(
+            {
+                "name": name[:255],
+                "media_type": media_type[:120],
+                "sha256": attachment_store.keep(content),
+                "size_bytes": len(content),
+            }
+        )
+    return kept
 
 
 def _evaluation(value: Any) -> str | None:
@@ -363,19 +459,27 @@ def _evaluation(value: Any) -> str | None:
 @handlers.handle(PERMISSION)
 def receive_permission(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """The provider lets this node pass one of its messages on."""
-    body: dict[str, Any] = incoming.body if isinstance(incoming.body, dict) else {}
+    body = _content(incoming)
     message = session.scalar(
         select(Message).where(
-            Message.message_id == str(body.get("message_id", "")), Message.peer_id == peer.id, Message.direction == "in"
+            Message.message_id == str(body.get("message_id", "")),
+            Message.peer_id == peer.id,
+            Message.direction == "in",
         )
     )
     if message is None:
         return
     message.forward_permitted = True
     audit.record(
-        session, audit.SYSTEM_ACTOR, "update", "message", message.id,
-        before={"forward_permitted": False}, after={"forward_permitted": True},
-        detail=f"forwarding permitted by {peer.node_id}", protected=message,
+        session,
+        audit.SYSTEM_ACTOR,
+        "update",
+        "message",
+        message.id,
+        before={"forward_permitted": False},
+        after={"forward_permitted": True},
+        detail=f"forwarding permitted by {peer.node_id}",
+        protected=message,
     )
 
 
@@ -383,7 +487,8 @@ def peers_to_write_to(session: Session) -> Sequence[Peer]:
     """The peers a message can go to: active and verified."""
     return list(
         session.scalars(
-            select(Peer).where(Peer.status == "active", Peer.fingerprint_verified.is_(True)).order_by(Peer.node_id)
+            select(Peer)
+            .where(Peer.status == "active", Peer.fingerprint_verified.is_(True))
+            .order_by(Peer.node_id)
         )
     )
-

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -14,12 +15,22 @@ from sqlalchemy.orm import Session
 from liaison.core.errors import DomainError
 from liaison.core.models import User
 from liaison.core.web import DbSession, Permission
-from liaison.exchange import correspondence, dispatch, keys, messages, peers
+from liaison.exchange import correspondence, dispatch, keys, messages, peers, schemas
+from liaison.exchange.envelope import Attachment
 from liaison.exchange.message_models import Message
-from liaison.exchange.message_schemas import CorrespondenceIn, ForwardIn, MessageIn
+from liaison.exchange.message_schemas import CorrespondenceIn, DecisionIn, ForwardIn, MessageIn
 from liaison.exchange.models import Peer
 from liaison.registry.agencies import agency_choices
-from liaison.web.forms import PAGE_SIZE, PageNumber, attempt, form_values, optional_int, pager, parse, redirect
+from liaison.web.forms import (
+    PAGE_SIZE,
+    PageNumber,
+    attempt,
+    form_values,
+    optional_int,
+    pager,
+    parse,
+    redirect,
+)
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -39,7 +50,12 @@ Approver = Annotated[User, Depends(Permission("exchange.approve"))]
 Recorder = Annotated[User, Depends(Permission("exchange.correspondence"))]
 PeerAdmin = Annotated[User, Depends(Permission("exchange.peers"))]
 Text = Annotated[str | None, Query(max_length=80)]
-SOURCES = {"A": "completely reliable", "B": "usually reliable", "C": "not usually reliable", "X": "cannot be judged"}
+SOURCES = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "not usually reliable",
+    "X": "cannot be judged",
+}
 INFORMATION = {
     "1": "known to be true without reservation",
     "2": "known personally to the source, not to the officer",
@@ -90,7 +106,9 @@ def _compose_context(session: Session, form: dict[str, Any], reply: Message | No
 
 
 @router.get("/exchange/compose", response_class=HTMLResponse)
-def compose_page(request: Request, session: DbSession, user: Composer, reply_to: int | None = None) -> HTMLResponse:
+def compose_page(
+    request: Request, session: DbSession, user: Composer, reply_to: int | None = None
+) -> HTMLResponse:
     reply = messages.get_message(session, user, reply_to) if reply_to else None
     form: dict[str, Any] = {}
     if reply is not None:
@@ -106,6 +124,14 @@ def compose_page(request: Request, session: DbSession, user: Composer, reply_to:
 @router.post("/exchange/compose", response_class=HTMLResponse)
 async def compose_post(request: Request, session: DbSession, user: Composer) -> Response:
     values = await form_values(request)
+    files = [f for f in (await request.form()).getlist("attachment") if not isinstance(f, str) and f.filename]
+    limit = request.app.state.settings.max_upload_bytes
+    attachments = [
+        Attachment(
+            f.filename or "attachment", await f.read(limit + 1), f.content_type or "application/octet-stream"
+        )
+        for f in files
+    ]
     source, information = values.get("source", ""), values.get("information", "")
     data = {
         "peer_id": optional_int(values.get("peer_id")) or 0,
@@ -118,7 +144,7 @@ async def compose_post(request: Request, session: DbSession, user: Composer) -> 
         "to_unit": values.get("to_unit", ""),
     }
     outcome = attempt(
-        session, lambda: messages.compose(session, user, parse(MessageIn, data))
+        session, lambda: messages.compose(session, user, parse(MessageIn, data), attachments, limit)
     )
     if isinstance(outcome, DomainError):
         context = {**_compose_context(session, values), "error": outcome.detail}
@@ -143,6 +169,13 @@ def _message_page(
 @router.get("/exchange/messages/{message_pk}", response_class=HTMLResponse)
 def message_page(request: Request, session: DbSession, user: Reader, message_pk: int) -> HTMLResponse:
     return _message_page(request, session, user, messages.open_message(session, user, message_pk))
+
+
+@router.get("/exchange/messages/{message_pk}/attachments/{index}", response_class=Response)
+def attachment_download(session: DbSession, user: Reader, message_pk: int, index: int) -> Response:
+    name, media_type, content = messages.attachment(session, user, message_pk, index)
+    disposition = f"attachment; filename*=UTF-8''{quote(name, safe='')}"
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
 @router.post("/exchange/messages/{message_pk}/forward", response_class=HTMLResponse)
@@ -179,10 +212,18 @@ def thread_page(request: Request, session: DbSession, user: Reader, thread: str)
     return show(request, "thread.html", {"rows": rows, "thread": thread, "peers": _peer_names(session)})
 
 
-def _approvals(request: Request, session: Session, user: User, error: str = "", status_code: int = 200) -> HTMLResponse:
+def _approvals(
+    request: Request, session: Session, user: User, error: str = "", status_code: int = 200
+) -> HTMLResponse:
     items, total = dispatch.approval_queue(session, user, limit=200)
     decided, _ = dispatch.approval_queue(session, user, status=dispatch.REFUSED, limit=20)
-    context = {"items": items, "total": total, "refused": decided, "peers": _peer_names(session), "error": error}
+    context = {
+        "items": items,
+        "total": total,
+        "refused": decided,
+        "peers": _peer_names(session),
+        "error": error,
+    }
     return show(request, "approvals.html", context, status_code=status_code)
 
 
@@ -194,7 +235,9 @@ def approvals_page(request: Request, session: DbSession, user: Approver) -> HTML
 @router.post("/exchange/dispatches/{dispatch_id}/approve", response_class=HTMLResponse)
 async def approve_post(request: Request, session: DbSession, user: Approver, dispatch_id: int) -> Response:
     values = await form_values(request)
-    outcome = attempt(session, lambda: dispatch.approve(session, user, dispatch_id, values.get("reason", "")[:2000]))
+    outcome = attempt(
+        session, lambda: dispatch.approve(session, user, dispatch_id, parse(DecisionIn, values).reason)
+    )
     if isinstance(outcome, DomainError):
         return _approvals(request, session, user, outcome.detail, outcome.status)
     return redirect("/exchange/approvals")
@@ -203,7 +246,9 @@ async def approve_post(request: Request, session: DbSession, user: Approver, dis
 @router.post("/exchange/dispatches/{dispatch_id}/refuse", response_class=HTMLResponse)
 async def refuse_post(request: Request, session: DbSession, user: Approver, dispatch_id: int) -> Response:
     values = await form_values(request)
-    outcome = attempt(session, lambda: dispatch.refuse(session, user, dispatch_id, values.get("reason", "")[:2000]))
+    outcome = attempt(
+        session, lambda: dispatch.refuse(session, user, dispatch_id, parse(DecisionIn, values).reason)
+    )
     if isinstance(outcome, DomainError):
         return _approvals(request, session, user, outcome.detail, outcome.status)
     return redirect("/exchange/approvals")
@@ -260,7 +305,12 @@ async def correspondence_post(request: Request, session: DbSession, user: Record
 
 
 def _peers_page(
-    request: Request, session: Session, user: User, form: dict[str, Any], error: str = "", status_code: int = 200
+    request: Request,
+    session: Session,
+    user: User,
+    form: dict[str, Any],
+    error: str = "",
+    status_code: int = 200,
 ) -> HTMLResponse:
     context = {
         "peers": [peers.describe(p) for p in peers.list_peers(session, user)],
@@ -280,18 +330,29 @@ def peers_page(request: Request, session: DbSession, user: PeerAdmin) -> HTMLRes
 @router.post("/exchange/peers", response_class=HTMLResponse)
 async def add_peer_post(request: Request, session: DbSession, user: PeerAdmin) -> Response:
     values = await form_values(request)
-    outcome = attempt(
-        session,
-        lambda: peers.add(
+
+    def add() -> Peer:
+        data = parse(
+            schemas.PeerIn,
+            {
+                "node_id": values.get("node_id", ""),
+                "base_url": values.get("base_url", ""),
+                "signing_key": values.get("signing_key", ""),
+                "encryption_key": values.get("encryption_key", ""),
+                "agency": values.get("agency_id") or None,
+            },
+        )
+        return peers.add(
             session,
             user,
-            node_id=values.get("node_id", "").strip()[:64],
-            base_url=values.get("base_url", "").strip()[:300],
-            signing_key=values.get("signing_key", "")[:200],
-            encryption_key=values.get("encryption_key", "")[:200],
-            agency=optional_int(values.get("agency_id")),
-        ),
-    )
+            node_id=data.node_id,
+            base_url=data.base_url,
+            signing_key=data.signing_key,
+            encryption_key=data.encryption_key,
+            agency=data.agency,
+        )
+
+    outcome = attempt(session, add)
     if isinstance(outcome, DomainError):
         return _peers_page(request, session, user, values, outcome.detail, outcome.status)
     return redirect("/exchange/peers")
@@ -300,8 +361,17 @@ async def add_peer_post(request: Request, session: DbSession, user: PeerAdmin) -
 @router.post("/exchange/peers/{node_id}/verify", response_class=HTMLResponse)
 async def verify_peer_post(request: Request, session: DbSession, user: PeerAdmin, node_id: str) -> Response:
     values = await form_values(request)
-    given = values.get("fingerprint", "")[:200]
-    outcome = attempt(session, lambda: peers.verify(session, user, node_id, given))
+    outcome = attempt(
+        session,
+        lambda: peers.verify(
+            session,
+            user,
+            node_id,
+            parse(
+                schemas.VerifyIn, {"signing_fingerprint": values.get("fingerprint", "")}
+            ).signing_fingerprint,
+        ),
+    )
     if isinstance(outcome, DomainError):
         return _peers_page(request, session, user, {}, outcome.detail, outcome.status)
     return redirect("/exchange/peers")
@@ -310,12 +380,14 @@ async def verify_peer_post(request: Request, session: DbSession, user: PeerAdmin
 @router.post("/exchange/peers/{node_id}/status", response_class=HTMLResponse)
 async def peer_status_post(request: Request, session: DbSession, user: PeerAdmin, node_id: str) -> Response:
     values = await form_values(request)
-    outcome = attempt(
-        session,
-        lambda: peers.set_status(
-            session, user, node_id, values.get("status", "")[:20], values.get("reason", "")[:500]
-        ),
-    )
+
+    def change() -> Peer:
+        data = parse(
+            schemas.StatusIn, {"status": values.get("status", ""), "reason": values.get("reason", "")}
+        )
+        return peers.set_status(session, user, node_id, data.status, data.reason)
+
+    outcome = attempt(session, change)
     if isinstance(outcome, DomainError):
         return _peers_page(request, session, user, {}, outcome.detail, outcome.status)
     return redirect("/exchange/peers")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "exchange_0002"
 down_revision = "exchange_0001"
 branch_labels = None
@@ -50,20 +49,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_exchange_dispatch")),
     )
     with op.batch_alter_table("exchange_dispatch", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_exchange_dispatch_message_id"), ["message_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_exchange_dispatch_message_id"), ["message_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_exchange_dispatch_owning_unit"),
             ["owning_unit"],
             unique=False,
         )
-        batch_op.create_index(
-            batch_op.f("ix_exchange_dispatch_peer_id"), ["peer_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_exchange_dispatch_status"), ["status"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_exchange_dispatch_peer_id"), ["peer_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_exchange_dispatch_status"), ["status"], unique=False)
 
     op.create_table(
         "exchange_message",
@@ -105,18 +98,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("message_id", name=op.f("uq_exchange_message_message_id")),
     )
     with op.batch_alter_table("exchange_message", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_exchange_message_direction"), ["direction"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_exchange_message_owning_unit"), ["owning_unit"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_exchange_message_peer_id"), ["peer_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_exchange_message_thread"), ["thread"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_exchange_message_direction"), ["direction"], unique=False)
+        batch_op.create_index(batch_op.f("ix_exchange_message_owning_unit"), ["owning_unit"], unique=False)
+        batch_op.create_index(batch_op.f("ix_exchange_message_peer_id"), ["peer_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_exchange_message_thread"), ["thread"], unique=False)
 
     op.create_table(
         "exchange_correspondence",
@@ -156,9 +141,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_exchange_correspondence")),
     )
     with op.batch_alter_table("exchange_correspondence", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_exchange_correspondence_dated"), ["dated"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_exchange_correspondence_dated"), ["dated"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_exchange_correspondence_direction"),
             ["direction"],
