@@ -69,18 +69,35 @@ def test_a_request_sent_a_to_b_answered_on_b_and_closed_on_a(nodes: tuple[Node, 
     # On B: acknowledged, then answered; A's request follows each step.
     officer_b("POST", f"/requests/{received['id']}/transitions", json={"transition": "acknowledge"})
     wait_for(lambda: officer_a("GET", f"/requests/{sent['id']}")["status"] == "acknowledged", timeout=120)
+
+    # B asks for more information; A supplies it: a comment on both sides each time.
+    def comments(api: Api, request_id: int) -> list[str]:
+        return [c["body"] for c in api("GET", f"/requests/{request_id}")["comments"]]
+
+    officer_b("POST", f"/exchange/requests/{received['id']}/ask", 204, json={"text": "Which passport?"})
+    wait_for(lambda: "Partner asks: Which passport?" in comments(officer_a, sent["id"]), timeout=120)
+    officer_a("POST", f"/exchange/requests/{sent['id']}/ask", 204,
+              json={"text": "Passport B7654321.", "kind": "information"})  # fmt: skip
+    wait_for(
+        lambda: "Partner supplies: Passport B7654321." in comments(officer_b, received["id"]), timeout=120
+    )
     officer_b("POST", f"/requests/{received['id']}/transitions",
               json={"transition": "answer", "reason": "He lives at 12 Abay Avenue, Almaty."})  # fmt: skip
     wait_for(lambda: officer_a("GET", f"/requests/{sent['id']}")["status"] == "answered", timeout=120)
 
     # On A: closed; B's request notes it.
     officer_a("POST", f"/requests/{sent['id']}/transitions", json={"transition": "close"})
-    wait_for(lambda: len(officer_b("GET", f"/requests/{received['id']}")["comments"]) == 1, timeout=120)
+    wait_for(lambda: any("close" in c for c in comments(officer_b, received["id"])), timeout=120)
 
     outgoing = officer_a("GET", f"/requests/{sent['id']}")
     received = officer_b("GET", f"/requests/{received['id']}")
     assert outgoing["status"] == "closed" and received["status"] == "answered"
-    assert "closed" in received["comments"][0]["body"]
+    closed_note = "Partner node node-a: close (closed)."
+    assert comments(officer_b, received["id"]) == [
+        "Which passport?",
+        "Partner supplies: Passport B7654321.",
+        closed_note,
+    ]
     steps_a = [(h["transition"], h["actor"]) for h in outgoing["history"]]
     assert steps_a == [("create", "officer.node-a"), ("submit", "officer.node-a"),
                        ("acknowledge", "node:node-b"), ("record_answer", "node:node-b"),
