@@ -47,6 +47,19 @@ def information_request(session: Session, requested: Agency, author: User) -> Co
     return service.create_request(session, author, data)
 
 
+def to_partner(
+    engine: Engine, session: Session, **peer_state: object
+) -> tuple[Peer, User, CooperationRequest]:
+    """An officer's information request to the agency of a partner node (and a supervisor)."""
+    make_account(engine, "officer", "officer.one", unit=UNIT)
+    make_account(engine, "supervisor", "supervisor.one", unit=UNIT)
+    peer = make_peer(session, "kz-aca", "KZ", **peer_state)
+    officer = user(session, "officer.one")
+    requested = session.get(Agency, peer.agency_id)
+    assert requested is not None
+    return peer, officer, information_request(session, requested, officer)
+
+
 def dispatches(session: Session) -> list[Dispatch]:
     return list(session.scalars(select(Dispatch).order_by(Dispatch.id)))
 
@@ -54,12 +67,8 @@ def dispatches(session: Session) -> list[Dispatch]:
 def test_a_submitted_request_to_a_partner_node_waits_for_a_supervisor_then_enters_the_log(
     engine: Engine,
 ) -> None:
-    make_account(engine, "officer", "officer.one", unit=UNIT)
-    make_account(engine, "supervisor", "supervisor.one", unit=UNIT)
     with unit_of_work(engine) as session:
-        peer = make_peer(session, "kz-aca", "KZ")
-        officer = user(session, "officer.one")
-        request = information_request(session, session.get(Agency, peer.agency_id), officer)  # type: ignore[arg-type]
+        _, officer, request = to_partner(engine, session)
         service.attach_document(
             session, officer, request.id, "other", "letter.pdf", PDF, get_settings().documents_dir, 10**6
         )
@@ -87,12 +96,8 @@ def test_a_request_to_an_agency_without_a_node_stays_here(engine: Engine) -> Non
 
 
 def test_later_steps_travel_but_never_the_ones_the_partner_made(engine: Engine) -> None:
-    make_account(engine, "officer", "officer.one", unit=UNIT)
-    make_account(engine, "supervisor", "supervisor.one", unit=UNIT)
     with unit_of_work(engine) as session:
-        peer = make_peer(session, "kz-aca", "KZ")
-        officer = user(session, "officer.one")
-        request = information_request(session, session.get(Agency, peer.agency_id), officer)  # type: ignore[arg-type]
+        peer, officer, request = to_partner(engine, session)
         service.transition_request(session, officer, request.id, "submit")
         dispatch.approve(session, user(session, "supervisor.one"), dispatches(session)[0].id)
         node = requests_flow.node_actor(peer, request.owning_unit)
@@ -116,10 +121,19 @@ def test_asking_the_partner_needs_a_request_that_travelled(engine: Engine) -> No
 
 
 def test_a_peer_without_a_verified_fingerprint_gets_nothing(engine: Engine) -> None:
-    make_account(engine, "officer", "officer.one", unit=UNIT)
     with unit_of_work(engine) as session:
-        peer: Peer = make_peer(session, "kz-aca", "KZ", verified=False)
-        officer = user(session, "officer.one")
-        request = information_request(session, session.get(Agency, peer.agency_id), officer)  # type: ignore[arg-type]
+        _, officer, request = to_partner(engine, session, verified=False)
         service.transition_request(session, officer, request.id, "submit")
         assert dispatches(session) == [] and request.remote_thread is None
+
+
+def test_asking_the_partner_is_a_comment_here_and_a_message_there(engine: Engine) -> None:
+    with unit_of_work(engine) as session:
+        _, officer, request = to_partner(engine, session)
+        service.transition_request(session, officer, request.id, "submit")
+        dispatch.approve(session, user(session, "supervisor.one"), dispatches(session)[0].id)
+        requests_flow.ask_partner(session, officer, request.id, "Is the address still current?")
+        question = dispatches(session)[-1]
+        assert question.type == requests_flow.REQUEST_INFO and question.status == "sent"
+        assert question.body == {"kind": "question", "text": "Is the address still current?"}
+        assert [c.body for c in request.comments] == ["Is the address still current?"]

@@ -316,11 +316,15 @@ def sent_body(incoming: IncomingEnvelope) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def _linked(session: Session, incoming: IncomingEnvelope) -> CooperationRequest:
+def _linked(
+    session: Session, peer: Peer, incoming: IncomingEnvelope
+) -> tuple[CooperationRequest, dict[str, Any], SystemActor]:
+    """The request an envelope of its thread is about, what the partner sent, and the partner's
+    node acting on it."""
     request = requests.by_remote_thread(session, incoming.thread or "")
     if request is None:
         raise NotFound("There is no request on thread {thread}.", thread=incoming.thread or "?")
-    return request
+    return request, sent_body(incoming), node_actor(peer, request.owning_unit)
 
 
 def _attach(
@@ -367,9 +371,7 @@ def receive_request(session: Session, peer: Peer, incoming: IncomingEnvelope) ->
 @handle(REQUEST_UPDATE)
 def receive_step(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """A step the partner made on its side: the matching step here, or a comment when there is none."""
-    request = _linked(session, incoming)
-    body = sent_body(incoming)
-    actor = node_actor(peer, request.owning_unit)
+    request, body, actor = _linked(session, peer, incoming)
     transition = PARTNER_STEPS[request.direction].get(body.get("transition", ""))
     reason = body.get("reason") or ""
     with applying(session, peer):
@@ -393,9 +395,7 @@ def receive_step(session: Session, peer: Peer, incoming: IncomingEnvelope) -> No
 @handle(REQUEST_INFO)
 def receive_info(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """A question from the partner, or the information it supplied: a comment on the request."""
-    request = _linked(session, incoming)
-    body = sent_body(incoming)
-    actor = node_actor(peer, request.owning_unit)
+    request, body, actor = _linked(session, peer, incoming)
     label = "Partner asks" if body.get("kind") == "question" else "Partner supplies"
     with applying(session, peer):
         requests.add_comment(session, actor, request.id, f"{label}: {body.get('text', '')}")
