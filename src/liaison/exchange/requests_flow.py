@@ -31,6 +31,7 @@ request's owning unit), so the history and the audit trail say the partner's nod
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,7 +46,7 @@ from liaison.core.events import InTransaction, RequestTransitioned
 from liaison.core.security.policy import Actor, SystemActor
 from liaison.core.settings import get_settings
 from liaison.exchange import dispatch, keys, outbox, receiver
-from liaison.exchange.handlers import handle
+from liaison.exchange.handlers import Handler, handle
 from liaison.exchange.message_models import Dispatch
 from liaison.exchange.models import IncomingEnvelope, Peer
 from liaison.registry.models import Agency
@@ -93,6 +94,24 @@ def _user(session: Session, username: str) -> Actor:
     """The user who made a step (an event carries only the name); the CLI's system actor otherwise."""
     user = session.scalar(select(User).where(User.username == username))
     return user if user is not None else SystemActor(username=username)
+
+
+def refuse_malformed(handler: Handler) -> Handler:
+    """A handler whose envelope lacks what it needs (a missing key, a wrong type) refuses it with
+    a reason, as a domain error the receiver answers `handler_refused`, never as a crash."""
+
+    @functools.wraps(handler)
+    def checked(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
+        try:
+            handler(session, peer, incoming)
+        except (KeyError, TypeError, ValueError) as error:
+            raise Invalid(
+                "The partner's {type} envelope cannot be applied: {reason}.",
+                type=incoming.type,
+                reason=f"{type(error).__name__}: {error}",
+            ) from error
+
+    return checked
 
 
 @contextmanager
@@ -334,9 +353,16 @@ def _attach(
     body: dict[str, Any],
     incoming: IncomingEnvelope,
 ) -> None:
-    """Attach the documents that came with the envelope, each under its document type."""
+    """Attach the documents that came with the envelope, each under its document type; a request
+    closed here takes no more documents, so a comment names them (the partner still holds them)."""
     listed = body.get("documents", [])
     if not listed:
+        return
+    if requests.kinds().workflow(request.kind, request.direction).is_final(request.status):
+        names = ", ".join(str(item.get("filename", "?")) for item in listed)
+        requests.add_comment(
+            session, actor, request.id, f"The partner sent documents after closing: {names}."
+        )
         return
     settings, identity = get_settings(), keys.load()
     kind = requests.kinds().kinds[request.kind]
@@ -352,6 +378,7 @@ def _attach(
 
 
 @handle(REQUEST_CREATE)
+@refuse_malformed
 def receive_request(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """A partner's outgoing request, registered here as an incoming one with this node's clocks."""
     if requests.by_remote_thread(session, incoming.thread or "") is not None:
@@ -369,6 +396,7 @@ def receive_request(session: Session, peer: Peer, incoming: IncomingEnvelope) ->
 
 
 @handle(REQUEST_UPDATE)
+@refuse_malformed
 def receive_step(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """A step the partner made on its side: the matching step here, or a comment when there is none."""
     request, body, actor = _linked(session, peer, incoming)
@@ -393,6 +421,7 @@ def receive_step(session: Session, peer: Peer, incoming: IncomingEnvelope) -> No
 
 
 @handle(REQUEST_INFO)
+@refuse_malformed
 def receive_info(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """A question from the partner, or the information it supplied: a comment on the request."""
     request, body, actor = _linked(session, peer, incoming)

@@ -109,6 +109,7 @@ def share_subject(session: Session, actor: Actor, subject_id: int, agency_id: in
 
 
 @handle(SUBJECT_SHARE)
+@requests_flow.refuse_malformed
 def receive_subject(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """A partner's person sought: stored as its copy, keyed by the partner's id (a re-share updates)."""
     bundle = stix.parse_bundle(json.dumps(requests_flow.sent_body(incoming)["bundle"]))
@@ -116,7 +117,7 @@ def receive_subject(session: Session, peer: Peer, incoming: IncomingEnvelope) ->
     with requests_flow.applying(session, peer):
         stix.store_people(
             session, actor, bundle, incoming.handling_code, f"{stix.NODE_SOURCE}{peer.node_id}",
-            lambda person: str(person["x_liaison_subject_id"]),
+            lambda person: str(person.get("x_liaison_subject_id") or ""),
         )  # fmt: skip
 
 
@@ -129,7 +130,7 @@ def on_hit_decided(session: Session, event: HitDecided) -> None:
         return
     subject = session.get(Subject, event.subject_id)
     hit = session.get(Hit, event.hit_id)
-    if subject is None or hit is None or not subject.source_id:
+    if subject is None or hit is None or not (subject.source_id or "").isdigit():
         return
     owner = _owner_node(subject.source)
     peer = _peer_named(session, owner) if owner else None
@@ -161,6 +162,7 @@ def on_hit_decided(session: Session, event: HitDecided) -> None:
 
 
 @handle(HIT_ALERT)
+@requests_flow.refuse_malformed
 def receive_alert(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """A partner confirmed a hit on one of our persons sought: located, believed in its country."""
     body = requests_flow.sent_body(incoming)
@@ -245,10 +247,12 @@ def _ref(origin: str, what: str, record_id: object) -> str:
 def _origin_of(ref: str | None) -> str | None:
     """The node a shared engagement or commitment came from (its ref `<node>:<what>:<id>`)."""
     parts = (ref or "").split(":")
-    return parts[0] if len(parts) == 3 and parts[1] in ("engagement", "commitment") else None
+    shared = len(parts) == 3 and parts[1] in ("engagement", "commitment") and parts[2].isdigit()
+    return parts[0] if shared else None
 
 
 @handle(ENGAGEMENT_SHARE)
+@requests_flow.refuse_malformed
 def receive_engagement(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """A partner's minutes: the engagement (once) and each commitment not recorded yet."""
     body = requests_flow.sent_body(incoming)
@@ -353,6 +357,7 @@ def on_commitment_changed(session: Session, event: CommitmentChanged) -> None:
 
 
 @handle(FOLLOW_UP)
+@requests_flow.refuse_malformed
 def receive_follow_up(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
     """A follow-up from the other side, on our commitment or on our copy of the partner's."""
     body = requests_flow.sent_body(incoming)

@@ -540,7 +540,14 @@ def store_people(
                 reason=f"{person['id']}: {error.render('en')}",
                 fields={person["id"]: error.render("en")},
             ) from error
-        items.append((key(person), clean))
+        person_key = key(person)
+        if not person_key:
+            raise Invalid(
+                "The STIX bundle is not valid: {reason}.",
+                reason=f"{person['id']} has no {source} key",
+                fields={"bundle": "invalid STIX 2.1"},
+            )
+        items.append((person_key, clean))
     existing = session.scalars(
         select(Subject).where(Subject.source == source, Subject.source_id.in_([k for k, _ in items]))
     ).all()
