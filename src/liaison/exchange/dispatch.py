@@ -23,12 +23,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from liaison.core import audit
 from liaison.core.db import utcnow
 from liaison.core.errors import Conflict, Forbidden, Invalid, NotFound
+from liaison.core.listing import paginate
 from liaison.core.records import snapshot
 from liaison.core.security import gate
 from liaison.core.security.gate import ProtectedRecord
@@ -239,19 +240,7 @@ def approve(session: Session, actor: Actor, dispatch_id: int, reason: str = "") 
     dispatch, peer = _pending(session, actor, dispatch_id)
     outbox.usable(peer)
     releasable_to(session, dispatch.releasability, peer)
-    before = snapshot(dispatch, AUDITED)
-    dispatch.decided_by, dispatch.decided_at, dispatch.reason = actor.username, utcnow(), reason
-    audit.record(
-        session,
-        actor.username,
-        "approve",
-        "dispatch",
-        dispatch.id,
-        before=before,
-        after=snapshot(dispatch, AUDITED),
-        detail=reason,
-        protected=dispatch,
-    )
+    _decide(session, actor, dispatch, "approve", PENDING, reason)
     _send(session, actor.username, dispatch, peer)
     return dispatch
 
@@ -261,14 +250,22 @@ def refuse(session: Session, actor: Actor, dispatch_id: int, reason: str) -> Dis
     if not reason.strip():
         raise Invalid("Say why the dispatch is refused.", fields={"reason": "required"})
     dispatch, _ = _pending(session, actor, dispatch_id)
+    _decide(session, actor, dispatch, "decline", REFUSED, reason.strip())
+    return dispatch
+
+
+def _decide(
+    session: Session, actor: Actor, dispatch: Dispatch, action: str, status: str, reason: str
+) -> None:
+    """Record who decided, when and why, and audit it (`approve` or `decline`)."""
     before = snapshot(dispatch, AUDITED)
-    dispatch.status, dispatch.decided_by = REFUSED, actor.username
-    dispatch.decided_at, dispatch.reason = utcnow(), reason.strip()
+    dispatch.status, dispatch.decided_by = status, actor.username
+    dispatch.decided_at, dispatch.reason = utcnow(), reason
     session.flush()
     audit.record(
         session,
         actor.username,
-        "decline",
+        action,
         "dispatch",
         dispatch.id,
         before=before,
@@ -276,7 +273,6 @@ def refuse(session: Session, actor: Actor, dispatch_id: int, reason: str) -> Dis
         detail=reason,
         protected=dispatch,
     )
-    return dispatch
 
 
 def approval_queue(
@@ -285,12 +281,5 @@ def approval_queue(
     """Dispatches in this state that this actor may read, oldest first (the supervisor's queue)."""
     ensure(actor, "exchange.messages")
     where = (Dispatch.status == status, gate.readable(actor, Dispatch))
-    total = session.scalar(select(func.count()).select_from(Dispatch).where(*where)) or 0
-    items = session.scalars(
-        select(Dispatch)
-        .where(*where)
-        .order_by(Dispatch.requested_at, Dispatch.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(items), total
+    query: Select[Any] = select(Dispatch).where(*where).order_by(Dispatch.requested_at, Dispatch.id)
+    return paginate(session, query, limit, offset)

@@ -20,13 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from liaison.core import audit
 from liaison.core.db import utcnow
 from liaison.core.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from liaison.core.i18n import megabytes
+from liaison.core.listing import paginate
 from liaison.core.records import snapshot
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
@@ -212,15 +213,8 @@ def mailbox(
     where = [Message.direction == direction, gate.readable(actor, Message)]
     if peer_id is not None:
         where.append(Message.peer_id == peer_id)
-    total = session.scalar(select(func.count()).select_from(Message).where(*where)) or 0
-    items = session.scalars(
-        select(Message)
-        .where(*where)
-        .order_by(Message.created_at.desc(), Message.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(items), total
+    query: Select[Any] = select(Message).where(*where).order_by(Message.created_at.desc(), Message.id.desc())
+    return paginate(session, query, limit, offset)
 
 
 def thread(session: Session, actor: Actor, thread_id: str) -> list[Message]:
