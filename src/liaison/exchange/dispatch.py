@@ -240,7 +240,18 @@ def approve(session: Session, actor: Actor, dispatch_id: int, reason: str = "") 
     dispatch, peer = _pending(session, actor, dispatch_id)
     outbox.usable(peer)
     releasable_to(session, dispatch.releasability, peer)
-    _decide(session, actor, dispatch, "approve", PENDING, reason)
+    before = _decide(session, actor, dispatch, PENDING, reason)
+    after = snapshot(dispatch, AUDITED)
+    audit.record(
+        session,
+        actor.username,
+        "approve",
+        "dispatch",
+        dispatch.id,
+        before=before,
+        after=after,
+        protected=dispatch,
+    )
     _send(session, actor.username, dispatch, peer)
     return dispatch
 
@@ -250,29 +261,28 @@ def refuse(session: Session, actor: Actor, dispatch_id: int, reason: str) -> Dis
     if not reason.strip():
         raise Invalid("Say why the dispatch is refused.", fields={"reason": "required"})
     dispatch, _ = _pending(session, actor, dispatch_id)
-    _decide(session, actor, dispatch, "decline", REFUSED, reason.strip())
+    before = _decide(session, actor, dispatch, REFUSED, reason.strip())
+    after = snapshot(dispatch, AUDITED)
+    audit.record(
+        session,
+        actor.username,
+        "decline",
+        "dispatch",
+        dispatch.id,
+        before=before,
+        after=after,
+        protected=dispatch,
+    )
     return dispatch
 
 
-def _decide(
-    session: Session, actor: Actor, dispatch: Dispatch, action: str, status: str, reason: str
-) -> None:
-    """Record who decided, when and why, and audit it (`approve` or `decline`)."""
+def _decide(session: Session, actor: Actor, dispatch: Dispatch, status: str, reason: str) -> dict[str, Any]:
+    """Record who decided, when and why; the dispatch as it was before, for the audit event."""
     before = snapshot(dispatch, AUDITED)
     dispatch.status, dispatch.decided_by = status, actor.username
     dispatch.decided_at, dispatch.reason = utcnow(), reason
     session.flush()
-    audit.record(
-        session,
-        actor.username,
-        action,
-        "dispatch",
-        dispatch.id,
-        before=before,
-        after=snapshot(dispatch, AUDITED),
-        detail=reason,
-        protected=dispatch,
-    )
+    return before
 
 
 def approval_queue(
