@@ -245,3 +245,19 @@ def test_evidence_lists_every_stage_of_a_sent_message(engine: Engine) -> None:
         message = messages.compose(session, OFFICER, draft(peer))
         stages = session.scalars(select(Evidence.stage).where(Evidence.message_id == message.message_id))
         assert list(stages) == ["submitted"]
+
+
+def test_demo_loads_once_with_a_dispatch_waiting(engine: Engine) -> None:
+    from liaison.exchange import demo
+    from liaison.registry import demo as registry_demo
+
+    with unit_of_work(engine) as session:
+        registry_demo.load(session, "demo")
+        demo.load(session, "demo")
+        demo.load(session, "demo")
+        queue, total = dispatch.approval_queue(session, SUPERVISOR)
+        assert total == 1 and queue[0].summary == "Subscriber data of a telephone number"
+        assert log_size(session) == 2
+        assert session.scalar(select(func.count()).select_from(Peer)) == 2
+        items, _ = correspondence.log(session, OFFICER)
+        assert [c.reference for c in items] == ["1204/MVD-2025"]

@@ -83,8 +83,29 @@ def test_h2_message_is_approved_delivered_opened_and_its_evidence_flows_back(sql
 
     wait_for(lambda: "opened" in chain())
     assert chain() == ["submitted", "accepted", "delivered", "opened"]
+
+    reply = api(
+        b, "POST", "/exchange/messages", reader.token,
+        json={"peer_id": item["peer_id"], "subject": "Re: Whereabouts", "body": "Confirmed.",
+              "reply_to": item["id"], "handling_code": "H1", "to_unit": UNIT},
+    )  # fmt: skip
+    assert reply.status_code == 201 and reply.json()["delivery"] == "queued", reply.text
+    wait_for(lambda: "answered" in chain())
+
+    def replies() -> list[dict[str, Any]]:
+        return list(api(a, "GET", f"/exchange/threads/{sent['thread']}", officer.token).json())
+
+    wait_for(lambda: len(replies()) == 2)
+    assert [m["direction"] for m in replies()] == ["out", "in"]
     final = api(a, "GET", f"/exchange/messages/{sent['id']}", officer.token).json()
-    assert final["delivery"] == "opened"
+    assert final["delivery"] == "answered"
+    assert [e["stage"] for e in final["evidence"]] == [
+        "submitted",
+        "accepted",
+        "delivered",
+        "opened",
+        "answered",
+    ]
     assert [e["user"] for e in final["evidence"] if e["stage"] == "opened"] == ["officer.b"]
 
     page = httpx.get(a.url + f"/exchange/messages/{sent['id']}", headers=officer.headers, timeout=30)

@@ -10,13 +10,15 @@ recording user's unit like every protected record, and are read through the gate
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from liaison.core import audit
 from liaison.core.db import utcnow
 from liaison.core.errors import Invalid
+from liaison.core.listing import paginate
 from liaison.core.records import referenced, snapshot
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
@@ -112,12 +114,7 @@ def log(
     if text.strip():
         pattern = f"%{text.strip()}%"
         where.append(or_(Correspondence.reference.ilike(pattern), Correspondence.subject.ilike(pattern)))
-    total = session.scalar(select(func.count()).select_from(Correspondence).where(*where)) or 0
-    items = session.scalars(
-        select(Correspondence)
-        .where(*where)
-        .order_by(Correspondence.dated.desc(), Correspondence.id.desc())
-        .limit(limit)
-        .offset(offset)
+    query: Select[Any] = (
+        select(Correspondence).where(*where).order_by(Correspondence.dated.desc(), Correspondence.id.desc())
     )
-    return list(items), total
+    return paginate(session, query, limit, offset)

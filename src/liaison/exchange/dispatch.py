@@ -23,12 +23,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from liaison.core import audit
 from liaison.core.db import utcnow
 from liaison.core.errors import Conflict, Forbidden, Invalid, NotFound
+from liaison.core.listing import paginate
 from liaison.core.records import snapshot
 from liaison.core.security import gate
 from liaison.core.security.gate import ProtectedRecord
@@ -239,8 +240,8 @@ def approve(session: Session, actor: Actor, dispatch_id: int, reason: str = "") 
     dispatch, peer = _pending(session, actor, dispatch_id)
     outbox.usable(peer)
     releasable_to(session, dispatch.releasability, peer)
-    before = snapshot(dispatch, AUDITED)
-    dispatch.decided_by, dispatch.decided_at, dispatch.reason = actor.username, utcnow(), reason
+    before = _decide(session, actor, dispatch, PENDING, reason)
+    after = snapshot(dispatch, AUDITED)
     audit.record(
         session,
         actor.username,
@@ -248,8 +249,7 @@ def approve(session: Session, actor: Actor, dispatch_id: int, reason: str = "") 
         "dispatch",
         dispatch.id,
         before=before,
-        after=snapshot(dispatch, AUDITED),
-        detail=reason,
+        after=after,
         protected=dispatch,
     )
     _send(session, actor.username, dispatch, peer)
@@ -261,10 +261,8 @@ def refuse(session: Session, actor: Actor, dispatch_id: int, reason: str) -> Dis
     if not reason.strip():
         raise Invalid("Say why the dispatch is refused.", fields={"reason": "required"})
     dispatch, _ = _pending(session, actor, dispatch_id)
-    before = snapshot(dispatch, AUDITED)
-    dispatch.status, dispatch.decided_by = REFUSED, actor.username
-    dispatch.decided_at, dispatch.reason = utcnow(), reason.strip()
-    session.flush()
+    before = _decide(session, actor, dispatch, REFUSED, reason.strip())
+    after = snapshot(dispatch, AUDITED)
     audit.record(
         session,
         actor.username,
@@ -272,11 +270,19 @@ def refuse(session: Session, actor: Actor, dispatch_id: int, reason: str) -> Dis
         "dispatch",
         dispatch.id,
         before=before,
-        after=snapshot(dispatch, AUDITED),
-        detail=reason,
+        after=after,
         protected=dispatch,
     )
     return dispatch
+
+
+def _decide(session: Session, actor: Actor, dispatch: Dispatch, status: str, reason: str) -> dict[str, Any]:
+    """Record who decided, when and why; the dispatch as it was before, for the audit event."""
+    before = snapshot(dispatch, AUDITED)
+    dispatch.status, dispatch.decided_by = status, actor.username
+    dispatch.decided_at, dispatch.reason = utcnow(), reason
+    session.flush()
+    return before
 
 
 def approval_queue(
@@ -285,12 +291,5 @@ def approval_queue(
     """Dispatches in this state that this actor may read, oldest first (the supervisor's queue)."""
     ensure(actor, "exchange.messages")
     where = (Dispatch.status == status, gate.readable(actor, Dispatch))
-    total = session.scalar(select(func.count()).select_from(Dispatch).where(*where)) or 0
-    items = session.scalars(
-        select(Dispatch)
-        .where(*where)
-        .order_by(Dispatch.requested_at, Dispatch.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(items), total
+    query: Select[Any] = select(Dispatch).where(*where).order_by(Dispatch.requested_at, Dispatch.id)
+    return paginate(session, query, limit, offset)

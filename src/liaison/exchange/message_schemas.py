@@ -84,7 +84,7 @@ class MessageOut(Output):
     created_at: datetime
     forward_permitted: bool
     delivery: str = Field(
-        description="pending, refused, queued, accepted, rejected, delivered, opened or received"
+        description="pending, refused, queued, accepted, rejected, delivered, opened, answered or received"
     )
     dispatch: DispatchOut | None = None
     evidence: list[EvidenceOut] = Field(default_factory=list)

@@ -20,13 +20,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from liaison.core import audit
 from liaison.core.db import utcnow
 from liaison.core.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from liaison.core.i18n import megabytes
+from liaison.core.listing import paginate
 from liaison.core.records import snapshot
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
@@ -162,10 +163,19 @@ def _dispatch(session: Session, actor: Actor, message: Message, peer: Peer, to_u
 
 @dispatch.on_sent(MESSAGE)
 def _message_sent(session: Session, sent: Dispatch) -> None:
-    """An approved message takes its envelope's id, so evidence and replies find it."""
+    """A sent message takes its envelope's id, so evidence and replies find it; a reply to a
+    partner's message is `answered` evidence for that message, sent back to its provider."""
     message = session.get(Message, sent.source_id) if sent.source_id else None
-    if message is not None:
-        message.message_id = sent.message_id
+    if message is None:
+        return
+    message.message_id = sent.message_id
+    answered = (
+        session.scalar(select(IncomingEnvelope).where(IncomingEnvelope.message_id == message.in_reply_to))
+        if message.in_reply_to
+        else None
+    )
+    if answered is not None:
+        evidence.record_evidence(session, answered, "answered", message.author)
 
 
 def get_message(session: Session, actor: Actor, message_pk: int | None) -> Message:
@@ -212,15 +222,8 @@ def mailbox(
     where = [Message.direction == direction, gate.readable(actor, Message)]
     if peer_id is not None:
         where.append(Message.peer_id == peer_id)
-    total = session.scalar(select(func.count()).select_from(Message).where(*where)) or 0
-    items = session.scalars(
-        select(Message)
-        .where(*where)
-        .order_by(Message.created_at.desc(), Message.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(items), total
+    query: Select[Any] = select(Message).where(*where).order_by(Message.created_at.desc(), Message.id.desc())
+    return paginate(session, query, limit, offset)
 
 
 def thread(session: Session, actor: Actor, thread_id: str) -> list[Message]:
@@ -242,7 +245,7 @@ def thread(session: Session, actor: Actor, thread_id: str) -> list[Message]:
 class Delivery:
     """Where an outgoing message stands: its dispatch, its envelope in the log, its evidence."""
 
-    status: str  # pending | refused | queued | accepted | rejected | delivered | opened | received
+    status: str  # pending | refused | queued | accepted | rejected | delivered | opened | answered | received
     dispatch: Dispatch | None
     envelope: OutgoingEnvelope | None
     evidence: list[Evidence]
@@ -275,7 +278,9 @@ def delivery(session: Session, message: Message) -> Delivery:
     if sent is not None and sent.status != dispatch.SENT:
         return Delivery(sent.status, sent, None, chain)
     stages = {e.stage for e in chain}
-    status = next((s for s in ("opened", "delivered", "rejected", "accepted") if s in stages), "queued")
+    status = next(
+        (s for s in ("answered", "opened", "delivered", "rejected", "accepted") if s in stages), "queued"
+    )
     if envelope is not None and envelope.state == "rejected":
         status = "rejected"
     return Delivery(status, sent, envelope, chain)

@@ -232,23 +232,16 @@ def approvals_page(request: Request, session: DbSession, user: Approver) -> HTML
     return _approvals(request, session, user)
 
 
+DECISIONS = {"approve": dispatch.approve, "refuse": dispatch.refuse}
+
+
 @router.post("/exchange/dispatches/{dispatch_id}/approve", response_class=HTMLResponse)
-async def approve_post(request: Request, session: DbSession, user: Approver, dispatch_id: int) -> Response:
-    values = await form_values(request)
-    outcome = attempt(
-        session, lambda: dispatch.approve(session, user, dispatch_id, parse(DecisionIn, values).reason)
-    )
-    if isinstance(outcome, DomainError):
-        return _approvals(request, session, user, outcome.detail, outcome.status)
-    return redirect("/exchange/approvals")
-
-
 @router.post("/exchange/dispatches/{dispatch_id}/refuse", response_class=HTMLResponse)
-async def refuse_post(request: Request, session: DbSession, user: Approver, dispatch_id: int) -> Response:
+async def decide_post(request: Request, session: DbSession, user: Approver, dispatch_id: int) -> Response:
+    """A supervisor's decision on a dispatch: the last part of the path says which."""
+    decide = DECISIONS[request.url.path.rsplit("/", 1)[1]]
     values = await form_values(request)
-    outcome = attempt(
-        session, lambda: dispatch.refuse(session, user, dispatch_id, parse(DecisionIn, values).reason)
-    )
+    outcome = attempt(session, lambda: decide(session, user, dispatch_id, parse(DecisionIn, values).reason))
     if isinstance(outcome, DomainError):
         return _approvals(request, session, user, outcome.detail, outcome.status)
     return redirect("/exchange/approvals")
