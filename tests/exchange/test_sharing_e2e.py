@@ -45,7 +45,7 @@ def test_a_shared_person_sought_alerts_its_owner_and_follow_ups_travel_back(node
     # B's border screening finds and confirms the traveller: A's person is located, in Kazakhstan.
     def screened() -> list[dict[str, object]]:
         found = officer_b("POST", "/screen", json={"name": "Tran Van Binh", "birth_date": "1975-06-02"})
-        return found["results"][0]["hits"]  # type: ignore[no-any-return]
+        return found["results"][0]["hits"]
 
     wait_for(lambda: len(screened()) == 1, timeout=60)
     (hit,) = screened()

@@ -90,7 +90,7 @@ def node_actor(peer: Peer, unit: str | None = None) -> SystemActor:
     return SystemActor(username=f"{NODE_PREFIX}{peer.node_id}", role=NODE_ROLE, unit=unit)
 
 
-def _user(session: Session, username: str) -> Actor:
+def user_of(session: Session, username: str) -> Actor:
     """The user who made a step (an event carries only the name); the CLI's system actor otherwise."""
     user = session.scalar(select(User).where(User.username == username))
     return user if user is not None else SystemActor(username=username)
@@ -284,7 +284,7 @@ def on_request_transitioned(session: Session, event: RequestTransitioned) -> Non
         peer = _peer_of(session, request)
         if peer is None:
             return
-        actor = _user(session, event.actor)
+        actor = user_of(session, event.actor)
         requests.link_remote_thread(session, actor, request.id, str(uuid.uuid4()))
         documents, attachments = _documents(_unsent_documents(session, request))
         body = request_body(request, documents)
@@ -304,7 +304,7 @@ def on_request_transitioned(session: Session, event: RequestTransitioned) -> Non
         "reference": request.our_reference,
         "documents": documents,
     }
-    _dispatch(session, _user(session, event.actor), peer, request, REQUEST_UPDATE, body, attachments,
+    _dispatch(session, user_of(session, event.actor), peer, request, REQUEST_UPDATE, body, attachments,
               f"{event.transition}: {request.title}")  # fmt: skip
 
 

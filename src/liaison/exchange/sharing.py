@@ -130,16 +130,17 @@ def on_hit_decided(session: Session, event: HitDecided) -> None:
         return
     subject = session.get(Subject, event.subject_id)
     hit = session.get(Hit, event.hit_id)
-    if subject is None or hit is None or not (subject.source_id or "").isdigit():
+    owner_id = subject.source_id if subject is not None else None
+    if subject is None or hit is None or owner_id is None or not owner_id.isdigit():
         return
     owner = _owner_node(subject.source)
     peer = _peer_named(session, owner) if owner else None
     if peer is None or peer.status != "active" or not peer.fingerprint_verified:
         return
-    actor = requests_flow._user(session, event.actor)
+    actor = requests_flow.user_of(session, event.actor)
     record = hit.record
     body = {
-        "subject_id": int(subject.source_id),
+        "subject_id": int(owner_id),
         "hit_id": hit.id,
         "score": round(hit.score, 4),
         "matched_name": hit.matched_name,
@@ -344,7 +345,7 @@ def on_commitment_changed(session: Session, event: CommitmentChanged) -> None:
         owner = _peer_named(session, origin)
         peers = [owner] if owner is not None else []
         key = {"origin": origin, "id": int((commitment.ref or "").rsplit(":", 1)[1])}
-    actor = requests_flow._user(session, event.actor)
+    actor = requests_flow.user_of(session, event.actor)
     for peer in peers:
         if peer.status != "active" or not peer.fingerprint_verified:
             continue
