@@ -60,6 +60,12 @@ def to_partner(
     return peer, officer, information_request(session, requested, officer)
 
 
+def submit_and_approve(session: Session, officer: User, request: CooperationRequest) -> None:
+    """The officer submits the request; a supervisor lets it go to the partner."""
+    service.transition_request(session, officer, request.id, "submit")
+    dispatch.approve(session, user(session, "supervisor.one"), dispatches(session)[0].id)
+
+
 def dispatches(session: Session) -> list[Dispatch]:
     return list(session.scalars(select(Dispatch).order_by(Dispatch.id)))
 
@@ -98,8 +104,7 @@ def test_a_request_to_an_agency_without_a_node_stays_here(engine: Engine) -> Non
 def test_later_steps_travel_but_never_the_ones_the_partner_made(engine: Engine) -> None:
     with unit_of_work(engine) as session:
         peer, officer, request = to_partner(engine, session)
-        service.transition_request(session, officer, request.id, "submit")
-        dispatch.approve(session, user(session, "supervisor.one"), dispatches(session)[0].id)
+        submit_and_approve(session, officer, request)
         node = requests_flow.node_actor(peer, request.owning_unit)
         with requests_flow.applying(session, peer):  # as the partner's `request.update` does
             service.transition_request(session, node, request.id, "acknowledge")
@@ -130,8 +135,7 @@ def test_a_peer_without_a_verified_fingerprint_gets_nothing(engine: Engine) -> N
 def test_asking_the_partner_is_a_comment_here_and_a_message_there(engine: Engine) -> None:
     with unit_of_work(engine) as session:
         _, officer, request = to_partner(engine, session)
-        service.transition_request(session, officer, request.id, "submit")
-        dispatch.approve(session, user(session, "supervisor.one"), dispatches(session)[0].id)
+        submit_and_approve(session, officer, request)
         requests_flow.ask_partner(session, officer, request.id, "Is the address still current?")
         question = dispatches(session)[-1]
         assert question.type == requests_flow.REQUEST_INFO and question.status == "sent"
