@@ -19,7 +19,15 @@ from liaison.core.capability import Capability, CapabilityError
 from liaison.core.security.policy import handling_codes, policy
 from liaison.core.settings import get_settings
 
-AVAILABLE: tuple[str, ...] = ("registry", "engagements", "requests", "subjects", "screening", "ingest")
+AVAILABLE: tuple[str, ...] = (
+    "registry",
+    "engagements",
+    "requests",
+    "subjects",
+    "screening",
+    "ingest",
+    "exchange",
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 

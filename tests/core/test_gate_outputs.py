@@ -54,6 +54,20 @@ def create_case(client: TestClient, engine: Engine, owner: Account) -> str:
     return str(response.json()["id"])
 
 
+def create_message(client: TestClient, engine: Engine, owner: Account) -> str:
+    """An H3 message to a partner node, waiting for approval (exchange, x2)."""
+    from tests.exchange.test_messages import ensure_node_keys, make_peer
+
+    ensure_node_keys()
+    with unit_of_work(engine) as session:
+        peer_id = make_peer(session).id
+    message = {"peer_id": peer_id, "subject": "Whereabouts of Quackenbush", "body": "Passport Q9876543",
+               "handling_code": "H3"}  # fmt: skip
+    response = client.post("/api/v1/exchange/messages", json=message, headers=owner.headers)
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
 def create_audited(client: TestClient, engine: Engine, owner: Account) -> str:
     """Audit events about all three: their recorded changes carry the name and the number."""
     create_subject(client, engine, owner)
@@ -75,6 +89,7 @@ CREATE: dict[str, Callable[[TestClient, Engine, Account], str]] = {
     "request": create_request,
     "citizen-protection case": create_case,
     "audit event": create_audited,
+    "message": create_message,
 }
 OUTPUTS = [
     Output("subject", "API list", "/api/v1/subjects?q=Zebulon", "officer"),
@@ -84,6 +99,7 @@ OUTPUTS = [
     Output("subject", "page", "/subjects/{id}", "officer", is_get=True),
     Output("subject", "CSV export", "/api/v1/subjects/export?format=csv", "supervisor"),
     Output("subject", "FtM export", "/api/v1/subjects/export?format=ftm", "supervisor"),
+    Output("subject", "STIX export", "/api/v1/exchange/stix/export", "supervisor"),
     Output("request", "API list", "/api/v1/requests", "officer"),
     Output("request", "API get", "/api/v1/requests/{id}", "officer", is_get=True),
     Output("request", "page list", "/requests", "officer"),
@@ -97,6 +113,13 @@ OUTPUTS = [
     Output("citizen-protection case", "partner page", "/registry/partners/KZ", "officer"),
     Output("audit event", "API", "/api/v1/audit", "auditor"),
     Output("audit event", "page", "/audit", "auditor"),
+    # exchange (x2): messages and their approval
+    Output("message", "API outbox", "/api/v1/exchange/messages?box=outbox", "officer"),
+    Output("message", "API get", "/api/v1/exchange/messages/{id}", "officer", is_get=True),
+    Output("message", "outbox page", "/exchange/outbox", "officer"),
+    Output("message", "page", "/exchange/messages/{id}", "officer", is_get=True),
+    Output("message", "approval queue", "/exchange/approvals", "supervisor"),
+    Output("message", "API dispatches", "/api/v1/exchange/dispatches", "officer"),
 ]
 
 

@@ -16,6 +16,7 @@ from starlette.routing import Mount
 
 from liaison.core.security.policy import ROLES, roles_for
 from liaison.core.web import Permission
+from liaison.exchange.transport import NodeSignature
 from tests.routes import app_routes
 
 PUBLIC = {
@@ -40,6 +41,17 @@ def _permission(route: APIRoute) -> str | None:
     return None
 
 
+def _node_signed(route: APIRoute) -> bool:
+    """Routes for partner nodes: authenticated by the calling node's signature, not by a user."""
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dependency = stack.pop()
+        if isinstance(dependency.call, NodeSignature):
+            return True
+        stack.extend(dependency.dependencies)
+    return False
+
+
 def _routes(app: Any) -> list[tuple[str, str, APIRoute]]:
     return [(found.method, found.path, found.route) for found in app_routes(app)]
 
@@ -52,7 +64,9 @@ def _concrete(path: str, route: APIRoute) -> str:
 
 def test_every_route_declares_a_permission(app) -> None:  # type: ignore[no-untyped-def]
     missing = [
-        f"{m} {p}" for m, p, route in _routes(app) if (m, p) not in PUBLIC and _permission(route) is None
+        f"{m} {p}"
+        for m, p, route in _routes(app)
+        if (m, p) not in PUBLIC and _permission(route) is None and not _node_signed(route)
     ]
     assert missing == []
     assert len(_routes(app)) > 100  # the walk sees the capabilities' routes, not only the app's own
@@ -89,6 +103,20 @@ def test_every_route_follows_the_policy_for_every_role(client: TestClient, app, 
                     f"{method} {url} as {role}: {response.status_code}, policy {sorted(allowed_roles)}"
                 )
     assert mistakes == [], "\n".join(mistakes)
+
+
+def test_node_routes_refuse_every_user_and_every_unsigned_call(
+    client: TestClient, app, accounts_by_role
+) -> None:  # type: ignore[no-untyped-def]
+    node_routes = [(m, p) for m, p, route in _routes(app) if _node_signed(route)]
+    assert node_routes, "the exchange's node routes are walked"
+    mistakes = []
+    for method, path in node_routes:
+        for headers in [{}, *(accounts_by_role[role].headers for role in ROLES)]:
+            response = client.request(method, path, json={}, headers=headers)
+            if response.status_code != 401 or response.json().get("reason") != "unsigned":
+                mistakes.append(f"{method} {path} with {headers or 'nothing'} -> {response.status_code}")
+    assert mistakes == []
 
 
 @pytest.mark.parametrize("role", ROLES)

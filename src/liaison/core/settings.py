@@ -45,6 +45,27 @@ class Settings(BaseSettings):
     smtp_port: int = 25
     smtp_sender: str = "liaison@localhost"
     timezone: str = "Asia/Ho_Chi_Minh"
+    # exchange between nodes
+    exchange_max_body_bytes: int = Field(
+        default=262_144,
+        description="Largest encrypted message body sent or accepted; more goes as attachments.",
+    )
+    exchange_max_attachment_bytes: int = Field(
+        default=100 * 1_048_576, description="Largest attachment sent or accepted (in 512 KiB chunks)."
+    )
+    exchange_freshness_hours: int = Field(
+        default=168, description="Envelopes created longer ago than this are refused as stale (replays)."
+    )
+    exchange_batch: int = Field(default=200, description="Envelopes the delivery worker sends per HTTP call.")
+    exchange_poll_seconds: float = Field(
+        default=1.0, description="How often the delivery worker looks for new envelopes when idle."
+    )
+    exchange_worker: bool = Field(
+        default=False, description="Run the delivery worker inside `liaison serve`."
+    )
+    exchange_inbox_unit: str = Field(
+        default="international-cooperation", description="The owning unit of what partner nodes send."
+    )
     capabilities: Annotated[tuple[str, ...], NoDecode] = Field(
         default_factory=_available, description="The capabilities this node runs, in menu order."
     )

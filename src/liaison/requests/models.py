@@ -67,6 +67,9 @@ class CooperationRequest(Protected, Timestamped, Base):
     responsible_username: Mapped[str] = mapped_column(String(80), default="")
     created_by: Mapped[str] = mapped_column(String(80), default="")
     next_due_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    # The thread this request shares with the partner's own system (a node's exchange thread id),
+    # so a reply there finds this request here; None for a request kept on this side only.
+    remote_thread: Mapped[str | None] = mapped_column(String(64), unique=True, index=True, default=None)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

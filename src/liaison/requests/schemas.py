@@ -195,6 +195,9 @@ class RequestOut(RequestSummary):
     handling_code: str
     owning_unit: str
     created_by: str
+    remote_thread: str | None = Field(
+        default=None, description="The thread shared with the partner's node, when it travelled there."
+    )
     deadlines: list[DeadlineOut]
     history: list[TransitionOut]
     comments: list[CommentOut]

@@ -385,9 +385,17 @@ def _pair(data: RequestIn) -> tuple[int, int]:
 
 
 def create_request(
-    session: Session, actor: Actor, data: RequestIn, now: datetime | None = None
+    session: Session,
+    actor: Actor,
+    data: RequestIn,
+    now: datetime | None = None,
+    *,
+    remote_thread: str | None = None,
 ) -> CooperationRequest:
-    """Register a request: checks, legal basis proposal and choice, initial state and its clocks."""
+    """Register a request: checks, legal basis proposal and choice, initial state and its clocks.
+
+    `remote_thread` links it to the same request on a partner's system (one received from a
+    partner's node), see `link_remote_thread`."""
     ensure(actor, "requests.write")
     now = now or utcnow()
     kind = kind_of(data.kind)
@@ -454,6 +462,7 @@ def create_request(
         created_by=actor.username,
         owning_unit=actor.unit,
         handling_code=data.handling_code,
+        remote_thread=remote_thread,
         created_at=now,
         updated_at=now,
     )
@@ -489,6 +498,35 @@ def get_request(
     request = gate.get_readable(session, actor, CooperationRequest, request_id, "request")
     if action == "requests.read" and gate.scope_of(request.handling_code) != "everyone":
         audit.record_read(session, actor.username, "request", request.id, protected=request)
+    return request
+
+
+def by_remote_thread(session: Session, thread: str) -> CooperationRequest | None:
+    """The request that shares `thread` with a partner's system, for the code that applies what
+    the partner did (it then acts through `transition_request` and the others, gate and all)."""
+    return session.scalar(select(CooperationRequest).where(CooperationRequest.remote_thread == thread))
+
+
+def link_remote_thread(session: Session, actor: Actor, request_id: int, thread: str) -> CooperationRequest:
+    """Link a request to the thread it shares with the partner's system (sent to a partner's node);
+    a request keeps the first thread it was linked to."""
+    request = get_request(session, actor, request_id, action="requests.write")
+    if request.remote_thread == thread:
+        return request
+    if request.remote_thread is not None:
+        raise Conflict(
+            "Request {request_id} is already linked to the partner's thread {thread}.",
+            request_id=request.id,
+            thread=request.remote_thread,
+            allowed=[],
+        )
+    request.remote_thread = thread
+    with _stale_is_conflict(request.id):
+        session.flush()
+    audit.record(
+        session, actor.username, "update", "request", request.id, before={"remote_thread": None},
+        after={"remote_thread": thread}, protected=request,
+    )  # fmt: skip
     return request
 
 

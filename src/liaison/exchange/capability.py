@@ -1,0 +1,32 @@
+"""The exchange's declaration: partner nodes, the signed envelope log, receipts and evidence."""
+
+from __future__ import annotations
+
+from liaison.core.capability import Capability
+
+# Modules whose handlers and subscriptions register on import: x1's evidence and rotation, x2's
+# messages, x3's requests_flow and sharing.
+from liaison.exchange import (  # noqa: F401
+    api,
+    cli,
+    demo,
+    evidence,
+    messages,
+    pages,
+    requests_flow,
+    rotation,
+    sharing,
+    worker,
+)
+
+CAPABILITY = Capability(
+    name="exchange",
+    requires=("registry",),
+    api=api.router,
+    cli=cli.register,
+    startup=worker.start_in_app,
+    pages=pages.router,  # x2
+    nav=pages.NAV,  # x2
+    demo=demo.load,  # x2
+    subscriptions=(*requests_flow.SUBSCRIPTIONS, *sharing.SUBSCRIPTIONS),
+)

@@ -1,0 +1,295 @@
+"""Approval before anything leaves: the one door from a business record to a partner's node.
+
+Every outgoing thing (a message, a request — x3's `requests_flow` calls `request_dispatch` too —,
+a shared person sought, a STIX bundle) asks `request_dispatch`. It checks, in this order:
+
+1. the role: the actor may compose (`exchange.compose`);
+2. the one record-access gate: the actor may read the record being sent (`gate.may_read`); a
+   record they may not read answers the same `NotFound` as a missing one;
+3. the peer: fingerprint verified and active (`outbox.enqueue` refuses the others too; asked
+   here first so a dispatch never waits for a peer that could not receive it);
+4. the releasability rule (`releasable_to`): material marked releasable to some countries only
+   never goes to a peer of another country.
+
+Then it decides whether a supervisor must approve: an H2/H3 dispatch and every outgoing request
+does (`needs_approval`). Without approval the envelope is enqueued at once; with it, the
+dispatch waits as `pending` and `approve` enqueues it **in the approving transaction** (so the
+decision and the log entry commit together), while `refuse` closes it and nothing enters the
+log. A supervisor never approves their own dispatch (four eyes). Everything is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from liaison.core import audit
+from liaison.core.db import utcnow
+from liaison.core.errors import Conflict, Forbidden, Invalid, NotFound
+from liaison.core.listing import paginate
+from liaison.core.records import snapshot
+from liaison.core.security import gate
+from liaison.core.security.gate import ProtectedRecord
+from liaison.core.security.policy import Actor, ensure
+from liaison.exchange import attachment_store, outbox
+from liaison.exchange.envelope import Attachment
+from liaison.exchange.message_models import Dispatch
+from liaison.exchange.models import Peer
+from liaison.registry.models import Agency
+
+PENDING, SENT, REFUSED = "pending", "sent", "refused"
+AUDITED = ("status", "peer_id", "type", "handling_code", "decided_by", "reason", "message_id")
+
+Sent = Callable[[Session, Dispatch], None]
+_after_send: dict[str, list[Sent]] = {}
+
+
+def on_sent(source_type: str) -> Callable[[Sent], Sent]:
+    """Register what to do once a dispatch of `source_type` is enqueued (a message takes its
+    envelope id); runs in the same transaction. Decorator, one per source type or more."""
+
+    def register(callback: Sent) -> Sent:
+        _after_send.setdefault(source_type, []).append(callback)
+        return callback
+
+    return register
+
+
+def needs_approval(handling_code: str, always: bool = False) -> bool:
+    """Material of a code not every reader may see (H2, H3, an unknown code) waits for a supervisor,
+    and so does whatever the caller says always needs it (an outgoing request)."""
+    return always or gate.scope_of(handling_code) != "everyone"
+
+
+def parse_releasability(value: str | None) -> list[str]:
+    """`"RU, LA"` → `["LA", "RU"]`: the country codes the material may be released to; empty is
+    no restriction beyond the handling code."""
+    codes = sorted(
+        {part.strip().upper() for part in (value or "").replace(";", ",").split(",") if part.strip()}
+    )
+    bad = [code for code in codes if not (code.isalpha() and 2 <= len(code) <= 3)]
+    if bad:
+        raise Invalid(
+            "Releasability lists the country codes the material may go to, separated by commas; "
+            "{bad} is not one.",
+            bad=bad[0],
+            fields={"releasability": "country codes separated by commas"},
+        )
+    return codes
+
+
+def releasable_to(session: Session, releasability: str | None, peer: Peer) -> None:
+    """Refuse material whose releasability does not name the peer's country."""
+    allowed = parse_releasability(releasability)
+    if not allowed:
+        return
+    agency = session.get(Agency, peer.agency_id) if peer.agency_id is not None else None
+    country = (agency.country_code or "INT") if agency is not None else ""
+    if country.upper() not in allowed:
+        raise Forbidden(
+            "This material is releasable to {allowed} only; {peer} is not among them.",
+            allowed=", ".join(allowed),
+            peer=peer.node_id,
+        )
+
+
+def request_dispatch(
+    session: Session,
+    actor: Actor,
+    *,
+    peer: Peer,
+    type: str,
+    body: dict[str, Any],
+    handling_code: str,
+    owning_unit: str,
+    source_type: str,
+    source_id: int | None = None,
+    record: ProtectedRecord | None = None,
+    summary: str = "",
+    thread: str | None = None,
+    in_reply_to: str | None = None,
+    evaluation: str | None = None,
+    releasability: str | None = None,
+    attachments: Sequence[dict[str, Any]] = (),
+    always_approve: bool = False,
+) -> Dispatch:
+    """Ask to send `body` as an envelope of `type` to `peer`: sent at once, or pending approval.
+
+    For x3 (requests, sharing, STIX): pass the record being sent as `record` (the gate checks the
+    actor may read it, and the dispatch inherits its code and owning unit), `source_type` /
+    `source_id` naming it, and `always_approve=True` for an outgoing request. Register
+    `@on_sent("request")` to learn the envelope's message id when it is enqueued. Raises
+    `NotFound` (record hidden or missing), `Forbidden` (role, releasability), `Conflict` (peer
+    not able to receive). `attachments` are `{"name", "media_type", "sha256", "size_bytes"}` of
+    content put in the store with `attachment_store.keep` (kept while the dispatch waits).
+    """
+    ensure(actor, "exchange.compose")
+    if record is not None:
+        gate.ensure_readable(actor, record, source_type, source_id)
+    gate.check_handling_code(handling_code)
+    outbox.usable(peer)
+    releasable_to(session, releasability, peer)
+    dispatch = Dispatch(
+        peer_id=peer.id,
+        type=type,
+        summary=summary[:300],
+        source_type=source_type,
+        source_id=source_id,
+        body=body,
+        attachments=list(attachments),
+        thread=thread,
+        in_reply_to=in_reply_to,
+        evaluation=evaluation,
+        releasability=",".join(parse_releasability(releasability)),
+        handling_code=handling_code,
+        owning_unit=owning_unit,
+        status=PENDING,
+        requested_by=actor.username,
+        requested_at=utcnow(),
+    )
+    if record is not None:
+        gate.inherit(dispatch, record)
+    if not gate.may_read(actor, dispatch):
+        raise Forbidden("You could not read what you are sending; choose a handling code your unit may read.")
+    session.add(dispatch)
+    session.flush()
+    audit.record(
+        session,
+        actor.username,
+        "create",
+        "dispatch",
+        dispatch.id,
+        after=snapshot(dispatch, AUDITED),
+        detail=f"{type} to {peer.node_id}",
+        protected=dispatch,
+    )
+    if not needs_approval(dispatch.handling_code, always_approve):
+        _send(session, actor.username, dispatch, peer)
+    return dispatch
+
+
+def _send(session: Session, actor: str, dispatch: Dispatch, peer: Peer) -> None:
+    envelope = outbox.enqueue(
+        session,
+        peer=peer,
+        type=dispatch.type,
+        body=dispatch.body,
+        handling_code=dispatch.handling_code,
+        owning_unit=dispatch.owning_unit,
+        actor=actor,
+        thread=dispatch.thread,
+        in_reply_to=dispatch.in_reply_to,
+        evaluation=dispatch.evaluation,
+        releasability=dispatch.releasability or None,
+        attachments=outbox_attachments(dispatch),
+    )
+    before = snapshot(dispatch, AUDITED)
+    dispatch.status, dispatch.message_id = SENT, str(envelope.message_id)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "send",
+        "dispatch",
+        dispatch.id,
+        before=before,
+        after=snapshot(dispatch, AUDITED),
+        protected=dispatch,
+    )
+    for callback in _after_send.get(dispatch.source_type, []):
+        callback(session, dispatch)
+
+
+def outbox_attachments(dispatch: Dispatch) -> list[Attachment]:
+    """The dispatch's attachments as the outbox takes them (content read from the store)."""
+    return [
+        Attachment(item["name"], attachment_store.read(item["sha256"]), item["media_type"])
+        for item in dispatch.attachments
+    ]
+
+
+def get_dispatch(session: Session, actor: Actor, dispatch_id: int) -> Dispatch:
+    return gate.get_readable(session, actor, Dispatch, dispatch_id, "dispatch")
+
+
+def _pending(session: Session, actor: Actor, dispatch_id: int) -> tuple[Dispatch, Peer]:
+    ensure(actor, "exchange.approve")
+    dispatch = get_dispatch(session, actor, dispatch_id)
+    if dispatch.status != PENDING:
+        raise Conflict(
+            "Dispatch {dispatch_id} was already decided ({status}).",
+            dispatch_id=dispatch_id,
+            status=dispatch.status,
+            current=dispatch.status,
+        )
+    if dispatch.requested_by == actor.username:
+        raise Forbidden(
+            "A dispatch is approved or refused by a supervisor other than the one who asked for it."
+        )
+    peer = session.get(Peer, dispatch.peer_id)
+    if peer is None:
+        raise NotFound("There is no peer {peer_id}.", peer_id=dispatch.peer_id)
+    return dispatch, peer
+
+
+def approve(session: Session, actor: Actor, dispatch_id: int, reason: str = "") -> Dispatch:
+    """A supervisor lets a pending dispatch leave: it is enqueued in this same transaction."""
+    dispatch, peer = _pending(session, actor, dispatch_id)
+    outbox.usable(peer)
+    releasable_to(session, dispatch.releasability, peer)
+    before = _decide(session, actor, dispatch, PENDING, reason)
+    after = snapshot(dispatch, AUDITED)
+    audit.record(
+        session,
+        actor.username,
+        "approve",
+        "dispatch",
+        dispatch.id,
+        before=before,
+        after=after,
+        protected=dispatch,
+    )
+    _send(session, actor.username, dispatch, peer)
+    return dispatch
+
+
+def refuse(session: Session, actor: Actor, dispatch_id: int, reason: str) -> Dispatch:
+    """A supervisor stops a pending dispatch; nothing enters the outgoing log."""
+    if not reason.strip():
+        raise Invalid("Say why the dispatch is refused.", fields={"reason": "required"})
+    dispatch, _ = _pending(session, actor, dispatch_id)
+    before = _decide(session, actor, dispatch, REFUSED, reason.strip())
+    after = snapshot(dispatch, AUDITED)
+    audit.record(
+        session,
+        actor.username,
+        "decline",
+        "dispatch",
+        dispatch.id,
+        before=before,
+        after=after,
+        protected=dispatch,
+    )
+    return dispatch
+
+
+def _decide(session: Session, actor: Actor, dispatch: Dispatch, status: str, reason: str) -> dict[str, Any]:
+    """Record who decided, when and why; the dispatch as it was before, for the audit event."""
+    before = snapshot(dispatch, AUDITED)
+    dispatch.status, dispatch.decided_by = status, actor.username
+    dispatch.decided_at, dispatch.reason = utcnow(), reason
+    session.flush()
+    return before
+
+
+def approval_queue(
+    session: Session, actor: Actor, *, status: str = PENDING, limit: int = 50, offset: int = 0
+) -> tuple[list[Dispatch], int]:
+    """Dispatches in this state that this actor may read, oldest first (the supervisor's queue)."""
+    ensure(actor, "exchange.messages")
+    where = (Dispatch.status == status, gate.readable(actor, Dispatch))
+    query: Select[Any] = select(Dispatch).where(*where).order_by(Dispatch.requested_at, Dispatch.id)
+    return paginate(session, query, limit, offset)

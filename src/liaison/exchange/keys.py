@@ -1,0 +1,198 @@
+"""This node's identity: an Ed25519 signing key and an X25519 encryption key (PyNaCl).
+
+They live in `$LIAISON_HOME/node/keys.json` (file 0600, folder 0700). A rotation keeps the
+previous keys for an overlap period: peers still verify what was signed with the old key and
+this node still opens what was encrypted for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from nacl.encoding import HexEncoder
+from nacl.public import PrivateKey, PublicKey
+from nacl.signing import SigningKey, VerifyKey
+
+from liaison.core.db import utcnow
+from liaison.core.errors import Conflict, Invalid, NotFound
+from liaison.core.settings import get_settings
+
+KEYS_FILE = "keys.json"
+NODE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+def fingerprint(public_key_hex: str) -> str:
+    """SHA-256 of the raw public key, in groups of four hex digits, for reading aloud."""
+    digest = hashlib.sha256(bytes.fromhex(public_key_hex)).hexdigest().upper()
+    return " ".join(digest[i : i + 4] for i in range(0, len(digest), 4))
+
+
+@dataclass(frozen=True)
+class PreviousKeys:
+    """Keys replaced by a rotation, still honoured until `valid_until`."""
+
+    signing: SigningKey
+    encryption: PrivateKey
+    valid_until: datetime
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who this node is: its id, its home agency's reference, its keys."""
+
+    node_id: str
+    agency: str
+    signing: SigningKey
+    encryption: PrivateKey
+    previous: tuple[PreviousKeys, ...] = field(default=())
+
+    @property
+    def signing_public(self) -> str:
+        return self.signing.verify_key.encode(HexEncoder).decode()
+
+    @property
+    def encryption_public(self) -> str:
+        return self.encryption.public_key.encode(HexEncoder).decode()
+
+    def decryption_keys(self, now: datetime | None = None) -> list[PrivateKey]:
+        """The current private key first, then those still in their overlap."""
+        now = now or utcnow()
+        return [self.encryption, *(p.encryption for p in self.previous if p.valid_until > now)]
+
+    def describe(self) -> dict[str, str]:
+        return {
+            "node_id": self.node_id,
+            "agency": self.agency,
+            "signing_key": self.signing_public,
+            "encryption_key": self.encryption_public,
+            "signing_fingerprint": fingerprint(self.signing_public),
+            "encryption_fingerprint": fingerprint(self.encryption_public),
+        }
+
+
+def node_dir(home: Path | None = None) -> Path:
+    return (home or get_settings().home) / "node"
+
+
+def _hex(key: SigningKey | PrivateKey) -> str:
+    return key.encode(HexEncoder).decode()
+
+
+def _write(identity: Identity, home: Path | None) -> None:
+    folder = node_dir(home)
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    document = {
+        "node_id": identity.node_id,
+        "agency": identity.agency,
+        "signing": _hex(identity.signing),
+        "encryption": _hex(identity.encryption),
+        "previous": [
+            {
+                "signing": _hex(p.signing),
+                "encryption": _hex(p.encryption),
+                "valid_until": p.valid_until.isoformat(),
+            }
+            for p in identity.previous
+        ],
+    }
+    path = folder / KEYS_FILE
+    temporary = folder / (KEYS_FILE + ".new")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        json.dump(document, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+    load.cache_clear()
+
+
+def init(node_id: str, agency: str = "", home: Path | None = None) -> Identity:
+    """Create this node's keys; refuses to overwrite existing ones (rotate instead)."""
+    if not NODE_ID.match(node_id):
+        raise Invalid(
+            "A node id is 2 to 63 lower-case letters, digits or hyphens, such as vn-mps.",
+            fields={"node_id": "Use lower-case letters, digits and hyphens."},
+        )
+    if (node_dir(home) / KEYS_FILE).exists():
+        raise Conflict(
+            "This node already has keys in {folder}: rotate them instead.", folder=str(node_dir(home))
+        )
+    identity = Identity(node_id, agency, SigningKey.generate(), PrivateKey.generate())
+    _write(identity, home)
+    return identity
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, mtime_ns: int) -> Identity:
+    document = json.loads(path.read_text())
+    return Identity(
+        node_id=document["node_id"],
+        agency=document.get("agency", ""),
+        signing=SigningKey(bytes.fromhex(document["signing"])),
+        encryption=PrivateKey(bytes.fromhex(document["encryption"])),
+        previous=tuple(
+            PreviousKeys(
+                SigningKey(bytes.fromhex(p["signing"])),
+                PrivateKey(bytes.fromhex(p["encryption"])),
+                datetime.fromisoformat(p["valid_until"]),
+            )
+            for p in document.get("previous", [])
+        ),
+    )
+
+
+class _Loader:
+    """`load(home)`: the identity, read again only when the key file changed (a rotation)."""
+
+    def __call__(self, home: Path | None = None) -> Identity:
+        path = node_dir(home) / KEYS_FILE
+        try:
+            mtime = path.stat().st_mtime_ns
+        except FileNotFoundError:
+            raise NotFound(
+                "This node has no keys yet: run `liaison node init --node-id NAME`.", folder=str(path.parent)
+            ) from None
+        return _load(path, mtime)
+
+    def cache_clear(self) -> None:
+        _load.cache_clear()
+
+
+load = _Loader()
+
+
+def exists(home: Path | None = None) -> bool:
+    return (node_dir(home) / KEYS_FILE).exists()
+
+
+def rotate(overlap_days: int, home: Path | None = None) -> Identity:
+    """New keys; the current ones stay valid for `overlap_days` (older expired ones are dropped)."""
+    if overlap_days < 0 or overlap_days > 365:
+        raise Invalid(
+            "The overlap is 0 to 365 days.", fields={"overlap_days": "Give a number of days from 0 to 365."}
+        )
+    current = load(home)
+    now = utcnow()
+    kept = tuple(p for p in current.previous if p.valid_until > now)
+    previous = (PreviousKeys(current.signing, current.encryption, now + timedelta(days=overlap_days)), *kept)
+    identity = Identity(
+        current.node_id, current.agency, SigningKey.generate(), PrivateKey.generate(), previous
+    )
+    _write(identity, home)
+    return identity
+
+
+def verify_key(hex_key: str) -> VerifyKey:
+    return VerifyKey(bytes.fromhex(hex_key))
+
+
+def public_key(hex_key: str) -> PublicKey:
+    return PublicKey(bytes.fromhex(hex_key))

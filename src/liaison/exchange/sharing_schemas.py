@@ -1,0 +1,54 @@
+"""What the JSON routes of STIX bundles, sharing with partners and requests across nodes read and
+write (x3's part of the exchange; `schemas.py` holds the protocol's)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from liaison.core.schemas import HandlingCode, Input, Output
+
+
+class FreeNoteIn(Input):
+    """A note written into a STIX bundle."""
+
+    content: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+    abstract: Annotated[str, StringConstraints(max_length=300)] = ""
+    handling_code: HandlingCode = "H0"
+    about: list[Annotated[str, StringConstraints(max_length=100)]] = Field(
+        default_factory=list, max_length=100, description="STIX ids in the bundle; empty: the producer."
+    )
+
+
+class StixExportIn(Input):
+    subject_ids: list[Annotated[int, Field(ge=1)]] = Field(
+        default_factory=list, max_length=10_000, description="Empty: every person sought you may read."
+    )
+    hits: bool = Field(default=True, description="Include confirmed screening hits as sightings.")
+    notes: list[FreeNoteIn] = Field(default_factory=list, max_length=100)
+
+
+class StixImportOut(Output):
+    bundle_id: str
+    objects: int
+    created: int
+    updated: int
+    notices: int
+    skipped: dict[str, int]
+    handling_code: str
+    subject_ids: list[int]
+
+
+class ShareIn(Input):
+    agency_id: int = Field(ge=1, description="The partner agency whose node receives it.")
+
+
+class AskPartnerIn(Input):
+    text: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+    kind: Literal["question", "information"] = "question"
+
+
+class ShareOut(Output):
+    dispatch_id: int
+    status: str

@@ -1,0 +1,289 @@
+"""The delivery worker: drains each peer's outgoing log in sequence order, in batches, with backoff.
+
+The log is the truth. The worker keeps nothing in memory that matters: killed at any point (even
+SIGKILL between the partner's commit and its own), it starts again from the envelopes still
+`queued`, that is from the last sequence the partner acknowledged; the partner answers a
+duplicate with the receipt it gave the first time. Attachment chunks go first, each marked once the
+partner holds it, so a large file resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import orjson
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
+
+from liaison.core import audit
+from liaison.core.db import get_engine, unit_of_work, utcnow
+from liaison.core.settings import get_settings
+from liaison.exchange import envelope, keys, transport
+from liaison.exchange.keys import Identity
+from liaison.exchange.models import Evidence, OutgoingChunk, OutgoingEnvelope, Peer
+from liaison.exchange.outbox import lock_cursor
+from liaison.exchange.receiver import peer_signing_keys
+
+log = logging.getLogger(__name__)
+BATCH_BYTES = 900_000  # under the default 1 MiB request limit, with room for the JSON around it
+MAX_BACKOFF = 60.0
+
+
+class DeliveryError(RuntimeError):
+    """A partner did not answer as a node should (down, refusing the call, a bad receipt)."""
+
+
+@dataclass
+class _Backoff:
+    delay: float = 0.0
+    until: float = 0.0
+
+
+@dataclass
+class Worker:
+    """Delivery to every active, verified peer; `run` loops, `pass_once` does one round."""
+
+    engine: Engine
+    identity: Identity
+    client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=30.0))
+    backoff: dict[int, _Backoff] = field(default_factory=dict)
+
+    def peers(self) -> list[tuple[int, str, str]]:
+        with unit_of_work(self.engine) as session:
+            rows = session.execute(
+                select(Peer.id, Peer.node_id, Peer.base_url).where(
+                    Peer.status == "active", Peer.fingerprint_verified.is_(True)
+                )
+            )
+            return [(r.id, r.node_id, r.base_url) for r in rows]
+
+    def pass_once(self) -> int:
+        """One round over the peers: how many envelopes were settled (accepted or rejected)."""
+        settled = 0
+        now = time.monotonic()
+        for peer_id, node_id, base_url in self.peers():
+            state = self.backoff.setdefault(peer_id, _Backoff())
+            if state.until > now:
+                continue
+            try:
+                done = self.deliver(peer_id, base_url)
+            except (httpx.HTTPError, DeliveryError) as error:
+                state.delay = min(MAX_BACKOFF, max(0.5, state.delay * 2))
+                state.until = time.monotonic() + state.delay
+                log.warning("delivery to %s failed (%s); next try in %.1f s", node_id, error, state.delay)
+                continue
+            state.delay, state.until = 0.0, 0.0
+            settled += done
+        return settled
+
+    def run(self, once: bool = False, stop: threading.Event | None = None) -> int:
+        """Deliver until stopped (or, with `once`, until a round settles nothing)."""
+        stop = stop or threading.Event()
+        total = 0
+        poll = get_settings().exchange_poll_seconds
+        while not stop.is_set():
+            settled = self.pass_once()
+            total += settled
+            if settled == 0:
+                if once:
+                    break
+                stop.wait(poll)
+        return total
+
+    def deliver(self, peer_id: int, base_url: str) -> int:
+        """Send the next batch of one peer's log; settle what its receipts settle."""
+        batch = self._next_batch(peer_id)
+        if not batch:
+            return 0
+        ready = []
+        for row_id, header, signature, ciphertext, attachments in batch:
+            if attachments and not self._send_chunks(row_id, header, signature, base_url):
+                break
+            ready.append((row_id, header, signature, ciphertext))
+        if not ready:
+            return 0
+        document = {
+            "envelopes": [{"header": _b64(h), "signature": _b64(s), "body": _b64(c)} for _, h, s, c in ready]
+        }
+        sent_at = utcnow()
+        response = transport.post(self.client, self.identity, base_url, "envelopes", document)
+        if response.status_code != 200:
+            raise DeliveryError(f"HTTP {response.status_code}: {response.text[:200]}")
+        receipts = response.json().get("receipts")
+        if not isinstance(receipts, list) or len(receipts) != len(ready):
+            raise DeliveryError("the partner's answer has not one receipt per envelope")
+        with unit_of_work(self.engine) as session:
+            return self._settle(session, peer_id, [r[0] for r in ready], receipts, sent_at)
+
+    def _next_batch(self, peer_id: int) -> list[tuple[int, bytes, bytes, bytes, int]]:
+        limit = get_settings().exchange_batch
+        with unit_of_work(self.engine) as session:
+            rows = session.execute(
+                select(
+                    OutgoingEnvelope.id,
+                    OutgoingEnvelope.header,
+                    OutgoingEnvelope.signature,
+                    OutgoingEnvelope.ciphertext,
+                    OutgoingEnvelope.attachments,
+                )
+                .where(OutgoingEnvelope.peer_id == peer_id, OutgoingEnvelope.state == "queued")
+                .order_by(OutgoingEnvelope.sequence)
+                .limit(limit)
+            ).all()
+        batch: list[tuple[int, bytes, bytes, bytes, int]] = []
+        size = 0
+        for row in rows:
+            size += (len(row.header) + len(row.signature) + len(row.ciphertext)) * 4 // 3 + 80
+            if batch and size > BATCH_BYTES:
+                break
+            batch.append((row.id, row.header, row.signature, row.ciphertext, row.attachments))
+        return batch
+
+    def _send_chunks(self, row_id: int, header: bytes, signature: bytes, base_url: str) -> bool:
+        """Upload the chunks the partner does not hold yet; False when one is refused."""
+        with unit_of_work(self.engine) as session:
+            pending = session.execute(
+                select(OutgoingChunk.id, OutgoingChunk.attachment, OutgoingChunk.chunk)
+                .where(OutgoingChunk.envelope_id == row_id, OutgoingChunk.acked.is_(False))
+                .order_by(OutgoingChunk.attachment, OutgoingChunk.chunk)
+            ).all()
+        for chunk_id, index, number in pending:
+            with unit_of_work(self.engine) as session:
+                data = session.scalar(select(OutgoingChunk.data).where(OutgoingChunk.id == chunk_id))
+            assert data is not None
+            document = {
+                "header": _b64(header),
+                "signature": _b64(signature),
+                "attachment": index,
+                "chunk": number,
+                "data": _b64(data),
+            }
+            response = transport.post(self.client, self.identity, base_url, "chunks", document)
+            if response.status_code != 200:
+                raise DeliveryError(f"HTTP {response.status_code}: {response.text[:200]}")
+            answer = response.json()
+            with unit_of_work(self.engine) as session:
+                if answer.get("status") == "accepted":
+                    session.execute(
+                        update(OutgoingChunk).where(OutgoingChunk.id == chunk_id).values(acked=True)
+                    )
+                else:
+                    reason = str(answer.get("reason", ""))[:60]
+                    session.execute(
+                        update(OutgoingEnvelope)
+                        .where(OutgoingEnvelope.id == row_id)
+                        .values(reject_reason=reason)
+                    )
+                    return False
+        return True
+
+    def _settle(
+        self, session: Session, peer_id: int, row_ids: list[int], receipts: list[Any], sent_at: Any
+    ) -> int:
+        peer = session.get(Peer, peer_id)
+        assert peer is not None
+        cursor = lock_cursor(session, peer_id)
+        rows = {
+            r.id: r for r in session.scalars(select(OutgoingEnvelope).where(OutgoingEnvelope.id.in_(row_ids)))
+        }
+        signing_keys = peer_signing_keys(peer)
+        settled = 0
+        for row_id, signed in zip(row_ids, receipts, strict=True):
+            row = rows[row_id]
+            receipt = _verified_receipt(signed, signing_keys)
+            if receipt is None or receipt.get("message_id") != row.message_id:
+                raise DeliveryError(f"receipt for {row.message_id} is not signed by {peer.node_id}")
+            row.sent_at = row.sent_at or sent_at
+            if not receipt.get("final"):
+                row.reject_reason = str(receipt.get("reason", ""))[:60]
+                expected = receipt.get("expected")
+                if (
+                    receipt.get("reason") == "out_of_order"
+                    and isinstance(expected, int)
+                    and expected <= cursor.last_acked
+                ):
+                    self._rewind(session, peer_id, expected, cursor)
+                break
+            at = envelope.parse_timestamp(receipt["at"])
+            row.state = "accepted" if receipt["status"] == "accepted" else "rejected"
+            row.reject_reason = str(receipt.get("reason", ""))[:60]
+            row.receipt = orjson.dumps(signed)
+            row.acked_at = utcnow()
+            signature = base64.b64decode(signed["signature"])
+            for stage in receipt.get("stages", [row.state]):
+                session.add(
+                    Evidence(
+                        message_id=row.message_id,
+                        stage=stage,
+                        node=peer.node_id,
+                        at=at,
+                        reason=row.reject_reason,
+                        signature=signature,
+                    )
+                )
+            if row.state == "rejected":
+                audit.record(
+                    session,
+                    row.actor or audit.SYSTEM_ACTOR,
+                    "status",
+                    "exchange_envelope",
+                    row.message_id,
+                    detail=f"rejected by {peer.node_id}: {row.reject_reason}",
+                    protected=row,
+                )
+            if row.sequence == cursor.last_acked + 1:
+                cursor.last_acked = row.sequence
+            settled += 1
+        return settled
+
+    @staticmethod
+    def _rewind(session: Session, peer_id: int, expected: int, cursor: Any) -> None:
+        """The partner lost envelopes it had acknowledged (a restored backup): send them again."""
+        session.execute(
+            update(OutgoingEnvelope)
+            .where(OutgoingEnvelope.peer_id == peer_id, OutgoingEnvelope.sequence >= expected)
+            .values(state="queued")
+        )
+        cursor.last_acked = expected - 1
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _verified_receipt(signed: Any, signing_keys: list[str]) -> dict[str, Any] | None:
+    try:
+        data, signature = base64.b64decode(signed["receipt"]), base64.b64decode(signed["signature"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not envelope.verify(data, signature, signing_keys):
+        return None
+    document: dict[str, Any] = orjson.loads(data)
+    return document
+
+
+def run(once: bool = False, stop: threading.Event | None = None, engine: Engine | None = None) -> int:
+    """`liaison exchange deliver`: this node's worker on the configured database."""
+    worker = Worker(engine or get_engine(), keys.load())
+    try:
+        return worker.run(once=once, stop=stop)
+    finally:
+        worker.client.close()
+
+
+def start_in_app(app: Any) -> None:
+    """The capability's start-up: run the worker in a daemon thread when `exchange_worker` is set."""
+    if not get_settings().exchange_worker or not keys.exists():
+        return
+    stop = threading.Event()
+    app.state.exchange_stop = stop
+    thread = threading.Thread(
+        target=run, kwargs={"stop": stop, "engine": app.state.engine}, name="exchange-delivery", daemon=True
+    )
+    thread.start()

@@ -1,0 +1,106 @@
+"""Two partner nodes for x3's end-to-end tests: `liaison serve` processes (x1's `Node`), each with
+its own database (SQLite or PostgreSQL) and registry holding both ministries, paired as peers of
+those agencies; an `Api` calls a node's JSON API as one of its users."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from liaison.core import accounts
+from liaison.core.db import unit_of_work
+from liaison.core.models import AuditEvent
+from liaison.core.security.policy import CLI_ACTOR
+from liaison.exchange import keys, peers
+from liaison.registry.models import Agency
+from tests.conftest import Account, PostgresCluster
+from tests.exchange.conftest import Node, make_node, postgres_url
+
+UNIT = "international-cooperation"
+AGENCIES = {
+    "node-a": ("vn-mps", "Ministry of Public Security", "VN"),
+    "node-b": ("kz-aca", "Anti-Corruption Agency", "KZ"),
+}
+
+
+def account(node: Node, role: str) -> Account:
+    name = f"{role}.{node.name}"
+    with unit_of_work(node.engine()) as session:
+        accounts.create_user(session, "test", name, f"{name}-password", role, unit=UNIT, full_name=name)
+        _, token = accounts.create_token(session, "test", name)
+    return Account(name, f"{name}-password", role, token)
+
+
+def registry(node: Node) -> None:
+    """Both ministries in this node's registry (each node keeps its own registry)."""
+    with unit_of_work(node.engine()) as session:
+        for ref, name, country in AGENCIES.values():
+            session.add(
+                Agency(ref=ref, name=name, name_key=name.lower(), kind="police", country_code=country)
+            )
+
+
+def agency_ids(node: Node) -> dict[str, int]:
+    with unit_of_work(node.engine()) as session:
+        return {a.ref or "": a.id for a in session.scalars(select(Agency))}
+
+
+def pair(a: Node, b: Node) -> None:
+    """Each node records the other as a peer of its agency and verifies its fingerprint."""
+    for here, there in ((a, b), (b, a)):
+        partner = there.identity
+        with unit_of_work(here.engine()) as session:
+            peers.add(session, CLI_ACTOR, node_id=partner.node_id, base_url=there.url,
+                      signing_key=partner.signing_public, encryption_key=partner.encryption_public,
+                      agency=AGENCIES[there.name][0])  # fmt: skip
+            peers.verify(session, CLI_ACTOR, partner.node_id, keys.fingerprint(partner.signing_public))
+
+
+@pytest.fixture(params=("sqlite", "postgresql"))
+def nodes(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Node, Node]]:
+    urls = ["", ""]
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        for index, name in enumerate(AGENCIES):
+            (tmp_path / name).mkdir(parents=True)
+            shutil.copy(template, tmp_path / name / "liaison.db")
+            urls[index] = f"sqlite:///{tmp_path / name / 'liaison.db'}"
+    else:
+        cluster: PostgresCluster = request.getfixturevalue("postgres")
+        urls = [postgres_url(cluster), postgres_url(cluster)]
+    a, b = (make_node(name, tmp_path, url) for name, url in zip(AGENCIES, urls, strict=True))
+    registry(a)
+    registry(b)
+    pair(a, b)
+    a.start()
+    b.start()
+    yield a, b
+    a.close()
+    b.close()
+
+
+class Api:
+    """A user of one node, calling its JSON API."""
+
+    def __init__(self, node: Node, who: Account) -> None:
+        self.client = httpx.Client(base_url=node.url + "/api/v1", headers=who.headers, timeout=60)
+
+    def __call__(self, method: str, path: str, status: int = 200, **kwargs: Any) -> Any:
+        response = self.client.request(method, path, **kwargs)
+        assert response.status_code == status, response.text
+        return response.json() if response.content else None
+
+
+def trail(node: Node, object_type: str = "request") -> list[tuple[str, str, str]]:
+    """(actor, action, detail) of the node's audit events about one kind of record, in order."""
+    with unit_of_work(node.engine()) as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == object_type).order_by(AuditEvent.seq)
+        )
+        return [(e.actor, e.action, e.detail) for e in events]

@@ -1,0 +1,145 @@
+"""Sharing with a partner's node, on one node, SQLite and PostgreSQL: what goes out (through the
+gate and, for H2/H3, a supervisor), what is refused, and what a confirmed hit or a follow-up sends.
+The receiving side runs in test_sharing_e2e.py between two node processes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from liaison import capabilities
+from liaison.app import create_app
+from liaison.core import accounts
+from liaison.core.db import unit_of_work
+from liaison.core.errors import Conflict, NotFound
+from liaison.core.models import User
+from liaison.core.settings import get_settings
+from liaison.engagements import service as engagements
+from liaison.engagements.schemas import CommitmentIn, EngagementIn, FollowUpIn
+from liaison.exchange import keys, sharing
+from liaison.exchange.message_models import Dispatch
+from liaison.subjects.models import Subject
+from tests.conftest import make_account
+from tests.exchange.test_messages import make_peer
+from tests.registry.factories import agency
+
+UNIT = "international-cooperation"
+PERSON = {"names": [{"full_name": "Trần Văn Bình"}], "birth_dates": ["1975-06-02"], "nationalities": ["VN"]}
+
+
+@pytest.fixture(autouse=True)
+def node() -> None:
+    """This node's keys under the test home, and the capabilities' subscriptions, as `serve` has them."""
+    if not keys.exists():
+        keys.init("vn-mps")
+    capabilities.install(capabilities.enabled())
+
+
+@pytest.fixture
+def api(engine: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(get_settings(), engine), base_url="http://testserver") as client:
+        yield client
+
+
+def user(session: Session, name: str) -> User:
+    return accounts.get_user(session, name)
+
+
+def dispatches(session: Session) -> list[Dispatch]:
+    return list(session.scalars(select(Dispatch).order_by(Dispatch.id)))
+
+
+def person(session: Session, owner: User, code: str = "H0") -> Subject:
+    from liaison.subjects import service
+    from liaison.subjects.schemas import SubjectIn
+
+    return service.create_subject(session, owner, SubjectIn.model_validate({**PERSON, "handling_code": code}))
+
+
+def test_a_person_sought_goes_as_a_stix_bundle_and_h2_waits_for_a_supervisor(engine: Engine) -> None:
+    make_account(engine, "officer", "officer.one", unit=UNIT)
+    with unit_of_work(engine) as session:
+        peer = make_peer(session, "kz-aca", "KZ")
+        officer = user(session, "officer.one")
+        open_one, restricted = person(session, officer), person(session, officer, "H2")
+        sent = sharing.share_subject(session, officer, open_one.id, peer.agency_id or 0)
+        waiting = sharing.share_subject(session, officer, restricted.id, peer.agency_id or 0)
+        assert (sent.status, waiting.status) == ("sent", "pending")
+        (identity,) = [o for o in sent.body["bundle"]["objects"] if o.get("identity_class") == "individual"]
+        assert identity["x_liaison_subject_id"] == open_one.id and identity["name"] == "Trần Văn Bình"
+        assert waiting.handling_code == "H2"
+
+
+def test_what_the_gate_hides_or_a_partner_owns_is_not_shared(engine: Engine) -> None:
+    make_account(engine, "officer", "officer.one", unit=UNIT)
+    make_account(engine, "officer", "officer.far", unit="drugs")
+    with unit_of_work(engine) as session:
+        peer = make_peer(session, "kz-aca", "KZ")
+        hidden = person(session, user(session, "officer.one"), "H3")
+        with pytest.raises(NotFound):
+            sharing.share_subject(session, user(session, "officer.far"), hidden.id, peer.agency_id or 0)
+        theirs = person(session, user(session, "officer.one"))
+        theirs.source, theirs.source_id = "node:ru-mia", "12"
+        with pytest.raises(Conflict):
+            sharing.share_subject(session, user(session, "officer.one"), theirs.id, peer.agency_id or 0)
+        with pytest.raises(Conflict):  # an agency without a node
+            sharing.share_subject(
+                session, user(session, "officer.one"), hidden.id, agency(session, "Lao police", "LA").id
+            )
+        assert dispatches(session) == []
+
+
+def test_a_confirmed_hit_on_a_partners_person_alerts_that_partner(api: TestClient, engine: Engine) -> None:
+    officer = make_account(engine, "officer", "officer.one", unit=UNIT)
+    with unit_of_work(engine) as session:
+        make_peer(session, "kz-aca", "KZ")
+        subject = person(session, user(session, "officer.one"))
+        subject.source, subject.source_id = "node:kz-aca", "41"
+    found = api.post("/api/v1/screen", json={"name": "Tran Van Binh", "birth_date": "1975-06-02"},
+                     headers=officer.headers)  # fmt: skip
+    (hit,) = found.json()["results"][0]["hits"]
+    decision = {"decision": "confirm", "reason": "passport photo"}
+    decided = api.post(
+        f"/api/v1/screening/hits/{hit['hit_id']}/decision", json=decision, headers=officer.headers
+    )
+    assert decided.status_code == 200, decided.text
+    with unit_of_work(engine) as session:
+        (alert,) = dispatches(session)
+        assert alert.type == sharing.HIT_ALERT and alert.status == "sent"
+        assert alert.body["subject_id"] == 41 and alert.body["reason"] == "passport photo"
+        assert alert.body["record"]["name"] == "Tran Van Binh"
+
+
+def test_engagement_minutes_go_to_a_partner_that_was_there_and_follow_ups_follow(engine: Engine) -> None:
+    make_account(engine, "officer", "officer.one", unit=UNIT)
+    with unit_of_work(engine) as session:
+        peer = make_peer(session, "kz-aca", "KZ")
+        officer = user(session, "officer.one")
+        absent = agency(session, "Lao police", "LA")
+        minutes = EngagementIn(kind="talks", title="Talks with the ACA", held_on=date(2026, 3, 12),
+                               agency_ids=[peer.agency_id or 0], summary="Lists to exchange.")  # fmt: skip
+        talks = engagements.create_engagement(session, officer, minutes)
+        pledge = engagements.create_commitment(session, officer, CommitmentIn(
+            engagement_id=talks.id, text="Exchange lists of fugitives", kind="agreed"))  # fmt: skip
+        with pytest.raises(Conflict):
+            sharing.share_engagement(session, officer, talks.id, absent.id)
+        shared = sharing.share_engagement(session, officer, talks.id, peer.agency_id or 0)
+        assert (
+            shared.status == "sent" and shared.body["commitments"][0]["text"] == "Exchange lists of fugitives"
+        )
+        assert shared.body["origin"] == "vn-mps"
+        engagements.follow_up(
+            session, officer, pledge.id, FollowUpIn(note="First list sent.", status="in_progress")
+        )
+        follow = dispatches(session)[-1]
+        assert follow.type == sharing.FOLLOW_UP and follow.peer_id == peer.id
+        assert (follow.body["origin"], follow.body["id"], follow.body["status"]) == (
+            "vn-mps",
+            pledge.id,
+            "in_progress",
+        )

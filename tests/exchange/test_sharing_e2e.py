@@ -1,0 +1,80 @@
+"""Sharing between two node processes: A shares a person sought and the minutes of talks with B;
+B's border screening confirms a hit on the shared person and A's person is marked located; a
+follow-up B records on the shared commitment reaches A's commitment."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from liaison.core.db import unit_of_work
+from liaison.engagements.models import Commitment
+from liaison.subjects.models import Subject
+from tests.exchange.conftest import Node, wait_for
+from tests.exchange.partners import Api, account, agency_ids, nodes
+
+__all__ = ["nodes"]  # the fixture
+
+PERSON = {
+    "names": [{"full_name": "Trần Văn Bình"}, {"full_name": "陈文平", "kind": "native", "language": "zh"}],
+    "birth_dates": ["1975-06-02"],
+    "nationalities": ["VN"],
+    "notices": [{"kind": "arrest", "issuer": "INTERPOL", "reference": "2024/1234"}],
+}
+
+
+def test_a_shared_person_sought_alerts_its_owner_and_follow_ups_travel_back(nodes: tuple[Node, Node]) -> None:
+    a, b = nodes
+    ids_a = agency_ids(a)
+    officer_a, officer_b = Api(a, account(a, "officer")), Api(b, account(b, "officer"))
+
+    # A shares a person sought with B's node.
+    subject = officer_a("POST", "/subjects", 201, json=PERSON)
+    shared = officer_a(
+        "POST", f"/exchange/share/subjects/{subject['id']}", 202, json={"agency_id": ids_a["kz-aca"]}
+    )
+    assert shared["status"] == "sent"
+
+    def copies() -> list[Subject]:
+        with unit_of_work(b.engine()) as session:
+            return list(session.scalars(select(Subject).where(Subject.source == "node:node-a")))
+
+    wait_for(lambda: len(copies()) == 1, timeout=120)
+    (copy,) = copies()
+    assert copy.source_id == str(subject["id"]) and copy.primary_name == "Trần Văn Bình"
+
+    # B's border screening finds and confirms the traveller: A's person is located, in Kazakhstan.
+    def screened() -> list[dict[str, object]]:
+        found = officer_b("POST", "/screen", json={"name": "Tran Van Binh", "birth_date": "1975-06-02"})
+        return found["results"][0]["hits"]
+
+    wait_for(lambda: len(screened()) == 1, timeout=60)
+    (hit,) = screened()
+    officer_b(
+        "POST", f"/screening/hits/{hit['hit_id']}/decision", json={"decision": "confirm", "reason": "photo"}
+    )
+    wait_for(lambda: officer_a("GET", f"/subjects/{subject['id']}")["status"] == "located", timeout=120)
+    located = officer_a("GET", f"/subjects/{subject['id']}")
+    assert located["believed_country"] == "KZ"
+    assert (
+        "node-b" in located["status_history"][-1]["note"] and "photo" in located["status_history"][-1]["note"]
+    )
+
+    # A shares the minutes of talks both attended; B follows the commitment up; A's follows.
+    talks = officer_a("POST", "/engagements", 201, json={"kind": "talks", "title": "Talks with the ACA",
+                      "held_on": "2026-03-12", "agency_ids": [ids_a["vn-mps"], ids_a["kz-aca"]]})  # fmt: skip
+    pledge = officer_a("POST", "/commitments", 201, json={"engagement_id": talks["id"], "kind": "agreed",
+                       "text": "Exchange lists of fugitives"})  # fmt: skip
+    officer_a("POST", f"/exchange/share/engagements/{talks['id']}", 202, json={"agency_id": ids_a["kz-aca"]})
+
+    def copied_commitment() -> int | None:
+        with unit_of_work(b.engine()) as session:
+            ref = f"node-a:commitment:{pledge['id']}"
+            return session.scalar(select(Commitment.id).where(Commitment.ref == ref))
+
+    wait_for(lambda: copied_commitment() is not None, timeout=120)
+    officer_b("POST", f"/commitments/{copied_commitment()}/follow-ups",
+              json={"note": "First list received.", "status": "in_progress"})  # fmt: skip
+    wait_for(lambda: officer_a("GET", f"/commitments/{pledge['id']}")["status"] == "in_progress", timeout=120)
+    followed = officer_a("GET", f"/commitments/{pledge['id']}")
+    assert followed["follow_ups"][-1]["note"] == "First list received."
+    assert followed["follow_ups"][-1]["actor"] == "node:node-b"
