@@ -4,32 +4,20 @@ dismissal that never leaves a batch half done without saying so."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
-from liaison.app import create_app
 from liaison.core.db import unit_of_work, utcnow
 from liaison.core.models import AuditEvent
-from liaison.core.settings import get_settings
+from liaison.core.security.policy import SystemActor
+from liaison.subjects.schemas import NoticeIn
+from liaison.subjects.service import add_notice
 from tests.conftest import Account, make_account
 from tests.screening.factories import restricted_subject
 
 HUNG = "Nguyễn Văn Hùng"
-
-
-@pytest.fixture
-def api(engine: Engine) -> Iterator[TestClient]:
-    with TestClient(create_app(get_settings(), engine), base_url="http://testserver") as client:
-        yield client
-
-
-@pytest.fixture
-def officer(engine: Engine) -> Account:
-    return make_account(engine, "officer")
 
 
 def add_subject(api: TestClient, who: Account, name: str, **extra: object) -> int:
@@ -144,10 +132,15 @@ def test_a_batch_with_a_hit_already_decided_is_refused_whole_or_skips_it_when_as
 def test_bulk_dismissal_holds_the_gate_for_restricted_and_hidden_hits(
     api: TestClient, officer: Account, engine: Engine
 ) -> None:
-    restricted_subject(engine)
+    hidden_id = restricted_subject(engine)
+    with unit_of_work(engine) as session:
+        owner = SystemActor(username="fugitives-owner", role="officer", unit="fugitives")
+        add_notice(session, owner, hidden_id, NoticeIn(kind="arrest", reference="FUG-RED-42"))
     add_subject(api, officer, "Phạm Văn Đông")  # readable, alike in name
     run = screen(api, officer, "Pham Van Dong")
     hits = queue(api, officer, run_id=run)["items"]
+    assert next(h["notices"] for h in hits if h["restricted"]) == []  # a notice number names the person
+    assert "FUG-RED-42" not in api.get("/screening/hits", headers=officer.headers).text
     restricted = next(h["id"] for h in hits if h["restricted"])
     readable = next(h["id"] for h in hits if not h["restricted"])
     other = make_account(engine, "officer", unit="other-unit")
