@@ -23,16 +23,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from liaison.names.fold import fold
 from liaison.names.nicknames import load as load_given_names
 from liaison.names.nicknames import name_groups
-from liaison.names.phonetic import skeleton
+from liaison.names.phonetic import skeleton, token_key
 from liaison.names.variants import MIDDLE, Reading, Token, readings
 from liaison.names.vietnamese_cyrillic import vietnamese_syllables
 
 TYPO_LENGTH = 5  # a key longer than this is also found by its first or last four letters
 INITIAL = "!"  # an initial's key: `!v` is held by every word beginning with v
 GIVEN_NAME = "="  # a given-name group: `=:name:Q123` for most words, `=v:...` for Vietnamese syllables
-MAX_JOINED = 4  # key pairs run together per two adjacent words
+MAX_JOINED = 5  # key pairs run together per two adjacent words
 
 
 @lru_cache(maxsize=200_000)
@@ -79,7 +80,11 @@ def _given_name_keys(word: str, stored: bool) -> frozenset[str]:
 
 
 def _joined(left: Token, right: Token) -> set[str]:
-    return {a + b for a in left.keys[:2] for b in right.keys[:2]}
+    """Two words run together, as their keys and as the key of the word they make (`chao` and
+    `yong` are `chaoong`, `chaoyong` is `chaong`: the key collapses the doubled letter)."""
+    pairs = [(a, b) for a in left.keys[:2] for b in right.keys[:2]]
+    texts = [(left.text or left.keys[0]) + (right.text or right.keys[0])]
+    return {a + b for a, b in pairs} | {token_key(text) for text in texts}
 
 
 @lru_cache(maxsize=100_000)
@@ -126,12 +131,24 @@ def _required(reading: Reading) -> Reading:
     return kept or reading
 
 
+def _doubled_joined(query: str) -> str:
+    """A word written twice joined into one (`Lin Juan Juan`, `Lin Juanjuan`): readings drop a
+    repeated word, but a Chinese given name repeats a syllable (林娟娟 is `lin juanjuan`)."""
+    words: list[str] = []
+    for word in query.split():
+        if words and fold(word) == fold(words[-1].split("+")[-1]):
+            words[-1] += "+" + word
+        else:
+            words.append(word)
+    return " ".join(word.replace("+", "").lower() if "+" in word else word for word in words)
+
+
 @lru_cache(maxsize=4096)
 def query_terms(query: str) -> tuple[tuple[frozenset[str], ...], ...]:
     """What a name must hold to match the query: for one of the query's readings, a key of each of
     its terms. A reading's words are also tried with two neighbours run together (`shi li`, `shili`)."""
     found: dict[tuple[frozenset[str], ...], None] = {}
-    for reading in readings(query):
+    for reading in readings(query) + readings(_doubled_joined(query)):
         required = _required(reading)
         found.setdefault(tuple(_term(token) for token in required), None)
         for position in range(len(reading) - 1):
