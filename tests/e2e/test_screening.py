@@ -37,8 +37,8 @@ def test_officer_screens_a_person_sees_the_explanation_and_dismisses_the_hit(
     expect(explanation.get_by_text("read as nguyen phu trong", exact=False)).to_be_visible()
 
     page.get_by_role("link", name="Hits to review").first.click()
-    page.get_by_label("Reason").fill("Namesake: different father")
-    page.get_by_role("button", name="Dismiss").click()
+    page.get_by_label("Reason", exact=True).fill("Namesake: different father")
+    page.get_by_role("button", name="Dismiss", exact=True).click()
     expect(page.get_by_text("No hits here.")).to_be_visible()
 
     page.goto(live_server.url + "/screening")
@@ -67,7 +67,7 @@ def test_officer_confirms_a_hit_and_opens_a_locate_request_choosing_the_agencies
     page.get_by_role("button", name="Screen", exact=True).click()
 
     page.get_by_role("link", name="Hits to review").first.click()
-    page.get_by_label("Reason").fill("Passport photo matches")
+    page.get_by_label("Reason", exact=True).fill("Passport photo matches")
     page.get_by_label("On confirming, open a locate-or-verify request from").select_option(
         label="Ministry of Public Security (VN)"
     )
@@ -104,3 +104,55 @@ def test_border_officer_screening_a_restricted_person_is_told_to_hold_and_whom_t
     expect(queued.get_by_role("alert")).to_contain_text("call the owning unit")
     expect(queued.get_by_role("button", name="Confirm")).to_have_count(0)
     expect(page.locator("body")).not_to_contain_text(RESTRICTED_NAME)
+
+
+def test_reviewer_filters_by_run_groups_by_person_and_dismisses_namesakes_in_one_go(
+    live_server, browser_page
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from liaison.core.db import utcnow
+    from liaison.subjects.schemas import NoticeIn
+
+    expired = NoticeIn(kind="locate", reference="L-2019", expires_on=utcnow().date() - timedelta(days=1))
+    with unit_of_work(live_server.engine) as session:
+        for country in ("VN", "LA", "KH"):
+            create_subject(session, CLI_ACTOR, SubjectIn(names=[NameIn(full_name="Nguyễn Văn Hùng")],
+                                                         nationalities=[country]))  # fmt: skip
+        create_subject(
+            session, CLI_ACTOR, SubjectIn(names=[NameIn(full_name="Trần Thị Lan")], notices=[expired])
+        )
+    page = browser_page
+    sign_in(page, live_server, live_server.account("officer"))
+    for traveller in ("Nguyen Van Hung", "Tran Thi Lan"):
+        page.goto(live_server.url + "/screening")
+        page.get_by_label("Name").fill(traveller)
+        page.get_by_role("button", name="Screen", exact=True).click()
+        expect(page.get_by_role("article").first).to_be_visible()
+
+    page.get_by_role("link", name="Hits to review").first.click()
+    expect(page.get_by_role("article")).to_have_count(4)
+    page.get_by_label("Run").fill("1")
+    page.get_by_label("Group by person sought").check()
+    page.get_by_role("button", name="Show", exact=True).click()
+
+    groups = page.get_by_role("region", name="Person sought")
+    expect(groups).to_have_count(3)
+    expect(page.get_by_test_id("ambiguous")).to_have_count(3)
+    expect(page.get_by_test_id("ambiguous").first).to_contain_text("ambiguous: 3 persons sought")
+    for box in page.get_by_role("checkbox", name="Select hit").all():
+        box.check()
+    page.get_by_label("Reason for dismissing the selected hits").fill("Namesakes: the passport gives 1990")
+    page.get_by_role("button", name="Dismiss the selected hits").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Dismissed 3 hits.")
+    expect(page.get_by_text("No hits here.")).to_be_visible()
+
+    page.get_by_label("Run").fill("2")
+    page.get_by_role("button", name="Show", exact=True).click()
+    lan = page.get_by_role("article")
+    expect(lan).to_have_count(1)
+    expect(lan.get_by_role("list", name="Notices on person sought")).to_contain_text("Expired")
+    lan.get_by_role("link", name="Open the person sought").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Trần Thị Lan")
+    expect(page.get_by_role("region", name="Notices")).to_contain_text("Expired")

@@ -47,12 +47,26 @@ def list_hits(
     status: Literal["open", "confirmed", "dismissed"] = "open",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
+    run_id: Annotated[int | None, Query(ge=1)] = None,
+    by_subject: bool = False,
 ) -> Page[schemas.ReviewHitOut]:
-    """The review queue: hits in a status (default `open`), strongest first. It lists a hit when you
-    may read its person sought (in full), or else when you see the run that raised it (your own; any
-    for supervisors and admins), then with the subject's particulars `[restricted]` (`restricted`:
-    true) and its id, handling code and owning unit. `total` counts what is listed. Audited."""
-    return service.list_hits(session, user, status, limit, offset)
+    """The review queue: hits in a status (default `open`), strongest first; `run_id` keeps one
+    run's; `by_subject` puts each person sought's hits together (`ambiguous` > 1 marks a record
+    that fits several as well: namesakes). It lists a hit when you may read its person sought (in
+    full, with its `notices` and their status today), or else when you see the run that raised it
+    (your own; any for supervisors and admins), then with the subject's particulars `[restricted]`
+    (`restricted`: true) and its id, handling code and owning unit. `total` counts what is listed.
+    Audited."""
+    return service.list_hits(session, user, status, limit, offset, run_id=run_id, by_subject=by_subject)
+
+
+@router.post("/screening/hits/dismiss", response_model=schemas.DismissOut)
+def dismiss_hits(body: schemas.DismissIn, session: DbSession, user: Reviewer) -> schemas.DismissOut:
+    """Dismiss up to 500 open hits with one reason, each its own audited decision. A hit you may
+    not dismiss (not shown to you, on a restricted person sought, already decided) makes the whole
+    batch a 409 naming each (`refused`) and nothing changes — unless `skip_undecidable` is true:
+    then the others are dismissed and `skipped` lists each one left with why."""
+    return service.dismiss_hits(session, user, body)
 
 
 @router.get("/screening/hits/{hit_id}", response_model=schemas.ReviewHitOut)

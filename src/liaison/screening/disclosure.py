@@ -121,6 +121,26 @@ def subject_fields(reader: Reader, card: SubjectCard, matched_name: str) -> dict
     return {**shown, "restricted": not is_shown(reader, card)}
 
 
+def notices_shown(reader: Reader, card: SubjectCard, subject: Any) -> list[dict[str, Any]]:
+    """The subject's notices with their status today (`expired` once past their date, whatever the
+    row says); none when the reader may not read the subject: a notice number names the person."""
+    if not is_shown(reader, card):
+        return []
+    from liaison.subjects.service import notice_status
+
+    return [
+        {
+            "id": notice.id,
+            "kind": notice.kind,
+            "reference": notice.reference,
+            "issued_on": notice.issued_on,
+            "expires_on": notice.expires_on,
+            "status": notice_status(notice),
+        }
+        for notice in subject.notices
+    ]
+
+
 def _side(value: str | None) -> str:
     return (value or "").strip()[:80] or "—"
 

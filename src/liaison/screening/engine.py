@@ -35,13 +35,12 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from liaison.names.nicknames import load as load_given_names
-from liaison.names.phonetic import skeleton
+from liaison.names.search import search_keys
 from liaison.names.variants import MAX_TOKENS, Reading, Token, display_reading, readings
 from liaison.names.vietnamese_cyrillic import vietnamese_readings
 from liaison.screening.alignment import (
@@ -209,22 +208,6 @@ def prepare(record: ScreenRecord) -> Query:
 def namesake_key(reading: Reading) -> str:
     """Family and given names, in any order (middle names and patronymics left out)."""
     return " ".join(sorted(t.keys[0] for t in reading if t.weight >= 1.0))
-
-
-@lru_cache(maxsize=200_000)
-def search_keys(token: Token) -> tuple[tuple[str, float], ...]:
-    """A word's search keys with the share of its weight they carry: its phonetic keys (whole),
-    their first and last four letters and consonant skeleton (half: they also find near misses)."""
-    found: dict[str, float] = {}
-    for key in token.keys:
-        found.setdefault(key, 1.0)
-        if len(key) > 5:
-            found.setdefault("^" + key[:4], 0.5)
-            found.setdefault("$" + key[-4:], 0.5)
-        skel = skeleton(key)
-        if len(skel) >= 2 or token.vowelless:
-            found.setdefault("~" + skel, 0.5)
-    return tuple(found.items())
 
 
 def _post(postings: dict[Any, array[int]], key: Any, name_id: int) -> None:

@@ -3,6 +3,7 @@ screening (progress, then the hits to download), and the review queue. Same serv
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -15,7 +16,17 @@ from liaison.registry.agencies import agency_choices
 from liaison.screening import jobs, schemas, service
 from liaison.screening.engine import DEFAULT_THRESHOLD
 from liaison.screening.startup import live_index
-from liaison.web.forms import PAGE_SIZE, PageNumber, attempt, form_values, pager, parse, redirect
+from liaison.subjects.vocabulary import vocabulary as subject_vocabulary
+from liaison.web.forms import (
+    PAGE_SIZE,
+    PageNumber,
+    attempt,
+    form_values,
+    pager,
+    parse,
+    posted,
+    redirect,
+)
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -110,20 +121,68 @@ def review_queue(
     session: DbSession,
     user: Reader,
     status: Annotated[str, Query(max_length=12)] = "open",
+    run: Annotated[str, Query(max_length=20)] = "",
+    group: Annotated[str, Query(max_length=10)] = "",
     page: PageNumber = 1,
 ) -> HTMLResponse:
     status = status if status in service.HIT_STATUSES else "open"
-    return render(request, "screening/hits.html", _queue_context(session, user, status, page))
+    filters = QueueFilters(status, _run_id(run), group == "subject")
+    return render(request, "screening/hits.html", _queue_context(session, user, filters, page))
 
 
-def _queue_context(session: DbSession, user: User, status: str, page: int = 1) -> dict[str, Any]:
-    """One page of the review queue with the shared pager, which keeps the chosen status."""
-    hits = service.list_hits(session, user, status, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+def _run_id(value: str) -> int | None:
+    """The run filter: a run's number, or all runs for anything else."""
+    value = value.strip()
+    return int(value) if value.isdigit() and 0 < int(value) < 2**63 else None
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the review queue shows: a status, one run or all, grouped by person sought or not."""
+
+    status: str = "open"
+    run_id: int | None = None
+    by_subject: bool = False
+
+    def query(self) -> dict[str, str]:
+        """The filters as the pager's and the forms' query parameters."""
+        shown = {
+            "status": self.status,
+            "run": str(self.run_id or ""),
+            "group": "subject" if self.by_subject else "",
+        }
+        return {key: value for key, value in shown.items() if value}
+
+
+def _by_subject(hits: list[schemas.ReviewHitOut]) -> list[dict[str, Any]]:
+    """The page's hits cut into runs of one person sought each (the service orders them so)."""
+    groups: list[dict[str, Any]] = []
+    for hit in hits:
+        if not groups or groups[-1]["subject_id"] != hit.subject_id:
+            groups.append({"subject_id": hit.subject_id, "name": hit.subject_name, "hits": []})
+        groups[-1]["hits"].append(hit)
+    return groups
+
+
+def _queue_context(session: DbSession, user: User, filters: QueueFilters, page: int = 1) -> dict[str, Any]:
+    """One page of the review queue with the shared pager, which keeps the chosen filters."""
+    hits = service.list_hits(
+        session,
+        user,
+        filters.status,
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+        run_id=filters.run_id,
+        by_subject=filters.by_subject,
+    )
     return {
         "page": hits,
+        "groups": _by_subject(hits.items),
         "pager": pager(page, hits.total),
-        "filters": {"status": status},
-        "status": status,
+        "filters": filters.query(),
+        "queue": filters,
+        "subject_vocab": subject_vocabulary(),
+        "status": filters.status,
         "statuses": service.HIT_STATUSES,
         "agencies": agency_choices(session),
     }
@@ -153,6 +212,39 @@ async def decide_hit(
     return redirect("/screening/hits")
 
 
-def _queue_with_error(request: Request, session: DbSession, user: User, error: DomainError) -> HTMLResponse:
-    context = {**_queue_context(session, user, "open"), "error": error.detail}
+def _queue_with_error(
+    request: Request, session: DbSession, user: User, error: DomainError, filters: QueueFilters | None = None
+) -> HTMLResponse:
+    context = {**_queue_context(session, user, filters or QueueFilters()), "error": error.detail}
     return render(request, "screening/hits.html", context, status_code=error.status)
+
+
+@router.post("/screening/hits/dismiss", response_class=HTMLResponse, response_model=None)
+async def dismiss_hits(
+    request: Request, session: DbSession, user: Reviewer
+) -> HTMLResponse | RedirectResponse:
+    """The queue's bulk dismissal: the ticked hits, one reason; a refusal shows the queue again with
+    each hit that could not be dismissed and why, and nothing changed."""
+    values, many = await posted(request)
+    filters = QueueFilters(
+        values.get("status", "open") if values.get("status") in service.HIT_STATUSES else "open",
+        _run_id(values.get("run", "")),
+        values.get("group") == "subject",
+    )
+
+    def run() -> schemas.DismissOut:
+        data = parse(
+            schemas.DismissIn,
+            {
+                "hit_ids": many.get("hit_id", []),
+                "reason": values.get("reason", ""),
+                "skip_undecidable": values.get("skip_undecidable") == "yes",
+            },
+        )
+        return service.dismiss_hits(session, user, data)
+
+    outcome = attempt(session, run)
+    if isinstance(outcome, DomainError):
+        return _queue_with_error(request, session, user, outcome, filters)
+    context = {**_queue_context(session, user, filters), "dismissed": outcome}
+    return render(request, "screening/hits.html", context)

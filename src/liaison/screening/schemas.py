@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, computed_field
@@ -87,11 +87,48 @@ class DecisionIn(Input):
     requested_agency_id: int | None = Field(default=None, ge=1, description="... to this partner agency.")
 
 
+class HitNoticeOut(Output):
+    """A notice on the hit's person sought, with its status as of today (`expired` once past)."""
+
+    id: int
+    kind: str
+    reference: str
+    issued_on: date | None
+    expires_on: date | None
+    status: str = Field(description="active, expired or withdrawn")
+
+
+class DismissIn(Input):
+    """Dismiss several open hits with one reason: one audited decision per hit."""
+
+    hit_ids: Annotated[list[Annotated[int, Field(ge=1)]], Field(min_length=1, max_length=500)]
+    reason: Annotated[str, StringConstraints(max_length=2000)]
+    skip_undecidable: bool = Field(
+        default=False,
+        description="False: a batch holding a hit you may not dismiss is refused whole (nothing "
+        "changes, each such hit listed with why). True: dismiss the others and list those skipped.",
+    )
+
+
+class SkippedHitOut(Output):
+    hit_id: int
+    reason: str
+
+
+class DismissOut(Output):
+    dismissed: list[int]
+    skipped: list[SkippedHitOut]
+
+
 class ReviewHitOut(SubjectSide):
     id: int
     run_id: int
     status: str
     score: float
+    ambiguous: int = Field(
+        description="Persons sought this record fits as well, this one included (1: none other)."
+    )
+    notices: list[HitNoticeOut] = Field(description="The subject's notices; none when restricted.")
     record_id: str
     record_name: str
     record_birth_date: str

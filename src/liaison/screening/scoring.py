@@ -22,9 +22,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz.distance import OSA
 
@@ -255,6 +257,19 @@ def rivals_feature(count: int, weights: Weights = WEIGHTS) -> Feature:
     verdict = "none" if count == 0 else "one" if count == 1 else "few" if count <= 5 else "many"
     detail = f"ambiguous: {count + 1} subjects fit as well" if count else "no other subject fits as well"
     return Feature("rivals", verdict, weights.rivals[verdict], detail)
+
+
+_AMBIGUOUS = re.compile(r"ambiguous: (\d+) subjects")
+
+
+def ambiguity(features: Iterable[Mapping[str, Any]]) -> int:
+    """How many subjects a stored hit's record fits as well, itself included (`rivals_feature`'s
+    count, read back from the explanation the hit keeps): 1 when it is unambiguous."""
+    for feature in features:
+        if feature.get("feature") == "rivals":
+            found = _AMBIGUOUS.search(str(feature.get("detail", "")))
+            return int(found[1]) if found else 1
+    return 1
 
 
 def date_feature(

@@ -45,7 +45,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
 from liaison.core.db import utcnow
-from liaison.core.errors import Conflict, Forbidden, Invalid, NotFound, Phrase
+from liaison.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Phrase
 from liaison.core.events import HitDecided, publish
 from liaison.core.schemas import Page
 from liaison.core.security import gate
@@ -57,6 +57,8 @@ from liaison.screening.models import Dismissal, ScreenedRecord, ScreeningRun
 from liaison.screening.models import Hit as StoredHit
 from liaison.screening.schemas import (
     DecisionIn,
+    DismissIn,
+    DismissOut,
     FeatureOut,
     HitOut,
     RecordIn,
@@ -64,7 +66,9 @@ from liaison.screening.schemas import (
     ReviewHitOut,
     RunOut,
     ScreenOut,
+    SkippedHitOut,
 )
+from liaison.screening.scoring import ambiguity
 from liaison.subjects.models import Subject
 
 SCREEN, BATCH, READ, REVIEW = "screening.screen", "screening.batch", "screening.read", "screening.review"
@@ -204,7 +208,8 @@ def screen(
 
 
 def _review_out(hit: StoredHit, subject: Subject, run: ScreeningRun, reader: Actor) -> ReviewHitOut:
-    """A hit for a reviewer, through the gate: the subject's particulars only when readable."""
+    """A hit for a reviewer, through the gate: the subject's particulars (its notices too) only
+    when readable; how ambiguous the hit is, always (a count about the list, not the subject)."""
     card = disclosure.card_of(subject)
     record = hit.record
     return ReviewHitOut(
@@ -212,6 +217,8 @@ def _review_out(hit: StoredHit, subject: Subject, run: ScreeningRun, reader: Act
         run_id=run.id,
         status=hit.status,
         score=hit.score,
+        ambiguous=ambiguity(hit.explanation),
+        notices=disclosure.notices_shown(reader, card, subject),
         record_id=record.record_id,
         record_name=record.name,
         record_birth_date=record.birth_date,
@@ -249,9 +256,18 @@ def _hits_seen_by(reader: Actor) -> Any:
 
 
 def list_hits(
-    session: Session, actor: Actor, status: str = "open", limit: int = 50, offset: int = 0
+    session: Session,
+    actor: Actor,
+    status: str = "open",
+    limit: int = 50,
+    offset: int = 0,
+    *,
+    run_id: int | None = None,
+    by_subject: bool = False,
 ) -> Page[ReviewHitOut]:
-    """The review queue: hits in a status, strongest first; the total counts what the reader is shown."""
+    """The review queue: hits in a status, strongest first, or of one run; with `by_subject`, each
+    subject's hits together (the subject with the strongest hit first). The total counts what the
+    reader is shown."""
     ensure(actor, READ)
     if status not in HIT_STATUSES:
         raise Invalid(
@@ -260,14 +276,21 @@ def list_hits(
             fields={"status": Phrase("one of {choices}", {"choices": list(HIT_STATUSES)})},
         )
     query = _hits_seen_by(actor).where(StoredHit.status == status)
+    if run_id is not None:
+        query = query.where(ScreeningRun.id == run_id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    order: list[Any] = [StoredHit.score.desc(), StoredHit.id]
+    if by_subject:
+        strongest = func.max(StoredHit.score).over(partition_by=StoredHit.subject_id)
+        order = [strongest.desc(), StoredHit.subject_id, *order]
     rows = session.execute(
-        query.options(selectinload(StoredHit.record))
-        .order_by(StoredHit.score.desc(), StoredHit.id)
+        query.options(selectinload(StoredHit.record), selectinload(Subject.notices))
+        .order_by(*order)
         .limit(min(max(limit, 1), 500))
         .offset(max(offset, 0))
     ).all()
-    audit.record_read(session, actor.username, "screening_hit", "*", detail=f"review queue ({status})")
+    shown = f"review queue ({status}{f', run {run_id}' if run_id is not None else ''})"
+    audit.record_read(session, actor.username, "screening_hit", "*", detail=shown)
     items = [_review_out(h, subject, run, actor) for h, subject, run in rows]
     return Page(items=items, total=total, limit=limit, offset=offset)
 
@@ -291,11 +314,9 @@ def get_hit(session: Session, actor: Actor, hit_id: int) -> ReviewHitOut:
     return _review_out(hit, subject, run, actor)
 
 
-def decide(session: Session, actor: Actor, hit_id: int, data: DecisionIn) -> ReviewHitOut:
-    """Confirm or dismiss an open hit with a reason; a confirmation may open a locate-or-verify request.
-
-    Only a reviewer who may read the subject decides (see the module's docstring)."""
-    ensure(actor, REVIEW)
+def _decidable(session: Session, actor: Actor, hit_id: int) -> tuple[StoredHit, Subject]:
+    """The open hit this reviewer may decide, or the error saying why not: missing or not shown
+    (`NotFound`), on a subject they may not read (`Forbidden`), already decided (`Conflict`)."""
     hit, subject, _run = _seen_hit(session, actor, hit_id)
     if not gate.may_read(actor, subject):
         raise Forbidden(
@@ -309,6 +330,15 @@ def decide(session: Session, actor: Actor, hit_id: int, data: DecisionIn) -> Rev
         raise Conflict(
             "Hit {hit_id} was already {decision}.", hit_id=hit_id, decision=Phrase(hit.status), allowed=[]
         )
+    return hit, subject
+
+
+def decide(session: Session, actor: Actor, hit_id: int, data: DecisionIn) -> ReviewHitOut:
+    """Confirm or dismiss an open hit with a reason; a confirmation may open a locate-or-verify request.
+
+    Only a reviewer who may read the subject decides (see the module's docstring)."""
+    ensure(actor, REVIEW)
+    hit, subject = _decidable(session, actor, hit_id)
     if data.decision == "dismiss" and not data.reason.strip():
         raise Invalid("Say why the hit is dismissed.", fields={"reason": "required to dismiss"})
     before = {"status": hit.status}
@@ -342,6 +372,41 @@ def decide(session: Session, actor: Actor, hit_id: int, data: DecisionIn) -> Rev
         ),
     )
     return get_hit(session, actor, hit.id)
+
+
+def dismiss_hits(session: Session, actor: Actor, data: DismissIn, language: str | None = None) -> DismissOut:
+    """Dismiss several open hits with one reason, each as its own audited decision (`decide`).
+
+    Every hit is checked first, by the same rules as one decision. A hit this reviewer may not
+    dismiss (not shown, restricted, already decided) refuses the whole batch, listing each with
+    why, and nothing changes; with `skip_undecidable` the others are dismissed and the skipped
+    ones listed with why. A batch is never half done without saying so."""
+    ensure(actor, REVIEW)
+    if not data.reason.strip():
+        raise Invalid("Say why the hits are dismissed.", fields={"reason": "required to dismiss"})
+    wanted = list(dict.fromkeys(data.hit_ids))
+    refused: list[tuple[int, DomainError]] = []
+    for hit_id in wanted:
+        try:
+            _decidable(session, actor, hit_id)
+        except (NotFound, Forbidden, Conflict) as refusal:  # reported to the reviewer, never ignored
+            refused.append((hit_id, refusal))
+    skipped = [SkippedHitOut(hit_id=hit_id, reason=refusal.render(language)) for hit_id, refusal in refused]
+    if refused and not data.skip_undecidable:
+        raise Conflict(
+            "Nothing was dismissed: you may not dismiss {count} of the {total} hits chosen. {reasons}",
+            count=len(refused),
+            total=len(wanted),
+            reasons=[refusal.message for _, refusal in refused],
+            allowed=[],
+            refused=[s.hit_id for s in skipped],
+        )
+    left_out = {s.hit_id for s in skipped}
+    decision = DecisionIn(decision="dismiss", reason=data.reason)
+    dismissed = [hit_id for hit_id in wanted if hit_id not in left_out]
+    for hit_id in dismissed:
+        decide(session, actor, hit_id, decision)
+    return DismissOut(dismissed=dismissed, skipped=skipped)
 
 
 def _open_request(

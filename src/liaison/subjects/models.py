@@ -79,11 +79,13 @@ class SubjectName(Base):
 
 
 class SubjectNameKey(Base):
-    """A word of a name in one of its forms (`liaison.names.keys.name_keys(...).tokens`): as written
-    and romanised, folded. Search by any form is a lookup of its words here."""
+    """A key a name is found by, the same screening indexes it by (`liaison.names.search.stored_keys`):
+    each word's phonetic keys in every reading, their first and last letters, its initial and its
+    given-name groups. Search by any form is a lookup of its terms here, intersected by name (the
+    index covers the lookup: key, then name and subject)."""
 
     __tablename__ = "subject_name_key"
-    __table_args__ = (Index("ix_subject_name_key_key_subject", "key", "subject_id"),)
+    __table_args__ = (Index("ix_subject_name_key_key_name", "key", "name_id", "subject_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id", ondelete="CASCADE"), index=True)

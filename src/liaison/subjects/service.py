@@ -5,8 +5,9 @@ the pages, the CLI and the importers.
   (`core.security.gate`): gets answer a hidden subject as missing, lists filter with
   `gate.readable` in SQL, so totals never count hidden subjects, and writes (updates, imports,
   links) touch only subjects and requests the writer may read.
-- Names are stored as written, with their search keys (`liaison.names.keys`) in
-  `subject_name_key`, so search by any spelling is an indexed lookup.
+- Names are stored as written, with their search keys in `subject_name_key`: the keys screening
+  indexes a name by (`liaison.names.search`), so that a spelling screening finds, the search
+  box finds, and search by any spelling is an indexed lookup.
 - Notices are in force until their expiry date: `notice_status` and `active_notice` compute that
   when read, so no job has to touch expired notices.
 - `store_subjects` writes whole subjects in bulk; the importers and `create_subject` share it.
@@ -43,8 +44,9 @@ from liaison.core.listing import apply_sort, paginate
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
 from liaison.core.vocab import allowed_next, check_move
-from liaison.names.keys import name_forms, name_keys, query_forms
+from liaison.names.keys import name_forms
 from liaison.names.script import detect_script
+from liaison.names.search import query_terms, stored_keys
 from liaison.subjects import values
 from liaison.subjects.models import (
     MANUAL_SOURCE,
@@ -259,8 +261,7 @@ def parse_subject(payload: dict[str, Any], actor: Actor) -> CleanSubject:
 
 def _key_rows(subject_id: int, name_id: int, full_name: str) -> list[dict[str, Any]]:
     return [
-        {"subject_id": subject_id, "name_id": name_id, "key": key}
-        for key in sorted(name_keys(full_name).tokens)
+        {"subject_id": subject_id, "name_id": name_id, "key": key} for key in sorted(stored_keys(full_name))
     ]
 
 
@@ -305,7 +306,7 @@ def _insert_children(
         key_rows = [
             (sid, name_id, key)
             for name_id, sid, full_name in inserted
-            for key in sorted(name_keys(full_name).tokens)
+            for key in sorted(stored_keys(full_name))
         ]
         _insert_plain(session, "subject_name_key", ("subject_id", "name_id", "key"), key_rows)
     _insert_plain(
@@ -576,23 +577,23 @@ class SubjectQuery:
 
 
 def _ids_with_name(query: str) -> CompoundSelect | Select[Any] | None:
-    """Subjects with a name matching `query`: every word of one of the query's forms (as written,
-    romanised) among the words of the subject's names, in any order. Names are stored as their
-    words (`NameKeys.tokens`), so each word is a range scan of the key index."""
-    forms = query_forms(query)
-    if not forms:
+    """Subjects with a name matching `query` as screening reads it (`names.search.query_terms`):
+    for one reading of the query, one name of the subject holding a key of each of its terms, in
+    any order. Each term is a range scan of the key index, intersected by name."""
+    readings = query_terms(query)
+    if not readings:
         return None
-    single = [words[0] for words in forms if len(words) == 1]
     parts: list[Select[Any]] = []
-    if single:
-        parts.append(select(SubjectNameKey.subject_id).where(SubjectNameKey.key.in_(single)))
-    for words in forms:
-        if len(words) > 1:
-            # Wrapped in a subquery: SQLite accepts no parentheses around a compound select.
-            every_word = intersect(
-                *[select(SubjectNameKey.subject_id).where(SubjectNameKey.key == w) for w in words]
+    for terms in readings:
+        names = [
+            select(SubjectNameKey.name_id, SubjectNameKey.subject_id).where(
+                SubjectNameKey.key.in_(sorted(term))
             )
-            parts.append(select(every_word.subquery().c.subject_id))
+            for term in terms
+        ]
+        # Wrapped in a subquery: SQLite accepts no parentheses around a compound select.
+        every_term = intersect(*names).subquery() if len(names) > 1 else names[0].subquery()
+        parts.append(select(every_term.c.subject_id))
     return union(*parts) if len(parts) > 1 else parts[0]
 
 

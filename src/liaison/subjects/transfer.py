@@ -25,6 +25,7 @@ from liaison.core import audit
 from liaison.core.errors import Invalid, Phrase
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
+from liaison.names.search import load as load_name_tables
 from liaison.subjects import service
 from liaison.subjects.formats import ParsedRow, read_text
 from liaison.subjects.formats import csv as csv_format
@@ -234,6 +235,7 @@ def import_file(
     ensure(actor, service.IMPORT)
     reader_for(fmt)
     text = read_text(path)
+    load_name_tables()  # outside the batches' transactions: it takes seconds
     if on_total is not None:
         on_total(reader_for(fmt).estimate(text))
     return import_text(

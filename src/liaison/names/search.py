@@ -1,0 +1,159 @@
+"""Search keys from a name's readings: one definition for screening's index and the persons-sought search.
+
+Screening reads a name into `variants.readings` (titles dropped, initials, run-together words
+split, every script romanised, each word reduced to phonetic keys) and posts each word's
+`search_keys` — its phonetic keys, their first and last four letters (one typo leaves one of
+them) and its consonant skeleton. The persons-sought search stores the same keys per name
+(`stored_keys`) in an indexed table and asks for them (`query_terms`), so that a spelling screening
+finds, the search box finds:
+
+- a word of the query finds a name holding one of its phonetic keys, or, for a word of more than
+  five letters, its first or last four (`Nguyeen`), or its consonant skeleton where the script
+  writes no vowels (Arabic, Thai) or the word is no Vietnamese syllable, so may be one mistyped
+  (`Ng0yen`; `Hung` does not find `Hong`, two names); an initial (`V.`) finds the words it
+  begins, and a word finds an initial;
+- a given name finds its other forms (`Sasha`, `Aleksandr`) through the groups of
+  `nicknames.name_groups`, never two Vietnamese syllables (as `nicknames.same_given_name` rules);
+- words written apart find them run together and back (`Xiao Hong`, `Xiaohong`);
+- a patronymic or a particle (`Serikovich`, `uly`, `bin`), which screening lets a record lack
+  or write another way, is not required; every other word of one reading of the query is.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from liaison.names.fold import fold
+from liaison.names.nicknames import load as load_given_names
+from liaison.names.nicknames import name_groups
+from liaison.names.phonetic import skeleton, token_key
+from liaison.names.variants import MIDDLE, Reading, Token, readings
+from liaison.names.vietnamese_cyrillic import vietnamese_syllables
+
+TYPO_LENGTH = 5  # a key longer than this is also found by its first or last four letters
+INITIAL = "!"  # an initial's key: `!v` is held by every word beginning with v
+GIVEN_NAME = "="  # a given-name group: `=:name:Q123` for most words, `=v:...` for Vietnamese syllables
+MAX_JOINED = 5  # key pairs run together per two adjacent words
+
+
+@lru_cache(maxsize=200_000)
+def search_keys(token: Token) -> tuple[tuple[str, float], ...]:
+    """A word's search keys with the share of its weight they carry: its phonetic keys (whole),
+    their first and last four letters and consonant skeleton (half: they also find near misses)."""
+    found: dict[str, float] = {}
+    for key in token.keys:
+        found.setdefault(key, 1.0)
+        if len(key) > TYPO_LENGTH:
+            found.setdefault("^" + key[:4], 0.5)
+            found.setdefault("$" + key[-4:], 0.5)
+        skel = skeleton(key)
+        if len(skel) >= 2 or token.vowelless:
+            found.setdefault("~" + skel, 0.5)
+    return tuple(found.items())
+
+
+def load() -> None:
+    """Load the name tables the keys are read from (rigour's given names take seconds, longer on a
+    busy machine): before a bulk import opens its first transaction, so no write lock waits on it."""
+    readings("Nguyễn Văn An")
+    load_given_names()
+
+
+def _is_syllable(word: str) -> bool:
+    return word in vietnamese_syllables()
+
+
+@lru_cache(maxsize=100_000)
+def _given_name_keys(word: str, stored: bool) -> frozenset[str]:
+    """The groups of a given name as keys. A Vietnamese syllable stores its groups as `=v:` and
+    asks only for `=:`: two syllables never meet this way (rigour ties `hung` and `hong`)."""
+    groups = name_groups(word)
+    if not groups:
+        return frozenset()
+    syllable = _is_syllable(word)
+    if stored:
+        return frozenset(f"{GIVEN_NAME}{'v' if syllable else ''}:{g}" for g in groups)
+    asked = {f"{GIVEN_NAME}:{g}" for g in groups}
+    if not syllable:
+        asked |= {f"{GIVEN_NAME}v:{g}" for g in groups}
+    return frozenset(asked)
+
+
+def _joined(left: Token, right: Token) -> set[str]:
+    """Two words run together, as their keys and as the key of the word they make (`chao` and
+    `yong` are `chaoong`, `chaoyong` is `chaong`: the key collapses the doubled letter)."""
+    pairs = [(a, b) for a in left.keys[:2] for b in right.keys[:2]]
+    texts = [(left.text or left.keys[0]) + (right.text or right.keys[0])]
+    return {a + b for a, b in pairs} | {token_key(text) for text in texts}
+
+
+@lru_cache(maxsize=100_000)
+def stored_keys(name: str) -> frozenset[str]:
+    """Every key a name is found by: each word's `search_keys`, its initial, its given-name
+    groups, and each two adjacent words run together."""
+    keys: set[str] = set()
+    for reading in readings(name):
+        for position, token in enumerate(reading):
+            keys.update(key for key, _ in search_keys(token))
+            keys.update(INITIAL + key[0] for key in token.keys)
+            if token.text:
+                keys |= _given_name_keys(token.text, True)
+            if position + 1 < len(reading):
+                keys |= set(sorted(_joined(token, reading[position + 1]))[:MAX_JOINED])
+    return frozenset(keys)
+
+
+def _term(token: Token) -> frozenset[str]:
+    """The keys any one of which finds this word of a query."""
+    term: set[str] = set()
+    # a word that is no Vietnamese syllable may be one mistyped (`Ng0yen`): its vowels may differ
+    maybe_typo = not _is_syllable(token.text)
+    for key in token.keys:
+        if len(key) == 1:
+            term.add(INITIAL + key)
+        else:
+            term.add(key[0])  # a name holding only this word's initial
+        term.add(key)
+        if len(key) > TYPO_LENGTH:
+            term.update(("^" + key[:4], "$" + key[-4:]))
+        if token.vowelless or (maybe_typo and len(skeleton(key)) >= 2):
+            term.add("~" + skeleton(key))
+    if token.text:
+        term |= _given_name_keys(token.text, False)
+    return frozenset(term)
+
+
+def _required(reading: Reading) -> Reading:
+    """The words a name must hold: all but patronymics and particles (all, when only those).
+    A middle name is kept: the search ignores word order, and which word is the middle one
+    depends on it (`Hung Nguyen Van`)."""
+    kept = tuple(token for token in reading if token.weight >= MIDDLE)
+    return kept or reading
+
+
+def _doubled_joined(query: str) -> str:
+    """A word written twice joined into one (`Lin Juan Juan`, `Lin Juanjuan`): readings drop a
+    repeated word, but a Chinese given name repeats a syllable (林娟娟 is `lin juanjuan`)."""
+    words: list[str] = []
+    for word in query.split():
+        if words and fold(word) == fold(words[-1].split("+")[-1]):
+            words[-1] += "+" + word
+        else:
+            words.append(word)
+    return " ".join(word.replace("+", "").lower() if "+" in word else word for word in words)
+
+
+@lru_cache(maxsize=4096)
+def query_terms(query: str) -> tuple[tuple[frozenset[str], ...], ...]:
+    """What a name must hold to match the query: for one of the query's readings, a key of each of
+    its terms. A reading's words are also tried with two neighbours run together (`shi li`, `shili`)."""
+    found: dict[tuple[frozenset[str], ...], None] = {}
+    for reading in readings(query) + readings(_doubled_joined(query)):
+        required = _required(reading)
+        found.setdefault(tuple(_term(token) for token in required), None)
+        for position in range(len(reading) - 1):
+            left, right = reading[position], reading[position + 1]
+            joined = frozenset(_joined(left, right))
+            rest = tuple(_term(t) for t in required if t is not left and t is not right)
+            found.setdefault((joined, *rest), None)
+    return tuple(terms for terms in found if terms)
