@@ -1,0 +1,25 @@
+"""A batch worker for the tests whose runs must be screened: the real loop, in a thread of the test."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine
+
+from liaison.core.settings import get_settings
+from liaison.screening.worker import Worker
+
+
+@pytest.fixture
+def batch_worker(engine: Engine) -> Iterator[Worker]:
+    """`liaison worker`'s loop on this test's database until the test ends."""
+    settings = get_settings().model_copy(update={"batch_poll_seconds": 0.05})
+    worker = Worker(engine, settings)
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.serve, args=(stop,), daemon=True)
+    thread.start()
+    yield worker
+    stop.set()
+    thread.join(timeout=30)
