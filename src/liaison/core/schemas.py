@@ -135,6 +135,24 @@ def _bound_integers(schema: dict[str, Any]) -> None:
             _bound_integers(schema[key])
 
 
+class Documented:
+    """Annotated metadata: a rule the document states (`pattern`, `minLength`, `minItems` ...) for
+    a rule the service checks itself, in its own words (a name with a letter, a password's length):
+    the document and the generated requests know it, the answer to a breach stays the service's."""
+
+    def __init__(self, kind: str = "string", **keywords: Any) -> None:
+        self.kind, self.keywords = kind, keywords
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: Any, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        for branch in [schema, *schema.get("anyOf", [])]:
+            if branch.get("type") == self.kind:
+                branch.update(self.keywords)
+        return schema
+
+
 class NoNulText:
     """Annotated metadata: the document says a text parameter holds no NUL (`refuse_nul`), as
     `Input` does for bodies; a text with a pattern or a list of codes says more already."""
@@ -237,9 +255,11 @@ class UserOut(Output):
 
 class UserIn(Input):
     username: Annotated[
-        str, StringConstraints(min_length=2, max_length=80, pattern=r"^[a-z0-9][a-z0-9._-]{1,79}$")
+        str,
+        StringConstraints(min_length=2, max_length=80),
+        Documented(pattern=r"^[a-z0-9][a-z0-9._-]{1,79}$"),
     ]
-    password: Annotated[str, StringConstraints(min_length=12, max_length=200)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200), Documented(minLength=12)]
     role: Role
     full_name: ShortText = ""
     email: ShortText = ""
@@ -256,7 +276,7 @@ class UserPatch(Input):
 
 Password = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=False)]
 # A password being set: the policy's length in the document too (`accounts.check_password` checks it all).
-NewPassword = Annotated[str, StringConstraints(min_length=12, max_length=200, strip_whitespace=False)]
+NewPassword = Annotated[Password, Documented(minLength=12)]
 
 
 class PasswordReset(Input):
@@ -273,9 +293,7 @@ class PasswordChange(Input):
 
 
 class TokenIn(Input):
-    username: Annotated[
-        str, StringConstraints(min_length=2, max_length=80, pattern=r"^[a-z0-9][a-z0-9._-]{1,79}$")
-    ]
+    username: Annotated[str, StringConstraints(min_length=2, max_length=80)]
     expires_days: int | None = Field(default=None, ge=1, le=3650)
     label: ShortText = ""
 

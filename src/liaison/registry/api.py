@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from liaison.core.listing import sorted_by
 from liaison.core.models import User
-from liaison.core.schemas import Page
+from liaison.core.schemas import Documented, Page
 from liaison.core.web import DbSession, Permission
 from liaison.registry import (
     agencies,
@@ -313,9 +313,7 @@ def update_action_item(
 def search(
     session: DbSession,
     user: Reader,
-    q: Annotated[
-        str, Query(min_length=1, max_length=300, pattern=r"[^\W_]", description="a letter or digit")
-    ],
+    q: Annotated[str, Query(min_length=1, max_length=300), Documented(pattern=r"[^\W_]")],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[schemas.SearchHit]:
     """Agencies, officials, mechanisms, agreements, programmes and engagements by any form of a name:

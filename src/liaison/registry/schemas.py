@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
-from liaison.core.schemas import Code, CountryCode, Input, LongText, Name, Output, Ref, ShortText
+from liaison.core.schemas import Code, CountryCode, Documented, Input, LongText, Name, Output, Ref, ShortText
 from liaison.core.vocab import Codes, codes_of
 from liaison.registry.vocabulary import countries, crime_areas, vocabulary
 
@@ -233,8 +233,8 @@ class DocumentOut(Output):
 class AgreementIn(Input):
     title: Name
     kind: AgreementKind
-    parties: list[PartyIn] = Field(
-        min_length=2, max_length=300, description="two or more agencies or countries"
+    parties: Annotated[list[PartyIn], Documented("array", minItems=2)] = Field(
+        max_length=300, description="two or more agencies or countries"
     )
     crime_areas: list[CrimeArea] = Field(default=[], max_length=50)
     history: list[StatusChangeIn] = Field(

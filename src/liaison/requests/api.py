@@ -52,9 +52,7 @@ Offset = Annotated[int, Query(ge=0)]
 
 IF_MATCH = r'^(W/)?"?[0-9]{1,18}"?$'
 # The version of the request edited: `"3"`, `W/"3"` or `3` (absent: no check).
-IfMatch = Annotated[
-    str | None, Header(pattern=IF_MATCH), WithJsonSchema({"type": "string", "pattern": IF_MATCH})
-]
+IfMatch = Annotated[str | None, Header(), WithJsonSchema({"type": "string", "pattern": IF_MATCH})]
 
 
 def _if_match(value: str | None) -> int | None:

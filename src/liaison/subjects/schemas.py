@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from liaison.core.schemas import HandlingCode, Input, Output, ShortText
+from liaison.core.schemas import Documented, HandlingCode, Input, Output, ShortText
 from liaison.core.vocab import Codes, codes_of
 from liaison.subjects.values import country_codes, crime_areas
 from liaison.subjects.vocabulary import vocabulary
@@ -19,12 +19,12 @@ from liaison.subjects.vocabulary import vocabulary
 Code = Annotated[str, StringConstraints(max_length=40)]
 Country = Annotated[str, StringConstraints(max_length=60)]
 # A name has a letter or a digit (the pattern is searched, not anchored).
-NameText = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"[^\W_]")]
+NameText = Annotated[str, StringConstraints(min_length=1, max_length=300), Documented(pattern=r"[^\W_]")]
 # "1970-05-12", "1970-05" or "1970" (also a range "1968..1971"): the document's pattern is the part
 # valid whatever the month and year (1850 to 2019, days to the 28th); `values.parse_birth_date`
 # takes every real date and range.
 _PARTIAL = r"(18[5-9]\d|19\d\d|20[01]\d)(-(0[1-9]|1[0-2])(-(0[1-9]|1\d|2[0-8]))?)?"
-BirthDateText = Annotated[str, StringConstraints(max_length=24, pattern=rf"^{_PARTIAL}$")]
+BirthDateText = Annotated[str, StringConstraints(max_length=24), Documented(pattern=rf"^{_PARTIAL}$")]
 Text = Annotated[str, StringConstraints(max_length=5000)]
 
 
@@ -59,7 +59,7 @@ class NameIn(Input):
 
 class DocumentIn(Input):
     kind: DocumentKind = "passport"
-    number: Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"[^\W_]")]
+    number: Annotated[str, StringConstraints(min_length=1, max_length=80), Documented(pattern=r"[^\W_]")]
     country: OptionalCountry = Field(default="", description="Issuing country, ISO 3166-1 alpha-2.")
     issued_on: date | None = None
     expires_on: date | None = None
