@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from liaison import capabilities
-from liaison.core import accounts, audit, second_factor
+from liaison.core import accounts, audit, second_factor, workers
 from liaison.core import backup as backups
 from liaison.core.capability import CapabilityError
 from liaison.core.db import get_engine, unit_of_work
@@ -108,7 +108,18 @@ def serve(
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
     console.print(f"Liaison on http://{host}:{port}/ (API under /api/v1). Ctrl-C stops it.")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    if not settings.start_worker or not any(c.worker for c in capabilities.installed()):
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    console.print("Batch jobs in a `liaison worker` process beside it (LIAISON_START_WORKER=false: none).")
+    with workers.beside():
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+def worker() -> None:
+    """Run the background jobs (batch screening runs) until SIGTERM or Ctrl-C; as many as you like."""
+    workers.run(get_engine(), capabilities.installed())
 
 
 def read_new_password(password_stdin: bool) -> str:

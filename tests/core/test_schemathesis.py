@@ -4,6 +4,7 @@ Derandomised with a small example count so that it stays within CI's time."""
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import schemathesis
@@ -14,12 +15,45 @@ from sqlalchemy import Engine
 
 from liaison.app import create_app
 from liaison.core.settings import get_settings
+from liaison.screening import live
 from tests.conftest import make_account
 
 EXAMPLES = 4
-# Left out until the document names each vocabulary's codes (enums) and what a reference must be:
-# today Schemathesis generates "valid" codes and ids the server rightly refuses with 422.
-NOT_YET = [positive_data_acceptance]
+# What a well-formed request can still be refused for, which no schema can say: the record an id
+# points at does not exist, the current password is not right, a rule across fields (an end before
+# its start, two parties that are the same one), what an uploaded file holds. The problem's
+# `errors` say which (the document's 422 names these too); any other 422 to valid data fails.
+BEYOND_THE_SCHEMA = (
+    "with this id",  # core.records.referenced
+    "no such ",  # a reference by id in requests and subjects
+    "not right",  # the current password
+    "or later",  # an end before its start
+    "on or after the start",
+    "before it was issued",  # a document that expires before it was issued
+    "different parties",
+    "an address such as",  # an e-mail address email-validator refuses (a domain without a dot ...)
+    "a country or an agency",  # a party names one of the two
+    "not a field of",  # a detail of another request kind
+)
+FILE_FIELDS = {"file", "name"}  # an upload's type by its first bytes, its columns
+
+
+def refused_beyond_the_schema(case: Any, response: Any) -> bool:
+    """Whether a 422 answers something the schema cannot describe (see BEYOND_THE_SCHEMA)."""
+    if response.status_code != 422:
+        return False
+    errors = response.json().get("errors") or []
+    if case.media_type == "multipart/form-data":  # what the file holds
+        return all(error["field"] in FILE_FIELDS for error in errors)
+    return bool(errors) and all(
+        any(reason in str(error.get("message", "")) for reason in BEYOND_THE_SCHEMA) for error in errors
+    )
+
+
+def validate(case: Any, response: Any) -> None:
+    """Every check; acceptance of valid data is waived only for a refusal beyond the schema."""
+    waived = [positive_data_acceptance] if refused_beyond_the_schema(case, response) else []
+    case.validate_response(response, excluded_checks=waived)
 
 
 def _run(operation: Any, headers: dict[str, str]) -> None:
@@ -32,7 +66,7 @@ def _run(operation: Any, headers: dict[str, str]) -> None:
         suppress_health_check=list(HealthCheck),
     )
     def check(case: Any) -> None:
-        case.call_and_validate(headers=headers, excluded_checks=NOT_YET)
+        validate(case, case.call(headers=headers))
 
     check()
 
@@ -79,12 +113,25 @@ def test_sequences_of_operations_answer_as_documented(sqlite_engine: Engine) -> 
     admin = make_account(sqlite_engine, "admin")
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app, headers=admin.headers)
 
+    pristine = sqlite3.connect(":memory:")
+    raw = sqlite_engine.raw_connection()
+    raw.driver_connection.backup(pristine)  # type: ignore[union-attr]
+    raw.close()
+
     class Scenarios(schema.as_state_machine()):  # type: ignore[misc]
+        def teardown(self) -> None:
+            """Each sequence starts from the same database, as Hypothesis replays need (valid
+            requests now create records); the screening index follows the subjects back."""
+            raw = sqlite_engine.raw_connection()
+            pristine.backup(raw.driver_connection)  # type: ignore[arg-type]
+            raw.close()
+            live.on_subject_changed(sqlite_engine, None)
+
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"headers": admin.headers}
 
         def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
-            case.validate_response(response, excluded_checks=NOT_YET)
+            validate(case, response)
 
     Scenarios.run(
         settings=settings(

@@ -1,7 +1,9 @@
-"""Fixtures for screening's API and page tests: the app on the test database, and an officer."""
+"""Fixtures for screening's API and page tests: the app on the test database, an officer, and a
+batch worker for the tests whose runs must be screened (the real loop, in a thread of the test)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +12,7 @@ from sqlalchemy import Engine
 
 from liaison.app import create_app
 from liaison.core.settings import get_settings
+from liaison.screening.worker import Worker
 from tests.conftest import Account, make_account
 
 
@@ -22,3 +25,16 @@ def api(engine: Engine) -> Iterator[TestClient]:
 @pytest.fixture
 def officer(engine: Engine) -> Account:
     return make_account(engine, "officer")
+
+
+@pytest.fixture
+def batch_worker(engine: Engine) -> Iterator[Worker]:
+    """`liaison worker`'s loop on this test's database until the test ends."""
+    settings = get_settings().model_copy(update={"batch_poll_seconds": 0.05})
+    worker = Worker(engine, settings)
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.serve, args=(stop,), daemon=True)
+    thread.start()
+    yield worker
+    stop.set()
+    thread.join(timeout=30)

@@ -23,6 +23,8 @@ from liaison.requests.models import CooperationRequest
 from tests.conftest import Account, make_account
 from tests.screening.factories import RESTRICTED_NAME, agency_pair, restricted_subject
 
+pytestmark = pytest.mark.usefixtures("batch_worker")  # the runs must be screened
+
 # The traveller as written at the border: the same person as the subject, in other spellings, so
 # that nothing of the subject's own (its name with diacritics, its ISO date, its passport number
 # as recorded, its other nationality, its list id, its description) can come from the record.
@@ -62,7 +64,7 @@ def wait_done(client: TestClient, who: Account, run_id: int) -> dict:  # type: i
     while True:
         run = client.get(f"/api/v1/screening/runs/{run_id}", headers=who.headers)
         assert run.status_code == 200, run.text
-        if run.json()["status"] != "running":
+        if run.json()["status"] not in ("queued", "running"):
             return run.json()  # type: ignore[no-any-return]
         assert time.monotonic() < deadline
         time.sleep(0.2)
@@ -342,5 +344,9 @@ def test_cli_hits_file_passes_the_gate_for_the_command_line_and_for_a_named_user
     )
     assert unknown.returncode == 1 and "nobody" in unknown.stderr
     with unit_of_work(sqlite_engine) as session:
-        actors = session.scalars(select(AuditEvent.actor).where(AuditEvent.action == "screen")).all()
-    assert sorted(actors) == ["border-analyst", "cli", "fugitives-analyst"]
+        events = session.execute(
+            select(AuditEvent.actor, AuditEvent.detail).where(AuditEvent.action == "screen")
+        ).all()
+    assert sorted(actor for actor, _ in events) == sorted(["border-analyst", "cli", "fugitives-analyst"] * 2)
+    outcomes = sorted(detail.split(":")[0] for _, detail in events)
+    assert outcomes == ["done"] * 3 + ["started"] * 3 and "1 hits" in events[1][1]

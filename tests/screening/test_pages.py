@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -12,6 +13,8 @@ from liaison.core.security.policy import CLI_ACTOR
 from liaison.subjects.schemas import NameIn, SubjectIn
 from liaison.subjects.service import create_subject
 from tests.conftest import Account, make_account
+
+pytestmark = pytest.mark.usefixtures("batch_worker")  # the runs must be screened
 
 
 def _subject(engine: Engine) -> None:

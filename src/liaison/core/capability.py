@@ -8,6 +8,7 @@ or a broken file stops the start with a sentence naming it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import typer
 from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from liaison.core.events import Subscription
@@ -90,6 +92,9 @@ class Capability:
     the actor's rights itself and returns nothing the actor may not read."""
     subscriptions: tuple[Subscription, ...] = ()
     """The domain events it listens to (`core.events.InTransaction` / `AfterCommit`)."""
+    worker: Callable[[Engine, threading.Event], None] | None = None
+    """Its background jobs' loop, run by `liaison worker` (a process of its own, which `liaison
+    serve` starts beside itself) until the event is set; it must survive being killed."""
 
     @property
     def menu_label(self) -> str:

@@ -32,7 +32,7 @@ from liaison.core.errors import (
     TooLarge,
     Unauthenticated,
 )
-from liaison.core.schemas import MAX_INTEGER, annotation_types, refuse_naive_datetime, refuse_nul
+from liaison.core.schemas import MAX_INTEGER, NoNulText, annotation_types, refuse_naive_datetime, refuse_nul
 from liaison.core.web import SESSION_COOKIE
 
 log = logging.getLogger("liaison")
@@ -191,7 +191,7 @@ def _harden(field: Any) -> None:
     if datetime in kinds:
         added.append(AfterValidator(refuse_naive_datetime))
     if str in kinds:
-        added.append(AfterValidator(refuse_nul))
+        added += [AfterValidator(refuse_nul), NoNulText()]
     info.metadata = [*info.metadata, *added, _HARDENED]
     field.__post_init__()  # rebuild the validator from the amended metadata
 

@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from liaison.core.errors import Invalid, Phrase
+from liaison.core.vocab import Codes
 
 RowT = TypeVar("RowT")
 MAX_LIMIT = 500
@@ -39,3 +40,8 @@ def paginate(session: Session, query: Select[tuple[RowT]], limit: int, offset: i
         )
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     return list(session.scalars(query.limit(limit).offset(offset))), total
+
+
+def sorted_by(columns: Mapping[str, Any]) -> Codes:
+    """A `sort` parameter's choices for the OpenAPI document: each column, ascending or with `-`."""
+    return Codes(lambda: [choice for name in columns for choice in (name, f"-{name}")])

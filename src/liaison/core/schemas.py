@@ -13,14 +13,21 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
     field_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+
+from liaison.core.vocab import Codes
 
 ItemT = TypeVar("ItemT")
 MAX_INTEGER = 2**63 - 1  # a signed 64-bit column, on SQLite as on PostgreSQL
+# The bound the OpenAPI document states for a body's integers: FastAPI writes the document's bounds
+# as floats, and 2^63 - 1 would round up to 2^63; this is the largest float below it.
+DOCUMENTED_MAX_INTEGER = 2**63 - 1024
 
 
 def refuse_nul(text: str) -> str:
@@ -86,13 +93,86 @@ def _declared_code(code: str) -> str:
         raise ValueError(error.detail) from None
 
 
-HandlingCode = Annotated[str, StringConstraints(max_length=8), AfterValidator(_declared_code)]
+def _handling_codes() -> list[str]:
+    from liaison.core.security.policy import handling_codes
+
+    return list(handling_codes().codes)
+
+
+def _roles() -> tuple[str, ...]:
+    from liaison.core.security.policy import ROLES
+
+    return ROLES
+
+
+HandlingCode = Annotated[
+    str, StringConstraints(max_length=8), AfterValidator(_declared_code), Codes(_handling_codes)
+]
+Role = Annotated[str, Codes(_roles)]  # checked by `accounts`, which names the roles
+
+
+NO_NUL = "^[^\\x00]*$"
+NOT_BLANK = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+
+
+def _bound_integers(schema: dict[str, Any]) -> None:
+    """Say in an input's schema what `_check_value` refuses: integers beyond a 64-bit column, and
+    NUL in text (on every free text; a pattern or a list of codes already leaves it out)."""
+    if schema.get("type") == "integer":
+        schema.setdefault("maximum", DOCUMENTED_MAX_INTEGER)
+        schema.setdefault("minimum", -DOCUMENTED_MAX_INTEGER)
+    if schema.get("type") == "string" and not {"pattern", "enum", "format"} & set(schema):
+        # Input is stripped of surrounding white space: a text that must not be empty needs more.
+        schema["pattern"] = NOT_BLANK if schema.get("minLength", 0) > 0 else NO_NUL
+    for key in ("properties", "$defs"):
+        for child in schema.get(key, {}).values():
+            _bound_integers(child)
+    for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
+        for child in schema.get(key, []):
+            _bound_integers(child)
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            _bound_integers(schema[key])
+
+
+class Documented:
+    """Annotated metadata: a rule the document states (`pattern`, `minLength`, `minItems` ...) for
+    a rule the service checks itself, in its own words (a name with a letter, a password's length):
+    the document and the generated requests know it, the answer to a breach stays the service's."""
+
+    def __init__(self, kind: str = "string", **keywords: Any) -> None:
+        self.kind, self.keywords = kind, keywords
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: Any, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        for branch in [schema, *schema.get("anyOf", [])]:
+            if branch.get("type") == self.kind:
+                branch.update(self.keywords)
+        return schema
+
+
+class NoNulText:
+    """Annotated metadata: the document says a text parameter holds no NUL (`refuse_nul`), as
+    `Input` does for bodies; a text with a pattern or a list of codes says more already."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: Any, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        for branch in [schema, *schema.get("anyOf", [])]:
+            if branch.get("type") == "string" and not {"pattern", "enum", "format"} & set(branch | schema):
+                branch["pattern"] = NO_NUL
+        return schema
 
 
 class Input(BaseModel):
     """What clients send: unknown fields are an error, not silently dropped."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, json_schema_extra=lambda schema, _: _bound_integers(schema)
+    )
 
     @field_validator("*", mode="wrap")
     @classmethod
@@ -136,7 +216,12 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         404: "No such record",
         409: "Conflicts with the record's state or an existing record",
         413: "The body is larger than the limit",
-        422: "Input that does not parse or breaks a rule; `errors` names each field",
+        422: (
+            "Input that does not parse or breaks a rule; `errors` names each field. Besides what the "
+            "schema says (each vocabulary's codes, lengths, ranges), a well-formed request is refused when "
+            "a record it refers to by id does not exist, the current password is not right, a rule across "
+            "fields is broken (an end before its start), or an uploaded file does not hold what it should"
+        ),
         429: "Too many attempts",
     }.items()
 }
@@ -169,16 +254,20 @@ class UserOut(Output):
 
 
 class UserIn(Input):
-    username: Annotated[str, StringConstraints(min_length=2, max_length=80)]
-    password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    role: str
+    username: Annotated[
+        str,
+        StringConstraints(min_length=2, max_length=80),
+        Documented(pattern=r"^[a-z0-9][a-z0-9._-]{1,79}$"),
+    ]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200), Documented(minLength=12)]
+    role: Role
     full_name: ShortText = ""
     email: ShortText = ""
     unit: Annotated[str, StringConstraints(max_length=80)] = ""
 
 
 class UserPatch(Input):
-    role: str | None = None
+    role: Role | None = None
     is_active: bool | None = None
     unit: Annotated[str | None, StringConstraints(max_length=80)] = None
     email: Annotated[str | None, StringConstraints(max_length=200)] = None
@@ -186,19 +275,21 @@ class UserPatch(Input):
 
 
 Password = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=False)]
+# A password being set: the policy's length in the document too (`accounts.check_password` checks it all).
+NewPassword = Annotated[Password, Documented(minLength=12)]
 
 
 class PasswordReset(Input):
     """An administrator sets a user's password."""
 
-    password: Password
+    password: NewPassword
 
 
 class PasswordChange(Input):
     """A user changes their own password; the current one proves it is them."""
 
     current_password: Password
-    password: Password
+    password: NewPassword
 
 
 class TokenIn(Input):

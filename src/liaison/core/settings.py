@@ -66,6 +66,19 @@ class Settings(BaseSettings):
     exchange_inbox_unit: str = Field(
         default="international-cooperation", description="The owning unit of what partner nodes send."
     )
+    # batch jobs
+    start_worker: bool = Field(
+        default=True, description="`liaison serve` starts one `liaison worker` process beside itself."
+    )
+    batch_chunk_rows: int = Field(default=2000, ge=1, description="Records a batch run commits at a time.")
+    batch_poll_seconds: float = Field(default=1.0, gt=0, description="How often an idle worker looks.")
+    batch_heartbeat_seconds: float = Field(default=5.0, gt=0, description="How often a worker says so.")
+    batch_stale_seconds: float = Field(
+        default=60.0, gt=0, description="A running run silent this long lost its worker."
+    )
+    batch_upload_retention_hours: float = Field(
+        default=24.0, gt=0, description="Uploaded traveller lists are deleted after this long."
+    )
     capabilities: Annotated[tuple[str, ...], NoDecode] = Field(
         default_factory=_available, description="The capabilities this node runs, in menu order."
     )

@@ -7,12 +7,14 @@ line and what is wrong, so a non-programmer who edits one sees where.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler, ValidationError
+from pydantic.json_schema import JsonSchemaValue
 
 from liaison.core import i18n
 from liaison.core.errors import Conflict, FieldName, Invalid, Phrase
@@ -149,3 +151,27 @@ def require_all(mapping: Mapping[str, object], codes: list[str], field: str) -> 
             fields={field: Phrase("each one of {choices}", {"choices": list(mapping)})},
         )
     return list(dict.fromkeys(codes))
+
+
+@dataclass(frozen=True)
+class Codes:
+    """`Annotated[str, Codes(source)]`: a vocabulary code whose JSON schema lists the codes `source()`
+    gives (an `enum`, read when the OpenAPI document is built), so the document names the choices
+    and generated requests use them. Validation stays with the service (`require`), whose answer
+    names the field and the choices; `empty` adds "" where it means "none" or "the default"."""
+
+    source: Callable[[], Iterable[str]]
+    empty: bool = False
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: Any, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        codes = list(dict.fromkeys(self.source()))
+        schema["enum"] = ["", *codes] if self.empty else codes
+        return schema
+
+
+def codes_of(mapping: Callable[[], Mapping[str, object]]) -> Callable[[], Iterable[str]]:
+    """The codes of a vocabulary mapping read lazily (`codes_of(lambda: vocabulary().agency_kinds)`)."""
+    return lambda: list(mapping())

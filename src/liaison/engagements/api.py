@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from liaison.core.listing import sorted_by
 from liaison.core.models import User
 from liaison.core.schemas import Page
 from liaison.core.web import DbSession, Permission
@@ -18,7 +19,6 @@ Reader = Annotated[User, Depends(Permission("engagements.read"))]
 Writer = Annotated[User, Depends(Permission("engagements.write"))]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0)]
-Sort = Annotated[str | None, Query(max_length=40)]
 Text = Annotated[str | None, Query(max_length=300)]
 CodeQuery = Annotated[str | None, Query(max_length=40)]
 
@@ -35,7 +35,7 @@ def list_engagements(
     date_from: date | None = None,
     date_to: date | None = None,
     q: Text = None,
-    sort: Sort = None,
+    sort: Annotated[str | None, Query(max_length=40), sorted_by(service.ENGAGEMENT_SORTS)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[schemas.EngagementOut]:
@@ -90,7 +90,7 @@ def list_commitments(
     owner_agency_id: int | None = None,
     due_before: date | None = None,
     q: Text = None,
-    sort: Sort = None,
+    sort: Annotated[str | None, Query(max_length=40), sorted_by(service.COMMITMENT_SORTS)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[schemas.CommitmentOut]:
@@ -147,7 +147,7 @@ def list_cases(
     user: Reader,
     country: CodeQuery = None,
     status: CodeQuery = None,
-    sort: Sort = None,
+    sort: Annotated[str | None, Query(max_length=40), sorted_by(service.CASE_SORTS)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[schemas.CaseOut]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import Field
 
 from liaison.core.schemas import (
     Code,
-    CountryCode,
     HandlingCode,
     Input,
     LongText,
@@ -17,11 +17,22 @@ from liaison.core.schemas import (
     Ref,
     ShortText,
 )
+from liaison.core.vocab import Codes, codes_of
+from liaison.engagements.vocabulary import vocabulary
+from liaison.registry.schemas import Country, CrimeArea
+
+# Vocabulary codes: the document lists each vocabulary's codes (`core.vocab.Codes`).
+EngagementKind = Annotated[Code, Codes(codes_of(lambda: vocabulary().engagement_kinds))]
+ParticipantRole = Annotated[Code, Codes(codes_of(lambda: vocabulary().participant_roles))]
+CommitmentKind = Annotated[Code, Codes(codes_of(lambda: vocabulary().commitment_kinds))]
+CommitmentStatus = Annotated[Code, Codes(codes_of(lambda: vocabulary().commitment_statuses))]
+CitizenGroup = Annotated[Code, Codes(codes_of(lambda: vocabulary().citizen_groups))]
+CaseStatus = Annotated[Code, Codes(codes_of(lambda: vocabulary().case_statuses))]
 
 
 class ParticipantIn(Input):
     official_id: int
-    role: Code = "participant"
+    role: ParticipantRole = "participant"
 
 
 class ParticipantOut(Output):
@@ -44,33 +55,33 @@ class SourceOut(Output):
 
 
 class EngagementIn(Input):
-    kind: Code
+    kind: EngagementKind
     title: Name
     held_on: date
     end_on: date | None = None
     date_note: str = Field(default="", max_length=500)
     place: ShortText = ""
-    place_country: CountryCode | None = None
-    country: CountryCode | None = Field(default=None, description="the partner country, when bilateral")
+    place_country: Country | None = None
+    country: Country | None = Field(default=None, description="the partner country, when bilateral")
     mechanism_id: int | None = None
     ordinal: int | None = Field(default=None, ge=1, le=1000, description="12 for the 12th annual meeting")
     agency_ids: list[int] = Field(default=[], max_length=100)
     participants: list[ParticipantIn] = Field(default=[], max_length=200)
-    crime_areas: list[Code] = Field(default=[], max_length=50)
+    crime_areas: list[CrimeArea] = Field(default=[], max_length=50)
     summary: LongText = ""
     sources: list[SourceIn] = Field(default=[], max_length=50)
     ref: Ref | None = None
 
 
 class EngagementPatch(Input):
-    kind: Code | None = None
+    kind: EngagementKind | None = None
     title: Name | None = None
     held_on: date | None = None
     end_on: date | None = None
     place: ShortText | None = None
-    country: CountryCode | None = Field(default=None, description="the partner country, when bilateral")
+    country: Country | None = Field(default=None, description="the partner country, when bilateral")
     summary: LongText | None = None
-    crime_areas: list[Code] | None = Field(default=None, max_length=50)
+    crime_areas: list[CrimeArea] | None = Field(default=None, max_length=50)
     agency_ids: list[int] | None = Field(default=None, max_length=100)
     participants: list[ParticipantIn] | None = Field(default=None, max_length=200)
     sources: list[SourceIn] | None = Field(default=None, max_length=50)
@@ -103,11 +114,11 @@ class EngagementOut(EngagementBrief):
 class CommitmentIn(Input):
     engagement_id: int
     text: LongText = Field(min_length=1)
-    kind: Code
+    kind: CommitmentKind
     party_agency_ids: list[int] = Field(default=[], max_length=50)
     owner_agency_id: int | None = None
     due_date: date | None = None
-    crime_areas: list[Code] = Field(default=[], max_length=50)
+    crime_areas: list[CrimeArea] = Field(default=[], max_length=50)
     agreement_id: int | None = None
     programme_id: int | None = None
     action_item_id: int | None = None
@@ -116,7 +127,7 @@ class CommitmentIn(Input):
 
 class CommitmentPatch(Input):
     text: LongText | None = Field(default=None, min_length=1)
-    kind: Code | None = None
+    kind: CommitmentKind | None = None
     owner_agency_id: int | None = None
     due_date: date | None = None
     agreement_id: int | None = None
@@ -126,7 +137,7 @@ class CommitmentPatch(Input):
 
 class FollowUpIn(Input):
     note: LongText = ""
-    status: Code | None = Field(default=None, description="the status it moves to, if it moves")
+    status: CommitmentStatus | None = Field(default=None, description="the status it moves to, if it moves")
     noted_on: date | None = None
 
 
@@ -156,11 +167,11 @@ class CommitmentOut(Output):
 
 
 class CaseIn(Input):
-    country: CountryCode
+    country: Country
     title: Name
-    concerned: list[Code] = Field(default=[], max_length=10)
+    concerned: list[CitizenGroup] = Field(default=[], max_length=10)
     summary: LongText = ""
-    status: Code = "open"
+    status: CaseStatus = "open"
     engagement_id: int | None = None
     ref: Ref | None = None
     handling_code: HandlingCode = "H0"
@@ -168,9 +179,9 @@ class CaseIn(Input):
 
 class CasePatch(Input):
     title: Name | None = None
-    concerned: list[Code] | None = Field(default=None, max_length=10)
+    concerned: list[CitizenGroup] | None = Field(default=None, max_length=10)
     summary: LongText | None = None
-    status: Code | None = None
+    status: CaseStatus | None = None
     handling_code: HandlingCode | None = None
 
 

@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from liaison.core.listing import sorted_by
 from liaison.core.models import User
-from liaison.core.schemas import Page
+from liaison.core.schemas import Documented, Page
 from liaison.core.web import DbSession, Permission
 from liaison.registry import (
     agencies,
@@ -29,7 +30,6 @@ Reader = Annotated[User, Depends(Permission("registry.read"))]
 Writer = Annotated[User, Depends(Permission("registry.write"))]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0)]
-Sort = Annotated[str | None, Query(max_length=40)]
 Text = Annotated[str | None, Query(max_length=300)]
 CodeQuery = Annotated[str | None, Query(max_length=40)]
 
@@ -64,7 +64,7 @@ def list_agencies(
     country: CodeQuery = None,
     kind: CodeQuery = None,
     q: Text = None,
-    sort: Sort = None,
+    sort: Annotated[str | None, Query(max_length=40), sorted_by(agencies.AGENCY_SORTS)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[schemas.AgencyOut]:
@@ -106,7 +106,7 @@ def list_officials(
     agency_id: int | None = None,
     country: CodeQuery = None,
     q: Text = None,
-    sort: Sort = None,
+    sort: Annotated[str | None, Query(max_length=40), sorted_by(officials.OFFICIAL_SORTS)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[schemas.OfficialOut]:
@@ -149,7 +149,7 @@ def list_mechanisms(
     kind: CodeQuery = None,
     agency_id: int | None = None,
     q: Text = None,
-    sort: Sort = None,
+    sort: Annotated[str | None, Query(max_length=40), sorted_by(mechanisms.MECHANISM_SORTS)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[schemas.MechanismOut]:
@@ -200,7 +200,7 @@ def list_agreements(
     country: CodeQuery = None,
     crime_area: CodeQuery = None,
     q: Text = None,
-    sort: Sort = None,
+    sort: Annotated[str | None, Query(max_length=40), sorted_by(agreements.AGREEMENT_SORTS)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[schemas.AgreementOut]:
@@ -259,7 +259,7 @@ def list_programmes(
     country: CodeQuery = None,
     status: CodeQuery = None,
     q: Text = None,
-    sort: Sort = None,
+    sort: Annotated[str | None, Query(max_length=40), sorted_by(programmes.PROGRAMME_SORTS)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[schemas.ProgrammeOut]:
@@ -313,7 +313,7 @@ def update_action_item(
 def search(
     session: DbSession,
     user: Reader,
-    q: Annotated[str, Query(max_length=300)] = "",
+    q: Annotated[str, Query(min_length=1, max_length=300), Documented(pattern=r"[^\W_]")],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[schemas.SearchHit]:
     """Agencies, officials, mechanisms, agreements, programmes and engagements by any form of a name:

@@ -7,9 +7,24 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
-from liaison.core.schemas import Code, CountryCode, Input, LongText, Name, Output, Ref, ShortText
+from liaison.core.schemas import Code, CountryCode, Documented, Input, LongText, Name, Output, Ref, ShortText
+from liaison.core.vocab import Codes, codes_of
+from liaison.registry.vocabulary import countries, crime_areas, vocabulary
 
 Year = Annotated[int, Field(ge=1900, le=2200)]
+
+
+# Vocabulary codes: the document lists each vocabulary's codes (`core.vocab.Codes`).
+AgencyKind = Annotated[Code, Codes(codes_of(lambda: vocabulary().agency_kinds))]
+MechanismKind = Annotated[Code, Codes(codes_of(lambda: vocabulary().mechanism_kinds))]
+Recurrence = Annotated[Code, Codes(codes_of(lambda: vocabulary().recurrences))]
+RoleKind = Annotated[Code, Codes(codes_of(lambda: vocabulary().role_kinds))]
+AgreementKind = Annotated[Code, Codes(codes_of(lambda: vocabulary().agreement_kinds))]
+AgreementStatus = Annotated[Code, Codes(codes_of(lambda: vocabulary().agreement_statuses))]
+ActionItemStatus = Annotated[Code, Codes(codes_of(lambda: vocabulary().action_item_statuses))]
+ProgrammeStatus = Annotated[Code, Codes(codes_of(lambda: vocabulary().programme_statuses))]
+CrimeArea = Annotated[Code, Codes(codes_of(crime_areas))]
+Country = Annotated[CountryCode, Codes(codes_of(countries))]
 
 
 class NameForm(Input):
@@ -34,8 +49,8 @@ class CountryOut(Output):
 
 class AgencyIn(Input):
     name: Name
-    kind: Code
-    country: CountryCode | None = Field(
+    kind: AgencyKind
+    country: Country | None = Field(
         default=None, description="ISO 3166-1 alpha-2; none for an international body"
     )
     acronym: Annotated[str, StringConstraints(max_length=40)] = ""
@@ -47,7 +62,7 @@ class AgencyIn(Input):
 
 class AgencyPatch(Input):
     name: Name | None = None
-    kind: Code | None = None
+    kind: AgencyKind | None = None
     acronym: Annotated[str | None, StringConstraints(max_length=40)] = None
     parent_id: int | None = None
     names: list[NameForm] | None = Field(default=None, max_length=20)
@@ -120,9 +135,9 @@ class OfficialOut(Output):
 
 class MechanismIn(Input):
     name: Name
-    kind: Code
+    kind: MechanismKind
     acronym: Annotated[str, StringConstraints(max_length=40)] = ""
-    recurrence: Code = "regular"
+    recurrence: Recurrence = "regular"
     host_agency_id: int | None = None
     member_agency_ids: list[int] = Field(default=[], max_length=200)
     description: LongText = ""
@@ -131,20 +146,20 @@ class MechanismIn(Input):
 
 class MechanismPatch(Input):
     name: Name | None = None
-    kind: Code | None = None
+    kind: MechanismKind | None = None
     acronym: Annotated[str | None, StringConstraints(max_length=40)] = None
-    recurrence: Code | None = None
+    recurrence: Recurrence | None = None
     host_agency_id: int | None = None
     member_agency_ids: list[int] | None = Field(default=None, max_length=200)
     description: LongText | None = None
 
 
 class RoleIn(Input):
-    role: Code
+    role: RoleKind
     holder_agency_id: int | None = None
-    holder_country: CountryCode | None = None
-    counterpart_country: CountryCode | None = None
-    crime_area: Code | None = None
+    holder_country: Country | None = None
+    counterpart_country: Country | None = None
+    crime_area: CrimeArea | None = None
     start_date: date | None = None
     end_date: date | None = None
     status: Annotated[str, StringConstraints(max_length=20)] = "held"
@@ -181,7 +196,7 @@ class MechanismOut(Output):
 
 
 class PartyIn(Input):
-    country: CountryCode | None = None
+    country: Country | None = None
     agency_id: int | None = None
 
 
@@ -191,7 +206,7 @@ class PartyOut(Output):
 
 
 class StatusChangeIn(Input):
-    status: Code
+    status: AgreementStatus
     effective_on: date
     note: LongText = ""
 
@@ -217,9 +232,11 @@ class DocumentOut(Output):
 
 class AgreementIn(Input):
     title: Name
-    kind: Code
-    parties: list[PartyIn] = Field(max_length=300, description="two or more agencies or countries")
-    crime_areas: list[Code] = Field(default=[], max_length=50)
+    kind: AgreementKind
+    parties: Annotated[list[PartyIn], Documented("array", minItems=2)] = Field(
+        max_length=300, description="two or more agencies or countries"
+    )
+    crime_areas: list[CrimeArea] = Field(default=[], max_length=50)
     history: list[StatusChangeIn] = Field(
         default=[], max_length=50, description="status steps so far; empty means proposed today"
     )
@@ -233,8 +250,8 @@ class AgreementIn(Input):
 
 class AgreementPatch(Input):
     title: Name | None = None
-    kind: Code | None = None
-    crime_areas: list[Code] | None = Field(default=None, max_length=50)
+    kind: AgreementKind | None = None
+    crime_areas: list[CrimeArea] | None = Field(default=None, max_length=50)
     amends_id: int | None = None
     supersedes_id: int | None = None
     summary: LongText | None = None
@@ -269,11 +286,11 @@ class ActionItemIn(Input):
     text: LongText = Field(min_length=1)
     owner_agency_id: int | None = None
     due_date: date | None = None
-    status: Code = "open"
+    status: ActionItemStatus = "open"
 
 
 class ActionItemPatch(Input):
-    status: Code | None = None
+    status: ActionItemStatus | None = None
     due_date: date | None = None
     note: LongText = Field(default="", description="a progress note, dated today")
 
@@ -292,7 +309,7 @@ class ProgrammeIn(Input):
     title: Name
     start_year: Year
     end_year: Year
-    status: Code = "active"
+    status: ProgrammeStatus = "active"
     signed_on: date | None = None
     agreement_id: int | None = None
     mechanism_id: int | None = None
@@ -305,7 +322,7 @@ class ProgrammePatch(Input):
     title: Name | None = None
     start_year: Year | None = None
     end_year: Year | None = None
-    status: Code | None = None
+    status: ProgrammeStatus | None = None
     signed_on: date | None = None
     summary: LongText | None = None
 

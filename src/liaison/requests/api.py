@@ -7,8 +7,10 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, Response, UploadFile
+from pydantic import WithJsonSchema
 
 from liaison.core.errors import Invalid
+from liaison.core.listing import sorted_by
 from liaison.core.models import User
 from liaison.core.schemas import Page
 from liaison.core.web import DbSession, Permission
@@ -26,6 +28,7 @@ from liaison.requests.schemas import (
     LegalBasisOut,
     ProposalOut,
     RequestIn,
+    RequestKind,
     RequestOut,
     RequestPatch,
     RequestSummary,
@@ -45,6 +48,11 @@ Statistician = Annotated[User, Depends(Permission("requests.statistics"))]
 Configurer = Annotated[User, Depends(Permission("requests.configure"))]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0)]
+
+
+IF_MATCH = r'^(W/)?"?[0-9]{1,18}"?$'
+# The version of the request edited: `"3"`, `W/"3"` or `3` (absent: no check).
+IfMatch = Annotated[str | None, Header(), WithJsonSchema({"type": "string", "pattern": IF_MATCH})]
 
 
 def _if_match(value: str | None) -> int | None:
@@ -106,7 +114,7 @@ def list_kinds(user: Reader) -> list[KindOut]:
 def list_requests(
     session: DbSession,
     user: Reader,
-    kind: Annotated[str | None, Query(max_length=60)] = None,
+    kind: Annotated[RequestKind | None, Query(max_length=60)] = None,
     partner_agency_id: int | None = None,
     partner_country: Annotated[str | None, Query(max_length=2)] = None,
     direction: Literal["outgoing", "incoming"] | None = None,
@@ -115,7 +123,7 @@ def list_requests(
     due_soon: bool = False,
     limit: Limit = 50,
     offset: Offset = 0,
-    sort: Annotated[str | None, Query(max_length=40)] = None,
+    sort: Annotated[str | None, Query(max_length=40), sorted_by(service.SORTS)] = None,
 ) -> Page[RequestSummary]:
     """Requests, filtered by kind, partner agency or country, direction, status, overdue or due soon."""
     filters = service.Filters(
@@ -175,7 +183,7 @@ def statistics(
 def propose_legal_basis(
     session: DbSession,
     user: Reader,
-    kind: Annotated[str, Query(max_length=60)],
+    kind: Annotated[RequestKind, Query(max_length=60)],
     requesting_agency_id: int,
     requested_agency_id: int,
     request_date: date | None = None,
@@ -233,7 +241,7 @@ def update_request(
     request_id: int,
     body: RequestPatch,
     response: Response,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: IfMatch = None,
 ) -> RequestOut:
     """Edit a request. Send the version you edited (`version` or `If-Match`); if someone changed
     it meanwhile the answer is 409 and nothing is overwritten."""
@@ -248,7 +256,7 @@ def transition(
     request_id: int,
     body: TransitionIn,
     response: Response,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: IfMatch = None,
 ) -> RequestOut:
     """Move the request: 409 with `allowed` when the transition is not possible now; 422 naming
     the missing fields and documents when it checks them (submission)."""

@@ -5,11 +5,45 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, GetJsonSchemaHandler, StringConstraints
+from pydantic.json_schema import JsonSchemaValue
 
 from liaison.core.schemas import HandlingCode, Input, LongText, Output, ShortText
+from liaison.core.vocab import Codes, codes_of
+from liaison.registry.vocabulary import crime_areas
+from liaison.requests.kinds import FieldSpec, request_kinds
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,59}$")]
+# Vocabulary codes: the document lists each vocabulary's codes (`core.vocab.Codes`).
+RequestKind = Annotated[Code, Codes(lambda: list(request_kinds().kinds))]
+CrimeArea = Annotated[Code, Codes(codes_of(crime_areas))]
+
+
+def _detail_schema(spec: FieldSpec) -> dict[str, Any]:
+    if spec.type == "number":
+        return {"type": "number"}
+    if spec.type == "date":
+        return {"type": "string", "format": "date"}
+    if spec.type == "choice":
+        return {"type": "string", "enum": list(spec.choices)}
+    return {"type": "string", "maxLength": 5000}
+
+
+class DetailFields:
+    """The document's `details`: every field some request kind declares, typed as the vocabulary
+    says (which of them a kind takes is the service's check: `not a field of` that kind)."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: Any, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        fields: dict[str, dict[str, Any]] = {}
+        for kind in request_kinds().kinds.values():
+            for spec in kind.fields:
+                schema = _detail_schema(spec)
+                fields[spec.name] = schema if fields.get(spec.name, schema) == schema else {"type": "string"}
+        return {"type": "object", "properties": fields, "additionalProperties": False}
+
+
 Reference = Annotated[str, StringConstraints(max_length=80)]
 Reason = Annotated[str, StringConstraints(max_length=5000)]
 FieldValue = Annotated[str, StringConstraints(max_length=5000)] | int | float | None
@@ -25,7 +59,7 @@ class PersonIn(Input):
 
 
 class RequestIn(Input):
-    kind: Code
+    kind: RequestKind
     direction: Literal["outgoing", "incoming"]
     requesting_agency_id: int = Field(ge=1)
     requested_agency_id: int = Field(ge=1)
@@ -33,9 +67,9 @@ class RequestIn(Input):
     our_reference: Reference = ""
     their_reference: Reference = ""
     urgency: Literal["standard", "urgent"] = "standard"
-    crime_areas: list[Code] = Field(default_factory=list, max_length=20)
+    crime_areas: list[CrimeArea] = Field(default_factory=list, max_length=20)
     facts: LongText = ""
-    details: dict[Code, FieldValue] = Field(default_factory=dict, max_length=50)
+    details: Annotated[dict[Code, FieldValue], DetailFields()] = Field(default_factory=dict, max_length=50)
     persons: list[PersonIn] = Field(default_factory=list, max_length=100)
     engagement_id: int | None = Field(default=None, ge=1)
     commitment_id: int | None = Field(default=None, ge=1)
@@ -60,9 +94,9 @@ class RequestPatch(Input):
     our_reference: Reference | None = None
     their_reference: Reference | None = None
     urgency: Literal["standard", "urgent"] | None = None
-    crime_areas: list[Code] | None = Field(default=None, max_length=20)
+    crime_areas: list[CrimeArea] | None = Field(default=None, max_length=20)
     facts: LongText | None = None
-    details: dict[Code, FieldValue] | None = Field(default=None, max_length=50)
+    details: Annotated[dict[Code, FieldValue], DetailFields()] | None = Field(default=None, max_length=50)
     persons: list[PersonIn] | None = Field(default=None, max_length=100)
     responsible_username: Annotated[str, StringConstraints(max_length=80)] | None = None
 

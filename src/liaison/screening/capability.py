@@ -1,10 +1,11 @@
-"""Screening's declaration: the live index of persons sought, kept current by `SubjectChanged`."""
+"""Screening's declaration: the live index of persons sought, kept current by `SubjectChanged`,
+and the batch worker that screens uploaded files."""
 
 from __future__ import annotations
 
 from liaison.core.capability import Capability
 from liaison.core.events import AfterCommit, SubjectChanged
-from liaison.screening import api, cli, demo, live, pages, startup
+from liaison.screening import api, cli, demo, live, pages, startup, worker
 
 CAPABILITY = Capability(
     name="screening",
@@ -16,4 +17,5 @@ CAPABILITY = Capability(
     startup=startup.start,
     demo=demo.load,
     subscriptions=(AfterCommit(SubjectChanged, live.on_subjects_changed),),
+    worker=worker.serve,
 )

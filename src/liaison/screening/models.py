@@ -22,12 +22,13 @@ class ScreeningRun(Base):
     """One call to screen: a single record from the page or API, an API batch, or an uploaded file."""
 
     __tablename__ = "screening_run"
+    __table_args__ = (Index("ix_screening_run_status", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))  # single · api · file · demo
     actor: Mapped[str] = mapped_column(String(80), index=True)  # who started it: the run's owner
     source: Mapped[str] = mapped_column(String(300), default="")
-    status: Mapped[str] = mapped_column(String(12), default="done")  # running · done · failed
+    status: Mapped[str] = mapped_column(String(12), default="done")  # queued · running · done · failed
     total: Mapped[int | None] = mapped_column(default=None)  # records in the file, when known
     records: Mapped[int] = mapped_column(default=0)
     hits: Mapped[int] = mapped_column(default=0)
@@ -36,6 +37,16 @@ class ScreeningRun(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    # A queued file run: the owner as they were when they started it (the worker acts as them),
+    # the kept upload (a name in the uploads folder, cleared once deleted) and the threshold.
+    actor_role: Mapped[str] = mapped_column(String(20), default="")
+    actor_unit: Mapped[str] = mapped_column(String(80), default="")
+    upload: Mapped[str] = mapped_column(String(300), default="")
+    threshold: Mapped[float | None] = mapped_column(Float, default=None)
+    # The worker screening it (`host:pid`), its last sign of life and how many times it was claimed.
+    worker: Mapped[str] = mapped_column(String(120), default="")
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
+    attempts: Mapped[int] = mapped_column(default=0)
 
 
 class ScreenedRecord(Base):

@@ -150,7 +150,9 @@ class RunOut(Output):
     kind: str
     actor: str = Field(description="Who started the run: only they, supervisors and admins see it.")
     source: str
-    status: str = Field(description="running, done or failed (then `detail` says why).")
+    status: str = Field(
+        description="queued (waiting for the batch worker), running, done or failed (then `detail` says why)."
+    )
     total: int | None = Field(description="Records in the file, when known (file runs).")
     records: int = Field(description="Records screened so far.")
     hits: int
@@ -163,7 +165,7 @@ class RunOut(Output):
     @computed_field(description="Share of the records screened, 0 to 1 (1 once done).")  # type: ignore[prop-decorator]
     @property
     def progress(self) -> float:
-        if self.status != "running":
+        if self.status not in ("queued", "running"):
             return 1.0
         return min(1.0, self.records / self.total) if self.total else 0.0
 

@@ -489,11 +489,20 @@ def get_run(session: Session, actor: Actor, run_id: int) -> ScreeningRun:
     return run
 
 
-def start_file_run(session: Session, actor: Actor, source: str, total: int | None = None) -> ScreeningRun:
+def start_file_run(
+    session: Session,
+    actor: Actor,
+    source: str,
+    total: int | None = None,
+    upload: str = "",
+    threshold: float | None = None,
+) -> ScreeningRun:
+    """Queue a file run for the batch worker, which acts as `actor` as they are now."""
     ensure(actor, BATCH)
     run = ScreeningRun(
-        kind="file", actor=actor.username, source=source[:300], status="running", problems={}, total=total
-    )
+        kind="file", actor=actor.username, actor_role=actor.role, actor_unit=actor.unit,
+        source=source[:300], status="queued", problems={}, total=total, upload=upload, threshold=threshold,
+    )  # fmt: skip
     session.add(run)
     session.flush()
     audit.record(session, actor.username, "create", "screening_run", run.id, detail=f"file {source[:200]}")
@@ -514,7 +523,7 @@ def hits_file(session: Session, actor: Actor, run_id: int) -> str:
     Written from the stored hits at each download, so a supervisor of another unit downloading an
     analyst's run sees what they may read, not what the analyst may."""
     run = get_run(session, actor, run_id)
-    if run.status == "running":
+    if run.status in ("queued", "running"):
         raise Conflict(
             "Screening run {run_id} is still running; its hits are not ready yet.", run_id=run_id, allowed=[]
         )

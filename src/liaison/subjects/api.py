@@ -10,8 +10,9 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 
 from liaison.core.errors import Invalid
+from liaison.core.listing import sorted_by
 from liaison.core.models import User
-from liaison.core.schemas import Page
+from liaison.core.schemas import HandlingCode, Page
 from liaison.core.web import DbSession, Permission
 from liaison.subjects import schemas, service, transfer
 
@@ -38,7 +39,7 @@ def search_subjects(
     status: Code = "",
     nationality: Code = "",
     notice_kind: Code = "",
-    sort: Annotated[str | None, Query(max_length=40)] = None,
+    sort: Annotated[str | None, Query(max_length=40), sorted_by(service.SORTS)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[schemas.SubjectSummary]:
@@ -81,7 +82,7 @@ async def import_subjects(
     file: Annotated[UploadFile, File(description="The list, UTF-8.")],
     format: Literal["interpol", "ftm", "csv"] = "ftm",
     source: Annotated[str | None, Query(max_length=60)] = None,
-    handling_code: Annotated[str, Query(max_length=2)] = transfer.DEFAULT_HANDLING_CODE,
+    handling_code: Annotated[HandlingCode, Query(max_length=2)] = transfer.DEFAULT_HANDLING_CODE,
 ) -> schemas.ImportReport:
     """Import a list (INTERPOL notice JSON, FollowTheMoney JSON lines or CSV) in this request's
     transaction: created / updated counts and every rejected row with its line and reason. New

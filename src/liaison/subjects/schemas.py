@@ -11,43 +11,72 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from liaison.core.schemas import HandlingCode, Input, Output, ShortText
+from liaison.core.schemas import Documented, HandlingCode, Input, Output, ShortText
+from liaison.core.vocab import Codes, codes_of
+from liaison.subjects.values import country_codes, crime_areas
+from liaison.subjects.vocabulary import vocabulary
 
 Code = Annotated[str, StringConstraints(max_length=40)]
 Country = Annotated[str, StringConstraints(max_length=60)]
-NameText = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+# A name has a letter or a digit (the pattern is searched, not anchored).
+NameText = Annotated[str, StringConstraints(min_length=1, max_length=300), Documented(pattern=r"[^\W_]")]
+# "1970-05-12", "1970-05" or "1970" (also a range "1968..1971"): the document's pattern is the part
+# valid whatever the month and year (1850 to 2019, days to the 28th); `values.parse_birth_date`
+# takes every real date and range.
+_PARTIAL = r"(18[5-9]\d|19\d\d|20[01]\d)(-(0[1-9]|1[0-2])(-(0[1-9]|1\d|2[0-8]))?)?"
+BirthDateText = Annotated[str, StringConstraints(max_length=24), Documented(pattern=rf"^{_PARTIAL}$")]
 Text = Annotated[str, StringConstraints(max_length=5000)]
+
+
+def _countries() -> list[str]:
+    return sorted(country_codes())
+
+
+def _crime_areas() -> list[str]:
+    return sorted(crime_areas() or ())
+
+
+# Vocabulary codes: the document lists each vocabulary's codes (`core.vocab.Codes`).
+NameKind = Annotated[Code, Codes(codes_of(lambda: vocabulary().name_kinds))]
+NameOrder = Annotated[Code, Codes(codes_of(lambda: vocabulary().name_orders))]
+DocumentKind = Annotated[Code, Codes(codes_of(lambda: vocabulary().document_kinds))]
+NoticeKind = Annotated[Code, Codes(codes_of(lambda: vocabulary().notice_kinds))]
+Gender = Annotated[Code, Codes(codes_of(lambda: vocabulary().genders))]
+SubjectStatus = Annotated[Code, Codes(codes_of(lambda: vocabulary().statuses))]
+CrimeArea = Annotated[Code, Codes(_crime_areas, empty=True)]
+KnownCountry = Annotated[Country, Codes(_countries)]
+OptionalCountry = Annotated[Country, Codes(_countries, empty=True)]
 
 
 class NameIn(Input):
     full_name: NameText = Field(description="The name exactly as written, in its own script.")
-    kind: Code = Field(default="primary", description="primary, alias, native or transliteration.")
+    kind: NameKind = Field(default="primary", description="primary, alias, native or transliteration.")
     language: Annotated[str, StringConstraints(max_length=12)] = ""
     given_name: ShortText = ""
     family_name: ShortText = ""
-    name_order: Code = Field(default="unknown", description="given_first, family_first or unknown.")
+    name_order: NameOrder = Field(default="unknown", description="given_first, family_first or unknown.")
 
 
 class DocumentIn(Input):
-    kind: Code = "passport"
-    number: Annotated[str, StringConstraints(min_length=1, max_length=80)]
-    country: Country = Field(default="", description="Issuing country, ISO 3166-1 alpha-2.")
+    kind: DocumentKind = "passport"
+    number: Annotated[str, StringConstraints(min_length=1, max_length=80), Documented(pattern=r"[^\W_]")]
+    country: OptionalCountry = Field(default="", description="Issuing country, ISO 3166-1 alpha-2.")
     issued_on: date | None = None
     expires_on: date | None = None
 
 
 class ChargeIn(Input):
-    crime_area: Code = ""
+    crime_area: CrimeArea = ""
     description: Text = ""
     legal_provision: Annotated[str, StringConstraints(max_length=300)] = ""
     issuing_authority: ShortText = ""
-    issuing_country: Country = ""
+    issuing_country: OptionalCountry = ""
     warrant_reference: Annotated[str, StringConstraints(max_length=120)] = ""
     warrant_date: date | None = None
 
 
 class NoticeIn(Input):
-    kind: Code = Field(
+    kind: NoticeKind = Field(
         description="arrest, locate, missing, warning, threat, modus_operandi, assets, sanction."
     )
     issuer: ShortText = ""
@@ -59,19 +88,19 @@ class NoticeIn(Input):
 
 class SubjectIn(Input):
     names: list[NameIn] = Field(min_length=1, max_length=50)
-    birth_dates: list[Annotated[str, StringConstraints(max_length=24)]] = Field(
+    birth_dates: list[BirthDateText] = Field(
         default_factory=list,
         max_length=10,
         description='Each "1970-05-12", "1970-05", "1970" or a range "1968..1971".',
     )
     birth_place: ShortText = ""
-    gender: Code = "unknown"
-    nationalities: list[Country] = Field(default_factory=list, max_length=10)
+    gender: Gender = "unknown"
+    nationalities: list[KnownCountry] = Field(default_factory=list, max_length=10)
     documents: list[DocumentIn] = Field(default_factory=list, max_length=50)
     charges: list[ChargeIn] = Field(default_factory=list, max_length=50)
     notices: list[NoticeIn] = Field(default_factory=list, max_length=20)
     description: Text = Field(default="", description="Physical description, distinguishing marks.")
-    believed_country: Country = Field(default="", description="Where the subject is believed to be.")
+    believed_country: OptionalCountry = Field(default="", description="Where the subject is believed to be.")
     handling_code: HandlingCode = "H0"
     owning_unit: Annotated[str | None, StringConstraints(max_length=80)] = Field(
         default=None, description="Defaults to the unit of whoever creates the subject."
@@ -80,9 +109,9 @@ class SubjectIn(Input):
 
 class SubjectPatch(Input):
     birth_place: ShortText | None = None
-    gender: Code | None = None
+    gender: Gender | None = None
     description: Text | None = None
-    believed_country: Country | None = None
+    believed_country: OptionalCountry | None = None
     handling_code: HandlingCode | None = None
 
 
@@ -93,13 +122,13 @@ class BirthDateIn(Input):
 
 
 class NationalityIn(Input):
-    country: Annotated[str, StringConstraints(min_length=2, max_length=2)] = Field(
+    country: Annotated[str, StringConstraints(min_length=2, max_length=2), Codes(_countries)] = Field(
         description="ISO 3166-1 alpha-2."
     )
 
 
 class StatusChangeIn(Input):
-    status: Code
+    status: SubjectStatus
     note: Text = ""
 
 
