@@ -4,8 +4,7 @@ backlog drained after an outage, a 50 MB attachment delivered intact.
 Node B is a real `liaison serve` process with its own home and database; node A's database is
 its own too, and its delivery worker runs in this process so the drain is timed exactly. Every
 message is signed, encrypted, persisted on both sides and receipted (a signed receipt, checked and
-stored by A). The messages are pings: B's handler answers each with evidence queued back to A,
-so the receiver does a handler's work too.
+stored by A). The messages are pings that ask for no answer.
 
     python bench/exchange.py [--messages 2000] [--backlog 10000] [--attachment-mb 50]
                              [--backend sqlite|postgresql] [--write]
@@ -28,6 +27,7 @@ from sqlalchemy import func, select  # noqa: E402
 from tests.exchange.conftest import Node, make_node, pair, postgres_url  # noqa: E402
 
 from liaison.core.db import unit_of_work  # noqa: E402
+from liaison.core.settings import get_settings  # noqa: E402
 from liaison.exchange import evidence, outbox, peers, receiver  # noqa: E402
 from liaison.exchange.envelope import Attachment  # noqa: E402
 from liaison.exchange.models import IncomingEnvelope, OutgoingEnvelope  # noqa: E402
@@ -49,7 +49,7 @@ def enqueue(node: Node, count: int, attachments: tuple[Attachment, ...] = ()) ->
                     session,
                     peer=peer,
                     type=evidence.PING_TYPE,
-                    body={"n": n, "text": "Request for information on case 2026/114, see attached."},
+                    body={"n": n, "text": "Request for information on case 2026/114.", "answer": False},
                     handling_code="H1",
                     owning_unit="international-cooperation",
                     actor="bench",
@@ -170,9 +170,8 @@ def main() -> None:
 on the 2-core, 24 GiB machine shared with other work; node B is a `liaison serve` process on
 {args.backend}, node A's worker runs in the script, both over HTTP on loopback. Each message is
 signed (Ed25519), encrypted (X25519 Box), stored in A's log in its transaction, checked and applied
-on B in one transaction per batch of {os.environ.get("LIAISON_EXCHANGE_BATCH", "200")}, answered
-with a signed receipt that A checks and stores with the evidence. B's handler queues a signed answer
-for each, so the receiver does a handler's work too.
+on B in one transaction per batch of {get_settings().exchange_batch}, answered with a signed receipt
+that A checks and stores with the evidence (pings that ask for no answer: the receipt is the answer).
 
 | what | measured | result |
 |---|---|---|

@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     exchange_freshness_hours: int = Field(
         default=168, description="Envelopes created longer ago than this are refused as stale (replays)."
     )
-    exchange_batch: int = Field(default=200, description="Envelopes the delivery worker sends per HTTP call.")
+    exchange_batch: int = Field(default=500, description="Envelopes the delivery worker sends per HTTP call.")
     exchange_poll_seconds: float = Field(
         default=1.0, description="How often the delivery worker looks for new envelopes when idle."
     )

@@ -16,7 +16,7 @@ from liaison.exchange import keys, peers, sharing_cli
 node_app = typer.Typer(help="This node's identity: its id and keys.", no_args_is_help=True)
 peer_app = typer.Typer(help="Partner nodes (administrators only).", no_args_is_help=True)
 exchange_app = typer.Typer(help="Exchange with partner nodes.", no_args_is_help=True)
-console = Console()
+console = Console(soft_wrap=True)  # keys and fingerprints on one line each, to copy
 
 
 def _print_identity(identity: keys.Identity) -> None:

@@ -46,12 +46,23 @@ def usable(peer: Peer) -> None:
 
 
 def lock_cursor(session: Session, peer_id: int) -> Cursor:
-    """The peer's cursor, locked for this transaction (made when missing)."""
-    cursor = session.scalar(select(Cursor).where(Cursor.peer_id == peer_id).with_for_update())
+    """The peer's cursor, locked for this transaction (made when missing); locked once per
+    transaction, so a transaction queuing many envelopes pays for one lock."""
+    transaction = session.get_transaction()
+    held: dict[int, tuple[Any, Cursor]] = session.info.setdefault("exchange_cursors", {})
+    if peer_id in held and held[peer_id][0] is transaction:
+        return held[peer_id][1]
+    cursor = session.scalar(
+        select(Cursor)
+        .where(Cursor.peer_id == peer_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if cursor is None:
         cursor = Cursor(peer_id=peer_id, last_sequence=0, last_acked=0, last_received=0)
         session.add(cursor)
         session.flush()
+    held[peer_id] = (transaction, cursor)
     return cursor
 
 
@@ -142,7 +153,8 @@ def enqueue(
         created_at=now,
     )
     session.add(outgoing)
-    session.flush()
+    if sealed.chunks:
+        session.flush()  # the chunks need the envelope's id
     for index, parts in enumerate(sealed.chunks):
         session.add_all(
             OutgoingChunk(envelope_id=outgoing.id, attachment=index, chunk=number, data=data)

@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 from nacl.exceptions import CryptoError
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from liaison.core import audit
@@ -134,11 +134,38 @@ def _header(item: Any) -> tuple[bytes, bytes, bytes, dict[str, Any]] | None:
 class Batch:
     """One call's envelopes from one peer, checked and applied in one transaction."""
 
-    def __init__(self, session: Session, identity: Identity, peer: Peer) -> None:
+    def __init__(self, session: Session, identity: Identity, peer: Peer, careful: bool = False) -> None:
         self.session, self.identity, self.peer = session, identity, peer
+        self.careful = careful  # a savepoint per envelope, once a handler refused one in this batch
         self.cursor: Cursor = lock_cursor(session, peer.id)
         self.accepted: list[int] = []
         self.settings = get_settings()
+        self.settled: dict[int, tuple[str, bytes, bytes]] = {}  # sequence: header digest, receipt, signature
+        self.message_ids: set[str] = set()
+        self.receipts: list[dict[str, Any]] = []
+        self.evidence: list[dict[str, Any]] = []
+
+    def prefetch(self, items: list[Any]) -> None:
+        """What this batch's envelopes need to know of earlier receipts, in two queries, not two each."""
+        sequences, message_ids = set(), set()
+        for item in items:
+            parsed = _header(item)
+            if parsed is not None:
+                sequences.add(parsed[3]["sequence"])
+                message_ids.add(str(parsed[3]["message_id"])[:36])
+        for row in self.session.execute(
+            select(Receipt.sequence, Receipt.header_digest, Receipt.receipt, Receipt.signature).where(
+                Receipt.peer_id == self.peer.id, Receipt.sequence.in_(sequences)
+            )
+        ):
+            self.settled[row.sequence] = (row.header_digest, row.receipt, row.signature)
+        self.message_ids = set(
+            self.session.scalars(
+                select(Receipt.message_id).where(
+                    Receipt.peer_id == self.peer.id, Receipt.message_id.in_(message_ids)
+                )
+            )
+        )
 
     def refuse(self, header: dict[str, Any], verdict: Verdict) -> None:
         """Log a refusal in the audit trail (the batch commits, so the log stays)."""
@@ -160,11 +187,8 @@ class Batch:
         header_bytes, signature, body, header = parsed
         checked = self.check(header_bytes, signature, body, header)
         if checked is None:  # a duplicate: the receipt given the first time
-            kept = self.session.scalar(
-                select(Receipt).where(Receipt.peer_id == self.peer.id, Receipt.sequence == header["sequence"])
-            )
-            assert kept is not None
-            return {"receipt": b64(kept.receipt), "signature": b64(kept.signature)}
+            _, kept, kept_signature = self.settled[header["sequence"]]
+            return {"receipt": b64(kept), "signature": b64(kept_signature)}
         verdict = checked
         if verdict.status == "accepted":
             verdict = self.apply(header_bytes, signature, body, header)
@@ -173,17 +197,21 @@ class Batch:
         receipt = sign_receipt(self.identity, self.peer, header, header_bytes, verdict)
         if verdict.final:
             self.cursor.last_received = header["sequence"]
-            self.session.add(
-                Receipt(
-                    peer_id=self.peer.id,
-                    sequence=header["sequence"],
-                    message_id=header["message_id"][:36],
-                    header_digest=envelope.digest(header_bytes),
-                    status=verdict.status,
-                    reason=verdict.reason,
-                    receipt=unb64(receipt["receipt"]),
-                    signature=unb64(receipt["signature"]),
-                )
+            data, signed = unb64(receipt["receipt"]), unb64(receipt["signature"])
+            self.settled[header["sequence"]] = (envelope.digest(header_bytes), data, signed)
+            self.message_ids.add(header["message_id"][:36])
+            self.receipts.append(
+                {
+                    "peer_id": self.peer.id,
+                    "sequence": header["sequence"],
+                    "message_id": header["message_id"][:36],
+                    "header_digest": envelope.digest(header_bytes),
+                    "status": verdict.status,
+                    "reason": verdict.reason,
+                    "receipt": data,
+                    "signature": signed,
+                    "at": utcnow(),
+                }
             )
         return receipt
 
@@ -200,23 +228,10 @@ class Batch:
         if envelope.digest(body) != header["body_sha256"]:
             return Verdict("rejected", "bad_signature")  # the ciphertext is not what was signed
         sequence = header["sequence"]
-        settled = self.session.scalar(
-            select(Receipt).where(Receipt.peer_id == self.peer.id, Receipt.sequence == sequence)
-        )
+        settled = self.settled.get(sequence)
         if settled is not None:
-            return (
-                None
-                if settled.header_digest == envelope.digest(header_bytes)
-                else Verdict("rejected", "replay")
-            )
-        if (
-            self.session.scalar(
-                select(Receipt.id).where(
-                    Receipt.message_id == header["message_id"], Receipt.peer_id == self.peer.id
-                )
-            )
-            is not None
-        ):
+            return None if settled[0] == envelope.digest(header_bytes) else Verdict("rejected", "replay")
+        if header["message_id"][:36] in self.message_ids:
             return Verdict("rejected", "replay")
         expected = self.cursor.last_received + 1
         if sequence != expected:
@@ -263,38 +278,55 @@ class Batch:
             opened = envelope.open_body(self.identity, header, body, peer_encryption_keys(self.peer))
         except (CryptoError, ValueError, orjson.JSONDecodeError):
             return Verdict("rejected", "undecryptable", final=True)
-        savepoint = self.session.begin_nested()
+        incoming = IncomingEnvelope(
+            peer_id=self.peer.id,
+            sequence=header["sequence"],
+            message_id=header["message_id"][:36],
+            type=header["type"],
+            thread=header.get("thread"),
+            in_reply_to=header.get("in_reply_to"),
+            header=header,
+            body=opened,
+            signature=signature,
+            handling_code=str(header["handling_code"])[:2],
+            owning_unit=self.settings.exchange_inbox_unit,
+        )
+        savepoint = self.session.begin_nested() if self.careful else None
         try:
-            incoming = IncomingEnvelope(
-                peer_id=self.peer.id,
-                sequence=header["sequence"],
-                message_id=header["message_id"][:36],
-                type=header["type"],
-                thread=header.get("thread"),
-                in_reply_to=header.get("in_reply_to"),
-                header=header,
-                body=opened,
-                signature=signature,
-                handling_code=str(header["handling_code"])[:2],
-                owning_unit=self.settings.exchange_inbox_unit,
-            )
             self.session.add(incoming)
-            self.session.flush()
-            handlers.apply(self.session, self.peer, incoming)
-            if header["type"] != "evidence":
-                self.session.add(
-                    Evidence(message_id=incoming.message_id, stage="accepted", node=self.identity.node_id)
-                )
-            self.session.flush()
+            self.session.autoflush = True  # the handler works as in any transaction
+            try:
+                handlers.apply(self.session, self.peer, incoming)
+            finally:
+                self.session.autoflush = False
+            if savepoint is not None:
+                self.session.flush()
         except DomainError:
+            if savepoint is None:
+                raise _Careful() from None
             savepoint.rollback()
             return Verdict("rejected", "handler_refused", final=True)
-        savepoint.commit()
+        if savepoint is not None:
+            savepoint.commit()
         self.accepted.append(header["sequence"])
+        if header["type"] != "evidence":
+            self.evidence.append(
+                {
+                    "message_id": incoming.message_id,
+                    "stage": "accepted",
+                    "node": self.identity.node_id,
+                    "at": utcnow(),
+                }
+            )
         return Verdict("accepted", final=True)
 
     def close(self) -> None:
-        """One audit event for what the batch accepted (refusals have one each)."""
+        """Write the receipts and evidence in bulk; one audit event for what the batch accepted
+        (refusals have one each)."""
+        if self.receipts:
+            self.session.execute(insert(Receipt), self.receipts)
+        if self.evidence:
+            self.session.execute(insert(Evidence), self.evidence)
         if self.accepted:
             audit.record(
                 self.session,
@@ -306,13 +338,31 @@ class Batch:
             )
 
 
+class _Careful(Exception):
+    """A handler refused an envelope in a batch applied without savepoints: apply it again with them."""
+
+
 def receive_batch(engine: Engine, identity: Identity, peer_id: int, items: list[Any]) -> list[dict[str, str]]:
-    """Check and apply a batch in one transaction; a signed receipt for each envelope, in order."""
+    """Check and apply a batch in one transaction; a signed receipt for each envelope, in order.
+
+    Without a savepoint per envelope first (they cost two round trips each); when a handler
+    refuses one, the whole transaction rolls back and the batch is applied again with them."""
+    try:
+        return _receive_batch(engine, identity, peer_id, items, careful=False)
+    except _Careful:
+        return _receive_batch(engine, identity, peer_id, items, careful=True)
+
+
+def _receive_batch(
+    engine: Engine, identity: Identity, peer_id: int, items: list[Any], careful: bool
+) -> list[dict[str, str]]:
     with unit_of_work(engine) as session:
         peer = session.get(Peer, peer_id)
         assert peer is not None
-        batch = Batch(session, identity, peer)
-        receipts = [batch.receive(item) for item in items]
+        batch = Batch(session, identity, peer, careful)
+        batch.prefetch(items)
+        with session.no_autoflush:
+            receipts = [batch.receive(item) for item in items]
         batch.close()
     return receipts
 

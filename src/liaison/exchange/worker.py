@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 import orjson
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.orm import Session
 
 from liaison.core import audit
@@ -194,6 +194,7 @@ class Worker:
         }
         signing_keys = peer_signing_keys(peer)
         settled = 0
+        evidence: list[dict[str, Any]] = []
         for row_id, signed in zip(row_ids, receipts, strict=True):
             row = rows[row_id]
             receipt = _verified_receipt(signed, signing_keys)
@@ -216,17 +217,18 @@ class Worker:
             row.receipt = orjson.dumps(signed)
             row.acked_at = utcnow()
             signature = base64.b64decode(signed["signature"])
-            for stage in receipt.get("stages", [row.state]):
-                session.add(
-                    Evidence(
-                        message_id=row.message_id,
-                        stage=stage,
-                        node=peer.node_id,
-                        at=at,
-                        reason=row.reject_reason,
-                        signature=signature,
-                    )
-                )
+            evidence.extend(
+                {
+                    "message_id": row.message_id,
+                    "stage": stage,
+                    "node": peer.node_id,
+                    "user": "",
+                    "at": at,
+                    "reason": row.reject_reason,
+                    "signature": signature,
+                }
+                for stage in receipt.get("stages", [row.state])
+            )
             if row.state == "rejected":
                 audit.record(
                     session,
@@ -240,6 +242,8 @@ class Worker:
             if row.sequence == cursor.last_acked + 1:
                 cursor.last_acked = row.sequence
             settled += 1
+        if evidence:
+            session.execute(insert(Evidence), evidence)
         return settled
 
     @staticmethod
