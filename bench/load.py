@@ -140,6 +140,33 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes used so far (from /proc), for CPU cost per request."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids(cluster: Any) -> list[int]:
+    """The postmaster and its children (backends, writer, WAL) of the throw-away cluster."""
+    if cluster is None:
+        return []
+    postmaster = int((cluster.folder / "data" / "postmaster.pid").read_text().split()[0])
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
+                children.append(int(stat.parent.name))
+        except (OSError, ValueError):
+            continue
+    return [postmaster, *children]
+
+
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -345,6 +372,8 @@ class Run:
     verify: str
     load_start: float
     load_end: float
+    server_cpu: float  # seconds of CPU the server process used during the measured load
+    database_cpu: float  # the same for PostgreSQL's processes (0 on SQLite: it runs in the server)
 
     @property
     def all_latencies(self) -> list[float]:
@@ -362,7 +391,7 @@ class Run:
 
 
 def run_load(
-    label: str, backend: str, src: Path, url: str, home: Path, seed: Seed, seconds: float, clients: int
+    label: str, database: Database, src: Path, url: str, home: Path, seed: Seed, seconds: float, clients: int
 ) -> Run:
     with server(src, url, home) as (base, process):
         out = Results()
@@ -370,17 +399,33 @@ def run_load(
         warm_until = time.monotonic() + 3
         asyncio.run(_clients(base, seed, clients, warm_until, Results(), rng))  # warm-up, not counted
         rss_start, load_start = rss_kib(process.pid), os.getloadavg()[0]
+        pg = postgres_pids(database.cluster)
+        cpu_start = cpu_seconds([process.pid]), cpu_seconds(pg)
         began = time.monotonic()
         asyncio.run(_clients(base, seed, clients, began + seconds, out, rng))
         elapsed = time.monotonic() - began
         rss_end, load_end = rss_kib(process.pid), os.getloadavg()[0]
+        server_cpu, database_cpu = cpu_seconds([process.pid]) - cpu_start[0], cpu_seconds(pg) - cpu_start[1]
         alive = process.poll() is None
     missing = missing_writes(url, out.written)
     verified = liaison(src, url, home, "audit", "verify")
     verify = (verified.stdout + verified.stderr).strip().replace("\n", " ")
     if not alive:
         verify = "SERVER DIED; " + verify
-    return Run(label, backend, elapsed, out, missing, rss_start, rss_end, verify, load_start, load_end)
+    return Run(
+        label,
+        database.backend,
+        elapsed,
+        out,
+        missing,
+        rss_start,
+        rss_end,
+        verify,
+        load_start,
+        load_end,
+        server_cpu,
+        max(database_cpu, 0.0),
+    )
 
 
 async def _clients(
@@ -409,8 +454,8 @@ def report(runs: list[Run], args: argparse.Namespace) -> str:
         "Targets: PostgreSQL ≥ 400 req/s with p99 ≤ 150 ms; SQLite ≥ 200 req/s with p99 ≤ 300 ms.",
         "",
         "| run | backend | req/s | p50 ms | p95 ms | p99 ms | errors | 5xx | acknowledged writes missing"
-        " | RSS start → end MiB | load avg | audit verify |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|",
+        " | CPU ms/request server + PostgreSQL | RSS start → end MiB | load avg | audit verify |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|",
     ]
     for run in runs:
         every = run.all_latencies
@@ -418,7 +463,9 @@ def report(runs: list[Run], args: argparse.Namespace) -> str:
         lines.append(
             f"| {run.label} | {run.backend} | {len(every) / run.seconds:.0f} | "
             f"{p50:.0f} | {p95:.0f} | {p99:.0f} | {run.errors} | {run.server_errors} | "
-            f"{run.missing} | {run.rss_start / 1024:.0f} → {run.rss_end / 1024:.0f} | "
+            f"{run.missing} | {1000 * run.server_cpu / max(len(every), 1):.1f} + "
+            f"{1000 * run.database_cpu / max(len(every), 1):.1f} | "
+            f"{run.rss_start / 1024:.0f} → {run.rss_end / 1024:.0f} | "
             f"{run.load_start:.1f} → {run.load_end:.1f} | {run.verify} |"
         )
     lines += [
@@ -472,7 +519,7 @@ def main() -> None:
                 for label, src in variants:
                     url = database.create(label.replace(" ", "_"), template="seeded")
                     liaison(src, url, home, "db", "upgrade")
-                    run = run_load(label, backend, src, url, home, data, args.seconds, args.clients)
+                    run = run_load(label, database, src, url, home, data, args.seconds, args.clients)
                     runs.append(run)
                     print(report([run], args).splitlines()[6], flush=True)
             finally:
