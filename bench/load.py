@@ -187,7 +187,7 @@ def server(src: Path, url: str, home: Path) -> Iterator[tuple[str, subprocess.Po
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 600  # start-up builds the screening index; slow on a loaded machine
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"server exited with {process.returncode}: see {log.name}")
