@@ -13,6 +13,7 @@ from sqlalchemy import Engine, text
 from liaison import __version__
 from liaison import capabilities as capability_set
 from liaison.core import api as core_api
+from liaison.core import audit
 from liaison.core.capability import Capability
 from liaison.core.db import get_engine
 from liaison.core.errors import Unavailable
@@ -59,6 +60,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         _start_capabilities(app, chosen)
+        audit.wake_chainer(engine)  # link events a stopped process committed but did not chain
         yield
 
     app = FastAPI(

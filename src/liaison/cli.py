@@ -263,7 +263,9 @@ def token_list() -> None:
 
 @audit_app.command("verify")
 def audit_verify() -> None:
-    """Recompute the audit hash chain; exit 1 naming the first broken event when it was altered."""
+    """Link committed events not chained yet, then recompute the audit hash chain; exit 1 naming
+    the first broken event when it was altered."""
+    audit.chain_pending(get_engine())
     with unit_of_work() as session:
         report = audit.verify_chain(session)
     if not report.is_intact:

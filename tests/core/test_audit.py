@@ -15,9 +15,11 @@ from tests.conftest import make_account
 
 
 def _events(engine: Engine, count: int) -> None:
+    """`count` events in one transaction, then linked into the chain (as the chainer does soon)."""
     with unit_of_work(engine) as session:
         for n in range(count):
             audit.record(session, "tester", "update", "thing", n, before={"v": n}, after={"v": n + 1})
+    audit.chain_pending(engine)
 
 
 def _verify(engine: Engine) -> audit.ChainReport:

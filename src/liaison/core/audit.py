@@ -4,23 +4,34 @@ Each event's hash covers its own fields and the previous event's hash, and `audi
 the newest sequence number and hash; `verify_chain` recomputes the whole chain, so changing,
 deleting or inserting any row is found. Events are written in the caller's transaction: a write
 that rolls back leaves no audit event behind, and an audited write cannot commit without one.
+
+Writing an event takes no lock: the business transaction inserts it unchained (its `id` from the
+table's sequence). One chainer, `chain_pending`, links committed events into the chain under the
+one chain lock, which no request holds: a background thread runs it shortly after every commit
+that wrote events, and start-up and `liaison audit verify` run it too. The design and the proof
+that nothing is left unaudited or reordered are in docs/architecture.md, "The audit chain".
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import logging
+import threading
+import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select, text
+from sqlalchemy import Engine, event, func, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from liaison.core.db import utcnow
+from liaison.core.db import unit_of_work, utcnow
 from liaison.core.models import AuditEvent, AuditHead
 from liaison.core.security import gate
 from liaison.core.security.gate import ProtectedRecord, Reader
@@ -30,6 +41,10 @@ GENESIS = "0" * 64
 REDACTED = "[redacted]"
 SECRET_WORDS = ("password", "secret", "token", "hash")
 SYSTEM_ACTOR = "system"
+CHAIN_LOCK = 7714  # the PostgreSQL advisory lock only the chainer takes
+CHAIN_BATCH = 2000  # events linked per chainer transaction
+CHAINER_IDLE_SECONDS = 5.0  # the background chainer thread ends after this long without work
+log = logging.getLogger(__name__)
 ACTIONS_FILE = VOCAB_DIR / "audit_actions.yaml"
 
 
@@ -94,11 +109,12 @@ def _jsonable(value: Any) -> Any:
 WHO_DID_WHAT = ("seq", "actor", "action", "object_type", "object_id")
 
 
-def _fields(event: AuditEvent, *names: str) -> dict[str, Any]:
+def _fields(event: Any, *names: str) -> dict[str, Any]:
     return {name: getattr(event, name) for name in names}
 
 
-def _event_hash(event: AuditEvent) -> str:
+def _event_hash(event: Any) -> str:
+    """The hash of an event (an `AuditEvent` or a row of its columns) linked after `prev_hash`."""
     fields = _fields(event, *WHO_DID_WHAT, "changes", "detail", "prev_hash") | {"at": event.at.isoformat()}
     # Covered only when set, so events written before they existed keep their hashes.
     if event.owning_unit or event.handling_code:
@@ -112,12 +128,7 @@ def _event_hash(event: AuditEvent) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def _lock_chain(session: Session) -> AuditHead | None:
-    """Serialise appends so two transactions never chain onto the same previous event."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(7714)"))
-        return session.scalar(select(AuditHead).with_for_update())
-    return session.scalar(select(AuditHead))  # SQLite: BEGIN IMMEDIATE already serialises writers
+_PENDING = "liaison_audit_pending"  # session.info key: the engine whose chainer to wake on commit
 
 
 def record(
@@ -132,7 +143,8 @@ def record(
     detail: str = "",
     protected: ProtectedRecord | None = None,
 ) -> AuditEvent:
-    """Append one event; `before`/`after` become a redacted field-by-field difference.
+    """Write one event in the caller's transaction; `before`/`after` become a redacted
+    field-by-field difference. It is linked into the chain after the transaction commits.
 
     `action` must be declared in `vocab/audit_actions.yaml`, so the trail speaks one vocabulary.
     `protected` is the record the event is about when it carries a handling code: the event keeps
@@ -140,9 +152,7 @@ def record(
     """
     if action not in actions():
         raise UndeclaredAction(f"audit action {action!r} is not declared in {ACTIONS_FILE}")
-    head = _lock_chain(session)
     event = AuditEvent(
-        seq=(head.seq + 1) if head else 1,
         at=utcnow(),
         actor=actor,
         action=action,
@@ -152,15 +162,11 @@ def record(
         detail=detail,
         owning_unit=protected.owning_unit if protected is not None else "",
         handling_code=protected.handling_code if protected is not None else "",
-        prev_hash=head.hash if head else GENESIS,
     )
-    event.hash = _event_hash(event)
     session.add(event)
-    if head is None:
-        session.add(AuditHead(id=1, seq=event.seq, hash=event.hash))
-    else:
-        head.seq, head.hash = event.seq, event.hash
     session.flush()
+    bind = session.get_bind()
+    session.info[_PENDING] = bind if isinstance(bind, Engine) else bind.engine
     return event
 
 
@@ -176,11 +182,136 @@ def record_read(
     record(session, actor, "read", object_type, object_id, detail=detail, protected=protected)
 
 
+def _take_chain_lock(session: Session) -> None:
+    """The one lock of the chain, held by the chainer's transaction only (never by a request)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK})
+    # SQLite: the chainer's BEGIN IMMEDIATE (core.db) holds the database's one write lock.
+
+
+def _chain_batch(session: Session, batch: int) -> int:
+    """Link up to `batch` committed, unchained events after the head, in `id` order."""
+    _take_chain_lock(session)
+    head = session.scalar(select(AuditHead))
+    any_chained = select(AuditEvent.id).where(AuditEvent.seq.is_not(None)).limit(1)
+    if head is None and session.scalar(any_chained) is not None:
+        log.error("audit chain head is missing: events stay unchained until `liaison audit verify`")
+        return 0
+    # Taken after the lock: this snapshot holds every event committed before the lock was granted.
+    unchained = select(AuditEvent).where(AuditEvent.seq.is_(None)).order_by(AuditEvent.id).limit(batch)
+    events = list(session.scalars(unchained))
+    seq, previous = (head.seq, head.hash) if head is not None else (0, GENESIS)
+    for audit_event in events:
+        seq += 1
+        audit_event.seq, audit_event.prev_hash = seq, previous
+        audit_event.hash = previous = _event_hash(audit_event)
+    if not events:
+        return 0
+    if head is None:
+        session.add(AuditHead(id=1, seq=seq, hash=previous))
+    else:
+        head.seq, head.hash = seq, previous
+    return len(events)
+
+
+def chain_pending(engine: Engine, *, batch: int = CHAIN_BATCH) -> int:
+    """Link every event committed so far into the chain; returns how many were linked.
+
+    Safe to run from any number of threads and processes at once: each batch is one transaction
+    under the chain lock, so two chainers never link onto the same head. On a chain that no
+    longer fits its head (tampered with) it links nothing, and `verify_chain` names the break.
+    """
+    total = 0
+    while True:
+        try:
+            with unit_of_work(engine) as session:
+                linked = _chain_batch(session, batch)
+        except IntegrityError:
+            log.error("audit chain head does not fit its events: run `liaison audit verify`")
+            return total
+        total += linked
+        if linked < batch:
+            return total
+
+
+class _Chainer:
+    """The background thread of one engine in this process: woken after each commit that wrote
+    events, it runs `chain_pending` once for all the commits that came while it worked."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = weakref.ref(engine)  # a dropped engine (tests) is not kept alive here
+        self.wake = threading.Condition()
+        self.pending = False  # a commit came since the last pass began
+        self.busy = False  # a pass is running (a process ending now would cut it short)
+        self.thread: threading.Thread | None = None
+
+    def notify(self) -> None:
+        with self.wake:
+            self.pending = True
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="audit-chainer", daemon=True)
+                self.thread.start()
+            else:
+                self.wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self.wake:
+                if not self.pending:
+                    self.wake.wait(CHAINER_IDLE_SECONDS)
+                if not self.pending:
+                    self.thread = None
+                    return
+                self.pending, self.busy = False, True
+            try:
+                self.chain()
+            finally:
+                self.busy = False
+
+    def chain(self) -> None:
+        engine = self.engine()
+        if engine is None:
+            return
+        try:
+            chain_pending(engine)
+        except Exception as error:  # the events stay committed, unchained; the next commit retries
+            log.warning("audit chainer failed (%s); the events stay unchained until the next pass", error)
+
+
+_chainers: weakref.WeakKeyDictionary[Engine, _Chainer] = weakref.WeakKeyDictionary()
+_chainers_lock = threading.Lock()
+
+
+def wake_chainer(engine: Engine) -> None:
+    """Have this process's chainer link what is committed, soon, without waiting for it."""
+    with _chainers_lock:
+        chainer = _chainers.get(engine)
+        if chainer is None:
+            chainer = _chainers[engine] = _Chainer(engine)
+    chainer.notify()
+
+
+@event.listens_for(Session, "after_commit")
+def _chain_after_commit(session: Session) -> None:
+    engine = session.info.pop(_PENDING, None)
+    if engine is not None:
+        wake_chainer(engine)
+
+
+@atexit.register
+def _chain_before_exit() -> None:
+    """A process that ends (a CLI command, a stopped server) links what it committed."""
+    for chainer in list(_chainers.values()):
+        if chainer.pending or chainer.busy:
+            chainer.chain()
+
+
 @dataclass(frozen=True)
 class ChainReport:
     events: int
     first_broken_seq: int | None = None
     reason: str = ""
+    pending: int = 0  # committed events the chainer has not linked yet
 
     @property
     def is_intact(self) -> bool:
@@ -188,25 +319,29 @@ class ChainReport:
 
 
 def verify_chain(session: Session) -> ChainReport:
-    """Recompute every hash; report the first event that does not fit the chain."""
+    """Recompute every hash; report the first event that does not fit the chain.
+
+    Events not linked yet are counted as pending, not as a break: `liaison audit verify` links
+    them first (`chain_pending`)."""
     previous_hash, expected_seq, count = GENESIS, 1, 0
-    events: Iterable[AuditEvent] = session.scalars(select(AuditEvent).order_by(AuditEvent.seq))
-    for event in events:
+    pending = session.scalar(select(func.count()).where(AuditEvent.seq.is_(None))) or 0
+    chained = select(*AuditEvent.__table__.c).where(AuditEvent.seq.is_not(None)).order_by(AuditEvent.seq)
+    for row in session.execute(chained).yield_per(5000):
         count += 1
-        if event.seq != expected_seq:
-            return ChainReport(count, expected_seq, f"event {expected_seq} is missing")
-        if event.prev_hash != previous_hash:
-            return ChainReport(count, event.seq, "does not link to the event before it")
-        if _event_hash(event) != event.hash:
-            return ChainReport(count, event.seq, "its content no longer matches its hash")
-        previous_hash, expected_seq = event.hash, expected_seq + 1
+        if row.seq != expected_seq:
+            return ChainReport(count, expected_seq, f"event {expected_seq} is missing", pending)
+        if row.prev_hash != previous_hash:
+            return ChainReport(count, row.seq, "does not link to the event before it", pending)
+        if _event_hash(row) != row.hash:
+            return ChainReport(count, row.seq, "its content no longer matches its hash", pending)
+        previous_hash, expected_seq = row.hash, expected_seq + 1
     head = session.scalar(select(AuditHead))
     last_seq = expected_seq - 1
     if head is not None and (head.seq != last_seq or head.hash != previous_hash):
-        return ChainReport(count, last_seq + 1, f"the newest events after {last_seq} were removed")
+        return ChainReport(count, last_seq + 1, f"the newest events after {last_seq} were removed", pending)
     if head is None and count:
-        return ChainReport(count, 1, "the chain head is missing")
-    return ChainReport(count)
+        return ChainReport(count, 1, "the chain head is missing", pending)
+    return ChainReport(count, pending=pending)
 
 
 def shown_to(reader: Reader, event: AuditEvent) -> dict[str, Any]:
@@ -229,7 +364,8 @@ def search_events(
     limit: int = 100,
     offset: int = 0,
 ) -> list[AuditEvent]:
-    query = select(AuditEvent).order_by(AuditEvent.seq.desc())
+    # Events not chained yet are the newest: first, in the order they were written.
+    query = select(AuditEvent).order_by(AuditEvent.seq.desc().nulls_first(), AuditEvent.id.desc())
     if actor:
         query = query.where(AuditEvent.actor == actor)
     if object_type:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, false
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from liaison.core.db import Base, Timestamped
@@ -98,13 +98,24 @@ class PageSession(Base):
     user: Mapped[User] = relationship()
 
 
+UNCHAINED = text("seq IS NULL")
+
+
 class AuditEvent(Base):
-    """One append-only, hash-chained entry: a write, or a read of a sensitive record."""
+    """One append-only, hash-chained entry: a write, or a read of a sensitive record.
+
+    Written by the business transaction with `seq`, `prev_hash` and `hash` empty (its `id` comes
+    from the table's sequence, without any lock); the chainer (`core.audit.chain_pending`) fills
+    them in, in commit order. See docs/architecture.md, "The audit chain".
+    """
 
     __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_unchained", "id", sqlite_where=UNCHAINED, postgresql_where=UNCHAINED),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    seq: Mapped[int | None] = mapped_column(Integer, unique=True, default=None)
     at: Mapped[datetime] = mapped_column(index=True)
     actor: Mapped[str] = mapped_column(String(80), index=True)
     action: Mapped[str] = mapped_column(String(80))
@@ -116,12 +127,13 @@ class AuditEvent(Base):
     # may read the event's `changes` and `detail`, as it decides for the record itself.
     owning_unit: Mapped[str] = mapped_column(String(80), default="", server_default="")
     handling_code: Mapped[str] = mapped_column(String(8), default="", server_default="")
-    prev_hash: Mapped[str] = mapped_column(String(64))
-    hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    hash: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class AuditHead(Base):
-    """The last sequence number and hash, so deleting the newest rows is noticed too."""
+    """The last chained sequence number and hash, so deleting the newest rows is noticed too.
+    Only the chainer writes it, under the chain lock."""
 
     __tablename__ = "audit_head"
 

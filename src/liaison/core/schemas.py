@@ -317,7 +317,9 @@ class TokenCreated(TokenOut):
 
 
 class AuditEventOut(Output):
-    seq: int
+    seq: int | None = Field(
+        description="Place in the hash chain; empty for a moment after commit, until chained."
+    )
     at: datetime
     actor: str
     action: str
@@ -325,7 +327,7 @@ class AuditEventOut(Output):
     object_id: str
     changes: dict[str, Any]
     detail: str
-    hash: str
+    hash: str | None = Field(description="Chain hash; empty until the event is chained.")
     owning_unit: str = ""
     handling_code: str = ""
 
