@@ -34,6 +34,7 @@ BEYOND_THE_SCHEMA = (
     "an address such as",  # an e-mail address email-validator refuses (a domain without a dot ...)
     "a country or an agency",  # a party names one of the two
     "not a field of",  # a detail of another request kind
+    "not in the bundle",  # a STIX note about an object the bundle it is written into does not hold
 )
 FILE_FIELDS = {"file", "name"}  # an upload's type by its first bytes, its columns
 

@@ -26,14 +26,13 @@ import httpx
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from liaison.core import accounts
 from liaison.core.db import make_engine, unit_of_work
 from liaison.core.migrate import upgrade
 from liaison.core.security.policy import CLI_ACTOR
-from liaison.core.settings import Settings
+from liaison.core.settings import Settings, get_settings
 from liaison.exchange import keys, peers
 from liaison.exchange.keys import Identity
-from tests.conftest import Account, PostgresCluster
+from tests.conftest import Account, PostgresCluster, make_account
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 _databases = itertools.count()
@@ -74,6 +73,9 @@ class Node:
             LIAISON_EXCHANGE_WORKER="true",
             LIAISON_EXCHANGE_POLL_SECONDS="0.05",
             LIAISON_EXCHANGE_BATCH="100",
+            # the test process's key: second factors sealed by `make_account` open on the node too
+            LIAISON_SECRET_KEY=get_settings().resolved_secret_key(),
+            LIAISON_START_WORKER="false",  # no batch screening here: one process fewer per node
         )
         env.update(self.extra_env)
         return env
@@ -160,11 +162,7 @@ def make_node(
         Settings(home=home, secret_key="").resolved_secret_key(create=True)
         upgrade(node.engine())
         keys.init(name, home=home)
-    with unit_of_work(node.engine()) as session:
-        password = f"{name}-admin-password"
-        accounts.create_user(session, "test", "admin", password, "admin", unit="international-cooperation")
-        _, token = accounts.create_token(session, "test", "admin")
-    node.admin = Account("admin", password, "admin", token)
+    node.admin = make_account(node.engine(), "admin", username="admin", unit="international-cooperation")
     return node
 
 

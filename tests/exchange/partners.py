@@ -13,13 +13,12 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from liaison.core import accounts
 from liaison.core.db import unit_of_work
 from liaison.core.models import AuditEvent
 from liaison.core.security.policy import CLI_ACTOR
 from liaison.exchange import keys, peers
 from liaison.registry.models import Agency
-from tests.conftest import Account, PostgresCluster
+from tests.conftest import Account, PostgresCluster, make_account
 from tests.exchange.conftest import Node, make_node, postgres_url
 
 UNIT = "international-cooperation"
@@ -30,11 +29,7 @@ AGENCIES = {
 
 
 def account(node: Node, role: str) -> Account:
-    name = f"{role}.{node.name}"
-    with unit_of_work(node.engine()) as session:
-        accounts.create_user(session, "test", name, f"{name}-password", role, unit=UNIT, full_name=name)
-        _, token = accounts.create_token(session, "test", name)
-    return Account(name, f"{name}-password", role, token)
+    return make_account(node.engine(), role, username=f"{role}.{node.name}", unit=UNIT)
 
 
 def registry(node: Node) -> None:

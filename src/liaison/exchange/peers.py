@@ -23,6 +23,8 @@ from liaison.registry.models import Agency
 
 ACTION = "exchange.peers"
 HEX_KEY = re.compile(r"^[0-9a-f]{64}$")
+BASE_URL = re.compile(r"^https?://[^\s/\x00]+(/[^\s\x00]*)?$")
+STATUSES = ("active", "suspended", "removed")
 FIELDS = (
     "node_id",
     "agency_id",
@@ -71,7 +73,9 @@ def _agency(session: Session, agency: int | str | None) -> int | None:
             found = session.get(Agency, int(agency))
     if found is None:
         raise Invalid(
-            "There is no agency {agency}.", agency=str(agency), fields={"agency": "Choose an agency."}
+            "There is no agency {agency}.",
+            agency=str(agency),
+            fields={"agency": "There is no such agency: choose one of the registry."},
         )
     return found.id
 
@@ -93,7 +97,7 @@ def add(
             "A node id is 2 to 63 lower-case letters, digits or hyphens, such as vn-mps.",
             fields={"node_id": "Use lower-case letters, digits and hyphens."},
         )
-    if not re.match(r"^https?://[^\s/]+(/\S*)?$", base_url):
+    if not BASE_URL.match(base_url):
         raise Invalid(
             "The base URL of a node starts with http:// or https://.",
             fields={"base_url": "Give the node's address, such as https://liaison.example.org."},
@@ -158,7 +162,7 @@ def verify(session: Session, actor: Actor, node_id: str, signing_fingerprint: st
 def set_status(session: Session, actor: Actor, node_id: str, status: str, reason: str = "") -> Peer:
     """Suspend, remove or reactivate a peer; the reason is kept and audited."""
     ensure(actor, ACTION)
-    if status not in ("active", "suspended", "removed"):
+    if status not in STATUSES:
         raise Invalid(
             "A peer is active, suspended or removed.",
             fields={"status": "Choose active, suspended or removed."},

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from liaison.core.schemas import Input
+from liaison.core.schemas import Documented, Input
+from liaison.exchange.keys import NODE_ID
+from liaison.exchange.peers import BASE_URL, HEX_KEY, STATUSES
+
+# The rules `peers` checks in its own words, stated in the document too.
+NodeId = Annotated[str, Field(max_length=63), Documented(pattern=NODE_ID.pattern)]
+HexKey = Annotated[str, Field(max_length=64), Documented(pattern=HEX_KEY.pattern)]
 
 
 class PeerIn(Input):
-    node_id: str = Field(max_length=63)
-    base_url: str = Field(max_length=300)
-    signing_key: str = Field(max_length=64)
-    encryption_key: str = Field(max_length=64)
+    node_id: NodeId
+    base_url: Annotated[str, Field(max_length=300), Documented(pattern=BASE_URL.pattern)]
+    signing_key: HexKey
+    encryption_key: HexKey
     agency: str | None = Field(default=None, max_length=80)
 
 
@@ -22,7 +29,7 @@ class VerifyIn(Input):
 
 
 class StatusIn(Input):
-    status: str = Field(max_length=20)
+    status: Annotated[str, Field(max_length=20), Documented(enum=list(STATUSES))]
     reason: str = Field(default="", max_length=500)
 
 

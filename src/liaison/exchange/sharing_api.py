@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 
 from liaison.core.models import User
+from liaison.core.schemas import HandlingCode
 from liaison.core.web import DbSession, Permission
 from liaison.exchange import requests_flow, sharing, stix
 from liaison.exchange import sharing_schemas as schemas
@@ -58,7 +59,7 @@ async def import_stix(
     session: DbSession,
     user: StixImporter,
     file: Annotated[UploadFile, File(description="A STIX 2.1 bundle (JSON).")],
-    handling_code: Annotated[str, Query(max_length=2)] = "H1",
+    handling_code: Annotated[HandlingCode, Query()] = "H1",
 ) -> schemas.StixImportOut:
     """Import the persons sought (and their notices) of a STIX 2.1 bundle, validated whole by
     `stix2` first: a bad bundle is refused with the reason and changes nothing. Each person gets

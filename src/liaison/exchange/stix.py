@@ -382,24 +382,24 @@ def parse_bundle(text: str | bytes) -> stix2.Bundle:
         raise Invalid(
             "The STIX bundle is larger than {limit} bytes.",
             limit=MAX_BUNDLE_BYTES,
-            fields={"bundle": "too large"},
+            fields={"file": "too large"},
         )
     try:
         document = json.loads(text)
     except (ValueError, UnicodeDecodeError) as error:
         raise Invalid(
-            "The STIX bundle is not valid: {reason}.", reason=str(error), fields={"bundle": "not JSON"}
+            "The STIX bundle is not valid: {reason}.", reason=str(error), fields={"file": "not JSON"}
         ) from error
     if not isinstance(document, dict) or document.get("type") != "bundle":
         raise Invalid(
             "The STIX bundle is not valid: {reason}.",
             reason="the document is not a STIX bundle (type must be 'bundle')",
-            fields={"bundle": "not a bundle"},
+            fields={"file": "not a bundle"},
         )
     missing = _missing_properties(document)
     if missing:
         raise Invalid(
-            "The STIX bundle is not valid: {reason}.", reason=missing, fields={"bundle": "invalid STIX 2.1"}
+            "The STIX bundle is not valid: {reason}.", reason=missing, fields={"file": "invalid STIX 2.1"}
         )
     try:
         parsed = stix2.parse(document, allow_custom=True, version="2.1")
@@ -407,13 +407,13 @@ def parse_bundle(text: str | bytes) -> stix2.Bundle:
         raise Invalid(
             "The STIX bundle is not valid: {reason}.",
             reason=str(error),
-            fields={"bundle": "invalid STIX 2.1"},
+            fields={"file": "invalid STIX 2.1"},
         ) from error
     if not isinstance(parsed, stix2.Bundle):
         raise Invalid(
             "The STIX bundle is not valid: {reason}.",
             reason="the document is not a STIX 2.1 bundle",
-            fields={"bundle": "not a bundle"},
+            fields={"file": "not a bundle"},
         )
     return parsed
 
@@ -545,7 +545,7 @@ def store_people(
             raise Invalid(
                 "The STIX bundle is not valid: {reason}.",
                 reason=f"{person['id']} has no {source} key",
-                fields={"bundle": "invalid STIX 2.1"},
+                fields={"file": "invalid STIX 2.1"},
             )
         items.append((person_key, clean))
     existing = session.scalars(
