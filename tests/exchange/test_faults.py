@@ -54,7 +54,9 @@ def test_receiver_killed_midway_through_1000_messages_applies_each_once_gap_free
 ) -> None:
     a, b = node_pair
     sent = send_pings(a, "node-b", 1000)
-    wait_for(lambda: count(b, select(func.count()).select_from(IncomingEnvelope)) >= 200, every=0.02)
+    wait_for(
+        lambda: count(b, select(func.count()).select_from(IncomingEnvelope)) > 0, every=0.01
+    )  # at the first batch: most of the run is still to come
     b.kill()
     assert count(b, select(func.count()).select_from(IncomingEnvelope)) < 1000, "killed midway, not after"
     b.start()
