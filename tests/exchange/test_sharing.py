@@ -139,7 +139,7 @@ def test_engagement_minutes_go_to_a_partner_that_was_there_and_follow_ups_follow
         follow = dispatches(session)[-1]
         assert follow.type == sharing.FOLLOW_UP and follow.peer_id == peer.id
         assert (follow.body["origin"], follow.body["id"], follow.body["status"]) == (
-            "vn-mps",
+            keys.load().node_id,
             pledge.id,
             "in_progress",
         )

@@ -324,8 +324,13 @@ def verify_chain(session: Session) -> ChainReport:
     Events not linked yet are counted as pending, not as a break: `liaison audit verify` links
     them first (`chain_pending`)."""
     previous_hash, expected_seq, count = GENESIS, 1, 0
+    # The head first: the chainer may link and commit more while this reads (PostgreSQL reads each
+    # statement at its own snapshot), so the events checked are the ones up to the head read here.
+    head = session.scalar(select(AuditHead))
     pending = session.scalar(select(func.count()).where(AuditEvent.seq.is_(None))) or 0
     chained = select(*AuditEvent.__table__.c).where(AuditEvent.seq.is_not(None)).order_by(AuditEvent.seq)
+    if head is not None:
+        chained = chained.where(AuditEvent.seq <= head.seq)
     for row in session.execute(chained).yield_per(5000):
         count += 1
         if row.seq != expected_seq:
@@ -335,7 +340,6 @@ def verify_chain(session: Session) -> ChainReport:
         if _event_hash(row) != row.hash:
             return ChainReport(count, row.seq, "its content no longer matches its hash", pending)
         previous_hash, expected_seq = row.hash, expected_seq + 1
-    head = session.scalar(select(AuditHead))
     last_seq = expected_seq - 1
     if head is not None and (head.seq != last_seq or head.hash != previous_hash):
         return ChainReport(count, last_seq + 1, f"the newest events after {last_seq} were removed", pending)

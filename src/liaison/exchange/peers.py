@@ -23,7 +23,9 @@ from liaison.registry.models import Agency
 
 ACTION = "exchange.peers"
 HEX_KEY = re.compile(r"^[0-9a-f]{64}$")
-BASE_URL = re.compile(r"^https?://[^\s/\x00]+(/[^\s\x00]*)?$")
+BASE_URL = re.compile(
+    r"^https?://[^\x00-\x20\x7f/]+(/[^\x00-\x20\x7f]*)?$"
+)  # ranges, not \s: one meaning in Python and JSON Schema
 STATUSES = ("active", "suspended", "removed")
 FIELDS = (
     "node_id",
