@@ -98,28 +98,31 @@ def peer_verify(
     console.print(f"Partner node {node_id} verified.", highlight=False)
 
 
-@peer_app.command("suspend")
-def peer_suspend(node_id: str, reason: Annotated[str, typer.Option(help="Why.")] = "") -> None:
-    """Stop sending to and accepting from a partner node."""
+def _set_status(node_id: str, status: str, reason: str, said: str) -> None:
     with unit_of_work() as session:
-        peers.set_status(session, CLI_ACTOR, node_id, "suspended", reason)
-    console.print(f"Partner node {node_id} suspended.", highlight=False)
+        peers.set_status(session, CLI_ACTOR, node_id, status, reason)
+    console.print(f"Partner node {node_id} {said}.", highlight=False)
+
+
+Reason = Annotated[str, typer.Option(help="Why.")]
+
+
+@peer_app.command("suspend")
+def peer_suspend(node_id: str, reason: Reason = "") -> None:
+    """Stop sending to and accepting from a partner node."""
+    _set_status(node_id, "suspended", reason, "suspended")
 
 
 @peer_app.command("resume")
-def peer_resume(node_id: str, reason: Annotated[str, typer.Option(help="Why.")] = "") -> None:
+def peer_resume(node_id: str, reason: Reason = "") -> None:
     """Make a suspended partner node active again."""
-    with unit_of_work() as session:
-        peers.set_status(session, CLI_ACTOR, node_id, "active", reason)
-    console.print(f"Partner node {node_id} active.", highlight=False)
+    _set_status(node_id, "active", reason, "active")
 
 
 @peer_app.command("remove")
-def peer_remove(node_id: str, reason: Annotated[str, typer.Option(help="Why.")] = "") -> None:
+def peer_remove(node_id: str, reason: Reason = "") -> None:
     """Remove a partner node (its log is kept, nothing more travels)."""
-    with unit_of_work() as session:
-        peers.set_status(session, CLI_ACTOR, node_id, "removed", reason)
-    console.print(f"Partner node {node_id} removed.", highlight=False)
+    _set_status(node_id, "removed", reason, "removed")
 
 
 @peer_app.command("list")
