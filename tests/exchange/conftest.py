@@ -76,6 +76,7 @@ class Node:
             # the test process's key: second factors sealed by `make_account` open on the node too
             LIAISON_SECRET_KEY=get_settings().resolved_secret_key(),
             LIAISON_START_WORKER="false",  # no batch screening here: one process fewer per node
+            LIAISON_SCREENING_PRELOAD_NAMES="false",  # seconds per start; the tests that screen pay them
         )
         env.update(self.extra_env)
         return env
