@@ -72,3 +72,45 @@ def test_review_link_and_merge_over_json(request: pytest.FixtureRequest, tmp_pat
         assert officials.count(quang_id) == 1
         assert client.get(f"/api/v1/ingest/drafts/{second}", headers=headers).json()["merged_into"] == first
     engine.dispose()
+
+
+def test_draft_commitments_are_edited_and_removed_over_json(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    engine = fresh_engine("sqlite", request, tmp_path)
+    headers = make_account(engine, "officer").headers
+    with TestClient(create_app(get_settings(), engine)) as client:
+        client.cookies.set("liaison_lang", "en")
+        posted = client.post(
+            "/ingest",
+            headers=headers,
+            data={"text": (HERE / "first_outlet_sg_2024.txt").read_text(), "published": "2024-10-09"},
+            follow_redirects=False,
+        )
+        draft = int(posted.headers["location"].rsplit("/", 1)[1])
+        listed = client.get(f"/api/v1/engagements/{draft}", headers=headers).json()["commitment_ids"]
+        first, second = listed[:2]
+        path = f"/api/v1/ingest/drafts/{draft}/commitments"
+        for payload, status in (
+            ({"text": ""}, 422),
+            ({"due_date": "soon"}, 422),
+            ({"owner_agency_id": 999999}, 422),
+            ({"kind": "hoped"}, 422),
+        ):
+            refused = client.patch(f"{path}/{first}", headers=headers, json=payload)
+            assert refused.status_code == status, (payload, refused.text)
+            assert refused.headers["content-type"] == "application/problem+json"
+        assert client.patch(f"{path}/999999", headers=headers, json={"text": "x"}).status_code == 404
+        edited = client.patch(
+            f"{path}/{first}", headers=headers, json={"text": "Sign the MoU.", "due_date": "2025-03-31"}
+        )
+        assert edited.status_code == 200, edited.text
+        assert (edited.json()["text"], edited.json()["due_date"]) == ("Sign the MoU.", "2025-03-31")
+        assert client.delete(f"{path}/{second}", headers=headers).status_code == 204
+        gone = client.delete(f"{path}/{second}", headers=headers)
+        assert gone.status_code == 404 and gone.headers["content-type"] == "application/problem+json"
+        left = client.get(f"/api/v1/engagements/{draft}", headers=headers).json()["commitment_ids"]
+        assert second not in left and first in left
+        client.post(f"/api/v1/ingest/drafts/{draft}/confirm", headers=headers)
+        assert client.delete(f"{path}/{first}", headers=headers).status_code == 409
+    engine.dispose()

@@ -252,3 +252,60 @@ def test_a_different_meeting_of_the_same_parties_within_the_window_is_not_propos
         assert merge.proposals(session, OFFICER, draft) == []
         # the officer may still merge by the engagement's number; here, keeping it separate
         assert service.confirm_draft(session, OFFICER, draft.id).status == "confirmed"
+
+
+def test_the_officer_edits_and_removes_draft_commitments_and_bad_edits_change_nothing(
+    engine: Engine,
+) -> None:
+    with unit_of_work(engine) as session:
+        sg = factories.agency(session, "Ministry of Home Affairs", country="SG")
+        draft = ingest(session, SECOND_OUTLET, date(2024, 10, 10))
+        draft_id = draft.id
+        first, second, *_ = [c.id for c in draft.commitments]
+        edited = review.edit_commitment(
+            session,
+            OFFICER,
+            draft_id,
+            first,
+            engagement_schemas.CommitmentPatch(
+                text="Share intelligence on drug trafficking.",
+                owner_agency_id=sg.id,
+                due_date=date(2025, 6, 30),
+            ),
+        )
+        assert (edited.text, edited.owner_agency_id, edited.due_date) == (
+            "Share intelligence on drug trafficking.",
+            sg.id,
+            date(2025, 6, 30),
+        )
+        before = (count(session, Commitment), count(session, AuditEvent))
+        for bad in (
+            lambda: review.edit_commitment(
+                session, OFFICER, draft_id, first, engagement_schemas.CommitmentPatch(owner_agency_id=999_999)
+            ),
+            lambda: review.edit_commitment(
+                session, OFFICER, draft_id, first, engagement_schemas.CommitmentPatch(kind="hoped")
+            ),
+            lambda: review.edit_commitment(
+                session, OFFICER, draft_id, 999_999, engagement_schemas.CommitmentPatch(text="x")
+            ),
+            lambda: review.remove_commitment(session, OFFICER, draft_id, 999_999),
+        ):
+            with pytest.raises((Invalid, NotFound)), session.begin_nested():
+                bad()
+        session.refresh(edited)
+        assert (edited.owner_agency_id, edited.kind) == (sg.id, draft.commitments[0].kind)
+        assert (count(session, Commitment), count(session, AuditEvent)) == before
+
+        review.remove_commitment(session, OFFICER, draft_id, second)
+        assert session.get(Commitment, second) is None
+        assert second not in {c.id for c in draft.commitments}
+        actions = session.execute(
+            select(AuditEvent.action, AuditEvent.object_id).where(AuditEvent.object_type == "commitment")
+        ).all()
+        assert {("update", str(first)), ("delete", str(second))} <= set(actions)
+
+        # a confirmed engagement's commitments are followed up on its own pages, not here
+        service.confirm_draft(session, OFFICER, draft_id)
+        with pytest.raises(Conflict):
+            review.remove_commitment(session, OFFICER, draft_id, first)

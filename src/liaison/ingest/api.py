@@ -85,3 +85,26 @@ def merge_draft(
 def confirm_draft(session: DbSession, user: Writer, engagement_id: int) -> engagement_schemas.EngagementOut:
     """Keep the draft as an engagement of its own."""
     return engagements.engagement_out(service.confirm_draft(session, user, engagement_id))
+
+
+@router.patch(
+    "/ingest/drafts/{engagement_id}/commitments/{commitment_id}",
+    response_model=engagement_schemas.CommitmentOut,
+)
+def edit_commitment(
+    session: DbSession,
+    user: Writer,
+    engagement_id: int,
+    commitment_id: int,
+    data: engagement_schemas.CommitmentPatch,
+) -> engagement_schemas.CommitmentOut:
+    """Correct a commitment read from the report (text, kind, owner, due date) before accepting."""
+    return engagements.commitment_out(
+        review.edit_commitment(session, user, engagement_id, commitment_id, data)
+    )
+
+
+@router.delete("/ingest/drafts/{engagement_id}/commitments/{commitment_id}", status_code=204)
+def remove_commitment(session: DbSession, user: Writer, engagement_id: int, commitment_id: int) -> None:
+    """Drop a commitment misread from the report before accepting the draft."""
+    review.remove_commitment(session, user, engagement_id, commitment_id)

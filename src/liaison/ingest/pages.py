@@ -250,6 +250,46 @@ def dismiss(
     )
 
 
+@router.post(
+    "/ingest/drafts/{engagement_id}/commitments/{commitment_id}",
+    response_class=HTMLResponse,
+    response_model=None,
+)
+async def edit_commitment(
+    request: Request, session: DbSession, user: Writer, engagement_id: int, commitment_id: int
+) -> HTMLResponse | RedirectResponse:
+    """The officer corrects a commitment read from the report: text, kind, owner, due date."""
+    values = await form_values(request)
+
+    def action() -> object:
+        data = {
+            "text": values.get("text", ""),
+            "kind": values.get("kind") or None,
+            "owner_agency_id": optional_int(values.get("owner_agency_id")),
+            "due_date": optional_date(values.get("due_date")),
+        }
+        patch = parse(engagement_schemas.CommitmentPatch, data)
+        return review_service.edit_commitment(session, user, engagement_id, commitment_id, patch)
+
+    return settle(request, session, user, engagement_id, action)
+
+
+@router.post(
+    "/ingest/drafts/{engagement_id}/commitments/{commitment_id}/remove",
+    response_class=HTMLResponse,
+    response_model=None,
+)
+def remove_commitment(
+    request: Request, session: DbSession, user: Writer, engagement_id: int, commitment_id: int
+) -> HTMLResponse | RedirectResponse:
+    """The officer drops a commitment misread from the report."""
+
+    def action() -> None:
+        review_service.remove_commitment(session, user, engagement_id, commitment_id)
+
+    return settle(request, session, user, engagement_id, action)
+
+
 @router.post("/ingest/drafts/{engagement_id}/merge", response_class=HTMLResponse, response_model=None)
 async def merge_into(
     request: Request, session: DbSession, user: Writer, engagement_id: int

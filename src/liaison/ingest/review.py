@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from liaison.core import audit
 from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.i18n import Phrase
-from liaison.core.records import referenced
+from liaison.core.records import referenced, snapshot
 from liaison.core.security.policy import Actor, ensure
 from liaison.engagements import schemas as engagement_schemas
 from liaison.engagements import service as engagements
-from liaison.engagements.models import Engagement
+from liaison.engagements.models import Commitment, Engagement
 from liaison.ingest.extract import Extraction
 from liaison.ingest.models import DraftItem
 from liaison.names.forms import clean_words, name_parts
@@ -347,3 +348,40 @@ def correct_draft(
     ensure(actor, WRITE)
     open_draft(session, engagement_id)
     return engagements.update_engagement(session, actor, engagement_id, data)
+
+
+# The draft's commitments
+
+
+def draft_commitment(session: Session, engagement_id: int, commitment_id: int) -> Commitment:
+    """A commitment of a draft still under review, or a readable refusal."""
+    open_draft(session, engagement_id)
+    commitment = session.get(Commitment, commitment_id)
+    if commitment is None or commitment.engagement_id != engagement_id:
+        raise NotFound("The draft has no commitment {commitment_id}.", commitment_id=commitment_id)
+    return commitment
+
+
+def edit_commitment(
+    session: Session,
+    actor: Actor,
+    engagement_id: int,
+    commitment_id: int,
+    data: engagement_schemas.CommitmentPatch,
+) -> Commitment:
+    """The officer corrects what the report was read to commit to (text, kind, owner, due date),
+    through the engagements service (validated, audited)."""
+    ensure(actor, WRITE)
+    draft_commitment(session, engagement_id, commitment_id)
+    return engagements.update_commitment(session, actor, commitment_id, data)
+
+
+def remove_commitment(session: Session, actor: Actor, engagement_id: int, commitment_id: int) -> None:
+    """A commitment misread from the report goes before the draft is accepted (audited)."""
+    ensure(actor, WRITE)
+    commitment = draft_commitment(session, engagement_id, commitment_id)
+    before = snapshot(commitment, engagements.COMMITMENT_FIELDS)
+    session.delete(commitment)
+    session.flush()
+    session.expire(session.get_one(Engagement, engagement_id), ["commitments"])
+    audit.record(session, actor.username, "delete", "commitment", commitment_id, before=before)
