@@ -114,3 +114,39 @@ def test_draft_commitments_are_edited_and_removed_over_json(
         client.post(f"/api/v1/ingest/drafts/{draft}/confirm", headers=headers)
         assert client.delete(f"{path}/{first}", headers=headers).status_code == 409
     engine.dispose()
+
+
+def test_an_agreement_named_is_created_over_json_and_bad_input_is_refused(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    engine = fresh_engine("sqlite", request, tmp_path)
+    headers = make_account(engine, "officer").headers
+    with TestClient(create_app(get_settings(), engine)) as client:
+        client.cookies.set("liaison_lang", "en")
+        posted = client.post(
+            "/ingest",
+            headers=headers,
+            data={"text": (HERE / "first_outlet_sg_2024.txt").read_text(), "published": "2024-10-09"},
+            follow_redirects=False,
+        )
+        draft = int(posted.headers["location"].rsplit("/", 1)[1])
+        items = client.get(f"/api/v1/ingest/drafts/{draft}", headers=headers).json()["items"]
+        agreement = next(i for i in items if i["kind"] == "agreement")
+        assert agreement["suggestions"] == []  # the registry holds no agreement with Singapore
+        path = f"/api/v1/ingest/drafts/{draft}/items/{agreement['id']}/agreement"
+        for payload in ({"title": "", "kind": "extradition"}, {"title": "X", "kind": "friendship"}, {}):
+            refused = client.post(path, headers=headers, json=payload)
+            assert (
+                refused.status_code == 422 and refused.headers["content-type"] == "application/problem+json"
+            )
+        created = client.post(
+            path, headers=headers, json={"title": "Agreement on extradition", "kind": "extradition"}
+        )
+        assert created.status_code == 201 and created.json()["decision"] == "created", created.text
+        record = client.get(f"/api/v1/agreements/{created.json()['record_id']}", headers=headers).json()
+        assert {p["country_code"] for p in record["parties"]} == {"VN", "SG"}
+        assert (
+            client.post(path, headers=headers, json={"title": "Again", "kind": "extradition"}).status_code
+            == 409
+        )
+    engine.dispose()

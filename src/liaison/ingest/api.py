@@ -73,6 +73,18 @@ def link_item(
     return item_out(review.link_item(session, user, engagement_id, item_id, data.record_id), [])
 
 
+@router.post(
+    "/ingest/drafts/{engagement_id}/items/{item_id}/agreement",
+    response_model=schemas.ItemOut,
+    status_code=201,
+)
+def create_agreement(
+    session: DbSession, user: Writer, engagement_id: int, item_id: int, data: schemas.NewAgreementIn
+) -> schemas.ItemOut:
+    """A new registry agreement from what the report says, between our country and the partner."""
+    return item_out(review.create_agreement(session, user, engagement_id, item_id, data), [])
+
+
 @router.post("/ingest/drafts/{engagement_id}/merge", response_model=engagement_schemas.EngagementOut)
 def merge_draft(
     session: DbSession, user: Writer, engagement_id: int, data: schemas.MergeIn

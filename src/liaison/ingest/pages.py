@@ -20,7 +20,7 @@ from liaison.core.web import DbSession, Permission
 from liaison.engagements import schemas as engagement_schemas
 from liaison.engagements.models import Engagement
 from liaison.engagements.vocabulary import vocabulary as engagement_words
-from liaison.ingest import merge, service
+from liaison.ingest import agreement_match, merge, service
 from liaison.ingest import review as review_service
 from liaison.ingest import schemas as ingest_schemas
 from liaison.ingest.extract import Extraction
@@ -111,6 +111,7 @@ def review(
         "label": label,
         "country_label": country_label,
         "agencies": agency_choices(session),
+        "status_of_cue": agreement_match.STATUS_OF_CUE,
     }
     return render(request, "ingest/review.html", context, status_code=status)
 
@@ -233,6 +234,30 @@ async def new_agency(
             session, user, engagement_id, item_id, parse(registry_schemas.AgencyIn, data)
         ),
     )
+
+
+@router.post(
+    "/ingest/drafts/{engagement_id}/items/{item_id}/agreement",
+    response_class=HTMLResponse,
+    response_model=None,
+)
+async def new_agreement(
+    request: Request, session: DbSession, user: Writer, engagement_id: int, item_id: int
+) -> HTMLResponse | RedirectResponse:
+    """The officer confirms a new registry agreement made from what the report says."""
+    values = await form_values(request)
+
+    def action() -> object:
+        data = {
+            "title": values.get("title", ""),
+            "kind": values.get("kind", ""),
+            "status": values.get("status") or None,
+            "effective_on": optional_date(values.get("effective_on")),
+        }
+        agreement = parse(ingest_schemas.NewAgreementIn, data)
+        return review_service.create_agreement(session, user, engagement_id, item_id, agreement)
+
+    return settle(request, session, user, engagement_id, action)
 
 
 @router.post(
