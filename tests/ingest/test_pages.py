@@ -118,7 +118,10 @@ def test_the_review_page_links_refuses_bad_input_readably_and_merges(
         f"{second}/merge", headers=headers, data={"engagement_id": str(first_id)}, follow_redirects=False
     )
     assert again.headers["location"] == f"/engagements/{first_id}"
-    assert "Đã gộp vào một hoạt động khác." in client.get(second, headers=headers).text
+    # the draft's engagement is gone; its review page sends to the engagement it became a source of
+    gone = client.get(second, headers=headers, follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"] == f"/engagements/{first_id}"
+    assert client.get(f"/engagements/{second.rsplit('/', 1)[1]}", headers=headers).status_code == 404
 
 
 def test_an_analyst_reads_the_review_but_may_not_settle_or_merge(

@@ -164,6 +164,7 @@ def test_a_merge_adds_what_is_new_keeps_both_reports_and_happens_once(engine: En
         } <= reasons
 
         other = factories.engagement(session, "Unrelated talks", held_on=date(2024, 10, 9), country="LA")
+        engagements_before = count(session, Engagement)
         before = (count(session, EngagementSource), count(session, Commitment), count(session, AuditEvent))
         for target in (999_999, draft_id, other.id + 1000):
             with pytest.raises((NotFound, Conflict)), session.begin_nested():
@@ -173,6 +174,9 @@ def test_a_merge_adds_what_is_new_keeps_both_reports_and_happens_once(engine: En
             count(session, Commitment),
             count(session, AuditEvent),
         ) == before
+        assert (
+            session.get(Engagement, draft_id) is not None and count(session, Engagement) == engagements_before
+        )
 
         merged = merge.merge_draft(session, OFFICER, draft_id, first_id)
         session.refresh(merged)
@@ -186,7 +190,19 @@ def test_a_merge_adds_what_is_new_keeps_both_reports_and_happens_once(engine: En
         assert (
             first_commitments < len(texts) < first_commitments + len(draft_commitments)
         )  # duplicates dropped
-        assert session.get(Engagement, draft_id).status == "merged"  # type: ignore[union-attr]
+        # the draft's own engagement is gone, with nothing of it left behind
+        session.expire_all()
+        assert session.get(Engagement, draft_id) is None
+        assert merge.merged_into(session, draft_id) == first_id
+        assert not review.items_of(session, draft_id)
+        assert count(session, Engagement) == engagements_before - 1
+        assert not session.scalars(
+            select(EngagementParticipant).where(EngagementParticipant.engagement_id == draft_id)
+        ).all()
+        removal = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "delete", AuditEvent.object_type == "engagement")
+        ).one()
+        assert removal.object_id == str(draft_id)
         after = (count(session, EngagementSource), count(session, Commitment), count(session, AuditEvent))
 
         again = merge.merge_draft(session, OFFICER, draft_id, first_id)

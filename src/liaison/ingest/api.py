@@ -41,7 +41,13 @@ def item_out(item: DraftItem, found: list[review.Suggestion]) -> schemas.ItemOut
 
 @router.get("/ingest/drafts/{engagement_id}", response_model=schemas.DraftReviewOut)
 def get_review(session: DbSession, user: Reader, engagement_id: int) -> schemas.DraftReviewOut:
-    """A draft's items (with registry suggestions for those still open) and its merge proposals."""
+    """A draft's items (with registry suggestions for those still open) and its merge proposals;
+    for a draft merged away (its engagement removed), where it went."""
+    target = merge.merged_into(session, engagement_id)
+    if target is not None:
+        return schemas.DraftReviewOut(
+            engagement_id=engagement_id, status="merged", merged_into=target, items=[], proposals=[]
+        )
     engagement, _ = service.draft_for_review(session, user, engagement_id)
     suggest = engagement.status == "draft" and may(user, "registry.read")
     return schemas.DraftReviewOut(

@@ -126,8 +126,14 @@ def open_for(user: User, engagement: Engagement, item: DraftItem) -> bool:
     )
 
 
-@router.get("/ingest/drafts/{engagement_id}", response_class=HTMLResponse)
-def review_page(request: Request, session: DbSession, user: Reader, engagement_id: int) -> HTMLResponse:
+@router.get("/ingest/drafts/{engagement_id}", response_class=HTMLResponse, response_model=None)
+def review_page(
+    request: Request, session: DbSession, user: Reader, engagement_id: int
+) -> HTMLResponse | RedirectResponse:
+    """The review; a draft merged away is now a source of the engagement it was merged into."""
+    target = merge.merged_into(session, engagement_id)
+    if target is not None:
+        return redirect(f"/engagements/{target}")
     return review(request, session, user, engagement_id)
 
 
