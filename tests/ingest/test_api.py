@@ -3,6 +3,8 @@ problem+json for bad input (nothing changed)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -74,9 +76,11 @@ def test_review_link_and_merge_over_json(request: pytest.FixtureRequest, tmp_pat
     engine.dispose()
 
 
-def test_draft_commitments_are_edited_and_removed_over_json(
+@contextmanager
+def officer_on_a_draft(
     request: pytest.FixtureRequest, tmp_path: Path
-) -> None:
+) -> Iterator[tuple[TestClient, dict[str, str], int]]:
+    """An officer's client and the draft the first outlet's Singapore report became."""
     engine = fresh_engine("sqlite", request, tmp_path)
     headers = make_account(engine, "officer").headers
     with TestClient(create_app(get_settings(), engine)) as client:
@@ -87,7 +91,14 @@ def test_draft_commitments_are_edited_and_removed_over_json(
             data={"text": (HERE / "first_outlet_sg_2024.txt").read_text(), "published": "2024-10-09"},
             follow_redirects=False,
         )
-        draft = int(posted.headers["location"].rsplit("/", 1)[1])
+        yield client, headers, int(posted.headers["location"].rsplit("/", 1)[1])
+    engine.dispose()
+
+
+def test_draft_commitments_are_edited_and_removed_over_json(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    with officer_on_a_draft(request, tmp_path) as (client, headers, draft):
         listed = client.get(f"/api/v1/engagements/{draft}", headers=headers).json()["commitment_ids"]
         first, second = listed[:2]
         path = f"/api/v1/ingest/drafts/{draft}/commitments"
@@ -113,23 +124,12 @@ def test_draft_commitments_are_edited_and_removed_over_json(
         assert second not in left and first in left
         client.post(f"/api/v1/ingest/drafts/{draft}/confirm", headers=headers)
         assert client.delete(f"{path}/{first}", headers=headers).status_code == 409
-    engine.dispose()
 
 
 def test_an_agreement_named_is_created_over_json_and_bad_input_is_refused(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    engine = fresh_engine("sqlite", request, tmp_path)
-    headers = make_account(engine, "officer").headers
-    with TestClient(create_app(get_settings(), engine)) as client:
-        client.cookies.set("liaison_lang", "en")
-        posted = client.post(
-            "/ingest",
-            headers=headers,
-            data={"text": (HERE / "first_outlet_sg_2024.txt").read_text(), "published": "2024-10-09"},
-            follow_redirects=False,
-        )
-        draft = int(posted.headers["location"].rsplit("/", 1)[1])
+    with officer_on_a_draft(request, tmp_path) as (client, headers, draft):
         items = client.get(f"/api/v1/ingest/drafts/{draft}", headers=headers).json()["items"]
         agreement = next(i for i in items if i["kind"] == "agreement")
         assert agreement["suggestions"] == []  # the registry holds no agreement with Singapore
@@ -149,4 +149,3 @@ def test_an_agreement_named_is_created_over_json_and_bad_input_is_refused(
             client.post(path, headers=headers, json={"title": "Again", "kind": "extradition"}).status_code
             == 409
         )
-    engine.dispose()
