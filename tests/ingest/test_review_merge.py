@@ -325,3 +325,20 @@ def test_the_officer_edits_and_removes_draft_commitments_and_bad_edits_change_no
         service.confirm_draft(session, OFFICER, draft_id)
         with pytest.raises(Conflict):
             review.remove_commitment(session, OFFICER, draft_id, first)
+
+
+def test_a_draft_a_citizen_protection_case_refers_to_is_not_merged_away(engine: Engine) -> None:
+    from liaison.engagements import service as engagements
+
+    with unit_of_work(engine) as session:
+        first = confirmed(session, FIRST_OUTLET, date(2024, 10, 9))
+        draft = ingest(session, SECOND_OUTLET, date(2024, 10, 10))
+        engagements.create_case(
+            session,
+            OFFICER,
+            engagement_schemas.CaseIn(country="SG", title="Workers stranded", engagement_id=draft.id),
+        )
+        sources = count(session, EngagementSource)
+        with pytest.raises(Conflict), session.begin_nested():
+            merge.merge_draft(session, OFFICER, draft.id, first.id)
+        assert session.get(Engagement, draft.id) is not None and count(session, EngagementSource) == sources

@@ -25,7 +25,13 @@ from liaison.core.i18n import Phrase
 from liaison.core.security.policy import Actor, ensure
 from liaison.engagements import schemas as engagement_schemas
 from liaison.engagements import service as engagements
-from liaison.engagements.models import Commitment, Engagement, EngagementParticipant, EngagementSource
+from liaison.engagements.models import (
+    CitizenProtectionCase,
+    Commitment,
+    Engagement,
+    EngagementParticipant,
+    EngagementSource,
+)
 from liaison.ingest.models import DraftItem, DraftMerge
 from liaison.ingest.review import OFFICIAL, items_of, open_draft, person_readings, similarity
 from liaison.names.fold import fold
@@ -195,6 +201,14 @@ def merge_draft(session: Session, actor: Actor, draft_id: int, engagement_id: in
         raise Conflict(
             "A draft merges into a confirmed engagement, not into engagement {engagement_id}.",
             engagement_id=engagement_id,
+            allowed=[],
+        )
+    if session.scalar(
+        select(CitizenProtectionCase.id).where(CitizenProtectionCase.engagement_id == draft.id)
+    ):
+        raise Conflict(
+            "A citizen-protection case refers to draft {draft_id}: confirm the draft instead.",
+            draft_id=draft.id,
             allowed=[],
         )
     added = _add_parties(session, actor, draft, target)
