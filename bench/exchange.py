@@ -68,17 +68,7 @@ def enqueue_one_by_one(node: Node, count: int) -> float:
     with unit_of_work(node.engine()) as session:
         peer = peers.get(session, "node-b")
         for n in range(count):
-            ping = _ping(n)
-            outbox.enqueue(
-                session,
-                peer=peer,
-                type=ping.type,
-                body=ping.body,
-                handling_code=ping.handling_code,
-                owning_unit=ping.owning_unit,
-                actor=ping.actor,
-                identity=node.identity,
-            )
+            outbox.enqueue(session, peer=peer, identity=node.identity, **vars(_ping(n)))
     return time.perf_counter() - began
 
 

@@ -122,6 +122,12 @@ def enqueue(
     return enqueue_batch(session, peer=peer, items=[item], identity=identity, audited=audited)[0]
 
 
+def _header_fields(item: Outgoing) -> dict[str, Any]:
+    """What the signed header and the log row both keep of an envelope, by the same names."""
+    names = ("type", "handling_code", "thread", "in_reply_to", "evaluation", "releasability")
+    return {name: getattr(item, name) for name in names}
+
+
 def _check(item: Outgoing) -> None:
     """Refuse, before anything is sealed, what no envelope may carry."""
     check_handling_code(item.handling_code)
@@ -174,14 +180,9 @@ def enqueue_batch(
             message_id=message_id,
             sequence=cursor.last_sequence,
             created=now,
-            type=item.type,
             body=item.body,
-            handling_code=item.handling_code,
-            thread=item.thread,
-            in_reply_to=item.in_reply_to,
-            evaluation=item.evaluation,
-            releasability=item.releasability,
             attachments=item.attachments,
+            **_header_fields(item),
         )
         if len(sealed.ciphertext) > max_body:
             raise Invalid(
@@ -194,14 +195,9 @@ def enqueue_batch(
             peer_id=peer.id,
             sequence=cursor.last_sequence,
             message_id=message_id,
-            type=item.type,
-            thread=item.thread,
-            in_reply_to=item.in_reply_to,
-            handling_code=item.handling_code,
             owning_unit=item.owning_unit,
-            releasability=item.releasability,
-            evaluation=item.evaluation,
             actor=item.actor,
+            **_header_fields(item),
             header=sealed.header_bytes,
             signature=sealed.signature,
             ciphertext=sealed.ciphertext,

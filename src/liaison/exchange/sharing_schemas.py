@@ -52,3 +52,10 @@ class AskPartnerIn(Input):
 class ShareOut(Output):
     dispatch_id: int
     status: str
+
+
+class ShareRecordIn(Input):
+    """The sharing page's form: which record goes to which partner agency."""
+
+    number: int = Field(ge=1, description="The person sought's or the engagement's number.")
+    agency_id: int = Field(ge=1, description="The partner agency whose node receives it.")
