@@ -72,6 +72,12 @@ def enqueue_one_by_one(node: Node, count: int) -> float:
     return time.perf_counter() - began
 
 
+def note(results: list[str], row: str) -> None:
+    """Keep a row of the table and show it at once (a later step may fail on a loaded machine)."""
+    results.append(row)
+    print(row, flush=True)
+
+
 def drain(node: Node) -> tuple[float, int]:
     """Seconds for A's worker to settle everything queued, and how many it settled."""
     worker = Worker(node.engine(), node.identity)
@@ -138,18 +144,21 @@ def main() -> None:
             reference = min(500, args.messages)
             one_by_one_s = enqueue_one_by_one(a, reference)
             drain(a)
-            results.append(
+            note(
+                results,
                 f"| reference: {reference:,} messages queued one `enqueue` at a time | queued in "
-                f"{one_by_one_s:.1f} s ({reference / one_by_one_s:,.0f}/s) | |"
+                f"{one_by_one_s:.1f} s ({reference / one_by_one_s:,.0f}/s) | |",
             )
             # 1. throughput end to end
             queue_s = enqueue(a, args.messages)
             drain_s, settled = drain(a)
             assert settled == args.messages and queued(a) == 0, (settled, queued(a))
-            results.append(
+            end_to_end = args.messages / (queue_s + drain_s)
+            note(
+                results,
                 f"| {args.messages:,} messages end to end | queued in {queue_s:.1f} s "
                 f"({args.messages / queue_s:,.0f}/s), delivered and receipted in {drain_s:.1f} s "
-                f"({args.messages / drain_s:,.0f}/s) | **{args.messages / (queue_s + drain_s):,.0f} msg/s** |"
+                f"({args.messages / drain_s:,.0f}/s) | **{end_to_end:,.0f} msg/s** |",
             )
             # 2. a backlog built while B is down, drained once it is back
             b.stop()
@@ -157,9 +166,10 @@ def main() -> None:
             b.start()
             backlog_s, settled = drain(a)
             assert settled == args.backlog and queued(a) == 0, (settled, queued(a))
-            results.append(
+            note(
+                results,
                 f"| {args.backlog:,}-message backlog after an outage | drained in **{backlog_s:.1f} s** "
-                f"({args.backlog / backlog_s:,.0f}/s) | limit 60 s |"
+                f"({args.backlog / backlog_s:,.0f}/s) | limit 60 s |",
             )
             # 3. one large attachment, checked byte for byte on B
             content = os.urandom(args.attachment_mb * 1_048_576)
@@ -172,9 +182,10 @@ def main() -> None:
                 assert incoming is not None
                 _, _, received = receiver.attachment(session, b.identity, incoming, 0)
             assert received == content, "the attachment arrived changed"
-            results.append(
+            note(
+                results,
                 f"| {args.attachment_mb} MB attachment ({-(-len(content) // 524288)} chunks) | queued "
-                f"(encrypted) in {queue_s:.1f} s, delivered in **{attachment_s:.1f} s**, identical on B | |"
+                f"(encrypted) in {queue_s:.1f} s, delivered in **{attachment_s:.1f} s**, identical on B | |",
             )
         finally:
             b.close()
