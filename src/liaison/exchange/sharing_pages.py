@@ -121,14 +121,9 @@ def _export_choice(values: dict[str, str]) -> stix.ExportChoice:
     ids = [optional_int(part) for part in values.get("subject_ids", "").replace(",", " ").split()]
     content = values.get("note", "").strip()
     notes = [{"content": content, "handling_code": values.get("note_handling_code", "H0")}] if content else []
-    data = parse(StixExportIn, {"subject_ids": ids, "hits": values.get("hits") == "on", "notes": notes})
-    return stix.ExportChoice(
-        subject_ids=tuple(data.subject_ids),
-        hits=data.hits,
-        notes=tuple(
-            stix.FreeNote(n.content, n.abstract, n.handling_code, tuple(n.about)) for n in data.notes
-        ),
-    )
+    return parse(
+        StixExportIn, {"subject_ids": ids, "hits": values.get("hits") == "on", "notes": notes}
+    ).choice()
 
 
 @router.post("/exchange/stix/export", response_class=Response)
