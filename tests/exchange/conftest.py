@@ -206,8 +206,13 @@ def start_pair(backend: str, request: pytest.FixtureRequest, tmp: Path) -> tuple
     a = make_node("node-a", tmp, urls[0])
     b = make_node("node-b", tmp, urls[1])
     pair(a, b)
-    a.start()
-    b.start()
+    try:
+        a.start()
+        b.start()
+    except BaseException:  # a node that did not start must not leave the other running
+        a.close()
+        b.close()
+        raise
     return a, b
 
 
