@@ -105,7 +105,8 @@ class Briefing:
 
     @property
     def headings(self) -> dict[str, str]:
-        return {code: i18n.gettext(heading) for code, heading in SECTIONS.items()}
+        words = i18n.translations(self.language)
+        return {code: words.gettext(heading) for code, heading in SECTIONS.items()}
 
     @property
     def title(self) -> str:
