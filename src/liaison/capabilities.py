@@ -27,6 +27,7 @@ AVAILABLE: tuple[str, ...] = (
     "screening",
     "ingest",
     "exchange",
+    "assets",
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
