@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from liaison import capabilities
 from liaison.assets import schemas, service
-from liaison.core.models import AuditEvent
 from liaison.core.db import unit_of_work
 from liaison.core.errors import Conflict, Invalid, NotFound
+from liaison.core.models import AuditEvent
 from liaison.core.records import today
 from liaison.requests import service as requests_service
 from liaison.requests.schemas import RequestIn
