@@ -28,6 +28,7 @@ AVAILABLE: tuple[str, ...] = (
     "ingest",
     "exchange",
     "assets",
+    "capacity",
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
