@@ -51,7 +51,8 @@ def activity_in(partner: int, **values: Any) -> schemas.ActivityIn:
         ({"participants": [{"partner_name": "Officer Tan", "role": "trainee"}]}, "participants.0.role"),
     ],
     ids=["ends-before-start", "deployment-without-mission", "secondment-without-post",
-         "direction-not-training", "training-without-direction", "staff-and-partner-at-once", "nobody", "unknown-staff-record",
+         "direction-not-training", "training-without-direction", "staff-and-partner-at-once", "nobody",
+         "unknown-staff-record",
          "role-of-another-kind"],
 )  # fmt: skip
 def test_bad_activity_is_refused_and_nothing_is_saved(

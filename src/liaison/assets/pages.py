@@ -68,6 +68,8 @@ def new_asset_page(
 
 def _asset_from_form(values: dict[str, str]) -> schemas.AssetIn:
     data: dict[str, Any] = {field: values.get(field, "") for field in ASSET_FIELDS}
+    data |= {field: data[field].strip().upper() for field in ("country", "currency")}
+    data["value"] = data["value"].replace(",", "").replace(" ", "")
     data |= {
         "owner_subject_id": optional_int(values.get("owner_subject_id")),
         "owner_asset_id": optional_int(values.get("owner_asset_id")),

@@ -9,8 +9,9 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from liaison.assets.values import REGISTRY_NUMBER_OR_EMPTY, country_codes, currencies
 from liaison.assets.vocabulary import vocabulary
-from liaison.core.schemas import HandlingCode, Input, Name, Output, ShortText
+from liaison.core.schemas import Documented, HandlingCode, Input, Name, Output, ShortText
 from liaison.core.vocab import Codes, codes_of
 
 Code = Annotated[str, StringConstraints(max_length=40)]
@@ -18,8 +19,15 @@ Text = Annotated[str, StringConstraints(max_length=5000)]
 AssetKind = Annotated[Code, Codes(codes_of(lambda: vocabulary().kinds))]
 AssetStatus = Annotated[Code, Codes(codes_of(lambda: vocabulary().statuses))]
 RequestAction = Annotated[Code, Codes(codes_of(lambda: vocabulary().request_actions))]
-# A decimal amount as text ("1250000.50") so no client loses cents to a float.
-Amount = Annotated[str, StringConstraints(max_length=30)]
+# A decimal amount as text ("1250000.50") so no client loses cents to a float; empty: unknown.
+Amount = Annotated[
+    str, StringConstraints(max_length=30), Documented(pattern=r"^([0-9]{1,15}(\.[0-9]{1,2})?)?$")
+]
+Currency = Annotated[str, StringConstraints(max_length=3), Codes(lambda: sorted(currencies()), empty=True)]
+Country = Annotated[str, StringConstraints(max_length=2), Codes(lambda: sorted(country_codes()), empty=True)]
+RegistryNumber = Annotated[
+    str, StringConstraints(max_length=80), Documented(pattern=REGISTRY_NUMBER_OR_EMPTY)
+]
 
 
 class AssetIn(Input):
@@ -31,18 +39,16 @@ class AssetIn(Input):
     owner_asset_id: int | None = Field(
         default=None, description="Or the company in the register (controlled by a subject) that owns it."
     )
-    country: Annotated[str, StringConstraints(max_length=2)] = Field(
-        default="", description="Where it is held (ISO 3166-1 alpha-2)."
-    )
+    country: Country = Field(default="", description="Where it is held (ISO 3166-1 alpha-2).")
     institution: ShortText = Field(default="", description="The bank, registry or custodian holding it.")
     iban: Annotated[str, StringConstraints(max_length=50)] = ""
-    account_number: ShortText = ""
-    registration_number: ShortText = ""
+    account_number: RegistryNumber = ""
+    registration_number: RegistryNumber = ""
     address: Annotated[str, StringConstraints(max_length=300)] = ""
     imo_number: Annotated[str, StringConstraints(max_length=12)] = ""
     wallet_address: Annotated[str, StringConstraints(max_length=100)] = ""
     value: Amount = Field(default="", description="Estimated value, a decimal number (empty: unknown).")
-    currency: Annotated[str, StringConstraints(max_length=3)] = Field(default="", description="ISO 4217.")
+    currency: Currency = Field(default="", description="ISO 4217.")
     value_date: date | None = Field(default=None, description="The date of the estimate.")
     identified_on: date | None = Field(default=None, description="When it was identified (default today).")
     description: Text = ""
@@ -55,7 +61,7 @@ class AssetPatch(Input):
     name: Name | None = None
     institution: ShortText | None = None
     value: Amount | None = None
-    currency: Annotated[str, StringConstraints(max_length=3)] | None = None
+    currency: Currency | None = None
     value_date: date | None = None
     description: Text | None = None
 

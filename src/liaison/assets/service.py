@@ -89,7 +89,9 @@ def _valuation(problems: _Problems, value: str, currency: str, value_date: date 
     if not value.strip():
         return {"value_minor": None, "currency": "", "value_date": None}
     amount = problems.clean("value", values.clean_value, value)
-    code = problems.clean("currency", values.clean_currency, currency)
+    code = problems.clean("currency", values.clean_currency, currency) if currency else None
+    if not currency:
+        problems.found["currency"] = "the currency is required with a value"
     if value_date is None:
         problems.found["value_date"] = "the date of the estimate is required with a value"
     elif value_date > today():

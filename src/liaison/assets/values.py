@@ -10,7 +10,7 @@ registries differ by country. Currencies are ISO 4217 codes (Babel's list).
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from babel.numbers import list_currencies
@@ -23,8 +23,8 @@ WALLET_SHAPES = (
     re.compile(r"^0x[0-9a-fA-F]{40}$"),  # Ethereum and EVM chains
     re.compile(r"^T[1-9A-HJ-NP-Za-km-z]{33}$"),  # Tron
 )
-REGISTRY_NUMBER = re.compile(r"^[0-9A-Za-z\u00C0-\u1EF9][0-9A-Za-z\u00C0-\u1EF9 ./:\-]{0,79}$")
-MAX_VALUE = Decimal("1e15")
+REGISTRY_NUMBER_OR_EMPTY = r"^([0-9A-Za-z][0-9A-Za-z ./:\-]{0,79})?$"
+REGISTRY_NUMBER = re.compile(REGISTRY_NUMBER_OR_EMPTY)
 
 
 def clean_iban(text: str) -> str:
@@ -78,25 +78,22 @@ def currencies() -> frozenset[str]:
 
 
 def clean_currency(code: str) -> str:
-    cleaned = code.strip().upper()
-    if cleaned not in currencies():
-        raise ValueError(f"{code!r} is not an ISO 4217 currency code (e.g. USD, CNY, VND)")
-    return cleaned
+    if code not in currencies():
+        raise ValueError(f"{code!r} is not an ISO 4217 currency code (capitals, e.g. USD, CNY, VND)")
+    return code
 
 
-def clean_value(text: str | Decimal) -> Decimal:
-    """A non-negative amount with at most two decimals' worth of meaning kept."""
-    try:
-        value = Decimal(str(text).strip().replace(",", ""))
-    except InvalidOperation:
-        raise ValueError(f"{text!r} is not a number") from None
-    if not value.is_finite():
-        raise ValueError(f"{text!r} is not a number")
-    if value < 0:
+AMOUNT = re.compile(r"[0-9]{1,15}(\.[0-9]{1,2})?")
+
+
+def clean_value(text: str) -> Decimal:
+    """A non-negative amount written with digits and at most two decimals ("1250000.50")."""
+    cleaned = text.strip()
+    if cleaned.startswith("-"):
         raise ValueError("a value cannot be negative")
-    if value >= MAX_VALUE:
-        raise ValueError("the value is too large")
-    return value.quantize(Decimal("0.01"))
+    if not AMOUNT.fullmatch(cleaned):
+        raise ValueError(f"{text!r} is not an amount: digits with at most two decimals, e.g. 1250000.50")
+    return Decimal(cleaned)
 
 
 @lru_cache
@@ -108,10 +105,9 @@ def country_codes() -> frozenset[str]:
 
 
 def clean_country(code: str) -> str:
-    cleaned = code.strip().upper()
-    if cleaned and cleaned not in country_codes():
-        raise ValueError(f"{code!r} is not an ISO 3166-1 country code (two letters, e.g. CN, SG, VN)")
-    return cleaned
+    if code and code not in country_codes():
+        raise ValueError(f"{code!r} is not an ISO 3166-1 country code (two capitals, e.g. CN, SG, VN)")
+    return code
 
 
 def minor_units(value: Decimal) -> int:

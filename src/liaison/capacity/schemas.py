@@ -69,7 +69,9 @@ class ActivityIn(Input):
 
 
 class StatusIn(Input):
-    status: Code
+    status: Annotated[
+        Code, Codes(lambda: sorted({s for k in vocabulary().kinds.values() for s in k.statuses}))
+    ]
     outcome: Annotated[str, StringConstraints(max_length=5000)] = ""
 
 

@@ -30,11 +30,11 @@ from liaison.capacity.schemas import (
 from liaison.capacity.vocabulary import vocabulary
 from liaison.core import audit
 from liaison.core.db import utcnow
-from liaison.core.errors import Invalid
+from liaison.core.errors import Conflict, Invalid
 from liaison.core.listing import paginate
 from liaison.core.records import check_period, get_or_404, referenced, snapshot
 from liaison.core.security.policy import Actor, ensure
-from liaison.core.vocab import check_move, require, require_all
+from liaison.core.vocab import allowed_next, check_move, require, require_all
 from liaison.registry.models import Agency
 
 READ, WRITE = "capacity.read", "capacity.write"
@@ -103,11 +103,18 @@ def _check_activity(session: Session, data: ActivityIn) -> None:
     require_all(vocab.subject_areas, data.subject_areas, "subject_areas")
     for need in kind.needs:
         if not getattr(data, need).strip():
-            raise Invalid("This kind of activity needs its {field}.", field=need, fields={need: "required"})
-    if data.kind == "training":
-        require(vocab.directions, data.direction, "direction")
-    elif data.direction:
-        raise Invalid("Only training has a direction.", fields={"direction": "empty unless training"})
+            raise Invalid(
+                "This kind of activity needs its {field}.",
+                field=need,
+                fields={need: "required for this kind of activity"},
+            )
+    if data.kind == "training" and data.direction not in vocab.directions:
+        raise Invalid(
+            "Training needs its direction: received from or given to the partner.",
+            fields={"direction": "received or given, for training"},
+        )
+    if data.kind != "training" and data.direction:
+        raise Invalid("Only training has a direction.", fields={"direction": "empty unless for training"})
     check_period(data.start_date, data.end_date)
     referenced(session, Agency, data.partner_agency_id, "partner_agency_id", "agency")
 
@@ -167,7 +174,14 @@ def add_participant(
 def change_status(session: Session, actor: Actor, activity_id: int, data: StatusIn) -> CapacityActivity:
     ensure(actor, WRITE)
     activity: CapacityActivity = get_or_404(session, CapacityActivity, activity_id, "activity")
-    check_move(vocabulary().kinds[activity.kind].statuses, activity.status, data.status, "activity")
+    statuses = vocabulary().kinds[activity.kind].statuses
+    if data.status not in statuses:
+        raise Conflict(
+            "An activity of this kind has no status {status!r}.",
+            status=data.status,
+            allowed=allowed_next(statuses, activity.status),
+        )
+    check_move(statuses, activity.status, data.status, "activity")
     audit.record(
         session,
         actor.username,
