@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import io
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi.responses import Response
 
-from liaison.assets import schemas, service
+from liaison.assets import schemas, service, transfer
+from liaison.core.errors import Invalid
 from liaison.core.listing import sorted_by
 from liaison.core.models import User
-from liaison.core.schemas import Page
+from liaison.core.schemas import HandlingCode, Page
 from liaison.core.web import DbSession, Permission
 
 router = APIRouter(tags=["assets"])
 
 Reader = Annotated[User, Depends(Permission(service.READ))]
 Writer = Annotated[User, Depends(Permission(service.WRITE))]
+Importer = Annotated[User, Depends(Permission(service.IMPORT))]
+Exporter = Annotated[User, Depends(Permission(service.EXPORT))]
 Code = Annotated[str, Query(max_length=40)]
 Id = Annotated[int | None, Query(ge=1, le=2**63 - 1)]
 
@@ -56,6 +61,42 @@ def asset_figures(
     """Value frozen, confiscated, returned and shared by year, converted to one currency at the
     rates stated, for the assets held in `country` (or all). Only assets you may read count."""
     return service.figures(session, user, country)
+
+
+@router.get(
+    "/assets/export",
+    response_class=Response,
+    responses={200: {"description": "The assets", "content": {"application/x-ndjson": {}}}},
+)
+def export_assets(session: DbSession, user: Exporter) -> Response:
+    """Every asset you may read as FollowTheMoney JSON lines (the asset and its `Ownership`). Audited."""
+    out = io.StringIO()
+    transfer.export_assets(session, user, out)
+    return Response(
+        out.getvalue(),
+        media_type="application/x-ndjson",
+        headers={"content-disposition": 'attachment; filename="assets.jsonl"'},
+    )
+
+
+@router.post("/assets/import", response_model=schemas.ImportReport)
+async def import_assets(
+    session: DbSession,
+    user: Importer,
+    file: Annotated[UploadFile, File(description="FollowTheMoney JSON lines, UTF-8.")],
+    handling_code: Annotated[HandlingCode, Query(max_length=2)] = "H0",
+) -> schemas.ImportReport:
+    """Import assets from FollowTheMoney entities (BankAccount, RealEstate, Vehicle, Vessel,
+    Company, CryptoWallet, Asset, with their Ownership) in this request's transaction: an IBAN
+    with a wrong check digit, an unknown currency or owner refuses the file, naming the line."""
+    raw = await file.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise Invalid(
+            "{file} is not UTF-8 text; save it as UTF-8 and try again.", file=file.filename or "?"
+        ) from error
+    return transfer.import_assets(session, user, text, handling_code)
 
 
 @router.get("/assets/{asset_id}", response_model=schemas.AssetOut)
