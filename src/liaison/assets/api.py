@@ -9,11 +9,10 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 
 from liaison.assets import schemas, service, transfer
-from liaison.core.errors import Invalid
 from liaison.core.listing import sorted_by
 from liaison.core.models import User
 from liaison.core.schemas import HandlingCode, Page
-from liaison.core.web import DbSession, Permission
+from liaison.core.web import DbSession, Permission, upload_text
 
 router = APIRouter(tags=["assets"])
 
@@ -89,14 +88,7 @@ async def import_assets(
     """Import assets from FollowTheMoney entities (BankAccount, RealEstate, Vehicle, Vessel,
     Company, CryptoWallet, Asset, with their Ownership) in this request's transaction: an IBAN
     with a wrong check digit, an unknown currency or owner refuses the file, naming the line."""
-    raw = await file.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise Invalid(
-            "{file} is not UTF-8 text; save it as UTF-8 and try again.", file=file.filename or "?"
-        ) from error
-    return transfer.import_assets(session, user, text, handling_code)
+    return transfer.import_assets(session, user, await upload_text(file), handling_code)
 
 
 @router.get("/assets/{asset_id}", response_model=schemas.AssetOut)
