@@ -28,6 +28,8 @@ AVAILABLE: tuple[str, ...] = (
     "ingest",
     "exchange",
     "reports",
+    "assets",
+    "capacity",
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -35,6 +35,24 @@ BEYOND_THE_SCHEMA = (
     "a country or an agency",  # a party names one of the two
     "not a field of",  # a detail of another request kind
     "not in the bundle",  # a STIX note about an object the bundle it is written into does not hold
+    # assets: check digits and shapes of identifiers, one of two owners, rules across kind and fields
+    "is not a valid IBAN",
+    "is not an IMO number",
+    "wallet address",
+    "give at least one identifier",
+    "not identified by this field",
+    "name the person sought or the company",
+    "is required with a value",  # an estimate's currency and date
+    "cannot be dated in the future",
+    "today or earlier",
+    "or a request",  # a step names its request or its decision
+    "on or after the last step",
+    "a request of kind",
+    # capacity building: a participant is one of two, rules of an activity's kind
+    "a partner's name instead",
+    "for this kind of activity",
+    "for training",
+    "one of the kind's roles",
 )
 FILE_FIELDS = {"file", "name"}  # an upload's type by its first bytes, its columns
 

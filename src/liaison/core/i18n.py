@@ -123,6 +123,10 @@ FIELD_LABELS: dict[str, str] = {
     "expires_days": "Days until it expires",
     "amends_id": "Amended agreement",
     "supersedes_id": "Superseded agreement",
+    "iban": "IBAN",
+    "imo_number": "IMO number",
+    "owner_subject_id": "Owner (person sought)",
+    "owner_asset_id": "Owning company",
     "parent_id": "Parent agency",
     "day_kind": "Kind of days",
 }

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, UploadFile
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from liaison.core import accounts
 from liaison.core.db import unit_of_work
-from liaison.core.errors import SecondFactorRequired, SessionExpired, Unauthenticated
+from liaison.core.errors import Invalid, SecondFactorRequired, SessionExpired, Unauthenticated
 from liaison.core.models import User
 from liaison.core.security import csrf
 from liaison.core.security.policy import ensure, roles_for
@@ -101,3 +101,14 @@ class Permission:
             await csrf.check(request)
         ensure(user, self.action)
         return user
+
+
+async def upload_text(file: UploadFile) -> str:
+    """An uploaded list's text (UTF-8, with or without a byte-order mark), else `Invalid` saying so."""
+    raw = await file.read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise Invalid(
+            "{file} is not UTF-8 text; save it as UTF-8 and try again.", file=file.filename or "?"
+        ) from error

@@ -377,3 +377,5 @@ class PartnerOut(Output):
     persons_sought: list[dict[str, Any]] | None = None
     requests: dict[str, Any] | None = None
     briefing_url: str | None = None
+    asset_figures: dict[str, Any] | None = None
+    capacity_building: dict[str, Any] | None = None

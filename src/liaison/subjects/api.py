@@ -9,11 +9,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 
-from liaison.core.errors import Invalid
 from liaison.core.listing import sorted_by
 from liaison.core.models import User
 from liaison.core.schemas import HandlingCode, Page
-from liaison.core.web import DbSession, Permission
+from liaison.core.web import DbSession, Permission, upload_text
 from liaison.subjects import schemas, service, transfer
 
 router = APIRouter(tags=["subjects"])
@@ -87,13 +86,7 @@ async def import_subjects(
     """Import a list (INTERPOL notice JSON, FollowTheMoney JSON lines or CSV) in this request's
     transaction: created / updated counts and every rejected row with its line and reason. New
     subjects get `handling_code`; `source` names the list (re-imports are keyed by it)."""
-    raw = await file.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise Invalid(
-            "{file} is not UTF-8 text; save it as UTF-8 and try again.", file=file.filename or "?"
-        ) from error
+    text = await upload_text(file)
 
     # The request's one transaction holds every batch: an upload is stored whole or not at all.
     return transfer.import_text(
