@@ -13,8 +13,8 @@ from liaison.core.security.policy import SystemActor
 from liaison.engagements import schemas as engagement_schemas
 from liaison.engagements import service as engagements
 from liaison.registry import programmes
-from liaison.registry.models import Agency
 from liaison.registry import schemas as registry_schemas
+from liaison.registry.models import Agency
 from liaison.requests import service
 from tests.requests.factories import agency, at, request_data
 

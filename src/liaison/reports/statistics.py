@@ -506,7 +506,7 @@ def programme_progress(session: Session, scope: Scope, period: Period) -> list[P
             action_items=items,
             done=done,
             progress=_share(done, items),
-        )  # fmt: skip
+        )
         for pid, title, first, last, status, items, done in session.execute(query)
     ]
 
