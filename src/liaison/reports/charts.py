@@ -30,12 +30,16 @@ MAX_BARS = 15
 STYLE: Any = {  # matplotlib types rcParams keys as literals; these are all valid keys
     "svg.fonttype": "none",
     "svg.hashsalt": "liaison",
-    "font.family": ["Noto Sans", "DejaVu Sans", "sans-serif"],
+    "font.family": "sans-serif",
+    "font.sans-serif": ["Noto Sans", "DejaVu Sans"],
     "font.size": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,
 }
 XML_PROLOGUE = re.compile(r"^.*?(?=<svg)", re.DOTALL)
+METADATA = re.compile(r"\s*<metadata>.*?</metadata>|\s*<style[^>]*>.*?</style>", re.DOTALL)
+STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+SIZE = re.compile(r'\swidth="[^"]*pt"\s+height="[^"]*pt"')
 
 
 @dataclass(frozen=True)
@@ -47,14 +51,23 @@ class Chart:
     svg: str
 
 
+def _attributes(found: re.Match[str]) -> str:
+    """`style="fill: #fff; stroke: #000"` as `fill="#fff" stroke="#000"`: presentation attributes,
+    which the pages' Content-Security-Policy (`style-src 'self'`) lets an inline SVG keep."""
+    pairs = (part.split(":", 1) for part in found[1].split(";") if ":" in part)
+    return "".join(f' {name.strip()}="{value.strip()}"' for name, value in pairs)
+
+
 def _svg(figure: Figure, title: str) -> str:
+    """The figure as an inline `<svg>` element: no prologue, no metadata, no style sheet, scaled
+    to the width of its box, with the title as its accessible name."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "Liaison"})
-    markup = XML_PROLOGUE.sub("", buffer.getvalue(), count=1)
-    escaped = title.replace("&", "&amp;").replace("<", "&lt;")
-    markup = re.sub(r"<svg ", f'<svg role="img" aria-label="{escaped}" ', markup, count=1)
-    markup = re.sub(r'\swidth="[^"]*pt"\s+height="[^"]*pt"', ' width="100%"', markup, count=1)
-    return markup
+    markup = METADATA.sub("", XML_PROLOGUE.sub("", buffer.getvalue(), count=1))
+    markup = STYLE_ATTRIBUTE.sub(_attributes, markup)
+    escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+    opening = f'<svg role="img" aria-label="{escaped}" stroke-linejoin="round" stroke-linecap="butt" '
+    return SIZE.sub(' width="100%"', markup.replace("<svg ", opening, 1), count=1)
 
 
 def _figure(height: float) -> tuple[Figure, Axes]:

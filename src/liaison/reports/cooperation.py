@@ -1,0 +1,161 @@
+"""The cooperation report as a document: the figures of `statistics.cooperation_report` as PDF
+(WeasyPrint, through `web.documents`), DOCX, XLSX (one sheet per table) or CSV, in English or
+Vietnamese, audited as an export. The CLI (`liaison report`), the page's downloads and the API's
+export all call `export_report`, so every file of the same period says the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from liaison.core.errors import Invalid
+from liaison.core.i18n import LANGUAGES, current_language
+from liaison.core.records import today
+from liaison.core.security.policy import Actor, ensure
+from liaison.reports import EXPORT
+from liaison.reports.charts import Chart, report_charts
+from liaison.reports.exports import FORMATS, Export, record_export
+from liaison.reports.report_tables import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    Labeller,
+    ReportTable,
+    report_tables,
+    report_title,
+    write_csv,
+    write_xlsx,
+)
+from liaison.reports.statistics import Period, check_period, cooperation_report, parse_period
+from liaison.reports.statistics_schemas import CooperationReport
+from liaison.web import documents
+
+ReportFormat = Literal["pdf", "docx", "xlsx", "csv"]
+PRINT_TEMPLATE = "reports/cooperation_report_print.html"
+
+
+def resolve_period(
+    period: str | None, since: date | None, until: date | None, on: date | None = None
+) -> Period:
+    """The period a request names: `period` (2025, 2025-Q2, 2025-03), else `since`–`until`, else
+    the current calendar year."""
+    if period:
+        return parse_period(period)
+    if since is None and until is None:
+        year = (on or today()).year
+        return Period(date(year, 1, 1), date(year, 12, 31))
+    if since is None or until is None:
+        missing = "since" if since is None else "until"
+        raise Invalid(
+            "Give both ends of the period, or a period such as 2025 or 2025-Q2.",
+            fields={missing: "required with the other end of the period"},
+        )
+    return check_period(since, until)
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """Everything a page or a printed report shows: the figures, their tables and charts."""
+
+    report: CooperationReport
+    title: str
+    tables: list[ReportTable]
+    charts: dict[str, Chart]
+    language: str
+
+
+def report_view(
+    session: Session,
+    actor: Actor,
+    period: Period,
+    partner: str | None,
+    language: str,
+    now: datetime | None = None,
+    with_charts: bool = True,
+) -> ReportView:
+    report = cooperation_report(session, actor, period.since, period.until, partner, now=now)
+    words = Labeller(session, language)
+    charts = {chart.name: chart for chart in report_charts(report, words)} if with_charts else {}
+    return ReportView(report, report_title(words, report), report_tables(session, report, language), charts, language)
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    content: bytes
+    media_type: str
+    filename: str
+
+
+def export_report(
+    session: Session,
+    actor: Actor,
+    period: Period,
+    partner: str | None,
+    document_format: str,
+    language: str,
+    now: datetime | None = None,
+) -> ReportFile:
+    """The report as a file of this format and language, audited as this reader's export."""
+    ensure(actor, EXPORT)
+    if document_format not in FORMATS:
+        raise Invalid(
+            "Unknown format {format!r}; use one of {choices}.",
+            format=document_format,
+            choices=list(FORMATS),
+            fields={"format": "one of pdf, docx, xlsx, csv"},
+        )
+    if language not in LANGUAGES:
+        raise Invalid(
+            "Unknown language {language!r}; use one of {choices}.",
+            language=language,
+            choices=list(LANGUAGES),
+            fields={"lang": "en or vi"},
+        )
+    view = report_view(session, actor, period, partner, language, now, with_charts=document_format == "pdf")
+    report = view.report
+    about = f"{report.partner or 'all'} {report.since.isoformat()}..{report.until.isoformat()}"
+    record_export(session, actor, Export("report", about, document_format, language))
+    name = f"cooperation-report-{(report.partner or 'all').lower()}-{report.since:%Y%m%d}-{report.until:%Y%m%d}"
+    if document_format == "xlsx":
+        return ReportFile(write_xlsx(view.tables, view.title), XLSX_MEDIA_TYPE, f"{name}.xlsx")
+    if document_format == "csv":
+        return ReportFile(write_csv(view.tables, view.title), CSV_MEDIA_TYPE, f"{name}.csv")
+    if document_format == "docx":
+        return ReportFile(_docx(view), documents.DOCX_MEDIA_TYPE, f"{name}.docx")
+    return ReportFile(_pdf(view), documents.PDF_MEDIA_TYPE, f"{name}.pdf")
+
+
+def _pdf(view: ReportView) -> bytes:
+    from liaison.web.rendering import environment
+
+    token = current_language.set(view.language)  # the template's words in the report's language
+    try:
+        context = {"view": view, "lang": view.language, "show": show}
+        return documents.render_template_pdf(environment(), PRINT_TEMPLATE, context)
+    finally:
+        current_language.reset(token)
+
+
+def _docx(view: ReportView) -> bytes:
+    sections = [
+        documents.Section(
+            heading=table.title,
+            tables=[documents.Table(table.headings, [[show(value, kind) for value, kind in zip(row, table.kinds, strict=True)] for row in table.rows])],
+        )
+        for table in view.tables
+    ]
+    return documents.build_docx(view.title, sections)
+
+
+def show(value: object, kind: str) -> str:
+    """A cell as printed: shares as percentages, days with one decimal, the rest as they are."""
+    if value is None:
+        return ""
+    if kind == "share" and isinstance(value, int | float):
+        return f"{value:.0%}"
+    if kind == "days" and isinstance(value, int | float):
+        return f"{value:.1f}"
+    return str(value)
