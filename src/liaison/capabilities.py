@@ -27,6 +27,7 @@ AVAILABLE: tuple[str, ...] = (
     "screening",
     "ingest",
     "exchange",
+    "reports",
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -50,8 +50,8 @@ def test_migrations_without_registry_say_which_capability_needs_it() -> None:
 
 
 def test_an_unknown_capability_is_named() -> None:
-    with pytest.raises(CapabilityError, match="Unknown capability 'reports'"):
-        capabilities.enabled(["registry", "reports"])
+    with pytest.raises(CapabilityError, match="Unknown capability 'forecasts'"):
+        capabilities.enabled(["registry", "forecasts"])
 
 
 def test_the_enabled_list_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,10 @@
+"""The reports' JSON routes: one router gathering each document's routes (briefings, ...)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from liaison.reports import briefing_api
+
+router = APIRouter()
+router.include_router(briefing_api.router)

@@ -1,0 +1,13 @@
+"""The reports' pages: one router gathering each document's page routes (briefings, ...)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from liaison.reports import READ, briefing_pages
+from liaison.web.rendering import NavItem
+
+router = APIRouter(include_in_schema=False)
+router.include_router(briefing_pages.router)
+
+NAV = (NavItem("Partner briefing", "/reports/briefings", READ),)
