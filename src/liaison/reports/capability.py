@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from liaison.core.capability import Capability
-from liaison.reports import api, pages
+from liaison.reports import api, pages, report_cli
 
 CAPABILITY = Capability(
     name="reports",
@@ -11,4 +11,5 @@ CAPABILITY = Capability(
     api=api.router,
     pages=pages.router,
     nav=pages.NAV,
+    cli=report_cli.register,
 )

@@ -79,7 +79,9 @@ def report_view(
     report = cooperation_report(session, actor, period.since, period.until, partner, now=now)
     words = Labeller(session, language)
     charts = {chart.name: chart for chart in report_charts(report, words)} if with_charts else {}
-    return ReportView(report, report_title(words, report), report_tables(session, report, language), charts, language)
+    return ReportView(
+        report, report_title(words, report), report_tables(session, report, language), charts, language
+    )
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,9 @@ def export_report(
     report = view.report
     about = f"{report.partner or 'all'} {report.since.isoformat()}..{report.until.isoformat()}"
     record_export(session, actor, Export("report", about, document_format, language))
-    name = f"cooperation-report-{(report.partner or 'all').lower()}-{report.since:%Y%m%d}-{report.until:%Y%m%d}"
+    name = (
+        f"cooperation-report-{(report.partner or 'all').lower()}-{report.since:%Y%m%d}-{report.until:%Y%m%d}"
+    )
     if document_format == "xlsx":
         return ReportFile(write_xlsx(view.tables, view.title), XLSX_MEDIA_TYPE, f"{name}.xlsx")
     if document_format == "csv":
@@ -143,7 +147,15 @@ def _docx(view: ReportView) -> bytes:
     sections = [
         documents.Section(
             heading=table.title,
-            tables=[documents.Table(table.headings, [[show(value, kind) for value, kind in zip(row, table.kinds, strict=True)] for row in table.rows])],
+            tables=[
+                documents.Table(
+                    table.headings,
+                    [
+                        [show(value, kind) for value, kind in zip(row, table.kinds, strict=True)]
+                        for row in table.rows
+                    ],
+                )
+            ],
         )
         for table in view.tables
     ]

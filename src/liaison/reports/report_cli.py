@@ -41,14 +41,19 @@ def _day(value: str | None, option: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise Invalid(
-            "{option} {value!r} is not a date (YYYY-MM-DD).", option=option, value=value, fields={option: "YYYY-MM-DD"}
+            "{option} {value!r} is not a date (YYYY-MM-DD).",
+            option=option,
+            value=value,
+            fields={option: "YYYY-MM-DD"},
         ) from None
 
 
 def _write(out: Path, content: bytes) -> None:
     """Write the whole file or nothing: a temporary file beside it, renamed into place."""
     if not out.parent.is_dir():
-        raise Invalid("There is no folder {folder}.", folder=str(out.parent), fields={"out": "an existing folder"})
+        raise Invalid(
+            "There is no folder {folder}.", folder=str(out.parent), fields={"out": "an existing folder"}
+        )
     handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -61,10 +66,13 @@ def _write(out: Path, content: bytes) -> None:
 
 def report(
     out: Annotated[Path, typer.Option("--out", "-o", help="The file to write.", dir_okay=False)],
-    document_format: Annotated[Format, typer.Option("--format", "-f", help="pdf, docx, xlsx or csv.")] = Format.pdf,
+    document_format: Annotated[
+        Format, typer.Option("--format", "-f", help="pdf, docx, xlsx or csv.")
+    ] = Format.pdf,
     lang: Annotated[Language, typer.Option("--lang", help="en or vi.")] = Language.en,
     partner: Annotated[
-        str | None, typer.Option("--partner", "-p", help="A country code (RU) or organisation (ASEAN); all if absent.")
+        str | None,
+        typer.Option("--partner", "-p", help="A country code (RU) or organisation (ASEAN); all if absent."),
     ] = None,
     since: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
     until: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
@@ -73,7 +81,11 @@ def report(
     ] = None,
     user: Annotated[
         str | None,
-        typer.Option("--user", "-u", help="Report as this user: only what they may read is counted (audited as theirs)."),
+        typer.Option(
+            "--user",
+            "-u",
+            help="Report as this user: only what they may read is counted (audited as theirs).",
+        ),
     ] = None,
 ) -> None:
     """Write the cooperation report of a period (monthly, quarterly, annual or any range), for
@@ -84,7 +96,9 @@ def report(
         actor: Actor = accounts.acting_user(session, user) if user else CLI_ACTOR
         document = export_report(session, actor, chosen, partner, document_format.value, lang.value)
         _write(out, document.content)
-    console.print(f"Cooperation report {chosen.since}..{chosen.until} written to {out} ({len(document.content):,} bytes).")
+    console.print(
+        f"Cooperation report {chosen.since}..{chosen.until} written to {out} ({len(document.content):,} B)."
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -23,7 +23,11 @@ Reader = Annotated[User, Depends(Permission(READ))]
 Exporter = Annotated[User, Depends(Permission(EXPORT))]
 PeriodText = Annotated[
     str | None,
-    Query(max_length=7, pattern=r"^\d{4}(-(Q[1-4]|q[1-4]|0[1-9]|1[0-2]))?$", description="2025, 2025-Q2 or 2025-03"),
+    Query(
+        max_length=7,
+        pattern=r"^\d{4}(-(Q[1-4]|q[1-4]|0[1-9]|1[0-2]))?$",
+        description="2025, 2025-Q2 or 2025-03",
+    ),
 ]
 Partner = Annotated[
     str | None, Query(max_length=40, description="a country code (RU) or an organisation's acronym (ASEAN)")
@@ -69,4 +73,6 @@ def export(
     Vietnamese. Audited as the caller's export."""
     chosen = resolve_period(period, since, until)
     document = export_report(session, user, chosen, partner, format, lang)
-    return Response(document.content, media_type=document.media_type, headers=attachment_headers(document.filename))
+    return Response(
+        document.content, media_type=document.media_type, headers=attachment_headers(document.filename)
+    )

@@ -100,4 +100,6 @@ def statistics_download(
         )
     except DomainError as error:
         return _page(request, session, user, form, error)
-    return Response(document.content, media_type=document.media_type, headers=attachment_headers(document.filename))
+    return Response(
+        document.content, media_type=document.media_type, headers=attachment_headers(document.filename)
+    )
