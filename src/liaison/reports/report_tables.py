@@ -49,7 +49,7 @@ class ReportTable:
 
 
 RESPONSE_COLUMNS = (
-    Column("opened", "Opened"),
+    Column("opened", "Opened in the period"),
     Column("answered", "Answered"),
     Column("overdue", "Overdue"),
     Column("answered_within_deadline", "Answered within the deadline"),
@@ -72,7 +72,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "requests_by_month": (
         Column("month", "Month", "text"),
         Column("kind", "Kind", "text", "request_kind"),
-        Column("opened", "Opened"),
+        Column("opened", "Opened in the period"),
     ),
     "engagements_by_partner": (
         Column("country", "Country", "text", "country"),

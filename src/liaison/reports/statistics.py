@@ -330,7 +330,7 @@ class _RequestFigures:
             )
         )
         answers: dict[tuple[str, str, int], _Answer] = defaultdict(lambda: _Answer([]))
-        for kind, direction, partner, opened, responded, due_at in self.session.execute(query).tuples():
+        for kind, direction, partner, opened, responded, due_at in self.session.execute(query):
             if opened is None or responded is None:  # excluded by the query; for the type checker
                 continue
             days = max((responded - opened).total_seconds(), 0) / SECONDS_PER_DAY
