@@ -67,6 +67,7 @@ from liaison.requests.statistics import SECONDS_PER_DAY, percentile
 
 REPORT_ACTION = "reports.read"
 MAX_DAYS = 366 * 10
+YEARS = range(1900, 2200)  # the years a report may cover: beyond them dates overflow, not figures
 DONE_COMMITMENTS = ("done",)
 OPEN_COMMITMENTS = ("open", "in_progress")
 PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2])))?$")
@@ -87,7 +88,7 @@ def parse_period(text: str) -> Period:
             text=text,
             fields={"period": "YYYY, YYYY-Qn or YYYY-MM"},
         )
-    year = int(found["year"])
+    year = _check_year(int(found["year"]))
     if found["quarter"]:
         first_month, months = 3 * int(found["quarter"]) - 2, 3
     elif found["month"]:
@@ -98,7 +99,20 @@ def parse_period(text: str) -> Period:
     return Period(since, _add_months(since, months) - timedelta(days=1))
 
 
+def _check_year(year: int) -> int:
+    if year not in YEARS:
+        raise Invalid(
+            "A report covers years from {first} to {last}.",
+            first=YEARS[0],
+            last=YEARS[-1],
+            fields={"period": "a year from 1900 to 2199"},
+        )
+    return year
+
+
 def check_period(since: date, until: date) -> Period:
+    _check_year(since.year)
+    _check_year(until.year)
     if until < since:
         raise Invalid(
             "The period ends ({until}) before it starts ({since}).",
