@@ -81,34 +81,43 @@ def _stacked(
     categories: Sequence[str],
     series: dict[str, dict[str, float]],
     title: str,
+    *,
     horizontal: bool,
-    empty: str,
+    value_label: str = "",
 ) -> str:
-    """Bars per category, stacked by series (the largest series first, the rest as one)."""
+    """Bars per category, stacked by series (the largest series first, the rest as one); the
+    legend below the bars, or, for one series, its name on the value axis."""
     from matplotlib import rc_context
 
     with rc_context(STYLE):
-        figure, axes = _figure(max(2.4, 0.32 * len(categories) + 1.4) if horizontal else 3.4)
-        if not categories:
-            axes.text(0.5, 0.5, empty, ha="center", va="center", transform=axes.transAxes)
-            axes.set_axis_off()
-            return _svg(figure, title)
+        legend_rows = 0 if len(series) < 2 else (len(series) + 1) // 2
+        height = (0.3 * len(categories) + 1.2) if horizontal else 3.2
+        figure, axes = _figure(max(2.0, height + 0.22 * legend_rows))
         positions = list(range(len(categories)))
         base = [0.0] * len(categories)
         for colour, (name, values) in zip(PALETTE, series.items(), strict=False):
             heights = [values.get(category, 0.0) for category in categories]
             if horizontal:
-                axes.barh(positions, heights, left=base, color=colour, label=name)
+                axes.barh(positions, heights, left=base, color=colour, label=name, height=0.6)
             else:
-                axes.bar(positions, heights, bottom=base, color=colour, label=name)
+                axes.bar(positions, heights, bottom=base, color=colour, label=name, width=0.7)
             base = [b + h for b, h in zip(base, heights, strict=True)]
+        names = [_short(category) for category in categories]
         if horizontal:
-            axes.set_yticks(positions, categories)
+            axes.set_yticks(positions, names)
             axes.invert_yaxis()
+            axes.set_xlabel(value_label)
         else:
-            axes.set_xticks(positions, categories, rotation=45 if len(categories) > 6 else 0, ha="right")
-        axes.legend(fontsize=8, frameon=False, loc="best")
+            axes.set_xticks(positions, names, rotation=45 if len(categories) > 6 else 0, ha="right")
+            axes.set_ylabel(value_label)
+        if legend_rows:
+            figure.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
         return _svg(figure, title)
+
+
+def _short(text: str, length: int = 42) -> str:
+    """A tick label short enough to leave room for the bars (the table beside has it whole)."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 def _top(totals: dict[str, float], limit: int) -> list[str]:
@@ -134,46 +143,61 @@ def _grouped(
 
 
 def report_charts(report: CooperationReport, words: Labeller) -> list[Chart]:
-    """The charts the report's tables allow, each named after the table it draws."""
+    """The charts the report's tables allow, each named after the table it draws; a table with
+    nothing in the period gets no chart (the table says so)."""
     charts = []
-    empty = words.text("Nothing in this period.")
+
+    def add(
+        name: str, title: str, categories: list[str], series: dict[str, dict[str, float]], **how: Any
+    ) -> None:
+        if categories:
+            charts.append(Chart(name, title, _stacked(categories[:MAX_BARS], series, title, **how)))
+
     if report.requests_by_month is not None:
-        title = words.text("Requests opened by month and kind")
         rows = [
             (m.month, words.label("request_kind", m.kind), float(m.opened)) for m in report.requests_by_month
         ]
-        categories, series = _grouped(rows, words)
-        categories.sort()
-        charts.append(Chart("requests_by_month", title, _stacked(categories, series, title, False, empty)))
+        months, series = _grouped(rows, words)
+        title = words.text("Requests opened by month and kind")
+        add(
+            "requests_by_month",
+            title,
+            sorted(months),
+            series,
+            horizontal=False,
+            value_label=words.text("Requests opened"),
+        )
     if report.requests_by_partner is not None:
-        title = words.text("Median days to answer, by partner")
         answered = sorted(
             (p for p in report.requests_by_partner if p.answered), key=lambda p: (-p.median_days, p.partner)
-        )[:MAX_BARS]
-        series = {
-            words.text("Median days to answer"): {p.partner: p.median_days for p in answered},
-        }
-        charts.append(
-            Chart(
-                "requests_by_partner",
-                title,
-                _stacked([p.partner for p in answered], series, title, True, empty),
-            )
+        )
+        days = words.text("Median days to answer")
+        series = {days: {p.partner: p.median_days for p in answered}}
+        title = words.text("Median days to answer, by partner")
+        add(
+            "requests_by_partner",
+            title,
+            [p.partner for p in answered],
+            series,
+            horizontal=True,
+            value_label=days,
         )
     if report.engagements_by_partner is not None:
-        title = words.text("Engagements by partner and crime area")
         rows = [
             (words.label("country", e.country), words.label("crime_area", e.crime_area), float(e.engagements))
             for e in report.engagements_by_partner
         ]
-        categories, series = _grouped(rows, words)
-        charts.append(
-            Chart(
-                "engagements_by_partner", title, _stacked(categories[:MAX_BARS], series, title, True, empty)
-            )
+        countries, series = _grouped(rows, words)
+        title = words.text("Engagements by partner and crime area")
+        add(
+            "engagements_by_partner",
+            title,
+            countries,
+            series,
+            horizontal=True,
+            value_label=words.text("Engagements"),
         )
     if report.commitments_by_status is not None:
-        title = words.text("Commitments by status")
         rows = [
             (
                 words.label("country", c.country),
@@ -182,8 +206,14 @@ def report_charts(report: CooperationReport, words: Labeller) -> list[Chart]:
             )
             for c in report.commitments_by_status
         ]
-        categories, series = _grouped(rows, words, others=False)
-        charts.append(
-            Chart("commitments_by_status", title, _stacked(categories[:MAX_BARS], series, title, True, empty))
+        countries, series = _grouped(rows, words, others=False)
+        title = words.text("Commitments by status")
+        add(
+            "commitments_by_status",
+            title,
+            countries,
+            series,
+            horizontal=True,
+            value_label=words.text("Commitments"),
         )
     return charts

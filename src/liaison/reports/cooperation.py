@@ -145,21 +145,17 @@ def _pdf(view: ReportView) -> bytes:
 
 def _docx(view: ReportView) -> bytes:
     sections = [
-        documents.Section(
-            heading=table.title,
-            tables=[
-                documents.Table(
-                    table.headings,
-                    [
-                        [show(value, kind) for value, kind in zip(row, table.kinds, strict=True)]
-                        for row in table.rows
-                    ],
-                )
-            ],
-        )
+        documents.Section(heading=table.title, tables=[documents.Table(table.headings, printed(table))])
         for table in view.tables
     ]
     return documents.build_docx(view.title, sections)
+
+
+def printed(table: ReportTable) -> list[list[str]]:
+    """The table's cells as printed (`show`), row by row."""
+    return [
+        [show(value, table.kind_of(r, c)) for c, value in enumerate(row)] for r, row in enumerate(table.rows)
+    ]
 
 
 def show(value: object, kind: str) -> str:

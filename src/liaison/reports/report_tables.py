@@ -46,6 +46,13 @@ class ReportTable:
     headings: list[str]
     kinds: list[ValueKind]
     rows: list[list[Any]]
+    value_kinds: list[ValueKind] | None = None  # the summary's: each row's value is of its own kind
+
+    def kind_of(self, row: int, column: int) -> ValueKind:
+        """How the cell is shown: its column's kind, or for the summary's values, its row's."""
+        if self.value_kinds is not None and column == len(self.kinds) - 1:
+            return self.value_kinds[row]
+        return self.kinds[column]
 
 
 RESPONSE_COLUMNS = (
@@ -164,16 +171,14 @@ class Labeller:
 def report_tables(session: Session, report: CooperationReport, language: str) -> list[ReportTable]:
     """The summary, then every table the report holds (those the reader may not read are absent)."""
     words = Labeller(session, language)
+    shown = [entry for entry in SUMMARY if getattr(report.totals, entry[0]) is not None]
     summary = ReportTable(
         name="summary",
         title=words.text(TITLES["summary"]),
         headings=[words.text("Measure"), words.text("Value")],
         kinds=["text", "count"],
-        rows=[
-            [words.text(heading), getattr(report.totals, field)]
-            for field, heading, _ in SUMMARY
-            if getattr(report.totals, field) is not None
-        ],
+        rows=[[words.text(heading), getattr(report.totals, field)] for field, heading, _ in shown],
+        value_kinds=[kind for _, _, kind in shown],
     )
     tables = [summary]
     for name in TABLES:
@@ -231,14 +236,15 @@ def write_xlsx(tables: list[ReportTable], title: str) -> bytes:
         sheet.append(table.headings)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append(row)
-        for index, kind in enumerate(table.kinds, start=1):
-            column = sheet.cell(row=1, column=index).column_letter
-            sheet.column_dimensions[column].width = 14 if kind != "text" else 36
-            if kind in NUMBER_FORMATS:
-                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                    cell.number_format = NUMBER_FORMATS[kind]
+        for values in table.rows:
+            sheet.append(values)
+        for index, kind in enumerate(table.kinds):
+            letter = sheet.cell(row=1, column=index + 1).column_letter
+            sheet.column_dimensions[letter].width = 14 if kind != "text" else 36
+            for row, (cell,) in enumerate(sheet.iter_rows(min_row=2, min_col=index + 1, max_col=index + 1)):
+                cell_kind = table.kind_of(row, index)
+                if cell_kind in NUMBER_FORMATS:
+                    cell.number_format = NUMBER_FORMATS[cell_kind]
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)
