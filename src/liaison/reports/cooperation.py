@@ -12,7 +12,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from liaison.core.errors import Invalid
+from liaison.core.errors import Invalid, Phrase
 from liaison.core.i18n import LANGUAGES, current_language
 from liaison.core.records import today
 from liaison.core.security.policy import Actor, ensure
@@ -84,6 +84,16 @@ def report_view(
     )
 
 
+def _check_choice(value: str, choices: tuple[str, ...], field: str) -> None:
+    if value not in choices:
+        raise Invalid(
+            "{value!r} is not one of {choices}.",
+            value=value,
+            choices=list(choices),
+            fields={field: Phrase("one of {choices}", {"choices": list(choices)})},
+        )
+
+
 @dataclass(frozen=True)
 class ReportFile:
     content: bytes
@@ -102,20 +112,8 @@ def export_report(
 ) -> ReportFile:
     """The report as a file of this format and language, audited as this reader's export."""
     ensure(actor, EXPORT)
-    if document_format not in FORMATS:
-        raise Invalid(
-            "Unknown format {format!r}; use one of {choices}.",
-            format=document_format,
-            choices=list(FORMATS),
-            fields={"format": "one of pdf, docx, xlsx, csv"},
-        )
-    if language not in LANGUAGES:
-        raise Invalid(
-            "Unknown language {language!r}; use one of {choices}.",
-            language=language,
-            choices=list(LANGUAGES),
-            fields={"lang": "en or vi"},
-        )
+    _check_choice(document_format, FORMATS, "format")
+    _check_choice(language, tuple(LANGUAGES), "lang")
     view = report_view(session, actor, period, partner, language, now, with_charts=document_format == "pdf")
     report = view.report
     about = f"{report.partner or 'all'} {report.since.isoformat()}..{report.until.isoformat()}"

@@ -282,7 +282,8 @@ class _RequestFigures:
             row.id: (row.name, row.country_code or "")
             for row in session.execute(select(Agency.id, Agency.name, Agency.country_code))
         }
-        self.opened = self._counted(CooperationRequest.opened_at)
+        opened = CooperationRequest.opened_at
+        self.opened = self._counted(opened >= start, opened < end)
         self.overdue = self._overdue()
         self.answers = self._answers()
 
@@ -293,11 +294,12 @@ class _RequestFigures:
             where.append(r.partner_agency_id.in_(self.scope.agency_ids) if self.scope.agency_ids else false())
         return where
 
-    def _counted(self, column: Any) -> dict[tuple[str, str, int], int]:
+    def _counted(self, *conditions: ColumnElement[bool]) -> dict[tuple[str, str, int], int]:
+        """Readable requests meeting `conditions`, counted by (kind, direction, partner agency)."""
         r = CooperationRequest
         query = (
             select(r.kind, r.direction, r.partner_agency_id, func.count())
-            .where(*self._where(), column >= self.start, column < self.end)
+            .where(*self._where(), *conditions)
             .group_by(r.kind, r.direction, r.partner_agency_id)
         )
         return {
@@ -313,15 +315,7 @@ class _RequestFigures:
             or_(d.met_at.is_(None), d.met_at > self.as_of),
             or_(d.cancelled_at.is_(None), d.cancelled_at > self.as_of),
         )
-        query = (
-            select(r.kind, r.direction, r.partner_agency_id, func.count())
-            .where(*self._where(), r.opened_at < self.as_of, late)
-            .group_by(r.kind, r.direction, r.partner_agency_id)
-        )
-        return {
-            (kind, direction, partner): count
-            for kind, direction, partner, count in self.session.execute(query)
-        }
+        return self._counted(r.opened_at < self.as_of, late)
 
     def _answers(self) -> dict[tuple[str, str, int], _Answer]:
         r, d = CooperationRequest, RequestDeadline

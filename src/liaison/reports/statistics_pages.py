@@ -39,8 +39,12 @@ def _day(value: str, field: str) -> date | None:
         ) from None
 
 
-def _form(period: str, since: str, until: str, partner: str) -> dict[str, str]:
+def _form(period: Text = "", since: Text = "", until: Text = "", partner: Text = "") -> dict[str, str]:
+    """The report's query as typed (the page shows it back), read by both routes."""
     return {"period": period, "since": since, "until": until, "partner": partner}
+
+
+ReportForm = Annotated[dict[str, str], Depends(_form)]
 
 
 def _page(
@@ -68,16 +72,8 @@ def _page(
 
 
 @router.get("/reports/statistics", response_class=HTMLResponse)
-def statistics_page(
-    request: Request,
-    session: DbSession,
-    user: Reader,
-    period: Text = "",
-    since: Text = "",
-    until: Text = "",
-    partner: Text = "",
-) -> HTMLResponse:
-    return _page(request, session, user, _form(period, since, until, partner))
+def statistics_page(request: Request, session: DbSession, user: Reader, form: ReportForm) -> HTMLResponse:
+    return _page(request, session, user, form)
 
 
 @router.get("/reports/statistics/export", response_model=None)
@@ -85,19 +81,14 @@ def statistics_download(
     request: Request,
     session: DbSession,
     user: Exporter,
+    form: ReportForm,
     format: Text = "pdf",
     lang: Text = "",
-    period: Text = "",
-    since: Text = "",
-    until: Text = "",
-    partner: Text = "",
 ) -> Response:
-    form = _form(period, since, until, partner)
     try:
-        chosen = resolve_period(period, _day(since, "since"), _day(until, "until"))
-        document = export_report(
-            session, user, chosen, partner or None, format, lang or current_language.get()
-        )
+        chosen = resolve_period(form["period"], _day(form["since"], "since"), _day(form["until"], "until"))
+        language = lang or current_language.get()
+        document = export_report(session, user, chosen, form["partner"] or None, format, language)
     except DomainError as error:
         return _page(request, session, user, form, error)
     return Response(
