@@ -10,7 +10,8 @@ from __future__ import annotations
 import io
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -50,6 +51,18 @@ def translations(language: str) -> NullTranslations:
     write_mo(buffer, merged)
     buffer.seek(0)
     return Translations(buffer)
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[str]:
+    """Render in `language` for the duration (a Vietnamese PDF asked for from an English page, or
+    from the command line); an unknown language is the default one."""
+    chosen = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    token = current_language.set(chosen)
+    try:
+        yield chosen
+    finally:
+        current_language.reset(token)
 
 
 def gettext(message: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from liaison.core.capability import PartnerScope
@@ -18,15 +18,20 @@ from liaison.engagements.models import CitizenProtectionCase, Commitment, Engage
 OPEN_STATUSES = ("open", "in_progress")
 
 
+def with_partner(scope: PartnerScope) -> ColumnElement[bool]:
+    """The engagements with this partner: with one of its agencies, or held with its country."""
+    with_agencies = Engagement.id.in_(
+        select(EngagementAgency.engagement_id).where(EngagementAgency.agency_id.in_(scope.agency_ids))
+    )
+    return or_(Engagement.country_code == scope.key, with_agencies) if scope.is_country else with_agencies
+
+
 def contribute(session: Session, actor: Actor, scope: PartnerScope) -> dict[str, Any]:
     """The sections this reader may see: none without `engagements.read`; cases pass the gate."""
     if not may(actor, "engagements.read"):
         return {}
-    key, is_country, agency_ids = scope.key, scope.is_country, list(scope.agency_ids)
-    with_agencies = Engagement.id.in_(
-        select(EngagementAgency.engagement_id).where(EngagementAgency.agency_id.in_(agency_ids))
-    )
-    condition = or_(Engagement.country_code == key, with_agencies) if is_country else with_agencies
+    key, is_country = scope.key, scope.is_country
+    condition = with_partner(scope)
     engagements = list(
         session.scalars(
             select(Engagement)

@@ -61,12 +61,23 @@ def partner_agencies(session: Session, key: str) -> tuple[str, bool, list[Agency
     return (root.acronym or root.ref or str(root.id)).upper(), False, agencies
 
 
-def partner_view(session: Session, actor: Actor, key: str) -> schemas.PartnerOut:
+def partner_view(
+    session: Session, actor: Actor, key: str, agency_id: int | None = None
+) -> schemas.PartnerOut:
     """One partner's page: agencies, officials, agreements by status, mechanisms and roles, programmes,
     and what other capabilities add for this actor (engagements on a timeline, open commitments,
-    persons sought believed there), each only when the actor's role may read it."""
+    requests, persons sought believed there), each only when the actor's role may read it.
+
+    With `agency_id`, the view narrows to that one agency of the partner (a briefing for the
+    Russian MIA rather than for Russia): its officials, programmes, mechanisms and requests."""
     ensure(actor, READ)
     partner_key, is_country, agencies = partner_agencies(session, key)
+    if agency_id is not None:
+        agencies = [a for a in agencies if a.id == agency_id]
+        if not agencies:
+            raise NotFound(
+                "Agency {agency_id} is not one of partner {key!r}'s.", agency_id=agency_id, key=key
+            )
     agency_ids = [a.id for a in agencies]
     name = session.get(Country, partner_key).name_en if is_country else agencies[0].name  # type: ignore[union-attr]
     officials = list(

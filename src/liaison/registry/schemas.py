@@ -375,3 +375,5 @@ class PartnerOut(Output):
     open_commitments: list[dict[str, Any]] | None = None
     citizen_protection_cases: list[dict[str, Any]] | None = None
     persons_sought: list[dict[str, Any]] | None = None
+    requests: dict[str, Any] | None = None
+    briefing_url: str | None = None

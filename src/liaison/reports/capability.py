@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from liaison.core.capability import Capability
-from liaison.reports import api, pages, report_cli
+from liaison.reports import api, pages, partners, report_cli
 
 CAPABILITY = Capability(
     name="reports",
@@ -12,4 +12,5 @@ CAPABILITY = Capability(
     pages=pages.router,
     nav=pages.NAV,
     cli=report_cli.register,
+    partner_view=partners.contribute,
 )

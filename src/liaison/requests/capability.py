@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from liaison.core.capability import Capability, Vocabulary
-from liaison.requests import api, cli, demo, pages
+from liaison.requests import api, cli, demo, pages, partners
 from liaison.requests.kinds import KINDS_FILE, KindsFile
 
 CAPABILITY = Capability(
@@ -15,4 +15,5 @@ CAPABILITY = Capability(
     cli=cli.register,
     demo=demo.load,
     vocabularies=(Vocabulary(KINDS_FILE, KindsFile),),
+    partner_view=partners.contribute,
 )

@@ -40,7 +40,7 @@ DEMO_SUBJECTS: list[tuple[str, dict[str, Any]]] = [
     ("demo-3", {
         "names": [{"full_name": "Иван Демонстрационный", "language": "ru"},
                   {"full_name": "Образцов Пётр", "kind": "alias", "language": "ru"}],
-        "birth_dates": ["1975..1977"], "gender": "male", "nationalities": ["RU"],
+        "birth_dates": ["1975..1977"], "gender": "male", "nationalities": ["RU"], "believed_country": "RU",
         "documents": [{"kind": "passport", "number": "720000003", "country": "RU"}],
         "notices": [{"kind": "warning", "issuer": "MVD (demo)", "reference": "DEMO-RU-3",
                      "issued_on": "2020-01-10", "expires_on": "2023-01-10"}],

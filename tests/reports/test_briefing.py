@@ -1,0 +1,252 @@
+"""The partner briefing with the demo data: the facts it states for the Russian MIA, talking points
+linked to their records, the record-access gate (an H3 person sought stays out for a reader who
+may not read it), the PDF (Vietnamese diacritics, Cyrillic, fonts embedded, no missing glyph) and
+the DOCX read back, the export audited, and bad input refused without a 5xx."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+from docx import Document
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+
+from liaison import capabilities
+from liaison.app import create_app
+from liaison.core import i18n
+from liaison.core.db import unit_of_work
+from liaison.core.models import AuditEvent
+from liaison.core.security.policy import SystemActor
+from liaison.core.settings import get_settings
+from liaison.registry.models import Agency
+from liaison.reports.briefing import Briefing, build_briefing
+from liaison.subjects import service as subjects
+from liaison.subjects.schemas import NameIn, SubjectIn
+from tests.conftest import csrf_token, fresh_engine, make_account, sign_in_pages
+from tests.pdf_checks import fonts_used, text_of
+
+UNIT = "international-cooperation"
+OFFICER = SystemActor(username="officer-briefing", role="officer", unit=UNIT)
+RESTRICTED_NAME = "Сергей Скрытный"
+
+
+def load_demo(engine: Engine) -> None:
+    """The demo data of every capability a briefing reads, and one H3 person sought believed to
+    be in Russia, owned by another unit."""
+    with unit_of_work(engine) as session:
+        for capability in capabilities.enabled(["registry", "engagements", "requests", "subjects"]):
+            assert capability.demo is not None
+            capability.demo(session, "demo")
+        subjects.create_subject(
+            session,
+            SystemActor(username="other", role="officer", unit="special-unit"),
+            SubjectIn(
+                names=[NameIn(full_name=RESTRICTED_NAME, language="ru")],
+                believed_country="RU",
+                handling_code="H3",
+            ),
+        )
+
+
+@pytest.fixture(scope="module")
+def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    engine = fresh_engine("sqlite", request, tmp_path_factory.mktemp("briefing"))
+    load_demo(engine)
+    yield engine
+    engine.dispose()
+
+
+def mia_briefing(engine: Engine, language: str = "en", actor: SystemActor = OFFICER) -> Briefing:
+    with unit_of_work(engine) as session, i18n.speaking(language):
+        mia = session.scalar(select(Agency).where(Agency.ref == "ru-mvd"))
+        assert mia is not None
+        return build_briefing(session, actor, "RU", agency_id=mia.id)
+
+
+def test_the_mia_briefing_states_both_programmes_open_commitments_and_requests(demo: Engine) -> None:
+    briefing = mia_briefing(demo)
+    programmes = {p["years"]: p for p in briefing.programmes}
+    assert programmes["2022–2024"]["status_label"] == "Under way"
+    assert programmes["2025–2027"]["status_label"] == "Being prepared"
+    assert briefing.commitments is not None
+    open_flags = [c["is_open"] for c in briefing.commitments]
+    assert any(open_flags) and open_flags == sorted(open_flags, reverse=True)  # open ones first
+    assert briefing.requests is not None
+    assert (briefing.requests["total"], briefing.requests["overdue"]) == (16, 4)
+    points = [p.text for p in briefing.talking_points]
+    assert any("2022–2024 ended in 2024" in p and "due for review" in p for p in points), points
+    assert any("2025–2027: being prepared" in p for p in points), points
+    assert any(
+        p.startswith("Requests with Ministry of Internal Affairs") and "4 overdue" in p for p in points
+    )
+
+
+def test_every_talking_point_links_to_the_records_it_comes_from(demo: Engine) -> None:
+    briefing = mia_briefing(demo)
+    assert briefing.talking_points
+    for point in briefing.talking_points:
+        assert point.links, point.text
+        assert all(link.path.startswith("/") for link in point.links)
+    overdue = [p for p in briefing.talking_points if "overdue" in p.text and p.section == "requests"]
+    assert overdue and all(link.path.startswith("/requests/") for p in overdue for link in p.links)
+
+
+def test_a_reader_who_may_not_read_an_h3_subject_gets_a_briefing_without_it(demo: Engine) -> None:
+    outsider = mia_briefing(demo)
+    assert outsider.persons_sought is not None
+    assert [p["name"] for p in outsider.persons_sought] == ["Иван Демонстрационный"]
+    assert not any(RESTRICTED_NAME in p.text for p in outsider.talking_points)
+    assert any("One person sought is believed to be in Russia" in p.text for p in outsider.talking_points)
+
+    owner = mia_briefing(demo, actor=SystemActor(username="owner", role="officer", unit="special-unit"))
+    assert owner.persons_sought is not None
+    assert RESTRICTED_NAME in [p["name"] for p in owner.persons_sought]
+    assert any("2 persons sought are believed to be in Russia" in p.text for p in owner.talking_points)
+
+
+def test_a_role_that_may_not_read_persons_sought_gets_no_such_section(demo: Engine) -> None:
+    briefing = mia_briefing(demo, actor=SystemActor(username="auditor", role="auditor", unit=UNIT))
+    assert briefing.persons_sought is None
+    assert not briefing.shows("persons_sought")
+    assert not any(p.section == "persons_sought" for p in briefing.talking_points)
+
+
+def test_the_vietnamese_briefing_speaks_vietnamese(demo: Engine) -> None:
+    briefing = mia_briefing(demo, "vi")
+    assert briefing.partner_name == "Bộ Nội vụ Liên bang Nga"
+    assert briefing.headings["talking_points"] == "Nội dung trao đổi"
+    assert {p["status_label"] for p in briefing.programmes} == {"Đang thực hiện", "Đang xây dựng"}
+    assert any("quá hạn" in p.text for p in briefing.talking_points)
+
+
+@pytest.fixture(scope="module")
+def client(demo: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(get_settings(), demo)) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def officer_token(demo: Engine) -> str:
+    account = make_account(demo, "officer", unit=UNIT)
+    assert account.token
+    return account.token
+
+
+def mia_id(engine: Engine) -> int:
+    with unit_of_work(engine) as session:
+        found = session.scalar(select(Agency.id).where(Agency.ref == "ru-mvd"))
+        assert found is not None
+        return found
+
+
+def test_the_vietnamese_pdf_reads_back_with_its_diacritics_and_every_glyph_drawn(
+    client: TestClient, officer_token: str, demo: Engine
+) -> None:
+    response = client.get(
+        "/api/v1/reports/briefings/RU/document",
+        params={
+            "format": "pdf",
+            "language": "vi",
+            "agency_id": mia_id(demo),
+            "notes": "Ghi chú: nhắc lại đề nghị",
+        },
+        headers={"Authorization": f"Bearer {officer_token}"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    text = text_of(response.content)
+    for expected in (
+        "Tài liệu chuẩn bị làm việc: Bộ Nội vụ Liên bang Nga",
+        "Nội dung trao đổi",
+        "Đang xây dựng",
+        "2022–2024",
+        "2025–2027",
+        "quá hạn",
+        "Ghi chú: nhắc lại đề nghị",
+        "Иван Демонстрационный",
+    ):
+        assert expected in text, expected
+    assert RESTRICTED_NAME not in text
+    used = fonts_used(response.content)
+    assert used and all(font.embedded for font in used.values())
+    assert {name: f.missing_glyphs for name, f in used.items() if f.missing_glyphs} == {}
+
+
+def test_the_docx_reads_back_with_the_chosen_sections_only(
+    client: TestClient, officer_token: str, demo: Engine
+) -> None:
+    response = client.get(
+        "/api/v1/reports/briefings/RU/document",
+        params={"format": "docx", "agency_id": mia_id(demo), "sections": ["talking_points", "programmes"]},
+        headers={"Authorization": f"Bearer {officer_token}"},
+    )
+    assert response.status_code == 200, response.text
+    document = Document(io.BytesIO(response.content))
+    headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"]
+    assert headings == ["Talking points", "Programmes and action items"]
+    bullets = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "List Bullet"]
+    assert any("2022–2024 ended in 2024" in b for b in bullets)
+    assert not any("overdue" in b for b in bullets)  # the requests' points went with their section
+    cells = [c.text for table in document.tables for row in table.rows for c in row.cells]
+    assert "Action item" in cells
+
+
+def test_an_export_is_audited_with_its_format_language_and_sections(
+    client: TestClient, officer_token: str, demo: Engine
+) -> None:
+    client.get(
+        "/api/v1/reports/briefings/RU/document",
+        params={"format": "docx", "language": "vi", "sections": ["requests"]},
+        headers={"Authorization": f"Bearer {officer_token}"},
+    )
+    with unit_of_work(demo) as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "export").order_by(AuditEvent.id.desc())
+        ).first()
+        assert event is not None
+        assert (event.object_type, event.object_id) == ("briefing", "RU")
+        assert event.detail == "docx; vi; requests"
+
+
+def test_the_briefing_api_answers_facts_and_refuses_bad_input_as_problems(
+    client: TestClient, officer_token: str
+) -> None:
+    auth = {"Authorization": f"Bearer {officer_token}"}
+    facts = client.get("/api/v1/reports/briefings/RU", headers=auth)
+    assert facts.status_code == 200
+    assert facts.json()["requests"]["total"] == 16
+    unknown_section = client.get("/api/v1/reports/briefings/RU", params={"sections": "gossip"}, headers=auth)
+    assert unknown_section.status_code == 422
+    assert unknown_section.headers["content-type"] == "application/problem+json"
+    assert client.get("/api/v1/reports/briefings/ATLANTIS", headers=auth).status_code == 404
+    foreign_agency = client.get("/api/v1/reports/briefings/KZ", params={"agency_id": 999_999}, headers=auth)
+    assert foreign_agency.status_code == 404
+    bad_format = client.get("/api/v1/reports/briefings/RU/document", params={"format": "exe"}, headers=auth)
+    assert bad_format.status_code == 422
+
+
+def test_an_auditor_reads_the_briefing_but_may_not_take_it_away(client: TestClient, demo: Engine) -> None:
+    auditor = make_account(demo, "auditor")
+    auth = {"Authorization": f"Bearer {auditor.token}"}
+    assert client.get("/api/v1/reports/briefings/RU", headers=auth).status_code == 200
+    assert client.get("/api/v1/reports/briefings/RU/document", headers=auth).status_code == 403
+
+
+def test_the_briefing_page_refuses_an_unknown_section_with_a_readable_message(
+    client: TestClient, demo: Engine
+) -> None:
+    officer = make_account(demo, "officer", unit=UNIT)
+    assert sign_in_pages(client, officer, "/reports/briefings/RU").status_code == 303
+    page = client.get("/reports/briefings/RU")
+    assert page.status_code == 200 and "Talking points" in page.text
+    form = {"csrf_token": csrf_token(client, "/reports/briefings/RU"), "sections": "gossip", "format": "pdf"}
+    refused = client.post("/reports/briefings/RU/document", data=form)
+    assert refused.status_code == 422
+    assert "Unknown briefing section" in refused.text
+    shown = client.post(
+        "/reports/briefings/RU/document", data=form | {"sections": "requests", "format": "html"}
+    )
+    assert shown.status_code == 200
+    assert 'value="requests" checked' in shown.text and 'value="programmes" checked' not in shown.text
