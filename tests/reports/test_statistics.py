@@ -114,3 +114,24 @@ def test_periods_are_a_year_a_quarter_or_a_month(text: str, since: date, until: 
 def test_a_malformed_period_is_refused() -> None:
     with pytest.raises(Invalid):
         parse_period("2025-13")
+
+
+def test_a_confirmed_hit_counts_only_for_readers_of_its_person_sought(engine: Engine) -> None:
+    from liaison.screening import service as screening
+    from liaison.screening.live import build_index
+    from liaison.screening.schemas import DecisionIn, RecordIn
+    from tests.screening.factories import RESTRICTED_BORN, RESTRICTED_NAME, restricted_subject
+
+    restricted_subject(engine, "H3", "fugitives")
+    owner = SystemActor(username="fugitives-owner", role="officer", unit="fugitives")
+    arrival = RecordIn(name=RESTRICTED_NAME, birth_date=RESTRICTED_BORN, nationality="LA")
+    with Session(engine) as session:
+        screened = screening.screen(session, owner, build_index(engine), [arrival])
+        [hit] = screened.results[0].hits
+        assert hit.hit_id is not None
+        screening.decide(session, owner, hit.hit_id, DecisionIn(decision="confirm", reason="passport"))
+        year = datetime.now(UTC).year  # a hit is decided now
+        period = (date(year, 1, 1), date(year, 12, 31))
+        assert cooperation_report(session, owner, *period).totals.hits_confirmed == 1
+        assert cooperation_report(session, OFFICER, *period).totals.hits_confirmed == 0
+        session.rollback()
