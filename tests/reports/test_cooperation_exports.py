@@ -17,7 +17,6 @@ import pytest
 from docx import Document
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from pypdf import PdfReader
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -28,6 +27,7 @@ from liaison.core.settings import get_settings
 from liaison.reports.report_tables import COLUMNS, RESPONSE_COLUMNS, SUMMARY, Labeller
 from liaison.reports.statistics_schemas import TABLES
 from tests.conftest import Account, make_account, sign_in_pages
+from tests.pdf_checks import fonts_used, text_of
 from tests.reports.factories import UNIT, cooperation_history
 
 QUARTER = {"period": "2025-Q1"}
@@ -96,10 +96,13 @@ def test_csv_holds_every_table_with_its_title(api: TestClient, officer: Account)
 def test_pdf_and_docx_say_the_same_in_vietnamese_and_are_audited(
     api: TestClient, officer: Account, history_engine: Engine
 ) -> None:
-    pdf = PdfReader(io.BytesIO(_export(api, officer, format="pdf", lang="vi")))
-    text = "\n".join(page.extract_text() for page in pdf.pages)
+    pdf = _export(api, officer, format="pdf", lang="vi")
+    text = text_of(pdf)
     assert "Báo cáo hợp tác" in text
     assert "Yêu cầu cung cấp thông tin" in text  # the kind's Vietnamese label
+    assert "Số ngày trả lời (trung vị)" in text  # a chart's axis, drawn as text from the SVG
+    fonts = fonts_used(pdf).values()
+    assert fonts and all(font.embedded and not font.missing_glyphs for font in fonts)
     document = Document(io.BytesIO(_export(api, officer, format="docx", lang="vi")))
     headings = [
         p.text for p in document.paragraphs if p.style is not None and p.style.name.startswith("Heading")

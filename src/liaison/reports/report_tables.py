@@ -25,6 +25,7 @@ from liaison.registry.vocabulary import crime_areas
 from liaison.registry.vocabulary import vocabulary as registry_vocabulary
 from liaison.reports.statistics_schemas import TABLES, CooperationReport
 from liaison.requests.kinds import request_kinds
+from liaison.web.documents import nfc
 
 ValueKind = Literal["text", "count", "share", "days", "year"]
 
@@ -201,11 +202,14 @@ def report_tables(session: Session, report: CooperationReport, language: str) ->
 
 
 def _cell(words: Labeller, column: Column, value: Any) -> Any:
-    return words.label(column.labels, value) if column.labels else value
+    """The cell's value, or its label; text in NFC, so a name typed with combining marks reads
+    (and sorts, and searches) in a spreadsheet like the same name typed precomposed."""
+    shown = words.label(column.labels, value) if column.labels else value
+    return nfc(shown) if isinstance(shown, str) else shown
 
 
 def report_title(words: Labeller, report: CooperationReport) -> str:
-    whom = report.partner_name or words.text("all partners")
+    whom = nfc(report.partner_name) or words.text("all partners")
     return f"{words.text('Cooperation report')}: {whom}, {report.since:%d.%m.%Y}–{report.until:%d.%m.%Y}"
 
 
