@@ -35,6 +35,8 @@ BEYOND_THE_SCHEMA = (
     "a country or an agency",  # a party names one of the two
     "not a field of",  # a detail of another request kind
     "not in the bundle",  # a STIX note about an object the bundle it is written into does not hold
+    "ten years after the start",  # a report's period longer than ten years
+    "a year from 1900 to 2199",  # a report's period outside the years it covers
 )
 FILE_FIELDS = {"file", "name"}  # an upload's type by its first bytes, its columns
 

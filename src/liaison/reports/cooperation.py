@@ -40,20 +40,16 @@ PRINT_TEMPLATE = "reports/cooperation_report_print.html"
 def resolve_period(
     period: str | None, since: date | None, until: date | None, on: date | None = None
 ) -> Period:
-    """The period a request names: `period` (2025, 2025-Q2, 2025-03), else `since`–`until`, else
-    the current calendar year."""
+    """The period a request names: `period` (2025, 2025-Q2, 2025-03), else `since`–`until`, where a
+    missing end is the end (or start) of the other's year, else the current calendar year."""
     if period:
         return parse_period(period)
-    if since is None and until is None:
-        year = (on or today()).year
-        return Period(date(year, 1, 1), date(year, 12, 31))
-    if since is None or until is None:
-        missing = "since" if since is None else "until"
-        raise Invalid(
-            "Give both ends of the period, or a period such as 2025 or 2025-Q2.",
-            fields={missing: "required with the other end of the period"},
-        )
-    return check_period(since, until)
+    if since is None:
+        if until is None:
+            year = (on or today()).year
+            return Period(date(year, 1, 1), date(year, 12, 31))
+        since = date(until.year, 1, 1)
+    return check_period(since, until if until is not None else date(since.year, 12, 31))
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,13 @@ from liaison.core.models import User
 from liaison.core.web import DbSession, Permission
 from liaison.reports import EXPORT, READ
 from liaison.reports.cooperation import export_report, resolve_period
+from liaison.reports.report_tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from liaison.reports.statistics import cooperation_report
 from liaison.reports.statistics_schemas import CooperationReport
-from liaison.web.documents import attachment_headers
+from liaison.web.documents import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE, attachment_headers
 
 router = APIRouter(tags=["reports"])
+EXPORT_MEDIA_TYPES = (PDF_MEDIA_TYPE, DOCX_MEDIA_TYPE, XLSX_MEDIA_TYPE, CSV_MEDIA_TYPE)
 
 Reader = Annotated[User, Depends(Permission(READ))]
 Exporter = Annotated[User, Depends(Permission(EXPORT))]
@@ -43,9 +45,9 @@ def statistics(
     until: date | None = None,
     partner: Partner = None,
 ) -> CooperationReport:
-    """The cooperation report's figures for a period (`period`, or `since` and `until`; default
-    the current year), for every partner or one: requests opened, answered and overdue by kind and
-    direction and by partner, with median and 90th-percentile days to answer and the share
+    """The cooperation report's figures for a period (`period`, or `since` and `until`, a missing
+    end being the end or the start of the other's year; default the current year), for every
+    partner or one: requests opened, answered and overdue by kind and direction and by partner, with median and 90th-percentile days to answer and the share
     answered within the deadline; requests opened by month and kind; engagements by partner
     country and crime area; commitments by status; programme progress; screening hits confirmed.
     Only records the caller may read are counted; a table the caller's role may not read is null."""
@@ -56,7 +58,12 @@ def statistics(
 @router.get(
     "/reports/statistics/export",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}, "text/csv": {}}, "description": "the report file"}},
+    responses={
+        200: {
+            "content": {media_type: {} for media_type in EXPORT_MEDIA_TYPES},
+            "description": "the report file, as an attachment",
+        }
+    },
 )
 def export(
     session: DbSession,
