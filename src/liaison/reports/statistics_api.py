@@ -47,10 +47,11 @@ def statistics(
 ) -> CooperationReport:
     """The cooperation report's figures for a period (`period`, or `since` and `until`, a missing
     end being the end or the start of the other's year; default the current year), for every
-    partner or one: requests opened, answered and overdue by kind and direction and by partner, with median and 90th-percentile days to answer and the share
-    answered within the deadline; requests opened by month and kind; engagements by partner
-    country and crime area; commitments by status; programme progress; screening hits confirmed.
-    Only records the caller may read are counted; a table the caller's role may not read is null."""
+    partner or one: requests opened, answered and overdue by kind and direction and by partner,
+    with median and 90th-percentile days to answer and the share answered within the deadline;
+    requests opened by month and kind; engagements by partner country and crime area;
+    commitments by status; programme progress; screening hits confirmed. Only records the caller
+    may read are counted; a table the caller's role may not read is null."""
     chosen = resolve_period(period, since, until)
     return cooperation_report(session, user, chosen.since, chosen.until, partner)
 
