@@ -76,6 +76,7 @@ class Node:
             # the test process's key: second factors sealed by `make_account` open on the node too
             LIAISON_SECRET_KEY=get_settings().resolved_secret_key(),
             LIAISON_START_WORKER="false",  # no batch screening here: one process fewer per node
+            LIAISON_SCREENING_PRELOAD_NAMES="false",  # seconds per start; the tests that screen pay them
         )
         env.update(self.extra_env)
         return env
@@ -205,8 +206,13 @@ def start_pair(backend: str, request: pytest.FixtureRequest, tmp: Path) -> tuple
     a = make_node("node-a", tmp, urls[0])
     b = make_node("node-b", tmp, urls[1])
     pair(a, b)
-    a.start()
-    b.start()
+    try:
+        a.start()
+        b.start()
+    except BaseException:  # a node that did not start must not leave the other running
+        a.close()
+        b.close()
+        raise
     return a, b
 
 

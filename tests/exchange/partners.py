@@ -73,11 +73,13 @@ def nodes(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Node
     registry(a)
     registry(b)
     pair(a, b)
-    a.start()
-    b.start()
-    yield a, b
-    a.close()
-    b.close()
+    try:  # a node that did not start must not leave the other running
+        a.start()
+        b.start()
+        yield a, b
+    finally:
+        a.close()
+        b.close()
 
 
 class Api:

@@ -9,7 +9,10 @@ nothing stored.
 from __future__ import annotations
 
 import base64
+import sqlite3
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -85,21 +88,39 @@ def pair(
     b.close()
 
 
+@contextmanager
+def writers_held_off(node: Node) -> Iterator[sqlite3.Connection]:
+    """Hold `node`'s SQLite write lock: its receiver reads (WAL) but waits to store anything.
+
+    Yields the holding connection, the one that can still read `node`'s tables meanwhile."""
+    connection = sqlite3.connect(node.engine_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        yield connection
+    finally:
+        connection.execute("ROLLBACK")
+        connection.close()
+
+
 def test_sender_killed_mid_batch_loses_nothing_and_the_outbox_drains(pair: tuple[Node, Node]) -> None:
+    """A dies with its batch in flight: B stores it after A is gone, A sends it again, B answers once."""
     a, b = pair
     before_b, before_a = count(b, select(func.count()).select_from(IncomingEnvelope)), accepted(a)
-    sent = send_pings(a, "node-b", 400)
-    wait_for(lambda: count(b, select(func.count()).select_from(IncomingEnvelope)) > before_b, every=0.02)
-    a.kill()
-    arrived = count(b, select(func.count()).select_from(IncomingEnvelope)) - before_b
-    assert arrived < 400, "killed mid-way, not after"
+    with writers_held_off(b) as holder:
+        sent = send_pings(a, "node-b", 400)
+        time.sleep(1.5)  # A's worker polls every 0.05 s: its batch is now waiting on B's database
+        a.kill()
+        (stored,) = holder.execute(f"SELECT count(*) FROM {IncomingEnvelope.__tablename__}").fetchone()
+        arrived = stored - before_b
+        assert arrived == 0, "killed with the batch in flight, before B stored any of it"
+    assert accepted(a) == before_a, "A died before it saw a receipt"
     a.start()
     wait_for(lambda: accepted(a) - before_a == 400, timeout=180)
     with unit_of_work(b.engine()) as session:
-        received = set(
+        received = list(
             session.scalars(select(IncomingEnvelope.message_id).where(IncomingEnvelope.message_id.in_(sent)))
         )
-    assert received == set(sent)
+    assert sorted(received) == sorted(sent), "each message stored once"
     assert settled_sequences(b) == list(range(1, len(settled_sequences(b)) + 1))
     assert (
         count(a, select(func.count()).select_from(OutgoingEnvelope).where(OutgoingEnvelope.state == "queued"))

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from liaison.core.db import unit_of_work
-from liaison.core.errors import Conflict
+from liaison.core.errors import Conflict, Invalid
 from liaison.core.models import AuditEvent
 from liaison.core.security.policy import CLI_ACTOR
 from liaison.exchange import envelope, keys, outbox, peers
@@ -122,3 +122,48 @@ def test_unverified_suspended_and_removed_peers_are_refused_with_the_reason(
             )
         assert refused.value.extra["reason"] == f"{status}_peer"
         assert outbox.peer_for_agency(session, 1) is None
+
+
+def test_a_batch_is_queued_in_one_transaction_with_one_audit_event_and_evidence_for_each(
+    engine: Engine, tmp_path: Path, identity: keys.Identity
+) -> None:
+    with unit_of_work(engine) as session:
+        peer = make_peer(session, tmp_path)
+        items = [
+            outbox.Outgoing(
+                type="message",
+                body={"text": f"hello {n}"},
+                handling_code="H1",
+                owning_unit="international-cooperation",
+                actor="officer",
+            )
+            for n in range(5)
+        ]
+        sent = outbox.enqueue_batch(session, peer=peer, items=items, identity=identity)
+        assert [s.sequence for s in sent] == [1, 2, 3, 4, 5]
+    with unit_of_work(engine) as session:
+        ids = [s.message_id for s in sent]
+        submitted = session.scalars(select(Evidence.message_id).where(Evidence.stage == "submitted")).all()
+        assert sorted(submitted) == sorted(ids)
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == "exchange_envelope")
+        ).all()
+        assert [(e.action, e.object_id, e.handling_code) for e in events] == [("send", "ru-mia#1-5", "H1")]
+        assert ids[0] in events[0].detail and ids[-1] in events[0].detail
+
+
+def test_a_batch_with_one_bad_item_queues_nothing(
+    sqlite_engine: Engine, tmp_path: Path, identity: keys.Identity
+) -> None:
+    with unit_of_work(sqlite_engine) as session:
+        peer_id = make_peer(session, tmp_path).id
+    good = outbox.Outgoing(type="message", body={}, handling_code="H0", owning_unit="", actor="a")
+    bad = outbox.Outgoing(
+        type="message", body={}, handling_code="H0", owning_unit="", actor="a", evaluation="Z9"
+    )
+    with pytest.raises(Invalid), unit_of_work(sqlite_engine) as session:
+        peer = session.get(Peer, peer_id)
+        assert peer is not None
+        outbox.enqueue_batch(session, peer=peer, items=[good, bad], identity=identity)
+    with unit_of_work(sqlite_engine) as session:
+        assert session.scalars(select(OutgoingEnvelope)).all() == []

@@ -5,9 +5,12 @@ through their delivery workers; every step is an API call a user makes."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
+import httpx
 from sqlalchemy import select
 
 from liaison.core.db import unit_of_work
@@ -126,3 +129,25 @@ def test_a_request_sent_a_to_b_answered_on_b_and_closed_on_a(nodes: tuple[Node, 
     with unit_of_work(a.engine()) as session:
         approvals = session.scalars(select(AuditEvent).where(AuditEvent.action == "approve")).all()
         assert [e.actor for e in approvals] == ["supervisor.node-a"]
+
+    # Each side's request page shows the thread with the partner: what went, what came back, and
+    # each envelope's chain of evidence.
+    def remote_thread(api: Api, node: Node, request_id: int) -> list[str]:
+        """The rows of the page's section on the remote thread, as text."""
+        page = httpx.get(f"{node.url}/requests/{request_id}", headers=api.client.headers, timeout=60)
+        assert page.status_code == 200, page.text
+        section = page.text.split('<section aria-labelledby="h-remote-thread">', 1)[1].split("</section>", 1)[
+            0
+        ]
+        rows = section.split("<tbody>", 1)[1].split("<tr>")[1:]
+        return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", row)).split()) for row in rows]
+
+    rows_a = remote_thread(officer_a, a, sent["id"])
+    assert len(rows_a) == 6, rows_a  # create, information and close out; acknowledge, question, answer in
+    assert "Sent to node-b" in rows_a[0] and "request.create" in rows_a[0] and "accepted" in rows_a[0]
+    assert "signed" in rows_a[0]  # the partner's receipt
+    assert any("Received from node-b" in r and "Which passport?" in r for r in rows_a)
+    assert any("Received from node-b" in r and "answer: He lives at 12 Abay Avenue" in r for r in rows_a)
+    rows_b = remote_thread(officer_b, b, received["id"])
+    assert "Received from node-a" in rows_b[0] and "request.create" in rows_b[0], rows_b
+    assert any("Sent to node-a" in r and "answer" in r for r in rows_b)

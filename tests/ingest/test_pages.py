@@ -118,7 +118,10 @@ def test_the_review_page_links_refuses_bad_input_readably_and_merges(
         f"{second}/merge", headers=headers, data={"engagement_id": str(first_id)}, follow_redirects=False
     )
     assert again.headers["location"] == f"/engagements/{first_id}"
-    assert "Đã gộp vào một hoạt động khác." in client.get(second, headers=headers).text
+    # the draft's engagement is gone; its review page sends to the engagement it became a source of
+    gone = client.get(second, headers=headers, follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"] == f"/engagements/{first_id}"
+    assert client.get(f"/engagements/{second.rsplit('/', 1)[1]}", headers=headers).status_code == 404
 
 
 def test_an_analyst_reads_the_review_but_may_not_settle_or_merge(
@@ -149,3 +152,37 @@ def test_an_analyst_reads_the_review_but_may_not_settle_or_merge(
             assert client.post(path, headers=analyst, data=data).status_code == 403, path
         assert "Not settled yet." in client.get(draft, headers=officer).text
     engine.dispose()
+
+
+def test_the_officer_edits_and_removes_commitments_on_the_review_page(
+    officer_client: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, headers = officer_client
+    client.cookies.set("liaison_lang", "en")
+    draft = client.post(
+        "/ingest", headers=headers, data={"text": REPORT, "published": "2024-08-21"}, follow_redirects=False
+    ).headers["location"]
+    page = client.get(draft, headers=headers).text
+    first, second = re.findall(r'data-testid="commitment-(\d+)"', page)[:2]
+    edit = f"{draft}/commitments/{first}"
+    for data, message in (
+        ({"text": "", "kind": "agreed"}, 'role="alert"'),
+        ({"text": "Share data.", "kind": "agreed", "due_date": "31/12/2025"}, 'role="alert"'),
+        ({"text": "Share data.", "kind": "agreed", "owner_agency_id": "999999"}, 'role="alert"'),
+    ):
+        refused = client.post(edit, headers=headers, data=data)
+        assert refused.status_code == 422 and message in refused.text, data
+    assert "Share data." not in client.get(draft, headers=headers).text
+    saved = client.post(
+        edit,
+        headers=headers,
+        data={"text": "Share data on traffickers.", "kind": "pledged", "due_date": "2025-12-31"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    removed = client.post(f"{draft}/commitments/{second}/remove", headers=headers, follow_redirects=False)
+    assert removed.status_code == 303
+    page = client.get(draft, headers=headers).text
+    assert "Share data on traffickers." in page and 'value="2025-12-31"' in page
+    assert f'data-testid="commitment-{second}"' not in page
+    assert client.post(f"{draft}/commitments/{second}/remove", headers=headers).status_code == 404

@@ -164,6 +164,7 @@ def test_a_merge_adds_what_is_new_keeps_both_reports_and_happens_once(engine: En
         } <= reasons
 
         other = factories.engagement(session, "Unrelated talks", held_on=date(2024, 10, 9), country="LA")
+        engagements_before = count(session, Engagement)
         before = (count(session, EngagementSource), count(session, Commitment), count(session, AuditEvent))
         for target in (999_999, draft_id, other.id + 1000):
             with pytest.raises((NotFound, Conflict)), session.begin_nested():
@@ -173,6 +174,9 @@ def test_a_merge_adds_what_is_new_keeps_both_reports_and_happens_once(engine: En
             count(session, Commitment),
             count(session, AuditEvent),
         ) == before
+        assert (
+            session.get(Engagement, draft_id) is not None and count(session, Engagement) == engagements_before
+        )
 
         merged = merge.merge_draft(session, OFFICER, draft_id, first_id)
         session.refresh(merged)
@@ -186,7 +190,19 @@ def test_a_merge_adds_what_is_new_keeps_both_reports_and_happens_once(engine: En
         assert (
             first_commitments < len(texts) < first_commitments + len(draft_commitments)
         )  # duplicates dropped
-        assert session.get(Engagement, draft_id).status == "merged"  # type: ignore[union-attr]
+        # the draft's own engagement is gone, with nothing of it left behind
+        session.expire_all()
+        assert session.get(Engagement, draft_id) is None
+        assert merge.merged_into(session, draft_id) == first_id
+        assert not review.items_of(session, draft_id)
+        assert count(session, Engagement) == engagements_before - 1
+        assert not session.scalars(
+            select(EngagementParticipant).where(EngagementParticipant.engagement_id == draft_id)
+        ).all()
+        removal = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "delete", AuditEvent.object_type == "engagement")
+        ).one()
+        assert removal.object_id == str(draft_id)
         after = (count(session, EngagementSource), count(session, Commitment), count(session, AuditEvent))
 
         again = merge.merge_draft(session, OFFICER, draft_id, first_id)
@@ -252,3 +268,77 @@ def test_a_different_meeting_of_the_same_parties_within_the_window_is_not_propos
         assert merge.proposals(session, OFFICER, draft) == []
         # the officer may still merge by the engagement's number; here, keeping it separate
         assert service.confirm_draft(session, OFFICER, draft.id).status == "confirmed"
+
+
+def test_the_officer_edits_and_removes_draft_commitments_and_bad_edits_change_nothing(
+    engine: Engine,
+) -> None:
+    with unit_of_work(engine) as session:
+        sg = factories.agency(session, "Ministry of Home Affairs", country="SG")
+        draft = ingest(session, SECOND_OUTLET, date(2024, 10, 10))
+        draft_id = draft.id
+        first, second, *_ = [c.id for c in draft.commitments]
+        edited = review.edit_commitment(
+            session,
+            OFFICER,
+            draft_id,
+            first,
+            engagement_schemas.CommitmentPatch(
+                text="Share intelligence on drug trafficking.",
+                owner_agency_id=sg.id,
+                due_date=date(2025, 6, 30),
+            ),
+        )
+        assert (edited.text, edited.owner_agency_id, edited.due_date) == (
+            "Share intelligence on drug trafficking.",
+            sg.id,
+            date(2025, 6, 30),
+        )
+        before = (count(session, Commitment), count(session, AuditEvent))
+        for bad in (
+            lambda: review.edit_commitment(
+                session, OFFICER, draft_id, first, engagement_schemas.CommitmentPatch(owner_agency_id=999_999)
+            ),
+            lambda: review.edit_commitment(
+                session, OFFICER, draft_id, first, engagement_schemas.CommitmentPatch(kind="hoped")
+            ),
+            lambda: review.edit_commitment(
+                session, OFFICER, draft_id, 999_999, engagement_schemas.CommitmentPatch(text="x")
+            ),
+            lambda: review.remove_commitment(session, OFFICER, draft_id, 999_999),
+        ):
+            with pytest.raises((Invalid, NotFound)), session.begin_nested():
+                bad()
+        session.refresh(edited)
+        assert (edited.owner_agency_id, edited.kind) == (sg.id, draft.commitments[0].kind)
+        assert (count(session, Commitment), count(session, AuditEvent)) == before
+
+        review.remove_commitment(session, OFFICER, draft_id, second)
+        assert session.get(Commitment, second) is None
+        assert second not in {c.id for c in draft.commitments}
+        actions = session.execute(
+            select(AuditEvent.action, AuditEvent.object_id).where(AuditEvent.object_type == "commitment")
+        ).all()
+        assert {("update", str(first)), ("delete", str(second))} <= set(actions)
+
+        # a confirmed engagement's commitments are followed up on its own pages, not here
+        service.confirm_draft(session, OFFICER, draft_id)
+        with pytest.raises(Conflict):
+            review.remove_commitment(session, OFFICER, draft_id, first)
+
+
+def test_a_draft_a_citizen_protection_case_refers_to_is_not_merged_away(engine: Engine) -> None:
+    from liaison.engagements import service as engagements
+
+    with unit_of_work(engine) as session:
+        first = confirmed(session, FIRST_OUTLET, date(2024, 10, 9))
+        draft = ingest(session, SECOND_OUTLET, date(2024, 10, 10))
+        engagements.create_case(
+            session,
+            OFFICER,
+            engagement_schemas.CaseIn(country="SG", title="Workers stranded", engagement_id=draft.id),
+        )
+        sources = count(session, EngagementSource)
+        with pytest.raises(Conflict), session.begin_nested():
+            merge.merge_draft(session, OFFICER, draft.id, first.id)
+        assert session.get(Engagement, draft.id) is not None and count(session, EngagementSource) == sources

@@ -64,6 +64,18 @@ PartnerContribution = Callable[[Session, Actor, PartnerScope], dict[str, Any]]
 
 
 @dataclass(frozen=True)
+class Panel:
+    """A section one capability adds to another's record page: the template that draws it (from
+    the contributing capability's templates) and what it shows, as `panel` in that template."""
+
+    template: str
+    context: dict[str, Any]
+
+
+RequestContribution = Callable[[Session, Actor, Any], list[Panel]]
+
+
+@dataclass(frozen=True)
 class Capability:
     """What one capability brings to the node. Every field but `name` is optional."""
 
@@ -90,6 +102,9 @@ class Capability:
     partner_view: PartnerContribution | None = None
     """Adds sections to the registry's partner view for this actor (`{field: value}`); it checks
     the actor's rights itself and returns nothing the actor may not read."""
+    request_view: RequestContribution | None = None
+    """Adds sections to one request's page (the request, already read through the gate, is the
+    third argument); like `partner_view` it checks the reader's rights itself."""
     subscriptions: tuple[Subscription, ...] = ()
     """The domain events it listens to (`core.events.InTransaction` / `AfterCommit`)."""
     worker: Callable[[Engine, threading.Event], None] | None = None

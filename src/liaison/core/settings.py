@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     exchange_inbox_unit: str = Field(
         default="international-cooperation", description="The owning unit of what partner nodes send."
     )
+    screening_preload_names: bool = Field(
+        default=True,
+        description="Load the given-name tables (seconds) when the server starts, not at the first screen.",
+    )
     # batch jobs
     start_worker: bool = Field(
         default=True, description="`liaison serve` starts one `liaison worker` process beside itself."

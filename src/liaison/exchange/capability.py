@@ -13,6 +13,7 @@ from liaison.exchange import (  # noqa: F401
     evidence,
     messages,
     pages,
+    request_thread,
     requests_flow,
     rotation,
     sharing,
@@ -29,4 +30,5 @@ CAPABILITY = Capability(
     nav=pages.NAV,  # x2
     demo=demo.load,  # x2
     subscriptions=(*requests_flow.SUBSCRIPTIONS, *sharing.SUBSCRIPTIONS),
+    request_view=request_thread.contribute,
 )

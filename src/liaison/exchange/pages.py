@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from liaison.core.errors import DomainError
 from liaison.core.models import User
 from liaison.core.web import DbSession, Permission
-from liaison.exchange import correspondence, dispatch, keys, messages, peers, schemas
+from liaison.exchange import correspondence, dispatch, keys, messages, peers, schemas, sharing_pages
 from liaison.exchange.envelope import Attachment
 from liaison.exchange.message_models import Message
 from liaison.exchange.message_schemas import CorrespondenceIn, DecisionIn, ForwardIn, MessageIn
@@ -34,6 +34,7 @@ from liaison.web.forms import (
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
+router.include_router(sharing_pages.router)  # sharing with partners and STIX bundles
 
 NAV = (
     NavItem("Inbox", "/exchange/inbox", "exchange.messages"),
@@ -42,6 +43,7 @@ NAV = (
     NavItem("Approvals", "/exchange/approvals", "exchange.approve"),
     NavItem("Correspondence", "/exchange/correspondence", "exchange.messages"),
     NavItem("Partner nodes", "/exchange/peers", "exchange.peers"),
+    *sharing_pages.NAV,
 )
 
 Reader = Annotated[User, Depends(Permission("exchange.messages"))]

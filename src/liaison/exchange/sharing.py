@@ -31,12 +31,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from liaison.core import audit
 from liaison.core.errors import Conflict, NotFound
 from liaison.core.events import CommitmentChanged, HitDecided, InTransaction
+from liaison.core.listing import paginate
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
 from liaison.core.vocab import allowed_next
@@ -381,3 +382,33 @@ SUBSCRIPTIONS = (
     InTransaction(HitDecided, on_hit_decided),
     InTransaction(CommitmentChanged, on_commitment_changed),
 )
+
+
+# ---------------------------------------------------------------- what the sharing page lists
+
+SHARED_SOURCES = ("subject", "engagement", "commitment")
+
+
+def shared(session: Session, actor: Actor, *, limit: int = 50, offset: int = 0) -> tuple[list[Dispatch], int]:
+    """What was asked to go to partners (persons sought, engagements, follow-ups) that the actor
+    may read, newest first, with where each stands (pending approval, sent, refused)."""
+    ensure(actor, SHARE)
+    query: Select[Any] = (
+        select(Dispatch)
+        .where(Dispatch.source_type.in_(SHARED_SOURCES), gate.readable(actor, Dispatch))
+        .order_by(Dispatch.requested_at.desc(), Dispatch.id.desc())
+    )
+    return paginate(session, query, limit, offset)
+
+
+def partner_agencies(session: Session) -> list[Agency]:
+    """The agencies with an active, verified partner node: the only ones one can share with."""
+    return list(
+        session.scalars(
+            select(Agency)
+            .join(Peer, Peer.agency_id == Agency.id)
+            .where(Peer.status == "active", Peer.fingerprint_verified.is_(True))
+            .distinct()
+            .order_by(Agency.country_code, Agency.name_key)
+        )
+    )

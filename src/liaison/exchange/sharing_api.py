@@ -49,9 +49,7 @@ def export_stix(session: DbSession, user: StixExporter, hits: bool = True) -> Re
 )
 def export_stix_with_notes(session: DbSession, user: StixExporter, body: schemas.StixExportIn) -> Response:
     """The same bundle, with free notes written into it. Audited."""
-    notes = tuple(stix.FreeNote(n.content, n.abstract, n.handling_code, tuple(n.about)) for n in body.notes)
-    choice = stix.ExportChoice(subject_ids=tuple(body.subject_ids), hits=body.hits, notes=notes)
-    return _bundle_response(stix.export_bundle(session, user, choice))
+    return _bundle_response(stix.export_bundle(session, user, body.choice()))
 
 
 @router.post("/exchange/stix/import", response_model=schemas.StixImportOut)

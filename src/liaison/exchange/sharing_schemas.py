@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from liaison.core.schemas import HandlingCode, Input, Output
+from liaison.exchange.stix import ExportChoice, FreeNote
 
 
 class FreeNoteIn(Input):
@@ -27,6 +28,11 @@ class StixExportIn(Input):
     )
     hits: bool = Field(default=True, description="Include confirmed screening hits as sightings.")
     notes: list[FreeNoteIn] = Field(default_factory=list, max_length=100)
+
+    def choice(self) -> ExportChoice:
+        """What `stix.export_bundle` takes, for the API and the page alike."""
+        notes = tuple(FreeNote(n.content, n.abstract, n.handling_code, tuple(n.about)) for n in self.notes)
+        return ExportChoice(subject_ids=tuple(self.subject_ids), hits=self.hits, notes=notes)
 
 
 class StixImportOut(Output):
@@ -52,3 +58,10 @@ class AskPartnerIn(Input):
 class ShareOut(Output):
     dispatch_id: int
     status: str
+
+
+class ShareRecordIn(Input):
+    """The sharing page's form: which record goes to which partner agency."""
+
+    number: int = Field(ge=1, description="The person sought's or the engagement's number.")
+    agency_id: int = Field(ge=1, description="The partner agency whose node receives it.")

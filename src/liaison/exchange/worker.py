@@ -1,6 +1,7 @@
 """The delivery worker: drains each peer's outgoing log in sequence order, in batches, with backoff.
 
-The log is the truth. The worker keeps nothing in memory that matters: killed at any point (even
+Batches are pipelined: the next one is on the wire while the receipts of the last are checked and
+stored. The log is the truth. The worker keeps nothing in memory that matters: killed at any point (even
 SIGKILL between the partner's commit and its own), it starts again from the envelopes still
 `queued`, that is from the last sequence the partner acknowledged; the partner answers a
 duplicate with the receipt it gave the first time. Attachment chunks go first, each marked once the
@@ -13,6 +14,7 @@ import base64
 import logging
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +35,8 @@ from liaison.exchange.receiver import peer_signing_keys
 log = logging.getLogger(__name__)
 BATCH_BYTES = 900_000  # under the default 1 MiB request limit, with room for the JSON around it
 MAX_BACKOFF = 60.0
+PIPELINE_BATCHES = 50  # batches per peer in one round, so one busy peer does not starve the others
+_Row = tuple[int, bytes, bytes, bytes, int, int]  # id, header, signature, ciphertext, attachments, sequence
 
 
 class DeliveryError(RuntimeError):
@@ -46,6 +50,25 @@ class _Backoff:
 
 
 @dataclass
+class _Landed:
+    """A batch the partner answered: its rows, their receipts, when it left, whether all of it
+    left (a refused chunk holds back the envelopes from that one on)."""
+
+    row_ids: list[int]
+    receipts: list[Any]
+    sent_at: Any
+    whole: bool
+
+
+def _ignore_outcome(sending: Future[_Landed]) -> None:
+    """Wait for a batch sent after one that did not settle: its envelopes stay queued and go again."""
+    try:
+        sending.result()
+    except (httpx.HTTPError, DeliveryError) as error:
+        log.info("a pipelined batch failed after an unsettled one (%s); it is sent again", error)
+
+
+@dataclass
 class Worker:
     """Delivery to every active, verified peer; `run` loops, `pass_once` does one round."""
 
@@ -53,6 +76,13 @@ class Worker:
     identity: Identity
     client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=30.0))
     backoff: dict[int, _Backoff] = field(default_factory=dict)
+    _sender: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="exchange-send")
+    )
+
+    def close(self) -> None:
+        self._sender.shutdown(wait=True)
+        self.client.close()
 
     def peers(self) -> list[tuple[int, str, str]]:
         with unit_of_work(self.engine) as session:
@@ -97,19 +127,46 @@ class Worker:
         return total
 
     def deliver(self, peer_id: int, base_url: str) -> int:
-        """Send the next batch of one peer's log; settle what its receipts settle."""
-        batch = self._next_batch(peer_id)
-        if not batch:
-            return 0
-        ready = []
-        for row_id, header, signature, ciphertext, attachments in batch:
-            if attachments and not self._send_chunks(row_id, header, signature, base_url):
+        """Send one peer's log batch after batch, pipelined: batch k+1 travels while the receipts
+        of batch k are checked and stored. The partner still sees the batches in sequence order
+        (the next one leaves only once the last one is answered); a batch that does not settle
+        whole stops the run, and whatever was sent after it stays queued and is sent again (the
+        partner answers a duplicate with its first receipt)."""
+        settled = 0
+        landed: _Landed | None = None
+        after = 0
+        for _ in range(PIPELINE_BATCHES):
+            batch = self._next_batch(peer_id, after)
+            sending = self._sender.submit(self._post, base_url, batch) if batch else None
+            if landed is not None:
+                done = self._settle_landed(peer_id, landed)
+                settled += done
+                if done < len(landed.row_ids) or not landed.whole:
+                    if sending is not None:
+                        _ignore_outcome(sending)
+                    return settled
+            if sending is None:
+                return settled
+            landed = sending.result()
+            if not landed.row_ids:
+                return settled
+            after = batch[len(landed.row_ids) - 1][5]
+        if landed is not None:
+            settled += self._settle_landed(peer_id, landed)
+        return settled
+
+    def _post(self, base_url: str, batch: list[_Row]) -> _Landed:
+        """Upload the chunks, post the envelopes, return what the partner answered (no database
+        write: this runs beside the settling of the batch before)."""
+        ready: list[_Row] = []
+        for row in batch:
+            if row[4] and not self._send_chunks(row[0], row[1], row[2], base_url):
                 break
-            ready.append((row_id, header, signature, ciphertext))
+            ready.append(row)
         if not ready:
-            return 0
+            return _Landed([], [], utcnow(), whole=False)
         document = {
-            "envelopes": [{"header": _b64(h), "signature": _b64(s), "body": _b64(c)} for _, h, s, c in ready]
+            "envelopes": [{"header": _b64(r[1]), "signature": _b64(r[2]), "body": _b64(r[3])} for r in ready]
         }
         sent_at = utcnow()
         response = transport.post(self.client, self.identity, base_url, "envelopes", document)
@@ -118,10 +175,14 @@ class Worker:
         receipts = response.json().get("receipts")
         if not isinstance(receipts, list) or len(receipts) != len(ready):
             raise DeliveryError("the partner's answer has not one receipt per envelope")
-        with unit_of_work(self.engine) as session:
-            return self._settle(session, peer_id, [r[0] for r in ready], receipts, sent_at)
+        return _Landed([r[0] for r in ready], receipts, sent_at, whole=len(ready) == len(batch))
 
-    def _next_batch(self, peer_id: int) -> list[tuple[int, bytes, bytes, bytes, int]]:
+    def _settle_landed(self, peer_id: int, landed: _Landed) -> int:
+        with unit_of_work(self.engine) as session:
+            return self._settle(session, peer_id, landed.row_ids, landed.receipts, landed.sent_at)
+
+    def _next_batch(self, peer_id: int, after: int = 0) -> list[_Row]:
+        """The next queued envelopes in sequence order, after sequence `after` (those in flight)."""
         limit = get_settings().exchange_batch
         with unit_of_work(self.engine) as session:
             rows = session.execute(
@@ -131,18 +192,23 @@ class Worker:
                     OutgoingEnvelope.signature,
                     OutgoingEnvelope.ciphertext,
                     OutgoingEnvelope.attachments,
+                    OutgoingEnvelope.sequence,
                 )
-                .where(OutgoingEnvelope.peer_id == peer_id, OutgoingEnvelope.state == "queued")
+                .where(
+                    OutgoingEnvelope.peer_id == peer_id,
+                    OutgoingEnvelope.state == "queued",
+                    OutgoingEnvelope.sequence > after,
+                )
                 .order_by(OutgoingEnvelope.sequence)
                 .limit(limit)
             ).all()
-        batch: list[tuple[int, bytes, bytes, bytes, int]] = []
+        batch: list[_Row] = []
         size = 0
         for row in rows:
             size += (len(row.header) + len(row.signature) + len(row.ciphertext)) * 4 // 3 + 80
             if batch and size > BATCH_BYTES:
                 break
-            batch.append((row.id, row.header, row.signature, row.ciphertext, row.attachments))
+            batch.append((row.id, row.header, row.signature, row.ciphertext, row.attachments, row.sequence))
         return batch
 
     def _send_chunks(self, row_id: int, header: bytes, signature: bytes, base_url: str) -> bool:
@@ -278,7 +344,7 @@ def run(once: bool = False, stop: threading.Event | None = None, engine: Engine 
     try:
         return worker.run(once=once, stop=stop)
     finally:
-        worker.client.close()
+        worker.close()
 
 
 def start_in_app(app: Any) -> None:

@@ -41,7 +41,13 @@ def item_out(item: DraftItem, found: list[review.Suggestion]) -> schemas.ItemOut
 
 @router.get("/ingest/drafts/{engagement_id}", response_model=schemas.DraftReviewOut)
 def get_review(session: DbSession, user: Reader, engagement_id: int) -> schemas.DraftReviewOut:
-    """A draft's items (with registry suggestions for those still open) and its merge proposals."""
+    """A draft's items (with registry suggestions for those still open) and its merge proposals;
+    for a draft merged away (its engagement removed), where it went."""
+    target = merge.merged_into(session, engagement_id)
+    if target is not None:
+        return schemas.DraftReviewOut(
+            engagement_id=engagement_id, status="merged", merged_into=target, items=[], proposals=[]
+        )
     engagement, _ = service.draft_for_review(session, user, engagement_id)
     suggest = engagement.status == "draft" and may(user, "registry.read")
     return schemas.DraftReviewOut(
@@ -73,6 +79,18 @@ def link_item(
     return item_out(review.link_item(session, user, engagement_id, item_id, data.record_id), [])
 
 
+@router.post(
+    "/ingest/drafts/{engagement_id}/items/{item_id}/agreement",
+    response_model=schemas.ItemOut,
+    status_code=201,
+)
+def create_agreement(
+    session: DbSession, user: Writer, engagement_id: int, item_id: int, data: schemas.NewAgreementIn
+) -> schemas.ItemOut:
+    """A new registry agreement from what the report says, between our country and the partner."""
+    return item_out(review.create_agreement(session, user, engagement_id, item_id, data), [])
+
+
 @router.post("/ingest/drafts/{engagement_id}/merge", response_model=engagement_schemas.EngagementOut)
 def merge_draft(
     session: DbSession, user: Writer, engagement_id: int, data: schemas.MergeIn
@@ -85,3 +103,26 @@ def merge_draft(
 def confirm_draft(session: DbSession, user: Writer, engagement_id: int) -> engagement_schemas.EngagementOut:
     """Keep the draft as an engagement of its own."""
     return engagements.engagement_out(service.confirm_draft(session, user, engagement_id))
+
+
+@router.patch(
+    "/ingest/drafts/{engagement_id}/commitments/{commitment_id}",
+    response_model=engagement_schemas.CommitmentOut,
+)
+def edit_commitment(
+    session: DbSession,
+    user: Writer,
+    engagement_id: int,
+    commitment_id: int,
+    data: engagement_schemas.CommitmentPatch,
+) -> engagement_schemas.CommitmentOut:
+    """Correct a commitment read from the report (text, kind, owner, due date) before accepting."""
+    return engagements.commitment_out(
+        review.edit_commitment(session, user, engagement_id, commitment_id, data)
+    )
+
+
+@router.delete("/ingest/drafts/{engagement_id}/commitments/{commitment_id}", status_code=204)
+def remove_commitment(session: DbSession, user: Writer, engagement_id: int, commitment_id: int) -> None:
+    """Drop a commitment misread from the report before accepting the draft."""
+    review.remove_commitment(session, user, engagement_id, commitment_id)

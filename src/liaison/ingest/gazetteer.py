@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
-from liaison.core.vocab import load_vocabulary
+from liaison.core.vocab import LOADER, load_vocabulary
 from liaison.names.fold import fold, strip_marks
 from liaison.registry.vocabulary import countries, crime_areas
 
@@ -138,7 +138,7 @@ def shadow(text: str) -> str:
 
 def load_registry_names(table: Gazetteer) -> None:
     """Agencies, officials and mechanisms with all their names, from the registry's data file."""
-    data = yaml.safe_load(REGISTRY_NAMES.read_text(encoding="utf-8"))
+    data = yaml.load(REGISTRY_NAMES.read_text(encoding="utf-8"), Loader=LOADER)
     agencies: dict[str, KnownAgency] = {}
     for row in data.get("agencies", []):
         # Acronyms are left out: a bare "ASEAN" or "INTERPOL" is usually context, not a party.

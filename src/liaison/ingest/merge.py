@@ -5,8 +5,9 @@ country, scored on the date, the partner country, the participants and agencies 
 (registry links, or the same person's name read as screening reads names) and the words their
 reports share. Each part of the score is a reason shown to the officer. Merging adds the draft's
 new participants, agencies, crime areas, commitments and agreements referred to the engagement,
-and its report as a further source; nothing already there is added twice. A draft merges once:
-merging it again into the same engagement changes nothing.
+and its report as a further source; nothing already there is added twice. The draft's own
+engagement is then removed in the same transaction, so no empty engagement is left. A draft
+merges once: merging it again into the same engagement changes nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +25,13 @@ from liaison.core.i18n import Phrase
 from liaison.core.security.policy import Actor, ensure
 from liaison.engagements import schemas as engagement_schemas
 from liaison.engagements import service as engagements
-from liaison.engagements.models import Commitment, Engagement, EngagementParticipant, EngagementSource
+from liaison.engagements.models import (
+    CitizenProtectionCase,
+    Commitment,
+    Engagement,
+    EngagementParticipant,
+    EngagementSource,
+)
 from liaison.ingest.models import DraftItem, DraftMerge
 from liaison.ingest.review import OFFICIAL, items_of, open_draft, person_readings, similarity
 from liaison.names.fold import fold
@@ -166,7 +173,10 @@ def proposals(session: Session, actor: Actor, draft: Engagement) -> list[Proposa
 
 
 def merged_into(session: Session, draft_id: int) -> int | None:
-    """The engagement a draft was merged into, if it was."""
+    """The engagement a draft was merged into, if it was. A merged draft's engagement is gone: an
+    engagement under that number now is another one (SQLite may give a freed number again)."""
+    if session.get(Engagement, draft_id) is not None:
+        return None
     return session.scalar(select(DraftMerge.engagement_id).where(DraftMerge.draft_id == draft_id))
 
 
@@ -193,12 +203,24 @@ def merge_draft(session: Session, actor: Actor, draft_id: int, engagement_id: in
             engagement_id=engagement_id,
             allowed=[],
         )
+    if session.scalar(
+        select(CitizenProtectionCase.id).where(CitizenProtectionCase.engagement_id == draft.id)
+    ):
+        raise Conflict(
+            "A citizen-protection case refers to draft {draft_id}: confirm the draft instead.",
+            draft_id=draft.id,
+            allowed=[],
+        )
     added = _add_parties(session, actor, draft, target)
     added["sources"] = _move_sources(session, draft, target)
     added["commitments"] = _move_commitments(session, draft, target)
     added["items"] = _move_items(session, draft, target)
-    draft.status = "merged"
-    session.add(DraftMerge(draft_id=draft.id, engagement_id=target.id, merged_by=actor.username))
+    _remove_draft(session, actor, draft)
+    stale = session.get(DraftMerge, draft_id)  # a freed number's earlier merge
+    if stale is not None:
+        session.delete(stale)
+        session.flush()
+    session.add(DraftMerge(draft_id=draft_id, engagement_id=target.id, merged_by=actor.username))
     session.flush()
     audit.record(
         session,
@@ -207,9 +229,18 @@ def merge_draft(session: Session, actor: Actor, draft_id: int, engagement_id: in
         "engagement",
         target.id,
         before={"status": "draft"},
-        after={"merged_draft": draft.id, **added},
+        after={"merged_draft": draft_id, **added},
     )
     return target
+
+
+def _remove_draft(session: Session, actor: Actor, draft: Engagement) -> None:
+    """The draft's engagement, emptied by the merge, goes: no shell is left in the registry."""
+    before = {"status": draft.status, "title": draft.title, "held_on": draft.held_on.isoformat()}
+    draft_id = draft.id
+    session.delete(draft)
+    session.flush()
+    audit.record(session, actor.username, "delete", "engagement", draft_id, before=before)
 
 
 def _add_parties(session: Session, actor: Actor, draft: Engagement, target: Engagement) -> dict[str, int]:

@@ -4,7 +4,8 @@ which drafts were merged into which engagement.
 A draft's report names officials, agencies and agreements; each becomes a `DraftItem` the review
 page lists, open until the officer links it to a registry record, creates one from it (through the
 registry's services) or sets it aside. A second outlet's report of a meeting already recorded is
-merged into that engagement; `DraftMerge` remembers where it went, so merging twice changes nothing.
+merged into that engagement and its own engagement removed; `DraftMerge` remembers where it went,
+so merging twice changes nothing.
 """
 
 from __future__ import annotations
@@ -45,11 +46,12 @@ class DraftItem(Base):
 
 
 class DraftMerge(Base):
-    """A draft merged into an existing engagement: its report became that engagement's source."""
+    """A draft merged into an existing engagement: its report became that engagement's source and
+    the draft's own engagement was removed; its number is kept so the merge can be answered again."""
 
     __tablename__ = "ingest_draft_merge"
 
-    draft_id: Mapped[int] = mapped_column(ForeignKey("engagement.id", ondelete="CASCADE"), primary_key=True)
+    draft_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     engagement_id: Mapped[int] = mapped_column(ForeignKey("engagement.id", ondelete="CASCADE"), index=True)
     merged_by: Mapped[str] = mapped_column(String(80))
     merged_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -20,7 +20,7 @@ from liaison.core.web import DbSession, Permission
 from liaison.engagements import schemas as engagement_schemas
 from liaison.engagements.models import Engagement
 from liaison.engagements.vocabulary import vocabulary as engagement_words
-from liaison.ingest import merge, service
+from liaison.ingest import agreement_match, merge, service
 from liaison.ingest import review as review_service
 from liaison.ingest import schemas as ingest_schemas
 from liaison.ingest.extract import Extraction
@@ -111,6 +111,7 @@ def review(
         "label": label,
         "country_label": country_label,
         "agencies": agency_choices(session),
+        "status_of_cue": agreement_match.STATUS_OF_CUE,
     }
     return render(request, "ingest/review.html", context, status_code=status)
 
@@ -125,8 +126,14 @@ def open_for(user: User, engagement: Engagement, item: DraftItem) -> bool:
     )
 
 
-@router.get("/ingest/drafts/{engagement_id}", response_class=HTMLResponse)
-def review_page(request: Request, session: DbSession, user: Reader, engagement_id: int) -> HTMLResponse:
+@router.get("/ingest/drafts/{engagement_id}", response_class=HTMLResponse, response_model=None)
+def review_page(
+    request: Request, session: DbSession, user: Reader, engagement_id: int
+) -> HTMLResponse | RedirectResponse:
+    """The review; a draft merged away is now a source of the engagement it was merged into."""
+    target = merge.merged_into(session, engagement_id)
+    if target is not None:
+        return redirect(f"/engagements/{target}")
     return review(request, session, user, engagement_id)
 
 
@@ -236,6 +243,30 @@ async def new_agency(
 
 
 @router.post(
+    "/ingest/drafts/{engagement_id}/items/{item_id}/agreement",
+    response_class=HTMLResponse,
+    response_model=None,
+)
+async def new_agreement(
+    request: Request, session: DbSession, user: Writer, engagement_id: int, item_id: int
+) -> HTMLResponse | RedirectResponse:
+    """The officer confirms a new registry agreement made from what the report says."""
+    values = await form_values(request)
+
+    def action() -> object:
+        data = {
+            "title": values.get("title", ""),
+            "kind": values.get("kind", ""),
+            "status": values.get("status") or None,
+            "effective_on": optional_date(values.get("effective_on")),
+        }
+        agreement = parse(ingest_schemas.NewAgreementIn, data)
+        return review_service.create_agreement(session, user, engagement_id, item_id, agreement)
+
+    return settle(request, session, user, engagement_id, action)
+
+
+@router.post(
     "/ingest/drafts/{engagement_id}/items/{item_id}/dismiss", response_class=HTMLResponse, response_model=None
 )
 def dismiss(
@@ -248,6 +279,46 @@ def dismiss(
         engagement_id,
         lambda: review_service.dismiss_item(session, user, engagement_id, item_id),
     )
+
+
+@router.post(
+    "/ingest/drafts/{engagement_id}/commitments/{commitment_id}",
+    response_class=HTMLResponse,
+    response_model=None,
+)
+async def edit_commitment(
+    request: Request, session: DbSession, user: Writer, engagement_id: int, commitment_id: int
+) -> HTMLResponse | RedirectResponse:
+    """The officer corrects a commitment read from the report: text, kind, owner, due date."""
+    values = await form_values(request)
+
+    def action() -> object:
+        data = {
+            "text": values.get("text", ""),
+            "kind": values.get("kind") or None,
+            "owner_agency_id": optional_int(values.get("owner_agency_id")),
+            "due_date": optional_date(values.get("due_date")),
+        }
+        patch = parse(engagement_schemas.CommitmentPatch, data)
+        return review_service.edit_commitment(session, user, engagement_id, commitment_id, patch)
+
+    return settle(request, session, user, engagement_id, action)
+
+
+@router.post(
+    "/ingest/drafts/{engagement_id}/commitments/{commitment_id}/remove",
+    response_class=HTMLResponse,
+    response_model=None,
+)
+def remove_commitment(
+    request: Request, session: DbSession, user: Writer, engagement_id: int, commitment_id: int
+) -> HTMLResponse | RedirectResponse:
+    """The officer drops a commitment misread from the report."""
+
+    def action() -> None:
+        review_service.remove_commitment(session, user, engagement_id, commitment_id)
+
+    return settle(request, session, user, engagement_id, action)
 
 
 @router.post("/ingest/drafts/{engagement_id}/merge", response_class=HTMLResponse, response_model=None)

@@ -70,6 +70,8 @@ class AgencyHit:
     start: int
     end: int
     registry_ref: str | None = None
+    # named only as a post someone also holds ("deputy head of the Steering Committee"): not a party
+    is_post: bool = False
 
 
 @dataclass
@@ -273,7 +275,10 @@ def find_agencies(sentences: list[Sentence], table: Gazetteer) -> list[AgencyHit
             if known is None:
                 continue
             covered.append((match.start(), match.end()))
+            is_post = bool(POST_HELD.search(sentence.text[: match.start()]))
             if known.ref in seen:
+                for hit in hits:
+                    hit.is_post = hit.is_post and (hit.registry_ref != known.ref or is_post)
                 continue
             seen.add(known.ref)
             hits.append(
@@ -283,6 +288,7 @@ def find_agencies(sentences: list[Sentence], table: Gazetteer) -> list[AgencyHit
                     sentence.start + match.start(),
                     sentence.start + match.end(),
                     known.ref,
+                    is_post,
                 )
             )
         for match in AGENCY_SHAPE.finditer(sentence.text):
@@ -301,6 +307,10 @@ def find_agencies(sentences: list[Sentence], table: Gazetteer) -> list[AgencyHit
     return hits
 
 
+POST_HELD = re.compile(
+    r"\b(?:deputy|vice)[\s-]+(?:head|chair(?:man|woman|person)?)\s+of\s+(?:the\s+)?$", re.IGNORECASE
+)
+"""A second post a person holds: the body named next is theirs, not a party to the meeting."""
 _CAP = r"(?:[A-Z][\w’'\-]*|of|and|the|for|on)"
 AGENCY_SHAPE = re.compile(
     r"(?:(?:[A-Z][\w\-]*(?:[’']s)?\s+){0,3})"

@@ -17,24 +17,30 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from liaison.core import audit
 from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.i18n import Phrase
-from liaison.core.records import referenced
+from liaison.core.records import referenced, snapshot
 from liaison.core.security.policy import Actor, ensure
 from liaison.engagements import schemas as engagement_schemas
 from liaison.engagements import service as engagements
-from liaison.engagements.models import Engagement
-from liaison.ingest.extract import Extraction
+from liaison.engagements.models import Commitment, Engagement
+from liaison.ingest import agreement_match
+from liaison.ingest import schemas as ingest_schemas
+from liaison.ingest.extract import Extraction, extract_text
 from liaison.ingest.models import DraftItem
 from liaison.names.forms import clean_words, name_parts
 from liaison.names.keys import name_forms
 from liaison.registry import agencies as registry_agencies
+from liaison.registry import agreements as registry_agreements
 from liaison.registry import officials as registry_officials
 from liaison.registry import schemas as registry_schemas
 from liaison.registry.models import Agency, Agreement, Official, SearchEntry
 from liaison.registry.name_search import name_key, search_keys_query
 
 WRITE, REGISTRY_READ = "engagements.write", "registry.read"
+HOME_COUNTRY = "VN"
+"""The country of the ministry whose reports these are: the partner is the other country."""
 OFFICIAL, AGENCY, AGREEMENT = "official", "agency", "agreement"
 ITEM_KINDS = (OFFICIAL, AGENCY, AGREEMENT)
 MIN_SIMILARITY = 0.5
@@ -205,6 +211,14 @@ def suggestions(session: Session, actor: Actor, item: DraftItem) -> list[Suggest
                 )
             ],
         )
+    if item.kind == AGREEMENT:
+        engagement = session.get_one(Engagement, item.engagement_id)
+        return [
+            Suggestion(*row)
+            for row in agreement_match.scored(
+                session, item.name, item.title, item.year, engagement.country_code
+            )[:SUGGESTIONS]
+        ]
     return []
 
 
@@ -268,14 +282,22 @@ def link_item(session: Session, actor: Actor, engagement_id: int, item_id: int, 
         raise Conflict("This item is already settled.", allowed=[])
     model = {OFFICIAL: Official, AGENCY: Agency, AGREEMENT: Agreement}[item.kind]
     referenced(session, model, record_id, "record_id", item.kind)
-    _attach(session, actor, engagement, item.kind, record_id)
+    _attach(session, actor, engagement, item, record_id)
     item.decision, item.record_id = "linked", record_id
     session.flush()
     return item
 
 
-def _attach(session: Session, actor: Actor, engagement: Engagement, kind: str, record_id: int) -> None:
-    """Add the record to the engagement through the engagements service (validated, audited)."""
+def _attach(session: Session, actor: Actor, engagement: Engagement, item: DraftItem, record_id: int) -> None:
+    """Add the record to the engagement through the engagements service (validated, audited):
+    an official to the participants, an agency to the agencies, an agreement to the commitments
+    made in the sentence that refers to it."""
+    kind = item.kind
+    if kind == AGREEMENT:
+        for commitment in commitments_referring(engagement, item):
+            engagements.update_commitment(
+                session, actor, commitment.id, engagement_schemas.CommitmentPatch(agreement_id=record_id)
+            )
     if kind == OFFICIAL and record_id not in {p.official_id for p in engagement.participants}:
         participants = [
             engagement_schemas.ParticipantIn(official_id=p.official_id, role=p.role)
@@ -300,7 +322,7 @@ def create_official(
     engagement, item = draft_item(session, engagement_id, item_id)
     _check_open(item, OFFICIAL)
     official = registry_officials.create_official(session, actor, data)
-    _attach(session, actor, engagement, OFFICIAL, official.id)
+    _attach(session, actor, engagement, item, official.id)
     item.decision, item.record_id = "created", official.id
     session.flush()
     return item
@@ -314,8 +336,64 @@ def create_agency(
     engagement, item = draft_item(session, engagement_id, item_id)
     _check_open(item, AGENCY)
     agency = registry_agencies.create_agency(session, actor, data)
-    _attach(session, actor, engagement, AGENCY, agency.id)
+    _attach(session, actor, engagement, item, agency.id)
     item.decision, item.record_id = "created", agency.id
+    session.flush()
+    return item
+
+
+def commitments_referring(engagement: Engagement, item: DraftItem) -> list[Commitment]:
+    """The draft's commitments, not yet tied to an agreement, read from the sentence naming the item."""
+    source = next((s for s in engagement.sources if s.report_text), None)
+    if source is None or source.report_text is None:
+        return []
+    text = source.report_text
+    extraction = extract_text(text, source.published_on)
+    # the commitment whose words name the agreement, else those of the sentence that does
+    texts = {hit.text for hit in extraction.commitments if hit.start <= item.start < hit.end}
+    for hit in extraction.commitments if not texts else []:
+        start = text.find(hit.sentence)
+        if 0 <= start <= item.start < start + len(hit.sentence):
+            texts.add(hit.text)
+    return [c for c in engagement.commitments if c.agreement_id is None and c.text in texts]
+
+
+def create_agreement(
+    session: Session, actor: Actor, engagement_id: int, item_id: int, data: ingest_schemas.NewAgreementIn
+) -> DraftItem:
+    """The officer confirms a new registry agreement from the item, between our country and the
+    draft's partner; the commitments made in its sentence concern it."""
+    ensure(actor, WRITE)
+    engagement, item = draft_item(session, engagement_id, item_id)
+    _check_open(item, AGREEMENT)
+    partner = engagement.country_code
+    if partner is None or partner == HOME_COUNTRY:
+        raise Invalid(
+            "Set the draft's partner country first: the agreement is with it.",
+            fields={"country": "the partner country"},
+        )
+    status, effective_on = agreement_match.first_status(item.cue, item.year, engagement.held_on)
+    agreement = registry_agreements.create_agreement(
+        session,
+        actor,
+        registry_schemas.AgreementIn(
+            title=data.title,
+            kind=data.kind,
+            parties=[
+                registry_schemas.PartyIn(country=HOME_COUNTRY),
+                registry_schemas.PartyIn(country=partner),
+            ],
+            history=[
+                registry_schemas.StatusChangeIn(
+                    status=data.status or status,
+                    effective_on=data.effective_on or effective_on,
+                    note=f"Read from the report of engagement {engagement.id}.",
+                )
+            ],
+        ),
+    )
+    _attach(session, actor, engagement, item, agreement.id)
+    item.decision, item.record_id = "created", agreement.id
     session.flush()
     return item
 
@@ -347,3 +425,40 @@ def correct_draft(
     ensure(actor, WRITE)
     open_draft(session, engagement_id)
     return engagements.update_engagement(session, actor, engagement_id, data)
+
+
+# The draft's commitments
+
+
+def draft_commitment(session: Session, engagement_id: int, commitment_id: int) -> Commitment:
+    """A commitment of a draft still under review, or a readable refusal."""
+    open_draft(session, engagement_id)
+    commitment = session.get(Commitment, commitment_id)
+    if commitment is None or commitment.engagement_id != engagement_id:
+        raise NotFound("The draft has no commitment {commitment_id}.", commitment_id=commitment_id)
+    return commitment
+
+
+def edit_commitment(
+    session: Session,
+    actor: Actor,
+    engagement_id: int,
+    commitment_id: int,
+    data: engagement_schemas.CommitmentPatch,
+) -> Commitment:
+    """The officer corrects what the report was read to commit to (text, kind, owner, due date),
+    through the engagements service (validated, audited)."""
+    ensure(actor, WRITE)
+    draft_commitment(session, engagement_id, commitment_id)
+    return engagements.update_commitment(session, actor, commitment_id, data)
+
+
+def remove_commitment(session: Session, actor: Actor, engagement_id: int, commitment_id: int) -> None:
+    """A commitment misread from the report goes before the draft is accepted (audited)."""
+    ensure(actor, WRITE)
+    commitment = draft_commitment(session, engagement_id, commitment_id)
+    before = snapshot(commitment, engagements.COMMITMENT_FIELDS)
+    session.delete(commitment)
+    session.flush()
+    session.expire(session.get_one(Engagement, engagement_id), ["commitments"])
+    audit.record(session, actor.username, "delete", "commitment", commitment_id, before=before)

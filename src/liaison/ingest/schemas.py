@@ -6,11 +6,21 @@ from datetime import date
 
 from pydantic import Field
 
-from liaison.core.schemas import Input, Output
+from liaison.core.schemas import Input, Name, Output
+from liaison.registry.schemas import AgreementKind, AgreementStatus
 
 
 class LinkIn(Input):
     record_id: int
+
+
+class NewAgreementIn(Input):
+    """A registry agreement made from what the report says; status and date default to its cue."""
+
+    title: Name
+    kind: AgreementKind
+    status: AgreementStatus | None = None
+    effective_on: date | None = None
 
 
 class MergeIn(Input):

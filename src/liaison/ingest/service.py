@@ -30,8 +30,7 @@ from liaison.registry.models import Agency, Official
 from liaison.registry.vocabulary import countries, crime_areas
 
 WRITE = "engagements.write"
-HOME_COUNTRY = "VN"
-"""The country of the ministry whose reports these are: the partner is the other country."""
+HOME_COUNTRY = review.HOME_COUNTRY
 
 
 @dataclass(frozen=True)
@@ -97,8 +96,10 @@ def find_source(session: Session, digest: str, source_url: str) -> int | None:
 
 
 def registry_ids(session: Session, extraction: Extraction) -> dict[tuple[str, str], int]:
-    """Registry ids of the agencies and officials the extraction matched, by kind and ref."""
-    agency_refs = [a.registry_ref for a in extraction.agencies if a.registry_ref]
+    """Registry ids of the agencies and officials the extraction matched, by kind and ref; the
+    agencies of the officials taking part take part too, those named only as a post someone also
+    holds do not."""
+    agency_refs = [a.registry_ref for a in extraction.agencies if a.registry_ref and not a.is_post]
     official_refs = [p.registry_ref for p in extraction.persons if p.registry_ref and not p.is_mentioned]
     found: dict[tuple[str, str], int] = {}
     if agency_refs:
@@ -110,6 +111,13 @@ def registry_ids(session: Session, extraction: Extraction) -> dict[tuple[str, st
         rows = session.execute(select(Official.ref, Official.id).where(Official.ref.in_(official_refs)))
         for ref, official_id in rows:
             found[(review.OFFICIAL, str(ref))] = official_id
+        their_agencies = session.execute(
+            select(Agency.ref, Agency.id)
+            .join(Official, Official.agency_id == Agency.id)
+            .where(Official.ref.in_(official_refs), Agency.ref.is_not(None))
+        )
+        for ref, agency_id in their_agencies:
+            found[(review.AGENCY, str(ref))] = agency_id
     return found
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from liaison.core.vocab import LOADER
 from liaison.names.fold import fold
 
 TITLES_FILE = Path(__file__).resolve().parent / "titles.yaml"
@@ -39,7 +40,7 @@ def titles() -> frozenset[tuple[str, ...]]:
     from rigour._core import person_name_prefixes_list
 
     found = {tuple(fold(title).split()) for title in person_name_prefixes_list()}
-    extra = yaml.safe_load(TITLES_FILE.read_text(encoding="utf-8"))
+    extra = yaml.load(TITLES_FILE.read_text(encoding="utf-8"), Loader=LOADER)
     found |= {tuple(fold(title).split()) for group in extra.values() for title in group}
     return frozenset(t for t in found if t)
 

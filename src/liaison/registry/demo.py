@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from liaison.core.records import by_ref, id_by_ref, ids_by_ref
 from liaison.core.security.policy import SystemActor
+from liaison.core.vocab import LOADER
 from liaison.registry import agencies, agreements, mechanisms, officials, programmes, schemas
 from liaison.registry.models import Agency, Agreement, Mechanism, Official, Programme
 
@@ -24,8 +25,7 @@ DEMO_FILE = Path(__file__).resolve().parent / "demo" / "press_releases.yaml"
 
 @lru_cache
 def demo_data() -> dict[str, Any]:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data: dict[str, Any] = yaml.load(DEMO_FILE.read_text(encoding="utf-8"), Loader=loader)
+    data: dict[str, Any] = yaml.load(DEMO_FILE.read_text(encoding="utf-8"), Loader=LOADER)
     return data
 
 

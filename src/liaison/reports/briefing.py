@@ -18,16 +18,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Literal, get_args
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import i18n
 from liaison.core.capability import PartnerScope
 from liaison.core.errors import Invalid, Phrase
 from liaison.core.records import today
-from liaison.core.security.policy import Actor, ensure, may
+from liaison.core.security.policy import Actor, ensure
 from liaison.core.vocab import label
 from liaison.engagements.models import Commitment, Engagement
 from liaison.engagements.partners import with_partner
@@ -53,8 +53,29 @@ SECTIONS: dict[str, str] = {
 }
 """Each section's code and its heading (the msgid), in the document's order."""
 
+SectionCode = Literal[
+    "talking_points",
+    "agencies",
+    "mechanisms",
+    "agreements",
+    "programmes",
+    "engagements",
+    "commitments",
+    "requests",
+    "persons_sought",
+    "citizen_protection",
+]
+"""The same codes as a type, so the API's document lists them."""
+assert get_args(SectionCode) == tuple(SECTIONS), "SectionCode must list SECTIONS' codes in order"
+
 OPEN_COMMITMENTS = ("open", "in_progress")
-MAX_COMMITMENTS = 500
+MAX_COMMITMENTS = 40
+"""A briefing is a few pages for a minister's folder: at most this many commitments (open ones
+first), `MAX_ENGAGEMENTS` on the timeline, `MAX_REQUESTS` open requests and `MAX_PERSONS` persons
+sought listed; the counts and talking points still cover every record shown to the gate."""
+MAX_ENGAGEMENTS = 40
+MAX_REQUESTS = 30
+MAX_PERSONS = 50
 MAX_LINKS = 5
 NOTES_LIMIT = 4000
 
@@ -97,6 +118,8 @@ class Briefing:
     requests: dict[str, Any] | None = None
     persons_sought: list[dict[str, Any]] | None = None
     citizen_protection: list[dict[str, Any]] | None = None
+    open_commitments: int = 0
+    oldest_open_commitment: dict[str, Any] | None = None
     talking_points: list[TalkingPoint] = field(default_factory=list)
 
     def shows(self, section: str) -> bool:
@@ -216,10 +239,11 @@ def build_briefing(
                 "kind": label(engagement_words().engagement_kinds, e["kind"]),
                 "held": i18n.show_date(e["held_on"]),
             }
-            for e in view.engagements
+            for e in view.engagements[:MAX_ENGAGEMENTS]
         ]
         scope = PartnerScope(view.key, view.is_country, tuple(a.id for a in view.agencies))
-        briefing.commitments = _commitments(session, actor, scope, on)
+        briefing.commitments = _commitments(session, scope, on)
+        briefing.open_commitments, briefing.oldest_open_commitment = _open_commitments(session, scope, on)
     if view.requests is not None:
         briefing.requests = _requests(view.requests)
     if view.persons_sought is not None:
@@ -230,6 +254,10 @@ def build_briefing(
             for c in view.citizen_protection_cases
         ]
     briefing.talking_points = talking_points(briefing)
+    if briefing.requests is not None:  # the points used every open request; the document lists the first
+        briefing.requests["open_requests"] = briefing.requests["open_requests"][:MAX_REQUESTS]
+    if briefing.persons_sought is not None:
+        briefing.persons_sought = briefing.persons_sought[:MAX_PERSONS]
     return briefing
 
 
@@ -338,35 +366,51 @@ def _programmes(session: Session, programme_ids: list[int], on: date) -> list[di
     return found
 
 
-def _commitments(session: Session, actor: Actor, scope: PartnerScope, on: date) -> list[dict[str, Any]]:
-    """Every commitment made at an engagement with the partner up to the meeting, open ones first,
-    then the newest engagement first."""
-    if not may(actor, "engagements.read"):
-        return []
-    words = engagement_words()
-    rows = session.execute(
+def _earlier_commitments(scope: PartnerScope, on: date) -> Select[Commitment, str, date]:
+    return (
         select(Commitment, Engagement.title, Engagement.held_on)
         .join(Engagement, Commitment.engagement_id == Engagement.id)
         .where(with_partner(scope), Engagement.held_on <= on)
+    )
+
+
+def _commitments(session: Session, scope: PartnerScope, on: date) -> list[dict[str, Any]]:
+    """The commitments made at engagements with the partner up to the meeting, open ones first,
+    then the newest engagement first (the caller has checked the reader may read engagements)."""
+    rows = session.execute(
+        _earlier_commitments(scope, on)
         .order_by(Commitment.status.not_in(OPEN_COMMITMENTS), Engagement.held_on.desc(), Commitment.id)
         .limit(MAX_COMMITMENTS)
     ).all()
-    return [
-        {
-            "id": commitment.id,
-            "text": commitment.text,
-            "kind": label(words.commitment_kinds, commitment.kind),
-            "status": commitment.status,
-            "status_label": label(words.commitment_statuses, commitment.status),
-            "is_open": commitment.status in OPEN_COMMITMENTS,
-            "due": i18n.show_date(commitment.due_date),
-            "engagement_id": commitment.engagement_id,
-            "engagement": title,
-            "held_on": held_on,
-            "held": i18n.show_date(held_on),
-        }
-        for commitment, title, held_on in rows
-    ]
+    return [_commitment(commitment, title, held_on) for commitment, title, held_on in rows]
+
+
+def _open_commitments(session: Session, scope: PartnerScope, on: date) -> tuple[int, dict[str, Any] | None]:
+    """How many of those commitments are still open, however many, and the oldest of them."""
+    still_open = _earlier_commitments(scope, on).where(Commitment.status.in_(OPEN_COMMITMENTS))
+    count = session.scalar(select(func.count()).select_from(still_open.subquery())) or 0
+    oldest = session.execute(still_open.order_by(Engagement.held_on, Commitment.id).limit(1)).first()
+    if oldest is None:
+        return count, None
+    commitment, title, held_on = oldest
+    return count, _commitment(commitment, title, held_on)
+
+
+def _commitment(commitment: Commitment, title: str, held_on: date) -> dict[str, Any]:
+    words = engagement_words()
+    return {
+        "id": commitment.id,
+        "text": commitment.text,
+        "kind": label(words.commitment_kinds, commitment.kind),
+        "status": commitment.status,
+        "status_label": label(words.commitment_statuses, commitment.status),
+        "is_open": commitment.status in OPEN_COMMITMENTS,
+        "due": i18n.show_date(commitment.due_date),
+        "engagement_id": commitment.engagement_id,
+        "engagement": title,
+        "held_on": held_on,
+        "held": i18n.show_date(held_on),
+    }
 
 
 def _requests(summary: dict[str, Any]) -> dict[str, Any]:
@@ -466,17 +510,17 @@ def talking_points(briefing: Briefing) -> list[TalkingPoint]:
                     date=agreement["since_shown"] or "—",
                 )
 
-    if briefing.commitments:
+    oldest = briefing.oldest_open_commitment
+    if briefing.commitments is not None and oldest is not None:
         still_open = [c for c in briefing.commitments if c["is_open"]]
         if still_open:
-            oldest = min(still_open, key=lambda c: c["held_on"])
             say(
                 "commitments",
                 "{count} commitments from earlier engagements are still open; "
                 "the oldest from {date} ({engagement}).",
                 [Link(c["text"][:80], f"/engagements/commitments/{c['id']}") for c in still_open],
                 one="One commitment from an earlier engagement is still open, from {date} ({engagement}).",
-                count=len(still_open),
+                count=briefing.open_commitments,
                 date=oldest["held"],
                 engagement=oldest["engagement"],
             )

@@ -13,7 +13,7 @@ from liaison.core import i18n
 from liaison.core.models import User
 from liaison.core.web import DbSession, Permission
 from liaison.reports import EXPORT, READ
-from liaison.reports.briefing import SECTIONS, build_briefing
+from liaison.reports.briefing import SECTIONS, SectionCode, build_briefing
 from liaison.reports.briefing_documents import export_briefing
 from liaison.web.documents import DOCX_MEDIA_TYPE, PDF_MEDIA_TYPE, attachment_headers
 
@@ -26,8 +26,7 @@ PartnerKey = Annotated[
 ]
 AgencyId = Annotated[int | None, Query(ge=1, le=2**62, description="Only this agency of the partner.")]
 Sections = Annotated[
-    list[str] | None,
-    Query(max_length=len(SECTIONS), description=f"Sections to show (default all): {', '.join(SECTIONS)}."),
+    list[SectionCode] | None, Query(max_length=len(SECTIONS), description="Sections to show (default all).")
 ]
 Language = Annotated[Literal["en", "vi"], Query(description="The document's language.")]
 

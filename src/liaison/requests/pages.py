@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from liaison.capabilities import installed
 from liaison.core.db import utcnow
 from liaison.core.errors import DomainError, Invalid
 from liaison.core.i18n import current_language
@@ -268,6 +269,12 @@ def detail_context(session: DbSession, user: User, record: Any) -> dict[str, Any
         "timeline": timeline,
         "checklist": [(doc, doc.code in attached) for doc in spec.documents],
         "is_final": workflow.is_final(record.status),
+        "panels": [  # what other capabilities add to this request's page, for this reader
+            panel
+            for capability in installed()
+            if capability.request_view is not None
+            for panel in capability.request_view(session, user, record)
+        ],
         **_labels(),
     }
 

@@ -37,6 +37,7 @@ from typing import Any, cast
 from liaison.core.errors import Invalid
 from liaison.core.security.gate import Reader
 from liaison.core.security.policy import CLI_ACTOR
+from liaison.names.nicknames import load as load_given_names
 from liaison.screening import disclosure
 from liaison.screening.disclosure import HIT_COLUMNS, SubjectCard
 from liaison.screening.engine import DEFAULT_THRESHOLD, Screened, ScreeningIndex, ScreenRecord
@@ -309,6 +310,7 @@ def _screen_file_duckdb(
                 write(hits, problems, len(chunk))
             return report
         _WORKER_INDEX, _WORKER_THRESHOLD = index, threshold
+        load_given_names()  # once here, shared by the forked workers, not once in each
         gc.freeze()  # the collector would otherwise touch, and so copy, every page of the forked index
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:

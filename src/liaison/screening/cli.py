@@ -96,7 +96,9 @@ def screen_command(
         _audit(reader, file, f"failed: {reason}; no hits file written")
         raise
     _audit(reader, file, f"done: {report.rows} records, {report.hits} hits → {out}")
-    console.print(report.summary() + f" → {out}", highlight=False)
+    console.print(
+        report.summary() + f" → {out}", highlight=False, soft_wrap=True
+    )  # one line in logs, however long
 
 
 def _audit(reader: Screener | SystemActor, file: Path, detail: str) -> None:

@@ -39,7 +39,6 @@ from typing import Any
 
 import numpy as np
 
-from liaison.names.nicknames import load as load_given_names
 from liaison.names.search import search_keys
 from liaison.names.variants import MAX_TOKENS, Reading, Token, display_reading, readings
 from liaison.names.vietnamese_cyrillic import vietnamese_readings
@@ -237,7 +236,6 @@ class ScreeningIndex:
 
     def __init__(self, weights: Weights = WEIGHTS) -> None:
         vietnamese_readings("")  # build the Cyrillic-Vietnamese table now, not in the first query
-        load_given_names()  # and the nickname tables, before any batch forks its workers
         self.weights = weights
         self._name_subject = array("i")
         self._name_year_low = array("h")  # the subject's earliest and latest birth year, 0 when unknown

@@ -9,6 +9,7 @@ import time
 from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 
+from liaison.names.nicknames import load as load_given_names
 from liaison.screening import live
 from liaison.screening.engine import ScreeningIndex
 
@@ -17,6 +18,8 @@ log = logging.getLogger(__name__)
 
 def start(app: FastAPI) -> None:
     started = time.perf_counter()
+    if app.state.settings.screening_preload_names:
+        load_given_names()  # seconds now rather than in the first traveller's screen
     try:
         index = live.build_index(app.state.engine)
     except SQLAlchemyError as error:  # not migrated yet: /readyz says so; screen against nobody meanwhile

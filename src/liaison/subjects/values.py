@@ -14,6 +14,7 @@ import yaml
 from followthemoney import registry as ftm_registry
 
 from liaison.core.db import utcnow
+from liaison.core.vocab import LOADER
 
 EARLIEST_BIRTH_YEAR = 1850
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
@@ -113,7 +114,7 @@ def crime_area_labels() -> dict[str, dict[str, str]] | None:
     """Crime areas from the registry's vocabulary ({code: {en, vi}}), or None without the registry."""
     if not CRIME_AREAS_FILE.exists():
         return None
-    data = yaml.safe_load(CRIME_AREAS_FILE.read_text(encoding="utf-8")) or {}
+    data = yaml.load(CRIME_AREAS_FILE.read_text(encoding="utf-8"), Loader=LOADER) or {}
     return {str(code): {"en": str(v.get("en", code)), "vi": str(v.get("vi", code))}
             for code, v in (data.get("crime_areas") or {}).items()}  # fmt: skip
 
