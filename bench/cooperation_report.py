@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, text
 
 from cooperation_requests import COUNTRIES, SEED, generate
-from harness import database_backends, percentile, timed, write_section
+from harness import on_each_backend, percentile, request_arguments, timed, write_section
 from liaison.core.migrate import upgrade
 from liaison.core.security.policy import SystemActor
 from liaison.reports.statistics import cooperation_report, response_clock
@@ -122,20 +122,8 @@ def run_backend(label: str, engine: Engine, args: argparse.Namespace) -> list[tu
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--requests", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--quick", action="store_true", help="print only; do not touch docs/benchmarks.md")
-    args = parser.parse_args()
-
-    results: list[tuple[str, str, list[float]]] = []
-    load_before = os.getloadavg()[0]
-    with database_backends(args.backend, "report") as engines:
-        for label, engine in engines:
-            results += run_backend(label, engine, args)
+    args = request_arguments(__doc__ or "", runs=5)
+    results, load_before = on_each_backend(args, "report", run_backend)
     lines = [
         SECTION,
         "",
