@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, text
 
 from cooperation_requests import COUNTRIES, SEED, generate
-from harness import on_each_backend, percentile, request_arguments, timed, write_section
+from harness import on_each_backend, percentile, publish, request_arguments, timed
 from liaison.core.migrate import upgrade
 from liaison.core.security.policy import SystemActor
 from liaison.reports.statistics import cooperation_report, response_clock
@@ -150,10 +150,7 @@ def main() -> None:
     if args.requests < 1_000_000:
         below = f"Run at {args.requests:,} requests, below the target's 1,000,000: not a measure of it."
         lines += ["", below]
-    table = "\n".join(lines) + "\n"
-    print(table)
-    if not args.quick:
-        write_section(SECTION, table)
+    publish(SECTION, lines, args.quick)
 
 
 if __name__ == "__main__":

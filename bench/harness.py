@@ -107,3 +107,11 @@ def write_section(section: str, markdown: str) -> None:
         text = text[: start + 1] + markdown + (text[following + 1 :] if following != -1 else "")
     DOCS.parent.mkdir(parents=True, exist_ok=True)
     DOCS.write_text(text.rstrip("\n") + "\n")
+
+
+def publish(section: str, lines: list[str], quick: bool) -> None:
+    """Print the section's table, and unless `quick`, put it in docs/benchmarks.md."""
+    table = "\n".join(lines) + "\n"
+    print(table)
+    if not quick:
+        write_section(section, table)
