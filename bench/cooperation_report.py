@@ -53,9 +53,9 @@ def add_response_clocks(engine: Engine, rng: random.Random) -> int:
     added = 0
     with engine.begin() as connection:
         rows = connection.execute(
-            select(r.id, r.kind, r.direction, r.opened_at, r.responded_at, r.closed_at).where(
-                r.opened_at.is_not(None)
-            )
+            select(r.id, r.kind, r.direction, r.opened_at, r.responded_at, r.closed_at)
+            .where(r.opened_at.is_not(None))
+            .order_by(r.id)  # the same clocks for the same requests on both backends
         ).all()
         batch: list[dict[str, Any]] = []
         for request_id, kind, direction, opened, responded, closed in rows:
