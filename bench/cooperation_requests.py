@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, text
 
-from harness import database_backends, percentile, timed, write_section
+from harness import on_each_backend, percentile, request_arguments, timed, write_section
 from liaison.core.db import unit_of_work
 from liaison.core.migrate import upgrade
 from liaison.core.security.policy import SystemActor
@@ -267,20 +267,8 @@ def run_backend(label: str, engine: Engine, args: argparse.Namespace) -> list[tu
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--requests", type=int, default=1_000_000)
-    parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--quick", action="store_true", help="print only; do not touch docs/benchmarks.md")
-    args = parser.parse_args()
-
-    results: list[tuple[str, str, list[float]]] = []
-    load_before = os.getloadavg()[0]
-    with database_backends(args.backend, "requests") as engines:
-        for label, engine in engines:
-            results += run_backend(label, engine, args)
+    args = request_arguments(__doc__ or "", queries=300)
+    results, load_before = on_each_backend(args, "requests", run_backend)
 
     cores = os.cpu_count() or 1
     lines = [

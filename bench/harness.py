@@ -3,6 +3,8 @@ backends, and writing its own section of docs/benchmarks.md."""
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
 import tempfile
 import time
@@ -65,6 +67,35 @@ def database_backends(which: str, name: str) -> Iterator[Iterator[tuple[str, Eng
         yield engines()
 
 
+Row = tuple[str, str, list[float]]  # backend, operation, milliseconds of each call
+
+
+def request_arguments(description: str, **counts: int) -> argparse.Namespace:
+    """The options of a benchmark over generated requests: `--requests`, `--backend`, `--quick`,
+    and its own counts (`runs=5` gives `--runs`, default 5)."""
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=1_000_000)
+    for name, default in counts.items():
+        parser.add_argument(f"--{name}", type=int, default=default)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--quick", action="store_true", help="print only; do not touch docs/benchmarks.md")
+    return parser.parse_args()
+
+
+def on_each_backend(
+    args: argparse.Namespace, name: str, run: Callable[[str, Engine, argparse.Namespace], list[Row]]
+) -> tuple[list[Row], float]:
+    """Every row `run` measures on each chosen backend, and the load average before it began."""
+    results: list[Row] = []
+    load_before = os.getloadavg()[0]
+    with database_backends(args.backend, name) as engines:
+        for label, engine in engines:
+            results += run(label, engine, args)
+    return results, load_before
+
+
 def write_section(section: str, markdown: str) -> None:
     """Replace this benchmark's `## section` of docs/benchmarks.md, leaving the others as they are."""
     text = DOCS.read_text() if DOCS.exists() else INTRO
@@ -76,3 +107,11 @@ def write_section(section: str, markdown: str) -> None:
         text = text[: start + 1] + markdown + (text[following + 1 :] if following != -1 else "")
     DOCS.parent.mkdir(parents=True, exist_ok=True)
     DOCS.write_text(text.rstrip("\n") + "\n")
+
+
+def publish(section: str, lines: list[str], quick: bool) -> None:
+    """Print the section's table, and unless `quick`, put it in docs/benchmarks.md."""
+    table = "\n".join(lines) + "\n"
+    print(table)
+    if not quick:
+        write_section(section, table)

@@ -53,6 +53,8 @@ BEYOND_THE_SCHEMA = (
     "for this kind of activity",
     "for training",
     "one of the kind's roles",
+    "ten years after the start",  # a report's period longer than ten years
+    "a year from 1900 to 2199",  # a report's period outside the years it covers
 )
 FILE_FIELDS = {"file", "name"}  # an upload's type by its first bytes, its columns
 

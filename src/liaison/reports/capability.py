@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from liaison.core.capability import Capability
-from liaison.reports import api, pages, partners
+from liaison.reports import api, pages, partners, report_cli
 
 CAPABILITY = Capability(
     name="reports",
@@ -11,5 +11,6 @@ CAPABILITY = Capability(
     api=api.router,
     pages=pages.router,
     nav=pages.NAV,
+    cli=report_cli.register,
     partner_view=partners.contribute,
 )
