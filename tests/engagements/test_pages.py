@@ -13,6 +13,9 @@ from liaison.core.settings import get_settings
 from tests.conftest import fresh_engine, make_account
 from tests.registry.test_demo import load_demo
 
+# one worker holds this module's shared fixture (started once, not once per worker)
+pytestmark = pytest.mark.xdist_group("engagements-demo")
+
 PAGES = [
     "/registry/partners",
     "/registry/partners/RU",

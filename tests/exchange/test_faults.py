@@ -30,6 +30,9 @@ from liaison.exchange.models import Cursor, IncomingChunk, IncomingEnvelope, Out
 from tests.exchange.conftest import Node, start_pair, wait_for
 from tests.exchange.test_delivery import accepted, count, send_pings
 
+# one worker holds this module's shared fixture (started once, not once per worker)
+pytestmark = pytest.mark.xdist_group("exchange-faults")
+
 
 def incoming_sequences(node: Node) -> list[int]:
     with unit_of_work(node.engine()) as session:
@@ -55,6 +58,7 @@ def answers_queued(node: Node) -> int:
 def test_receiver_killed_midway_through_1000_messages_applies_each_once_gap_free(
     node_pair: tuple[Node, Node],
 ) -> None:
+
     a, b = node_pair
     sent = send_pings(a, "node-b", 1000)
     wait_for(

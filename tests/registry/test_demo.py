@@ -20,6 +20,9 @@ from liaison.registry import demo as registry_demo
 from liaison.registry.models import Agency, Agreement, Official, SearchEntry
 from tests.conftest import BACKENDS, fresh_engine, make_account
 
+# one worker holds this module's shared fixture (started once, not once per worker)
+pytestmark = pytest.mark.xdist_group("registry-demo")
+
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 

@@ -27,6 +27,9 @@ from liaison.subjects.schemas import NameIn, SubjectIn
 from tests.conftest import csrf_token, fresh_engine, make_account, sign_in_pages
 from tests.pdf_checks import fonts_used, text_of
 
+# one worker holds this module's shared fixture (started once, not once per worker)
+pytestmark = pytest.mark.xdist_group("reports-briefing")
+
 UNIT = "international-cooperation"
 OFFICER = SystemActor(username="officer-briefing", role="officer", unit=UNIT)
 RESTRICTED_NAME = "Сергей Скрытный"
