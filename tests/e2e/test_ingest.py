@@ -65,6 +65,8 @@ def test_officer_reviews_links_confirms_then_merges_a_second_report(live_server,
     sign_in(page, live_server, live_server.account("officer"))
 
     paste(page, live_server, first_text, "2024-10-09", "https://vietnamnews.example/sg-2024")
+    # the mechanism the report names is marked in the report beside the draft
+    expect(page.locator('mark[title="mechanism"]')).to_have_text("the 12th annual meeting")
     minister = page.get_by_role("region", name="Lương Tam Quang")
     minister.get_by_role("button", name="Link to Luong Tam Quang").click()
     expect(page.get_by_test_id("draft-participants")).to_contain_text("Luong Tam Quang")

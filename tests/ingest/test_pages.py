@@ -8,9 +8,15 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from liaison.app import create_app
+from liaison.core.db import unit_of_work
+from liaison.core.models import AuditEvent
 from liaison.core.settings import get_settings
+from liaison.engagements.models import Engagement
+from liaison.registry import demo as registry_demo
+from liaison.registry.models import Mechanism
 from tests.conftest import fresh_engine, make_account
 from tests.ingest.test_contract import REPORT
 
@@ -24,6 +30,14 @@ def officer_client(
     with TestClient(create_app(get_settings(), engine)) as client:
         yield client, headers
     engine.dispose()
+
+
+def pasted(client: TestClient, headers: dict[str, str], text: str, published: str) -> tuple[str, str]:
+    """The review page's address and text for a pasted report."""
+    draft = client.post(
+        "/ingest", headers=headers, data={"text": text, "published": published}, follow_redirects=False
+    ).headers["location"]
+    return draft, client.get(draft, headers=headers).text
 
 
 @pytest.mark.parametrize("language", ["en", "vi"])
@@ -131,13 +145,7 @@ def test_an_analyst_reads_the_review_but_may_not_settle_or_merge(
     officer, analyst = make_account(engine, "officer").headers, make_account(engine, "analyst").headers
     with TestClient(create_app(get_settings(), engine)) as client:
         client.cookies.set("liaison_lang", "en")
-        draft = client.post(
-            "/ingest",
-            headers=officer,
-            data={"text": REPORT, "published": "2024-08-21"},
-            follow_redirects=False,
-        ).headers["location"]
-        page = client.get(draft, headers=officer).text
+        draft, page = pasted(client, officer, REPORT, "2024-08-21")
         item_id = re.search(r'/items/(\d+)/dismiss"', page).group(1)  # type: ignore[union-attr]
         seen = client.get(draft, headers=analyst)
         assert (
@@ -186,3 +194,63 @@ def test_the_officer_edits_and_removes_commitments_on_the_review_page(
     assert "Share data on traffickers." in page and 'value="2025-12-31"' in page
     assert f'data-testid="commitment-{second}"' not in page
     assert client.post(f"{draft}/commitments/{second}/remove", headers=headers).status_code == 404
+
+
+def test_the_review_marks_countries_and_mechanisms_and_the_officer_sets_the_mechanism(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    engine = fresh_engine("sqlite", request, tmp_path_factory.mktemp("ingest-mechanism"))
+    with unit_of_work(engine) as session:
+        registry_demo.load(session, "demo")
+        mechanism_ids = {str(ref): i for ref, i in session.execute(select(Mechanism.ref, Mechanism.id))}
+    headers = make_account(engine, "officer").headers
+    report = (Path(__file__).resolve().parent / "first_outlet_sg_2024.txt").read_text()
+    report += "\nQuang proposed that the two ministries cooperate within the framework of the SOMTC.\n"
+    with TestClient(create_app(get_settings(), engine)) as client:
+        client.cookies.set("liaison_lang", "en")
+        draft, page = pasted(client, headers, report, "2024-10-09")
+        assert '<mark title="country: SG">Singapore</mark>' in page
+        assert '<mark title="mechanism">the 12th annual meeting</mark>' in page
+        # a mechanism named inside a commitment is marked within the commitment's mark
+        assert re.search(
+            r'<mark title="commitment: proposed">[^<]*<mark title="mechanism">SOMTC</mark>', page
+        )
+        annual = mechanism_ids["vn-sg-annual-meeting"]
+        assert f'<option value="{annual}" selected>' in page and 'name="ordinal"' in page
+        assert 'value="12"' in page
+
+        form = {"title": "Talks", "kind": "talks", "held_on": "2024-10-09", "country": "SG"}
+        for bad in ("x", "999999"):
+            refused = client.post(draft, headers=headers, data={**form, "mechanism_id": bad, "ordinal": "12"})
+            assert refused.status_code == 422 and 'role="alert"' in refused.text
+        refused = client.post(
+            draft, headers=headers, data={**form, "mechanism_id": str(annual), "ordinal": "0"}
+        )
+        assert refused.status_code == 422 and 'role="alert"' in refused.text
+        with unit_of_work(engine) as session:
+            engagement = session.get_one(Engagement, int(draft.rsplit("/", 1)[1]))
+            assert (engagement.mechanism_id, engagement.ordinal) == (annual, 12)
+        somtc = mechanism_ids["somtc"]
+        changed = client.post(
+            draft,
+            headers=headers,
+            data={**form, "mechanism_id": str(somtc), "ordinal": ""},
+            follow_redirects=False,
+        )
+        assert changed.status_code == 303
+        assert f'<option value="{somtc}" selected>' in client.get(draft, headers=headers).text
+        cleared = client.post(
+            draft, headers=headers, data={**form, "mechanism_id": ""}, follow_redirects=False
+        )
+        assert cleared.status_code == 303
+        with unit_of_work(engine) as session:
+            engagement = session.get_one(Engagement, int(draft.rsplit("/", 1)[1]))
+            assert (engagement.mechanism_id, engagement.ordinal) == (None, None)
+            assert session.scalars(
+                select(AuditEvent).where(
+                    AuditEvent.object_type == "engagement",
+                    AuditEvent.object_id == str(engagement.id),
+                    AuditEvent.action == "update",
+                )
+            ).all()
+    engine.dispose()

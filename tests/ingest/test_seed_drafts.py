@@ -24,7 +24,7 @@ from liaison.ingest.evaluation import Labelled, seed_reports
 from liaison.ingest.models import DraftItem
 from liaison.ingest.schemas import NewAgreementIn
 from liaison.registry import demo as registry_demo
-from liaison.registry.models import Agency, Agreement, Official
+from liaison.registry.models import Agency, Agreement, Mechanism, Official
 
 OFFICER = SystemActor(username="seed-reviewer")
 HERE = Path(__file__).resolve()
@@ -173,4 +173,62 @@ def test_agreements_named_are_linked_to_the_registrys_or_created_from_the_report
                 session, OFFICER, draft_id, extradition.id, NewAgreementIn(title="X", kind="extradition")
             )
         assert len(session.scalars(select(Agreement.id)).all()) == agreements_before + 1
+        assert len(session.scalars(select(AuditEvent.id)).all()) == events
+
+
+def test_a_draft_belongs_to_the_mechanism_its_report_names_and_the_officer_may_change_it(
+    sqlite_engine: Engine,
+) -> None:
+    reports = seeds()
+    with unit_of_work(sqlite_engine) as session:
+        registry_demo.load(session, "demo")
+        mechanism_ids = {str(ref): i for ref, i in session.execute(select(Mechanism.ref, Mechanism.id))}
+        # "the AMMTC Cooperation Mechanism", as the demo data records the meeting
+        asean = ingest(session, reports["asean"])
+        assert (asean.mechanism_id, asean.ordinal) == (mechanism_ids["ammtc"], None)
+        # "the 12th annual meeting": the partner's annual meeting, with its number
+        singapore = ingest(session, reports["sg"])
+        assert (singapore.mechanism_id, singapore.ordinal) == (mechanism_ids["vn-sg-annual-meeting"], 12)
+        # a report naming no mechanism is linked to none
+        assert ingest(session, reports["kz"]).mechanism_id is None
+
+        review.correct_draft(
+            session,
+            OFFICER,
+            singapore.id,
+            engagement_schemas.EngagementPatch(mechanism_id=mechanism_ids["somtc"], ordinal=3),
+        )
+        assert (singapore.mechanism_id, singapore.ordinal) == (mechanism_ids["somtc"], 3)
+        [change] = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.object_type == "engagement",
+                AuditEvent.object_id == str(singapore.id),
+                AuditEvent.action == "update",
+            )
+        ).all()
+        assert change.changes == {
+            "mechanism_id": [mechanism_ids["vn-sg-annual-meeting"], mechanism_ids["somtc"]],
+            "ordinal": [12, 3],
+        }
+        # a patch not naming the mechanism leaves it; a null sent clears it
+        review.correct_draft(
+            session, OFFICER, singapore.id, engagement_schemas.EngagementPatch(place="Hà Nội")
+        )
+        assert singapore.mechanism_id == mechanism_ids["somtc"]
+        review.correct_draft(
+            session,
+            OFFICER,
+            singapore.id,
+            engagement_schemas.EngagementPatch(mechanism_id=None, ordinal=None),
+        )
+        assert (singapore.mechanism_id, singapore.ordinal) == (None, None)
+
+        # refused, nothing written: no such mechanism
+        events = len(session.scalars(select(AuditEvent.id)).all())
+        with pytest.raises(Invalid, match="mechanism"), session.begin_nested():
+            review.correct_draft(
+                session, OFFICER, asean.id, engagement_schemas.EngagementPatch(mechanism_id=999_999)
+            )
+        session.refresh(asean)
+        assert asean.mechanism_id == mechanism_ids["ammtc"]
         assert len(session.scalars(select(AuditEvent.id)).all()) == events

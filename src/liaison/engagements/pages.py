@@ -19,7 +19,8 @@ from liaison.core.web import DbSession, Permission
 from liaison.engagements import schemas, service
 from liaison.engagements.vocabulary import vocabulary as engagement_words
 from liaison.registry.agencies import agency_choices
-from liaison.registry.models import Agreement, Mechanism, Official, Programme
+from liaison.registry.mechanisms import mechanism_choices
+from liaison.registry.models import Agreement, Official, Programme
 from liaison.registry.vocabulary import countries, country_label, crime_areas, vocabulary
 from liaison.web.forms import (
     PAGE_SIZE,
@@ -90,7 +91,7 @@ def _engagement_form(
         "error": error,
         "agencies": agency_choices(session),
         "officials": list(session.scalars(select(Official).order_by(Official.name_key))),
-        "mechanisms": list(session.scalars(select(Mechanism).order_by(Mechanism.name_key))),
+        "mechanisms": mechanism_choices(session),
     }
     return show(request, "form.html", context, status)
 

@@ -80,6 +80,10 @@ class EngagementPatch(Input):
     end_on: date | None = None
     place: ShortText | None = None
     country: Country | None = Field(default=None, description="the partner country, when bilateral")
+    mechanism_id: int | None = Field(default=None, description="null (sent) clears it")
+    ordinal: int | None = Field(
+        default=None, ge=1, le=1000, description="12 for the 12th annual meeting; null (sent) clears it"
+    )
     summary: LongText | None = None
     crime_areas: list[CrimeArea] | None = Field(default=None, max_length=50)
     agency_ids: list[int] | None = Field(default=None, max_length=100)

@@ -147,6 +147,12 @@ def update_engagement(
         raise Invalid("The end is before the start.", fields={"end_on": "on or after the start"})
     if "country" in changes:
         engagement.country_code = country_code(session, changes["country"])
+    sent = data.model_fields_set  # a mechanism and its number may be cleared: null sent is none
+    if "mechanism_id" in sent:
+        referenced(session, Mechanism, data.mechanism_id, "mechanism_id", "mechanism")
+        engagement.mechanism_id = data.mechanism_id
+    if "ordinal" in sent:
+        engagement.ordinal = data.ordinal
     if data.agency_ids is not None:
         ids = _check_ids(session, Agency, data.agency_ids, "agency_ids", "agency")
         have = {a.agency_id: a for a in engagement.agencies}

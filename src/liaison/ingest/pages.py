@@ -28,6 +28,7 @@ from liaison.ingest.models import DraftItem
 from liaison.ingest.text import MAX_BYTES
 from liaison.registry import schemas as registry_schemas
 from liaison.registry.agencies import agency_choices
+from liaison.registry.mechanisms import mechanism_choices
 from liaison.registry.vocabulary import countries, country_label, crime_areas
 from liaison.registry.vocabulary import vocabulary as registry_words
 from liaison.web.forms import attempt, form_values, optional_date, optional_int, parse, posted, redirect
@@ -111,6 +112,9 @@ def review(
         "label": label,
         "country_label": country_label,
         "agencies": agency_choices(session),
+        "mechanisms": mechanism_choices(session) if engagement.status == "draft" else [],
+        "named_mechanisms": [m.value["name"] for m in extraction.mechanisms] if extraction else [],
+        "programmes": extraction.programmes if extraction else [],
         "status_of_cue": agreement_match.STATUS_OF_CUE,
     }
     return render(request, "ingest/review.html", context, status_code=status)
@@ -161,6 +165,8 @@ async def correct(
         "held_on": optional_date(values.get("held_on")),
         "place": values.get("place", ""),
         "country": values.get("country") or None,
+        "mechanism_id": optional_int(values.get("mechanism_id")),
+        "ordinal": optional_int(values.get("ordinal")) if values.get("mechanism_id") else None,
         "crime_areas": multi.get("crime_areas", []),
         "summary": values.get("summary", ""),
     }
@@ -350,9 +356,16 @@ def confirm(
     return redirect(f"/engagements/{engagement_id}")
 
 
-def evidence(extraction: Extraction) -> list[tuple[str, str | None]]:
-    """The report as (text, field) pieces: each extracted value's span marked with its field."""
-    spans: list[tuple[int, int, str]] = []
+Span = tuple[int, int, str]
+Segment = tuple[str, str | None, list[tuple[str, str | None]]]
+
+
+def evidence(extraction: Extraction) -> list[Segment]:
+    """The report as (text, field, inner pieces): each extracted value's span marked with its field.
+    The countries, mechanisms and programmes named are marked too, inside another field's evidence
+    when they lie within it ("SOMTC" in a commitment); a country whose evidence is an official of
+    it (the same span) is not marked twice."""
+    spans: list[Span] = []
     for name, value in (("kind", extraction.kind), ("date", extraction.date), ("place", extraction.place)):
         if value.span:
             spans.append((*value.span, name))
@@ -361,13 +374,37 @@ def evidence(extraction: Extraction) -> list[tuple[str, str | None]]:
     spans += [(*c.span, "crime area") for c in extraction.crime_areas if c.span]
     spans += [(c.start, c.end, f"commitment: {c.kind}") for c in extraction.commitments]
     spans += [(a.start, a.end, f"agreement: {a.kind}") for a in extraction.agreements]
-    pieces: list[tuple[str, str | None]] = []
-    position = 0
-    for start, end, name in sorted(spans):
-        if start < position:
-            continue  # overlapping evidence: the first wins
-        pieces.append((extraction.text[position:start], None))
-        pieces.append((extraction.text[start:end], name))
-        position = end
-    pieces.append((extraction.text[position:], None))
-    return [p for p in pieces if p[0]]
+    named: list[Span] = [(*c.span, f"country: {c.value}") for c in extraction.countries if c.span]
+    named += [(*m.span, "mechanism") for m in extraction.mechanisms if m.span]
+    named += [(p.start, p.end, "programme") for p in extraction.programmes]
+    marked = apart(spans, [])
+    named = [n for n in named if not any(m[:2] == n[:2] for m in marked)]
+    text = extraction.text
+    segments: list[Segment] = []
+    for start, end, field in pieces(text, 0, len(text), apart(named, marked)):
+        inside = apart([n for n in named if start <= n[0] and n[1] <= end and n[:2] != (start, end)], [])
+        inner = [(text[s:e], f) for s, e, f in pieces(text, start, end, inside)] if field else []
+        segments.append((text[start:end], field, inner))
+    return segments
+
+
+def apart(spans: list[Span], taken: list[Span]) -> list[Span]:
+    """The spans taken, and those of `spans` overlapping none of them nor an earlier one: of
+    overlapping evidence, the first wins."""
+    kept = list(taken)
+    for span in sorted(spans):
+        if span[0] < span[1] and not any(span[0] < end and start < span[1] for start, end, _ in kept):
+            kept.append(span)
+    return kept
+
+
+def pieces(text: str, start: int, end: int, spans: list[Span]) -> list[tuple[int, int, str | None]]:
+    """text[start:end] cut at the spans (apart, within it): each span with its field, the text
+    between them with none."""
+    cut: list[tuple[int, int, str | None]] = []
+    position = start
+    for span_start, span_end, field in sorted(spans):
+        cut += [(position, span_start, None), (span_start, span_end, field)]
+        position = span_end
+    cut.append((position, end, None))
+    return [c for c in cut if c[0] < c[1]]

@@ -2,8 +2,9 @@
 
 A draft is an engagement with `status = "draft"`, created through the engagements service (so
 its validation and audit apply) from the extraction: kind, date, place, partner country, crime
-areas, the registry agencies and officials the report names, its lead sentence as the source's
-quote, and its commitments. The same report (same text, or same URL) ingested again answers the
+areas, the registry agencies and officials the report names, the registry mechanism it belongs to
+(`mechanism_match`) with the meeting's number, its lead sentence as the source's quote, and its
+commitments. The same report (same text, or same URL) ingested again answers the
 draft it made the first time and writes nothing. Confirmation is an audited status change.
 """
 
@@ -23,7 +24,7 @@ from liaison.engagements import schemas
 from liaison.engagements import service as engagements
 from liaison.engagements.models import Commitment, Engagement, EngagementSource
 from liaison.engagements.vocabulary import vocabulary
-from liaison.ingest import review
+from liaison.ingest import mechanism_match, review
 from liaison.ingest.extract import Extraction, extract_bytes, extract_text
 from liaison.names.fold import fold
 from liaison.registry.models import Agency, Official
@@ -66,9 +67,11 @@ def ingest_report(
     if known is not None:
         return Outcome(known, False, None, extraction)
     linked = registry_ids(session, extraction)
-    engagement = engagements.create_engagement(
-        session, actor, draft_of(extraction, linked, published, source_url, file_name)
-    )
+    draft = draft_of(extraction, linked, published, source_url, file_name)
+    mechanism = mechanism_match.mechanism_of(session, extraction, draft.country)
+    if mechanism is not None:  # the registry mechanism the meeting belongs to, with its number
+        draft.mechanism_id, draft.ordinal = mechanism
+    engagement = engagements.create_engagement(session, actor, draft)
     engagement.status = "draft"
     engagement.sources[0].content_hash = digest
     engagement.sources[0].report_text = extraction.text

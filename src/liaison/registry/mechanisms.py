@@ -188,3 +188,8 @@ def mechanism_out(mechanism: Mechanism) -> schemas.MechanismOut:
         member_agency_ids=[m.agency_id for m in mechanism.members],
         roles=[schemas.RoleOut.model_validate(r) for r in mechanism.roles],
     )
+
+
+def mechanism_choices(session: Session) -> list[Mechanism]:
+    """Every mechanism, by name, for the select boxes of forms."""
+    return list(session.scalars(select(Mechanism).order_by(Mechanism.name_key)))
