@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 import uvicorn
@@ -35,6 +36,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)  # spread over the workers like the rest: one Chromium each
+
+
+class Served(Protocol):
+    """Anything serving the pages at `url`: the live server here, or a node process."""
+
+    url: str
 
 
 @dataclass
@@ -99,7 +106,7 @@ def browser_page(chromium, tmp_path: Path):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def sign_in(page, server: LiveServer, account: Account) -> None:  # type: ignore[no-untyped-def]
+def sign_in(page, server: Served, account: Account) -> None:  # type: ignore[no-untyped-def]
     """Sign in through the form, as a person would: the password, then the code of the account's
     authenticator app when it has a second factor."""
     page.goto(server.url + "/signin")

@@ -39,6 +39,7 @@ class Transition(Strict, Label):
     to: str
     roles: tuple[str, ...]
     reason_required: bool = False
+    reason_offered: bool = False  # the page asks for it without requiring it: an answer's own words
     checks_requirements: bool = False
 
     @model_validator(mode="after")
