@@ -128,7 +128,7 @@ def main() -> None:
         SECTION,
         "",
         f"`.venv/bin/python bench/cooperation_report.py --requests {args.requests} "
-        f"--backend {args.backend}` — {args.requests:,} requests across "
+        f"--backend {args.backend} --runs {args.runs}` — {args.requests:,} requests across "
         f"{len(COUNTRIES) * 2} partner agencies (seed {SEED}), each opened one with its response "
         f"clock; the 2025 report as an officer, {args.runs} runs each, one transaction each; "
         f"{os.cpu_count() or 1} CPU cores. Target: the annual report over 1,000,000 requests in "
