@@ -21,11 +21,11 @@ finds, the search box finds:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from liaison.names.fold import fold
-from liaison.names.nicknames import load as load_given_names
-from liaison.names.nicknames import name_groups
+from liaison.names.nicknames import name_groups, name_groups_of
 from liaison.names.phonetic import skeleton, token_key
 from liaison.names.variants import MIDDLE, Reading, Token, readings
 from liaison.names.vietnamese_cyrillic import vietnamese_syllables
@@ -53,10 +53,10 @@ def search_keys(token: Token) -> tuple[tuple[str, float], ...]:
 
 
 def load() -> None:
-    """Load the name tables the keys are read from (rigour's given names take seconds, longer on a
-    busy machine): before a bulk import opens its first transaction, so no write lock waits on it."""
+    """Load the name tables the keys are read from (romanisation, Vietnamese syllables): before a
+    bulk import opens its first transaction, so no write lock waits on them. The given-name
+    groups are looked up per batch (`prepare_keys`), from the shared file `nicknames` keeps."""
     readings("Nguyễn Văn An")
-    load_given_names()
 
 
 def _is_syllable(word: str) -> bool:
@@ -101,6 +101,16 @@ def stored_keys(name: str) -> frozenset[str]:
             if position + 1 < len(reading):
                 keys |= set(sorted(_joined(token, reading[position + 1]))[:MAX_JOINED])
     return frozenset(keys)
+
+
+def prepare_keys(names: Iterable[str]) -> None:
+    """Work out the keys of a batch of names before they are stored (`stored_keys` then answers
+    from memory): their words' given-name groups are looked up in one go, outside the batch's
+    transaction, so that reading rigour's table for a word never seen before holds no write lock."""
+    distinct = list(dict.fromkeys(names))
+    name_groups_of(token.text for name in distinct for reading in readings(name) for token in reading)
+    for name in distinct:
+        stored_keys(name)
 
 
 def _term(token: Token) -> frozenset[str]:
