@@ -20,7 +20,8 @@ def refuse(*args, **kwargs):
 rigour.names.analyze_names = refuse
 from liaison.names.nicknames import name_groups_of, same_given_name
 groups = name_groups_of(sys.argv[1:])
-print(json.dumps({"groups": {w: sorted(g) for w, g in groups.items()}, "same": same_given_name("sasha", "aleksandr")}))
+same = same_given_name("sasha", "aleksandr")
+print(json.dumps({"groups": {w: sorted(g) for w, g in groups.items()}, "same": same}))
 """
 
 
