@@ -32,7 +32,7 @@ from liaison.names.vietnamese_cyrillic import vietnamese_syllables
 
 TYPO_LENGTH = 5  # a key longer than this is also found by its first or last four letters
 INITIAL = "!"  # an initial's key: `!v` is held by every word beginning with v
-GIVEN_NAME = "="  # a given-name group: `=:name:Q123` for most words, `=v:...` for Vietnamese syllables
+GIVEN_NAME = "="  # a given-name group: `=:name:Q123` (Vietnamese syllables store none)
 MAX_JOINED = 5  # key pairs run together per two adjacent words
 
 
@@ -65,26 +65,36 @@ def _is_syllable(word: str) -> bool:
 
 @lru_cache(maxsize=100_000)
 def _given_name_keys(word: str, stored: bool) -> frozenset[str]:
-    """The groups of a given name as keys. A Vietnamese syllable stores its groups as `=v:` and
-    asks only for `=:`: two syllables never meet this way (rigour ties `hung` and `hong`)."""
+    """The groups of a given name as keys (`=:name:Q123`). Two Vietnamese syllables never meet
+    this way (rigour ties `hung` and `hong`): a syllable stores no group keys, and asks for those
+    of other words; another word asks, besides its groups, for the phonetic key of each syllable
+    sharing one (`_syllables_by_group`: the syllables are few, so this costs no stored rows)."""
     groups = name_groups(word)
     if not groups:
         return frozenset()
     syllable = _is_syllable(word)
     if stored:
-        return frozenset(f"{GIVEN_NAME}{'v' if syllable else ''}:{g}" for g in groups)
+        return frozenset() if syllable else frozenset(f"{GIVEN_NAME}:{g}" for g in groups)
     asked = {f"{GIVEN_NAME}:{g}" for g in groups}
     if not syllable:
-        asked |= {f"{GIVEN_NAME}v:{g}" for g in groups}
+        asked |= {key for key, its_groups in _syllables_by_group() if not its_groups.isdisjoint(groups)}
     return frozenset(asked)
 
 
-def _joined(left: Token, right: Token) -> set[str]:
+@lru_cache(maxsize=1)
+def _syllables_by_group() -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each Vietnamese syllable that rigour or `nicknames` gives groups, as its phonetic key."""
+    groups = name_groups_of(vietnamese_syllables())
+    return tuple((token_key(syllable), found) for syllable, found in sorted(groups.items()) if found)
+
+
+@lru_cache(maxsize=100_000)
+def _joined(left: Token, right: Token) -> frozenset[str]:
     """Two words run together, as their keys and as the key of the word they make (`chao` and
     `yong` are `chaoong`, `chaoyong` is `chaong`: the key collapses the doubled letter)."""
     pairs = [(a, b) for a in left.keys[:2] for b in right.keys[:2]]
     texts = [(left.text or left.keys[0]) + (right.text or right.keys[0])]
-    return {a + b for a, b in pairs} | {token_key(text) for text in texts}
+    return frozenset({a + b for a, b in pairs} | {token_key(text) for text in texts})
 
 
 @lru_cache(maxsize=100_000)
