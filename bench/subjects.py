@@ -182,7 +182,7 @@ def main() -> None:
         def unit():  # type: ignore[no-untyped-def]
             return unit_of_work(engine)
 
-        load_given_names()  # as `liaison serve` does at start-up (screening's index)
+        load_given_names()  # as `liaison serve` does at start-up, before the first search
         started = time.perf_counter()
         second = transfer.import_file(unit, ACTOR, data, "ftm", source="bench")
         reimport_seconds = time.perf_counter() - started

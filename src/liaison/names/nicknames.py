@@ -20,6 +20,7 @@ it cannot be opened or written the groups are read from rigour as before (and a 
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -80,6 +81,7 @@ class _GroupFile:
     def __init__(self) -> None:
         self._connection: sqlite3.Connection | None = None
         self._failed = False
+        self._pid = 0  # a connection is never used across a fork: a forked worker opens its own
 
     def path(self) -> Path:
         from liaison.core.settings import get_settings
@@ -88,6 +90,8 @@ class _GroupFile:
         return get_settings().home / "cache" / f"given-names-{versions}.sqlite3"
 
     def _open(self) -> sqlite3.Connection | None:
+        if self._pid != os.getpid():
+            self._connection, self._pid = None, os.getpid()
         if self._connection is None and not self._failed:
             try:
                 path = self.path()
