@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "ss"})
 _SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
@@ -19,6 +20,18 @@ def strip_marks(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
+CACHED_LENGTH = 64  # words and short names: the same ones recur across a list, folded many times
+
+
 def fold(text: str) -> str:
     """Lower-case, mark-free, single-spaced words; punctuation and hyphens become spaces."""
+    return _folded_word(text) if len(text) <= CACHED_LENGTH else _folded(text)
+
+
+@lru_cache(maxsize=200_000)
+def _folded_word(text: str) -> str:
+    return _folded(text)
+
+
+def _folded(text: str) -> str:
     return " ".join(_SEPARATORS.sub(" ", strip_marks(text).casefold()).split())

@@ -21,18 +21,18 @@ finds, the search box finds:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from liaison.names.fold import fold
-from liaison.names.nicknames import load as load_given_names
-from liaison.names.nicknames import name_groups
+from liaison.names.nicknames import name_groups, name_groups_of
 from liaison.names.phonetic import skeleton, token_key
 from liaison.names.variants import MIDDLE, Reading, Token, readings
 from liaison.names.vietnamese_cyrillic import vietnamese_syllables
 
 TYPO_LENGTH = 5  # a key longer than this is also found by its first or last four letters
 INITIAL = "!"  # an initial's key: `!v` is held by every word beginning with v
-GIVEN_NAME = "="  # a given-name group: `=:name:Q123` for most words, `=v:...` for Vietnamese syllables
+GIVEN_NAME = "="  # a given-name group: `=:name:Q123` (Vietnamese syllables store none)
 MAX_JOINED = 5  # key pairs run together per two adjacent words
 
 
@@ -53,10 +53,10 @@ def search_keys(token: Token) -> tuple[tuple[str, float], ...]:
 
 
 def load() -> None:
-    """Load the name tables the keys are read from (rigour's given names take seconds, longer on a
-    busy machine): before a bulk import opens its first transaction, so no write lock waits on it."""
+    """Load the name tables the keys are read from (romanisation, Vietnamese syllables): before a
+    bulk import opens its first transaction, so no write lock waits on them. The given-name
+    groups are looked up per batch (`prepare_keys`), from the shared file `nicknames` keeps."""
     readings("Nguyễn Văn An")
-    load_given_names()
 
 
 def _is_syllable(word: str) -> bool:
@@ -65,26 +65,36 @@ def _is_syllable(word: str) -> bool:
 
 @lru_cache(maxsize=100_000)
 def _given_name_keys(word: str, stored: bool) -> frozenset[str]:
-    """The groups of a given name as keys. A Vietnamese syllable stores its groups as `=v:` and
-    asks only for `=:`: two syllables never meet this way (rigour ties `hung` and `hong`)."""
+    """The groups of a given name as keys (`=:name:Q123`). Two Vietnamese syllables never meet
+    this way (rigour ties `hung` and `hong`): a syllable stores no group keys, and asks for those
+    of other words; another word asks, besides its groups, for the phonetic key of each syllable
+    sharing one (`_syllables_by_group`: the syllables are few, so this costs no stored rows)."""
     groups = name_groups(word)
     if not groups:
         return frozenset()
     syllable = _is_syllable(word)
     if stored:
-        return frozenset(f"{GIVEN_NAME}{'v' if syllable else ''}:{g}" for g in groups)
+        return frozenset() if syllable else frozenset(f"{GIVEN_NAME}:{g}" for g in groups)
     asked = {f"{GIVEN_NAME}:{g}" for g in groups}
     if not syllable:
-        asked |= {f"{GIVEN_NAME}v:{g}" for g in groups}
+        asked |= {key for key, its_groups in _syllables_by_group() if not its_groups.isdisjoint(groups)}
     return frozenset(asked)
 
 
-def _joined(left: Token, right: Token) -> set[str]:
+@lru_cache(maxsize=1)
+def _syllables_by_group() -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each Vietnamese syllable that rigour or `nicknames` gives groups, as its phonetic key."""
+    groups = name_groups_of(vietnamese_syllables())
+    return tuple((token_key(syllable), found) for syllable, found in sorted(groups.items()) if found)
+
+
+@lru_cache(maxsize=100_000)
+def _joined(left: Token, right: Token) -> frozenset[str]:
     """Two words run together, as their keys and as the key of the word they make (`chao` and
     `yong` are `chaoong`, `chaoyong` is `chaong`: the key collapses the doubled letter)."""
     pairs = [(a, b) for a in left.keys[:2] for b in right.keys[:2]]
     texts = [(left.text or left.keys[0]) + (right.text or right.keys[0])]
-    return {a + b for a, b in pairs} | {token_key(text) for text in texts}
+    return frozenset({a + b for a, b in pairs} | {token_key(text) for text in texts})
 
 
 @lru_cache(maxsize=100_000)
@@ -101,6 +111,16 @@ def stored_keys(name: str) -> frozenset[str]:
             if position + 1 < len(reading):
                 keys |= set(sorted(_joined(token, reading[position + 1]))[:MAX_JOINED])
     return frozenset(keys)
+
+
+def prepare_keys(names: Iterable[str]) -> None:
+    """Work out the keys of a batch of names before they are stored (`stored_keys` then answers
+    from memory): their words' given-name groups are looked up in one go, outside the batch's
+    transaction, so that reading rigour's table for a word never seen before holds no write lock."""
+    distinct = list(dict.fromkeys(names))
+    name_groups_of(token.text for name in distinct for reading in readings(name) for token in reading)
+    for name in distinct:
+        stored_keys(name)
 
 
 def _term(token: Token) -> frozenset[str]:

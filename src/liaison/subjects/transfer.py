@@ -26,6 +26,7 @@ from liaison.core.errors import Invalid, Phrase
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
 from liaison.names.search import load as load_name_tables
+from liaison.names.search import prepare_keys
 from liaison.subjects import service
 from liaison.subjects.formats import ParsedRow, read_text
 from liaison.subjects.formats import csv as csv_format
@@ -74,14 +75,21 @@ def prepare(row: ParsedRow, actor: Actor, handling_code: str = DEFAULT_HANDLING_
 def _prepared_batches(
     text: str, fmt: str, actor: Actor, batch_size: int, handling_code: str
 ) -> Iterator[list[Prepared]]:
+    """Rows read and checked a batch at a time, with their names' search keys worked out
+    (`names.search.prepare_keys`) before the batch's transaction opens."""
     batch: list[Prepared] = []
     for row in reader_for(fmt).read(text):
         batch.append(prepare(row, actor, handling_code))
         if len(batch) >= batch_size:
-            yield batch
+            yield _keyed(batch)
             batch = []
     if batch:
-        yield batch
+        yield _keyed(batch)
+
+
+def _keyed(batch: list[Prepared]) -> list[Prepared]:
+    prepare_keys(name["full_name"] for item in batch if item.clean for name in item.clean.names)
+    return batch
 
 
 class _Batch:
@@ -235,7 +243,7 @@ def import_file(
     ensure(actor, service.IMPORT)
     reader_for(fmt)
     text = read_text(path)
-    load_name_tables()  # outside the batches' transactions: it takes seconds
+    load_name_tables()  # outside the batches' transactions
     if on_total is not None:
         on_total(reader_for(fmt).estimate(text))
     return import_text(
@@ -258,7 +266,7 @@ def _readable_subjects(
     session: Session, actor: Actor, query: service.SubjectQuery, seen: list[Subject]
 ) -> Iterator[SubjectOut]:
     last_id = 0
-    base = service.search_query(actor, query).order_by(Subject.id)
+    base = service.search_query(session, actor, query).order_by(Subject.id)
     while True:
         chunk = list(
             session.scalars(
