@@ -134,3 +134,51 @@ def test_pages_record_an_asset_and_show_a_refused_form_with_its_reason(
     created = client.post("/assets", data=form, follow_redirects=False)
     assert created.status_code == 303, created.text
     assert "Flat in Shenzhen" in client.get(created.headers["location"]).text
+
+
+def test_request_page_lists_its_assets_and_names_one_of_its_person_sought(
+    client: TestClient, engine: Engine
+) -> None:
+    officer = make_account(engine, "officer")
+    with unit_of_work(engine) as session:
+        home_id = agency(session, "Bộ Công an", "VN").id
+        china_id = agency(session, "Ministry of Public Security", "CN").id
+    owner = new_subject(client, officer)
+    flat = client.post("/api/v1/assets", json=asset_body(owner), headers=officer.headers).json()
+    other = new_subject(client, officer)
+    elsewhere = client.post(
+        "/api/v1/assets", json=asset_body(other, name="Villa of someone else", address="Lot 9"),
+        headers=officer.headers,
+    ).json()  # fmt: skip
+    request = client.post(
+        "/api/v1/requests",
+        json={"kind": "asset_tracing", "direction": "outgoing", "title": "Trace the flat",
+              "requesting_agency_id": home_id, "requested_agency_id": china_id,
+              "persons": [{"name": "Phạm Văn Thử", "subject_id": owner}]},
+        headers=officer.headers,
+    ).json()  # fmt: skip
+    sign_in_pages(client, officer)
+    page = client.get(f"/requests/{request['id']}").text
+    assert "This request names no asset." in page and 'name="asset_id"' in page
+    assert f'<option value="{flat["id"]}">' in page and "Villa of someone else" not in page
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    refused = client.post(
+        f"/requests/{request['id']}/assets",
+        data={"csrf_token": token, "asset_id": str(flat["id"]), "action": "confiscate"},
+    )
+    assert refused.status_code == 422 and "cannot ask to" in refused.text
+    refused = client.post(
+        f"/requests/{request['id']}/assets", data={"csrf_token": token, "asset_id": "x1", "action": "trace"}
+    )
+    assert refused.status_code == 422 and "Choose the asset" in refused.text
+    named = client.post(
+        f"/requests/{request['id']}/assets",
+        data={"csrf_token": token, "asset_id": str(flat["id"]), "action": "trace"},
+        follow_redirects=False,
+    )
+    assert named.status_code == 303, named.text
+    page = client.get(f"/requests/{request['id']}").text
+    assert f'href="/assets/{flat["id"]}">Flat in Shenzhen</a>' in page and "Identified" in page
+    assert f"/assets/{elsewhere['id']}" not in page
+    links = client.get(f"/api/v1/assets/{flat['id']}", headers=officer.headers).json()["request_links"]
+    assert [(link["request_id"], link["action"]) for link in links] == [(request["id"], "trace")]

@@ -126,3 +126,29 @@ def test_partner_view_shows_the_officers_trained(client: TestClient, engine: Eng
     assert "Trần Thị Tập" in client.get(f"/capacity/{created.json()['id']}").text
     vietnamese = client.get("/registry/partners/SG", headers={"Accept-Language": "vi"}).text
     assert "Số cán bộ được đào tạo" in vietnamese and 'data-figure="officers-trained">1<' in vietnamese
+
+
+def test_status_form_moves_the_activity_and_shows_a_refused_step_with_its_reason(
+    client: TestClient, engine: Engine
+) -> None:
+    officer = make_account(engine, "officer")
+    with unit_of_work(engine) as session:
+        partner = agency(session, "United Nations", None, kind="international").id
+        activity_id = service.create_activity(session, OFFICER, activity_in(partner)).id
+    sign_in_pages(client, officer)
+    page = client.get(f"/capacity/{activity_id}").text
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    assert f'action="/capacity/{activity_id}/status"' in page
+    refused = client.post(
+        f"/capacity/{activity_id}/status", data={"csrf_token": token, "status": "completed"}
+    )
+    assert refused.status_code == 409 and refused.text.count('role="alert"') == 1
+    moved = client.post(
+        f"/capacity/{activity_id}/status",
+        data={"csrf_token": token, "status": "deployed", "outcome": "Arrived in Juba"},
+        follow_redirects=False,
+    )
+    assert moved.status_code == 303, moved.text
+    with unit_of_work(engine) as session:
+        activity = service.get_activity(session, OFFICER, activity_id)
+        assert (activity.status, activity.outcome) == ("deployed", "Arrived in Juba")

@@ -3,7 +3,7 @@ requests that trace, freeze, confiscate or return them, and the figures on the p
 
 from __future__ import annotations
 
-from liaison.assets import api, demo, pages, partners, service
+from liaison.assets import api, demo, pages, partners, request_panel, service
 from liaison.assets.vocabulary import VOCAB_FILE, AssetVocabulary
 from liaison.core.capability import Capability, Vocabulary
 from liaison.core.events import InTransaction, RequestTransitioned
@@ -18,5 +18,6 @@ CAPABILITY = Capability(
     demo=demo.load,
     vocabularies=(Vocabulary(VOCAB_FILE, AssetVocabulary),),
     partner_view=partners.contribute,
+    request_view=request_panel.contribute,
     subscriptions=(InTransaction(RequestTransitioned, service.on_request_transitioned),),
 )

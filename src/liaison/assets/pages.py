@@ -11,10 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from liaison.assets import schemas, service
 from liaison.assets.vocabulary import vocabulary
-from liaison.core.errors import DomainError
+from liaison.core.errors import DomainError, Invalid
 from liaison.core.models import User
 from liaison.core.security.policy import handling_codes
 from liaison.core.web import DbSession, Permission
+from liaison.requests import pages as request_pages
+from liaison.requests import service as requests_service
 from liaison.web.forms import (
     PAGE_SIZE,
     attempt,
@@ -135,3 +137,23 @@ async def link_request(request: Request, asset_id: int, session: DbSession, user
         return service.link_request(session, user, asset_id, parse(schemas.RequestLinkIn, data))
 
     return await _post(request, session, user, asset_id, action)
+
+
+@router.post("/requests/{request_id}/assets", response_class=HTMLResponse, response_model=None)
+async def name_in_request(request: Request, request_id: int, session: DbSession, user: Writer) -> Any:
+    """The request page's form: name an asset of its person sought; refused, the request page again."""
+    values = await form_values(request)
+
+    def action() -> object:
+        data: dict[str, Any] = {"request_id": request_id, "action": values.get("action", "")}
+        asset_id = optional_int(values.get("asset_id"))
+        if not isinstance(asset_id, int) or not 0 < asset_id < 2**31:
+            raise Invalid("Choose the asset to name.", fields={"asset_id": "an asset in the register"})
+        return service.link_request(session, user, asset_id, parse(schemas.RequestLinkIn, data))
+
+    outcome = attempt(session, action)
+    if isinstance(outcome, DomainError):
+        record = requests_service.get_request(session, user, request_id)
+        context = request_pages.detail_context(session, user, record) | {"error": outcome.detail}
+        return render(request, "requests/detail.html", context, status_code=outcome.status)
+    return redirect(f"/requests/{request_id}")

@@ -13,6 +13,7 @@ from liaison.capacity import schemas, service
 from liaison.capacity.vocabulary import vocabulary
 from liaison.core.errors import DomainError
 from liaison.core.models import User
+from liaison.core.vocab import allowed_next
 from liaison.core.web import DbSession, Permission
 from liaison.web.forms import (
     PAGE_SIZE,
@@ -114,7 +115,10 @@ def _detail(
     request: Request, session: DbSession, user: User, activity_id: int, error: DomainError | None = None
 ) -> HTMLResponse:
     activity = service.get_activity(session, user, activity_id)
-    context = _context(session, activity=activity, error=error.detail if error else None)
+    next_statuses = allowed_next(vocabulary().kinds[activity.kind].statuses, activity.status)
+    context = _context(
+        session, activity=activity, next_statuses=next_statuses, error=error.detail if error else None
+    )
     return render(request, "capacity/detail.html", context, status_code=error.status if error else 200)
 
 
@@ -158,6 +162,19 @@ async def add_participant(request: Request, activity_id: int, session: DbSession
     outcome = attempt(
         session,
         lambda: service.add_participant(session, user, activity_id, parse(schemas.ParticipantIn, data)),
+    )
+    if isinstance(outcome, DomainError):
+        return _detail(request, session, user, activity_id, outcome)
+    return redirect(f"/capacity/{activity_id}")
+
+
+@router.post("/capacity/{activity_id}/status", response_class=HTMLResponse, response_model=None)
+async def change_status(request: Request, activity_id: int, session: DbSession, user: Writer) -> Any:
+    """Move the activity to one of its kind's next statuses, with its outcome; refused, the reason."""
+    values = await form_values(request)
+    data = {"status": values.get("status", ""), "outcome": values.get("outcome", "")}
+    outcome = attempt(
+        session, lambda: service.change_status(session, user, activity_id, parse(schemas.StatusIn, data))
     )
     if isinstance(outcome, DomainError):
         return _detail(request, session, user, activity_id, outcome)
