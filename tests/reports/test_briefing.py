@@ -1,12 +1,14 @@
-"""The partner briefing with the demo data: the facts it states for the Russian MIA, talking points
-linked to their records, the record-access gate (an H3 person sought stays out for a reader who
-may not read it), the PDF (Vietnamese diacritics, Cyrillic, fonts embedded, no missing glyph) and
-the DOCX read back, the export audited, and bad input refused without a 5xx."""
+"""The partner briefing with the demo data: the facts it states for the Russian MIA, China's frozen
+assets and Singapore's training in both languages, talking points linked to their records, the
+record-access gate (an H3 person sought, and the asset it owns, stay out for a reader who may not
+read them), the PDF (Vietnamese diacritics, Cyrillic, fonts embedded, no missing glyph) and the
+DOCX read back, the export audited, and bad input refused without a 5xx."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from docx import Document
@@ -15,6 +17,8 @@ from sqlalchemy import Engine, select
 
 from liaison import capabilities
 from liaison.app import create_app
+from liaison.assets import service as assets
+from liaison.assets.schemas import AssetIn, StatusChangeIn
 from liaison.core import i18n
 from liaison.core.db import unit_of_work
 from liaison.core.models import AuditEvent
@@ -33,23 +37,48 @@ pytestmark = pytest.mark.xdist_group("reports-briefing")
 UNIT = "international-cooperation"
 OFFICER = SystemActor(username="officer-briefing", role="officer", unit=UNIT)
 RESTRICTED_NAME = "Сергей Скрытный"
+OTHER_UNIT = SystemActor(username="other", role="officer", unit="special-unit")
 
 
 def load_demo(engine: Engine) -> None:
     """The demo data of every capability a briefing reads, and one H3 person sought believed to
     be in Russia, owned by another unit."""
+    capabilities.install(capabilities.enabled())  # the asset demo freezes through a request's event
     with unit_of_work(engine) as session:
-        for capability in capabilities.enabled(["registry", "engagements", "requests", "subjects"]):
+        for capability in capabilities.enabled(
+            ["registry", "engagements", "requests", "subjects", "assets", "capacity"]
+        ):
             assert capability.demo is not None
             capability.demo(session, "demo")
-        subjects.create_subject(
+        restricted = subjects.create_subject(
             session,
-            SystemActor(username="other", role="officer", unit="special-unit"),
+            OTHER_UNIT,
             SubjectIn(
                 names=[NameIn(full_name=RESTRICTED_NAME, language="ru")],
                 believed_country="RU",
                 handling_code="H3",
             ),
+        )
+        asset = assets.create_asset(
+            session,
+            OTHER_UNIT,
+            AssetIn(
+                kind="real_estate",
+                name="Dacha near Moscow (fictitious)",
+                owner_subject_id=restricted.id,
+                country="RU",
+                registration_number="DEMO-RU-50-0001",
+                value="1000000",
+                currency="USD",
+                value_date=date(2025, 1, 10),
+                identified_on=date(2025, 1, 10),
+            ),
+        )
+        assets.change_status(
+            session,
+            OTHER_UNIT,
+            asset.id,
+            StatusChangeIn(status="frozen", effective_on=date(2025, 2, 1), decision="Demo order 1"),
         )
 
 
@@ -253,3 +282,81 @@ def test_the_briefing_page_refuses_an_unknown_section_with_a_readable_message(
     )
     assert shown.status_code == 200
     assert 'value="requests" checked' in shown.text and 'value="programmes" checked' not in shown.text
+
+
+def partner_briefing(
+    engine: Engine, partner: str, language: str = "en", actor: SystemActor = OFFICER
+) -> Briefing:
+    with unit_of_work(engine) as session, i18n.speaking(language):
+        return build_briefing(session, actor, partner)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "frozen in China since"), ("vi", "đã bị phong tỏa tại Trung Quốc từ năm")],
+)
+def test_the_china_briefing_states_the_value_frozen_there(demo: Engine, language: str, expected: str) -> None:
+    briefing = partner_briefing(demo, "CN", language)
+    assert briefing.shows("assets") and briefing.assets is not None
+    frozen = briefing.assets["totals"]["frozen"]
+    assert float(frozen) > 0
+    [point] = [p for p in briefing.talking_points if p.section == "assets"]
+    assert point.text.startswith("USD ") and expected in point.text and "(2 " in point.text, point.text
+    assert point.links[0].path == "/assets?country=CN"
+    assert not briefing.shows("capacity_building")  # no capacity building with China: no section
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("en", "3 officers trained with Singapore in "), ("vi", "3 cán bộ được đào tạo cùng Singapore năm ")],
+)
+def test_the_singapore_briefing_states_the_officers_trained(
+    demo: Engine, language: str, expected: str
+) -> None:
+    briefing = partner_briefing(demo, "SG", language)
+    assert briefing.capacity_building is not None
+    assert briefing.capacity_building["officers_trained"] == 3
+    assert any(
+        p.text.startswith(expected) for p in briefing.talking_points if p.section == "capacity_building"
+    )
+    assert not briefing.shows("assets")  # nothing frozen in Singapore: no section
+
+
+def test_a_reader_who_may_not_read_the_h3_owner_gets_no_asset_figures_for_its_asset(demo: Engine) -> None:
+    outsider = partner_briefing(demo, "RU")
+    assert outsider.assets is None
+    assert not any(p.section == "assets" for p in outsider.talking_points)
+    owner = partner_briefing(demo, "RU", actor=OTHER_UNIT)
+    assert owner.assets is not None and owner.assets["totals"]["frozen"] == "1000000.00"
+    assert any(
+        p.text == "USD 1,000,000 frozen in Russia since 2025 (one asset)." for p in owner.talking_points
+    ), [p.text for p in owner.talking_points]
+
+
+def test_the_briefing_page_pdf_and_docx_show_assets_and_capacity_building(
+    client: TestClient, officer_token: str, demo: Engine
+) -> None:
+    auth = {"Authorization": f"Bearer {officer_token}"}
+    vietnamese_pdf = client.get(
+        "/api/v1/reports/briefings/CN/document", params={"format": "pdf", "language": "vi"}, headers=auth
+    )
+    assert vietnamese_pdf.status_code == 200, vietnamese_pdf.text
+    text = text_of(vietnamese_pdf.content)
+    assert "Tổng đã phong tỏa" in text and "đã bị phong tỏa tại Trung Quốc" in text
+    docx = client.get(
+        "/api/v1/reports/briefings/SG/document",
+        params={"format": "docx", "sections": ["talking_points", "capacity_building"]},
+        headers=auth,
+    )
+    assert docx.status_code == 200, docx.text
+    document = Document(io.BytesIO(docx.content))
+    headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"]
+    assert headings == ["Talking points", "Capacity building"]
+    assert "Officers trained: 3" in [p.text for p in document.paragraphs]
+    cells = [c.text for table in document.tables for row in table.rows for c in row.cells]
+    assert "Our participants" in cells
+    officer = make_account(demo, "officer", unit=UNIT)
+    assert sign_in_pages(client, officer, "/reports/briefings/CN").status_code == 303
+    page = client.get("/reports/briefings/CN")
+    assert page.status_code == 200
+    assert "Assets held there" in page.text and 'data-figure="frozen"' in page.text

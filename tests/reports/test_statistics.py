@@ -135,3 +135,42 @@ def test_a_confirmed_hit_counts_only_for_readers_of_its_person_sought(engine: En
         assert cooperation_report(session, owner, *period).totals.hits_confirmed == 1
         assert cooperation_report(session, OFFICER, *period).totals.hits_confirmed == 0
         session.rollback()
+
+
+def test_asset_values_count_the_steps_taken_in_the_period_only(session: Session) -> None:
+    from liaison.assets import service as assets
+    from liaison.assets.schemas import AssetIn, StatusChangeIn
+    from liaison.reports.report_tables import report_tables
+    from liaison.subjects import service as subjects
+    from liaison.subjects.schemas import NameIn, SubjectIn
+
+    owner = subjects.create_subject(session, OFFICER, SubjectIn(names=[NameIn(full_name="Trần Văn Mẫu")]))
+
+    def frozen_on(day: date, number: str) -> None:
+        asset = assets.create_asset(
+            session,
+            OFFICER,
+            AssetIn(
+                kind="real_estate",
+                name=f"Flat {number} (fictitious)",
+                owner_subject_id=owner.id,
+                country="CN",
+                registration_number=number,
+                value="1000",
+                currency="USD",
+                value_date=date(2024, 1, 2),
+                identified_on=date(2024, 1, 2),
+            ),
+        )
+        frozen = StatusChangeIn(status="frozen", effective_on=day, decision="Order 7")
+        assets.change_status(session, OFFICER, asset.id, frozen)
+
+    frozen_on(date(2024, 6, 1), "DEMO-1")
+    frozen_on(date(2025, 2, 10), "DEMO-2")
+    report = cooperation_report(session, OFFICER, date(2025, 1, 1), date(2025, 3, 31), "CN", now=NOW)
+    [row] = report.asset_values or []
+    assert (row.status, row.assets, row.value, row.currency) == ("frozen", 1, "1000.00", "USD")
+    assert cooperation_report(session, OFFICER, date(2025, 1, 1), date(2025, 3, 31), "RU").asset_values == []
+    assert cooperation_report(session, AUDITOR, date(2025, 1, 1), date(2025, 3, 31)).asset_values is None
+    [table] = [t for t in report_tables(session, report, "vi") if t.name == "asset_values"]
+    assert table.rows == [["Đã phong tỏa", 1, "1000.00", "USD"]]

@@ -420,7 +420,9 @@ def on_request_transitioned(session: Session, event: RequestTransitioned) -> Non
 # --- figures ---------------------------------------------------------------------------------
 
 
-def figures(session: Session, actor: Actor, country: str = "") -> Figures:
+def figures(
+    session: Session, actor: Actor, country: str = "", since: date | None = None, until: date | None = None
+) -> Figures:
     """Value that became frozen, confiscated, returned or shared each year (the year of the step),
     in the reporting currency at the rates `vocab/assets.yaml` states; values in a currency with no
     rate are counted apart, never guessed. Only assets the actor may read count."""
@@ -433,6 +435,10 @@ def figures(session: Session, actor: Actor, country: str = "") -> Figures:
     )
     if country:
         statement = statement.where(Asset.country == country.upper())
+    if since is not None:
+        statement = statement.where(AssetStatusChange.effective_on >= since)
+    if until is not None:
+        statement = statement.where(AssetStatusChange.effective_on <= until)
     sums: dict[tuple[int, str], list[Any]] = {}
     not_converted = 0
     for status, effective_on, minor, currency in session.execute(statement):

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal, get_args
 
 from sqlalchemy import Select, func, select
@@ -50,6 +51,8 @@ SECTIONS: dict[str, str] = {
     "requests": "Requests",
     "persons_sought": "Persons sought believed to be in the partner's territory",
     "citizen_protection": "Citizen protection",
+    "assets": "Assets held there",
+    "capacity_building": "Capacity building",
 }
 """Each section's code and its heading (the msgid), in the document's order."""
 
@@ -64,6 +67,8 @@ SectionCode = Literal[
     "requests",
     "persons_sought",
     "citizen_protection",
+    "assets",
+    "capacity_building",
 ]
 """The same codes as a type, so the API's document lists them."""
 assert get_args(SectionCode) == tuple(SECTIONS), "SectionCode must list SECTIONS' codes in order"
@@ -118,6 +123,8 @@ class Briefing:
     requests: dict[str, Any] | None = None
     persons_sought: list[dict[str, Any]] | None = None
     citizen_protection: list[dict[str, Any]] | None = None
+    assets: dict[str, Any] | None = None
+    capacity_building: dict[str, Any] | None = None
     open_commitments: int = 0
     oldest_open_commitment: dict[str, Any] | None = None
     talking_points: list[TalkingPoint] = field(default_factory=list)
@@ -253,6 +260,10 @@ def build_briefing(
             {**c, "status_label": label(engagement_words().case_statuses, c["status"])}
             for c in view.citizen_protection_cases
         ]
+    if view.asset_figures and view.asset_figures["rows"]:
+        briefing.assets = view.asset_figures
+    if view.capacity_building and view.capacity_building["rows"]:
+        briefing.capacity_building = view.capacity_building
     briefing.talking_points = talking_points(briefing)
     if briefing.requests is not None:  # the points used every open request; the document lists the first
         briefing.requests["open_requests"] = briefing.requests["open_requests"][:MAX_REQUESTS]
@@ -551,6 +562,12 @@ def talking_points(briefing: Briefing) -> list[TalkingPoint]:
                 count=len(still_open),
             )
 
+    if briefing.assets:
+        _asset_point(briefing.assets, briefing.territory, briefing.partner_key, say)
+
+    if briefing.capacity_building:
+        _capacity_point(briefing.capacity_building, partner, say)
+
     if briefing.engagements:
         last = max(
             (e for e in briefing.engagements if e["held_on"] <= briefing.meeting_on),
@@ -566,6 +583,63 @@ def talking_points(briefing: Briefing) -> list[TalkingPoint]:
                 date=last["held"],
             )
     return points
+
+
+ASSET_POINT_STATUSES = ("frozen", "confiscated", "returned")
+
+
+def _asset_point(figures: dict[str, Any], territory: str, country: str, say: Any) -> None:
+    """One point: the value that reached the first of frozen, confiscated, returned there."""
+    templates = {
+        "frozen": ("{currency} {value} frozen in {territory} since {year} ({count} assets).",
+                   "{currency} {value} frozen in {territory} since {year} (one asset)."),
+        "confiscated": ("{currency} {value} confiscated in {territory} since {year} ({count} assets).",
+                        "{currency} {value} confiscated in {territory} since {year} (one asset)."),
+        "returned": ("{currency} {value} returned from {territory} since {year} ({count} assets).",
+                     "{currency} {value} returned from {territory} since {year} (one asset)."),
+    }  # fmt: skip
+    for status in ASSET_POINT_STATUSES:
+        rows = [row for row in figures["rows"] if row["status"] == status]
+        if not rows or Decimal(figures["totals"][status]) == 0:
+            continue
+        template, one = templates[status]
+        say(
+            "assets",
+            template,
+            [Link(territory, f"/assets?country={country}")],
+            one=one,
+            currency=figures["currency"],
+            value=amount(Decimal(figures["totals"][status])),
+            territory=territory,
+            year=min(row["year"] for row in rows),
+            count=sum(row["assets"] for row in rows),
+        )
+        return
+
+
+def amount(value: Decimal) -> str:
+    """A sum of money as a minister reads it: thousands grouped, no cents when there are none."""
+    shown = f"{value:,.2f}".removesuffix(".00")
+    if i18n.current_language.get() == "vi":  # Vietnamese groups with dots and decimals with a comma
+        shown = shown.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return shown
+
+
+def _capacity_point(counts: dict[str, Any], partner: str, say: Any) -> None:
+    """One point: the officers trained with the partner, and in which years."""
+    years = sorted({row["year"] for row in counts["rows"] if row["kind"] == "training"})
+    if not counts["officers_trained"] or not years:
+        return
+    first, last = years[0], years[-1]
+    say(
+        "capacity_building",
+        "{count} officers trained with {partner} in {years}.",
+        [Link(partner, "/capacity")],
+        one="One officer trained with {partner} in {years}.",
+        count=counts["officers_trained"],
+        partner=partner,
+        years=str(first) if first == last else f"{first}–{last}",
+    )
 
 
 def _request_points(summary: dict[str, Any], partner: str, say: Any) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -222,7 +223,56 @@ def _sections(briefing: Briefing) -> list[Section]:
                 bullets=[f"{c['title']} · {c['status_label']}" for c in briefing.citizen_protection],
             )
         )
+    if briefing.shows("assets") and briefing.assets is not None:
+        sections.append(_assets_section(h["assets"], briefing.assets))
+    if briefing.shows("capacity_building") and briefing.capacity_building is not None:
+        counts = briefing.capacity_building
+        sections.append(
+            Section(
+                h["capacity_building"],
+                paragraphs=[f"{_('Officers trained')}: {counts['officers_trained']}"],
+                tables=[
+                    Table(
+                        [_("Year"), _("Kind"), _("Activities"), _("Our participants")],
+                        [
+                            [
+                                str(r["year"]),
+                                r["kind_label"],
+                                str(r["activities"]),
+                                str(r["home_participants"]),
+                            ]
+                            for r in counts["rows"]
+                        ],
+                    )
+                ],
+            )
+        )
     return sections
+
+
+def _assets_section(heading: str, figures: dict[str, Any]) -> Section:
+    """The value by year and status in one currency, its totals and the rates it was converted at."""
+    _ = i18n.gettext
+    currency, totals = figures["currency"], figures["totals"]
+    rates = "; ".join(f"{code} {rate}" for code, rate in figures["rates"].items())
+    return Section(
+        heading,
+        paragraphs=[
+            f"{_('Total frozen')}: {totals['frozen']} {currency} · "
+            f"{_('Total confiscated')}: {totals['confiscated']} {currency} · "
+            f"{_('Total returned')}: {totals['returned']} {currency}",
+            f"{_('Rates')} ({figures['rates_source']}): {rates}",
+        ],
+        tables=[
+            Table(
+                [_("Year"), _("Status"), _("Assets"), _("Value")],
+                [
+                    [str(r["year"]), r["status_label"], str(r["assets"]), f"{r['value']} {currency}"]
+                    for r in figures["rows"]
+                ],
+            )
+        ],
+    )
 
 
 def export_briefing(

@@ -105,6 +105,12 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("country", "Believed to be in", "text", "country"),
         Column("confirmed", "Hits confirmed"),
     ),
+    "asset_values": (
+        Column("status", "Status", "text", "asset_status"),
+        Column("assets", "Assets"),
+        Column("value", "Value", "text"),
+        Column("currency", "Currency", "text"),
+    ),
 }
 
 TITLES: dict[str, str] = {
@@ -116,6 +122,7 @@ TITLES: dict[str, str] = {
     "commitments_by_status": "Commitments by status",
     "programmes": "Programme progress",
     "screening_hits": "Screening hits confirmed",
+    "asset_values": "Asset values frozen, confiscated and returned",
 }
 
 SUMMARY: tuple[tuple[str, str, ValueKind], ...] = (
@@ -135,6 +142,12 @@ NONE_RECORDED = "None recorded"
 MULTILATERAL = "Multilateral"
 
 
+def _asset_statuses() -> Mapping[str, Label]:
+    from liaison.assets.vocabulary import vocabulary
+
+    return vocabulary().statuses
+
+
 class Labeller:
     """Turns codes into words in one language; country names are read once from the registry."""
 
@@ -149,6 +162,7 @@ class Labeller:
             "crime_area": crime_areas,
             "commitment_status": lambda: engagement_vocabulary().commitment_statuses,
             "programme_status": lambda: registry_vocabulary().programme_statuses,
+            "asset_status": _asset_statuses,
         }
 
     def text(self, message: str) -> str:

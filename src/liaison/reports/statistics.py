@@ -50,6 +50,7 @@ from liaison.core.security.policy import Actor, ensure, may
 from liaison.registry.models import ActionItem, Agency, Country, Programme, ProgrammeParty
 from liaison.registry.partners import partner_agencies
 from liaison.reports.statistics_schemas import (
+    AssetValues,
     CommitmentsByStatus,
     CooperationReport,
     EngagementsByPartner,
@@ -181,6 +182,8 @@ def cooperation_report(
         figures.programmes = programme_progress(session, scope, period)
     if "screening" in names and may(actor, "screening.read"):
         figures.hits = screening_hits(session, actor, scope, start, end)
+    if "assets" in names and may(actor, "assets.read"):
+        figures.assets = asset_values(session, actor, scope, period)
     return figures.report(scope, period, as_of)
 
 
@@ -202,6 +205,7 @@ class _Figures:
     commitments: list[CommitmentsByStatus] | None = None
     programmes: list[ProgrammeProgress] | None = None
     hits: list[ScreeningHitsConfirmed] | None = None
+    assets: list[AssetValues] | None = None
 
     def report(self, scope: Scope, period: Period, as_of: datetime) -> CooperationReport:
         kinds = self.by_kind or []
@@ -233,6 +237,7 @@ class _Figures:
             commitments_by_status=self.commitments,
             programmes=self.programmes,
             screening_hits=self.hits,
+            asset_values=self.assets,
         )
 
 
@@ -548,6 +553,26 @@ def screening_hits(
         for country, count in session.execute(query)
     )
     return sorted(rows, key=lambda row: (-row.confirmed, row.country))
+
+
+def asset_values(session: Session, actor: Actor, scope: Scope, period: Period) -> list[AssetValues]:
+    """The value each asset status was reached with in the period, on assets this reader may read
+    held in the partner's country (an organisation holds none), converted as the register states."""
+    from liaison.assets.service import figures
+
+    if scope.key is not None and not scope.is_country:
+        return []
+    found = figures(session, actor, scope.key or "", period.since, period.until)
+    return [
+        AssetValues(
+            status=status,
+            assets=sum(row.assets for row in found.rows if row.status == status),
+            value=total,
+            currency=found.currency,
+        )
+        for status, total in found.totals.items()
+        if any(row.status == status for row in found.rows)
+    ]
 
 
 def months_between(since: date, until: date) -> Iterable[date]:

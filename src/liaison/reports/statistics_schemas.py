@@ -87,6 +87,15 @@ class ScreeningHitsConfirmed(BaseModel):
     confirmed: int
 
 
+class AssetValues(BaseModel):
+    """Value that became frozen, confiscated, returned or shared in the period, in one currency."""
+
+    status: str
+    assets: int
+    value: str = Field(description="a decimal in `currency`, at the asset register's stated rates")
+    currency: str
+
+
 class ReportTotals(BaseModel):
     requests_opened: int
     requests_answered: int
@@ -115,6 +124,7 @@ class CooperationReport(BaseModel):
     commitments_by_status: list[CommitmentsByStatus] | None
     programmes: list[ProgrammeProgress] | None
     screening_hits: list[ScreeningHitsConfirmed] | None
+    asset_values: list[AssetValues] | None = None
 
 
 TABLES: tuple[str, ...] = (
@@ -125,5 +135,6 @@ TABLES: tuple[str, ...] = (
     "commitments_by_status",
     "programmes",
     "screening_hits",
+    "asset_values",
 )
 """The report's tables, in the order every export writes them (after the totals)."""
