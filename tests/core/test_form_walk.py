@@ -25,6 +25,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select, union_all
 from sqlalchemy.sql import literal_column
 
+from liaison.assets.models import AssetRequestLink
 from liaison.capabilities import enabled
 from liaison.core import accounts as account_service
 from liaison.core.db import Base, unit_of_work, utcnow
@@ -246,8 +247,9 @@ def _poster(roles: list[str], accounts: dict[str, Account]) -> Account:
 DRAFT_REPORT = (
     b"HANOI - Deputy Minister of Public Security Lieutenant General Le Quoc Hung held talks in Hanoi "
     b"on Monday with Thai Police Commissioner General Kittirat Phanphet. The two sides agreed to step "
-    b"up cooperation against drug trafficking and cybercrime and to exchange information regularly."
-)
+    b"up cooperation against drug trafficking and cybercrime and to exchange information regularly. "
+    b"They agreed to sign a memorandum of understanding on combating transnational crime next year."
+)  # an agreement too: its review card has the form that links or creates one
 
 
 @dataclass
@@ -258,16 +260,19 @@ class Walk:
 
 @pytest.fixture
 def walk(engine: Engine) -> Walk:
-    """The demo data, one account per walking role, a locked account (its page offers "unlock")
-    and one draft engagement from a report (its review page offers "confirm")."""
+    """The demo data, one account per walking role, a locked account (its page offers "unlock"),
+    one draft engagement from a report (its review page offers "confirm") and the demo's freezing
+    request (its page offers naming an asset)."""
     load_demo(engine)
     locked = make_account(engine, "officer", username="walk-locked")
     with unit_of_work(engine) as session:
         account_service.get_user(session, locked.username).locked_until = utcnow() + timedelta(minutes=15)
         draft = ingest_service.ingest_report(session, SystemActor("walk"), DRAFT_REPORT, date(2025, 3, 3))
+        freezing = session.scalar(select(AssetRequestLink.request_id).order_by(AssetRequestLink.request_id))
     return Walk(
         {role: make_account(engine, role, username=f"walk-{role}") for role in (*WALKING_ROLES, "auditor")},
-        (f"/users/{locked.username}", f"/ingest/drafts/{draft.engagement_id}"),
+        # the demo's freezing request: its page offers naming another asset of its person sought
+        (f"/users/{locked.username}", f"/ingest/drafts/{draft.engagement_id}", f"/requests/{freezing}"),
     )
 
 

@@ -69,7 +69,9 @@ def _fugitive(session: Session, who: SystemActor) -> Subject:
     return subject
 
 
-def _freeze_through_request(session: Session, who: SystemActor, assets: dict[str, Asset], on: date) -> None:
+def _freeze_through_request(
+    session: Session, who: SystemActor, subject: Subject, assets: dict[str, Asset], on: date
+) -> None:
     home, china = by_ref(session, Agency, "vn-mps"), by_ref(session, Agency, "cn-mps")
     if home is None or china is None:
         return
@@ -79,6 +81,7 @@ def _freeze_through_request(session: Session, who: SystemActor, assets: dict[str
         "title": "[SYNTHETIC] Freezing of assets of Phạm Văn Thử (demo)", "our_reference": REFERENCE,
         "crime_areas": ["corruption"],
         "facts": "Synthetic demo request: invented facts for demonstration only.",
+        "persons": [{"name": "Phạm Văn Thử", "subject_id": subject.id}],  # his third asset can be named too
         "details": {"assets": "Named from the asset register.", "estimated_value": 13600000},
         "request_date": on.isoformat(),
     })  # fmt: skip
@@ -114,4 +117,4 @@ def load(session: Session, actor: str) -> None:
                             "description": "Fictitious demo asset."}
         )  # fmt: skip
         assets[ref] = service.create_asset(session, who, body, source=DEMO_SOURCE, source_id=ref)
-    _freeze_through_request(session, who, assets, on)
+    _freeze_through_request(session, who, subject, assets, on)
