@@ -252,6 +252,13 @@ DRAFT_REPORT = (
 )  # an agreement too: its review card has the form that links or creates one
 
 
+@pytest.fixture
+def engine(sqlite_engine: Engine) -> Engine:
+    """SQLite only: the walk checks the pages' conversion of forms, which is the same on either
+    database (the services' refusals and rollbacks are tested on both); it is the suite's longest."""
+    return sqlite_engine
+
+
 @dataclass
 class Walk:
     accounts: dict[str, Account]

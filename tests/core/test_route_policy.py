@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from starlette.routing import Mount
 
 from liaison.core.security.policy import ROLES, roles_for
@@ -60,6 +61,12 @@ def _concrete(path: str, route: APIRoute) -> str:
     """Fill path parameters: integers with an id that does not exist, text with 'ZZ'."""
     types = {param.name: param.field_info.annotation for param in route.dependant.path_params}
     return re.sub(r"{(\w+)(:\w+)?}", lambda m: "999999" if types.get(m.group(1)) is int else "ZZ", path)
+
+
+@pytest.fixture
+def engine(sqlite_engine: Engine) -> Engine:
+    """SQLite only: who may call a route is the policy's answer, whichever database holds the data."""
+    return sqlite_engine
 
 
 def test_every_route_declares_a_permission(app) -> None:  # type: ignore[no-untyped-def]
