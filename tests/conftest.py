@@ -251,3 +251,33 @@ def sign_in_pages(client: TestClient, account: Account, next: str = "/") -> Any:
 def accounts_by_role(engine: Engine) -> dict[str, Account]:
     """One account per role, each with a bearer token."""
     return {role: make_account(engine, role, username=role) for role in accounts.ROLES}
+
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():  # type: ignore[no-untyped-def]
+    """Debian's Chromium, one per worker: every browser test of the worker shares it (a second
+    Playwright in the same process would find the first one's asyncio loop running)."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        reason = "Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)"
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (required in CI)")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import threading
 import time
@@ -19,17 +17,6 @@ from sqlalchemy import Engine
 from liaison.app import create_app
 from liaison.core.settings import get_settings
 from tests.conftest import Account, make_account
-
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -78,22 +65,6 @@ def live_server(sqlite_engine: Engine) -> Iterator[LiveServer]:
     yield LiveServer(f"http://127.0.0.1:{port}", sqlite_engine)
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def chromium():  # type: ignore[no-untyped-def]
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        reason = "Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)"
-        if os.environ.get("CI"):
-            pytest.fail(reason + " (required in CI)")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -9,16 +9,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import Account
-from tests.e2e.conftest import chromium, sign_in
+from tests.e2e.conftest import sign_in
 from tests.exchange.conftest import Node, wait_for
 from tests.exchange.partners import AGENCIES, account, nodes
 
-__all__ = ["chromium", "nodes"]  # the fixtures
+__all__ = ["nodes"]  # the fixture
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.xdist_group("browser"),
-    # in the full run Playwright finds an asyncio loop running in this worker (passes alone): to fix
-    pytest.mark.skip(reason="Playwright sync API inside a running asyncio loop in the full run"),
 ]
 TITLE = "Whereabouts of Nguyễn Văn A"
 ANSWER = "He lives at 12 Abay Avenue, Almaty."
