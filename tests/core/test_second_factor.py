@@ -282,6 +282,7 @@ def test_an_administrator_resets_a_lost_second_factor_on_the_page(client: TestCl
         accounts.reset_second_factor(session, "test", supervisor.username)
 
 
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # the command line is the subject here
 def test_cli_resets_a_second_factor_and_asks_for_the_code_of_a_token(engine: Engine) -> None:
     supervisor = make_account(engine, "supervisor")
     refused = _liaison(engine, "token", "create", supervisor.username, stdin="000000\n")

@@ -2,10 +2,10 @@
 own LIAISON_HOME and database (SQLite or PostgreSQL), initialised with `liaison init` and
 `liaison node init`, paired and verified on both sides, with an administrator and a token each.
 
-`node_pair` (parametrised over both backends) and `sqlite_node_pair` yield `(a, b)`; each `Node`
-has `url`, `engine_url`, `home`, `identity`, `admin` (an `Account`), `engine()`, `kill()` (SIGKILL),
-`stop()`, `start()` and `restart()`. The delivery worker runs inside each `serve`
-(`LIAISON_EXCHANGE_WORKER=true`). Other helpers' tests reuse these fixtures.
+`node_pair` (A on SQLite, B on PostgreSQL: both backends in one pair) and `sqlite_node_pair`
+yield `(a, b)`; each `Node` has `url`, `engine_url`, `home`, `identity`, `admin` (an `Account`),
+`engine()`, `kill()` (SIGKILL), `stop()`, `start()` and `restart()`. The delivery worker runs
+inside each `serve` (`LIAISON_EXCHANGE_WORKER=true`). Other helpers' tests reuse these fixtures.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -192,17 +192,27 @@ def postgres_url(cluster: PostgresCluster) -> str:
     return cluster.url(name)
 
 
-def start_pair(backend: str, request: pytest.FixtureRequest, tmp: Path) -> tuple[Node, Node]:
-    urls = ["", ""]
-    if backend == "sqlite":  # a migrated copy, as the rest of the suite does, instead of migrating twice
-        template: Path = request.getfixturevalue("sqlite_template")
-        for index, name in enumerate(("node-a", "node-b")):
+MIXED = "sqlite+postgresql"  # node A on SQLite, node B on PostgreSQL: both backends in one run
+
+
+def database_urls(backend: str, names: Sequence[str], request: pytest.FixtureRequest, tmp: Path) -> list[str]:
+    """One fresh migrated database per node: all SQLite, all PostgreSQL, or (`MIXED`) the first
+    node on SQLite and the others on PostgreSQL, as partners running different backends do."""
+    backends = ["sqlite", *["postgresql"] * (len(names) - 1)] if backend == MIXED else [backend] * len(names)
+    urls = []
+    for name, each in zip(names, backends, strict=True):
+        if each == "sqlite":  # a migrated copy, as the rest of the suite does, instead of migrating
+            template: Path = request.getfixturevalue("sqlite_template")
             (tmp / name).mkdir(parents=True)
             shutil.copy(template, tmp / name / "liaison.db")
-            urls[index] = f"sqlite:///{tmp / name / 'liaison.db'}"
-    if backend == "postgresql":
-        cluster: PostgresCluster = request.getfixturevalue("postgres")
-        urls = [postgres_url(cluster), postgres_url(cluster)]
+            urls.append(f"sqlite:///{tmp / name / 'liaison.db'}")
+        else:
+            urls.append(postgres_url(request.getfixturevalue("postgres")))
+    return urls
+
+
+def start_pair(backend: str, request: pytest.FixtureRequest, tmp: Path) -> tuple[Node, Node]:
+    urls = database_urls(backend, ("node-a", "node-b"), request, tmp)
     a = make_node("node-a", tmp, urls[0])
     b = make_node("node-b", tmp, urls[1])
     pair(a, b)
@@ -216,9 +226,9 @@ def start_pair(backend: str, request: pytest.FixtureRequest, tmp: Path) -> tuple
     return a, b
 
 
-@pytest.fixture(params=("sqlite", "postgresql"))
+@pytest.fixture(params=(MIXED,))
 def node_pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Node, Node]]:
-    """Two paired node processes, once on SQLite and once on PostgreSQL databases."""
+    """Two paired node processes, A on SQLite and B on PostgreSQL: each backend sends and receives."""
     a, b = start_pair(request.param, request, tmp_path)
     yield a, b
     a.close()

@@ -4,7 +4,6 @@ those agencies; an `Api` calls a node's JSON API as one of its users."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,8 @@ from liaison.core.models import AuditEvent
 from liaison.core.security.policy import CLI_ACTOR
 from liaison.exchange import keys, peers
 from liaison.registry.models import Agency
-from tests.conftest import Account, PostgresCluster, make_account
-from tests.exchange.conftest import Node, make_node, postgres_url
+from tests.conftest import Account, make_account
+from tests.exchange.conftest import MIXED, Node, database_urls, make_node
 
 UNIT = "international-cooperation"
 AGENCIES = {
@@ -57,18 +56,11 @@ def pair(a: Node, b: Node) -> None:
             peers.verify(session, CLI_ACTOR, partner.node_id, keys.fingerprint(partner.signing_public))
 
 
-@pytest.fixture(params=("sqlite", "postgresql"))
+@pytest.fixture(params=(MIXED,))
 def nodes(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Node, Node]]:
-    urls = ["", ""]
-    if request.param == "sqlite":
-        template: Path = request.getfixturevalue("sqlite_template")
-        for index, name in enumerate(AGENCIES):
-            (tmp_path / name).mkdir(parents=True)
-            shutil.copy(template, tmp_path / name / "liaison.db")
-            urls[index] = f"sqlite:///{tmp_path / name / 'liaison.db'}"
-    else:
-        cluster: PostgresCluster = request.getfixturevalue("postgres")
-        urls = [postgres_url(cluster), postgres_url(cluster)]
+    """The two partner agencies' nodes, A on SQLite and B on PostgreSQL (`["sqlite"]` indirectly
+    for both on SQLite)."""
+    urls = database_urls(request.param, list(AGENCIES), request, tmp_path)
     a, b = (make_node(name, tmp_path, url) for name, url in zip(AGENCIES, urls, strict=True))
     registry(a)
     registry(b)

@@ -220,6 +220,7 @@ def test_api_exports_a_bundle_and_refuses_a_bad_one_as_problem_json(api: TestCli
     assert api.get("/api/v1/exchange/stix/export", headers=officer.headers).status_code == 403
 
 
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # the command line is the subject here
 def test_cli_exports_and_imports_as_a_named_user(api: TestClient, engine: Engine, tmp_path: Path) -> None:
     owner = make_account(engine, "supervisor", "sup.fugitives", unit=UNIT)
     add_person(api, owner, {k: v for k, v in PERSON.items() if k != "documents"})  # imported beside it

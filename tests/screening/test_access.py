@@ -315,16 +315,17 @@ def test_done_when_a_border_analyst_screening_a_file_through_the_api_gets_the_h3
     assert_withheld(hits.text)  # nor its birth date, nor its document number
 
 
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # the gate, not the database, is the subject
 def test_cli_hits_file_passes_the_gate_for_the_command_line_and_for_a_named_user(
-    sqlite_engine: Engine, tmp_path: Path
+    engine: Engine, tmp_path: Path
 ) -> None:
-    subject_id = restricted_subject(sqlite_engine)
-    make_account(sqlite_engine, "analyst", username="border-analyst", unit="border")
-    make_account(sqlite_engine, "analyst", username="fugitives-analyst", unit="fugitives")
+    subject_id = restricted_subject(engine)
+    make_account(engine, "analyst", username="border-analyst", unit="border")
+    make_account(engine, "analyst", username="fugitives-analyst", unit="fugitives")
     source = tmp_path / "arrivals.csv"
     source.write_bytes(travellers_csv())
     out = tmp_path / "hits.csv"
-    env = {**os.environ, "LIAISON_DATABASE_URL": sqlite_engine.url.render_as_string(hide_password=False)}
+    env = {**os.environ, "LIAISON_DATABASE_URL": engine.url.render_as_string(hide_password=False)}
     command = [sys.executable, "-m", "liaison", "screen", str(source), "--out", str(out), "--workers", "1"]
 
     def hits_as(*user: str) -> dict[str, str]:
@@ -343,7 +344,7 @@ def test_cli_hits_file_passes_the_gate_for_the_command_line_and_for_a_named_user
         [*command, "--user", "nobody"], env=env, capture_output=True, text=True, check=False
     )
     assert unknown.returncode == 1 and "nobody" in unknown.stderr
-    with unit_of_work(sqlite_engine) as session:
+    with unit_of_work(engine) as session:
         events = session.execute(
             select(AuditEvent.actor, AuditEvent.detail).where(AuditEvent.action == "screen")
         ).all()

@@ -127,7 +127,7 @@ def test_cli_screens_csv_and_parquet_against_the_database_with_a_summary(
     assert set(hits_of(out)) == {"r8"}
     pq.write_table(pa.table({"name": ["Nguyen Phu Trong", "Kolokoltsev"], "record_id": ["p1", "p2"]}),
                    tmp_path / "in.parquet")  # fmt: skip
-    command[4] = str(tmp_path / "in.parquet")
+    command[4:] = [str(tmp_path / "in.parquet"), "--out", str(out), "--workers", "1"]  # forking is above
     from_parquet = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert from_parquet.returncode == 0 and "2 records screened" in from_parquet.stderr
     assert set(hits_of(out)) == {"p1"}
@@ -137,8 +137,9 @@ def test_cli_screens_csv_and_parquet_against_the_database_with_a_summary(
 
 
 @pytest.mark.spark
-def test_spark_engine_gives_the_same_hits_as_duckdb(tmp_path: Path) -> None:
+def test_spark_engine_gives_the_same_hits_as_duckdb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("pyspark")
+    monkeypatch.setenv("LIAISON_SPARK_MASTER", "local[1]")  # one Python worker: the suite shares two cores
     source = write_csv(tmp_path / "in.csv", ROWS)
     report = batch.screen_file(source, tmp_path / "spark.csv", INDEX, engine="spark")
     batch.screen_file(source, tmp_path / "duckdb.csv", INDEX, workers=1)
