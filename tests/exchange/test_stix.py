@@ -23,7 +23,7 @@ from liaison.core.errors import Invalid, NotFound
 from liaison.core.settings import get_settings
 from liaison.exchange import stix
 from liaison.subjects.models import Notice, Subject
-from tests.conftest import Account, make_account
+from tests.conftest import Account, csrf_token, make_account, sign_in_pages
 from tests.subjects.factories import actor
 
 UNIT = "fugitives"
@@ -218,6 +218,22 @@ def test_api_exports_a_bundle_and_refuses_a_bad_one_as_problem_json(api: TestCli
     assert "The STIX bundle is not valid" in bad.json()["detail"]
     officer = make_account(engine, "officer", unit=UNIT)
     assert api.get("/api/v1/exchange/stix/export", headers=officer.headers).status_code == 403
+
+
+def test_export_page_refuses_a_wrong_note_handling_code_even_without_a_note(
+    api: TestClient, engine: Engine
+) -> None:
+    owner = make_account(engine, "supervisor", "sup.fugitives", unit=UNIT)
+    sign_in_pages(api, owner, "/exchange/stix")
+    form = {
+        "csrf_token": csrf_token(api, "/exchange/stix"),
+        "subject_ids": "",
+        "note": "",
+        "note_handling_code": "H9",
+    }
+    refused = api.post("/exchange/stix/export", data=form)
+    assert refused.status_code == 422 and refused.headers["content-type"].startswith("text/html")
+    assert "Note handling code" in refused.text
 
 
 @pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # the command line is the subject here

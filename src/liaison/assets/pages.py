@@ -19,6 +19,7 @@ from liaison.requests import pages as request_pages
 from liaison.requests import service as requests_service
 from liaison.web.forms import (
     PAGE_SIZE,
+    PageNumber,
     attempt,
     form_values,
     optional_date,
@@ -52,7 +53,7 @@ def asset_list(
     status: Annotated[str, Query(max_length=40)] = "",
     kind: Annotated[str, Query(max_length=40)] = "",
     country: Annotated[str, Query(max_length=2)] = "",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNumber = 1,
 ) -> HTMLResponse:
     query = service.AssetQuery(status=status, kind=kind, country=country)
     assets, total = service.list_assets(session, user, query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)

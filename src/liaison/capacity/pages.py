@@ -17,6 +17,7 @@ from liaison.core.vocab import allowed_next
 from liaison.core.web import DbSession, Permission
 from liaison.web.forms import (
     PAGE_SIZE,
+    PageNumber,
     attempt,
     form_values,
     optional_date,
@@ -75,7 +76,7 @@ def activity_list(
     session: DbSession,
     user: Reader,
     kind: Annotated[str, Query(max_length=40)] = "",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNumber = 1,
 ) -> HTMLResponse:
     return _list_page(request, session, user, page, kind)
 
@@ -123,9 +124,7 @@ def _detail(
 
 
 @router.get("/capacity/staff", response_class=HTMLResponse)
-def staff_list(
-    request: Request, session: DbSession, user: Reader, page: Annotated[int, Query(ge=1, le=100_000)] = 1
-) -> HTMLResponse:
+def staff_list(request: Request, session: DbSession, user: Reader, page: PageNumber = 1) -> HTMLResponse:
     members, total = service.list_staff(session, user, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render(
         request, "capacity/staff.html", {"members": members, "total": total, "pager": pager(page, total)}

@@ -14,12 +14,11 @@ from sqlalchemy.orm import Session
 
 from liaison.core.errors import DomainError
 from liaison.core.models import User
-from liaison.core.schemas import HandlingCode, Input
 from liaison.core.web import DbSession, Permission
 from liaison.exchange import sharing, stix
 from liaison.exchange.message_models import Dispatch
 from liaison.exchange.models import Peer
-from liaison.exchange.sharing_schemas import ShareRecordIn, StixExportIn
+from liaison.exchange.sharing_schemas import ShareRecordIn, StixExportForm
 from liaison.web.forms import (
     PAGE_SIZE,
     PageNumber,
@@ -117,23 +116,16 @@ def stix_page(request: Request, user: StixExporter) -> HTMLResponse:
     return _stix_page(request, {"hits": "on"})
 
 
-class NoteCodeForm(Input):
-    """The export form's handling code for its note."""
-
-    note_handling_code: HandlingCode = "H0"
-
-
 def _export_choice(values: dict[str, str]) -> stix.ExportChoice:
     """The export form as the API's input (numbers separated by commas or spaces, one note)."""
     ids = [optional_int(part) for part in values.get("subject_ids", "").replace(",", " ").split()]
-    content = values.get("note", "").strip()
-    # the code is checked even without a note: a wrong one is refused, never silently dropped
-    chosen = values.get("note_handling_code", "H0")
-    code = parse(NoteCodeForm, {"note_handling_code": chosen}).note_handling_code
-    notes = [{"content": content, "handling_code": code}] if content else []
-    return parse(
-        StixExportIn, {"subject_ids": ids, "hits": values.get("hits") == "on", "notes": notes}
-    ).choice()
+    data = {
+        "subject_ids": ids,
+        "hits": values.get("hits") == "on",
+        "note": values.get("note", ""),
+        "note_handling_code": values.get("note_handling_code", "H0"),
+    }
+    return parse(StixExportForm, data).choice()
 
 
 @router.post("/exchange/stix/export", response_class=Response)

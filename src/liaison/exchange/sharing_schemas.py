@@ -22,16 +22,37 @@ class FreeNoteIn(Input):
     )
 
 
+SubjectNumbers = Annotated[
+    list[Annotated[int, Field(ge=1)]],
+    Field(max_length=10_000, description="Empty: every person sought you may read."),
+]
+
+
 class StixExportIn(Input):
-    subject_ids: list[Annotated[int, Field(ge=1)]] = Field(
-        default_factory=list, max_length=10_000, description="Empty: every person sought you may read."
-    )
+    subject_ids: SubjectNumbers = Field(default_factory=list)
     hits: bool = Field(default=True, description="Include confirmed screening hits as sightings.")
     notes: list[FreeNoteIn] = Field(default_factory=list, max_length=100)
 
     def choice(self) -> ExportChoice:
         """What `stix.export_bundle` takes, for the API and the page alike."""
         notes = tuple(FreeNote(n.content, n.abstract, n.handling_code, tuple(n.about)) for n in self.notes)
+        return ExportChoice(subject_ids=tuple(self.subject_ids), hits=self.hits, notes=notes)
+
+
+class StixExportForm(Input):
+    """The STIX export page's form: the API's input with at most one note, written in a text area.
+
+    The note's handling code is checked even without a note: a wrong one is refused, never
+    silently dropped."""
+
+    subject_ids: SubjectNumbers = Field(default_factory=list)
+    hits: bool = False
+    note: Annotated[str, StringConstraints(max_length=20_000)] = ""
+    note_handling_code: HandlingCode = "H0"
+
+    def choice(self) -> ExportChoice:
+        """What `stix.export_bundle` takes, the same as from the API."""
+        notes = (FreeNote(self.note, handling_code=self.note_handling_code),) if self.note else ()
         return ExportChoice(subject_ids=tuple(self.subject_ids), hits=self.hits, notes=notes)
 
 

@@ -123,7 +123,21 @@ def partners_page(request: Request, session: DbSession, user: Reader) -> HTMLRes
 @router.get("/registry/partners/{partner}", response_class=HTMLResponse)
 def partner_page(request: Request, partner: str, session: DbSession, user: Reader) -> HTMLResponse:
     view = partners.partner_view(session, user, partner)
-    return show(request, "partner.html", {"view": view})
+    return show(request, "partner.html", {"view": view, "agreement_groups": _agreement_groups(view)})
+
+
+def _agreement_groups(view: schemas.PartnerOut) -> list[dict[str, Any]]:
+    """The agreements by status in words, as the list shared with the briefing shows them."""
+    words = vocabulary()
+    return [
+        {
+            "label": label(words.agreement_statuses, status),
+            "items": [
+                {"id": a.id, "title": a.title, "kind": label(words.agreement_kinds, a.kind)} for a in chosen
+            ],
+        }
+        for status, chosen in view.agreements_by_status.items()
+    ]
 
 
 # Agencies

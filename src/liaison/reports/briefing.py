@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Literal, get_args
+from enum import StrEnum, auto
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -40,38 +41,37 @@ from liaison.registry.vocabulary import vocabulary as registry_words
 from liaison.reports import READ
 from liaison.subjects.vocabulary import vocabulary as subject_words
 
-SECTIONS: dict[str, str] = {
-    "talking_points": "Talking points",
-    "agencies": "Agencies and officials",
-    "mechanisms": "Mechanisms and roles",
-    "agreements": "Agreements by status",
-    "programmes": "Programmes and action items",
-    "engagements": "Engagement timeline",
-    "commitments": "Commitments from earlier engagements",
-    "requests": "Requests",
-    "persons_sought": "Persons sought believed to be in the partner's territory",
-    "citizen_protection": "Citizen protection",
-    "assets": "Assets held there",
-    "capacity_building": "Capacity building",
-}
-"""Each section's code and its heading (the msgid), in the document's order."""
 
-SectionCode = Literal[
-    "talking_points",
-    "agencies",
-    "mechanisms",
-    "agreements",
-    "programmes",
-    "engagements",
-    "commitments",
-    "requests",
-    "persons_sought",
-    "citizen_protection",
-    "assets",
-    "capacity_building",
-]
-"""The same codes as a type, so the API's document lists them."""
-assert get_args(SectionCode) == tuple(SECTIONS), "SectionCode must list SECTIONS' codes in order"
+class SectionCode(StrEnum):
+    """A section of the partner briefing, in the document's order."""
+
+    # Each member is its code (what the API takes and the page posts) and its heading (the msgid):
+    # one list, so the API's document, the page's choices and the headings cannot disagree.
+
+    heading: str
+
+    def __new__(cls, code: str, heading: str) -> SectionCode:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.heading = heading
+        return member
+
+    talking_points = auto(), "Talking points"
+    agencies = auto(), "Agencies and officials"
+    mechanisms = auto(), "Mechanisms and roles"
+    agreements = auto(), "Agreements by status"
+    programmes = auto(), "Programmes and action items"
+    engagements = auto(), "Engagement timeline"
+    commitments = auto(), "Commitments from earlier engagements"
+    requests = auto(), "Requests"
+    persons_sought = auto(), "Persons sought believed to be in the partner's territory"
+    citizen_protection = auto(), "Citizen protection"
+    assets = auto(), "Assets held there"
+    capacity_building = auto(), "Capacity building"
+
+
+SECTIONS: dict[str, str] = {section.value: section.heading for section in SectionCode}
+"""Each section's code and its heading, in the document's order."""
 
 OPEN_COMMITMENTS = ("open", "in_progress")
 MAX_COMMITMENTS = 40

@@ -23,7 +23,16 @@ from liaison.requests import deadlines, service
 from liaison.requests.schemas import CommentIn, LegalBasisIn, RequestIn, RequestPatch, TransitionIn
 from liaison.requests.statistics import request_statistics
 from liaison.requests.views import document_response, request_out
-from liaison.web.forms import PAGE_SIZE, attempt, form_values, optional_int, pager, parse, redirect
+from liaison.web.forms import (
+    PAGE_SIZE,
+    PageNumber,
+    attempt,
+    form_values,
+    optional_int,
+    pager,
+    parse,
+    redirect,
+)
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -68,7 +77,7 @@ def request_list(
     direction: Text = None,
     status: Text = None,
     overdue: Text = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNumber = 1,
 ) -> HTMLResponse:
     filters = service.Filters(
         kind=kind or None,

@@ -14,7 +14,7 @@ from liaison.core.security.policy import handling_codes
 from liaison.core.web import DbSession, Permission
 from liaison.subjects import schemas, service
 from liaison.subjects.vocabulary import crime_area_terms, vocabulary
-from liaison.web.forms import PAGE_SIZE, attempt, form_values, pager, parse, redirect
+from liaison.web.forms import PAGE_SIZE, PageNumber, attempt, form_values, pager, parse, redirect
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -46,7 +46,7 @@ def subject_list(
     birth_year: Annotated[str, Query(max_length=4)] = "",
     status: Annotated[str, Query(max_length=40)] = "",
     notice_kind: Annotated[str, Query(max_length=40)] = "",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: PageNumber = 1,
 ) -> HTMLResponse:
     year = int(birth_year) if birth_year.isdigit() else None
     query = service.SubjectQuery(q=q.strip(), birth_year=year, status=status, notice_kind=notice_kind)
