@@ -167,24 +167,6 @@ def test_bad_activity_is_a_problem_document_and_nothing_is_saved(
     assert client.get("/api/v1/capacity/activities", headers=officer.headers).json()["total"] == 0
 
 
-def test_status_out_of_order_is_a_problem_document_listing_the_allowed_steps(
-    client: TestClient, engine: Engine
-) -> None:
-    officer = make_account(engine, "officer")
-    with unit_of_work(engine) as session:
-        partner = agency(session, "United Nations", None, kind="international").id
-        activity_id = service.create_activity(session, OFFICER, activity_in(partner)).id
-    response = client.post(
-        f"/api/v1/capacity/activities/{activity_id}/status",
-        json={"status": "completed"},
-        headers=officer.headers,
-    )
-    assert response.status_code == 409 and response.headers["content-type"] == "application/problem+json"
-    assert "deployed" in response.json()["allowed"]
-    with unit_of_work(engine) as session:
-        assert service.get_activity(session, OFFICER, activity_id).status == "planned"
-
-
 def test_refused_forms_show_the_reason_and_save_nothing(client: TestClient, engine: Engine) -> None:
     officer = make_account(engine, "officer")
     with unit_of_work(engine) as session:
