@@ -128,13 +128,20 @@ def test_partner_view_shows_the_officers_trained(client: TestClient, engine: Eng
     assert "Số cán bộ được đào tạo" in vietnamese and 'data-figure="officers-trained">1<' in vietnamese
 
 
-def test_status_form_moves_the_activity_and_shows_a_refused_step_with_its_reason(
+def test_status_form_moves_the_activity_and_a_refused_step_is_a_problem_or_a_reason(
     client: TestClient, engine: Engine
 ) -> None:
     officer = make_account(engine, "officer")
     with unit_of_work(engine) as session:
         partner = agency(session, "United Nations", None, kind="international").id
         activity_id = service.create_activity(session, OFFICER, activity_in(partner)).id
+    api = client.post(
+        f"/api/v1/capacity/activities/{activity_id}/status",
+        json={"status": "completed"},
+        headers=officer.headers,
+    )
+    assert api.status_code == 409 and api.headers["content-type"] == "application/problem+json"
+    assert "deployed" in api.json()["allowed"]
     sign_in_pages(client, officer)
     page = client.get(f"/capacity/{activity_id}").text
     token = page.split('name="csrf_token" value="')[1].split('"')[0]

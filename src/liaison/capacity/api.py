@@ -48,14 +48,17 @@ def list_activities(
     kind: Annotated[str, Query(max_length=40)] = "",
     partner_agency_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    engagement_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[schemas.ActivityOut]:
-    """Trainings, secondments, applications, deployments and experience sharing, newest first."""
+    """Trainings, secondments, applications, deployments and experience sharing, newest first;
+    `engagement_id` gives those linked to one engagement. Only those the reader may read."""
     ids = [partner_agency_id] if partner_agency_id is not None else None
     rows, total = service.list_activities(
-        session, user, partner_agency_ids=ids, kind=kind, year=year, limit=limit, offset=offset
-    )
+        session, user, partner_agency_ids=ids, kind=kind, year=year, engagement_id=engagement_id,
+        limit=limit, offset=offset,
+    )  # fmt: skip
     return Page(items=[service.activity_out(a) for a in rows], total=total, limit=limit, offset=offset)
 
 

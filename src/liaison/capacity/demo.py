@@ -1,7 +1,8 @@
 """Demo capacity building from the press releases: Singapore's training programme for Vietnamese
 public security officers, an officer seconded to the ASEAN Secretariat and an application for a
 post there, officers deployed to a UN peacekeeping mission, and a session sharing experience in
-digital transformation with Singapore.
+digital transformation with Singapore, linked to the Singapore meeting of 9 October 2024 when the
+engagements' demo holds it.
 
 Every person is fictitious (names end in "(demo)"); references start with "demo-capacity-".
 Loading again adds nothing. It runs after the registry's demo and finds partners by their `ref`.
@@ -11,10 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.capacity import schemas, service
 from liaison.capacity.models import CapacityActivity, StaffMember
+from liaison.core.db import Base
 from liaison.core.records import by_ref
 from liaison.core.security.policy import SystemActor
 from liaison.registry.models import Agency
@@ -59,6 +62,7 @@ ACTIVITIES: list[tuple[str, str, dict[str, Any], list[tuple[str, str]]]] = [
             "title": "Sharing experience in digital transformation (demo)",
             "subject_areas": ["digital_transformation"],
             "start_date": "2024-10-09",
+            "engagement": "sg-2024-10-09-meeting",
         },
         [("demo-staff-2", "speaker")],
     ),
@@ -108,6 +112,15 @@ STATUSES = {
 }
 
 
+def engagement_id(session: Session, ref: str | None) -> int | None:
+    """The engagement with this `ref` (by table name: capacity does not import engagements)."""
+    table = Base.metadata.tables.get("engagement")
+    if ref is None or table is None:
+        return None
+    found: int | None = session.scalar(select(table.c.id).where(table.c.ref == ref))
+    return found
+
+
 def load(session: Session, actor: str) -> None:
     """The demo staff and activities (once)."""
     if by_ref(session, CapacityActivity, ACTIVITIES[0][0]) is not None:
@@ -130,8 +143,11 @@ def load(session: Session, actor: str) -> None:
             else {"partner_name": who_ref, "role": role}
             for who_ref, role in people
         ]
+        linked = {"engagement_id": engagement_id(session, data.get("engagement"))}
         body = schemas.ActivityIn.model_validate(
-            data | {"partner_agency_id": partner.id, "participants": participants}
+            {k: v for k, v in data.items() if k != "engagement"}
+            | linked
+            | {"partner_agency_id": partner.id, "participants": participants}
         )
         activity = service.create_activity(session, who, body, ref=ref)
         for status in STATUSES.get(ref, []):

@@ -4,7 +4,8 @@ application for a post, deployment, experience sharing) with a partner agency, a
 Staff records are the home ministry's own people and are never subjects: they live in their own
 table, and a participant is either a staff record (`staff_member_id`) or a partner's person named
 as written (`partner_name`), never a person sought. `engagement_id` refers to the engagements
-capability's engagement without a foreign key, as between other capabilities.
+capability's engagement without a foreign key, as between other capabilities; the engagement's
+page lists the activities linked to it (`engagement_panel`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from liaison.core.db import Base, Timestamped, utcnow
+from liaison.core.db import Base, Protected, Timestamped, utcnow
 
 
-class StaffMember(Timestamped, Base):
-    """An officer or civil servant of the home ministry."""
+class StaffMember(Protected, Timestamped, Base):
+    """An officer or civil servant of the home ministry: personnel data, so `Protected` (owning
+    unit and handling code) and read through the gate like a subject."""
 
     __tablename__ = "staff_member"
 
@@ -30,8 +32,9 @@ class StaffMember(Timestamped, Base):
     ref: Mapped[str | None] = mapped_column(String(80), unique=True, default=None)
 
 
-class CapacityActivity(Timestamped, Base):
-    """One training, secondment, application, deployment or experience-sharing session."""
+class CapacityActivity(Protected, Timestamped, Base):
+    """One training, secondment, application, deployment or experience-sharing session; it names
+    staff records, so it is `Protected` too."""
 
     __tablename__ = "capacity_activity"
 
@@ -47,7 +50,7 @@ class CapacityActivity(Timestamped, Base):
     end_date: Mapped[date | None] = mapped_column(Date, default=None)
     status: Mapped[str] = mapped_column(String(30), index=True)
     outcome: Mapped[str] = mapped_column(Text, default="")
-    engagement_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    engagement_id: Mapped[int | None] = mapped_column(Integer, index=True, default=None)
     ref: Mapped[str | None] = mapped_column(String(80), unique=True, default=None)
 
     participants: Mapped[list[CapacityParticipant]] = relationship(

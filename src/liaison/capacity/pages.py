@@ -13,6 +13,7 @@ from liaison.capacity import schemas, service
 from liaison.capacity.vocabulary import vocabulary
 from liaison.core.errors import DomainError
 from liaison.core.models import User
+from liaison.core.security.policy import handling_codes
 from liaison.core.vocab import allowed_next
 from liaison.core.web import DbSession, Permission
 from liaison.web.forms import (
@@ -37,11 +38,12 @@ Reader = Annotated[User, Depends(Permission(service.READ))]
 Writer = Annotated[User, Depends(Permission(service.WRITE))]
 
 
-def _context(session: DbSession, **values: Any) -> dict[str, Any]:
+def _context(session: DbSession, user: User, **values: Any) -> dict[str, Any]:
     return {
         "vocab": vocabulary(),
+        "codes": handling_codes().codes,
         "agencies": service.partner_choices(session),
-        "staff": service.staff_choices(session),
+        "staff": service.staff_choices(session, user),
         **values,
     }
 
@@ -60,6 +62,7 @@ def _list_page(
     )
     context = _context(
         session,
+        user,
         activities=activities,
         total=total,
         pager=pager(page, total),
@@ -96,9 +99,10 @@ async def create_activity(request: Request, session: DbSession, user: Writer) ->
         areas = [a.strip() for a in values.get("subject_areas", "").replace(";", ",").split(",") if a.strip()]
         data: dict[str, Any] = {
             key: values.get(key, "") for key in ("kind", "title", "direction", "post", "mission", "outcome")
-        }
+        } | {"handling_code": values.get("handling_code") or "H0"}
         data |= {
             "partner_agency_id": optional_int(values.get("partner_agency_id")),
+            "engagement_id": optional_int(values.get("engagement_id")),
             "start_date": optional_date(values.get("start_date")),
             "end_date": optional_date(values.get("end_date")),
             "subject_areas": areas,
@@ -118,7 +122,12 @@ def _detail(
     activity = service.get_activity(session, user, activity_id)
     next_statuses = allowed_next(vocabulary().kinds[activity.kind].statuses, activity.status)
     context = _context(
-        session, activity=activity, next_statuses=next_statuses, error=error.detail if error else None
+        session,
+        user,
+        activity=activity,
+        next_statuses=next_statuses,
+        shown_staff=service.readable_staff_ids(user, activity),
+        error=error.detail if error else None,
     )
     return render(request, "capacity/detail.html", context, status_code=error.status if error else 200)
 
@@ -126,21 +135,25 @@ def _detail(
 @router.get("/capacity/staff", response_class=HTMLResponse)
 def staff_list(request: Request, session: DbSession, user: Reader, page: PageNumber = 1) -> HTMLResponse:
     members, total = service.list_staff(session, user, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    return render(
-        request, "capacity/staff.html", {"members": members, "total": total, "pager": pager(page, total)}
-    )
+    codes = handling_codes().codes
+    context = {"members": members, "total": total, "pager": pager(page, total), "codes": codes}
+    return render(request, "capacity/staff.html", context)
 
 
 @router.post("/capacity/staff", response_class=HTMLResponse, response_model=None)
 async def create_staff_member(request: Request, session: DbSession, user: Writer) -> Any:
     values = await form_values(request)
     data = {key: values.get(key, "") for key in ("full_name", "rank", "unit", "position")}
+    data["handling_code"] = values.get("handling_code") or "H0"
     outcome = attempt(
         session, lambda: service.create_staff_member(session, user, parse(schemas.StaffMemberIn, data))
     )
     if isinstance(outcome, DomainError):
         members, total = service.list_staff(session, user, limit=PAGE_SIZE)
-        context = {"members": members, "total": total, "pager": pager(1, total), "error": outcome.detail}
+        context = {
+            "members": members, "total": total, "pager": pager(1, total), "error": outcome.detail,
+            "codes": handling_codes().codes, "form": values,
+        }  # fmt: skip
         return render(request, "capacity/staff.html", context, status_code=outcome.status)
     return redirect("/capacity/staff")
 

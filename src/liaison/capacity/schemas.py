@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from liaison.capacity.vocabulary import vocabulary
-from liaison.core.schemas import Input, Name, Output, ShortText
+from liaison.core.schemas import HandlingCode, Input, Name, Output, ShortText
 from liaison.core.vocab import Codes, codes_of
 
 Code = Annotated[str, StringConstraints(max_length=40)]
@@ -26,6 +26,9 @@ class StaffMemberIn(Input):
     rank: ShortText = ""
     unit: ShortText = ""
     position: ShortText = ""
+    handling_code: HandlingCode = Field(
+        default="H0", description="Who may read the record beyond its owning unit (the writer's)."
+    )
 
 
 class StaffMemberOut(Output):
@@ -34,6 +37,8 @@ class StaffMemberOut(Output):
     rank: str
     unit: str
     position: str
+    owning_unit: str
+    handling_code: str
 
 
 class ParticipantIn(Input):
@@ -64,7 +69,15 @@ class ActivityIn(Input):
     start_date: date
     end_date: date | None = None
     outcome: Annotated[str, StringConstraints(max_length=5000)] = ""
-    engagement_id: int | None = Field(default=None, ge=1, description="The engagement it belongs to.")
+    engagement_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**63 - 1,
+        description="The engagement it belongs to (an experience-sharing session, say).",
+    )
+    handling_code: HandlingCode = Field(
+        default="H0", description="Who may read the activity beyond its owning unit (the writer's)."
+    )
     participants: list[ParticipantIn] = Field(default_factory=list, max_length=500)
 
 
@@ -89,6 +102,8 @@ class ActivityOut(Output):
     status: str
     outcome: str
     engagement_id: int | None
+    owning_unit: str
+    handling_code: str
     participants: list[ParticipantOut]
 
 

@@ -6,6 +6,11 @@ and the demo.
   for one, and a staff id that is not a staff record is refused).
 - An activity's kind (`vocab/capacity.yaml`) says what it needs (a post, a mission), the roles of
   its participants and its status machine; a period that ends before it starts is refused.
+- Staff records and activities are `Protected` (home-ministry personnel data): each carries the
+  writer's unit and a handling code, and every read, list, count and choice goes through the
+  record-access gate (`core.security.gate`); a hidden record answers as a missing one.
+- An activity may belong to an engagement (an experience-sharing session, say): the engagement
+  must exist, and its page lists the activities linked to it (`engagement_panel`).
 - Writes are audited, and reads of staff records and participants (personal data) too.
 """
 
@@ -29,10 +34,11 @@ from liaison.capacity.schemas import (
 )
 from liaison.capacity.vocabulary import vocabulary
 from liaison.core import audit
-from liaison.core.db import utcnow
-from liaison.core.errors import Conflict, Invalid
+from liaison.core.db import Base, utcnow
+from liaison.core.errors import Conflict, Invalid, Phrase
 from liaison.core.listing import paginate
-from liaison.core.records import check_period, get_or_404, referenced, snapshot
+from liaison.core.records import check_period, referenced, snapshot
+from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
 from liaison.core.vocab import allowed_next, check_move, require, require_all
 from liaison.registry.models import Agency
@@ -48,7 +54,11 @@ ACTIVITY_FIELDS = (
     "start_date",
     "end_date",
     "status",
+    "engagement_id",
+    "owning_unit",
+    "handling_code",
 )
+STAFF_FIELDS = ("full_name", "rank", "unit", "position", "owning_unit", "handling_code")
 
 
 # --- staff records ---------------------------------------------------------------------------
@@ -58,10 +68,18 @@ def create_staff_member(
     session: Session, actor: Actor, data: StaffMemberIn, ref: str | None = None
 ) -> StaffMember:
     ensure(actor, WRITE)
-    member = StaffMember(**data.model_dump(), ref=ref)
+    member = StaffMember(**data.model_dump(), owning_unit=actor.unit, ref=ref)
     session.add(member)
     session.flush()
-    audit.record(session, actor.username, "create", "staff_member", member.id, after=data.model_dump())
+    audit.record(
+        session,
+        actor.username,
+        "create",
+        "staff_member",
+        member.id,
+        after=snapshot(member, STAFF_FIELDS),
+        protected=member,
+    )
     return member
 
 
@@ -69,7 +87,11 @@ def list_staff(
     session: Session, actor: Actor, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[StaffMember], int]:
     ensure(actor, READ)
-    statement: Select[Any] = select(StaffMember).order_by(StaffMember.full_name, StaffMember.id)
+    statement: Select[Any] = (
+        select(StaffMember)
+        .where(gate.readable(actor, StaffMember))
+        .order_by(StaffMember.full_name, StaffMember.id)
+    )
     rows, total = paginate(session, statement, limit, offset)
     audit.record_read(session, actor.username, "staff_member", "*", detail=f"list: {total}")
     return rows, total
@@ -78,14 +100,47 @@ def list_staff(
 # --- activities ------------------------------------------------------------------------------
 
 
-def _participant(session: Session, kind_code: str, data: ParticipantIn, where: str) -> CapacityParticipant:
+def _no_such(what: str, record_id: int, field: str) -> Invalid:
+    return Invalid(
+        "No {what} with id {record_id}.",
+        what=Phrase(what),
+        record_id=record_id,
+        fields={field: Phrase("no {what} with this id", {"what": Phrase(what)})},
+    )
+
+
+def _staff_member(session: Session, actor: Actor, staff_id: int | None, field: str) -> StaffMember | None:
+    """The staff record a participant names; one missing or hidden from this actor is the same
+    field error (a subject's id is not a staff record's)."""
+    if staff_id is None:
+        return None
+    member = session.get(StaffMember, staff_id) if 0 < staff_id < 2**63 else None
+    if member is None or not gate.may_read(actor, member):
+        raise _no_such("staff record", staff_id, field)
+    return member
+
+
+def _check_engagement(session: Session, engagement_id: int | None) -> None:
+    """The engagement an activity belongs to exists (found by table name: capacity does not import
+    the engagements capability; without it no engagement can be named)."""
+    if engagement_id is None:
+        return
+    table = Base.metadata.tables.get("engagement")
+    found = table is not None and session.scalar(select(table.c.id).where(table.c.id == engagement_id))
+    if not found:
+        raise _no_such("engagement", engagement_id, "engagement_id")
+
+
+def _participant(
+    session: Session, actor: Actor, kind_code: str, data: ParticipantIn, where: str
+) -> CapacityParticipant:
     kind = vocabulary().kinds[kind_code]
     if (data.staff_member_id is None) == (not data.partner_name):
         raise Invalid(
             "A participant is a staff record of the home ministry or a partner's person by name, not both.",
             fields={f"{where}.staff_member_id": "a staff record, or a partner's name instead"},
         )
-    referenced(session, StaffMember, data.staff_member_id, f"{where}.staff_member_id", "staff record")
+    _staff_member(session, actor, data.staff_member_id, f"{where}.staff_member_id")
     if data.role not in kind.roles:
         raise Invalid(
             "The role {role!r} is not one of this kind of activity.",
@@ -117,6 +172,7 @@ def _check_activity(session: Session, data: ActivityIn) -> None:
         raise Invalid("Only training has a direction.", fields={"direction": "empty unless for training"})
     check_period(data.start_date, data.end_date)
     referenced(session, Agency, data.partner_agency_id, "partner_agency_id", "agency")
+    _check_engagement(session, data.engagement_id)
 
 
 def create_activity(
@@ -126,11 +182,13 @@ def create_activity(
     ensure(actor, WRITE)
     _check_activity(session, data)
     participants = [
-        _participant(session, data.kind, p, f"participants.{i}") for i, p in enumerate(data.participants)
+        _participant(session, actor, data.kind, p, f"participants.{i}")
+        for i, p in enumerate(data.participants)
     ]
     values = data.model_dump(exclude={"participants"})
     values["subject_areas"] = list(dict.fromkeys(data.subject_areas))
-    activity = CapacityActivity(**values, status=vocabulary().kinds[data.kind].initial, ref=ref)
+    initial = vocabulary().kinds[data.kind].initial
+    activity = CapacityActivity(**values, status=initial, owning_unit=actor.unit, ref=ref)
     activity.participants = participants
     session.add(activity)
     session.flush()
@@ -141,23 +199,35 @@ def create_activity(
         "capacity_activity",
         activity.id,
         after=snapshot(activity, ACTIVITY_FIELDS) | {"participants": len(participants)},
+        protected=activity,
     )
     return activity
 
 
 def get_activity(session: Session, actor: Actor, activity_id: int) -> CapacityActivity:
+    """An activity the gate lets this actor read (a hidden one answers as missing). Audited."""
     ensure(actor, READ)
-    activity: CapacityActivity = get_or_404(session, CapacityActivity, activity_id, "activity")
-    audit.record_read(session, actor.username, "capacity_activity", activity.id)
+    activity = gate.get_readable(session, actor, CapacityActivity, activity_id, "activity")
+    audit.record_read(session, actor.username, "capacity_activity", activity.id, protected=activity)
     return activity
+
+
+def readable_staff_ids(actor: Actor, activity: CapacityActivity) -> set[int]:
+    """The activity's staff participants whose record this actor may read (the others' names are
+    withheld on its page)."""
+    return {
+        p.staff_member.id
+        for p in activity.participants
+        if p.staff_member is not None and gate.may_read(actor, p.staff_member)
+    }
 
 
 def add_participant(
     session: Session, actor: Actor, activity_id: int, data: ParticipantIn
 ) -> CapacityParticipant:
     ensure(actor, WRITE)
-    activity: CapacityActivity = get_or_404(session, CapacityActivity, activity_id, "activity")
-    participant = _participant(session, activity.kind, data, "participant")
+    activity = gate.get_readable(session, actor, CapacityActivity, activity_id, "activity")
+    participant = _participant(session, actor, activity.kind, data, "participant")
     activity.participants.append(participant)
     session.flush()
     audit.record(
@@ -167,13 +237,14 @@ def add_participant(
         "capacity_activity",
         activity.id,
         after={"participant": data.model_dump(mode="json")},
+        protected=activity,
     )
     return participant
 
 
 def change_status(session: Session, actor: Actor, activity_id: int, data: StatusIn) -> CapacityActivity:
     ensure(actor, WRITE)
-    activity: CapacityActivity = get_or_404(session, CapacityActivity, activity_id, "activity")
+    activity = gate.get_readable(session, actor, CapacityActivity, activity_id, "activity")
     statuses = vocabulary().kinds[activity.kind].statuses
     if data.status not in statuses:
         raise Conflict(
@@ -190,6 +261,7 @@ def change_status(session: Session, actor: Actor, activity_id: int, data: Status
         activity.id,
         before={"status": activity.status},
         after={"status": data.status, "outcome": data.outcome},
+        protected=activity,
     )
     activity.status = data.status
     if data.outcome:
@@ -199,8 +271,18 @@ def change_status(session: Session, actor: Actor, activity_id: int, data: Status
     return activity
 
 
-def _activities(partner_agency_ids: list[int] | None, kind: str, year: int | None) -> Select[Any]:
-    statement = select(CapacityActivity)
+def _activities(
+    actor: Actor,
+    partner_agency_ids: list[int] | None,
+    kind: str = "",
+    year: int | None = None,
+    engagement_id: int | None = None,
+) -> Select[Any]:
+    """The activities this actor may read, filtered; lists and counts share it, so a total never
+    counts what a get would refuse."""
+    statement = select(CapacityActivity).where(gate.readable(actor, CapacityActivity))
+    if engagement_id is not None:
+        statement = statement.where(CapacityActivity.engagement_id == engagement_id)
     if partner_agency_ids is not None:
         statement = statement.where(CapacityActivity.partner_agency_id.in_(partner_agency_ids))
     if kind:
@@ -219,11 +301,12 @@ def list_activities(
     partner_agency_ids: list[int] | None = None,
     kind: str = "",
     year: int | None = None,
+    engagement_id: int | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[CapacityActivity], int]:
     ensure(actor, READ)
-    statement = _activities(partner_agency_ids, kind, year).order_by(
+    statement = _activities(actor, partner_agency_ids, kind, year, engagement_id).order_by(
         CapacityActivity.start_date.desc(), CapacityActivity.id
     )
     return paginate(session, statement, limit, offset)
@@ -233,7 +316,7 @@ def counts(session: Session, actor: Actor, partner_agency_ids: list[int] | None 
     """Activities and home-ministry participants per year and kind; officers trained (distinct
     staff records in trainings not cancelled)."""
     ensure(actor, READ)
-    activities = _activities(partner_agency_ids, "", None).subquery()
+    activities = _activities(actor, partner_agency_ids).subquery()
     year = func.extract("year", activities.c.start_date)
     rows = session.execute(
         select(
@@ -282,5 +365,7 @@ def partner_choices(session: Session) -> list[Agency]:
     return list(session.scalars(select(Agency).order_by(Agency.country_code.is_(None), Agency.name)))
 
 
-def staff_choices(session: Session) -> list[StaffMember]:
-    return list(session.scalars(select(StaffMember).order_by(StaffMember.full_name, StaffMember.id)))
+def staff_choices(session: Session, actor: Actor) -> list[StaffMember]:
+    """Staff records a form may offer: those this actor may read."""
+    statement = select(StaffMember).where(gate.readable(actor, StaffMember))
+    return list(session.scalars(statement.order_by(StaffMember.full_name, StaffMember.id)))

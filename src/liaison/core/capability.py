@@ -73,6 +73,7 @@ class Panel:
 
 
 RequestContribution = Callable[[Session, Actor, Any], list[Panel]]
+EngagementContribution = Callable[[Session, Actor, Any], list[Panel]]
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,9 @@ class Capability:
     request_view: RequestContribution | None = None
     """Adds sections to one request's page (the request, already read through the gate, is the
     third argument); like `partner_view` it checks the reader's rights itself."""
+    engagement_view: EngagementContribution | None = None
+    """Adds sections to one engagement's page (the engagement is the third argument): records of
+    another capability linked to it; it checks the reader's rights itself."""
     subscriptions: tuple[Subscription, ...] = ()
     """The domain events it listens to (`core.events.InTransaction` / `AfterCommit`)."""
     worker: Callable[[Engine, threading.Event], None] | None = None
