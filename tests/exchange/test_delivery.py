@@ -51,10 +51,6 @@ def test_pings_are_accepted_receipted_and_answered(sqlite_node_pair: tuple[Node,
         lambda: count(a, select(func.count()).select_from(Evidence).where(Evidence.stage == "answered")) == 5
     )
     with unit_of_work(a.engine()) as session:
-        stages = session.scalars(
-            # the order the chain is shown in: the receipts' own times (a pipelined sender may record
-            # the answer before the receipts of the delivery it answers)
-            select(Evidence.stage).where(Evidence.message_id == ids[0]).order_by(Evidence.at, Evidence.id)
-        ).all()
+        stages = [entry.stage for entry in evidence.chain(session, ids[0])]
     assert stages == ["submitted", "accepted", "delivered", "answered"]
     assert count(b, select(func.count()).select_from(IncomingEnvelope)) == 5

@@ -15,7 +15,7 @@ from liaison.core.db import utcnow
 from liaison.core.errors import Invalid
 from liaison.exchange import envelope, keys, outbox
 from liaison.exchange.handlers import handle
-from liaison.exchange.models import Evidence, IncomingEnvelope, OutgoingEnvelope, Peer
+from liaison.exchange.models import EVIDENCE_STAGES, Evidence, IncomingEnvelope, OutgoingEnvelope, Peer
 
 EVIDENCE_TYPE = "evidence"
 RETURNED_STAGES = ("delivered", "opened", "answered")
@@ -54,12 +54,13 @@ def record_evidence(session: Session, incoming: IncomingEnvelope, stage: str, us
 
 
 def chain(session: Session, message_id: str) -> list[Evidence]:
-    """Every stage of a message, oldest first: its chain of evidence."""
-    return list(
-        session.scalars(
-            select(Evidence).where(Evidence.message_id == message_id).order_by(Evidence.at, Evidence.id)
-        )
-    )
+    """Every stage of a message in the order of its life (submitted, accepted, delivered, opened,
+    answered), each stage's entries oldest first: its chain of evidence.
+
+    Not by time alone: a partner that answers while it accepts (a ping) stamps the answer before
+    the receipt of the acceptance it is part of."""
+    found = session.scalars(select(Evidence).where(Evidence.message_id == message_id))
+    return sorted(found, key=lambda e: (EVIDENCE_STAGES.index(e.stage), e.at, e.id))
 
 
 @handle(EVIDENCE_TYPE)

@@ -262,17 +262,7 @@ def delivery(session: Session, message: Message) -> Delivery:
         if message.message_id and message.direction == "out"
         else None
     )
-    chain = (
-        list(
-            session.scalars(
-                select(Evidence)
-                .where(Evidence.message_id == message.message_id)
-                .order_by(Evidence.at, Evidence.id)
-            )
-        )
-        if message.message_id
-        else []
-    )
+    chain = evidence.chain(session, message.message_id) if message.message_id else []
     if message.direction == "in":
         return Delivery("opened" if message.first_opened_at else "received", None, None, chain)
     if sent is not None and sent.status != dispatch.SENT:
