@@ -29,6 +29,7 @@ os.environ.update(
 
 import pyotp  # noqa: E402
 import pytest  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import Engine, create_engine, text  # noqa: E402
 
@@ -69,7 +70,9 @@ class PostgresCluster:
             capture_output=True,
             check=False,
         )
-        shutil.rmtree(self.folder, ignore_errors=True)
+        # Every test's database is a copy (gigabytes by the end): removed by a process of its own,
+        # which outlives the worker, rather than the worker's last test waiting half a minute for it.
+        subprocess.Popen(["rm", "-rf", str(self.folder)], start_new_session=True)
 
 
 def start_postgres() -> PostgresCluster:
@@ -154,10 +157,36 @@ def sqlite_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[En
     db_engine.dispose()
 
 
+@dataclass
+class _BuiltApp:
+    app: FastAPI
+    state: dict[str, Any]  # `app.state` as `create_app` left it, before any start-up ran
+
+
+_built: list[_BuiltApp] = []
+
+
+def app_on(engine: Engine) -> FastAPI:
+    """The whole app on `engine`, as `create_app` makes it.
+
+    FastAPI takes about half a second to build the app's ~900 routes, and most tests need an app:
+    so each worker builds it once (again when the settings change) and gives it each test's
+    database. Everything the app derived from a database (the screening index, workers) lives in
+    `app.state`, and is dropped: the state is set back to what `create_app` left, with the new
+    engine; the next start-up derives it again from this database."""
+    settings = get_settings()
+    if not _built or _built[0].app.state.settings is not settings:
+        application = create_app(settings, engine)
+        _built[:] = [_BuiltApp(application, dict(application.state._state))]
+    built = _built[0]
+    built.app.state._state.clear()
+    built.app.state._state.update(built.state, engine=engine)
+    return built.app
+
+
 @pytest.fixture
-def app(engine: Engine):  # type: ignore[no-untyped-def]
-    application = create_app(get_settings(), engine)
-    return application
+def app(engine: Engine) -> FastAPI:
+    return app_on(engine)
 
 
 @pytest.fixture

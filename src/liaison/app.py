@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
@@ -60,7 +60,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         _start_capabilities(app, chosen)
-        audit.wake_chainer(engine)  # link events a stopped process committed but did not chain
+        audit.wake_chainer(app.state.engine)  # link events a stopped process committed but did not chain
         yield
 
     app = FastAPI(
@@ -86,12 +86,12 @@ def create_app(
         return {"status": "ok", "version": __version__}
 
     @app.get("/readyz", include_in_schema=False)
-    def readyz() -> dict[str, Any]:
+    def readyz(request: Request) -> dict[str, Any]:
         """The database answers and is at the newest migration."""
         try:
-            with engine.connect() as connection:
+            with request.app.state.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
-            migrated = is_up_to_date(engine)
+            migrated = is_up_to_date(request.app.state.engine)
         except Exception as error:
             raise Unavailable(
                 "The database cannot be reached: {problem}.", problem=type(error).__name__

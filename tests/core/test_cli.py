@@ -33,6 +33,12 @@ def _liaison(engine: Engine, *args: str, stdin: str = "") -> subprocess.Complete
     )
 
 
+@pytest.fixture
+def engine(sqlite_engine: Engine) -> Engine:
+    """SQLite only: the command line is the subject; the services it calls are tested on both."""
+    return sqlite_engine
+
+
 def test_user_added_from_stdin_gets_a_working_token(engine: Engine, client: TestClient) -> None:
     added = _liaison(
         engine, "user", "add", "minh.le", "--role", "officer", "--password-stdin", stdin="a long password\n"

@@ -14,9 +14,7 @@ import pytest
 import uvicorn
 from sqlalchemy import Engine
 
-from liaison.app import create_app
-from liaison.core.settings import get_settings
-from tests.conftest import Account, make_account
+from tests.conftest import Account, app_on, make_account
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -50,9 +48,7 @@ def _free_port() -> int:
 def live_server(sqlite_engine: Engine) -> Iterator[LiveServer]:
     """The whole application served by uvicorn on a free loopback port, on a fresh database."""
     port = _free_port()
-    config = uvicorn.Config(
-        create_app(get_settings(), sqlite_engine), host="127.0.0.1", port=port, log_level="warning"
-    )
+    config = uvicorn.Config(app_on(sqlite_engine), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

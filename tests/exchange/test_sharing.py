@@ -13,18 +13,16 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from liaison import capabilities
-from liaison.app import create_app
 from liaison.core import accounts
 from liaison.core.db import unit_of_work
 from liaison.core.errors import Conflict, NotFound
 from liaison.core.models import User
-from liaison.core.settings import get_settings
 from liaison.engagements import service as engagements
 from liaison.engagements.schemas import CommitmentIn, EngagementIn, FollowUpIn
 from liaison.exchange import keys, sharing
 from liaison.exchange.message_models import Dispatch
 from liaison.subjects.models import Subject
-from tests.conftest import make_account
+from tests.conftest import app_on, make_account
 from tests.exchange.test_messages import make_peer
 from tests.registry.factories import agency
 
@@ -42,7 +40,7 @@ def node() -> None:
 
 @pytest.fixture
 def api(engine: Engine) -> Iterator[TestClient]:
-    with TestClient(create_app(get_settings(), engine), base_url="http://testserver") as client:
+    with TestClient(app_on(engine), base_url="http://testserver") as client:
         yield client
 
 

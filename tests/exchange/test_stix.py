@@ -16,14 +16,12 @@ import stix2
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from liaison.app import create_app
 from liaison.core.audit import AuditEvent
 from liaison.core.db import unit_of_work
 from liaison.core.errors import Invalid, NotFound
-from liaison.core.settings import get_settings
 from liaison.exchange import stix
 from liaison.subjects.models import Notice, Subject
-from tests.conftest import Account, csrf_token, make_account, sign_in_pages
+from tests.conftest import Account, app_on, csrf_token, make_account, sign_in_pages
 from tests.subjects.factories import actor
 
 UNIT = "fugitives"
@@ -42,7 +40,7 @@ OUTSIDER = actor("supervisor", "border", "sup.border")
 
 @pytest.fixture
 def api(engine: Engine) -> Iterator[TestClient]:
-    with TestClient(create_app(get_settings(), engine), base_url="http://testserver") as client:
+    with TestClient(app_on(engine), base_url="http://testserver") as client:
         yield client
 
 

@@ -10,10 +10,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from liaison.app import create_app
 from liaison.core.db import unit_of_work
-from liaison.core.settings import get_settings
-from tests.conftest import fresh_engine, make_account
+from tests.conftest import app_on, fresh_engine, make_account
 from tests.registry import factories
 
 HERE = Path(__file__).resolve().parent
@@ -25,7 +23,7 @@ def test_review_link_and_merge_over_json(request: pytest.FixtureRequest, tmp_pat
     with unit_of_work(engine) as session:
         vn = factories.agency(session, "Bộ Công an", country="VN")
         quang_id = factories.official(session, "Lương Tam Quang", agency_id=vn.id).id
-    with TestClient(create_app(get_settings(), engine)) as client:
+    with TestClient(app_on(engine)) as client:
         client.cookies.set("liaison_lang", "en")
 
         def ingest(name: str, published: str) -> int:
@@ -83,7 +81,7 @@ def officer_on_a_draft(
     """An officer's client and the draft the first outlet's Singapore report became."""
     engine = fresh_engine("sqlite", request, tmp_path)
     headers = make_account(engine, "officer").headers
-    with TestClient(create_app(get_settings(), engine)) as client:
+    with TestClient(app_on(engine)) as client:
         client.cookies.set("liaison_lang", "en")
         posted = client.post(
             "/ingest",

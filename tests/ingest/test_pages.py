@@ -10,14 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from liaison.app import create_app
 from liaison.core.db import unit_of_work
 from liaison.core.models import AuditEvent
-from liaison.core.settings import get_settings
 from liaison.engagements.models import Engagement
 from liaison.registry import demo as registry_demo
 from liaison.registry.models import Mechanism
-from tests.conftest import fresh_engine, make_account
+from tests.conftest import app_on, fresh_engine, make_account
 from tests.ingest.test_contract import REPORT
 
 
@@ -27,7 +25,7 @@ def officer_client(
 ) -> Iterator[tuple[TestClient, dict[str, str]]]:
     engine = fresh_engine("sqlite", request, tmp_path_factory.mktemp("ingest-pages"))
     headers = make_account(engine, "officer").headers
-    with TestClient(create_app(get_settings(), engine)) as client:
+    with TestClient(app_on(engine)) as client:
         yield client, headers
     engine.dispose()
 
@@ -143,7 +141,7 @@ def test_an_analyst_reads_the_review_but_may_not_settle_or_merge(
 ) -> None:
     engine = fresh_engine("sqlite", request, tmp_path_factory.mktemp("ingest-policy"))
     officer, analyst = make_account(engine, "officer").headers, make_account(engine, "analyst").headers
-    with TestClient(create_app(get_settings(), engine)) as client:
+    with TestClient(app_on(engine)) as client:
         client.cookies.set("liaison_lang", "en")
         draft, page = pasted(client, officer, REPORT, "2024-08-21")
         item_id = re.search(r'/items/(\d+)/dismiss"', page).group(1)  # type: ignore[union-attr]
@@ -206,7 +204,7 @@ def test_the_review_marks_countries_and_mechanisms_and_the_officer_sets_the_mech
     headers = make_account(engine, "officer").headers
     report = (Path(__file__).resolve().parent / "first_outlet_sg_2024.txt").read_text()
     report += "\nQuang proposed that the two ministries cooperate within the framework of the SOMTC.\n"
-    with TestClient(create_app(get_settings(), engine)) as client:
+    with TestClient(app_on(engine)) as client:
         client.cookies.set("liaison_lang", "en")
         draft, page = pasted(client, headers, report, "2024-10-09")
         assert '<mark title="country: SG">Singapore</mark>' in page

@@ -10,15 +10,14 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from liaison.app import create_app
 from liaison.core.settings import get_settings
 from liaison.screening.worker import Worker
-from tests.conftest import Account, make_account
+from tests.conftest import Account, app_on, make_account
 
 
 @pytest.fixture
 def api(engine: Engine) -> Iterator[TestClient]:
-    with TestClient(create_app(get_settings(), engine), base_url="http://testserver") as client:
+    with TestClient(app_on(engine), base_url="http://testserver") as client:
         yield client
 
 
