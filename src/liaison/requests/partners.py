@@ -22,10 +22,10 @@ from liaison.core.security import gate
 from liaison.core.security.policy import Actor, may
 from liaison.core.vocab import label
 from liaison.registry.models import Agency
-from liaison.requests.kinds import DIRECTIONS, request_kinds
+from liaison.requests.kinds import request_kinds
 from liaison.requests.models import CooperationRequest
 from liaison.requests.service import LIST_DEFERRED
-from liaison.requests.statistics import response_times
+from liaison.requests.statistics import answer_percentiles
 
 READ = "requests.read"
 MAX_SHOWN = 100
@@ -64,11 +64,7 @@ def partner_requests(
         .order_by(r.kind, r.direction)
     ).all()
     names = dict(session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(agency_ids))).all())
-    medians: dict[tuple[str, str], list[tuple[int, float]]] = {}
-    for direction in DIRECTIONS:
-        condition = [r.partner_agency_id.in_(agency_ids), r.direction == direction]
-        for time in response_times(session, actor, condition, names):
-            medians.setdefault((time.kind, direction), []).append((time.answered, time.median_days))
+    medians = answer_percentiles(session, actor, [r.partner_agency_id.in_(agency_ids)], [r.kind, r.direction])
     by_kind = [
         {
             "kind": kind,
@@ -76,7 +72,9 @@ def partner_requests(
             "total": total,
             "open": int(open_count or 0),
             "overdue": int(overdue or 0),
-            "answered_median_days": _median_of(medians.get((kind, direction), [])),
+            "answered_median_days": round(medians[(kind, direction)][1], 1)
+            if (kind, direction) in medians
+            else None,
             **_labels(kind, direction),
         }
         for kind, direction, total, open_count, overdue in rows
@@ -104,15 +102,6 @@ def _labels(kind: str, direction: str) -> dict[str, str]:
         "kind_label": label(request_kinds().kinds, kind),
         "direction_label": directions.get(direction, direction),
     }
-
-
-def _median_of(per_agency: list[tuple[int, float]]) -> float | None:
-    """One median for the partner from its agencies' medians, weighted by requests answered (the
-    partner is almost always one agency; several are rare enough for this to be close)."""
-    answered = sum(count for count, _ in per_agency)
-    if not answered:
-        return None
-    return round(sum(count * days for count, days in per_agency) / answered, 1)
 
 
 def _brief(request: CooperationRequest, names: dict[int, str], now: datetime) -> dict[str, Any]:
