@@ -7,6 +7,7 @@ DOCX read back, the export audited, and bad input refused without a 5xx."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -100,7 +101,9 @@ def mia_briefing(engine: Engine, language: str = "en", actor: SystemActor = OFFI
 def test_the_mia_briefing_states_both_programmes_open_commitments_and_requests(demo: Engine) -> None:
     briefing = mia_briefing(demo)
     programmes = {p["years"]: p for p in briefing.programmes}
-    assert programmes["2022–2024"]["status_label"] == "Under way"
+    assert programmes["2022–2024"]["status_label"] == (
+        "Ended in 2024, not yet closed: results due for review"
+    )  # not "Under way" two years after its last year
     assert programmes["2025–2027"]["status_label"] == "Being prepared"
     assert briefing.commitments is not None
     open_flags = [c["is_open"] for c in briefing.commitments]
@@ -282,6 +285,24 @@ def test_the_briefing_page_refuses_an_unknown_section_with_a_readable_message(
     )
     assert shown.status_code == 200
     assert 'value="requests" checked' in shown.text and 'value="programmes" checked' not in shown.text
+
+
+def test_the_partner_view_shows_the_requests_persons_sought_and_the_ended_programme(
+    client: TestClient, demo: Engine
+) -> None:
+    officer = make_account(demo, "officer", unit=UNIT)
+    assert sign_in_pages(client, officer, "/registry/partners/RU").status_code == 303
+    page = client.get("/registry/partners/RU").text
+    assert "Ended in 2024, not yet closed: results due for review" in page
+    assert "Under way ·" not in page and "0 of 3 action items done (0%)" in page
+    assert 'id="h-requests"' in page and "open of 16, 4 overdue." in page
+    assert "Persons sought believed there" in page and "Иван Демонстрационный" in page
+    assert RESTRICTED_NAME not in page
+    listed = client.get("/registry/programmes").text
+    assert "Ended in 2024, not yet closed" in listed and "Being prepared" in listed
+    ended = re.search(r'href="/registry/programmes/(\d+)">[^<]*2022–2024', page)
+    assert ended is not None
+    assert "Ended in 2024, not yet closed" in client.get(f"/registry/programmes/{ended[1]}").text
 
 
 def partner_briefing(

@@ -35,6 +35,7 @@ from liaison.engagements.partners import with_partner
 from liaison.engagements.vocabulary import vocabulary as engagement_words
 from liaison.registry.models import AgencyName, Agreement, Programme
 from liaison.registry.partners import partner_view
+from liaison.registry.programmes import status_shown
 from liaison.registry.vocabulary import country_label, crime_areas
 from liaison.registry.vocabulary import vocabulary as registry_words
 from liaison.reports import READ
@@ -358,7 +359,7 @@ def _programmes(session: Session, programme_ids: list[int], on: date) -> list[di
                 "start_year": programme.start_year,
                 "end_year": programme.end_year,
                 "status": programme.status,
-                "status_label": label(words.programme_statuses, programme.status),
+                "status_label": status_shown(programme, on),
                 "done": done,
                 "total": len(counted),
                 "percent": round(100 * done / len(counted)) if counted else 0,
