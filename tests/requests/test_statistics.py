@@ -16,7 +16,7 @@ from tests.requests.conftest import Partners
 
 OFFICER = SystemActor(username="stats.officer", role="officer", unit="international-cooperation")
 OPENED = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
-HOURS = {
+HOURS: dict[tuple[str, str], list[float]] = {
     ("extradition", "outgoing"): [5, 30, 49, 300, 1000, 27],
     ("extradition", "incoming"): [12, 400, 3, 77, 250],
     ("information_request", "outgoing"): [36],

@@ -9,6 +9,7 @@ grouped reads; only the open requests shown are loaded as rows, at most `MAX_SHO
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ from liaison.core.capability import PartnerScope
 from liaison.core.db import utcnow
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, may
-from liaison.core.vocab import label
+from liaison.core.vocab import Label, label
 from liaison.registry.models import Agency
 from liaison.requests.kinds import request_kinds
 from liaison.requests.models import CooperationRequest
@@ -79,6 +80,7 @@ def partner_requests(
         }
         for kind, direction, total, open_count, overdue in rows
     ]
+    states = request_kinds().states()  # once, not once per request shown
     shown = session.scalars(
         select(r)
         .where(*where, is_open)
@@ -91,7 +93,7 @@ def partner_requests(
         "open": sum(row["open"] for row in by_kind),
         "overdue": sum(row["overdue"] for row in by_kind),
         "by_kind": by_kind,
-        "open_requests": [_brief(request, names, now) for request in shown],
+        "open_requests": [_brief(request, names, now, states) for request in shown],
     }
 
 
@@ -104,7 +106,9 @@ def _labels(kind: str, direction: str) -> dict[str, str]:
     }
 
 
-def _brief(request: CooperationRequest, names: dict[int, str], now: datetime) -> dict[str, Any]:
+def _brief(
+    request: CooperationRequest, names: dict[int, str], now: datetime, states: Mapping[str, Label]
+) -> dict[str, Any]:
     due = request.next_due_at
     late = due is not None and due <= now
     overdue_days = int((now - due).total_seconds() // SECONDS_PER_DAY) if due is not None and late else 0
@@ -114,7 +118,7 @@ def _brief(request: CooperationRequest, names: dict[int, str], now: datetime) ->
         "direction": request.direction,
         "title": request.title,
         "status": request.status,
-        "status_label": label(request_kinds().states(), request.status),
+        "status_label": label(states, request.status),
         **_labels(request.kind, request.direction),
         "request_date": request.request_date,
         "partner": names.get(request.partner_agency_id, ""),

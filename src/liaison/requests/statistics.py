@@ -114,7 +114,8 @@ def days_to_answer(session: Session) -> ColumnElement[float]:
     r = CooperationRequest
     if session.get_bind().dialect.name == "postgresql":
         days: ColumnElement[float] = (
-            cast(func.extract("epoch", r.responded_at - r.opened_at), Float) / SECONDS_PER_DAY
+            cast(func.extract("epoch", r.responded_at - r.opened_at), Float(asdecimal=False))
+            / SECONDS_PER_DAY
         )
     else:
         days = func.julianday(r.responded_at) - func.julianday(r.opened_at)
