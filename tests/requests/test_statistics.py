@@ -1,4 +1,4 @@
-"""Response-time percentiles computed by the database equal `percentile` over the same days, on
+"""Response-time percentiles over the days to answer that the database computes equal `percentile`, on
 SQLite and PostgreSQL: odd and even counts, fractions of a day, an answer dated before the opening
 (counted as 0 days), groups of one, and requests the reader may not see left out."""
 

@@ -2,13 +2,14 @@
 (median and 90th percentile, in days, from the request's opening to the requested side's first
 answer); and the backlog (requests opened and still awaiting an answer) at the end of each week.
 
-Percentiles are computed by the database with window functions both SQLite and PostgreSQL have
-(rank within the group, then linear interpolation between the closest ranks, as numpy's default
-and `percentile` here), so the two give the same figures and no answered request is loaded.
+The database computes each answered request's days to answer (one number a row, both directions
+in one read); the percentiles are computed here so SQLite and PostgreSQL give the same figures
+(linear interpolation between closest ranks, as numpy's default).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -126,42 +127,23 @@ def answer_percentiles(
     session: Session, actor: Actor, where: list[Any], keys: list[Any]
 ) -> dict[tuple[Any, ...], tuple[int, float, float]]:
     """`{key values: (answered, median days, 90th percentile days)}` over the answered requests
-    this reader may see, grouped by `keys`, in one grouped read: the database ranks the days in
-    each group (a window) and interpolates between the two closest ranks as `percentile` does, so
-    no answered request is loaded as a row."""
+    this reader may see, grouped by `keys`, in one read: the database subtracts the timestamps and
+    returns one number per answered request, so no timestamp is parsed here (ranking in SQL with
+    window functions measured slower on SQLite and no faster on PostgreSQL)."""
     r = CooperationRequest
-    days = days_to_answer(session).label("days")
-    ranked = (
-        select(
-            *keys,
-            days,
-            (func.row_number().over(partition_by=keys, order_by=days) - 1).label("rank"),
-            (func.count().over(partition_by=keys) - 1).label("last"),
-        )
-        .where(
+    rows = session.execute(
+        select(*keys, days_to_answer(session)).where(
             gate.readable(actor, CooperationRequest),
             r.opened_at.is_not(None),
             r.responded_at.is_not(None),
             *where,
         )
-        .subquery()
     )
-
-    def at(q: int) -> ColumnElement[float]:
-        """The q-th percentile: the value at rank ⌊last·q/100⌋, and a share of the next one's."""
-        lower = (ranked.c.last * q) // 100
-        share = ((ranked.c.last * q) % 100) / 100.0
-        return func.sum(
-            case(
-                (ranked.c.rank == lower, ranked.c.days * (1 - share)),
-                (ranked.c.rank == lower + 1, ranked.c.days * share),
-                else_=0.0,
-            )
-        )
-
-    columns = [ranked.c[key.key] for key in keys]
-    rows = session.execute(select(*columns, func.count(), at(50), at(90)).group_by(*columns)).all()
-    return {tuple(row[: len(keys)]): (int(row[-3]), float(row[-2] or 0), float(row[-1] or 0)) for row in rows}
+    groups: dict[tuple[Any, ...], list[float]] = defaultdict(list)
+    width = len(keys)
+    for row in rows:
+        groups[tuple(row[:width])].append(float(row[width]))
+    return {key: (len(days), percentile(days, 50), percentile(days, 90)) for key, days in groups.items()}
 
 
 def backlog(
