@@ -7,6 +7,7 @@ DOCX read back, the export audited, and bad input refused without a 5xx."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -100,7 +101,9 @@ def mia_briefing(engine: Engine, language: str = "en", actor: SystemActor = OFFI
 def test_the_mia_briefing_states_both_programmes_open_commitments_and_requests(demo: Engine) -> None:
     briefing = mia_briefing(demo)
     programmes = {p["years"]: p for p in briefing.programmes}
-    assert programmes["2022–2024"]["status_label"] == "Under way"
+    assert programmes["2022–2024"]["status_label"] == (
+        "Ended in 2024, not yet closed: results due for review"
+    )  # not "Under way" two years after its last year
     assert programmes["2025–2027"]["status_label"] == "Being prepared"
     assert briefing.commitments is not None
     open_flags = [c["is_open"] for c in briefing.commitments]
@@ -109,7 +112,8 @@ def test_the_mia_briefing_states_both_programmes_open_commitments_and_requests(d
     assert (briefing.requests["total"], briefing.requests["overdue"]) == (16, 4)
     points = [p.text for p in briefing.talking_points]
     assert any("2022–2024 ended in 2024" in p and "due for review" in p for p in points), points
-    assert any("2025–2027: being prepared" in p for p in points), points
+    assert any("2025–2027: being prepared, one action item so far." in p for p in points), points
+    assert not any("request request" in p for p in points), points
     assert any(
         p.startswith("Requests with Ministry of Internal Affairs") and "4 overdue" in p for p in points
     )
@@ -149,7 +153,10 @@ def test_the_vietnamese_briefing_speaks_vietnamese(demo: Engine) -> None:
     briefing = mia_briefing(demo, "vi")
     assert briefing.partner_name == "Bộ Nội vụ Liên bang Nga"
     assert briefing.headings["talking_points"] == "Nội dung trao đổi"
-    assert {p["status_label"] for p in briefing.programmes} == {"Đang thực hiện", "Đang xây dựng"}
+    assert {p["status_label"] for p in briefing.programmes} == {
+        "Đã kết thúc năm 2024, chưa tổng kết: cần đánh giá kết quả",
+        "Đang xây dựng",
+    }
     assert any("quá hạn" in p.text for p in briefing.talking_points)
 
 
@@ -194,7 +201,11 @@ def test_the_vietnamese_pdf_reads_back_with_its_diacritics_and_every_glyph_drawn
         "Nội dung trao đổi",
         "Đang xây dựng",
         "2022–2024",
+        "đã kết thúc năm 2024",  # the 2022–2024 programme, due for review
         "2025–2027",
+        "đang xây dựng",  # the 2025–2027 programme in preparation
+        "cam kết từ các cuộc làm việc trước chưa hoàn thành",  # the open commitments
+        "Yêu cầu với Bộ Nội vụ Liên bang Nga: 11/16 đang xử lý, 4 quá hạn.",  # the requests
         "quá hạn",
         "Ghi chú: nhắc lại đề nghị",
         "Иван Демонстрационный",
@@ -284,6 +295,24 @@ def test_the_briefing_page_refuses_an_unknown_section_with_a_readable_message(
     assert 'value="requests" checked' in shown.text and 'value="programmes" checked' not in shown.text
 
 
+def test_the_partner_view_shows_the_requests_persons_sought_and_the_ended_programme(
+    client: TestClient, demo: Engine
+) -> None:
+    officer = make_account(demo, "officer", unit=UNIT)
+    assert sign_in_pages(client, officer, "/registry/partners/RU").status_code == 303
+    page = client.get("/registry/partners/RU").text
+    assert "Ended in 2024, not yet closed: results due for review" in page
+    assert "Under way ·" not in page and "0 of 3 action items done (0%)" in page
+    assert 'id="h-requests"' in page and "open of 16, 4 overdue." in page
+    assert "Persons sought believed there" in page and "Иван Демонстрационный" in page
+    assert RESTRICTED_NAME not in page
+    listed = client.get("/registry/programmes").text
+    assert "Ended in 2024, not yet closed" in listed and "Being prepared" in listed
+    ended = re.search(r'href="/registry/programmes/(\d+)">[^<]*2022–2024', page)
+    assert ended is not None
+    assert "Ended in 2024, not yet closed" in client.get(f"/registry/programmes/{ended[1]}").text
+
+
 def partner_briefing(
     engine: Engine, partner: str, language: str = "en", actor: SystemActor = OFFICER
 ) -> Briefing:
@@ -320,6 +349,23 @@ def test_the_singapore_briefing_states_the_officers_trained(
         p.text.startswith(expected) for p in briefing.talking_points if p.section == "capacity_building"
     )
     assert not briefing.shows("assets")  # nothing frozen in Singapore: no section
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "(2018) has been in force since 2018: 8 years; amendments proposed on Oct 9, 2024."),
+        ("vi", "(2018) có hiệu lực từ năm 2018: đã 8 năm; đề xuất sửa đổi, bổ sung ngày 9 thg 10, 2024."),
+    ],
+)
+def test_the_singapore_briefing_says_how_long_the_2018_agreement_has_been_in_force_and_what_was_proposed(
+    demo: Engine, language: str, expected: str
+) -> None:
+    with unit_of_work(demo) as session, i18n.speaking(language):
+        briefing = build_briefing(session, OFFICER, "SG", meeting_on=date(2026, 12, 9))
+    [point] = [p for p in briefing.talking_points if p.section == "agreements" and "2018" in p.text]
+    assert point.text.endswith(expected), point.text
+    assert [link.path.split("/")[1] for link in point.links] == ["registry", "engagements"]
 
 
 def test_a_reader_who_may_not_read_the_h3_owner_gets_no_asset_figures_for_its_asset(demo: Engine) -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
 
 from liaison.core.capability import PartnerScope
 from liaison.core.security import gate
@@ -33,16 +33,17 @@ def contribute(session: Session, actor: Actor, scope: PartnerScope) -> dict[str,
     key, is_country = scope.key, scope.is_country
     condition = with_partner(scope)
     engagements = list(
-        session.scalars(
-            select(Engagement)
-            .where(condition)
-            .options(selectinload(Engagement.commitments))
-            .order_by(Engagement.held_on.desc())
-            .limit(200)
-        )
+        session.scalars(select(Engagement).where(condition).order_by(Engagement.held_on.desc()).limit(200))
     )
     engagement_ids = [e.id for e in engagements]
     titles = {e.id: e.title for e in engagements}
+    made = dict(
+        session.execute(
+            select(Commitment.engagement_id, func.count())
+            .where(Commitment.engagement_id.in_(engagement_ids))
+            .group_by(Commitment.engagement_id)
+        ).all()
+    )  # counted, not loaded: the timeline shows how many commitments, never which
     commitments = session.scalars(
         select(Commitment)
         .where(Commitment.engagement_id.in_(engagement_ids), Commitment.status.in_(OPEN_STATUSES))
@@ -68,7 +69,7 @@ def contribute(session: Session, actor: Actor, scope: PartnerScope) -> dict[str,
                 "held_on": e.held_on,
                 "place": e.place,
                 "ordinal": e.ordinal,
-                "commitments": len(e.commitments),
+                "commitments": made.get(e.id, 0),
             }
             for e in engagements
         ],

@@ -619,6 +619,7 @@ def _programmes(
         error,
         status,
         progress=programmes.progress,
+        status_shown=programmes.status_shown,
         agencies=agencies.agency_choices(session),
         agreements=all_agreements,
     )
@@ -667,6 +668,7 @@ def _programme(
     context = {
         "programme": programme,
         "progress": programmes.progress(programme),
+        "status_shown": programmes.status_shown(programme),
         "error": error,
         "form": form or {},
         "agencies": agencies.agency_choices(session),

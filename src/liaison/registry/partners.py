@@ -25,7 +25,7 @@ from liaison.registry.models import (
     Programme,
     ProgrammeParty,
 )
-from liaison.registry.programmes import progress
+from liaison.registry.programmes import progress, status_shown
 from liaison.registry.vocabulary import vocabulary
 
 
@@ -118,6 +118,9 @@ def partner_view(
                 "end_year": p.end_year,
                 "status": p.status,
                 "progress": progress(p),
+                "status_shown": status_shown(p),
+                "done": sum(i.status == "done" for i in p.action_items),
+                "counted": sum(i.status != "dropped" for i in p.action_items),
                 "action_items": len(p.action_items),
             }
             for p in _partner_programmes(session, agency_ids)

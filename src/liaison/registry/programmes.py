@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
-from liaison.core.errors import Invalid
+from liaison.core.errors import Invalid, Phrase
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.records import get_or_404, referenced, snapshot, today
 from liaison.core.security.policy import Actor, ensure
-from liaison.core.vocab import require
+from liaison.core.vocab import label, require
 from liaison.names.fold import fold
 from liaison.registry import READ, WRITE, schemas
 from liaison.registry.models import ActionItem, Agency, Agreement, Mechanism, Programme, ProgrammeParty
@@ -185,6 +186,17 @@ def list_programmes(
     if q and fold(q):
         query = query.where(Programme.id.in_(matching_ids(session, "programme", q)))
     return paginate(session, apply_sort(query, sort, PROGRAMME_SORTS, "start"), limit, offset)
+
+
+def status_shown(programme: Programme, on: date | None = None) -> str:
+    """The programme's status in words as of `on` (today): one still recorded as under way after
+    its last year says it has ended and awaits review, rather than "Under way" years later."""
+    year = (on or today()).year
+    if programme.status == "active" and programme.end_year < year:
+        return Phrase(
+            "Ended in {year}, not yet closed: results due for review", {"year": programme.end_year}
+        ).render()
+    return label(vocabulary().programme_statuses, programme.status)
 
 
 def progress(programme: Programme) -> float:

@@ -36,6 +36,7 @@ from liaison.engagements.partners import with_partner
 from liaison.engagements.vocabulary import vocabulary as engagement_words
 from liaison.registry.models import AgencyName, Agreement, Programme
 from liaison.registry.partners import partner_view
+from liaison.registry.programmes import status_shown
 from liaison.registry.vocabulary import country_label, crime_areas
 from liaison.registry.vocabulary import vocabulary as registry_words
 from liaison.reports import READ
@@ -127,6 +128,9 @@ class Briefing:
     capacity_building: dict[str, Any] | None = None
     open_commitments: int = 0
     oldest_open_commitment: dict[str, Any] | None = None
+    proposals: dict[int, dict[str, Any]] = field(default_factory=dict)
+    """The latest open proposal (a commitment of kind "proposed") made about each agreement at an
+    engagement up to the meeting, by agreement id; empty for a reader who may not read engagements."""
     talking_points: list[TalkingPoint] = field(default_factory=list)
 
     def shows(self, section: str) -> bool:
@@ -251,6 +255,7 @@ def build_briefing(
         scope = PartnerScope(view.key, view.is_country, tuple(a.id for a in view.agencies))
         briefing.commitments = _commitments(session, scope, on)
         briefing.open_commitments, briefing.oldest_open_commitment = _open_commitments(session, scope, on)
+        briefing.proposals = _proposals(session, scope, agreement_ids, on)
     if view.requests is not None:
         briefing.requests = _requests(view.requests)
     if view.persons_sought is not None:
@@ -358,7 +363,7 @@ def _programmes(session: Session, programme_ids: list[int], on: date) -> list[di
                 "start_year": programme.start_year,
                 "end_year": programme.end_year,
                 "status": programme.status,
-                "status_label": label(words.programme_statuses, programme.status),
+                "status_label": status_shown(programme, on),
                 "done": done,
                 "total": len(counted),
                 "percent": round(100 * done / len(counted)) if counted else 0,
@@ -405,6 +410,27 @@ def _open_commitments(session: Session, scope: PartnerScope, on: date) -> tuple[
         return count, None
     commitment, title, held_on = oldest
     return count, _commitment(commitment, title, held_on)
+
+
+def _proposals(
+    session: Session, scope: PartnerScope, agreement_ids: list[int], on: date
+) -> dict[int, dict[str, Any]]:
+    """For each of these agreements, the latest still-open proposal about it (signing, amending)
+    made at an engagement with the partner up to the meeting."""
+    rows = session.execute(
+        _earlier_commitments(scope, on)
+        .where(
+            Commitment.agreement_id.in_(agreement_ids),
+            Commitment.kind == "proposed",
+            Commitment.status.in_(OPEN_COMMITMENTS),
+        )
+        .order_by(Engagement.held_on, Commitment.id)
+    ).all()
+    return {
+        commitment.agreement_id: _commitment(commitment, title, held_on)
+        for commitment, title, held_on in rows
+        if commitment.agreement_id is not None
+    }  # the latest wins: rows come oldest first
 
 
 def _commitment(commitment: Commitment, title: str, held_on: date) -> dict[str, Any]:
@@ -481,7 +507,14 @@ def talking_points(briefing: Briefing) -> list[TalkingPoint]:
         link = [Link(programme["title"], f"/registry/programmes/{programme['id']}")]
         values = {"title": programme["title"], "done": programme["done"], "total": programme["total"]}
         if programme["status"] == "preparing":
-            say("programmes", "{title}: being prepared, {total} action items so far.", link, **values)
+            say(
+                "programmes",
+                "{title}: being prepared, {count} action items so far.",
+                link,
+                one="{title}: being prepared, one action item so far.",
+                count=programme["total"],
+                **values,
+            )
         elif programme["status"] == "active" and programme["has_ended"]:
             say(
                 "programmes",
@@ -499,14 +532,25 @@ def talking_points(briefing: Briefing) -> list[TalkingPoint]:
             link = [Link(agreement["title"], f"/registry/agreements/{agreement['id']}")]
             since = agreement["in_force_since"]
             if group["status"] in ("in_force", "amended") and since is not None:
-                say(
-                    "agreements",
-                    "{title} has been in force since {year}: {years} years.",
-                    link,
-                    title=agreement["title"],
-                    year=since.year,
-                    years=max(briefing.meeting_on.year - since.year, 0),
-                )
+                proposal = briefing.proposals.get(agreement["id"])
+                values = {
+                    "title": agreement["title"],
+                    "year": since.year,
+                    "years": max(briefing.meeting_on.year - since.year, 0),
+                }
+                if proposal is None:
+                    say(
+                        "agreements", "{title} has been in force since {year}: {years} years.", link, **values
+                    )
+                else:
+                    say(
+                        "agreements",
+                        "{title} has been in force since {year}: {years} years; "
+                        "amendments proposed on {date}.",
+                        [*link, Link(proposal["engagement"], f"/engagements/{proposal['engagement_id']}")],
+                        date=proposal["held"],
+                        **values,
+                    )
             elif group["status"] in ("proposed", "negotiating"):
                 template = (
                     "{title}: proposed on {date}."
@@ -642,6 +686,15 @@ def _capacity_point(counts: dict[str, Any], partner: str, say: Any) -> None:
     )
 
 
+def _kind_word(kind_label: str) -> str:
+    """A request kind as it reads inside "{kind} requests": "information", not "information
+    request requests" ("thông tin" inside "yêu cầu {kind}", not "yêu cầu yêu cầu …")."""
+    word = kind_label.lower()
+    for redundant in (" request", "yêu cầu "):
+        word = word.removesuffix(redundant) if redundant.startswith(" ") else word.removeprefix(redundant)
+    return word or kind_label.lower()
+
+
 def _request_points(summary: dict[str, Any], partner: str, say: Any) -> None:
     if summary["open"]:
         say(
@@ -678,7 +731,7 @@ def _request_points(summary: dict[str, Any], partner: str, say: Any) -> None:
             [Link(r["title"] or r["kind_label"], f"/requests/{r['id']}") for r in late],
             one=one,
             count=row["overdue"],
-            kind=row["kind_label"].lower(),
+            kind=_kind_word(row["kind_label"]),
             partner=partner,
             days=max((r["overdue_days"] for r in late), default=0),
         )

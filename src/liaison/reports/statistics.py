@@ -64,7 +64,7 @@ from liaison.reports.statistics_schemas import (
 from liaison.requests import deadlines
 from liaison.requests.kinds import KindsFile, request_kinds
 from liaison.requests.models import CooperationRequest, RequestDeadline
-from liaison.requests.statistics import SECONDS_PER_DAY, percentile
+from liaison.requests.statistics import days_to_answer, percentile
 
 REPORT_ACTION = "reports.read"
 MAX_DAYS = 366 * 10
@@ -332,8 +332,9 @@ class _RequestFigures:
             if (clock := response_clock(vocabulary, kind, direction)) is not None
         ]
         clock_of = case(*clocks, else_="") if clocks else ""
-        query = (
-            select(r.kind, r.direction, r.partner_agency_id, r.opened_at, r.responded_at, d.due_at)
+        in_time = case((and_(d.due_at.is_not(None), r.responded_at < d.due_at), 1), else_=0)
+        query = (  # the database subtracts and compares the timestamps: no timestamp parsed here
+            select(r.kind, r.direction, r.partner_agency_id, days_to_answer(self.session), in_time)
             .outerjoin(d, and_(d.request_id == r.id, d.clock == clock_of))
             .where(
                 *self._where(),
@@ -343,11 +344,8 @@ class _RequestFigures:
             )
         )
         answers: dict[tuple[str, str, int], _Answer] = defaultdict(lambda: _Answer([]))
-        for kind, direction, partner, opened, responded, due_at in self.session.execute(query):
-            if opened is None or responded is None:  # excluded by the query; for the type checker
-                continue
-            days = max((responded - opened).total_seconds(), 0) / SECONDS_PER_DAY
-            answers[(kind, direction, partner)].add(days, due_at is not None and responded < due_at)
+        for kind, direction, partner, days, within in self.session.execute(query):
+            answers[(kind, direction, partner)].add(float(days), bool(within))
         return answers
 
     def _keys(self) -> set[tuple[str, str, int]]:

@@ -9,6 +9,7 @@ grouped reads; only the open requests shown are loaded as rows, at most `MAX_SHO
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -20,12 +21,12 @@ from liaison.core.capability import PartnerScope
 from liaison.core.db import utcnow
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, may
-from liaison.core.vocab import label
+from liaison.core.vocab import Label, label
 from liaison.registry.models import Agency
-from liaison.requests.kinds import DIRECTIONS, request_kinds
+from liaison.requests.kinds import request_kinds
 from liaison.requests.models import CooperationRequest
 from liaison.requests.service import LIST_DEFERRED
-from liaison.requests.statistics import response_times
+from liaison.requests.statistics import answer_percentiles
 
 READ = "requests.read"
 MAX_SHOWN = 100
@@ -64,11 +65,7 @@ def partner_requests(
         .order_by(r.kind, r.direction)
     ).all()
     names = dict(session.execute(select(Agency.id, Agency.name).where(Agency.id.in_(agency_ids))).all())
-    medians: dict[tuple[str, str], list[tuple[int, float]]] = {}
-    for direction in DIRECTIONS:
-        condition = [r.partner_agency_id.in_(agency_ids), r.direction == direction]
-        for time in response_times(session, actor, condition, names):
-            medians.setdefault((time.kind, direction), []).append((time.answered, time.median_days))
+    medians = answer_percentiles(session, actor, [r.partner_agency_id.in_(agency_ids)], [r.kind, r.direction])
     by_kind = [
         {
             "kind": kind,
@@ -76,11 +73,14 @@ def partner_requests(
             "total": total,
             "open": int(open_count or 0),
             "overdue": int(overdue or 0),
-            "answered_median_days": _median_of(medians.get((kind, direction), [])),
+            "answered_median_days": round(medians[(kind, direction)][1], 1)
+            if (kind, direction) in medians
+            else None,
             **_labels(kind, direction),
         }
         for kind, direction, total, open_count, overdue in rows
     ]
+    states = request_kinds().states()  # once, not once per request shown
     shown = session.scalars(
         select(r)
         .where(*where, is_open)
@@ -93,7 +93,7 @@ def partner_requests(
         "open": sum(row["open"] for row in by_kind),
         "overdue": sum(row["overdue"] for row in by_kind),
         "by_kind": by_kind,
-        "open_requests": [_brief(request, names, now) for request in shown],
+        "open_requests": [_brief(request, names, now, states) for request in shown],
     }
 
 
@@ -106,16 +106,9 @@ def _labels(kind: str, direction: str) -> dict[str, str]:
     }
 
 
-def _median_of(per_agency: list[tuple[int, float]]) -> float | None:
-    """One median for the partner from its agencies' medians, weighted by requests answered (the
-    partner is almost always one agency; several are rare enough for this to be close)."""
-    answered = sum(count for count, _ in per_agency)
-    if not answered:
-        return None
-    return round(sum(count * days for count, days in per_agency) / answered, 1)
-
-
-def _brief(request: CooperationRequest, names: dict[int, str], now: datetime) -> dict[str, Any]:
+def _brief(
+    request: CooperationRequest, names: dict[int, str], now: datetime, states: Mapping[str, Label]
+) -> dict[str, Any]:
     due = request.next_due_at
     late = due is not None and due <= now
     overdue_days = int((now - due).total_seconds() // SECONDS_PER_DAY) if due is not None and late else 0
@@ -125,7 +118,7 @@ def _brief(request: CooperationRequest, names: dict[int, str], now: datetime) ->
         "direction": request.direction,
         "title": request.title,
         "status": request.status,
-        "status_label": label(request_kinds().states(), request.status),
+        "status_label": label(states, request.status),
         **_labels(request.kind, request.direction),
         "request_date": request.request_date,
         "partner": names.get(request.partner_agency_id, ""),
