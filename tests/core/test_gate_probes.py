@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
@@ -182,6 +183,7 @@ def test_auditor_of_another_unit_reads_no_particulars_in_the_audit_trail(
     assert client.get("/api/v1/audit/verify", headers=auditor.headers).json()["is_intact"]
 
 
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # the command line is the subject here
 def test_cli_export_runs_the_gate_as_the_named_user(client: TestClient, engine: Engine) -> None:
     subject(client, make_account(engine, "officer", unit=OWNER))
     make_account(engine, "supervisor", username="border.chief", unit=OTHER)
@@ -198,6 +200,7 @@ def test_cli_export_runs_the_gate_as_the_named_user(client: TestClient, engine: 
     assert own.returncode == 0 and "Quackenbush" in own.stdout
 
 
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # the command line is the subject here
 def test_cli_import_of_a_restricted_list_belongs_to_the_named_users_unit(
     client: TestClient, engine: Engine, tmp_path: Path
 ) -> None:
