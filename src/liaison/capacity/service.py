@@ -35,9 +35,9 @@ from liaison.capacity.schemas import (
 from liaison.capacity.vocabulary import vocabulary
 from liaison.core import audit
 from liaison.core.db import Base, utcnow
-from liaison.core.errors import Conflict, Invalid, Phrase
+from liaison.core.errors import Conflict, Invalid
 from liaison.core.listing import paginate
-from liaison.core.records import check_period, referenced, snapshot
+from liaison.core.records import check_period, no_such, referenced, snapshot
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
 from liaison.core.vocab import allowed_next, check_move, require, require_all
@@ -100,26 +100,6 @@ def list_staff(
 # --- activities ------------------------------------------------------------------------------
 
 
-def _no_such(what: str, record_id: int, field: str) -> Invalid:
-    return Invalid(
-        "No {what} with id {record_id}.",
-        what=Phrase(what),
-        record_id=record_id,
-        fields={field: Phrase("no {what} with this id", {"what": Phrase(what)})},
-    )
-
-
-def _staff_member(session: Session, actor: Actor, staff_id: int | None, field: str) -> StaffMember | None:
-    """The staff record a participant names; one missing or hidden from this actor is the same
-    field error (a subject's id is not a staff record's)."""
-    if staff_id is None:
-        return None
-    member = session.get(StaffMember, staff_id) if 0 < staff_id < 2**63 else None
-    if member is None or not gate.may_read(actor, member):
-        raise _no_such("staff record", staff_id, field)
-    return member
-
-
 def _check_engagement(session: Session, engagement_id: int | None) -> None:
     """The engagement an activity belongs to exists (found by table name: capacity does not import
     the engagements capability; without it no engagement can be named)."""
@@ -128,7 +108,7 @@ def _check_engagement(session: Session, engagement_id: int | None) -> None:
     table = Base.metadata.tables.get("engagement")
     found = table is not None and session.scalar(select(table.c.id).where(table.c.id == engagement_id))
     if not found:
-        raise _no_such("engagement", engagement_id, "engagement_id")
+        raise no_such("engagement", engagement_id, "engagement_id")
 
 
 def _participant(
@@ -140,7 +120,8 @@ def _participant(
             "A participant is a staff record of the home ministry or a partner's person by name, not both.",
             fields={f"{where}.staff_member_id": "a staff record, or a partner's name instead"},
         )
-    _staff_member(session, actor, data.staff_member_id, f"{where}.staff_member_id")
+    # a subject's id is not a staff record's; a hidden staff record is as missing as an absent one
+    referenced(session, StaffMember, data.staff_member_id, f"{where}.staff_member_id", "staff record", actor)
     if data.role not in kind.roles:
         raise Invalid(
             "The role {role!r} is not one of this kind of activity.",

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from liaison.core.db import utcnow
 from liaison.core.errors import Invalid, NotFound, Phrase
+from liaison.core.security import gate
 from liaison.core.settings import get_settings
 
 
@@ -28,18 +29,31 @@ def get_or_404(session: Session, model: type[Any], record_id: int, what: str) ->
     return record
 
 
-def referenced(session: Session, model: type[Any], record_id: int | None, field: str, what: str) -> Any:
-    """A record the input points at; `Invalid` (not 404) when it does not exist."""
+def no_such(what: str, record_id: int, field: str) -> Invalid:
+    """The input's `field` points at no `what` with this id (or one the reader may not see)."""
+    return Invalid(
+        "No {what} with id {record_id}.",
+        what=Phrase(what),
+        record_id=record_id,
+        fields={field: Phrase("no {what} with this id", {"what": Phrase(what)})},
+    )
+
+
+def referenced(
+    session: Session,
+    model: type[Any],
+    record_id: int | None,
+    field: str,
+    what: str,
+    reader: gate.Reader | None = None,
+) -> Any:
+    """A record the input points at; `Invalid` (not 404) when it does not exist, or, given the
+    `reader` of a `Protected` record, when the gate hides it from them (the same answer)."""
     if record_id is None:
         return None
-    record = session.get(model, record_id)
-    if record is None:
-        raise Invalid(
-            "No {what} with id {record_id}.",
-            what=Phrase(what),
-            record_id=record_id,
-            fields={field: Phrase("no {what} with this id", {"what": Phrase(what)})},
-        )
+    record = session.get(model, record_id) if 0 < record_id < 2**63 else None
+    if record is None or (reader is not None and not gate.may_read(reader, record)):
+        raise no_such(what, record_id, field)
     return record
 
 
