@@ -11,12 +11,15 @@ stay conventions: `models.py` (tables), `migrations/` (the Alembic branch), `tem
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
 
 from liaison.core import events
-from liaison.core.capability import Capability, CapabilityError
-from liaison.core.security.policy import handling_codes, policy
+from liaison.core.capability import Capability, CapabilityError, Panel, RecordContribution
+from liaison.core.security.policy import Actor, handling_codes, policy
 from liaison.core.settings import get_settings
 
 AVAILABLE: tuple[str, ...] = (
@@ -99,6 +102,19 @@ def install(capabilities: Sequence[Capability]) -> None:
 def installed() -> tuple[Capability, ...]:
     """The capabilities installed by the app or the CLI (else those the settings enable)."""
     return _installed if _installed is not None else enabled()
+
+
+def panels(
+    session: Session, actor: Actor, record: Any, view: Callable[[Capability], RecordContribution | None]
+) -> list[Panel]:
+    """What the installed capabilities add to one record's page for this reader: each one's
+    `view` of it (`lambda c: c.request_view`, say), in menu order."""
+    return [
+        panel
+        for capability in installed()
+        if (contribute := view(capability)) is not None
+        for panel in contribute(session, actor, record)
+    ]
 
 
 def folders(name: str, names: Iterable[str] | None = None) -> list[Path]:

@@ -72,8 +72,8 @@ class Panel:
     context: dict[str, Any]
 
 
-RequestContribution = Callable[[Session, Actor, Any], list[Panel]]
-EngagementContribution = Callable[[Session, Actor, Any], list[Panel]]
+RecordContribution = Callable[[Session, Actor, Any], list[Panel]]
+"""Sections another capability adds to one record's page (`request_view`, `engagement_view`)."""
 
 
 @dataclass(frozen=True)
@@ -103,10 +103,10 @@ class Capability:
     partner_view: PartnerContribution | None = None
     """Adds sections to the registry's partner view for this actor (`{field: value}`); it checks
     the actor's rights itself and returns nothing the actor may not read."""
-    request_view: RequestContribution | None = None
+    request_view: RecordContribution | None = None
     """Adds sections to one request's page (the request, already read through the gate, is the
     third argument); like `partner_view` it checks the reader's rights itself."""
-    engagement_view: EngagementContribution | None = None
+    engagement_view: RecordContribution | None = None
     """Adds sections to one engagement's page (the engagement is the third argument): records of
     another capability linked to it; it checks the reader's rights itself."""
     subscriptions: tuple[Subscription, ...] = ()

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liaison.capabilities import installed
+from liaison.capabilities import panels
 from liaison.core.errors import DomainError, NotFound
 from liaison.core.models import User
 from liaison.core.records import today
@@ -275,12 +275,7 @@ def _engagement(
         "agencies": agency_choices(session),
         "agreements": list(session.scalars(select(Agreement).order_by(Agreement.title_key))),
         "programmes": list(session.scalars(select(Programme).order_by(Programme.start_year))),
-        "panels": [  # what other capabilities link to this engagement, for this reader
-            panel
-            for capability in installed()
-            if capability.engagement_view is not None
-            for panel in capability.engagement_view(session, user, engagement)
-        ],
+        "panels": panels(session, user, engagement, lambda c: c.engagement_view),
     }
     return show(request, "engagement.html", context, status)
 

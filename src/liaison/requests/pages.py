@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from liaison.capabilities import installed
+from liaison.capabilities import panels
 from liaison.core.db import utcnow
 from liaison.core.errors import DomainError, Invalid
 from liaison.core.i18n import current_language
@@ -278,12 +278,7 @@ def detail_context(session: DbSession, user: User, record: Any) -> dict[str, Any
         "timeline": timeline,
         "checklist": [(doc, doc.code in attached) for doc in spec.documents],
         "is_final": workflow.is_final(record.status),
-        "panels": [  # what other capabilities add to this request's page, for this reader
-            panel
-            for capability in installed()
-            if capability.request_view is not None
-            for panel in capability.request_view(session, user, record)
-        ],
+        "panels": panels(session, user, record, lambda c: c.request_view),
         **_labels(),
     }
 
