@@ -689,9 +689,7 @@ def _capacity_point(counts: dict[str, Any], partner: str, say: Any) -> None:
 def _kind_word(kind_label: str) -> str:
     """A request kind as it reads inside "{kind} requests": "information", not "information
     request requests" ("thông tin" inside "yêu cầu {kind}", not "yêu cầu yêu cầu …")."""
-    word = kind_label.lower()
-    for redundant in (" request", "yêu cầu "):
-        word = word.removesuffix(redundant) if redundant.startswith(" ") else word.removeprefix(redundant)
+    word = kind_label.lower().removesuffix(" request").removeprefix("yêu cầu ")
     return word or kind_label.lower()
 
 
