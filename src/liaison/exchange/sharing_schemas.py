@@ -51,9 +51,9 @@ class StixExportForm(Input):
     note_handling_code: HandlingCode = "H0"
 
     def choice(self) -> ExportChoice:
-        """What `stix.export_bundle` takes, the same as from the API."""
-        notes = (FreeNote(self.note, handling_code=self.note_handling_code),) if self.note else ()
-        return ExportChoice(subject_ids=tuple(self.subject_ids), hits=self.hits, notes=notes)
+        """What `stix.export_bundle` takes: the API's input made of it, so both convert one way."""
+        notes = [FreeNoteIn(content=self.note, handling_code=self.note_handling_code)] if self.note else []
+        return StixExportIn(subject_ids=self.subject_ids, hits=self.hits, notes=notes).choice()
 
 
 class StixImportOut(Output):
