@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from liaison.capacity import schemas, service
 from liaison.capacity.models import CapacityActivity, StaffMember
-from liaison.core.db import Base
 from liaison.core.records import by_ref
 from liaison.core.security.policy import SystemActor
 from liaison.registry.models import Agency
@@ -113,8 +112,8 @@ STATUSES = {
 
 
 def engagement_id(session: Session, ref: str | None) -> int | None:
-    """The engagement with this `ref` (by table name: capacity does not import engagements)."""
-    table = Base.metadata.tables.get("engagement")
+    """The engagement with this `ref`, if the engagements' demo holds it."""
+    table = service.engagement_table()
     if ref is None or table is None:
         return None
     found: int | None = session.scalar(select(table.c.id).where(table.c.ref == ref))

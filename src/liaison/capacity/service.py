@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Table, func, select
 from sqlalchemy.orm import Session
 
 from liaison.capacity.models import CapacityActivity, CapacityParticipant, StaffMember
@@ -100,12 +100,17 @@ def list_staff(
 # --- activities ------------------------------------------------------------------------------
 
 
+def engagement_table() -> Table | None:
+    """The engagements' table, found by name: capacity does not import the engagements capability
+    (a node without it has no engagement to link)."""
+    return Base.metadata.tables.get("engagement")
+
+
 def _check_engagement(session: Session, engagement_id: int | None) -> None:
-    """The engagement an activity belongs to exists (found by table name: capacity does not import
-    the engagements capability; without it no engagement can be named)."""
+    """The engagement an activity belongs to exists."""
     if engagement_id is None:
         return
-    table = Base.metadata.tables.get("engagement")
+    table = engagement_table()
     found = table is not None and session.scalar(select(table.c.id).where(table.c.id == engagement_id))
     if not found:
         raise no_such("engagement", engagement_id, "engagement_id")
