@@ -88,10 +88,11 @@ def create_app(
     @app.get("/readyz", include_in_schema=False)
     def readyz(request: Request) -> dict[str, Any]:
         """The database answers and is at the newest migration."""
+        database: Engine = request.app.state.engine
         try:
-            with request.app.state.engine.connect() as connection:
+            with database.connect() as connection:
                 connection.execute(text("SELECT 1"))
-            migrated = is_up_to_date(request.app.state.engine)
+            migrated = is_up_to_date(database)
         except Exception as error:
             raise Unavailable(
                 "The database cannot be reached: {problem}.", problem=type(error).__name__
