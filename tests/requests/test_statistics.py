@@ -42,7 +42,9 @@ def _request(
     )
 
 
-def test_days_counted_by_the_database_give_the_percentiles_of_the_timestamps(session: Session, partners: Partners) -> None:
+def test_days_counted_by_the_database_give_the_percentiles_of_the_timestamps(
+    session: Session, partners: Partners
+) -> None:
     for (kind, direction), hours in HOURS.items():
         session.add_all(_request(partners, kind, direction, h) for h in hours)
     hidden = _request(partners, "extradition", "outgoing", 5000, handling_code="H3", owning_unit="other")
