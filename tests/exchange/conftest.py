@@ -18,7 +18,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -211,37 +212,48 @@ def database_urls(backend: str, names: Sequence[str], request: pytest.FixtureReq
     return urls
 
 
-def start_pair(backend: str, request: pytest.FixtureRequest, tmp: Path) -> tuple[Node, Node]:
-    urls = database_urls(backend, ("node-a", "node-b"), request, tmp)
-    a = make_node("node-a", tmp, urls[0])
-    b = make_node("node-b", tmp, urls[1])
-    pair(a, b)
+@contextmanager
+def paired_nodes(
+    backend: str,
+    names: Sequence[str],
+    request: pytest.FixtureRequest,
+    tmp: Path,
+    prepare: Callable[[Node], None] | None = None,
+    pairing: Callable[[Node, Node], None] | None = None,
+    start: bool = True,
+) -> Iterator[list[Node]]:
+    """Nodes on fresh databases (`database_urls`), each `prepare`d, the first paired with each of
+    the others (by `pair`, or `pairing`), started (unless `start` is false: the test starts them),
+    and all closed at the end whatever happens: a node that did not start never leaves another
+    running."""
+    urls = database_urls(backend, names, request, tmp)
+    made = [make_node(name, tmp, url) for name, url in zip(names, urls, strict=True)]
     try:
-        a.start()
-        b.start()
-    except BaseException:  # a node that did not start must not leave the other running
-        a.close()
-        b.close()
-        raise
-    return a, b
+        for node in made:
+            if prepare is not None:
+                prepare(node)
+        for other in made[1:]:
+            (pairing or pair)(made[0], other)
+        for node in made if start else ():
+            node.start()
+        yield made
+    finally:
+        for node in made:
+            node.close()
 
 
 @pytest.fixture(params=(MIXED,))
 def node_pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Node, Node]]:
     """Two paired node processes, A on SQLite and B on PostgreSQL: each backend sends and receives."""
-    a, b = start_pair(request.param, request, tmp_path)
-    yield a, b
-    a.close()
-    b.close()
+    with paired_nodes(request.param, ("node-a", "node-b"), request, tmp_path) as (a, b):
+        yield a, b
 
 
 @pytest.fixture
 def sqlite_node_pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Node, Node]]:
     """Two paired node processes on SQLite, for tests whose subject is not the database."""
-    a, b = start_pair("sqlite", request, tmp_path)
-    yield a, b
-    a.close()
-    b.close()
+    with paired_nodes("sqlite", ("node-a", "node-b"), request, tmp_path) as (a, b):
+        yield a, b
 
 
 def wait_for(condition: object, timeout: float = 60.0, every: float = 0.1) -> None:

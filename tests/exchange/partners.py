@@ -18,7 +18,7 @@ from liaison.core.security.policy import CLI_ACTOR
 from liaison.exchange import keys, peers
 from liaison.registry.models import Agency
 from tests.conftest import Account, make_account
-from tests.exchange.conftest import MIXED, Node, database_urls, make_node
+from tests.exchange.conftest import MIXED, Node, paired_nodes
 
 UNIT = "international-cooperation"
 AGENCIES = {
@@ -60,18 +60,9 @@ def pair(a: Node, b: Node) -> None:
 def nodes(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Node, Node]]:
     """The two partner agencies' nodes, A on SQLite and B on PostgreSQL (`["sqlite"]` indirectly
     for both on SQLite)."""
-    urls = database_urls(request.param, list(AGENCIES), request, tmp_path)
-    a, b = (make_node(name, tmp_path, url) for name, url in zip(AGENCIES, urls, strict=True))
-    registry(a)
-    registry(b)
-    pair(a, b)
-    try:  # a node that did not start must not leave the other running
-        a.start()
-        b.start()
+    names = list(AGENCIES)
+    with paired_nodes(request.param, names, request, tmp_path, prepare=registry, pairing=pair) as (a, b):
         yield a, b
-    finally:
-        a.close()
-        b.close()
 
 
 class Api:

@@ -27,7 +27,7 @@ from liaison.core.models import AuditEvent
 from liaison.exchange import envelope, evidence, keys, receiver, transport
 from liaison.exchange.envelope import Attachment
 from liaison.exchange.models import Cursor, IncomingChunk, IncomingEnvelope, OutgoingEnvelope, Peer, Receipt
-from tests.exchange.conftest import Node, start_pair, wait_for
+from tests.exchange.conftest import Node, paired_nodes, wait_for
 from tests.exchange.test_delivery import accepted, count, send_pings
 
 # one worker holds this module's shared fixture (started once, not once per worker)
@@ -86,10 +86,8 @@ def pair(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Node, Node]]:
     """One SQLite pair for the tests below, which count what they add."""
-    a, b = start_pair("sqlite", request, tmp_path_factory.mktemp("faults"))
-    yield a, b
-    a.close()
-    b.close()
+    with paired_nodes("sqlite", ("node-a", "node-b"), request, tmp_path_factory.mktemp("faults")) as (a, b):
+        yield a, b
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from liaison.core.db import unit_of_work
 from liaison.exchange.models import Evidence, IncomingEnvelope, OutgoingEnvelope, Peer
-from tests.exchange.conftest import MIXED, Node, database_urls, make_node, pair, wait_for
+from tests.exchange.conftest import MIXED, Node, paired_nodes, wait_for
 from tests.exchange.test_delivery import count, send_pings
 from tests.exchange.test_faults import incoming_sequences
 
@@ -37,13 +37,7 @@ def test_a_partner_offline_holds_up_no_other_and_catches_up_gap_free(
 ) -> None:
     names = ("node-a", "node-b", "node-c")
     tmp = tmp_path_factory.mktemp("three")
-    a, b, c = (
-        make_node(name, tmp, url)
-        for name, url in zip(names, database_urls(MIXED, names, request, tmp), strict=True)
-    )
-    pair(a, b)
-    pair(a, c)
-    try:
+    with paired_nodes(MIXED, names, request, tmp, start=False) as (a, b, c):
         a.start()
         b.start()  # C is offline
         to_b = send_pings(a, "node-b", MESSAGES)
@@ -59,6 +53,3 @@ def test_a_partner_offline_holds_up_no_other_and_catches_up_gap_free(
         # both partners' answers travel back: each ping's chain on A ends answered
         answered = select(func.count()).select_from(Evidence).where(Evidence.stage == "answered")
         wait_for(lambda: count(a, answered) == 2 * MESSAGES, timeout=CATCH_UP)
-    finally:
-        for node in (a, b, c):
-            node.close()
