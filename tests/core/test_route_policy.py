@@ -17,6 +17,7 @@ from starlette.routing import Mount
 
 from liaison.core.security.policy import ROLES, roles_for
 from liaison.core.web import Permission
+from liaison.engagements.feeds import FeedSecret
 from liaison.exchange.transport import NodeSignature
 from tests.routes import app_routes
 
@@ -53,6 +54,11 @@ def _node_signed(route: APIRoute) -> bool:
     return False
 
 
+def _feed_secret(route: APIRoute) -> bool:
+    """The calendar feed: calendar clients cannot sign in, its secret address is the credential."""
+    return any(isinstance(dependency.call, FeedSecret) for dependency in route.dependant.dependencies)
+
+
 def _routes(app: Any) -> list[tuple[str, str, APIRoute]]:
     return [(found.method, found.path, found.route) for found in app_routes(app)]
 
@@ -73,7 +79,10 @@ def test_every_route_declares_a_permission(app) -> None:  # type: ignore[no-unty
     missing = [
         f"{m} {p}"
         for m, p, route in _routes(app)
-        if (m, p) not in PUBLIC and _permission(route) is None and not _node_signed(route)
+        if (m, p) not in PUBLIC
+        and _permission(route) is None
+        and not _node_signed(route)
+        and not _feed_secret(route)
     ]
     assert missing == []
     assert len(_routes(app)) > 100  # the walk sees the capabilities' routes, not only the app's own
@@ -123,6 +132,21 @@ def test_node_routes_refuse_every_user_and_every_unsigned_call(
             response = client.request(method, path, json={}, headers=headers)
             if response.status_code != 401 or response.json().get("reason") != "unsigned":
                 mistakes.append(f"{method} {path} with {headers or 'nothing'} -> {response.status_code}")
+    assert mistakes == []
+
+
+def test_feed_routes_answer_404_to_every_user_without_their_secret(
+    client: TestClient, app, accounts_by_role
+) -> None:  # type: ignore[no-untyped-def]
+    feed_routes = [(m, p) for m, p, route in _routes(app) if _feed_secret(route)]
+    assert feed_routes == [("GET", "/engagements/feeds/{secret}.ics")]
+    mistakes = []
+    for method, path in feed_routes:
+        url = path.replace("{secret}", "not-a-feed-secret")
+        for headers in [{}, *(accounts_by_role[role].headers for role in ROLES)]:
+            response = client.request(method, url, headers=headers)
+            if response.status_code != 404:
+                mistakes.append(f"{method} {url} with {headers or 'nothing'} -> {response.status_code}")
     assert mistakes == []
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from liaison.core.listing import sorted_by
 from liaison.core.models import User
 from liaison.core.schemas import Page
 from liaison.core.web import DbSession, Permission
-from liaison.engagements import schemas, service
+from liaison.engagements import feeds, planning, schemas, service
 
 router = APIRouter(tags=["engagements"])
 
@@ -34,13 +34,15 @@ def list_engagements(
     crime_area: CodeQuery = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    stage: CodeQuery = None,
     q: Text = None,
     sort: Annotated[str | None, Query(max_length=40), sorted_by(service.ENGAGEMENT_SORTS)] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[schemas.EngagementOut]:
-    """Engagements, filtered by kind, partner country, mechanism, agency, crime area, dates or title.
-    Sort by `held_on` (default newest first as `-held_on`), `kind`, `title` or `id`."""
+    """Engagements this reader may see, filtered by kind, partner country, mechanism, agency, crime
+    area, dates, stage (comma-separated: `planned,held`) or title. Sort by `held_on` (default newest
+    first as `-held_on`), `kind`, `title` or `id`."""
     rows, total = service.list_engagements(
         session,
         user,
@@ -51,6 +53,7 @@ def list_engagements(
         crime_area=crime_area,
         date_from=date_from,
         date_to=date_to,
+        stage=stage,
         q=q,
         sort=sort,
         limit=limit,
@@ -61,8 +64,46 @@ def list_engagements(
 
 @router.post("/engagements", response_model=schemas.EngagementOut, status_code=201)
 def create_engagement(body: schemas.EngagementIn, session: DbSession, user: Writer) -> schemas.EngagementOut:
-    """Record an engagement with its participants, agencies and sources."""
+    """Record an engagement with its participants, agencies and sources, or plan one: `stage`
+    `planned` (today or later) with an agenda, delegation lists and preparation tasks. A held one
+    is today or earlier; either date on the wrong side answers 422 and records nothing."""
     return service.engagement_out(service.create_engagement(session, user, body))
+
+
+@router.get("/engagements/calendar", response_model=schemas.CalendarOut)
+def engagement_calendar(
+    session: DbSession,
+    user: Reader,
+    view: Annotated[str, Query(max_length=10, description="week or month")] = "week",
+    day: Annotated[date | None, Query(alias="date", description="a day of the week or month; today")] = None,
+) -> schemas.CalendarOut:
+    """The week (Monday to Sunday) or month (its whole weeks) around `date`, in the node's time
+    zone: each day's engagements this reader may see and the preparation tasks due that day."""
+    return planning.calendar_out(planning.calendar(session, user, view, day))
+
+
+@router.get("/engagements/feeds", response_model=list[schemas.FeedOut])
+def list_feeds(session: DbSession, user: Reader) -> list[schemas.FeedOut]:
+    """Your calendar feeds, revoked ones included (their secrets are never shown again)."""
+    return [schemas.FeedOut.model_validate(f) for f in feeds.list_feeds(session, user)]
+
+
+@router.post("/engagements/feeds", response_model=schemas.FeedCreated, status_code=201)
+def create_feed(
+    request: Request, body: schemas.FeedIn, session: DbSession, user: Reader
+) -> schemas.FeedCreated:
+    """A secret iCalendar address for a calendar client: `mine` (on our delegation, owning a
+    preparation task, or of your unit), or one partner `country` or `agency`. The address is shown
+    once; only its digest is kept. It reads as you, through the record-access gate."""
+    feed, secret = feeds.create_feed(session, user, body)
+    url = str(request.base_url).rstrip("/") + feeds.FEED_PATH.format(token=secret)
+    return schemas.FeedCreated(**schemas.FeedOut.model_validate(feed).model_dump(), url=url)
+
+
+@router.delete("/engagements/feeds/{feed_id}", response_model=schemas.FeedOut)
+def revoke_feed(feed_id: int, session: DbSession, user: Reader) -> schemas.FeedOut:
+    """Revoke one of your feeds: its address answers 404 from now on."""
+    return schemas.FeedOut.model_validate(feeds.revoke_feed(session, user, feed_id))
 
 
 @router.get("/engagements/{engagement_id}", response_model=schemas.EngagementOut)
@@ -77,6 +118,29 @@ def update_engagement(
 ) -> schemas.EngagementOut:
     """Change an engagement; lists sent replace the old ones."""
     return service.engagement_out(service.update_engagement(session, user, engagement_id, body))
+
+
+@router.post("/engagements/{engagement_id}/stage", response_model=schemas.EngagementOut)
+def move_engagement_stage(
+    engagement_id: int, body: schemas.StageIn, session: DbSession, user: Writer
+) -> schemas.EngagementOut:
+    """Mark a planned engagement held (on its date or `held_on`, not in the future) or cancelled,
+    or plan a cancelled one again; a move the stages do not allow answers 409 with `allowed`."""
+    return service.engagement_out(planning.move_stage(session, user, engagement_id, body))
+
+
+@router.post("/engagements/{engagement_id}/tasks", response_model=schemas.TaskOut, status_code=201)
+def add_task(engagement_id: int, body: schemas.TaskIn, session: DbSession, user: Writer) -> schemas.TaskOut:
+    """Add a preparation task with its owner (a user) and due date."""
+    return schemas.TaskOut.model_validate(planning.add_task(session, user, engagement_id, body))
+
+
+@router.patch("/engagements/{engagement_id}/tasks/{task_id}", response_model=schemas.TaskOut)
+def update_task(
+    engagement_id: int, task_id: int, body: schemas.TaskPatch, session: DbSession, user: Writer
+) -> schemas.TaskOut:
+    """Change a preparation task or mark it done."""
+    return schemas.TaskOut.model_validate(planning.update_task(session, user, engagement_id, task_id, body))
 
 
 @router.get("/commitments", response_model=Page[schemas.CommitmentOut])

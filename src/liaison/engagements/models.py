@@ -2,22 +2,30 @@
 what was agreed, proposed, urged or pledged there (commitments, followed up until done), and
 citizen-protection cases tied to a partner country.
 
+An engagement is planned, held or cancelled (`stage`, the machine `engagement_stages` of
+`vocab/engagements.yaml`; `status` is the older draft/confirmed mark of ingested press reports). A
+planned one carries what preparing it needs: an agenda (ordered items), the delegation lists of both
+sides and preparation tasks with an owner and a due date; all of it stays when it is held. Engagements
+are protected records (owning unit, handling code) read through the record-access gate; the ones
+recorded before planning existed are held, H0, of no unit. Calendar feeds (`CalendarFeed`) are the
+secret addresses calendar clients read the engagements from.
+
 Agencies, officials, agreements, programmes and mechanisms belong to the registry; these tables
 point at them.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from liaison.core.db import Base, Protected, Timestamped
+from liaison.core.db import Base, Protected, Timestamped, utcnow
 from liaison.registry.models import NAME_LENGTH, ActionItem, Agency, Agreement, Mechanism, Official, Programme
 
 
-class Engagement(Timestamped, Base):
+class Engagement(Protected, Timestamped, Base):
     """Talks, a reception, a visit, a conference, a training course ... on a date, at a place."""
 
     __tablename__ = "engagement"
@@ -42,6 +50,10 @@ class Engagement(Timestamped, Base):
     status: Mapped[str] = mapped_column(
         String(20), default="confirmed", server_default="confirmed", index=True
     )
+    # planned, held or cancelled (`engagement_stages`)
+    stage: Mapped[str] = mapped_column(String(20), default="held", server_default="held", index=True)
+    # the agenda of a planned meeting, items in order
+    agenda: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     mechanism: Mapped[Mechanism | None] = relationship()
     participants: Mapped[list[EngagementParticipant]] = relationship(
@@ -56,6 +68,69 @@ class Engagement(Timestamped, Base):
     commitments: Mapped[list[Commitment]] = relationship(
         back_populates="engagement", order_by="Commitment.id"
     )
+    delegates: Mapped[list[EngagementDelegate]] = relationship(
+        back_populates="engagement",
+        cascade="all, delete-orphan",
+        order_by="(EngagementDelegate.side, EngagementDelegate.position)",
+    )
+    tasks: Mapped[list[PreparationTask]] = relationship(
+        back_populates="engagement",
+        cascade="all, delete-orphan",
+        order_by="(PreparationTask.due_on, PreparationTask.id)",
+    )
+
+
+class EngagementDelegate(Base):
+    """One member of a delegation list, on our side or the partner's: an official of the registry
+    where known, else a name as written; on our side it may be one of this node's users (whose
+    calendar feed then carries the engagement)."""
+
+    __tablename__ = "engagement_delegate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(ForeignKey("engagement.id", ondelete="CASCADE"), index=True)
+    side: Mapped[str] = mapped_column(String(10))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    official_id: Mapped[int | None] = mapped_column(ForeignKey("official.id"), index=True, default=None)
+    username: Mapped[str | None] = mapped_column(String(80), index=True, default=None)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(200), default="")
+
+    engagement: Mapped[Engagement] = relationship(back_populates="delegates")
+    official: Mapped[Official | None] = relationship()
+
+
+class PreparationTask(Base):
+    """Something to get ready before a planned engagement, by a user, by a date."""
+
+    __tablename__ = "engagement_task"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(ForeignKey("engagement.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(80), index=True)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True, default=None)
+    is_done: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    engagement: Mapped[Engagement] = relationship(back_populates="tasks")
+
+
+class CalendarFeed(Base):
+    """A secret calendar address of one user: their engagements (`scope` "mine": on a delegation,
+    owning a preparation task, or of their unit) or one partner's (`scope` "country" with a country
+    code, "agency" with an agency id). Only the SHA-256 of the secret is kept; a revoked feed answers
+    as a missing one. The feed reads as its user, through the record-access gate."""
+
+    __tablename__ = "calendar_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    scope: Mapped[str] = mapped_column(String(10))
+    country_code: Mapped[str | None] = mapped_column(ForeignKey("country.code"), default=None)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), default=None)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class EngagementParticipant(Base):

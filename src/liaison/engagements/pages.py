@@ -1,23 +1,29 @@
-"""Pages of engagements: the list and timeline, recording an engagement, its page with the
-commitments made there, following a commitment up until it is done, citizen-protection cases."""
+"""Pages of engagements: the list and timeline, recording or planning an engagement, its page with
+its agenda, delegations, preparation tasks and the commitments made there, the week and month
+calendar, the calendar feeds (and the feed itself, read by calendar clients with its secret
+address), following a commitment up until it is done, citizen-protection cases."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from babel.dates import format_date
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.capabilities import panels
+from liaison.core import i18n
 from liaison.core.errors import DomainError, NotFound
 from liaison.core.models import User
 from liaison.core.records import today
 from liaison.core.security.policy import ensure
 from liaison.core.vocab import allowed_next, label
 from liaison.core.web import DbSession, Permission
-from liaison.engagements import schemas, service
+from liaison.engagements import feeds, planning, schemas, service
+from liaison.engagements.models import CalendarFeed
 from liaison.engagements.vocabulary import vocabulary as engagement_words
 from liaison.registry.agencies import agency_choices
 from liaison.registry.mechanisms import mechanism_choices
@@ -28,6 +34,7 @@ from liaison.web.forms import (
     PageNumber,
     attempt,
     form_values,
+    lines,
     many,
     optional_date,
     optional_int,
@@ -47,6 +54,7 @@ CodeQuery = Annotated[str | None, Query(max_length=40)]
 
 NAV = (
     NavItem("Engagements", "/engagements", "engagements.read"),
+    NavItem("Calendar", "/engagements/calendar", "engagements.read"),
     NavItem("Commitments", "/engagements/commitments", "engagements.read"),
     NavItem("Citizen protection", "/engagements/citizen-protection", "engagements.read"),
 )
@@ -60,6 +68,9 @@ def show(request: Request, template: str, context: dict[str, Any], status_code: 
         "label": label,
         "country_label": country_label,
         "countries": countries(),
+        "weekday": lambda day: format_date(day, "EEEE", locale=i18n.current_language.get()),
+        "month_name": lambda day: format_date(day, "LLLL yyyy", locale=i18n.current_language.get()),
+        "delegate_name": feeds.delegate_name,
     }
     return render(request, f"engagements/{template}", {**helpers, **context}, status_code=status_code)
 
@@ -74,10 +85,11 @@ def engagements_page(
     user: Reader,
     country: CodeQuery = None,
     kind: CodeQuery = None,
+    stage: CodeQuery = None,
     q: Text = None,
     page: PageNumber = 1,
 ) -> HTMLResponse:
-    filters: dict[str, Any] = {"country": country, "kind": kind, "q": q}
+    filters: dict[str, Any] = {"country": country, "kind": kind, "stage": stage, "q": q}
     rows, total = service.list_engagements(
         session, user, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
@@ -93,13 +105,38 @@ def _engagement_form(
         "agencies": agency_choices(session),
         "officials": list(session.scalars(select(Official).order_by(Official.name_key))),
         "mechanisms": mechanism_choices(session),
+        "users": planning.user_choices(session),
+        "today": today(),
     }
     return show(request, "form.html", context, status)
 
 
 @router.get("/engagements/new", response_class=HTMLResponse)
-def new_engagement_page(request: Request, session: DbSession, user: Writer) -> HTMLResponse:
-    return _engagement_form(request, session, {})
+def new_engagement_page(
+    request: Request,
+    session: DbSession,
+    user: Writer,
+    held_on: date | None = None,
+    stage: CodeQuery = None,
+) -> HTMLResponse:
+    """The form, prefilled from the calendar: "plan a meeting" on a day opens it planned on that day."""
+    form: dict[str, Any] = {}
+    if held_on is not None:
+        form["held_on"] = held_on.isoformat()
+        form["stage"] = stage or ("planned" if held_on >= today() else "held")
+    elif stage:
+        form["stage"] = stage
+    return _engagement_form(request, session, form)
+
+
+def _delegates(values: dict[str, str], multi: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """Both delegation lists from a form: users and names on our side, officials and names on theirs."""
+    return [
+        *({"side": "ours", "username": name} for name in multi.get("our_users", []) if name),
+        *({"side": "ours", "name": name} for name in lines(values.get("our_names"))),
+        *({"side": "theirs", "official_id": i} for i in many(multi.get("their_officials", []))),
+        *({"side": "theirs", "name": name} for name in lines(values.get("their_names"))),
+    ]
 
 
 @router.post("/engagements", response_class=HTMLResponse, response_model=None)
@@ -124,6 +161,10 @@ async def add_engagement(
         "crime_areas": multi.get("crime_areas", []),
         "summary": values.get("summary", ""),
         "sources": sources,
+        "stage": values.get("stage") or "held",
+        "agenda": lines(values.get("agenda")),
+        "delegates": _delegates(values, multi),
+        "handling_code": values.get("handling_code") or "H0",
     }
     engagement = attempt(
         session, lambda: service.create_engagement(session, user, parse(schemas.EngagementIn, data))
@@ -132,6 +173,87 @@ async def add_engagement(
         detail, status = engagement.detail, engagement.status
         return _engagement_form(request, session, values, detail, status)
     return redirect(f"/engagements/{engagement.id}")
+
+
+# The calendar and its feeds (declared before /engagements/{id} so the fixed paths win)
+
+
+@router.get("/engagements/calendar", response_class=HTMLResponse)
+def calendar_page(
+    request: Request,
+    session: DbSession,
+    user: Reader,
+    view: Annotated[str, Query(max_length=10)] = "week",
+    day: Annotated[date | None, Query(alias="date")] = None,
+) -> HTMLResponse:
+    cal = planning.calendar(session, user, view, day)
+    return show(request, "calendar.html", {"cal": cal})
+
+
+def _feeds(
+    request: Request,
+    session: Session,
+    user: User,
+    created: str | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    context = {
+        "feeds": feeds.list_feeds(session, user),
+        "created": created,
+        "error": error,
+        "agencies": agency_choices(session),
+        "base": str(request.base_url).rstrip("/"),
+    }
+    return show(request, "feeds.html", context, status)
+
+
+@router.get("/engagements/feeds", response_class=HTMLResponse)
+def feeds_page(request: Request, session: DbSession, user: Reader) -> HTMLResponse:
+    return _feeds(request, session, user)
+
+
+@router.post("/engagements/feeds", response_class=HTMLResponse, response_model=None)
+async def add_feed(request: Request, session: DbSession, user: Reader) -> HTMLResponse:
+    """A new feed: its secret address is shown on this answer only."""
+    values = await form_values(request)
+    data = {
+        "scope": values.get("scope", ""),
+        "country": values.get("country") or None,
+        "agency_id": optional_int(values.get("agency_id")),
+    }
+    outcome = attempt(session, lambda: feeds.create_feed(session, user, parse(schemas.FeedIn, data)))
+    if isinstance(outcome, DomainError):
+        return _feeds(request, session, user, None, outcome.detail, outcome.status)
+    url = str(request.base_url).rstrip("/") + feeds.FEED_PATH.format(token=outcome[1])
+    return _feeds(request, session, user, url, status=201)
+
+
+@router.post("/engagements/feeds/{feed_id}/revoke", response_class=HTMLResponse, response_model=None)
+async def revoke_feed(
+    request: Request, feed_id: int, session: DbSession, user: Reader
+) -> HTMLResponse | RedirectResponse:
+    outcome = attempt(session, lambda: feeds.revoke_feed(session, user, feed_id))
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return redirect("/engagements/feeds")
+
+
+@router.get("/engagements/feeds/{secret}.ics", response_class=Response)
+def feed(
+    request: Request,
+    session: DbSession,
+    found_feed: Annotated[tuple[CalendarFeed, User], Depends(feeds.FeedSecret())],
+    secret: Annotated[str, Path(max_length=100)],
+) -> Response:
+    """The feed a calendar client reads, authenticated by its secret address (no cookie, no token)."""
+    found, reader = found_feed
+    body = feeds.ics(
+        feeds.feed_engagements(session, reader, found, reader),
+        request,
+        feeds.feed_name(session, found, reader),
+    )
+    return Response(body, media_type="text/calendar; charset=utf-8")
 
 
 # Commitments (declared before /engagements/{id} so the fixed paths win)
@@ -265,10 +387,16 @@ def _engagement(
     status: int = 200,
 ) -> HTMLResponse:
     ensure(user, "engagements.read")
+    service.get_engagement(session, user, engagement_id)  # the gate: hidden answers as missing
     engagement = service.engagement_with_everything(session, engagement_id)
     if engagement is None:
         raise NotFound("No engagement with id {engagement_id}.", engagement_id=engagement_id)
     context = {
+        "stages": allowed_next(engagement_words().engagement_stages, engagement.stage),
+        "briefing": service.briefing_link(engagement),
+        "users": planning.user_choices(session),
+        "officials": list(session.scalars(select(Official).order_by(Official.name_key))),
+        "today": today(),
         "engagement": engagement,
         "error": error,
         "form": form or {},
@@ -329,4 +457,72 @@ async def add_commitment(
         if status == 422 and "engagement_id" in getattr(commitment, "fields", {}):
             raise NotFound("No engagement with id {engagement_id}.", engagement_id=engagement_id)
         return _engagement(request, session, user, engagement_id, detail, values, status)
+    return redirect(f"/engagements/{engagement_id}")
+
+
+@router.post("/engagements/{engagement_id}/plan", response_class=HTMLResponse, response_model=None)
+async def edit_plan(
+    request: Request, engagement_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    """The agenda and both delegation lists, replaced by what the form sends."""
+    values, multi = await posted(request)
+    data = {"agenda": lines(values.get("agenda")), "delegates": _delegates(values, multi)}
+    outcome = attempt(
+        session,
+        lambda: service.update_engagement(session, user, engagement_id, parse(schemas.EngagementPatch, data)),
+    )
+    if isinstance(outcome, DomainError):
+        return _engagement(request, session, user, engagement_id, outcome.detail, None, outcome.status)
+    return redirect(f"/engagements/{engagement_id}")
+
+
+@router.post("/engagements/{engagement_id}/stage", response_class=HTMLResponse, response_model=None)
+async def move_stage(
+    request: Request, engagement_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    values = await form_values(request)
+    data = {"stage": values.get("stage", ""), "held_on": optional_date(values.get("held_on"))}
+    outcome = attempt(
+        session, lambda: planning.move_stage(session, user, engagement_id, parse(schemas.StageIn, data))
+    )
+    if isinstance(outcome, DomainError):
+        detail = outcome.detail
+        if outcome.extra.get("allowed") is not None:
+            stages = engagement_words().engagement_stages
+            detail = f"{detail} ({', '.join(label(stages, s) for s in outcome.extra['allowed']) or '—'})"
+        return _engagement(request, session, user, engagement_id, detail, None, outcome.status)
+    return redirect(f"/engagements/{engagement_id}")
+
+
+@router.post("/engagements/{engagement_id}/tasks", response_class=HTMLResponse, response_model=None)
+async def add_task(
+    request: Request, engagement_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    values = await form_values(request)
+    data = {
+        "text": values.get("task_text", ""),
+        "owner": values.get("owner", ""),
+        "due_on": optional_date(values.get("due_on")),
+    }
+    outcome = attempt(
+        session, lambda: planning.add_task(session, user, engagement_id, parse(schemas.TaskIn, data))
+    )
+    if isinstance(outcome, DomainError):
+        return _engagement(request, session, user, engagement_id, outcome.detail, values, outcome.status)
+    return redirect(f"/engagements/{engagement_id}")
+
+
+@router.post("/engagements/{engagement_id}/tasks/{task_id}", response_class=HTMLResponse, response_model=None)
+async def mark_task(
+    request: Request, engagement_id: int, task_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    """Mark a preparation task done, or not done again."""
+    values = await form_values(request)
+    data = {"is_done": values.get("is_done") == "true"}
+    outcome = attempt(
+        session,
+        lambda: planning.update_task(session, user, engagement_id, task_id, parse(schemas.TaskPatch, data)),
+    )
+    if isinstance(outcome, DomainError):
+        return _engagement(request, session, user, engagement_id, outcome.detail, None, outcome.status)
     return redirect(f"/engagements/{engagement_id}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import Field
@@ -24,6 +24,10 @@ from liaison.registry.schemas import Country, CrimeArea
 # Vocabulary codes: the document lists each vocabulary's codes (`core.vocab.Codes`).
 EngagementKind = Annotated[Code, Codes(codes_of(lambda: vocabulary().engagement_kinds))]
 ParticipantRole = Annotated[Code, Codes(codes_of(lambda: vocabulary().participant_roles))]
+EngagementStage = Annotated[Code, Codes(codes_of(lambda: vocabulary().engagement_stages))]
+DelegationSide = Annotated[Code, Codes(codes_of(lambda: vocabulary().delegation_sides))]
+FeedScope = Annotated[Code, Codes(lambda: ("mine", "country", "agency"))]
+Username = Annotated[str, Field(min_length=1, max_length=80)]
 CommitmentKind = Annotated[Code, Codes(codes_of(lambda: vocabulary().commitment_kinds))]
 CommitmentStatus = Annotated[Code, Codes(codes_of(lambda: vocabulary().commitment_statuses))]
 CitizenGroup = Annotated[Code, Codes(codes_of(lambda: vocabulary().citizen_groups))]
@@ -54,6 +58,55 @@ class SourceOut(Output):
     quote: str
 
 
+class DelegateIn(Input):
+    """A member of a delegation list: an official of the registry, a user of this node (our side),
+    or a name as written when neither is known."""
+
+    side: DelegationSide
+    official_id: int | None = None
+    username: Username | None = None
+    name: ShortText = ""
+    role: ShortText = Field(default="", description="what they are there as, in words")
+
+
+class DelegateOut(Output):
+    side: str
+    official_id: int | None
+    username: str | None
+    name: str
+    role: str
+
+
+class TaskIn(Input):
+    text: LongText = Field(min_length=1)
+    owner: Username = Field(description="the user who prepares it")
+    due_on: date | None = None
+    is_done: bool = False
+
+
+class TaskPatch(Input):
+    text: LongText | None = Field(default=None, min_length=1)
+    owner: Username | None = None
+    due_on: date | None = None
+    is_done: bool | None = None
+
+
+class TaskOut(Output):
+    id: int
+    engagement_id: int
+    text: str
+    owner: str
+    due_on: date | None
+    is_done: bool
+
+
+class StageIn(Input):
+    stage: EngagementStage
+    held_on: date | None = Field(
+        default=None, description="when it was held (marking it held), or the new date (planning it again)"
+    )
+
+
 class EngagementIn(Input):
     kind: EngagementKind
     title: Name
@@ -71,6 +124,13 @@ class EngagementIn(Input):
     summary: LongText = ""
     sources: list[SourceIn] = Field(default=[], max_length=50)
     ref: Ref | None = None
+    stage: EngagementStage = Field(
+        default="held", description="planned (a date to come), held (not in the future) or cancelled"
+    )
+    agenda: list[ShortText] = Field(default=[], max_length=50, description="the agenda's items, in order")
+    delegates: list[DelegateIn] = Field(default=[], max_length=200)
+    tasks: list[TaskIn] = Field(default=[], max_length=100)
+    handling_code: HandlingCode = "H0"
 
 
 class EngagementPatch(Input):
@@ -89,6 +149,9 @@ class EngagementPatch(Input):
     agency_ids: list[int] | None = Field(default=None, max_length=100)
     participants: list[ParticipantIn] | None = Field(default=None, max_length=200)
     sources: list[SourceIn] | None = Field(default=None, max_length=50)
+    agenda: list[ShortText] | None = Field(default=None, max_length=50)
+    delegates: list[DelegateIn] | None = Field(default=None, max_length=200)
+    handling_code: HandlingCode | None = None
 
 
 class EngagementBrief(Output):
@@ -99,6 +162,7 @@ class EngagementBrief(Output):
     place: str
     country_code: str | None
     ordinal: int | None
+    stage: str
 
 
 class EngagementOut(EngagementBrief):
@@ -113,6 +177,51 @@ class EngagementOut(EngagementBrief):
     participants: list[ParticipantOut]
     sources: list[SourceOut]
     commitment_ids: list[int]
+    agenda: list[str]
+    delegates: list[DelegateOut]
+    tasks: list[TaskOut]
+    allowed_stages: list[str]
+    briefing: str | None = Field(description="the partner briefing's page, when there is a partner country")
+    owning_unit: str
+    handling_code: str
+
+
+class CalendarEvent(EngagementBrief):
+    end_on: date | None
+
+
+class CalendarDay(Output):
+    day: date
+    engagements: list[CalendarEvent]
+    tasks: list[TaskOut]
+
+
+class CalendarOut(Output):
+    view: str
+    start: date
+    end: date
+    today: date
+    time_zone: str
+    days: list[CalendarDay]
+
+
+class FeedIn(Input):
+    scope: FeedScope = Field(description="mine, or one partner: a country or an agency")
+    country: Country | None = None
+    agency_id: int | None = None
+
+
+class FeedOut(Output):
+    id: int
+    scope: str
+    country_code: str | None
+    agency_id: int | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class FeedCreated(FeedOut):
+    url: str = Field(description="the feed's secret address, shown once: give it to the calendar client")
 
 
 class CommitmentIn(Input):

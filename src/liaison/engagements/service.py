@@ -3,6 +3,11 @@
 Plain functions `(session, actor, ...)` called by the API, the pages and the demo loader. An
 engagement's title is indexed in the registry's one search box (`registry.name_search.index_names`).
 Commitment statuses follow the declared transitions in `vocab/engagements.yaml`.
+
+Engagements are read through the record-access gate (`gate.readable`, `gate.get_readable`): an H2
+or H3 engagement of another unit is missing for this reader, in lists, pages, the calendar and the
+feeds alike. Planning (stages, agenda, delegations, preparation tasks, the calendar) is in
+`planning.py`; the dates a stage allows are checked here, where an engagement is written.
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
-from liaison.core.errors import Invalid
+from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.events import CommitmentChanged, EngagementRecorded, publish
+from liaison.core.i18n import Phrase
 from liaison.core.listing import apply_sort, paginate
+from liaison.core.models import User
 from liaison.core.records import get_or_404, referenced, snapshot, today
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
@@ -30,8 +37,10 @@ from liaison.engagements.models import (
     CommitmentParty,
     Engagement,
     EngagementAgency,
+    EngagementDelegate,
     EngagementParticipant,
     EngagementSource,
+    PreparationTask,
 )
 from liaison.engagements.vocabulary import vocabulary
 from liaison.names.fold import fold
@@ -68,7 +77,87 @@ ENGAGEMENT_FIELDS = (
     "ordinal",
     "crime_areas",
     "summary",
+    "stage",
+    "agenda",
+    "owning_unit",
+    "handling_code",
 )
+ENGAGEMENT = "engagement"
+
+
+def check_stage_date(stage: str, held_on: date, field: str = "held_on") -> None:
+    """A planned engagement is today or later (planning a past date is refused: record it as held);
+    a held one is today or earlier, in the node's time zone. A cancelled one may be any day."""
+    if stage == "planned" and held_on < today():
+        raise Invalid("A planned engagement cannot be in the past.", fields={field: "today or later"})
+    if stage == "held" and held_on > today():
+        raise Invalid(
+            "An engagement cannot have been held in the future.", fields={field: "today or earlier"}
+        )
+
+
+def check_user(session: Session, username: str, field: str) -> str:
+    """A user of this node by name, else `Invalid` naming the field."""
+    if session.scalar(select(User.id).where(User.username == username, User.is_active)) is None:
+        raise Invalid(
+            "There is no user {username}.", username=username, fields={field: "a user of this node"}
+        )
+    return username
+
+
+def delegates(session: Session, rows: Sequence[schemas.DelegateIn]) -> list[EngagementDelegate]:
+    """The delegation lists as rows, each side in the order given; every member is an official, a
+    user (our side) or a name."""
+    sides = vocabulary().delegation_sides
+    out, positions = [], dict.fromkeys(sides, 0)
+    for index, row in enumerate(rows):
+        require(sides, row.side, f"delegates.{index}.side")
+        referenced(session, Official, row.official_id, f"delegates.{index}.official_id", "official")
+        if row.username is not None:
+            if row.side != "ours":
+                raise Invalid(
+                    "Only our delegation lists users.",
+                    fields={f"delegates.{index}.username": "our side only"},
+                )
+            check_user(session, row.username, f"delegates.{index}.username")
+        if row.official_id is None and row.username is None and not row.name.strip():
+            raise Invalid(
+                "Name each member of a delegation.",
+                fields={f"delegates.{index}.name": "an official, a user or a name"},
+            )
+        out.append(
+            EngagementDelegate(
+                side=row.side,
+                position=positions[row.side],
+                official_id=row.official_id,
+                username=row.username,
+                name=row.name.strip(),
+                role=row.role,
+            )
+        )
+        positions[row.side] += 1
+    return out
+
+
+def tasks(session: Session, rows: Sequence[schemas.TaskIn], field: str = "tasks") -> list[PreparationTask]:
+    return [
+        PreparationTask(
+            text=row.text,
+            owner=check_user(session, row.owner, f"{field}.{index}.owner"),
+            due_on=row.due_on,
+            is_done=row.is_done,
+        )
+        for index, row in enumerate(rows)
+    ]
+
+
+def delegation_snapshot(engagement: Engagement) -> list[str]:
+    """The delegation lists in an audit event's words: side, who, as what."""
+    return [
+        f"{d.side}: {(d.official_id and f'official {d.official_id}') or d.username or d.name}"
+        + (f" ({d.role})" if d.role else "")
+        for d in engagement.delegates
+    ]
 
 
 def _participants(
@@ -90,9 +179,17 @@ def _participants(
 def create_engagement(session: Session, actor: Actor, data: schemas.EngagementIn) -> Engagement:
     ensure(actor, WRITE)
     require(vocabulary().engagement_kinds, data.kind, "kind")
+    require(vocabulary().engagement_stages, data.stage, "stage")
+    check_stage_date(data.stage, data.held_on)
     if data.end_on is not None and data.end_on < data.held_on:
         raise Invalid("The end is before the start.", fields={"end_on": "on or after the start"})
     engagement = Engagement(
+        stage=data.stage,
+        agenda=[item.strip() for item in data.agenda if item.strip()],
+        delegates=delegates(session, data.delegates),
+        tasks=tasks(session, data.tasks),
+        owning_unit=actor.unit,
+        handling_code=data.handling_code,
         ref=data.ref,
         kind=data.kind,
         title=data.title,
@@ -123,7 +220,8 @@ def create_engagement(session: Session, actor: Actor, data: schemas.EngagementIn
         "create",
         "engagement",
         engagement.id,
-        after=snapshot(engagement, ENGAGEMENT_FIELDS),
+        after=snapshot(engagement, ENGAGEMENT_FIELDS) | {"delegates": delegation_snapshot(engagement)},
+        protected=engagement,
     )
     publish(session, EngagementRecorded(actor=actor.username, engagement_id=engagement.id, change="create"))
     return engagement
@@ -133,8 +231,8 @@ def update_engagement(
     session: Session, actor: Actor, engagement_id: int, data: schemas.EngagementPatch
 ) -> Engagement:
     ensure(actor, WRITE)
-    engagement: Engagement = get_or_404(session, Engagement, engagement_id, "engagement")
-    before = snapshot(engagement, ENGAGEMENT_FIELDS)
+    engagement = gate.get_readable(session, actor, Engagement, engagement_id, ENGAGEMENT)
+    before = snapshot(engagement, ENGAGEMENT_FIELDS) | {"delegates": delegation_snapshot(engagement)}
     changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
     if "kind" in changes:
         require(vocabulary().engagement_kinds, changes["kind"], "kind")
@@ -143,8 +241,16 @@ def update_engagement(
     for field in ("kind", "title", "held_on", "end_on", "place", "summary", "crime_areas"):
         if field in changes:
             setattr(engagement, field, changes[field])
+    if "held_on" in changes and changes["held_on"] != before["held_on"]:
+        check_stage_date(engagement.stage, engagement.held_on)
     if engagement.end_on is not None and engagement.end_on < engagement.held_on:
         raise Invalid("The end is before the start.", fields={"end_on": "on or after the start"})
+    if "agenda" in changes:
+        engagement.agenda = [item.strip() for item in changes["agenda"] if item.strip()]
+    if data.delegates is not None:
+        engagement.delegates = delegates(session, data.delegates)
+    if "handling_code" in changes:
+        engagement.handling_code = changes["handling_code"]
     if "country" in changes:
         engagement.country_code = country_code(session, changes["country"])
     sent = data.model_fields_set  # a mechanism and its number may be cleared: null sent is none
@@ -179,7 +285,8 @@ def update_engagement(
         "engagement",
         engagement.id,
         before=before,
-        after=snapshot(engagement, ENGAGEMENT_FIELDS),
+        after=snapshot(engagement, ENGAGEMENT_FIELDS) | {"delegates": delegation_snapshot(engagement)},
+        protected=engagement,
     )
     publish(session, EngagementRecorded(actor=actor.username, engagement_id=engagement.id, change="update"))
     return engagement
@@ -187,8 +294,7 @@ def update_engagement(
 
 def get_engagement(session: Session, actor: Actor, engagement_id: int) -> Engagement:
     ensure(actor, READ)
-    engagement: Engagement = get_or_404(session, Engagement, engagement_id, "engagement")
-    return engagement
+    return gate.get_readable(session, actor, Engagement, engagement_id, ENGAGEMENT)
 
 
 def list_engagements(
@@ -202,6 +308,7 @@ def list_engagements(
     crime_area: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    stage: str | None = None,
     q: str | None = None,
     sort: str | None = None,
     limit: int = 50,
@@ -212,7 +319,11 @@ def list_engagements(
         raise Invalid("The end is before the start.", fields={"date_to": "on or after the start"})
     # drafts extracted from press reports stay out of the registry until an officer confirms them,
     # and a draft merged into an engagement already recorded is that engagement's source only
-    query = select(Engagement).where(Engagement.status.not_in(("draft", "merged")))
+    query = select(Engagement).where(
+        Engagement.status.not_in(("draft", "merged")), gate.readable(actor, Engagement)
+    )
+    if stage:
+        query = query.where(Engagement.stage.in_(stage.split(",")))
     if kind:
         query = query.where(Engagement.kind == kind)
     if country:
@@ -256,7 +367,25 @@ def engagement_out(engagement: Engagement) -> schemas.EngagementOut:
         participants=[schemas.ParticipantOut.model_validate(p) for p in engagement.participants],
         sources=[schemas.SourceOut.model_validate(s) for s in engagement.sources],
         commitment_ids=[c.id for c in engagement.commitments],
+        stage=engagement.stage,
+        agenda=engagement.agenda,
+        delegates=[schemas.DelegateOut.model_validate(d) for d in engagement.delegates],
+        tasks=[schemas.TaskOut.model_validate(t) for t in engagement.tasks],
+        allowed_stages=allowed_next(vocabulary().engagement_stages, engagement.stage),
+        briefing=briefing_link(engagement),
+        owning_unit=engagement.owning_unit,
+        handling_code=engagement.handling_code,
     )
+
+
+def briefing_link(engagement: Engagement) -> str | None:
+    """The partner briefing for this meeting (the reports capability's page), when it has a partner
+    country and this node runs reports."""
+    from liaison.capabilities import installed  # the installed set, read at call time
+
+    if engagement.country_code is None or "reports" not in {c.name for c in installed()}:
+        return None
+    return f"/reports/briefings/{engagement.country_code}?meeting_on={engagement.held_on.isoformat()}"
 
 
 # Commitments
@@ -288,7 +417,12 @@ def _links(session: Session, agreement_id: int | None, programme_id: int | None,
 
 def create_commitment(session: Session, actor: Actor, data: schemas.CommitmentIn) -> Commitment:
     ensure(actor, WRITE)
-    engagement = referenced(session, Engagement, data.engagement_id, "engagement_id", "engagement")
+    engagement = referenced(session, Engagement, data.engagement_id, "engagement_id", "engagement", actor)
+    if engagement.stage != "held":
+        raise Conflict(
+            "Commitments are recorded once the engagement is held; it is {stage}.",
+            stage=vocabulary().engagement_stages[engagement.stage],
+        )
     require(vocabulary().commitment_kinds, data.kind, "kind")
     referenced(session, Agency, data.owner_agency_id, "owner_agency_id", "agency")
     _links(session, data.agreement_id, data.programme_id, data.action_item_id)
@@ -322,6 +456,14 @@ def create_commitment(session: Session, actor: Actor, data: schemas.CommitmentIn
     return commitment
 
 
+def readable_commitment(session: Session, actor: Actor, commitment_id: int) -> Commitment:
+    """A commitment whose engagement the gate lets this actor read; else missing."""
+    commitment: Commitment = get_or_404(session, Commitment, commitment_id, "commitment")
+    if not gate.may_read(actor, commitment.engagement):
+        raise NotFound("There is no {what} {record_id}.", what=Phrase("commitment"), record_id=commitment_id)
+    return commitment
+
+
 def _commitment_changed(session: Session, actor: Actor, commitment: Commitment, change: str) -> None:
     publish(
         session,
@@ -340,7 +482,7 @@ def update_commitment(
 ) -> Commitment:
     """Change what a commitment says and what it concerns; its status moves through `follow_up`."""
     ensure(actor, WRITE)
-    commitment: Commitment = get_or_404(session, Commitment, commitment_id, "commitment")
+    commitment = readable_commitment(session, actor, commitment_id)
     before = snapshot(commitment, COMMITMENT_FIELDS)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("kind") is not None:
@@ -367,7 +509,7 @@ def update_commitment(
 def follow_up(session: Session, actor: Actor, commitment_id: int, data: schemas.FollowUpIn) -> Commitment:
     """Add a dated note; when it names a status, move there (409 with the allowed ones if illegal)."""
     ensure(actor, WRITE)
-    commitment: Commitment = get_or_404(session, Commitment, commitment_id, "commitment")
+    commitment = readable_commitment(session, actor, commitment_id)
     statuses = vocabulary().commitment_statuses
     if data.status is not None:
         check_move(statuses, commitment.status, data.status, "commitment")
@@ -398,7 +540,7 @@ def follow_up(session: Session, actor: Actor, commitment_id: int, data: schemas.
 
 def get_commitment(session: Session, actor: Actor, commitment_id: int) -> Commitment:
     ensure(actor, READ)
-    commitment: Commitment = get_or_404(session, Commitment, commitment_id, "commitment")
+    commitment = readable_commitment(session, actor, commitment_id)
     return commitment
 
 
@@ -418,7 +560,9 @@ def list_commitments(
     offset: int = 0,
 ) -> tuple[list[Commitment], int]:
     ensure(actor, READ)
-    query = select(Commitment)
+    query = select(Commitment).where(
+        Commitment.engagement_id.in_(select(Engagement.id).where(gate.readable(actor, Engagement)))
+    )
     if status:
         query = query.where(Commitment.status.in_(status.split(",")))
     if kind:
@@ -558,7 +702,8 @@ def list_cases(
 
 
 def engagement_with_everything(session: Session, engagement_id: int) -> Engagement | None:
-    """An engagement with participants, agencies, sources and commitments loaded (for its page)."""
+    """An engagement with participants, agencies, sources, commitments, delegations and tasks loaded
+    (for its page); the caller checks the gate."""
     return session.scalar(
         select(Engagement)
         .where(Engagement.id == engagement_id)
@@ -567,5 +712,7 @@ def engagement_with_everything(session: Session, engagement_id: int) -> Engageme
             selectinload(Engagement.agencies).selectinload(EngagementAgency.agency),
             selectinload(Engagement.sources),
             selectinload(Engagement.commitments).selectinload(Commitment.follow_ups),
+            selectinload(Engagement.delegates).selectinload(EngagementDelegate.official),
+            selectinload(Engagement.tasks),
         )
     )

@@ -14,6 +14,8 @@ VOCAB_FILE = Path(__file__).resolve().parent / "vocab" / "engagements.yaml"
 
 class EngagementVocabulary(BaseModel):
     engagement_kinds: dict[str, Label]
+    engagement_stages: dict[str, Status]
+    delegation_sides: dict[str, Label]
     participant_roles: dict[str, Label]
     commitment_kinds: dict[str, Label]
     commitment_statuses: dict[str, Status]
@@ -23,6 +25,7 @@ class EngagementVocabulary(BaseModel):
     @model_validator(mode="after")
     def _transitions_known(self) -> EngagementVocabulary:
         check_machine(self.commitment_statuses, "commitment_statuses")
+        check_machine(self.engagement_stages, "engagement_stages", final=("held",))
         return self
 
 
