@@ -30,7 +30,11 @@ from liaison.capabilities import enabled
 from liaison.core import accounts as account_service
 from liaison.core.db import Base, unit_of_work, utcnow
 from liaison.core.models import AuditEvent
+from liaison.core.records import today
 from liaison.core.security.policy import SystemActor, roles_for
+from liaison.engagements import feeds as engagement_feeds
+from liaison.engagements import schemas as engagement_schemas
+from liaison.engagements import service as engagement_service
 from liaison.ingest import service as ingest_service
 from tests.conftest import Account, make_account
 from tests.core.test_route_policy import _permission
@@ -268,18 +272,42 @@ class Walk:
 @pytest.fixture
 def walk(engine: Engine) -> Walk:
     """The demo data, one account per walking role, a locked account (its page offers "unlock"),
-    one draft engagement from a report (its review page offers "confirm") and the demo's freezing
-    request (its page offers naming an asset)."""
+    one draft engagement from a report (its review page offers "confirm"), the demo's freezing
+    request (its page offers naming an asset), and a meeting planned for next week with a
+    preparation task and the officer's calendar feed (their pages offer a stage, "mark done" and
+    "revoke")."""
     load_demo(engine)
     locked = make_account(engine, "officer", username="walk-locked")
+    accounts = {
+        role: make_account(engine, role, username=f"walk-{role}") for role in (*WALKING_ROLES, "auditor")
+    }
     with unit_of_work(engine) as session:
         account_service.get_user(session, locked.username).locked_until = utcnow() + timedelta(minutes=15)
         draft = ingest_service.ingest_report(session, SystemActor("walk"), DRAFT_REPORT, date(2025, 3, 3))
         freezing = session.scalar(select(AssetRequestLink.request_id).order_by(AssetRequestLink.request_id))
+        planned = engagement_service.create_engagement(
+            session,
+            SystemActor("walk"),
+            engagement_schemas.EngagementIn(
+                kind="talks",
+                title="Planned talks",
+                held_on=today() + timedelta(days=7),
+                stage="planned",
+                tasks=[engagement_schemas.TaskIn(text="Draft talking points", owner="walk-officer")],
+            ),
+        )
+        officer = account_service.get_user(session, "walk-officer")
+        engagement_feeds.create_feed(session, officer, engagement_schemas.FeedIn(scope="mine"))
     return Walk(
-        {role: make_account(engine, role, username=f"walk-{role}") for role in (*WALKING_ROLES, "auditor")},
+        accounts,
         # the demo's freezing request: its page offers naming another asset of its person sought
-        (f"/users/{locked.username}", f"/ingest/drafts/{draft.engagement_id}", f"/requests/{freezing}"),
+        (
+            f"/users/{locked.username}",
+            f"/ingest/drafts/{draft.engagement_id}",
+            f"/requests/{freezing}",
+            f"/engagements/{planned.id}",
+            "/engagements/feeds",
+        ),
     )
 
 

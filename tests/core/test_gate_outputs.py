@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from liaison.core.db import unit_of_work
+from liaison.core.records import today
 from tests.conftest import Account, make_account
 from tests.requests.factories import agency, request_data
 
@@ -84,7 +86,20 @@ class Output:
     is_get: bool = False
 
 
+def create_engagement(client: TestClient, engine: Engine, owner: Account) -> str:
+    """An H3 meeting with Kazakhstan planned for next week, with a preparation task."""
+    meeting = {"kind": "talks", "title": "Talks on the Quackenbush case", "held_on": NEXT_WEEK,
+               "country": "KZ", "stage": "planned", "handling_code": "H3", "agenda": ["Passport Q9876543"],
+               "tasks": [{"text": "Quackenbush file", "owner": owner.username,
+                          "due_on": NEXT_WEEK}]}  # fmt: skip
+    response = client.post("/api/v1/engagements", json=meeting, headers=owner.headers)
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+NEXT_WEEK = (today() + timedelta(days=7)).isoformat()
 CREATE: dict[str, Callable[[TestClient, Engine, Account], str]] = {
+    "engagement": create_engagement,
     "subject": create_subject,
     "request": create_request,
     "citizen-protection case": create_case,
@@ -111,6 +126,14 @@ OUTPUTS = [
     Output("citizen-protection case", "page list", "/engagements/citizen-protection", "officer"),
     Output("citizen-protection case", "partner view", "/api/v1/partners/KZ", "officer"),
     Output("citizen-protection case", "partner page", "/registry/partners/KZ", "officer"),
+    Output("engagement", "API list", "/api/v1/engagements", "officer"),
+    Output("engagement", "API get", "/api/v1/engagements/{id}", "officer", is_get=True),
+    Output("engagement", "page list", "/engagements", "officer"),
+    Output("engagement", "page", "/engagements/{id}", "officer", is_get=True),
+    Output("engagement", "API calendar", f"/api/v1/engagements/calendar?date={NEXT_WEEK}", "officer"),
+    Output("engagement", "calendar page", f"/engagements/calendar?view=month&date={NEXT_WEEK}", "officer"),
+    Output("engagement", "partner view", "/api/v1/partners/KZ", "officer"),
+    Output("engagement", "partner page", "/registry/partners/KZ", "officer"),
     Output("audit event", "API", "/api/v1/audit", "auditor"),
     Output("audit event", "page", "/audit", "auditor"),
     # exchange (x2): messages and their approval

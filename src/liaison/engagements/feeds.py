@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from fastapi import Request
 from icalendar import Calendar, Event
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
@@ -63,9 +63,12 @@ def create_feed(session: Session, actor: User, data: schemas.FeedIn) -> tuple[Ca
     require(SCOPES, data.scope, "scope")
     feed = CalendarFeed(user_id=actor.id, scope=data.scope)
     if data.scope == "country":
-        feed.country_code = country_code(session, data.country, "country") or _missing("country")
+        feed.country_code = country_code(session, data.country, "country")
+        if feed.country_code is None:
+            raise _missing("country")
     elif data.scope == "agency":
-        referenced(session, Agency, data.agency_id, "agency_id", "agency") or _missing("agency_id")
+        if referenced(session, Agency, data.agency_id, "agency_id", "agency") is None:
+            raise _missing("agency_id")
         feed.agency_id = data.agency_id
     secret = new_secret()
     feed.token_hash = digest(secret)
@@ -77,8 +80,8 @@ def create_feed(session: Session, actor: User, data: schemas.FeedIn) -> tuple[Ca
     return feed, secret
 
 
-def _missing(field: str) -> None:
-    raise Invalid("Choose the partner of this feed.", fields={field: "required for this scope"})
+def _missing(field: str) -> Invalid:
+    return Invalid("Choose the partner of this feed.", fields={field: "required for this scope"})
 
 
 class FeedSecret:
@@ -143,7 +146,7 @@ def feed_engagements(session: Session, reader: Actor, feed: CalendarFeed, user: 
             EngagementDelegate.username == user.username
         )
         owns_task = select(PreparationTask.engagement_id).where(PreparationTask.owner == user.username)
-        mine = [Engagement.id.in_(on_delegation), Engagement.id.in_(owns_task)]
+        mine: list[ColumnElement[bool]] = [Engagement.id.in_(on_delegation), Engagement.id.in_(owns_task)]
         if user.unit:
             mine.append(Engagement.owning_unit == user.unit)
         query = query.where(or_(*mine))

@@ -518,7 +518,8 @@ async def mark_task(
 ) -> HTMLResponse | RedirectResponse:
     """Mark a preparation task done, or not done again."""
     values = await form_values(request)
-    data = {"is_done": values.get("is_done") == "true"}
+    choice = values.get("is_done", "")
+    data = {"is_done": {"true": True, "false": False}.get(choice, choice)}  # anything else is refused
     outcome = attempt(
         session,
         lambda: planning.update_task(session, user, engagement_id, task_id, parse(schemas.TaskPatch, data)),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from liaison.core.capability import PartnerScope
@@ -31,7 +31,7 @@ def contribute(session: Session, actor: Actor, scope: PartnerScope) -> dict[str,
     if not may(actor, "engagements.read"):
         return {}
     key, is_country = scope.key, scope.is_country
-    condition = with_partner(scope)
+    condition = and_(with_partner(scope), gate.readable(actor, Engagement))
     engagements = list(
         session.scalars(select(Engagement).where(condition).order_by(Engagement.held_on.desc()).limit(200))
     )

@@ -439,6 +439,7 @@ def _engagements_held(scope: Scope, period: Period) -> list[ColumnElement[bool]]
         Engagement.held_on >= period.since,
         Engagement.held_on <= period.until,
         Engagement.status != "draft",
+        Engagement.stage == "held",  # a planned or cancelled meeting was not held
     ]
     condition = _engagement_condition(scope)
     return where if condition is None else [*where, condition]
