@@ -320,3 +320,31 @@ def test_ics_feeds_carry_the_meeting_and_never_another_units_h3_engagement(
         client.post("/api/v1/engagements/feeds", json={"scope": "planet"}, headers=ours.headers).status_code
         == 422
     )
+
+
+def test_engagements_recorded_before_planning_migrate_as_held_and_readable_by_all(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from alembic import command
+    from sqlalchemy import text
+
+    from liaison.core.db import make_engine
+    from liaison.core.migrate import alembic_config, upgrade
+
+    old = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = alembic_config(old.url.render_as_string(hide_password=False))
+    with old.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "engagements_0004")
+    with old.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO engagement (kind, title, held_on, date_note, place, crime_areas, summary,"
+                " status, created_at, updated_at) VALUES ('talks', 'Talks of 2024', '2024-10-09', '', '', '[]', '',"
+                " 'confirmed', '2024-10-09 00:00:00', '2024-10-09 00:00:00')"
+            )
+        )
+    upgrade(old)
+    with old.connect() as connection:
+        row = connection.execute(
+            text("SELECT stage, agenda, owning_unit, handling_code FROM engagement")
+        ).one()
+    assert tuple(row) == ("held", "[]", "", "H0")
