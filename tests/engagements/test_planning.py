@@ -338,8 +338,8 @@ def test_engagements_recorded_before_planning_migrate_as_held_and_readable_by_al
         connection.execute(
             text(
                 "INSERT INTO engagement (kind, title, held_on, date_note, place, crime_areas, summary,"
-                " status, created_at, updated_at) VALUES ('talks', 'Talks of 2024', '2024-10-09', '', '', '[]', '',"
-                " 'confirmed', '2024-10-09 00:00:00', '2024-10-09 00:00:00')"
+                " status, created_at, updated_at) VALUES ('talks', 'Talks of 2024', '2024-10-09', '', '',"
+                " '[]', '', 'confirmed', '2024-10-09 00:00:00', '2024-10-09 00:00:00')"
             )
         )
     upgrade(old)
