@@ -55,6 +55,13 @@ BEYOND_THE_SCHEMA = (
     "one of the kind's roles",
     "ten years after the start",  # a report's period longer than ten years
     "a year from 1900 to 2199",  # a report's period outside the years it covers
+    # planned engagements: who is on a delegation or owns a task, a feed's partner, the calendar's days
+    "a user of this node",
+    "an official, a user or a name",
+    "our side only",
+    "required for this scope",
+    "a day of years 1–9999",
+    "an earlier day",
 )
 FILE_FIELDS = {"file", "name"}  # an upload's type by its first bytes, its columns
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
@@ -74,7 +74,7 @@ def create_engagement(body: schemas.EngagementIn, session: DbSession, user: Writ
 def engagement_calendar(
     session: DbSession,
     user: Reader,
-    view: Annotated[str, Query(max_length=10, description="week or month")] = "week",
+    view: Annotated[Literal["week", "month"], Query(description="week or month")] = "week",
     day: Annotated[date | None, Query(alias="date", description="a day of the week or month; today")] = None,
 ) -> schemas.CalendarOut:
     """The week (Monday to Sunday) or month (its whole weeks) around `date`, in the node's time

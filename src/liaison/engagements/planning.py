@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
-from liaison.core.errors import NotFound
+from liaison.core.errors import Invalid, NotFound
 from liaison.core.events import EngagementRecorded, publish
 from liaison.core.i18n import Phrase
 from liaison.core.models import User
@@ -44,7 +44,10 @@ def move_stage(session: Session, actor: Actor, engagement_id: int, data: schemas
     held_on = data.held_on or engagement.held_on
     check_stage_date(data.stage, held_on)
     if engagement.end_on is not None and held_on != engagement.held_on:
-        engagement.end_on = held_on + (engagement.end_on - engagement.held_on)
+        try:
+            engagement.end_on = held_on + (engagement.end_on - engagement.held_on)
+        except OverflowError:
+            raise Invalid("The end is before the start.", fields={"held_on": "an earlier day"}) from None
     engagement.stage, engagement.held_on = data.stage, held_on
     session.flush()
     audit.record(
@@ -152,6 +155,10 @@ class Calendar:
 def calendar_range(view: str, day: date) -> tuple[date, date]:
     """A week: Monday to Sunday around `day`; a month: the whole weeks that cover `day`'s month."""
     require(dict.fromkeys(VIEWS), view, "view")
+    if not date(1, 2, 1) <= day <= date(9999, 11, 30):  # the grid and its neighbours stay within dates
+        raise Invalid(
+            "There is no calendar for {day}.", day=day.isoformat(), fields={"date": "a day of years 1–9999"}
+        )
     if view == "week":
         start = day - timedelta(days=day.weekday())
         return start, start + timedelta(days=6)
