@@ -182,6 +182,16 @@ def save_weights(weights: Weights, path: Path = WEIGHTS_FILE, **extra: object) -
 WEIGHTS = load_weights()
 
 
+def installed_weights() -> Weights:
+    """The weights this installation screens with: its own calibrated file
+    (`LIAISON_SCREENING_WEIGHTS`, written by `liaison screening calibrate --apply`) when it exists,
+    else the packaged `weights.json`."""
+    from liaison.core.settings import get_settings
+
+    path = get_settings().screening_weights_file
+    return load_weights(path) if path.is_file() else WEIGHTS
+
+
 @dataclass(frozen=True, slots=True)
 class Feature:
     """One line of a hit's explanation."""
