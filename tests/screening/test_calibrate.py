@@ -19,9 +19,11 @@ from typer.testing import CliRunner
 
 from liaison.core import accounts
 from liaison.core.db import get_engine, unit_of_work
+from liaison.core.errors import Forbidden
 from liaison.core.models import AuditEvent
 from liaison.core.security.policy import SystemActor
 from liaison.core.settings import get_settings
+from liaison.screening import cli as screening_cli
 from liaison.screening import live, service
 from liaison.screening.engine import ScreenRecord
 from liaison.screening.models import Hit
@@ -106,6 +108,7 @@ def weights_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_engine:
     monkeypatch.setenv("LIAISON_DATABASE_URL", sqlite_engine.url.render_as_string(hide_password=False))
     get_settings.cache_clear()
     get_engine.cache_clear()  # the command line's engine is made once per process, from the settings
+    monkeypatch.setattr(screening_cli.report_console, "width", 160)  # the table's rows, unwrapped
     yield path
     monkeypatch.undo()
     get_settings.cache_clear()
@@ -140,12 +143,24 @@ def test_a_dry_run_reports_before_and_after_and_writes_nothing(
     assert code == 0, output
     assert "36 confirmed and 36 dismissed" in output
     assert "8 subject not readable by you" in output  # H3 of a unit the administrator is not in
+    assert "fitted on 50, 22 held back" in output  # 11 of the 36 of each kind (30 %)
     assert "held-back decisions" in output and "evaluation · generator" in output
     assert "evaluation · kinds" in output and "Dry run: nothing written" in output
     assert not weights_file.exists() and _digest(WEIGHTS_FILE) == packaged
     (event,) = _audit(sqlite_engine)
     assert event.detail.startswith("dry run; nothing written: 36 confirmed, 36 dismissed, 8 excluded")
     assert "Nguyen" not in event.detail and "Nguyễn" not in event.detail  # figures, no names
+
+
+def test_only_the_subjects_the_calibrator_may_read_count(sqlite_engine: Engine, weights_file: Path) -> None:
+    _installation(sqlite_engine, 36, restricted=4)
+    make_account(sqlite_engine, "supervisor", "fugitives-supervisor", unit="fugitives")
+    code, output = calibrate("--user", "fugitives-supervisor")
+    assert code == 0, output
+    assert "40 confirmed and 40 dismissed hits (excluded: none)" in output  # its unit's H3 subjects too
+    with pytest.raises(Forbidden):  # an officer reviews hits; refitting the weights is not theirs
+        calibrate("--user", "reviewer")
+    assert len(_audit(sqlite_engine)) == 1
 
 
 def test_applying_writes_the_installation_file_and_the_index_then_scores_with_it(

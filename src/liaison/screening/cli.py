@@ -166,7 +166,7 @@ def calibrate_command(
             result = calibration.calibrate(session, reader, current, holdout, recall_floor, seed)
     except TooFewDecisions as too_few:
         _audit_calibration(reader, target, f"{mode}: {too_few}")
-        console.print(str(too_few), highlight=False)
+        console.print(str(too_few), highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     _print_calibration(result)
     if apply and result.acceptable:
@@ -178,13 +178,14 @@ def calibrate_command(
         outcome = "dry run; nothing written"
     _audit_calibration(reader, target, f"{outcome}: {result.summary()}")
     for warning in result.warnings:
-        console.print(f"Note: {warning}.", highlight=False)
+        console.print(f"Note: {warning}.", highlight=False, soft_wrap=True)
     if not result.acceptable:
-        console.print("Not applied: " + "; ".join(result.refusals) + ".", highlight=False)
+        console.print("Not applied: " + "; ".join(result.refusals) + ".", highlight=False, soft_wrap=True)
         if apply:
             raise typer.Exit(1)
     elif apply:
-        console.print(f"Weights written to {target}; the index loads them when it is next built.")
+        written = f"Weights written to {target}; the index loads them when it is next built."
+        console.print(written, highlight=False, soft_wrap=True)
     else:
         console.print("Dry run: nothing written. Run again with --apply to use these weights.")
 
@@ -196,6 +197,7 @@ def _print_calibration(result: Calibration) -> None:
         f"fitted on {result.fit_size}, {result.held_size} held back; threshold "
         f"{result.current.threshold:g} → {result.fitted.threshold:g}.",
         highlight=False,
+        soft_wrap=True,
     )
     table = Table(title="Before → after")
     for column in ("set", "precision", "recall", "F1", "true pairs"):
