@@ -6,9 +6,10 @@
 
 Steps: generate subjects and traveller records (`screening_data.py`, fixed seeds); build the
 index; fit the scoring weights by logistic regression on a training half of the labelled
-records and choose the threshold there (the weights are written to
-`src/liaison/screening/weights.json` with `--save-weights`); measure precision, recall and F1 on
-the other half, per script and per kind of variation; time single screens (p50, p99) and two
+records, pulled towards the hand-set `Weights()`, and choose the best-F1 threshold there (the fit
+is `liaison.screening.calibration.fit`, which `liaison screening calibrate` uses too; the weights
+are written to `src/liaison/screening/weights.json` with `--save-weights`); measure precision,
+recall and F1 on the other half, per script and per kind of variation; time single screens (p50, p99) and two
 processes screening at once; screen a Parquet file of `--batch-records` records with the
 DuckDB batch engine; run Splink and RapidFuzz on the same test half. The labelled sets of
 other sources (`screening_eval.py`) are fitted on their fit halves with the generator's and
