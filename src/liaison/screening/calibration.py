@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
@@ -292,20 +292,11 @@ def quality(found: int, predicted: int, positives: int) -> dict[str, float]:
     return {"precision": precision, "recall": recall, "f1": f1, "positives": positives}
 
 
-class LabelledCase(Protocol):
-    """A record and the subjects it must alert on (none for a negative)."""
-
-    @property
-    def record(self) -> ScreenRecord: ...
-    @property
-    def truth(self) -> frozenset[int]: ...
-
-
 def evaluate(
     index: ScreeningIndex, cases: Iterable[Any], group: Callable[[Any], str] = lambda c: c.kind
 ) -> dict[str, dict[str, float]]:
     """Precision, recall and F1 over the (record, subject) pairs at the index's threshold, overall
-    (`all`) and by `group`."""
+    (`all`) and by `group`; each case has a `record` and the subject ids it must alert on (`truth`)."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     threshold = index.weights.threshold
     for case in cases:
