@@ -6,9 +6,10 @@
 
 Steps: generate subjects and traveller records (`screening_data.py`, fixed seeds); build the
 index; fit the scoring weights by logistic regression on a training half of the labelled
-records and choose the threshold there (the weights are written to
-`src/liaison/screening/weights.json` with `--save-weights`); measure precision, recall and F1 on
-the other half, per script and per kind of variation; time single screens (p50, p99) and two
+records, pulled towards the hand-set `Weights()`, and choose the best-F1 threshold there (the fit
+is `liaison.screening.calibration.fit`, which `liaison screening calibrate` uses too; the weights
+are written to `src/liaison/screening/weights.json` with `--save-weights`); measure precision,
+recall and F1 on the other half, per script and per kind of variation; time single screens (p50, p99) and two
 processes screening at once; screen a Parquet file of `--batch-records` records with the
 DuckDB batch engine; run Splink and RapidFuzz on the same test half. The labelled sets of
 other sources (`screening_eval.py`) are fitted on their fit halves with the generator's and
@@ -30,22 +31,14 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import screening_eval
 from harness import write_section
-from liaison.screening import batch
+from liaison.screening import batch, calibration
+from liaison.screening.calibration import recall_at_precision
 from liaison.screening.engine import ScreeningIndex, ScreenRecord, prepare
-from liaison.screening.scoring import (
-    NAME_BANDS,
-    WEIGHTS_FILE,
-    Weights,
-    load_weights,
-    name_band,
-    save_weights,
-)
+from liaison.screening.scoring import WEIGHTS_FILE, Weights, load_weights, save_weights
 from screening_data import (
     Record,
     Subject,
@@ -55,25 +48,6 @@ from screening_data import (
     true_pairs,
 )
 from screening_eval import entry_of as entry
-
-RIVALS = ("none", "one", "few", "many")
-NAMESAKES = ("unique", "rare", "common", "very_common")
-DATE_VERDICTS = (
-    "exact",
-    "same_month",
-    "same_year",
-    "in_range",
-    "day_month_swapped",
-    "day_off",
-    "month_off",
-    "one_year_off",
-    "years_off",
-    "near_year",
-    "same_year_other_day",
-    "near_year_other_day",
-    "conflict",
-    "subject_undated",
-)
 
 
 def rss_mb() -> float:
@@ -94,22 +68,7 @@ def screen_record(record: Record) -> ScreenRecord:
     )
 
 
-# -- calibration ----------------------------------------------------------------------------------
-
-
-def feature_vector(hit_features: tuple) -> list[float]:  # type: ignore[type-arg]
-    by = {f.feature: f for f in hit_features}
-    band = name_band(float(by["name"].verdict))
-    vector = [1.0] + [1.0 if band == b else 0.0 for b in NAME_BANDS[:-1]]
-    vector += [1.0 if by["namesakes"].verdict == v else 0.0 for v in NAMESAKES[1:]]
-    vector += [1.0 if by["rivals"].verdict == v else 0.0 for v in RIVALS[1:]]
-    vector += [1.0 if by["birth_date"].verdict == v else 0.0 for v in DATE_VERDICTS]
-    for feature in ("nationality", "document_number", "gender"):
-        vector += [
-            1.0 if by[feature].verdict == "same" else 0.0,
-            1.0 if by[feature].verdict == "different" else 0.0,
-        ]
-    return vector
+# -- calibration (the fit itself is liaison.screening.calibration's) ------------------------------
 
 
 def candidate_pairs(index: ScreeningIndex, records: list[Record]) -> list[tuple[str, int, tuple]]:  # type: ignore[type-arg]
@@ -124,95 +83,6 @@ def candidate_pairs(index: ScreeningIndex, records: list[Record]) -> list[tuple[
         for hit in index.score(query, index.name_matches(query), threshold=0.0, limit=50):
             pairs.append((record.record_id, hit.subject_id, hit.features))
     return pairs
-
-
-def prior_vector() -> np.ndarray:
-    """The hand-set default weights (`Weights()`) in the layout of `feature_vector`: the prior
-    mean the fit is pulled towards, so that no one source drives a weight to an extreme."""
-    d = Weights()
-    vector = [d.prior, *(d.name[b] - d.name[NAME_BANDS[-1]] for b in NAME_BANDS[:-1])]
-    vector += [d.namesakes[v] - d.namesakes[NAMESAKES[0]] for v in NAMESAKES[1:]]
-    vector += [d.rivals[v] - d.rivals[RIVALS[0]] for v in RIVALS[1:]]
-    vector += [d.date[v] for v in DATE_VERDICTS]
-    vector += [d.nationality_same, d.nationality_other, d.document_same, d.document_other]
-    vector += [d.gender_same, d.gender_other]
-    return np.array(vector)
-
-
-def fit_logistic(
-    x: np.ndarray, y: np.ndarray, l2: float = 1.0, rounds: int = 30, mean: np.ndarray | None = None
-) -> np.ndarray:
-    """Logistic regression by iteratively reweighted least squares, with a ridge penalty that
-    pulls the weights towards `mean` (zero without one; the intercept is free)."""
-    centre = np.zeros(x.shape[1]) if mean is None else mean
-    w = centre.copy()
-    penalty = l2 * np.eye(x.shape[1])
-    penalty[0, 0] = 0.0
-    for _ in range(rounds):
-        p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
-        gradient = x.T @ (y - p) - penalty @ (w - centre)
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + penalty
-        step = np.linalg.solve(hessian, gradient)
-        w += step
-        if np.abs(step).max() < 1e-6:
-            break
-    return w
-
-
-def weights_from(coefficients: np.ndarray, threshold: float = 0.5) -> Weights:
-    c = [round(float(v), 3) for v in coefficients]
-    bands = len(NAME_BANDS) - 1
-    names = {**dict(zip(NAME_BANDS[:-1], c[1 : 1 + bands], strict=True)), NAME_BANDS[-1]: 0.0}
-    namesakes = dict(zip(NAMESAKES, [0.0, *c[1 + bands : 1 + bands + 3]], strict=True))
-    rivals = dict(zip(RIVALS, [0.0, *c[1 + bands + 3 : 1 + bands + 6]], strict=True))
-    rest = c[1 + bands + 6 :]
-    dates = len(DATE_VERDICTS)
-    return Weights(
-        rivals=rivals,
-        prior=c[0],
-        name=names,
-        namesakes=namesakes,
-        date=dict(zip(DATE_VERDICTS, rest[:dates], strict=True)),
-        nationality_same=rest[dates],
-        nationality_other=rest[dates + 1],
-        document_same=rest[dates + 2],
-        document_other=rest[dates + 3],
-        gender_same=rest[dates + 4],
-        gender_other=rest[dates + 5],
-        threshold=threshold,
-    )
-
-
-def precision_recall_curve(
-    scored: list[tuple[float, bool]], positives: int
-) -> list[tuple[float, float, float]]:
-    """(threshold, precision, recall) for each score, highest first."""
-    curve: list[tuple[float, float, float]] = []
-    tp = fp = 0
-    for score, label in sorted(scored, reverse=True):
-        tp += label
-        fp += not label
-        curve.append((score, tp / (tp + fp), tp / positives))
-    return curve
-
-
-def choose_threshold(scored: list[tuple[float, bool]], positives: int, floor: float | None = 0.95) -> float:
-    """The lowest threshold keeping precision at or above `floor` (else, or without a floor, the
-    best-F1 threshold). The fit over several sources uses the best F1: one source's precision
-    floor would silence the others."""
-    best_f1, best_f1_at, best_recall_at = 0.0, 0.5, None
-    for score, precision, recall in precision_recall_curve(scored, positives):
-        f1 = 2 * precision * recall / (precision + recall) if recall else 0.0
-        if f1 > best_f1:
-            best_f1, best_f1_at = f1, score
-        if floor is not None and precision >= floor:
-            best_recall_at = score
-    return round(best_recall_at if best_recall_at is not None else best_f1_at, 4)
-
-
-def recall_at_precision(scored: list[tuple[float, bool]], positives: int, floor: float = 0.95) -> float:
-    """The highest recall of any threshold whose precision is at least `floor` (a point of the curve)."""
-    return max((r for _, p, r in precision_recall_curve(scored, positives) if p >= floor), default=0.0)
 
 
 # -- quality --------------------------------------------------------------------------------------
@@ -487,21 +357,15 @@ def main() -> None:
         for hit in index.score(prepare(case.record), index.name_matches(prepare(case.record)), 0.0, 50):
             pairs.append((case.record.record_id, hit.subject_id, hit.features))
         fit_truth |= {(case.record.record_id, s) for s in case.truth}
-    x = np.array([feature_vector(f) for _, _, f in pairs])
-    y = np.array([1.0 if (r, s) in fit_truth else 0.0 for r, s, _ in pairs])
-    coefficients = fit_logistic(x, y, l2=args.prior_strength, mean=prior_vector())
-    threshold = 0.5
-    for _ in range(2):  # scores depend on the threshold (ambiguity and soft disagreements are bounded by it)
-        index.weights = weights_from(coefficients, threshold)
-        train_scored = []
-        for record in train:
-            for hit in index.screen(screen_record(record), threshold=0.0, limit=50):
-                train_scored.append((hit.score, (record.record_id, hit.subject_id) in train_truth))
-        for case in fit_cases:
-            for hit in index.screen(case.record, threshold=0.0, limit=50):
-                train_scored.append((hit.score, hit.subject_id in case.truth))
-        threshold = choose_threshold(train_scored, len(fit_truth), floor=None)
-    fitted = weights_from(coefficients, threshold)
+    # pulled towards the hand-set weights so that no one source drives a weight to an extreme
+    fitted = calibration.fit(
+        [(features, (r, s) in fit_truth) for r, s, features in pairs],
+        Weights(),
+        strength=args.prior_strength,
+        free_intercept=True,
+        positives=len(fit_truth),
+    )
+    threshold = fitted.threshold
     index.weights = fitted
     log(f"threshold {threshold}; weights {fitted}")
     if args.save_weights:

@@ -20,6 +20,11 @@ Negatives are people who are not subjects (another seed of the generator), writt
 so precision counts. Every set is split by a hash of the record id into a half to fit and a half held out
 (`split`). Only the public API of `liaison.screening.engine` is used, so the same sets can be
 run against an older checkout (`PYTHONPATH=/path/to/old/src`) for a before/after in one run.
+
+`--freeze src/liaison/screening/evaluation.json` writes the held-out halves and the subjects they
+screen against into the package: the evaluation `liaison screening calibrate` checks a fit's
+recall on, where neither the generator nor ICU's transforms are at hand (the shipped file is
+`--subjects 1000 --cases 60`).
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from liaison.names.fold import fold
+from liaison.screening.calibration import Evaluation, EvaluationCase, evaluate, save_evaluation
 from liaison.screening.engine import ScreeningIndex, ScreenRecord, SubjectEntry
 from screening_data import (
     WEST_SURNAMES,
@@ -383,26 +389,6 @@ def build(subjects: list[Subject], cases: int, seed: int = 5) -> Sets:
 # -- scoring --------------------------------------------------------------------------------------
 
 
-def quality(found: int, predicted: int, positives: int) -> dict[str, float]:
-    precision = found / predicted if predicted else 1.0
-    recall = found / positives if positives else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "positives": positives}
-
-
-def evaluate(index: ScreeningIndex, cases: list[Case], group=lambda c: c.kind) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
-    """Precision, recall and F1 over the (record, subject) pairs, overall and by `group`."""
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    threshold = index.weights.threshold
-    for case in cases:
-        hits = {h.subject_id for h in index.screen(case.record, threshold=threshold, limit=50)}
-        for key in ("all", group(case)):
-            counts[key][0] += len(hits & case.truth)
-            counts[key][1] += len(hits)
-            counts[key][2] += len(case.truth)
-    return {key: quality(*value) for key, value in sorted(counts.items())}
-
-
 def index_for(subjects: list[Subject], sets: Sets, weights=None) -> ScreeningIndex:  # type: ignore[no-untyped-def]
     index = ScreeningIndex() if weights is None else ScreeningIndex(weights)
     index.add_many(entry_of(s) for s in subjects)
@@ -433,15 +419,36 @@ def report(index: ScreeningIndex, sets: Sets, part: int = 1) -> tuple[list[str],
     return rows, sum(scores) / len(scores)
 
 
+def freeze(subjects: list[Subject], sets: Sets, path: Path, built_by: str) -> None:
+    """The held-out halves of every set, with the subjects they screen against, as a file the
+    package ships: the installation has neither the generator nor ICU's transforms to rebuild them."""
+    cases = [
+        EvaluationCase(source, case.kind, case.record, case.truth)
+        for source, source_cases in sorted(sets.cases.items())
+        for case in split(source_cases)[1]
+    ]
+    entries = (*(entry_of(s) for s in subjects), *sets.extra)
+    save_evaluation(Evaluation(entries, tuple(cases), built_by), path)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--subjects", type=int, default=5000)
     parser.add_argument("--cases", type=int, default=150, help="records per set (half held out)")
+    parser.add_argument(
+        "--freeze",
+        type=Path,
+        help="write the held-out halves and their subjects here (src/liaison/screening/evaluation.json: "
+        "what `liaison screening calibrate` checks a fit's recall on)",
+    )
     args = parser.parse_args()
     subjects = make_subjects(args.subjects)
     sets = build(subjects, args.cases)
+    if args.freeze:
+        built_by = f"bench/screening_eval.py --subjects {args.subjects} --cases {args.cases}"
+        freeze(subjects, sets, args.freeze, built_by)
     index = index_for(subjects, sets)
     rows, mean = report(index, sets)
     import liaison

@@ -70,6 +70,12 @@ class Settings(BaseSettings):
         default=True,
         description="Load the given-name tables (seconds) when the server starts, not at the first screen.",
     )
+    screening_weights: Path | None = Field(
+        default=None,
+        description="This installation's screening weights, written by `liaison screening calibrate "
+        "--apply` and loaded when the screening index is built (default: `screening_weights.json` in "
+        "the data folder; without that file, the packaged weights).",
+    )
     # batch jobs
     start_worker: bool = Field(
         default=True, description="`liaison serve` starts one `liaison worker` process beside itself."
@@ -98,6 +104,10 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'liaison.db'}"
+
+    @property
+    def screening_weights_file(self) -> Path:
+        return self.screening_weights or self.home / "screening_weights.json"
 
     @property
     def documents_dir(self) -> Path:

@@ -11,7 +11,6 @@ from liaison.core.models import User
 from liaison.core.schemas import Page
 from liaison.core.web import DbSession, Permission
 from liaison.screening import jobs, schemas, service
-from liaison.screening.engine import DEFAULT_THRESHOLD
 from liaison.screening.startup import live_index
 
 router = APIRouter(tags=["screening"])
@@ -128,9 +127,10 @@ async def start_run(
     return schemas.RunOut.model_validate(run)
 
 
-def _threshold(value: object) -> float:
+def _threshold(value: object) -> float | None:
+    """The threshold asked for; none: the one of the weights the run is screened with."""
     if value is None or value == "":
-        return DEFAULT_THRESHOLD
+        return None
     try:
         threshold = float(str(value))
     except ValueError:

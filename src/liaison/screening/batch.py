@@ -256,15 +256,17 @@ def screen_file(
     index: ScreeningIndex,
     *,
     engine: str = "duckdb",
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
     reader: Reader = CLI_ACTOR,
     cards: Mapping[int, SubjectCard] | None = None,
 ) -> BatchReport:
     """Screen a CSV or Parquet file and write the hits as CSV, through the gate for `reader`
-    (`cards` tell the gate the subjects'); `progress(rows_done)` after each chunk."""
+    (`cards` tell the gate the subjects'); `progress(rows_done)` after each chunk. The threshold
+    is the index's weights' unless given."""
     started = time.perf_counter()
+    threshold = index.weights.threshold if threshold is None else threshold
     if engine == "spark":
         report = _screen_file_spark(path, out, index, threshold, reader, cards)
     elif engine == "duckdb":

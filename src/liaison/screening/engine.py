@@ -68,7 +68,7 @@ from liaison.screening.scoring import (
     set_feature,
 )
 
-DEFAULT_THRESHOLD = WEIGHTS.threshold
+DEFAULT_THRESHOLD = WEIGHTS.threshold  # the packaged weights'; an index scores at its own weights'
 MAX_CANDIDATES = 40
 STACK_ROWS = 500  # records whose candidate names are compared in one NumPy stack
 RIVAL_SIMILARITY = 0.95
@@ -529,17 +529,15 @@ class ScreeningIndex:
         found = ids.tolist()
         return found + [n for n in same_document if n not in found]
 
-    def screen(
-        self, record: ScreenRecord, threshold: float = DEFAULT_THRESHOLD, limit: int = 10
-    ) -> list[Hit]:
-        """Hits for one record, best first."""
+    def screen(self, record: ScreenRecord, threshold: float | None = None, limit: int = 10) -> list[Hit]:
+        """Hits for one record, best first (at the weights' own threshold unless given one)."""
         return self.screen_query(prepare(record), threshold, limit)
 
-    def screen_query(self, query: Query, threshold: float = DEFAULT_THRESHOLD, limit: int = 10) -> list[Hit]:
+    def screen_query(self, query: Query, threshold: float | None = None, limit: int = 10) -> list[Hit]:
         return self.screen_many([query], threshold, limit)[0]
 
     def screen_records(
-        self, records: Sequence[ScreenRecord], threshold: float = DEFAULT_THRESHOLD
+        self, records: Sequence[ScreenRecord], threshold: float | None = None
     ) -> list[Screened]:
         """Read and screen records; one without letters in its name has no hits and says why."""
         queries = [prepare(record) for record in records]
@@ -547,7 +545,7 @@ class ScreeningIndex:
         return [Screened(q.record, hits, q.problems) for q, hits in zip(queries, found, strict=True)]
 
     def screen_many(
-        self, queries: Sequence[Query], threshold: float = DEFAULT_THRESHOLD, limit: int = 10
+        self, queries: Sequence[Query], threshold: float | None = None, limit: int = 10
     ) -> list[list[Hit]]:
         """Hits for each prepared record, best first; the names of `STACK_ROWS` records at a time
         are compared in one NumPy stack (more would only take memory)."""
@@ -688,7 +686,7 @@ class ScreeningIndex:
         self,
         query: Query,
         matches: Iterable[NameMatch],
-        threshold: float = DEFAULT_THRESHOLD,
+        threshold: float | None = None,
         limit: int = 10,
     ) -> list[Hit]:
         """Score name matches with the record's other features; hits at or above the threshold.
@@ -696,6 +694,7 @@ class ScreeningIndex:
         A subject's `rivals` are the other subjects as alike in name (0.95 or more) whose birth
         date does not rule them out: a record that fits one subject alone points at that one.
         """
+        threshold = self.weights.threshold if threshold is None else threshold
         found = [(m, s) for m in matches if (s := self._subjects.get(m.subject_id)) is not None]
         dates = [date_feature(query.birth_date, s.birth_dates, self.weights) for _, s in found]
         plausible = [

@@ -24,7 +24,6 @@ from starlette.datastructures import UploadFile
 from liaison.core.errors import Invalid
 from liaison.core.security.policy import Actor, ensure
 from liaison.screening import batch
-from liaison.screening.engine import DEFAULT_THRESHOLD
 from liaison.screening.models import ScreeningRun
 from liaison.screening.service import BATCH, start_file_run
 from liaison.screening.worker import uploads
@@ -37,7 +36,7 @@ def _safe_name(filename: str) -> str:
 
 
 async def accept_upload(
-    request: Request, session: Session, user: Actor, upload: object, threshold: float = DEFAULT_THRESHOLD
+    request: Request, session: Session, user: Actor, upload: object, threshold: float | None = None
 ) -> ScreeningRun:
     """Check an uploaded file, keep it and queue its run for the batch worker.
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from liaison.core.events import SubjectChanged
 from liaison.screening.engine import ScreeningIndex, SubjectEntry
+from liaison.screening.scoring import installed_weights
 from liaison.subjects.models import Subject
 
 SCREENED_STATUSES = ("sought", "located")
@@ -50,14 +51,14 @@ def _load(session: Session, ids: Iterable[int] | None = None) -> list[Subject]:
 
 
 def build_index(engine: Engine) -> ScreeningIndex:
-    """A fresh index of every subject still sought."""
+    """A fresh index of every subject still sought, scoring with this installation's weights."""
     with Session(engine) as session:
         return index_of_session(session)
 
 
 def index_of_session(session: Session) -> ScreeningIndex:
     """An index of every subject still sought as this session sees them (its own changes included)."""
-    index = ScreeningIndex()
+    index = ScreeningIndex(installed_weights())
     for subject in _load(session):
         if subject.status in SCREENED_STATUSES:
             index.upsert(entry_of(subject))

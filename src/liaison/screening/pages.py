@@ -14,7 +14,6 @@ from liaison.core.models import User
 from liaison.core.web import DbSession, Permission
 from liaison.registry.agencies import agency_choices
 from liaison.screening import jobs, schemas, service
-from liaison.screening.engine import DEFAULT_THRESHOLD
 from liaison.screening.startup import live_index
 from liaison.subjects.vocabulary import vocabulary as subject_vocabulary
 from liaison.web.forms import (
@@ -65,7 +64,7 @@ async def screen_person(request: Request, session: DbSession, user: Screener) ->
         return service.screen(session, user, index, [record], kind="single")
 
     result = attempt(session, run)
-    context: dict[str, Any] = {"form": values, "result": result, "threshold": DEFAULT_THRESHOLD}
+    context: dict[str, Any] = {"form": values, "result": result, "threshold": index.weights.threshold}
     if isinstance(result, DomainError):
         context.update(result=None, error=result.detail)
         return render(request, "screening/screen.html", context, status_code=result.status)

@@ -5,7 +5,8 @@ reviewer can read ("exact", "conflict", "one year off" ...) and a weight in log-
 with a prior goes through the logistic function into a score between 0 and 1. The weights are
 calibrated on the labelled benchmark (`bench/screening.py` fits them and prints the reliability
 of each score band), so a score of 0.9 means about nine in ten such hits were true matches
-there.
+there. An installation may refit them from its reviewers' decisions (`calibration`,
+`liaison screening calibrate`); the index then loads its file (`installed_weights`).
 
 Evidence is graded and bounded. A *hard conflict* (birth years more than three apart, another
 sex, another document number) counts in full: `Nguyen Van An` born 1970 does not alert on a
@@ -180,6 +181,16 @@ def save_weights(weights: Weights, path: Path = WEIGHTS_FILE, **extra: object) -
 
 
 WEIGHTS = load_weights()
+
+
+def installed_weights() -> Weights:
+    """The weights this installation screens with: its own calibrated file
+    (`LIAISON_SCREENING_WEIGHTS`, written by `liaison screening calibrate --apply`) when it exists,
+    else the packaged `weights.json`."""
+    from liaison.core.settings import get_settings
+
+    path = get_settings().screening_weights_file
+    return load_weights(path) if path.is_file() else WEIGHTS
 
 
 @dataclass(frozen=True, slots=True)

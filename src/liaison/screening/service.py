@@ -52,7 +52,7 @@ from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
 from liaison.screening import disclosure
 from liaison.screening.disclosure import SubjectCard
-from liaison.screening.engine import DEFAULT_THRESHOLD, Hit, Screened, ScreeningIndex, ScreenRecord
+from liaison.screening.engine import Hit, Screened, ScreeningIndex, ScreenRecord
 from liaison.screening.models import Dismissal, ScreenedRecord, ScreeningRun
 from liaison.screening.models import Hit as StoredHit
 from liaison.screening.schemas import (
@@ -72,6 +72,7 @@ from liaison.screening.scoring import ambiguity
 from liaison.subjects.models import Subject
 
 SCREEN, BATCH, READ, REVIEW = "screening.screen", "screening.batch", "screening.read", "screening.review"
+CALIBRATE = "screening.calibrate"  # refit the weights from the reviewers (`calibration`)
 HIT_STATUSES = ("open", "confirmed", "dismissed")
 RUN_READERS = ("supervisor", "admin")  # besides its owner, who sees every run
 
@@ -193,7 +194,7 @@ def screen(
     ensure(actor, SCREEN)
     if not records:
         raise Invalid("Send at least one record.", fields={"records": "empty"})
-    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+    threshold = index.weights.threshold if threshold is None else threshold
     screened = index.screen_records([_to_record(r, i) for i, r in enumerate(records)], threshold)
     run = ScreeningRun(kind=kind, actor=actor.username, status="done", problems={}, finished_at=utcnow())
     session.add(run)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from liaison.names.nicknames import load as load_given_names
 from liaison.screening import live
 from liaison.screening.engine import ScreeningIndex
+from liaison.screening.scoring import installed_weights
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ def start(app: FastAPI) -> None:
         index = live.build_index(app.state.engine)
     except SQLAlchemyError as error:  # not migrated yet: /readyz says so; screen against nobody meanwhile
         log.warning("screening index left empty: %s", type(error).__name__)
-        index = ScreeningIndex()
+        index = ScreeningIndex(installed_weights())
     live.watch(app.state.engine, index)
     app.state.screening_index = index
     # The index is millions of long-lived objects: leave them out of the collector's full passes,

@@ -149,7 +149,7 @@ class Worker:
             run = session.get_one(ScreeningRun, run_id)
             who = Screener(run.actor, run.actor_role, run.actor_unit)
             source, done = self.folder / run.upload, run.records
-            threshold = run.threshold if run.threshold is not None else batch.DEFAULT_THRESHOLD
+            threshold = run.threshold  # none given: the weights' own, as the index is built
         beating = threading.Event()
         heart = threading.Thread(target=self._beat, args=(run_id, beating), daemon=True,
                                  name=f"heartbeat-{run_id}")  # fmt: skip
