@@ -213,30 +213,68 @@ def enqueue_batch(
         )
         if sealed.chunks:
             chunks[cursor.last_sequence] = sealed.chunks
-    # One executemany each for the envelopes and their evidence (no RETURNING: an INSERT of many
-    # rows that returns their ids costs PostgreSQL's driver more than the rows), then the
-    # envelopes are read back in sequence order, with their ids, for the chunks and the caller.
+    if len(rows) == 1:
+        envelopes = [_store_one(session, identity, rows[0], chunks)]
+    else:
+        envelopes = _store_many(session, identity, peer, rows, chunks, first, cursor.last_sequence)
+    if audited:
+        _audit_sent(session, peer, envelopes)
+    return envelopes
+
+
+def _submitted(identity: Identity, row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "message_id": row["message_id"],
+        "stage": "submitted",
+        "node": identity.node_id,
+        "user": row["actor"],
+        "at": row["created_at"],
+    }
+
+
+def _store_one(
+    session: Session,
+    identity: Identity,
+    row: dict[str, Any],
+    chunks: dict[int, tuple[tuple[bytes, ...], ...]],
+) -> OutgoingEnvelope:
+    """One envelope joins the caller's unit of work, flushed with the rest of it (a caller queuing
+    many one by one pays one flush, not three statements each)."""
+    outgoing = OutgoingEnvelope(**row)
+    session.add(outgoing)
+    session.add(Evidence(**_submitted(identity, row)))
+    parts_of = chunks.get(row["sequence"], ())
+    if parts_of:
+        session.flush()  # the chunks need their envelope's id
+        for index, parts in enumerate(parts_of):
+            session.add_all(
+                OutgoingChunk(envelope_id=outgoing.id, attachment=index, chunk=number, data=data)
+                for number, data in enumerate(parts)
+            )
+    return outgoing
+
+
+def _store_many(
+    session: Session,
+    identity: Identity,
+    peer: Peer,
+    rows: list[dict[str, Any]],
+    chunks: dict[int, tuple[tuple[bytes, ...], ...]],
+    first: int,
+    last: int,
+) -> list[OutgoingEnvelope]:
+    """One executemany each for the envelopes and their evidence (no RETURNING: an INSERT of many
+    rows that returns their ids costs PostgreSQL's driver more than the rows), then the envelopes
+    read back in sequence order, with their ids, for the chunks and the caller."""
     session.execute(insert(OutgoingEnvelope), rows)
-    session.execute(
-        insert(Evidence),
-        [
-            {
-                "message_id": r["message_id"],
-                "stage": "submitted",
-                "node": identity.node_id,
-                "user": r["actor"],
-                "at": r["created_at"],
-            }
-            for r in rows
-        ],
-    )
+    session.execute(insert(Evidence), [_submitted(identity, row) for row in rows])
     envelopes = list(
         session.scalars(
             select(OutgoingEnvelope)
             .where(
                 OutgoingEnvelope.peer_id == peer.id,
                 OutgoingEnvelope.sequence >= first,
-                OutgoingEnvelope.sequence <= cursor.last_sequence,
+                OutgoingEnvelope.sequence <= last,
             )
             .order_by(OutgoingEnvelope.sequence)
         )
@@ -250,8 +288,6 @@ def enqueue_batch(
                     for number, data in enumerate(parts)
                 ],
             )
-    if audited:
-        _audit_sent(session, peer, envelopes)
     return envelopes
 
 
