@@ -21,6 +21,7 @@ import orjson
 from nacl.exceptions import CryptoError
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import manager_of_class
 
 from liaison.core import audit
 from liaison.core.db import unit_of_work, utcnow
@@ -295,13 +296,14 @@ class Batch:
             "owning_unit": self.settings.exchange_inbox_unit,
             "received_at": utcnow(),
         }
-        incoming = IncomingEnvelope(**row)
         savepoint = self.session.begin_nested() if self.careful else None
+        if savepoint is not None:
+            incoming = IncomingEnvelope(**row)
+            self.session.add(incoming)  # undone with the savepoint if the handler refuses
+        else:
+            incoming = _unsaved(row)
+            self.incoming.append(row)  # written with the batch: a refusal retries it carefully
         try:
-            if savepoint is not None:
-                self.session.add(incoming)  # undone with the savepoint if the handler refuses
-            else:
-                self.incoming.append(row)  # written with the batch: a refusal retries it carefully
             self.session.autoflush = True  # the handler works as in any transaction
             try:
                 handlers.apply(self.session, self.peer, incoming)
@@ -346,6 +348,17 @@ class Batch:
                 self.peer.id,
                 detail=f"{len(self.accepted)} envelope(s), #{self.accepted[0]}..#{self.accepted[-1]}",
             )
+
+
+_INCOMING = manager_of_class(IncomingEnvelope)
+
+
+def _unsaved(row: dict[str, Any]) -> IncomingEnvelope:
+    """The envelope its handler is given, its columns set as a load sets them (the constructor's
+    attribute events, one per column, cost more than checking the envelope's signature)."""
+    incoming: IncomingEnvelope = _INCOMING.new_instance()
+    incoming.__dict__.update(row)
+    return incoming
 
 
 class _Careful(Exception):
