@@ -110,6 +110,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="Replace the section in docs/benchmarks.md.")
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="liaison-bench-exchange-") as folder:
         tmp = Path(folder)
         cluster = None
@@ -193,6 +194,7 @@ def main() -> None:
             if cluster is not None:
                 cluster.stop()
 
+    load_after = os.getloadavg()[0]
     table = "\n".join(results)
     command = (
         f"python bench/exchange.py --messages {args.messages} --backlog {args.backlog} "
@@ -206,6 +208,7 @@ on the 2-core, 24 GiB machine shared with other work; node B is a `liaison serve
 signed (Ed25519), encrypted (X25519 Box), stored in A's log in its transaction, checked and applied
 on B in one transaction per batch of {get_settings().exchange_batch}, answered with a signed receipt
 that A checks and stores with the evidence (pings that ask for no answer: the receipt is the answer).
+Load average (1 minute) {load_before:.1f} at the start, {load_after:.1f} at the end.
 
 | what | measured | result |
 |---|---|---|

@@ -55,8 +55,16 @@ def timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", re.ASCII)
+
+
 def parse_timestamp(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    """The inverse of `timestamp`: only its exact form (a ValueError for any other, a TypeError for
+    what is not text). `fromisoformat` reads it, a tenth of what `strptime` costs, which every
+    envelope and receipt paid."""
+    if _TIMESTAMP.fullmatch(text) is None:
+        raise ValueError(f"not a timestamp: {text!r}"[:80])
+    return datetime.fromisoformat(text)
 
 
 def key_id(public_hex: str) -> str:

@@ -1,8 +1,11 @@
 """The receive-side interface: one handler per envelope type, run exactly once per message id.
 
 A handler runs in the transaction that stores the incoming envelope, so its effect commits with
-the acceptance or not at all. Capabilities' exchange modules register theirs with `@handle("type")`
-and are imported by `exchange/capability.py`. A type without a handler is refused (`unknown_type`).
+the acceptance or not at all. It reads the envelope it is given, not the `exchange_incoming`
+table: the receiver writes a batch's envelopes in one insert once their handlers ran (a handler's
+refusal rolls the batch back and applies it again, one savepoint per envelope). Capabilities'
+exchange modules register theirs with `@handle("type")` and are imported by
+`exchange/capability.py`. A type without a handler is refused (`unknown_type`).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ import orjson
 from nacl.exceptions import CryptoError
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import manager_of_class
 
 from liaison.core import audit
 from liaison.core.db import unit_of_work, utcnow
@@ -144,6 +145,7 @@ class Batch:
         self.message_ids: set[str] = set()
         self.receipts: list[dict[str, Any]] = []
         self.evidence: list[dict[str, Any]] = []
+        self.incoming: list[dict[str, Any]] = []  # accepted envelopes' rows, written in bulk by `close`
 
     def prefetch(self, items: list[Any]) -> None:
         """What this batch's envelopes need to know of earlier receipts, in two queries, not two each."""
@@ -273,27 +275,35 @@ class Batch:
         )
 
     def apply(self, header_bytes: bytes, signature: bytes, body: bytes, header: dict[str, Any]) -> Verdict:
-        """Decrypt, store and hand to the type's handler, in a savepoint: a refusal undoes only this one."""
+        """Decrypt and hand to the type's handler. The envelope's row joins the batch's one insert
+        (`close`); once a handler refused one, each envelope is added in a savepoint instead, so a
+        refusal undoes only that one."""
         try:
             opened = envelope.open_body(self.identity, header, body, peer_encryption_keys(self.peer))
         except (CryptoError, ValueError, orjson.JSONDecodeError):
             return Verdict("rejected", "undecryptable", final=True)
-        incoming = IncomingEnvelope(
-            peer_id=self.peer.id,
-            sequence=header["sequence"],
-            message_id=header["message_id"][:36],
-            type=header["type"],
-            thread=header.get("thread"),
-            in_reply_to=header.get("in_reply_to"),
-            header=header,
-            body=opened,
-            signature=signature,
-            handling_code=str(header["handling_code"])[:2],
-            owning_unit=self.settings.exchange_inbox_unit,
-        )
+        row = {
+            "peer_id": self.peer.id,
+            "sequence": header["sequence"],
+            "message_id": header["message_id"][:36],
+            "type": header["type"],
+            "thread": header.get("thread"),
+            "in_reply_to": header.get("in_reply_to"),
+            "header": header,
+            "body": opened,
+            "signature": signature,
+            "handling_code": str(header["handling_code"])[:2],
+            "owning_unit": self.settings.exchange_inbox_unit,
+            "received_at": utcnow(),
+        }
         savepoint = self.session.begin_nested() if self.careful else None
+        if savepoint is not None:
+            incoming = IncomingEnvelope(**row)
+            self.session.add(incoming)  # undone with the savepoint if the handler refuses
+        else:
+            incoming = _unsaved(row)
+            self.incoming.append(row)  # written with the batch: a refusal retries it carefully
         try:
-            self.session.add(incoming)
             self.session.autoflush = True  # the handler works as in any transaction
             try:
                 handlers.apply(self.session, self.peer, incoming)
@@ -323,6 +333,8 @@ class Batch:
     def close(self) -> None:
         """Write the receipts and evidence in bulk; one audit event for what the batch accepted
         (refusals have one each)."""
+        if self.incoming:
+            self.session.execute(insert(IncomingEnvelope), self.incoming)
         if self.receipts:
             self.session.execute(insert(Receipt), self.receipts)
         if self.evidence:
@@ -336,6 +348,17 @@ class Batch:
                 self.peer.id,
                 detail=f"{len(self.accepted)} envelope(s), #{self.accepted[0]}..#{self.accepted[-1]}",
             )
+
+
+_INCOMING = manager_of_class(IncomingEnvelope)
+
+
+def _unsaved(row: dict[str, Any]) -> IncomingEnvelope:
+    """The envelope its handler is given, its columns set as a load sets them (the constructor's
+    attribute events, one per column, cost more than checking the envelope's signature)."""
+    incoming: IncomingEnvelope = _INCOMING.new_instance()
+    incoming.__dict__.update(row)
+    return incoming
 
 
 class _Careful(Exception):

@@ -252,36 +252,57 @@ class Worker:
     def _settle(
         self, session: Session, peer_id: int, row_ids: list[int], receipts: list[Any], sent_at: Any
     ) -> int:
+        """Check each receipt in order and store it with its evidence; the envelopes' new states
+        go in one bulk update by id (no envelope is loaded whole: its ciphertext stays put)."""
         peer = session.get(Peer, peer_id)
         assert peer is not None
         cursor = lock_cursor(session, peer_id)
         rows = {
-            r.id: r for r in session.scalars(select(OutgoingEnvelope).where(OutgoingEnvelope.id.in_(row_ids)))
+            r.id: r
+            for r in session.execute(
+                select(
+                    OutgoingEnvelope.id,
+                    OutgoingEnvelope.message_id,
+                    OutgoingEnvelope.sequence,
+                    OutgoingEnvelope.sent_at,
+                ).where(OutgoingEnvelope.id.in_(row_ids))
+            )
         }
         signing_keys = peer_signing_keys(peer)
         settled = 0
+        changes: list[dict[str, Any]] = []
         evidence: list[dict[str, Any]] = []
+        rejected: list[tuple[int, str]] = []
+        rewind_to: int | None = None
+        acked_at = utcnow()
         for row_id, signed in zip(row_ids, receipts, strict=True):
             row = rows[row_id]
             receipt = _verified_receipt(signed, signing_keys)
             if receipt is None or receipt.get("message_id") != row.message_id:
                 raise DeliveryError(f"receipt for {row.message_id} is not signed by {peer.node_id}")
-            row.sent_at = row.sent_at or sent_at
+            reason = str(receipt.get("reason", ""))[:60]
             if not receipt.get("final"):
-                row.reject_reason = str(receipt.get("reason", ""))[:60]
+                changes.append({"id": row_id, "sent_at": row.sent_at or sent_at, "reject_reason": reason})
                 expected = receipt.get("expected")
                 if (
                     receipt.get("reason") == "out_of_order"
                     and isinstance(expected, int)
                     and expected <= cursor.last_acked
                 ):
-                    self._rewind(session, peer_id, expected, cursor)
+                    rewind_to = expected
                 break
             at = envelope.parse_timestamp(receipt["at"])
-            row.state = "accepted" if receipt["status"] == "accepted" else "rejected"
-            row.reject_reason = str(receipt.get("reason", ""))[:60]
-            row.receipt = orjson.dumps(signed)
-            row.acked_at = utcnow()
+            state = "accepted" if receipt["status"] == "accepted" else "rejected"
+            changes.append(
+                {
+                    "id": row_id,
+                    "sent_at": row.sent_at or sent_at,
+                    "state": state,
+                    "reject_reason": reason,
+                    "receipt": orjson.dumps(signed),
+                    "acked_at": acked_at,
+                }
+            )
             signature = base64.b64decode(signed["signature"])
             evidence.extend(
                 {
@@ -290,24 +311,31 @@ class Worker:
                     "node": peer.node_id,
                     "user": "",
                     "at": at,
-                    "reason": row.reject_reason,
+                    "reason": reason,
                     "signature": signature,
                 }
-                for stage in receipt.get("stages", [row.state])
+                for stage in receipt.get("stages", [state])
             )
-            if row.state == "rejected":
-                audit.record(
-                    session,
-                    row.actor or audit.SYSTEM_ACTOR,
-                    "status",
-                    "exchange_envelope",
-                    row.message_id,
-                    detail=f"rejected by {peer.node_id}: {row.reject_reason}",
-                    protected=row,
-                )
+            if state == "rejected":
+                rejected.append((row_id, reason))
             if row.sequence == cursor.last_acked + 1:
                 cursor.last_acked = row.sequence
             settled += 1
+        _update_by_id(session, changes)
+        for row_id, reason in rejected:
+            refused = session.get(OutgoingEnvelope, row_id)
+            assert refused is not None
+            audit.record(
+                session,
+                refused.actor or audit.SYSTEM_ACTOR,
+                "status",
+                "exchange_envelope",
+                refused.message_id,
+                detail=f"rejected by {peer.node_id}: {reason}",
+                protected=refused,
+            )
+        if rewind_to is not None:
+            self._rewind(session, peer_id, rewind_to, cursor)
         if evidence:
             session.execute(insert(Evidence), evidence)
         return settled
@@ -321,6 +349,15 @@ class Worker:
             .values(state="queued")
         )
         cursor.last_acked = expected - 1
+
+
+def _update_by_id(session: Session, changes: list[dict[str, Any]]) -> None:
+    """The settled envelopes' new columns, one executemany per set of columns changed."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for change in changes:
+        groups.setdefault(tuple(change), []).append(change)
+    for group in groups.values():
+        session.execute(update(OutgoingEnvelope), group)
 
 
 def _b64(data: bytes) -> str:
