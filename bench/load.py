@@ -62,14 +62,22 @@ MIX = {  # operation: weight
 }
 ACCOUNTS_SCRIPT = """
 import json, sys
-from liaison.core import accounts
+import pyotp
+from liaison.core import accounts, second_factor
 from liaison.core.db import unit_of_work
 users = json.loads(sys.argv[1])
 tokens = {}
 with unit_of_work() as session:
     for name, role, unit in users:
-        accounts.create_user(session, "bench", name, name + "-bench-pass-1", role, unit=unit, full_name=name)
-        tokens[name] = accounts.create_token(session, "bench", name)[1]
+        user = accounts.create_user(
+            session, "bench", name, name + "-bench-pass-1", role, unit=unit, full_name=name
+        )
+        code = None
+        if second_factor.is_required(user):  # enrolled as a person would, the token against a recovery code
+            enrolment = second_factor.start_enrolment(user)
+            first = pyotp.TOTP(enrolment.secret).now()
+            code = second_factor.confirm_enrolment(session, user, enrolment.sealed, first)[0]
+        tokens[name] = accounts.create_token(session, "bench", name, code=code)[1]
 print(json.dumps(tokens))
 """
 

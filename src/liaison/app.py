@@ -17,7 +17,7 @@ from liaison.core import audit
 from liaison.core.capability import Capability
 from liaison.core.db import get_engine
 from liaison.core.errors import Unavailable
-from liaison.core.http import BodySizeLimit, harden_parameters, install_error_handlers, language_and_headers
+from liaison.core.http import BodySizeLimit, LanguageAndHeaders, harden_parameters, install_error_handlers
 from liaison.core.migrate import is_up_to_date
 from liaison.core.schemas import PROBLEM_RESPONSES
 from liaison.core.settings import Settings, get_settings
@@ -77,7 +77,7 @@ def create_app(
     app.state.capabilities = chosen
     app.state.secret_key = settings.resolved_secret_key(create=True)
     install_error_handlers(app)
-    app.middleware("http")(language_and_headers)
+    app.add_middleware(LanguageAndHeaders)
     app.add_middleware(BodySizeLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
 
     @app.get("/healthz", include_in_schema=False)
@@ -101,10 +101,13 @@ def create_app(
             raise Unavailable("The database is not migrated: run `liaison db upgrade`.")
         return {"status": "ready"}
 
+    # Every JSON router before any page router: FastAPI tries routes in order, each with its
+    # regular expression, and no page lives under /api/, so an API request need not try the pages.
     app.include_router(core_api.router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES)
     for capability in chosen:
         if capability.api is not None:
             app.include_router(capability.api, prefix=API_PREFIX, responses=PROBLEM_RESPONSES)
+    for capability in chosen:
         if capability.pages is not None:
             app.include_router(capability.pages)
     app.include_router(shell_pages.router)

@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from liaison.core import audit, second_factor
 from liaison.core.db import utcnow
@@ -493,7 +493,9 @@ def list_tokens(session: Session) -> list[ApiToken]:
 
 
 def user_for_token(session: Session, secret: str) -> User:
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(secret)))
+    # One query for the token, its user and their second factor (lazy loads would be three).
+    found = select(ApiToken).where(ApiToken.token_hash == digest(secret))
+    token = session.scalar(found.options(joinedload(ApiToken.user).joinedload(User.second_factor)))
     now = utcnow()
     if token is None:
         raise Unauthenticated("The bearer token is not known.")

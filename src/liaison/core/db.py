@@ -134,6 +134,28 @@ def _session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+def open_session(engine: Engine | None = None) -> Session:
+    """A session of a unit of work; it connects at its first query, not here."""
+    return _session_factory(engine or get_engine())()
+
+
+def end_unit_of_work(session: Session, *, commit: bool) -> None:
+    """End a unit of work `open_session` began: commit (rolling back when the commit fails) or
+    roll back, then close. What `unit_of_work` does at the end of its block."""
+    try:
+        if commit:
+            try:
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+        else:
+            session.rollback()
+    finally:
+        session.close()
+        session.info.pop(_ALIVE, None)
+
+
 @contextmanager
 def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
     """One transaction: commit at the end, roll back everything on any error."""

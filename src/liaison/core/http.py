@@ -15,6 +15,7 @@ from fastapi.routing import iter_route_contexts
 from pydantic import AfterValidator
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -223,10 +224,13 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
-        is_upload = headers.get("content-type", "").startswith("multipart/form-data")
-        limit = self.max_upload if is_upload else self.max_body
-        declared = headers.get("content-length", "")
+        content_type, declared = b"", b""
+        for name, value in scope["headers"]:  # ASGI gives header names in lower case
+            if name == b"content-type":
+                content_type = value
+            elif name == b"content-length":
+                declared = value
+        limit = self.max_upload if content_type.lower().startswith(b"multipart/form-data") else self.max_body
         if declared.isdigit() and int(declared) > limit:
             await self._refuse(scope, receive, send, limit)
             return
@@ -291,25 +295,37 @@ def page_language(request: Request) -> str:
     return i18n.negotiate(request.headers.get("accept-language", ""))
 
 
-def _is_authenticated(request: Request) -> bool:
-    return (
-        getattr(request.state, "user", None) is not None
-        or "authorization" in request.headers
-        or SESSION_COOKIE in request.cookies
-    )
+class LanguageAndHeaders:
+    """Pick the language (cookie, else browser), then add security headers to the answer; an
+    authenticated answer (a bearer token, a session cookie, or a user the route signed in) gets
+    `Cache-Control: no-store`, since it may show persons sought.
 
+    A plain ASGI middleware rather than Starlette's `BaseHTTPMiddleware`, which runs the app in a
+    task of its own and streams its answer through a memory channel: a cost on every request."""
 
-async def language_and_headers(request: Request, call_next: Any) -> Response:
-    """Pick the language (cookie, else browser), then add security headers to the answer."""
-    chosen = page_language(request)
-    token = i18n.current_language.set(chosen)
-    try:
-        response: Response = await call_next(request)
-    finally:
-        i18n.current_language.reset(token)
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if _is_authenticated(request):  # the answer may show persons sought: never keep it in a cache
-        response.headers["cache-control"] = "no-store"
-    response.headers.setdefault("content-language", chosen)
-    return response
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        chosen = page_language(request)
+        by_credentials = "authorization" in request.headers or SESSION_COOKIE in request.cookies
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if by_credentials or scope.get("state", {}).get("user") is not None:
+                    headers["cache-control"] = "no-store"
+                headers.setdefault("content-language", chosen)
+            await send(message)
+
+        token = i18n.current_language.set(chosen)
+        try:
+            await self.app(scope, receive, with_headers)
+        finally:
+            i18n.current_language.reset(token)
