@@ -114,7 +114,8 @@ def serve(
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
         return
     console.print(
-        "Batch jobs and notifications in a `liaison worker` process beside it (LIAISON_START_WORKER=false: none)."
+        "Batch jobs and notifications in a `liaison worker` process beside it "
+        "(LIAISON_START_WORKER=false: none)."
     )
     with workers.beside():
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
@@ -294,7 +295,9 @@ def notify_run() -> None:
     if report.without_address:
         console.print(f"No e-mail address (told in the app only): {', '.join(report.without_address)}.")
     if report.mail_error:
-        console.print(f"[red]The mail server refused:[/] {report.mail_error}; the e-mails wait for the next run.")
+        console.print(
+            f"[red]The mail server refused:[/] {report.mail_error}; the e-mails wait for the next run."
+        )
         raise typer.Exit(1)
 
 

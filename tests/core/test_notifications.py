@@ -87,7 +87,9 @@ def test_the_reminder_for_an_overdue_request_reaches_the_smtp_server_once(
     session: Session, smtp: tuple[Sink, Settings]
 ) -> None:
     sink, settings = smtp
-    accounts.create_user(session, "test", "hanh", "hanh-password-1", "officer", email="hanh@mps.example", unit=UNIT)
+    accounts.create_user(
+        session, "test", "hanh", "hanh-password-1", "officer", email="hanh@mps.example", unit=UNIT
+    )
     request = overdue_request(session, "hanh")
 
     report = notifications.run(session, settings)
@@ -111,7 +113,9 @@ def test_a_mail_server_that_is_down_leaves_the_mail_pending_for_the_next_run(
     session: Session, smtp: tuple[Sink, Settings]
 ) -> None:
     sink, settings = smtp
-    accounts.create_user(session, "test", "hanh", "hanh-password-1", "officer", email="hanh@mps.example", unit=UNIT)
+    accounts.create_user(
+        session, "test", "hanh", "hanh-password-1", "officer", email="hanh@mps.example", unit=UNIT
+    )
     overdue_request(session, "hanh")
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
@@ -133,8 +137,12 @@ def test_a_user_who_chose_no_email_is_told_in_the_app_only_and_one_who_chose_no_
         session, "test", "mailonly", "mailonly-password", "officer", email="m@mps.example", unit=UNIT
     )
     every_kind = notifications.choosable()
-    notifications.set_preferences(session, app_only, {k: notifications.Choice(True, False) for k in every_kind})
-    notifications.set_preferences(session, mail_only, {k: notifications.Choice(False, True) for k in every_kind})
+    notifications.set_preferences(
+        session, app_only, {k: notifications.Choice(True, False) for k in every_kind}
+    )
+    notifications.set_preferences(
+        session, mail_only, {k: notifications.Choice(False, True) for k in every_kind}
+    )
     overdue_request(session, "apponly", title="For the app")
     overdue_request(session, "mailonly", title="For the mail")
 
@@ -175,7 +183,11 @@ def test_a_new_incoming_request_notifies_its_unit_at_once_through_the_event(sess
     stranger = accounts.create_user(session, "test", "stranger", "stranger-pass-1", "officer", unit="border")
     request = overdue_request(session, "", title="Just arrived", code="H2", days_ago=0)
     (told,) = notifications.list_for(session, colleague)[0]
-    assert (told.kind, told.key, told.link) == ("incoming_request", f"request:{request.id}:incoming", f"/requests/{request.id}")
+    assert (told.kind, told.key, told.link) == (
+        "incoming_request",
+        f"request:{request.id}:incoming",
+        f"/requests/{request.id}",
+    )
     assert notifications.list_for(session, stranger)[1] == 0
 
 
@@ -212,7 +224,10 @@ def test_read_and_unread_through_the_api(engine: Engine, client: TestClient) -> 
     unread_now = client.get("/api/v1/notifications?unread=true", headers=officer.headers).json()["total"]
     assert unread_now == listed["total"] - 1
 
-    assert client.post(f"/api/v1/notifications/{first['id']}/unread", headers=officer.headers).json()["read_at"] is None
+    assert (
+        client.post(f"/api/v1/notifications/{first['id']}/unread", headers=officer.headers).json()["read_at"]
+        is None
+    )
     # another user's notification is answered as a missing one
     assert client.post(f"/api/v1/notifications/{first['id']}/read", headers=other.headers).status_code == 404
 
@@ -231,7 +246,9 @@ def test_preferences_through_the_api(engine: Engine, client: TestClient) -> None
     assert chosen.status_code == 200
     assert chosen.json()["deadline_passed"] == {"in_app": False, "email": True}
     refused = client.put(
-        "/api/v1/notifications/preferences", json={"weather": {"in_app": True, "email": True}}, headers=officer.headers
+        "/api/v1/notifications/preferences",
+        json={"weather": {"in_app": True, "email": True}},
+        headers=officer.headers,
     )
     assert refused.status_code == 422
     read_back = client.get("/api/v1/notifications/preferences", headers=officer.headers).json()
@@ -244,7 +261,9 @@ def _unread_shown(html: str) -> int:
     return int(match.group(1))
 
 
-def test_the_bell_counts_unread_and_the_page_marks_read_and_unread(engine: Engine, client: TestClient) -> None:
+def test_the_bell_counts_unread_and_the_page_marks_read_and_unread(
+    engine: Engine, client: TestClient
+) -> None:
     officer = make_account(engine, "officer", unit=UNIT)
     request_id = _overdue_for(engine, officer)
     sign_in_pages(client, officer)
@@ -275,7 +294,8 @@ def test_the_preferences_page_saves_the_choices(engine: Engine, client: TestClie
     sign_in_pages(client, officer)
     token = csrf_token(client, "/account/notifications")
     saved = client.post(
-        "/account/notifications", data={"csrf_token": token, "deadline_passed.email": "on", "approval.in_app": "on"}
+        "/account/notifications",
+        data={"csrf_token": token, "deadline_passed.email": "on", "approval.in_app": "on"},
     )
     assert saved.status_code == 200 and "Your choices are saved." in saved.text
     with unit_of_work(engine) as session:

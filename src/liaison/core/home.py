@@ -67,7 +67,9 @@ def items_for(
             continue
         for item in capability.home(session, actor, today):
             if item.kind not in kinds:
-                raise ValueError(f"{capability.name}: home item kind {item.kind!r} is not in notification_kinds.yaml")
+                raise ValueError(
+                    f"{capability.name}: home item kind {item.kind!r} is not in notification_kinds.yaml"
+                )
             if gate.may_read(actor, item):
                 found.append(item)
     return found

@@ -30,7 +30,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from liaison.core import audit
@@ -163,10 +163,12 @@ def notify_unit(
     """A domain event's notification: every active user of the record's owning unit (and the users
     named in `also`, the record's responsible officer say) whose role may `action` and whom the gate
     lets read it. How many were told."""
-    wanted = [User.username.in_(also)]
+    wanted: list[ColumnElement[bool]] = [User.username.in_(also)]
     if item.owning_unit:
         wanted.append(User.unit == item.owning_unit)
-    users = session.scalars(select(User).where(User.is_active.is_(True), or_(*wanted)).order_by(User.username))
+    users = session.scalars(
+        select(User).where(User.is_active.is_(True), or_(*wanted)).order_by(User.username)
+    )
     return sum(1 for user in users if may(user, action) and notify(session, user, item, now) is not None)
 
 
@@ -194,7 +196,9 @@ def compose(settings: Settings, user: User, notifications: list[Notification]) -
     message["To"] = user.email
     count = len(notifications)
     message["Subject"] = (
-        f"Liaison: {count} thông báo mới" if language == "vi" else f"Liaison: {count} new notification{'s' * (count != 1)}"
+        f"Liaison: {count} thông báo mới"
+        if language == "vi"
+        else f"Liaison: {count} new notification{'s' * (count != 1)}"
     )
     greeting = "Kính gửi" if language == "vi" else "Dear"
     lines = [f"{greeting} {user.full_name or user.username},", ""]
@@ -262,12 +266,19 @@ def send_emails(session: Session, settings: Settings, now: datetime | None = Non
                 report.messages += 1
                 report.emailed += len(notifications)
                 audit.record(
-                    session, "notifications", "notify", "user", user.username, detail=f"{len(notifications)} by e-mail"
+                    session,
+                    "notifications",
+                    "notify",
+                    "user",
+                    user.username,
+                    detail=f"{len(notifications)} by e-mail",
                 )
                 session.flush()  # what was sent is recorded even if the next message fails
     except (OSError, smtplib.SMTPException) as error:
         report.mail_error = f"{type(error).__name__}: {error}"
-        log.warning("notifications: the mail server %s:%s refused: %s", settings.smtp_host, settings.smtp_port, error)
+        log.warning(
+            "notifications: the mail server %s:%s refused: %s", settings.smtp_host, settings.smtp_port, error
+        )
     session.flush()
     return report
 
@@ -310,21 +321,32 @@ def list_for(
     session: Session, actor: Actor, *, unread: bool = False, limit: int = 50, offset: int = 0
 ) -> tuple[list[Notification], int]:
     """The actor's own notifications in the app, newest first (only those the gate still shows)."""
-    query = select(Notification).where(*_mine(actor))
+    query: Select[Any] = select(Notification).where(*_mine(actor))
     if unread:
         query = query.where(Notification.read_at.is_(None))
-    return paginate(session, query.order_by(Notification.created_at.desc(), Notification.id.desc()), limit, offset)
+    return paginate(
+        session, query.order_by(Notification.created_at.desc(), Notification.id.desc()), limit, offset
+    )
 
 
 def unread_count(session: Session, actor: Actor) -> int:
-    return session.scalar(
-        select(func.count()).select_from(Notification).where(*_mine(actor), Notification.read_at.is_(None))
-    ) or 0
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(*_mine(actor), Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
-def mark(session: Session, actor: Actor, notification_id: int, read: bool, now: datetime | None = None) -> Notification:
+def mark(
+    session: Session, actor: Actor, notification_id: int, read: bool, now: datetime | None = None
+) -> Notification:
     """Mark one of the actor's notifications read or unread; another's answers as a missing one."""
-    notification = session.scalar(select(Notification).where(Notification.id == notification_id, *_mine(actor)))
+    notification = session.scalar(
+        select(Notification).where(Notification.id == notification_id, *_mine(actor))
+    )
     if notification is None:
         raise NotFound("There is no notification {notification_id}.", notification_id=notification_id)
     before = {"read": notification.read_at is not None}
@@ -333,7 +355,13 @@ def mark(session: Session, actor: Actor, notification_id: int, read: bool, now: 
     elif not read:
         notification.read_at = None
     audit.record(
-        session, actor.username, "update", "notification", notification.id, before=before, after={"read": read}
+        session,
+        actor.username,
+        "update",
+        "notification",
+        notification.id,
+        before=before,
+        after={"read": read},
     )
     session.flush()
     return notification

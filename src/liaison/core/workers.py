@@ -46,7 +46,9 @@ def run(engine: Engine, capabilities: Iterable[Capability]) -> None:
         for c in capabilities
         if c.worker is not None
     ]
-    loops.append(threading.Thread(target=notifications.worker, args=(engine, stop), name="worker-notifications"))
+    loops.append(
+        threading.Thread(target=notifications.worker, args=(engine, stop), name="worker-notifications")
+    )
     for loop in loops:
         loop.start()
     while any(loop.is_alive() for loop in loops):

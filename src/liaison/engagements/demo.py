@@ -24,7 +24,6 @@ from liaison.engagements.models import CitizenProtectionCase, Commitment, Engage
 from liaison.registry.demo import demo_data
 from liaison.registry.models import Agency, Agreement, Mechanism, Official, Programme
 
-
 HOME = "vn-mps"
 DUE_IN_DAYS = (-30, -6, 3, 5, 21, 45, 75, 120, 200, 300, 365, 400)
 

@@ -44,7 +44,12 @@ def contribute(session: Session, actor: Actor, today: date) -> list[HomeItem]:
                 link=f"/registry/programmes/{action.programme_id}",
                 due=action.due_date,
                 detail=" · ".join(
-                    part for part in (action.programme.title, action.owner_agency.name if action.owner_agency else "") if part
+                    part
+                    for part in (
+                        action.programme.title,
+                        action.owner_agency.name if action.owner_agency else "",
+                    )
+                    if part
                 ),
             )
         )

@@ -98,10 +98,12 @@ def contribute(session: Session, actor: Actor, today: date) -> list[HomeItem]:
             select(CooperationRequest)
             .where(
                 CooperationRequest.direction == "incoming",
-                or_(*(
-                    (CooperationRequest.kind == name) & (CooperationRequest.status == state)
-                    for name, state in first_states
-                )),
+                or_(
+                    *(
+                        (CooperationRequest.kind == name) & (CooperationRequest.status == state)
+                        for name, state in first_states
+                    )
+                ),
                 gate.readable(actor, CooperationRequest),
                 _ours(actor),
             )

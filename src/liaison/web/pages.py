@@ -181,7 +181,9 @@ def _preferences(
         "notice": notice,
         "error": error.detail if error else None,
     }
-    return render(request, "notification_preferences.html", context, status_code=error.status if error else 200)
+    return render(
+        request, "notification_preferences.html", context, status_code=error.status if error else 200
+    )
 
 
 @router.get("/account/notifications", response_class=HTMLResponse)
@@ -194,7 +196,9 @@ def preferences_page(request: Request, session: DbSession, user: Self) -> HTMLRe
 async def save_preferences(request: Request, session: DbSession, user: Self) -> HTMLResponse:
     values = await form_values(request)
     choices = {
-        kind: notifications.Choice(in_app=values.get(f"{kind}.in_app") == "on", email=values.get(f"{kind}.email") == "on")
+        kind: notifications.Choice(
+            in_app=values.get(f"{kind}.in_app") == "on", email=values.get(f"{kind}.email") == "on"
+        )
         for kind in notifications.choosable()
     }
     outcome = attempt(session, lambda: notifications.set_preferences(session, user, choices))
