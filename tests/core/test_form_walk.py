@@ -28,6 +28,7 @@ from sqlalchemy.sql import literal_column
 from liaison.assets.models import AssetRequestLink
 from liaison.capabilities import enabled
 from liaison.core import accounts as account_service
+from liaison.core import notifications
 from liaison.core.db import Base, unit_of_work, utcnow
 from liaison.core.models import AuditEvent
 from liaison.core.security.policy import SystemActor, roles_for
@@ -276,8 +277,13 @@ def walk(engine: Engine) -> Walk:
         account_service.get_user(session, locked.username).locked_until = utcnow() + timedelta(minutes=15)
         draft = ingest_service.ingest_report(session, SystemActor("walk"), DRAFT_REPORT, date(2025, 3, 3))
         freezing = session.scalar(select(AssetRequestLink.request_id).order_by(AssetRequestLink.request_id))
+    walkers = {
+        role: make_account(engine, role, username=f"walk-{role}") for role in (*WALKING_ROLES, "auditor")
+    }
+    with unit_of_work(engine) as session:
+        notifications.sweep(session)  # the demo's commitments due: the notifications page has its forms
     return Walk(
-        {role: make_account(engine, role, username=f"walk-{role}") for role in (*WALKING_ROLES, "auditor")},
+        walkers,
         # the demo's freezing request: its page offers naming another asset of its person sought
         (f"/users/{locked.username}", f"/ingest/drafts/{draft.engagement_id}", f"/requests/{freezing}"),
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from email import message_from_bytes
@@ -312,3 +314,31 @@ def test_notify_run_is_a_command_of_the_cli() -> None:
 
     result = CliRunner().invoke(app, ["notify", "run", "--help"])
     assert result.exit_code == 0 and "sends nothing new" in result.output
+
+
+def test_the_worker_loop_sweeps_until_asked_to_stop(engine: Engine) -> None:
+    with unit_of_work(engine) as session:
+        accounts.create_user(session, "test", "hanh", "hanh-password-1", "officer", unit=UNIT)
+        overdue_request(session, "hanh")
+    stop = threading.Event()
+    settings = get_settings().model_copy(update={"notify_interval_seconds": 0.05})
+    loop = threading.Thread(target=notifications.worker, args=(engine, stop, settings))
+    loop.start()
+    try:
+        deadline = time.monotonic() + 60
+        found: list[str] = []
+        while not found and time.monotonic() < deadline:
+            with unit_of_work(engine) as session:
+                found = list(
+                    session.scalars(
+                        select(Notification.kind).where(
+                            Notification.recipient == "hanh", Notification.kind == "deadline_passed"
+                        )
+                    )
+                )
+            time.sleep(0.05)
+        assert found, "the worker made no reminder"
+    finally:
+        stop.set()
+        loop.join(timeout=10)
+    assert not loop.is_alive()
