@@ -307,6 +307,12 @@ def test_the_preferences_page_saves_the_choices(engine: Engine, client: TestClie
     assert choices["hit_review"] == notifications.Choice(in_app=False, email=False)
 
 
+def test_the_api_takes_a_choice_for_every_kind_a_user_may_choose() -> None:
+    from liaison.core.schemas import NotificationPreferencesIn
+
+    assert list(NotificationPreferencesIn.model_fields) == notifications.choosable()
+
+
 def test_notify_run_is_a_command_of_the_cli() -> None:
     from typer.testing import CliRunner
 

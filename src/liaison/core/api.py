@@ -15,6 +15,7 @@ from liaison.core.schemas import (
     ChainOut,
     NotificationChoice,
     NotificationOut,
+    NotificationPreferencesIn,
     Page,
     PasswordChange,
     PasswordReset,
@@ -219,10 +220,11 @@ def notification_preferences(session: DbSession, user: Self) -> dict[str, Notifi
 
 @router.put("/notifications/preferences", response_model=dict[str, NotificationChoice])
 def set_notification_preferences(
-    body: dict[str, NotificationChoice], session: DbSession, user: Self
+    body: NotificationPreferencesIn, session: DbSession, user: Self
 ) -> dict[str, NotificationChoice]:
     """Choose, per kind, whether it reaches you in the app and by e-mail (kinds not named keep theirs)."""
+    given = {k: v for k, v in body if v is not None}
     chosen = notifications.set_preferences(
-        session, user, {k: notifications.Choice(v.in_app, v.email) for k, v in body.items()}
+        session, user, {k: notifications.Choice(v.in_app, v.email) for k, v in given.items()}
     )
     return {kind: NotificationChoice(in_app=c.in_app, email=c.email) for kind, c in chosen.items()}

@@ -358,3 +358,15 @@ class NotificationChoice(Input):
 
     in_app: bool
     email: bool
+
+
+class NotificationPreferencesIn(Input):
+    """Your choices per kind of notification (`vocab/notification_kinds.yaml`); kinds left out
+    keep what they were."""
+
+    deadline_passed: NotificationChoice | None = None
+    deadline_soon: NotificationChoice | None = None
+    incoming_request: NotificationChoice | None = None
+    commitment_due: NotificationChoice | None = None
+    hit_review: NotificationChoice | None = None
+    approval: NotificationChoice | None = None
