@@ -45,7 +45,6 @@ def incoming_item(request: CooperationRequest, actor_username: str = "") -> Home
         link=f"/requests/{request.id}",
         owning_unit=request.owning_unit,
         handling_code=request.handling_code,
-        due=request.request_date,
         detail=request.partner_agency.name,
         mine=request.responsible_username == actor_username,
     )
