@@ -84,8 +84,10 @@ def validate(capabilities: Sequence[Capability]) -> None:
     policy()
     handling_codes()
     from liaison.core.audit import actions
+    from liaison.core.home import notification_kinds
 
     actions()
+    notification_kinds()
     for capability in capabilities:
         for vocabulary in capability.vocabularies:
             vocabulary.validate()

@@ -32,10 +32,12 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="People who may sign in.", no_args_is_help=True)
 token_app = typer.Typer(help="Bearer tokens for the API.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
+notify_app = typer.Typer(help="Notifications in the app and by e-mail.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
+app.add_typer(notify_app, name="notify")
 
 console = Console()
 CLI_ACTOR = "cli"
@@ -108,17 +110,20 @@ def serve(
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
     console.print(f"Liaison on http://{host}:{port}/ (API under /api/v1). Ctrl-C stops it.")
-    if not settings.start_worker or not any(c.worker for c in capabilities.installed()):
+    if not settings.start_worker:  # the worker runs at least the notification sweep
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
         return
-    console.print("Batch jobs in a `liaison worker` process beside it (LIAISON_START_WORKER=false: none).")
+    console.print(
+        "Batch jobs and notifications in a `liaison worker` process beside it "
+        "(LIAISON_START_WORKER=false: none)."
+    )
     with workers.beside():
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 @app.command()
 def worker() -> None:
-    """Run the background jobs (batch screening runs) until SIGTERM or Ctrl-C; as many as you like."""
+    """Run the background jobs (batch screening runs, the notification sweep) until SIGTERM or Ctrl-C."""
     workers.run(get_engine(), capabilities.installed())
 
 
@@ -271,6 +276,29 @@ def audit_verify() -> None:
     if not report.is_intact:
         fail(f"audit chain broken at event {report.first_broken_seq}: {report.reason}")
     console.print(f"Audit chain intact: {report.events} events.")
+
+
+@notify_app.command("run")
+def notify_run() -> None:
+    """Tell every user what needs them and was not told yet (deadlines approaching and passed,
+    incoming requests, hits, approvals, commitments due), in the app and by e-mail through
+    LIAISON_SMTP_HOST:LIAISON_SMTP_PORT, as each chose. Running it again sends nothing new."""
+    from liaison.core import notifications
+
+    settings = get_settings()
+    with unit_of_work() as session:
+        report = notifications.run(session, settings)
+    console.print(
+        f"{report.created} notifications made; {report.messages} e-mails ({report.emailed} notifications) "
+        f"sent through {settings.smtp_host}:{settings.smtp_port}."
+    )
+    if report.without_address:
+        console.print(f"No e-mail address (told in the app only): {', '.join(report.without_address)}.")
+    if report.mail_error:
+        console.print(
+            f"[red]The mail server refused:[/] {report.mail_error}; the e-mails wait for the next run."
+        )
+        raise typer.Exit(1)
 
 
 @app.command("backup")

@@ -23,7 +23,12 @@ from liaison.requests.capability import CAPABILITY as REQUESTS
 from liaison.requests.kinds import KINDS_FILE
 from tests.conftest import make_account
 
-CORE_VOCABULARIES = {VOCAB_DIR / "policy.yaml", VOCAB_DIR / "handling_codes.yaml", ACTIONS_FILE}
+CORE_VOCABULARIES = {
+    VOCAB_DIR / "policy.yaml",
+    VOCAB_DIR / "handling_codes.yaml",
+    VOCAB_DIR / "notification_kinds.yaml",  # validated by capabilities.validate (core.home)
+    ACTIONS_FILE,
+}
 
 
 @pytest.fixture(autouse=True)

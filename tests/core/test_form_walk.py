@@ -28,6 +28,7 @@ from sqlalchemy.sql import literal_column
 from liaison.assets.models import AssetRequestLink
 from liaison.capabilities import enabled
 from liaison.core import accounts as account_service
+from liaison.core import notifications
 from liaison.core.db import Base, unit_of_work, utcnow
 from liaison.core.models import AuditEvent
 from liaison.core.records import today
@@ -298,6 +299,8 @@ def walk(engine: Engine) -> Walk:
         )
         officer = account_service.get_user(session, "walk-officer")
         engagement_feeds.create_feed(session, officer, engagement_schemas.FeedIn(scope="mine"))
+    with unit_of_work(engine) as session:
+        notifications.sweep(session)  # the demo's commitments due: the notifications page has its forms
     return Walk(
         accounts,
         # the demo's freezing request: its page offers naming another asset of its person sought

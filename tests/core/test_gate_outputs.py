@@ -143,6 +143,8 @@ OUTPUTS = [
     Output("message", "page", "/exchange/messages/{id}", "officer", is_get=True),
     Output("message", "approval queue", "/exchange/approvals", "supervisor"),
     Output("message", "API dispatches", "/api/v1/exchange/dispatches", "officer"),
+    # the home page: what needs me (an approval waiting)
+    Output("message", "home page", "/", "supervisor"),
 ]
 
 

@@ -1,4 +1,5 @@
-"""JSON routes of the core: the signed-in user, users, bearer tokens and the audit trail."""
+"""JSON routes of the core: the signed-in user, users, bearer tokens, the audit trail and one's
+notifications."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from liaison.core import accounts, audit, second_factor
+from liaison.core import accounts, audit, notifications, second_factor
 from liaison.core.models import User
 from liaison.core.schemas import (
     AuditEventOut,
     ChainOut,
+    NotificationChoice,
+    NotificationOut,
+    NotificationPreferencesIn,
+    Page,
     PasswordChange,
     PasswordReset,
     TokenCreated,
@@ -169,3 +174,57 @@ def verify_audit_chain(session: DbSession, user: AuditReader) -> dict[str, Any]:
         "first_broken_seq": report.first_broken_seq,
         "reason": report.reason,
     }
+
+
+@router.get("/notifications", response_model=Page[NotificationOut])
+def list_notifications(
+    session: DbSession,
+    user: Self,
+    unread: bool = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[NotificationOut]:
+    """Your notifications in the app, newest first (`unread=true`: only those not read yet)."""
+    items, total = notifications.list_for(session, user, unread=unread, limit=limit, offset=offset)
+    return Page(
+        items=[NotificationOut.model_validate(n) for n in items], total=total, limit=limit, offset=offset
+    )
+
+
+@router.post("/notifications/read-all")
+def read_all_notifications(session: DbSession, user: Self) -> dict[str, int]:
+    """Mark every unread notification of yours read; how many were."""
+    return {"marked": notifications.mark_all_read(session, user)}
+
+
+@router.post("/notifications/{notification_id}/read", response_model=NotificationOut)
+def read_notification(notification_id: int, session: DbSession, user: Self) -> NotificationOut:
+    """Mark one of your notifications read."""
+    return NotificationOut.model_validate(notifications.mark(session, user, notification_id, read=True))
+
+
+@router.post("/notifications/{notification_id}/unread", response_model=NotificationOut)
+def unread_notification(notification_id: int, session: DbSession, user: Self) -> NotificationOut:
+    """Mark one of your notifications unread again."""
+    return NotificationOut.model_validate(notifications.mark(session, user, notification_id, read=False))
+
+
+@router.get("/notifications/preferences", response_model=dict[str, NotificationChoice])
+def notification_preferences(session: DbSession, user: Self) -> dict[str, NotificationChoice]:
+    """Per kind of notification, whether it reaches you in the app and by e-mail."""
+    return {
+        kind: NotificationChoice(in_app=c.in_app, email=c.email)
+        for kind, c in notifications.preferences(session, user.username).items()
+    }
+
+
+@router.put("/notifications/preferences", response_model=dict[str, NotificationChoice])
+def set_notification_preferences(
+    body: NotificationPreferencesIn, session: DbSession, user: Self
+) -> dict[str, NotificationChoice]:
+    """Choose, per kind, whether it reaches you in the app and by e-mail (kinds not named keep theirs)."""
+    given = {k: v for k, v in body if v is not None}
+    chosen = notifications.set_preferences(
+        session, user, {k: notifications.Choice(v.in_app, v.email) for k, v in given.items()}
+    )
+    return {kind: NotificationChoice(in_app=c.in_app, email=c.email) for kind, c in chosen.items()}

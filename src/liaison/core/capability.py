@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,30 @@ RecordContribution = Callable[[Session, Actor, Any], list[Panel]]
 
 
 @dataclass(frozen=True)
+class HomeItem:
+    """One thing waiting for a reader, as a capability tells it to the home page ("what needs me")
+    and to the reminder sweep: what `kind` it is (a kind of `vocab/notification_kinds.yaml`), the
+    record's title and link, and the record's owning unit and handling code, so the one gate
+    (`core.security.gate.may_read`) decides once more who is told of it. `key` names the record
+    and the state it is in (`request:12:response:overdue`): a notification is made once per
+    reader and key, so a reminder for one state of one deadline is sent once."""
+
+    kind: str
+    key: str
+    title: str
+    link: str
+    owning_unit: str = ""
+    handling_code: str = "H0"
+    due: date | None = None
+    detail: str = ""
+    mine: bool = False  # the reader's own (responsible for it), not only their unit's
+
+
+HomeContribution = Callable[[Session, Actor, date], list[HomeItem]]
+"""What needs this reader today (in the calendar's time zone), from one capability (`home`)."""
+
+
+@dataclass(frozen=True)
 class Capability:
     """What one capability brings to the node. Every field but `name` is optional."""
 
@@ -109,6 +134,11 @@ class Capability:
     engagement_view: RecordContribution | None = None
     """Adds sections to one engagement's page (the engagement is the third argument): records of
     another capability linked to it; it checks the reader's rights itself."""
+    home: HomeContribution | None = None
+    """What needs this reader (`(session, actor, today) -> list[HomeItem]`): overdue and due-soon
+    records, queues waiting for them; read by the home page and the reminder sweep
+    (`core.notifications`). It checks the reader's role itself and returns only records the gate
+    lets them read; the core checks the gate again on each item."""
     subscriptions: tuple[Subscription, ...] = ()
     """The domain events it listens to (`core.events.InTransaction` / `AfterCommit`)."""
     worker: Callable[[Engine, threading.Event], None] | None = None

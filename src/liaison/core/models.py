@@ -1,14 +1,27 @@
-"""Tables of the core: users, their second factor, API tokens and page sessions, and the audit trail."""
+"""Tables of the core: users, their second factor, API tokens and page sessions, the audit trail,
+notifications and each user's choice of them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, false, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from liaison.core.db import Base, Timestamped
+from liaison.core.db import Base, Protected, Timestamped
 
 
 class User(Timestamped, Base):
@@ -140,3 +153,44 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Notification(Protected, Base):
+    """Something a user was told of (in the app, by e-mail or both), once per user and `key`.
+
+    Made by the reminder sweep from the capabilities' `home` contributions, or by a domain event's
+    subscriber; it keeps the owning unit and handling code of the record it is about, so the gate
+    decides again, when it is shown, whether its recipient may still read it. `shown` is false
+    when the user chose not to be told of this kind in the app (the row still records that the
+    e-mail was sent, so nothing is sent twice)."""
+
+    __tablename__ = "notification"
+    __table_args__ = (UniqueConstraint("recipient", "key", name="uq_notification_recipient_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(80), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    detail: Mapped[str] = mapped_column(String(300), default="")
+    link: Mapped[str] = mapped_column(String(300), default="")
+    due: Mapped[date | None] = mapped_column(Date, default=None)
+    created_at: Mapped[datetime]
+    shown: Mapped[bool] = mapped_column(default=True)
+    read_at: Mapped[datetime | None] = mapped_column(default=None)
+    email: Mapped[str] = mapped_column(String(10), default="")  # "" none · pending · sent
+    emailed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class NotificationPreference(Base):
+    """One user's choice for one kind of notification: in the app, by e-mail (absent: the kind's
+    defaults in `vocab/notification_kinds.yaml`)."""
+
+    __tablename__ = "notification_preference"
+    __table_args__ = (UniqueConstraint("username", "kind", name="uq_notification_preference_username_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    in_app: Mapped[bool] = mapped_column(default=True)
+    email: Mapped[bool] = mapped_column(default=False)

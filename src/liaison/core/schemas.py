@@ -337,3 +337,36 @@ class ChainOut(BaseModel):
     is_intact: bool
     first_broken_seq: int | None
     reason: str
+
+
+class NotificationOut(Output):
+    """One of your notifications: what it is about (`kind`), the record's title and link."""
+
+    id: int
+    kind: str
+    title: str
+    detail: str
+    link: str
+    due: date | None
+    created_at: datetime
+    read_at: datetime | None
+    email: str
+
+
+class NotificationChoice(Input):
+    """Whether one kind of notification reaches you in the app and by e-mail."""
+
+    in_app: bool
+    email: bool
+
+
+class NotificationPreferencesIn(Input):
+    """Your choices per kind of notification (`vocab/notification_kinds.yaml`); kinds left out
+    keep what they were."""
+
+    deadline_passed: NotificationChoice | None = None
+    deadline_soon: NotificationChoice | None = None
+    incoming_request: NotificationChoice | None = None
+    commitment_due: NotificationChoice | None = None
+    hit_review: NotificationChoice | None = None
+    approval: NotificationChoice | None = None

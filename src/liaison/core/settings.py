@@ -44,6 +44,18 @@ class Settings(BaseSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_sender: str = "liaison@localhost"
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP connection with STARTTLS.")
+    smtp_username: str = Field(
+        default="", description="Sign in to the SMTP server as this user (empty: none)."
+    )
+    smtp_password: str = Field(default="", description="The SMTP user's password.")
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The address users open Liaison at, for links in e-mails.",
+    )
+    notify_interval_seconds: float = Field(
+        default=300.0, gt=0, description="How often `liaison worker` sweeps for reminders and sends e-mails."
+    )
     timezone: str = "Asia/Ho_Chi_Minh"
     # exchange between nodes
     exchange_max_body_bytes: int = Field(

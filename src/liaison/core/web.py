@@ -111,6 +111,10 @@ class Permission:
         if by_cookie and request.method not in SAFE_METHODS:
             await csrf.check(request)
         ensure(user, self.action)
+        if by_cookie and request.method == "GET" and stage == accounts.COMPLETE:
+            from liaison.core.notifications import unread_count  # the bell in the pages' header
+
+            request.state.unread = await run_in_threadpool(unread_count, session, user)
         return user
 
 

@@ -1,7 +1,8 @@
 """Background work in processes of their own: `liaison worker`, and the one `liaison serve` keeps.
 
 A capability's `worker` is a loop over jobs kept in the database (`Capability.worker`);
-`liaison worker` runs every installed capability's loop, one thread each, until SIGTERM or
+`liaison worker` runs every installed capability's loop, one thread each, and the core's
+notification sweep (`core.notifications.worker`, every `LIAISON_NOTIFY_INTERVAL_SECONDS`), until SIGTERM or
 SIGINT, which each loop answers by putting its current job back in the queue. `liaison serve`
 starts one such process beside itself and starts it again if it dies (`beside`), so `make run`
 needs nothing more; deployments that run workers themselves set `LIAISON_START_WORKER=false`.
@@ -38,11 +39,16 @@ def run(engine: Engine, capabilities: Iterable[Capability]) -> None:
 
     signal.signal(signal.SIGTERM, ask_to_stop)
     signal.signal(signal.SIGINT, ask_to_stop)
+    from liaison.core import notifications
+
     loops = [
         threading.Thread(target=c.worker, args=(engine, stop), name=f"worker-{c.name}")
         for c in capabilities
         if c.worker is not None
     ]
+    loops.append(
+        threading.Thread(target=notifications.worker, args=(engine, stop), name="worker-notifications")
+    )
     for loop in loops:
         loop.start()
     while any(loop.is_alive() for loop in loops):

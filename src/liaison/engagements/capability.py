@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from liaison.core.capability import Capability, Vocabulary
-from liaison.engagements import api, demo, pages, partners
+from liaison.engagements import api, demo, home, pages, partners
 from liaison.engagements.vocabulary import VOCAB_FILE, EngagementVocabulary
 
 CAPABILITY = Capability(
@@ -15,4 +15,5 @@ CAPABILITY = Capability(
     demo=demo.load,
     vocabularies=(Vocabulary(VOCAB_FILE, EngagementVocabulary),),
     partner_view=partners.contribute,
+    home=home.contribute,
 )

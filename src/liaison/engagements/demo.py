@@ -3,23 +3,36 @@ participants, the source file and passage, its commitments, and citizen-protecti
 
 The data lives beside the registry's in `registry/demo/press_releases.yaml` (one gold-standard
 file for all five releases). Keyed by `ref`: loading twice adds nothing.
+
+The releases name no owner for some commitments and no due date for any: the demo gives each an
+owner (the one the release names, else its first party, else the ministry) and a due date relative
+to the day it is loaded (`DUE_IN_DAYS`, in turn: some overdue, some due this week, most later), so
+the home page and the reminders have commitments to show. These dates are invented, not in the
+gold-standard file.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy.orm import Session
 
-from liaison.core.records import by_ref, id_by_ref, ids_by_ref
+from liaison.core.records import by_ref, id_by_ref, ids_by_ref, today
 from liaison.core.security.policy import SystemActor
 from liaison.engagements import schemas, service
 from liaison.engagements.models import CitizenProtectionCase, Commitment, Engagement
 from liaison.registry.demo import demo_data
 from liaison.registry.models import Agency, Agreement, Mechanism, Official, Programme
 
+HOME = "vn-mps"
+DUE_IN_DAYS = (-30, -6, 3, 5, 21, 45, 75, 120, 200, 300, 365, 400)
+
 
 def load(session: Session, actor: str) -> None:
     who = SystemActor(username=actor)
     data = demo_data()
+    day = today()
+    position = 0
     sources = data["sources"]
     for row in data["engagements"]:
         engagement = by_ref(session, Engagement, row["ref"])
@@ -56,6 +69,9 @@ def load(session: Session, actor: str) -> None:
                 ),
             )
         for item in row.get("commitments", []):
+            due = day + timedelta(days=DUE_IN_DAYS[position % len(DUE_IN_DAYS)])
+            position += 1
+            owner = item.get("owner") or next(iter(item.get("parties") or []), HOME)
             if by_ref(session, Commitment, item["ref"]) is None:
                 service.create_commitment(
                     session,
@@ -66,7 +82,8 @@ def load(session: Session, actor: str) -> None:
                         text=item["text"],
                         kind=item["kind"],
                         party_agency_ids=ids_by_ref(session, Agency, item.get("parties")),
-                        owner_agency_id=id_by_ref(session, Agency, item.get("owner")),
+                        owner_agency_id=id_by_ref(session, Agency, owner),
+                        due_date=due,
                         crime_areas=item.get("crime_areas", []),
                         agreement_id=id_by_ref(session, Agreement, item.get("agreement")),
                         programme_id=id_by_ref(session, Programme, item.get("programme")),

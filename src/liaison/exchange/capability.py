@@ -11,6 +11,7 @@ from liaison.exchange import (  # noqa: F401
     cli,
     demo,
     evidence,
+    home,
     messages,
     pages,
     request_thread,
@@ -31,4 +32,5 @@ CAPABILITY = Capability(
     demo=demo.load,  # x2
     subscriptions=(*requests_flow.SUBSCRIPTIONS, *sharing.SUBSCRIPTIONS),
     request_view=request_thread.contribute,
+    home=home.contribute,
 )

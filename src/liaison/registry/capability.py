@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from liaison.core.capability import Capability, Vocabulary
-from liaison.registry import api, cli, demo, pages
+from liaison.registry import api, cli, demo, home, pages
 from liaison.registry.vocabulary import VOCAB_DIR, CountriesFile, CrimeAreasFile, RegistryVocabulary
 
 CAPABILITY = Capability(
@@ -18,4 +18,5 @@ CAPABILITY = Capability(
         Vocabulary(VOCAB_DIR / "crime_areas.yaml", CrimeAreasFile),
         Vocabulary(VOCAB_DIR / "countries.yaml", CountriesFile),
     ),
+    home=home.contribute,
 )

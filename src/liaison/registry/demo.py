@@ -7,6 +7,7 @@ nothing. Everything goes through the services, so the demo obeys the same rules 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,13 +15,16 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
-from liaison.core.records import by_ref, id_by_ref, ids_by_ref
+from liaison.core.records import by_ref, id_by_ref, ids_by_ref, today
 from liaison.core.security.policy import SystemActor
 from liaison.core.vocab import LOADER
 from liaison.registry import agencies, agreements, mechanisms, officials, programmes, schemas
 from liaison.registry.models import Agency, Agreement, Mechanism, Official, Programme
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo" / "press_releases.yaml"
+# A programme's action items are due, in turn, this many days from the day the demo is loaded (one
+# overdue, one due this week, one later): the releases give no dates, the home page needs some.
+ACTION_ITEM_DUE_IN_DAYS = (-40, 4, 90)
 
 
 @lru_cache
@@ -125,7 +129,7 @@ def load(session: Session, actor: str) -> None:
                     summary=row.get("summary", ""),
                 ),
             )
-            for item in row.get("action_items", []):
+            for position, item in enumerate(row.get("action_items", [])):
                 programmes.add_action_item(
                     session,
                     who,
@@ -134,5 +138,6 @@ def load(session: Session, actor: str) -> None:
                         text=item["text"],
                         owner_agency_id=id_by_ref(session, Agency, item.get("owner")),
                         status=item.get("status", "open"),
+                        due_date=today() + timedelta(days=ACTION_ITEM_DUE_IN_DAYS[position % 3]),
                     ),
                 )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from liaison.core.capability import Capability, Vocabulary
-from liaison.requests import api, cli, demo, pages, partners
+from liaison.core.events import InTransaction, RequestCreated
+from liaison.requests import api, cli, demo, home, pages, partners
 from liaison.requests.kinds import KINDS_FILE, KindsFile
 
 CAPABILITY = Capability(
@@ -16,4 +17,6 @@ CAPABILITY = Capability(
     demo=demo.load,
     vocabularies=(Vocabulary(KINDS_FILE, KindsFile),),
     partner_view=partners.contribute,
+    home=home.contribute,
+    subscriptions=(InTransaction(RequestCreated, home.on_request_created),),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from liaison.core.capability import Capability
 from liaison.core.events import AfterCommit, SubjectChanged
-from liaison.screening import api, cli, demo, live, pages, startup, worker
+from liaison.screening import api, cli, demo, home, live, pages, startup, worker
 
 CAPABILITY = Capability(
     name="screening",
@@ -18,4 +18,5 @@ CAPABILITY = Capability(
     demo=demo.load,
     subscriptions=(AfterCommit(SubjectChanged, live.on_subjects_changed),),
     worker=worker.serve,
+    home=home.contribute,
 )

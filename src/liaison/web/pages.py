@@ -9,14 +9,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from liaison.core import accounts, audit, i18n, second_factor
+from liaison.core import accounts, audit, i18n, notifications, second_factor
+from liaison.core import home as needs
 from liaison.core.errors import DomainError, Invalid, Locked, Unauthenticated
 from liaison.core.models import User
 from liaison.core.schemas import PasswordChange, PasswordReset, UserPatch
 from liaison.core.security import csrf
 from liaison.core.security.policy import ROLES
 from liaison.core.web import SESSION_COOKIE, DbSession, Permission
-from liaison.web.forms import attempt, form_values, parse, redirect, safe_next
+from liaison.web.forms import PAGE_SIZE, PageNumber, attempt, form_values, pager, parse, redirect, safe_next
 from liaison.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -127,8 +128,83 @@ async def choose_language(request: Request) -> RedirectResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, user: Viewer) -> HTMLResponse:
-    return render(request, "home.html")
+def home(request: Request, session: DbSession, user: Viewer) -> HTMLResponse:
+    """What needs me: each installed capability's `home` items for this reader, through the gate."""
+    return render(request, "home.html", {"sections": needs.sections(session, user)})
+
+
+@router.get("/notifications", response_class=HTMLResponse)
+def notifications_page(
+    request: Request, session: DbSession, user: Self, page: PageNumber = 1, unread: bool = False
+) -> HTMLResponse:
+    """One's own notifications, newest first, with read and unread."""
+    items, total = notifications.list_for(
+        session, user, unread=unread, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    context = {
+        "notifications": items,
+        "kinds": needs.notification_kinds().kinds,
+        "pager": pager(page, total),
+        "filters": {"unread": unread},
+        "unread_only": unread,
+    }
+    return render(request, "notifications.html", context)
+
+
+@router.post("/notifications/read-all")
+async def read_all_notifications(request: Request, session: DbSession, user: Self) -> RedirectResponse:
+    notifications.mark_all_read(session, user)
+    return redirect("/notifications")
+
+
+@router.post("/notifications/{notification_id}/{state}")
+async def mark_notification(
+    request: Request, notification_id: int, state: str, session: DbSession, user: Self
+) -> RedirectResponse:
+    """Mark one notification `read` or `unread`; back to the list (or to its record, `open`)."""
+    if state not in ("read", "unread", "open"):
+        raise Invalid("Unknown state {state!r}.", state=state, fields={"state": "read, unread or open"})
+    notification = notifications.mark(session, user, notification_id, read=state != "unread")
+    values = await form_values(request)
+    if state == "open" and notification.link:
+        return redirect(safe_next(notification.link))
+    return redirect(safe_next(values.get("next") or "/notifications"))
+
+
+def _preferences(
+    request: Request, session: DbSession, user: User, notice: str = "", error: DomainError | None = None
+) -> HTMLResponse:
+    context = {
+        "choices": notifications.preferences(session, user.username),
+        "kinds": needs.notification_kinds().kinds,
+        "email": user.email,
+        "notice": notice,
+        "error": error.detail if error else None,
+    }
+    return render(
+        request, "notification_preferences.html", context, status_code=error.status if error else 200
+    )
+
+
+@router.get("/account/notifications", response_class=HTMLResponse)
+def preferences_page(request: Request, session: DbSession, user: Self) -> HTMLResponse:
+    """Which kinds of notification reach me in the app and by e-mail."""
+    return _preferences(request, session, user)
+
+
+@router.post("/account/notifications", response_class=HTMLResponse)
+async def save_preferences(request: Request, session: DbSession, user: Self) -> HTMLResponse:
+    values = await form_values(request)
+    choices = {
+        kind: notifications.Choice(
+            in_app=values.get(f"{kind}.in_app") == "on", email=values.get(f"{kind}.email") == "on"
+        )
+        for kind in notifications.choosable()
+    }
+    outcome = attempt(session, lambda: notifications.set_preferences(session, user, choices))
+    if isinstance(outcome, DomainError):
+        return _preferences(request, session, user, error=outcome)
+    return _preferences(request, session, user, notice=i18n.gettext("Your choices are saved."))
 
 
 @router.get("/account/password", response_class=HTMLResponse)

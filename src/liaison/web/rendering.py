@@ -102,6 +102,7 @@ def render(
         "nav_groups": visible_navigation(user, getattr(request.app.state, "capabilities", None)),
         "may": (lambda action, record=None: user is not None and may(user, action, record)),
         "path": request.url.path,
+        "unread": getattr(request.state, "unread", None),
         "upload_limit_mb": i18n.megabytes(request.app.state.settings.max_upload_bytes),
         **(context or {}),
     }
