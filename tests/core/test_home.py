@@ -19,7 +19,7 @@ from liaison.engagements.models import Commitment
 from liaison.registry import demo as registry_demo
 from liaison.requests import demo as requests_demo
 from liaison.requests.models import CooperationRequest, RequestDeadline
-from tests.conftest import make_account, sign_in_pages
+from tests.conftest import Account, make_account, sign_in_pages
 
 UNIT = "international-cooperation"
 
@@ -108,3 +108,36 @@ def test_a_user_with_nothing_waiting_is_told_so(engine: Engine, client: TestClie
     auditor = make_account(engine, "auditor")
     sign_in_pages(client, auditor)
     assert 'data-testid="needs-nothing"' in client.get("/").text
+
+
+def test_the_next_engagements_are_planned_ones_the_reader_may_see_and_never_cancelled(
+    engine: Engine, client: TestClient
+) -> None:
+    officer = make_account(engine, "officer", unit=UNIT)
+    stranger = make_account(engine, "officer", unit="fugitives")
+    week = (today() + timedelta(days=7)).isoformat()
+
+    def plan(account: Account, title: str, code: str = "H0") -> int:
+        meeting = {
+            "kind": "talks",
+            "title": title,
+            "held_on": week,
+            "stage": "planned",
+            "handling_code": code,
+        }
+        answer = client.post("/api/v1/engagements", json=meeting, headers=account.headers)
+        assert answer.status_code == 201, answer.text
+        return int(answer.json()["id"])
+
+    plan(officer, "Talks with the MIA next week")
+    plan(stranger, "Restricted Quackenbush talks", "H3")
+    dropped = plan(officer, "Talks called off")
+    cancel = client.post(
+        f"/api/v1/engagements/{dropped}/stage", json={"stage": "cancelled"}, headers=officer.headers
+    )
+    assert cancel.status_code == 200, cancel.text
+    sign_in_pages(client, officer)
+    upcoming = section_of(client.get("/").text, "engagement_next")
+    assert "Talks with the MIA next week" in upcoming
+    assert "Talks called off" not in upcoming
+    assert "Restricted Quackenbush talks" not in upcoming
