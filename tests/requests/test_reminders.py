@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from email.message import Message
 
@@ -19,6 +19,13 @@ from liaison.requests import service
 from liaison.requests.reminders import send_reminders
 from tests.requests.conftest import Partners
 from tests.requests.factories import ADMIN, OFFICER, request_data
+
+
+# The reminders' "now": a Tuesday, 10:00 in Hanoi. Acknowledgement clocks count working days, so
+# what is "due soon" depends on the weekday; a fixed day keeps the test the same on every day of
+# the week (run at 01:30 Hanoi on a Thursday, a request received then is due on Monday, beyond
+# the three due-soon days).
+NOW = datetime(2026, 11, 17, 3, 0, tzinfo=UTC)
 
 
 class Sink:
@@ -46,7 +53,7 @@ def smtp() -> Iterator[tuple[Sink, Settings]]:
 def _incoming(session: Session, partners: Partners, days_ago: float, responsible: str):  # type: ignore[no-untyped-def]
     data = request_data(
         partners.russia, partners.mps, kind="information_request", direction="incoming",
-        details={"questions": "Q", "purpose": "P"}, received_at=utcnow() - timedelta(days=days_ago),
+        details={"questions": "Q", "purpose": "P"}, received_at=NOW - timedelta(days=days_ago),
         responsible_username=responsible, title=f"Received {days_ago} days ago",
     )  # fmt: skip
     return service.create_request(session, OFFICER, data)
@@ -61,14 +68,14 @@ def test_each_officer_gets_their_overdue_and_due_soon_requests_once_a_day(
     overdue = _incoming(session, partners, 20, "hanh")
     due_soon = _incoming(session, partners, 5.5, "hanh")
     _incoming(session, partners, 0, "minh")  # acknowledgement is due within two working days: due soon too
-    report = send_reminders(session, ADMIN, settings)
+    report = send_reminders(session, ADMIN, settings, now=NOW)
     assert (report.messages, report.recipients) == (2, 2)
     by_recipient = {m["To"]: m for m in sink.messages}
     body = by_recipient["hanh@mps.example"].get_payload()
     assert f"#{overdue.id}" in body and f"#{due_soon.id}" in body
     assert "Overdue:" in body and "Due soon:" in body
 
-    again = send_reminders(session, ADMIN, settings)
+    again = send_reminders(session, ADMIN, settings, now=NOW)
     assert (again.messages, again.items) == (0, 0)
     assert len(sink.messages) == 2
 
