@@ -259,9 +259,13 @@ def transition(
     if_match: IfMatch = None,
 ) -> RequestOut:
     """Move the request: 409 with `allowed` when the transition is not possible now; 422 naming
-    the missing fields and documents when it checks them (submission)."""
+    the missing fields and documents when it checks them (submission). `happened_on` dates a step
+    that happened before today (an acknowledgement received last week): the clocks count from it;
+    422 when it is in the future or before the request's previous event."""
     version = body.version if body.version is not None else _if_match(if_match)
-    request = service.transition_request(session, user, request_id, body.transition, body.reason, version)
+    request = service.transition_request(
+        session, user, request_id, body.transition, body.reason, version, happened_on=body.happened_on
+    )
     return _versioned(response, user, request)
 
 
@@ -279,8 +283,10 @@ def request_legal_basis(session: DbSession, user: Reader, request_id: int) -> Le
 
 @router.post("/requests/{request_id}/comments", response_model=CommentOut, status_code=201)
 def add_comment(session: DbSession, user: Writer, request_id: int, body: CommentIn) -> CommentOut:
-    """Add a comment to the request."""
-    return CommentOut.model_validate(service.add_comment(session, user, request_id, body.body))
+    """Add a follow-up to the request, dated `happened_on` when it happened before today."""
+    return CommentOut.model_validate(
+        service.add_comment(session, user, request_id, body.body, body.happened_on)
+    )
 
 
 @router.post("/requests/{request_id}/documents", response_model=DocumentOut, status_code=201)

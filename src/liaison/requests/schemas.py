@@ -101,10 +101,20 @@ class RequestPatch(Input):
     responsible_username: Annotated[str, StringConstraints(max_length=80)] | None = None
 
 
+HappenedOn = Annotated[
+    date | None,
+    Field(
+        description="The day it happened, when earlier than today (in the calendar's time zone): "
+        "not in the future, not before the request's previous event. The clocks count from it."
+    ),
+]
+
+
 class TransitionIn(Input):
     transition: Code
     reason: Reason = ""
     version: int | None = Field(default=None, ge=1)
+    happened_on: HappenedOn = None
 
 
 class LegalBasisIn(Input):
@@ -116,6 +126,7 @@ class LegalBasisIn(Input):
 
 class CommentIn(Input):
     body: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+    happened_on: HappenedOn = None
 
 
 class DeadlineOverrideIn(Input):
@@ -156,14 +167,16 @@ class TransitionOut(Output):
     from_state: str
     to_state: str
     actor: str
-    at: datetime
+    at: datetime = Field(description="When it was recorded.")
+    happened_at: datetime = Field(description="When it happened: the clocks count from it.")
     reason: str
 
 
 class CommentOut(Output):
     id: int
     author: str
-    at: datetime
+    at: datetime = Field(description="When it was recorded.")
+    happened_at: datetime = Field(description="When it happened.")
     body: str
 
 
