@@ -20,7 +20,7 @@ WORDS = {
     "en": {"ack": "Record acknowledgement", "happened": "Happened on", "decision": "Decision",
            "status": "Status", "acknowledged": "Acknowledged by partner", "deadlines": "Deadlines"},
     "vi": {"ack": "Ghi nhận xác nhận", "happened": "Ngày xảy ra", "decision": "Quyết định",
-           "status": "Trạng thái", "acknowledged": "Đối tác đã xác nhận", "deadlines": "Thời hạn"},
+           "status": "Tình trạng", "acknowledged": "Đối tác đã xác nhận", "deadlines": "Thời hạn"},
 }  # fmt: skip
 
 
