@@ -701,6 +701,8 @@ def transition_request(
             transition=name,
             from_state=previous,
             to_state=transition.to,
+            kind=request.kind,
+            subject_ids=tuple(p["subject_id"] for p in request.persons if p.get("subject_id")),
         ),
     )
     return request

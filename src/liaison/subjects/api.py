@@ -13,7 +13,7 @@ from liaison.core.listing import sorted_by
 from liaison.core.models import User
 from liaison.core.schemas import HandlingCode, Page
 from liaison.core.web import DbSession, Permission, upload_text
-from liaison.subjects import schemas, service, transfer
+from liaison.subjects import proposals, schemas, service, transfer
 
 router = APIRouter(tags=["subjects"])
 
@@ -170,6 +170,16 @@ def change_status(
 ) -> schemas.SubjectOut:
     """Move the subject along its status workflow; 409 lists the statuses allowed from here."""
     return service.subject_out(service.change_status(session, user, subject_id, body.status, body.note))
+
+
+@router.post("/subjects/{subject_id}/proposals/{proposal_id}", response_model=schemas.SubjectOut)
+def decide_proposal(
+    subject_id: int, proposal_id: int, body: schemas.ProposalDecisionIn, session: DbSession, user: Writer
+) -> schemas.SubjectOut:
+    """Confirm or dismiss a proposed change of status (a confirmed hit proposes located, an
+    executed extradition surrendered); confirming moves the subject, each step in its history."""
+    proposals.decide(session, user, subject_id, proposal_id, body.decision)
+    return service.subject_out(service.get_subject(session, user, subject_id))
 
 
 @router.post("/subjects/{subject_id}/requests", response_model=schemas.RequestLinkOut, status_code=201)

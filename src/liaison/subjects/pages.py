@@ -12,7 +12,7 @@ from liaison.core.errors import DomainError
 from liaison.core.models import User
 from liaison.core.security.policy import handling_codes
 from liaison.core.web import DbSession, Permission
-from liaison.subjects import schemas, service
+from liaison.subjects import proposals, schemas, service
 from liaison.subjects.vocabulary import crime_area_terms, vocabulary
 from liaison.web.forms import PAGE_SIZE, PageNumber, attempt, form_values, pager, parse, redirect
 from liaison.web.rendering import NavItem, render
@@ -195,6 +195,19 @@ async def change_status(request: Request, subject_id: int, session: DbSession, u
         return service.change_status(
             session, user, subject_id, values.get("status", ""), values.get("note", "")
         )
+
+    return await _post(request, session, user, subject_id, action)
+
+
+@router.post(
+    "/subjects/{subject_id}/proposals/{proposal_id}", response_class=HTMLResponse, response_model=None
+)
+async def decide_proposal(
+    request: Request, subject_id: int, proposal_id: int, session: DbSession, user: Writer
+) -> Any:
+    def action(values: dict[str, str]) -> object:
+        data = parse(schemas.ProposalDecisionIn, {"decision": values.get("decision", "")})
+        return proposals.decide(session, user, subject_id, proposal_id, data.decision)
 
     return await _post(request, session, user, subject_id, action)
 
