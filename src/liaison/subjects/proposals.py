@@ -19,6 +19,7 @@ the vocabulary has no way there.
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -146,16 +147,18 @@ def decide(
         utcnow(),
     )
     session.flush()
-    audit.record(
-        session,
-        actor.username,
-        "confirm proposal" if decision == "confirm" else "dismiss proposal",
-        "subject",
-        subject.id,
-        before={"proposal": proposal.id, "status": proposal.status},
-        after={"decision": proposal.decision},
-        protected=subject,
-    )
+    changes: dict[str, Any] = {
+        "before": {"proposal": proposal.id, "status": proposal.status},
+        "after": {"decision": proposal.decision},
+    }
+    if decision == "confirm":
+        audit.record(
+            session, actor.username, "confirm proposal", "subject", subject.id, **changes, protected=subject
+        )
+    else:
+        audit.record(
+            session, actor.username, "dismiss proposal", "subject", subject.id, **changes, protected=subject
+        )
     return proposal
 
 
