@@ -11,6 +11,7 @@ from liaison.core.schemas import (
     Code,
     HandlingCode,
     Input,
+    LinkedOut,
     LongText,
     Name,
     Output,
@@ -113,6 +114,9 @@ class EngagementOut(EngagementBrief):
     participants: list[ParticipantOut]
     sources: list[SourceOut]
     commitment_ids: list[int]
+    linked: list[LinkedOut] = Field(
+        default_factory=list, description="records of other capabilities linked to it (requests, activities)"
+    )
 
 
 class CommitmentIn(Input):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from liaison.core.capability import Capability, Vocabulary
-from liaison.requests import api, cli, demo, pages, partners
+from liaison.requests import api, cli, demo, pages, partners, record_panels
 from liaison.requests.kinds import KINDS_FILE, KindsFile
 
 CAPABILITY = Capability(
@@ -16,4 +16,6 @@ CAPABILITY = Capability(
     demo=demo.load,
     vocabularies=(Vocabulary(KINDS_FILE, KindsFile),),
     partner_view=partners.contribute,
+    subject_view=record_panels.subject_requests,
+    engagement_view=record_panels.engagement_requests,
 )

@@ -90,6 +90,19 @@ class CooperationRequest(Protected, Timestamped, Base):
     documents: Mapped[list[RequestDocument]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="RequestDocument.id"
     )
+    subject_links: Mapped[list[RequestSubject]] = relationship(
+        cascade="all, delete-orphan", order_by="RequestSubject.subject_id"
+    )
+
+
+class RequestSubject(Base):
+    """A person sought the request names (`persons[].subject_id`), kept in step with the list so
+    "the requests naming subject 3" is one index read; no foreign key (see above)."""
+
+    __tablename__ = "request_subject"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), primary_key=True)
+    subject_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
 
 
 class RequestDeadline(Base):

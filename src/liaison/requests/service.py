@@ -42,6 +42,7 @@ from liaison.requests.models import (
     RequestComment,
     RequestDeadline,
     RequestDocument,
+    RequestSubject,
     RequestTransition,
 )
 from liaison.requests.schemas import LegalBasisIn, PersonIn, RequestIn, RequestPatch
@@ -196,6 +197,18 @@ def _named_subjects(session: Session, actor: Actor, persons: Sequence[PersonIn])
     missing): the request inherits the strictest of their handling codes."""
     ids = [p.subject_id for p in persons if p.subject_id is not None]
     return gate.get_all_readable(session, actor, "subject", ids, "subject")
+
+
+def _link_subjects(request: CooperationRequest) -> None:
+    """Keep `request_subject` in step with the persons sought the request names."""
+    named = {p["subject_id"] for p in request.persons if p.get("subject_id")}
+    request.subject_links = [
+        *(link for link in request.subject_links if link.subject_id in named),
+        *(
+            RequestSubject(subject_id=subject_id)
+            for subject_id in sorted(named - {link.subject_id for link in request.subject_links})
+        ),
+    ]
 
 
 def _persons(persons: Sequence[PersonIn]) -> list[dict[str, Any]]:
@@ -511,6 +524,7 @@ def create_request(
         updated_at=now,
     )
     gate.inherit(request, *_named_subjects(session, actor, data.persons))
+    _link_subjects(request)
     session.add(request)
     request.history.append(
         RequestTransition(
@@ -604,6 +618,7 @@ def update_request(
     for name, value in changes.items():
         if value is not None:
             setattr(request, name, value)
+    _link_subjects(request)
     request.updated_at = utcnow()
     with _stale_is_conflict(request.id):
         session.flush()

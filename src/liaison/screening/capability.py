@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from liaison.core.capability import Capability
 from liaison.core.events import AfterCommit, SubjectChanged
-from liaison.screening import api, cli, demo, live, pages, startup, worker
+from liaison.screening import api, cli, demo, live, pages, record_panels, startup, worker
 
 CAPABILITY = Capability(
     name="screening",
@@ -18,4 +18,6 @@ CAPABILITY = Capability(
     demo=demo.load,
     subscriptions=(AfterCommit(SubjectChanged, live.on_subjects_changed),),
     worker=worker.serve,
+    request_view=record_panels.request_hits,
+    subject_view=record_panels.subject_hits,
 )

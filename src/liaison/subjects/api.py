@@ -9,9 +9,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 
+from liaison import capabilities
 from liaison.core.listing import sorted_by
 from liaison.core.models import User
-from liaison.core.schemas import HandlingCode, Page
+from liaison.core.schemas import HandlingCode, LinkedOut, Page
 from liaison.core.web import DbSession, Permission, upload_text
 from liaison.subjects import proposals, schemas, service, transfer
 
@@ -97,8 +98,13 @@ async def import_subjects(
 @router.get("/subjects/{subject_id}", response_model=schemas.SubjectOut)
 def get_subject(subject_id: int, session: DbSession, user: Reader) -> schemas.SubjectOut:
     """One subject with all names in their scripts, documents, charges, notices (with their status
-    as of today), status history and linked requests. Audited."""
-    return service.subject_out(service.get_subject(session, user, subject_id))
+    as of today), status history, linked requests, proposed changes of status and the records of
+    other capabilities linked to it (`linked`: requests naming it, confirmed hits). Audited."""
+    subject = service.get_subject(session, user, subject_id)
+    linked = capabilities.linked(capabilities.panels(session, user, subject, lambda c: c.subject_view))
+    return service.subject_out(subject).model_copy(
+        update={"linked": [LinkedOut.model_validate(link) for link in linked]}
+    )
 
 
 @router.patch("/subjects/{subject_id}", response_model=schemas.SubjectOut)

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from liaison.core.schemas import Documented, HandlingCode, Input, Output, ShortText
+from liaison.core.schemas import Documented, HandlingCode, Input, LinkedOut, Output, ShortText
 from liaison.core.vocab import Codes, codes_of
 from liaison.subjects.values import country_codes, crime_areas
 from liaison.subjects.vocabulary import vocabulary
@@ -245,6 +245,9 @@ class SubjectOut(SubjectSummary):
     requests: list[RequestLinkOut]
     next_statuses: list[str]
     proposals: list[ProposalOut] = Field(default_factory=list, description="proposed changes of status, open")
+    linked: list[LinkedOut] = Field(
+        default_factory=list, description="records of other capabilities linked to it (requests, hits)"
+    )
     created_at: datetime
     updated_at: datetime
 
