@@ -17,7 +17,7 @@ from liaison.core.records import today
 from liaison.core.security.policy import ensure
 from liaison.core.vocab import allowed_next, label
 from liaison.core.web import DbSession, Permission
-from liaison.engagements import schemas, service
+from liaison.engagements import pickers, schemas, service
 from liaison.engagements.vocabulary import vocabulary as engagement_words
 from liaison.registry.agencies import agency_choices
 from liaison.registry.mechanisms import mechanism_choices
@@ -330,3 +330,6 @@ async def add_commitment(
             raise NotFound("No engagement with id {engagement_id}.", engagement_id=engagement_id)
         return _engagement(request, session, user, engagement_id, detail, values, status)
     return redirect(f"/engagements/{engagement_id}")
+
+
+router.include_router(pickers.router)  # the type-ahead pickers of engagements and commitments

@@ -16,6 +16,7 @@ from liaison.core.web import DbSession, Permission
 from liaison.subjects import proposals, schemas, service
 from liaison.subjects.vocabulary import crime_area_terms, vocabulary
 from liaison.web.forms import PAGE_SIZE, PageNumber, attempt, form_values, pager, parse, redirect
+from liaison.web.pickers import PICK_LIMIT, Field, FieldId, Search, choices_page, number_in
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -223,3 +224,23 @@ async def link_request(request: Request, subject_id: int, session: DbSession, us
         return service.link_request(session, user, subject_id, parse(schemas.RequestLinkIn, data))
 
     return await _post(request, session, user, subject_id, action)
+
+
+@router.get("/pick/subjects", response_class=HTMLResponse)
+def pick_subject(
+    request: Request, session: DbSession, user: Reader, field: Field, field_id: FieldId, q: Search = ""
+) -> HTMLResponse:
+    """The type-ahead picker of persons sought (`liaison.web.pickers`): those this reader may read
+    with a name (in any script) matching `q`, or the one whose number was typed."""
+    found: list[Any] = []
+    number = number_in(q)
+    if number is not None:
+        exact = attempt(session, lambda: service.get_subject(session, user, number))
+        found = [] if isinstance(exact, DomainError) else [exact]
+    elif q.strip():
+        found, _ = service.search_subjects(session, user, service.SubjectQuery(q=q), limit=PICK_LIMIT)
+    labels = (
+        (s.id, f"{s.primary_name}{' · ' + s.birth_dates[0].value if s.birth_dates else ''} (#{s.id})")
+        for s in found
+    )
+    return choices_page(request, field, field_id, labels)
