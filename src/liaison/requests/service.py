@@ -202,6 +202,8 @@ def _named_subjects(session: Session, actor: Actor, persons: Sequence[PersonIn])
 def _link_subjects(request: CooperationRequest) -> None:
     """Keep `request_subject` in step with the persons sought the request names."""
     named = {p["subject_id"] for p in request.persons if p.get("subject_id")}
+    if named == {link.subject_id for link in request.subject_links}:
+        return
     request.subject_links = [
         *(link for link in request.subject_links if link.subject_id in named),
         *(
@@ -618,9 +620,9 @@ def update_request(
     for name, value in changes.items():
         if value is not None:
             setattr(request, name, value)
-    _link_subjects(request)
     request.updated_at = utcnow()
     with _stale_is_conflict(request.id):
+        _link_subjects(request)  # after every change: its lazy read flushes them in one UPDATE
         session.flush()
     audit.record(
         session,
