@@ -88,5 +88,6 @@ def test_the_hit_that_opened_a_locate_request_is_linked_from_the_request_and_the
     request_page = api.get(f"/requests/{request_id}", headers=officer.headers).text
     assert "Opened by a screening hit" in request_page and f'href="/subjects/{subject_id}"' in request_page
     assert ("hit", hit["hit_id"]) in _linked(api, officer, f"/api/v1/subjects/{subject_id}")
+    assert _linked(api, officer, f"/api/v1/requests/{request_id}") == {("hit", hit["hit_id"])}
     subject_page = api.get(f"/subjects/{subject_id}", headers=officer.headers).text
     assert "Confirmed screening hits" in subject_page and f'href="/requests/{request_id}"' in subject_page

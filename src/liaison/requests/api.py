@@ -9,10 +9,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, Response, UploadFile
 from pydantic import WithJsonSchema
 
+from liaison import capabilities
 from liaison.core.errors import Invalid
 from liaison.core.listing import sorted_by
 from liaison.core.models import User
-from liaison.core.schemas import Page
+from liaison.core.schemas import LinkedOut, Page
 from liaison.core.web import DbSession, Permission
 from liaison.requests import service
 from liaison.requests.legal_basis import LegalBasis
@@ -230,8 +231,15 @@ def create_request(session: DbSession, user: Writer, body: RequestIn, response: 
 
 @router.get("/requests/{request_id}", response_model=RequestOut)
 def get_request(session: DbSession, user: Reader, request_id: int, response: Response) -> RequestOut:
-    """One request with its deadlines, history, comments, documents, and what the user may do now."""
-    return _versioned(response, user, service.get_request(session, user, request_id))
+    """One request with its deadlines, history, comments, documents, what the user may do now, and
+    the records of other capabilities linked to it (`linked`: the screening hit that opened it)."""
+    request = service.get_request(session, user, request_id)
+    out = _versioned(response, user, request)
+    out.linked = [
+        LinkedOut.model_validate(link)
+        for link in capabilities.linked(capabilities.panels(session, user, request, lambda c: c.request_view))
+    ]
+    return out
 
 
 @router.patch("/requests/{request_id}", response_model=RequestOut)

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, GetJsonSchemaHandler, StringConstraints
 from pydantic.json_schema import JsonSchemaValue
 
-from liaison.core.schemas import HandlingCode, Input, LongText, Output, ShortText
+from liaison.core.schemas import HandlingCode, Input, LinkedOut, LongText, Output, ShortText
 from liaison.core.vocab import Codes, codes_of
 from liaison.registry.vocabulary import crime_areas
 from liaison.requests.kinds import FieldSpec, request_kinds
@@ -253,6 +253,10 @@ class RequestOut(RequestSummary):
     missing_documents: list[str] = Field(default_factory=list)
     missing_fields: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    linked: list[LinkedOut] = Field(
+        default_factory=list,
+        description="records of other capabilities linked to it (the opening hit)",
+    )
 
 
 class CountOut(BaseModel):
