@@ -32,6 +32,8 @@ from liaison.core.db import Base, unit_of_work, utcnow
 from liaison.core.models import AuditEvent
 from liaison.core.security.policy import SystemActor, roles_for
 from liaison.ingest import service as ingest_service
+from liaison.subjects import proposals
+from liaison.subjects.models import Subject
 from tests.conftest import Account, make_account
 from tests.core.test_route_policy import _permission
 from tests.routes import Route, app_routes
@@ -268,18 +270,32 @@ class Walk:
 @pytest.fixture
 def walk(engine: Engine) -> Walk:
     """The demo data, one account per walking role, a locked account (its page offers "unlock"),
-    one draft engagement from a report (its review page offers "confirm") and the demo's freezing
-    request (its page offers naming an asset)."""
+    one draft engagement from a report (its review page offers "confirm"), the demo's freezing
+    request (its page offers naming an asset) and a proposed change of a subject's status."""
     load_demo(engine)
     locked = make_account(engine, "officer", username="walk-locked")
     with unit_of_work(engine) as session:
         account_service.get_user(session, locked.username).locked_until = utcnow() + timedelta(minutes=15)
         draft = ingest_service.ingest_report(session, SystemActor("walk"), DRAFT_REPORT, date(2025, 3, 3))
         freezing = session.scalar(select(AssetRequestLink.request_id).order_by(AssetRequestLink.request_id))
+        sought = session.scalar(
+            select(Subject.id)
+            .where(Subject.status == "sought", Subject.handling_code == "H0")
+            .order_by(Subject.id)
+        )
+        assert sought is not None and proposals.propose(
+            session, "walk", sought, "located", "Walk: hit confirmed"
+        )
     return Walk(
         {role: make_account(engine, role, username=f"walk-{role}") for role in (*WALKING_ROLES, "auditor")},
         # the demo's freezing request: its page offers naming another asset of its person sought
-        (f"/users/{locked.username}", f"/ingest/drafts/{draft.engagement_id}", f"/requests/{freezing}"),
+        # and a person sought with a proposed change of status (its page offers confirm or dismiss)
+        (
+            f"/users/{locked.username}",
+            f"/ingest/drafts/{draft.engagement_id}",
+            f"/requests/{freezing}",
+            f"/subjects/{sought}",
+        ),
     )
 
 
