@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from liaison.core import events
-from liaison.core.capability import Capability, CapabilityError, Panel, RecordContribution
+from liaison.core.capability import Capability, CapabilityError, Panel, RecordContribution, RecordLink
 from liaison.core.security.policy import Actor, handling_codes, policy
 from liaison.core.settings import get_settings
 
@@ -117,6 +117,11 @@ def panels(
         if (contribute := view(capability)) is not None
         for panel in contribute(session, actor, record)
     ]
+
+
+def linked(found: list[Panel]) -> list[RecordLink]:
+    """The records the panels list, in order, for a record's API detail (`linked`)."""
+    return [link for panel in found for link in panel.links]
 
 
 def folders(name: str, names: Iterable[str] | None = None) -> list[Path]:

@@ -37,6 +37,8 @@ from liaison.engagements import feeds as engagement_feeds
 from liaison.engagements import schemas as engagement_schemas
 from liaison.engagements import service as engagement_service
 from liaison.ingest import service as ingest_service
+from liaison.subjects import proposals
+from liaison.subjects.models import Subject
 from tests.conftest import Account, make_account
 from tests.core.test_route_policy import _permission
 from tests.routes import Route, app_routes
@@ -274,9 +276,9 @@ class Walk:
 def walk(engine: Engine) -> Walk:
     """The demo data, one account per walking role, a locked account (its page offers "unlock"),
     one draft engagement from a report (its review page offers "confirm"), the demo's freezing
-    request (its page offers naming an asset), and a meeting planned for next week with a
+    request (its page offers naming an asset), a meeting planned for next week with a
     preparation task and the officer's calendar feed (their pages offer a stage, "mark done" and
-    "revoke")."""
+    "revoke"), and a proposed change of a subject's status (its page offers confirm or dismiss)."""
     load_demo(engine)
     locked = make_account(engine, "officer", username="walk-locked")
     accounts = {
@@ -286,6 +288,14 @@ def walk(engine: Engine) -> Walk:
         account_service.get_user(session, locked.username).locked_until = utcnow() + timedelta(minutes=15)
         draft = ingest_service.ingest_report(session, SystemActor("walk"), DRAFT_REPORT, date(2025, 3, 3))
         freezing = session.scalar(select(AssetRequestLink.request_id).order_by(AssetRequestLink.request_id))
+        sought = session.scalar(
+            select(Subject.id)
+            .where(Subject.status == "sought", Subject.handling_code == "H0")
+            .order_by(Subject.id)
+        )
+        assert sought is not None and proposals.propose(
+            session, "walk", sought, "located", "Walk: hit confirmed"
+        )
         planned = engagement_service.create_engagement(
             session,
             SystemActor("walk"),
@@ -304,12 +314,14 @@ def walk(engine: Engine) -> Walk:
     return Walk(
         accounts,
         # the demo's freezing request: its page offers naming another asset of its person sought
+        # and a person sought with a proposed change of status (its page offers confirm or dismiss)
         (
             f"/users/{locked.username}",
             f"/ingest/drafts/{draft.engagement_id}",
             f"/requests/{freezing}",
             f"/engagements/{planned.id}",
             "/engagements/feeds",
+            f"/subjects/{sought}",
         ),
     )
 

@@ -30,7 +30,7 @@ def _request_with_comments(engine: Engine) -> int:
         request = service.create_request(session, OFFICER, request_data(requesting, requested))
         at, author = request.created_at, OFFICER.username
         session.add_all(
-            RequestComment(request_id=request.id, author=author, at=at, body=f"comment {n}")
+            RequestComment(request_id=request.id, author=author, at=at, happened_at=at, body=f"comment {n}")
             for n in range(EXISTING_COMMENTS)
         )
         return request.id

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from liaison.core.db import unit_of_work
+from liaison.registry.models import Agency
 from liaison.web.forms import PAGE_SIZE
 from tests.conftest import make_account
 from tests.registry.factories import agency
@@ -31,3 +35,57 @@ def test_the_requests_list_pages_with_the_same_pager(client: TestClient, engine:
     page = client.get("/requests", params={"page": 1, "direction": "incoming"}, headers=headers)
     assert page.status_code == 200 and 'aria-label="Pages"' not in page.text  # one page: no links
     assert client.get("/requests", params={"offset": "x", "page": 0}, headers=headers).status_code == 422
+
+
+def _edit_form(page: str) -> dict[str, str]:
+    """The agency page's edit form as a browser would post it untouched."""
+    names = re.search(r'<textarea id="e-names"[^>]*>(.*?)</textarea>', page, re.S)
+    notes = re.search(r'<textarea id="e-notes"[^>]*>(.*?)</textarea>', page, re.S)
+    kind = re.search(r'<select id="e-kind".*?<option value="([a-z_]+)" selected>', page, re.S)
+    fields = {
+        key: re.search(rf'id="e-{key}" name="{key}"[^>]*value="([^"]*)"', page) for key in ("name", "acronym")
+    }
+    assert names and notes and kind and all(fields.values())
+    return {
+        "name": html.unescape(fields["name"][1]),  # type: ignore[index]
+        "acronym": html.unescape(fields["acronym"][1]),  # type: ignore[index]
+        "kind": kind[1],
+        "other_names": html.unescape(names[1]),
+        "notes": html.unescape(notes[1]),
+    }
+
+
+def _names(engine: Engine, agency_id: int) -> list[tuple[str, str]]:
+    with unit_of_work(engine) as session:
+        return [(n.text, n.lang) for n in session.get(Agency, agency_id).names]  # type: ignore[union-attr]
+
+
+def test_saving_an_agency_form_unchanged_keeps_the_language_tags_of_its_other_names(
+    client: TestClient, engine: Engine
+) -> None:
+    tagged = [("Министерство внутренних дел", "ru"), ("Bộ Nội vụ Nga", "vi"), ("MVD", "")]
+    with unit_of_work(engine) as session:
+        names = [{"text": text, "lang": lang} for text, lang in tagged]
+        agency_id = agency(session, "Ministry of Internal Affairs of Russia", "RU", names=names).id
+    headers = make_account(engine, "admin").headers
+    form = _edit_form(client.get(f"/registry/agencies/{agency_id}", headers=headers).text)
+    saved = client.post(f"/registry/agencies/{agency_id}", data=form, headers=headers, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    assert _names(engine, agency_id) == tagged
+
+
+def test_a_name_posted_without_its_tag_keeps_the_tag_it_had_and_a_new_tag_is_read(
+    client: TestClient, engine: Engine
+) -> None:
+    with unit_of_work(engine) as session:
+        names = [{"text": "Министерство внутренних дел", "lang": "ru"}]
+        agency_id = agency(session, "Ministry of Internal Affairs of Russia", "RU", names=names).id
+    headers = make_account(engine, "admin").headers
+    form = _edit_form(client.get(f"/registry/agencies/{agency_id}", headers=headers).text)
+    form["other_names"] = "Министерство внутренних дел\nBộ Nội vụ Liên bang Nga [vi]\n"
+    saved = client.post(f"/registry/agencies/{agency_id}", data=form, headers=headers, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    assert _names(engine, agency_id) == [
+        ("Министерство внутренних дел", "ru"),
+        ("Bộ Nội vụ Liên bang Nga", "vi"),
+    ]

@@ -49,6 +49,8 @@ def test_creating_and_moving_a_request_is_told(
             transition="withdraw",
             from_state="draft",
             to_state=request.status,
+            kind="extradition",
+            subject_ids=(),
         ),
     ]
 

@@ -20,7 +20,6 @@ from liaison.requests.reminders import send_reminders
 from tests.requests.conftest import Partners
 from tests.requests.factories import ADMIN, OFFICER, request_data
 
-
 # The reminders' "now": a Tuesday, 10:00 in Hanoi. Acknowledgement clocks count working days, so
 # what is "due soon" depends on the weekday; a fixed day keeps the test the same on every day of
 # the week (run at 01:30 Hanoi on a Thursday, a request received then is due on Monday, beyond

@@ -71,10 +71,25 @@ class Panel:
 
     template: str
     context: dict[str, Any]
+    links: tuple[RecordLink, ...] = ()
+    """The records the panel lists, for the API detail of the record it is drawn on (`linked`)."""
+
+
+@dataclass(frozen=True)
+class RecordLink:
+    """One linked record a panel lists: its type (`request`, `hit` ...), id, a label for people,
+    the page that shows it, and how it is linked (`names the subject`, `opened this request` ...)."""
+
+    type: str
+    id: int
+    label: str
+    href: str
+    relation: str
 
 
 RecordContribution = Callable[[Session, Actor, Any], list[Panel]]
-"""Sections another capability adds to one record's page (`request_view`, `engagement_view`)."""
+"""Sections another capability adds to one record's page (`request_view`, `engagement_view`,
+`subject_view`)."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +154,9 @@ class Capability:
     records, queues waiting for them; read by the home page and the reminder sweep
     (`core.notifications`). It checks the reader's role itself and returns only records the gate
     lets them read; the core checks the gate again on each item."""
+    subject_view: RecordContribution | None = None
+    """Adds sections to one person sought's page and its API detail (the subject is the third
+    argument): requests naming it, screening hits on it; it checks the reader's rights itself."""
     subscriptions: tuple[Subscription, ...] = ()
     """The domain events it listens to (`core.events.InTransaction` / `AfterCommit`)."""
     worker: Callable[[Engine, threading.Event], None] | None = None

@@ -64,6 +64,8 @@ class RequestTransitioned(Event):
     transition: str
     from_state: str
     to_state: str
+    kind: str = ""
+    subject_ids: tuple[int, ...] = ()  # the persons sought the request names
 
 
 @dataclass(frozen=True, kw_only=True)

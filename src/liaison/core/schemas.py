@@ -231,6 +231,17 @@ class Output(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+class LinkedOut(Output):
+    """A record of another capability linked to this one (a request naming a subject, the hit
+    that opened a request ...), as the record's page lists it: only what the reader may read."""
+
+    type: str
+    id: int
+    label: str
+    href: str
+    relation: str
+
+
 class Page(BaseModel, Generic[ItemT]):
     """One page of a list, with the total so clients can paginate."""
 

@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from liaison import capabilities
 from liaison.core.listing import sorted_by
 from liaison.core.models import User
-from liaison.core.schemas import Page
+from liaison.core.schemas import LinkedOut, Page
 from liaison.core.web import DbSession, Permission
 from liaison.engagements import feeds, planning, schemas, service
 
@@ -108,8 +109,13 @@ def revoke_feed(feed_id: int, session: DbSession, user: Reader) -> schemas.FeedO
 
 @router.get("/engagements/{engagement_id}", response_model=schemas.EngagementOut)
 def read_engagement(engagement_id: int, session: DbSession, user: Reader) -> schemas.EngagementOut:
-    """One engagement."""
-    return service.engagement_out(service.get_engagement(session, user, engagement_id))
+    """One engagement, with the records of other capabilities linked to it (`linked`: the
+    requests that follow from it, ... — only those this reader may read)."""
+    engagement = service.get_engagement(session, user, engagement_id)
+    linked = capabilities.linked(capabilities.panels(session, user, engagement, lambda c: c.engagement_view))
+    return service.engagement_out(engagement).model_copy(
+        update={"linked": [LinkedOut.model_validate(link) for link in linked]}
+    )
 
 
 @router.patch("/engagements/{engagement_id}", response_model=schemas.EngagementOut)

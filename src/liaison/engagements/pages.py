@@ -22,7 +22,7 @@ from liaison.core.records import today
 from liaison.core.security.policy import ensure
 from liaison.core.vocab import allowed_next, label
 from liaison.core.web import DbSession, Permission
-from liaison.engagements import feeds, planning, schemas, service
+from liaison.engagements import feeds, pickers, planning, schemas, service
 from liaison.engagements.models import CalendarFeed
 from liaison.engagements.vocabulary import vocabulary as engagement_words
 from liaison.registry.agencies import agency_choices
@@ -527,3 +527,6 @@ async def mark_task(
     if isinstance(outcome, DomainError):
         return _engagement(request, session, user, engagement_id, outcome.detail, None, outcome.status)
     return redirect(f"/engagements/{engagement_id}")
+
+
+router.include_router(pickers.router)  # the type-ahead pickers of engagements and commitments

@@ -11,6 +11,7 @@ from liaison.core.schemas import (
     Code,
     HandlingCode,
     Input,
+    LinkedOut,
     LongText,
     Name,
     Output,
@@ -184,6 +185,9 @@ class EngagementOut(EngagementBrief):
     briefing: str | None = Field(description="the partner briefing's page, when there is a partner country")
     owning_unit: str
     handling_code: str
+    linked: list[LinkedOut] = Field(
+        default_factory=list, description="records of other capabilities linked to it (requests, activities)"
+    )
 
 
 class CalendarEvent(EngagementBrief):

@@ -3,7 +3,8 @@ agreements (with the status form) and programmes. Same service calls as the API.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -59,6 +60,25 @@ NAV = (
     NavItem("Programmes", "/registry/programmes", "registry.read"),
     NavItem("Search", "/registry/search", "registry.read"),
 )
+
+
+LANGUAGE_TAG = re.compile(r"^(?P<text>.*?)\s*\[(?P<lang>[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\]$")
+
+
+def tagged_names(value: str | None, kept: Sequence[Any] = ()) -> list[dict[str, str]]:
+    """Other names from a text area, one a line, each with its language tag: written after the
+    name in brackets ("Министерство внутренних дел [ru]", as the form shows them), or, for a
+    line without one, the tag the same name already had (`kept`), so saving a form unchanged,
+    or from a client that drops the brackets, keeps every tag."""
+    previous = {name.text: name.lang for name in kept}
+    names = []
+    for line in lines(value):
+        found = LANGUAGE_TAG.match(line)
+        if found and found["text"]:
+            names.append({"text": found["text"], "lang": found["lang"]})
+        else:
+            names.append({"text": line, "lang": previous.get(line, "")})
+    return names
 
 
 def show(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
@@ -191,7 +211,7 @@ async def add_agency(request: Request, session: DbSession, user: Writer) -> HTML
         "country": values.get("country") or None,
         "acronym": values.get("acronym", ""),
         "parent_id": optional_int(values.get("parent_id")),
-        "names": [{"text": line} for line in lines(values.get("other_names"))],
+        "names": tagged_names(values.get("other_names")),
     }
     agency = attempt(session, lambda: agencies.create_agency(session, user, parse(schemas.AgencyIn, data)))
     if isinstance(agency, DomainError):
@@ -246,7 +266,7 @@ async def edit_agency(
         "acronym": values.get("acronym", ""),
         "kind": values.get("kind", ""),
         "notes": values.get("notes", ""),
-        "names": [{"text": line} for line in lines(values.get("other_names"))],
+        "names": tagged_names(values.get("other_names"), agencies.get_agency(session, user, agency_id).names),
     }
     outcome = attempt(
         session, lambda: agencies.update_agency(session, user, agency_id, parse(schemas.AgencyPatch, data))

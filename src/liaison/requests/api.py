@@ -9,10 +9,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, Form, Header, Query, Request, Response, UploadFile
 from pydantic import WithJsonSchema
 
+from liaison import capabilities
 from liaison.core.errors import Invalid
 from liaison.core.listing import sorted_by
 from liaison.core.models import User
-from liaison.core.schemas import Page
+from liaison.core.schemas import LinkedOut, Page
 from liaison.core.web import DbSession, Permission
 from liaison.requests import service
 from liaison.requests.legal_basis import LegalBasis
@@ -230,8 +231,15 @@ def create_request(session: DbSession, user: Writer, body: RequestIn, response: 
 
 @router.get("/requests/{request_id}", response_model=RequestOut)
 def get_request(session: DbSession, user: Reader, request_id: int, response: Response) -> RequestOut:
-    """One request with its deadlines, history, comments, documents, and what the user may do now."""
-    return _versioned(response, user, service.get_request(session, user, request_id))
+    """One request with its deadlines, history, comments, documents, what the user may do now, and
+    the records of other capabilities linked to it (`linked`: the screening hit that opened it)."""
+    request = service.get_request(session, user, request_id)
+    out = _versioned(response, user, request)
+    out.linked = [
+        LinkedOut.model_validate(link)
+        for link in capabilities.linked(capabilities.panels(session, user, request, lambda c: c.request_view))
+    ]
+    return out
 
 
 @router.patch("/requests/{request_id}", response_model=RequestOut)
@@ -259,9 +267,13 @@ def transition(
     if_match: IfMatch = None,
 ) -> RequestOut:
     """Move the request: 409 with `allowed` when the transition is not possible now; 422 naming
-    the missing fields and documents when it checks them (submission)."""
+    the missing fields and documents when it checks them (submission). `happened_on` dates a step
+    that happened before today (an acknowledgement received last week): the clocks count from it;
+    422 when it is in the future or before the request's previous event."""
     version = body.version if body.version is not None else _if_match(if_match)
-    request = service.transition_request(session, user, request_id, body.transition, body.reason, version)
+    request = service.transition_request(
+        session, user, request_id, body.transition, body.reason, version, happened_on=body.happened_on
+    )
     return _versioned(response, user, request)
 
 
@@ -279,8 +291,10 @@ def request_legal_basis(session: DbSession, user: Reader, request_id: int) -> Le
 
 @router.post("/requests/{request_id}/comments", response_model=CommentOut, status_code=201)
 def add_comment(session: DbSession, user: Writer, request_id: int, body: CommentIn) -> CommentOut:
-    """Add a comment to the request."""
-    return CommentOut.model_validate(service.add_comment(session, user, request_id, body.body))
+    """Add a follow-up to the request, dated `happened_on` when it happened before today."""
+    return CommentOut.model_validate(
+        service.add_comment(session, user, request_id, body.body, body.happened_on)
+    )
 
 
 @router.post("/requests/{request_id}/documents", response_model=DocumentOut, status_code=201)

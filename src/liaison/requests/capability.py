@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from liaison.core.capability import Capability, Vocabulary
 from liaison.core.events import InTransaction, RequestCreated
-from liaison.requests import api, cli, demo, home, pages, partners
+from liaison.requests import api, cli, demo, home, pages, partners, record_panels
 from liaison.requests.kinds import KINDS_FILE, KindsFile
 
 CAPABILITY = Capability(
@@ -19,4 +19,6 @@ CAPABILITY = Capability(
     partner_view=partners.contribute,
     home=home.contribute,
     subscriptions=(InTransaction(RequestCreated, home.on_request_created),),
+    subject_view=record_panels.subject_requests,
+    engagement_view=record_panels.engagement_requests,
 )

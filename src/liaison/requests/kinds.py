@@ -109,6 +109,9 @@ class Clock(Strict, Label):
     day_kind: DayKind = "calendar"
     starts: tuple[str, ...] = Field(min_length=1)
     met_by: tuple[str, ...] = Field(min_length=1)
+    # Entering one of these states (per direction) starts a running clock again from that event:
+    # the partner's acknowledgement says when it received an outgoing request.
+    restarts: dict[Direction, tuple[str, ...]] = {}
 
     def period(self, urgency: str) -> int:
         return self.urgent_days if urgency == "urgent" and self.urgent_days else self.days
@@ -173,7 +176,8 @@ class KindsFile(Strict):
                             f"kind {name!r}: clock {clock_name!r} never starts ({flow.initial!r} workflow)"
                         )
                 known = set().union(*(flow.states for flow in flows))
-                unknown = sorted((set(clock.starts) | set(clock.met_by)) - known)
+                restarting = set().union(*clock.restarts.values()) if clock.restarts else set()
+                unknown = sorted((set(clock.starts) | set(clock.met_by) | restarting) - known)
                 if unknown:
                     raise ValueError(f"kind {name!r}: clock {clock_name!r} names unknown states {unknown}")
             codes = [d.code for d in kind.documents]

@@ -90,6 +90,19 @@ class CooperationRequest(Protected, Timestamped, Base):
     documents: Mapped[list[RequestDocument]] = relationship(
         back_populates="request", cascade="all, delete-orphan", order_by="RequestDocument.id"
     )
+    subject_links: Mapped[list[RequestSubject]] = relationship(
+        cascade="all, delete-orphan", order_by="RequestSubject.subject_id"
+    )
+
+
+class RequestSubject(Base):
+    """A person sought the request names (`persons[].subject_id`), kept in step with the list so
+    "the requests naming subject 3" is one index read; no foreign key (see above)."""
+
+    __tablename__ = "request_subject"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), primary_key=True)
+    subject_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
 
 
 class RequestDeadline(Base):
@@ -128,19 +141,25 @@ class RequestTransition(Base):
     from_state: Mapped[str] = mapped_column(String(40), default="")
     to_state: Mapped[str] = mapped_column(String(40))
     actor: Mapped[str] = mapped_column(String(80))
-    at: Mapped[datetime]
+    at: Mapped[datetime]  # when it was recorded
+    # When it happened (the officer's "happened on", as an instant): the clocks count from it.
+    happened_at: Mapped[datetime]
     reason: Mapped[str] = mapped_column(Text, default="")
 
     request: Mapped[CooperationRequest] = relationship(back_populates="history")
 
 
 class RequestComment(Base):
+    """A follow-up note on a request (a call, a reminder sent, what the partner said), recorded
+    at `at` and dated when it happened (`happened_at`)."""
+
     __tablename__ = "request_comment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("request.id", ondelete="CASCADE"), index=True)
     author: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime]
+    happened_at: Mapped[datetime]
     body: Mapped[str] = mapped_column(Text)
 
     request: Mapped[CooperationRequest] = relationship(back_populates="comments")

@@ -260,9 +260,12 @@ def detail_context(session: DbSession, user: User, record: Any) -> dict[str, Any
         session.get(Agreement, record.legal_basis_agreement_id) if record.legal_basis_agreement_id else None
     )
     timeline: list[dict[str, Any]] = (
-        [{"at": h.at, "kind": "transition", "item": h} for h in record.history]
-        + [{"at": c.at, "kind": "comment", "item": c} for c in record.comments]
-        + [{"at": d.uploaded_at, "kind": "document", "item": d} for d in record.documents]
+        [{"at": h.happened_at, "recorded": h.at, "kind": "transition", "item": h} for h in record.history]
+        + [{"at": c.happened_at, "recorded": c.at, "kind": "comment", "item": c} for c in record.comments]
+        + [
+            {"at": d.uploaded_at, "recorded": d.uploaded_at, "kind": "document", "item": d}
+            for d in record.documents
+        ]
     )
     timeline.sort(key=lambda entry: entry["at"])
     attached = {d.document_type for d in record.documents}
@@ -279,6 +282,8 @@ def detail_context(session: DbSession, user: User, record: Any) -> dict[str, Any
         "checklist": [(doc, doc.code in attached) for doc in spec.documents],
         "is_final": workflow.is_final(record.status),
         "panels": panels(session, user, record, lambda c: c.request_view),
+        "today": service.local_today(),
+        "local_day": service.local_day,
         **_labels(),
     }
 
@@ -315,12 +320,19 @@ async def transition(request: Request, session: DbSession, user: Mover, request_
         "transition": form.get("transition", ""),
         "reason": form.get("reason", ""),
         "version": optional_int(form.get("version")),
+        "happened_on": form.get("happened_on") or None,
     }
 
     def move() -> object:
         data = parse(TransitionIn, values)
         return service.transition_request(
-            session, user, request_id, data.transition, data.reason, data.version
+            session,
+            user,
+            request_id,
+            data.transition,
+            data.reason,
+            data.version,
+            happened_on=data.happened_on,
         )
 
     outcome = attempt(session, move)
@@ -368,12 +380,13 @@ def download(
 @router.post("/requests/{request_id}/comments", response_class=HTMLResponse, response_model=None)
 async def comment(request: Request, session: DbSession, user: Writer, request_id: int) -> Response:
     form, _ = await _posted(request)
-    outcome = attempt(
-        session,
-        lambda: service.add_comment(
-            session, user, request_id, parse(CommentIn, {"body": form.get("body", "")}).body
-        ),
-    )
+    values = {"body": form.get("body", ""), "happened_on": form.get("happened_on") or None}
+
+    def follow_up() -> object:
+        data = parse(CommentIn, values)
+        return service.add_comment(session, user, request_id, data.body, data.happened_on)
+
+    outcome = attempt(session, follow_up)
     return _back_to_request(request, session, user, request_id, outcome)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, GetJsonSchemaHandler, StringConstraints
 from pydantic.json_schema import JsonSchemaValue
 
-from liaison.core.schemas import HandlingCode, Input, LongText, Output, ShortText
+from liaison.core.schemas import HandlingCode, Input, LinkedOut, LongText, Output, ShortText
 from liaison.core.vocab import Codes, codes_of
 from liaison.registry.vocabulary import crime_areas
 from liaison.requests.kinds import FieldSpec, request_kinds
@@ -101,10 +101,20 @@ class RequestPatch(Input):
     responsible_username: Annotated[str, StringConstraints(max_length=80)] | None = None
 
 
+HappenedOn = Annotated[
+    date | None,
+    Field(
+        description="The day it happened, when earlier than today (in the calendar's time zone): "
+        "not in the future, not before the request's previous event. The clocks count from it."
+    ),
+]
+
+
 class TransitionIn(Input):
     transition: Code
     reason: Reason = ""
     version: int | None = Field(default=None, ge=1)
+    happened_on: HappenedOn = None
 
 
 class LegalBasisIn(Input):
@@ -116,6 +126,7 @@ class LegalBasisIn(Input):
 
 class CommentIn(Input):
     body: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+    happened_on: HappenedOn = None
 
 
 class DeadlineOverrideIn(Input):
@@ -156,14 +167,16 @@ class TransitionOut(Output):
     from_state: str
     to_state: str
     actor: str
-    at: datetime
+    at: datetime = Field(description="When it was recorded.")
+    happened_at: datetime = Field(description="When it happened: the clocks count from it.")
     reason: str
 
 
 class CommentOut(Output):
     id: int
     author: str
-    at: datetime
+    at: datetime = Field(description="When it was recorded.")
+    happened_at: datetime = Field(description="When it happened.")
     body: str
 
 
@@ -240,6 +253,10 @@ class RequestOut(RequestSummary):
     missing_documents: list[str] = Field(default_factory=list)
     missing_fields: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+    linked: list[LinkedOut] = Field(
+        default_factory=list,
+        description="records of other capabilities linked to it (the opening hit)",
+    )
 
 
 class CountOut(BaseModel):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ from liaison.requests.models import (
     RequestComment,
     RequestDeadline,
     RequestDocument,
+    RequestSubject,
     RequestTransition,
 )
 from liaison.requests.schemas import LegalBasisIn, PersonIn, RequestIn, RequestPatch
@@ -97,6 +98,45 @@ def kinds() -> KindsFile:
 def local_today(now: datetime | None = None) -> date:
     """Today in the request calendar's time zone (the node's unless `request_kinds.yaml` names one)."""
     return today(now, deadlines.time_zone(kinds().calendar).key)
+
+
+def local_day(instant: datetime) -> date:
+    """The local day (the request calendar's) on which an event happened."""
+    return instant.astimezone(deadlines.time_zone(kinds().calendar)).date()
+
+
+def _last_event(request: CooperationRequest) -> datetime | None:
+    """When the request's latest transition or follow-up happened."""
+    events = [h.happened_at for h in request.history] + [c.happened_at for c in request.comments]
+    return max(events, default=None)
+
+
+def happened_at(request: CooperationRequest, day: date | None, now: datetime) -> datetime:
+    """The instant an event the officer dates `day` is taken to have happened, for its clocks.
+
+    No date, or today: now. An earlier day: noon of that day in the calendar's time zone, or the
+    previous event's instant when that was later the same day (so the history keeps its order).
+    A day in the future (the calendar's today) or before the request's previous event is refused."""
+    if day is None:
+        return now
+    today = local_today(now)
+    if day > today:
+        raise Invalid(
+            "An event cannot have happened in the future (today is {today}).",
+            today=today.isoformat(),
+            fields={"happened_on": "in the future"},
+        )
+    previous = _last_event(request)
+    if previous is not None and day < local_day(previous):
+        raise Invalid(
+            "This cannot have happened before the request's previous event ({previous}).",
+            previous=local_day(previous).isoformat(),
+            fields={"happened_on": "before the previous event"},
+        )
+    if day == today:
+        return now
+    noon = datetime.combine(day, time(12), deadlines.time_zone(kinds().calendar)).astimezone(UTC)
+    return max(noon, previous) if previous is not None else noon
 
 
 # ---------------------------------------------------------------- checks on input
@@ -157,6 +197,20 @@ def _named_subjects(session: Session, actor: Actor, persons: Sequence[PersonIn])
     missing): the request inherits the strictest of their handling codes."""
     ids = [p.subject_id for p in persons if p.subject_id is not None]
     return gate.get_all_readable(session, actor, "subject", ids, "subject")
+
+
+def _link_subjects(request: CooperationRequest) -> None:
+    """Keep `request_subject` in step with the persons sought the request names."""
+    named = {p["subject_id"] for p in request.persons if p.get("subject_id")}
+    if named == {link.subject_id for link in request.subject_links}:
+        return
+    request.subject_links = [
+        *(link for link in request.subject_links if link.subject_id in named),
+        *(
+            RequestSubject(subject_id=subject_id)
+            for subject_id in sorted(named - {link.subject_id for link in request.subject_links})
+        ),
+    ]
 
 
 def _persons(persons: Sequence[PersonIn]) -> list[dict[str, Any]]:
@@ -342,7 +396,7 @@ def _period(session: Session, request: CooperationRequest, clock_name: str) -> t
 
 
 def _enter_state(session: Session, request: CooperationRequest, state: str, at: datetime) -> None:
-    """Start, meet and cancel the request's clocks for entering `state` at `at`."""
+    """Start, meet, restart and cancel the request's clocks for entering `state` at `at`."""
     vocabulary = kinds()
     changes = clock_changes(vocabulary, request.kind, request.direction, state)
     existing = {d.clock: d for d in request.deadlines}
@@ -350,6 +404,11 @@ def _enter_state(session: Session, request: CooperationRequest, state: str, at: 
         deadline = existing.get(name)
         if deadline is not None and deadline.is_open:
             deadline.met_at = at
+    for name in changes.restarted:
+        deadline = existing.get(name)
+        if deadline is not None and deadline.is_open:
+            due = deadlines.compute_due(at, deadline.days, deadline.day_kind, vocabulary.calendar)  # type: ignore[arg-type]
+            deadline.started_at, deadline.due_date, deadline.due_at = at, due.due_date, due.due_at
     for name in changes.started:
         if name in existing:
             continue
@@ -467,10 +526,16 @@ def create_request(
         updated_at=now,
     )
     gate.inherit(request, *_named_subjects(session, actor, data.persons))
+    _link_subjects(request)
     session.add(request)
     request.history.append(
         RequestTransition(
-            transition="create", from_state="", to_state=workflow.initial, actor=actor.username, at=now
+            transition="create",
+            from_state="",
+            to_state=workflow.initial,
+            actor=actor.username,
+            at=now,
+            happened_at=received_at or now,
         )
     )
     if received_at is not None:
@@ -557,6 +622,7 @@ def update_request(
             setattr(request, name, value)
     request.updated_at = utcnow()
     with _stale_is_conflict(request.id):
+        _link_subjects(request)  # after every change: its lazy read flushes them in one UPDATE
         session.flush()
     audit.record(
         session,
@@ -579,9 +645,14 @@ def transition_request(
     reason: str = "",
     version: int | None = None,
     now: datetime | None = None,
+    happened_on: date | None = None,
 ) -> CooperationRequest:
     """Make one workflow transition: 409 listing the allowed ones when it is not possible now,
-    422 naming the missing fields and documents when the transition checks them."""
+    422 naming the missing fields and documents when the transition checks them.
+
+    `happened_on` dates it when it happened earlier than it is recorded (the partner's
+    acknowledgement received last week): its clocks, and the response times, count from then
+    (`happened_at`); 422 when it is in the future or before the request's previous event."""
     request = get_request(session, actor, request_id, action="requests.transition")
     _check_version(request, version, required=False)
     now = now or utcnow()
@@ -605,6 +676,7 @@ def transition_request(
                 missing_documents=missing_documents,
                 missing_fields=missing_fields,
             )
+    when = happened_at(request, happened_on, now)
     before = _snapshot(request)
     previous = request.status
     request.status = transition.to
@@ -616,14 +688,15 @@ def transition_request(
             to_state=transition.to,
             actor=actor.username,
             at=now,
+            happened_at=when,
             reason=reason,
         )
     )
     if request.opened_at is None and not vocabulary.workflow(request.kind, request.direction).is_final(
         transition.to
     ):
-        request.opened_at = now
-    _enter_state(session, request, transition.to, now)
+        request.opened_at = when
+    _enter_state(session, request, transition.to, when)
     with _stale_is_conflict(request.id):
         session.flush()
     audit.record(
@@ -633,7 +706,7 @@ def transition_request(
         "request",
         request.id,
         before=before,
-        after=_snapshot(request),
+        after=_snapshot(request) | {"happened_on": local_day(when)},
         detail=f"{name}: {reason}" if reason else name,
         protected=request,
     )
@@ -645,18 +718,36 @@ def transition_request(
             transition=name,
             from_state=previous,
             to_state=transition.to,
+            kind=request.kind,
+            subject_ids=tuple(p["subject_id"] for p in request.persons if p.get("subject_id")),
         ),
     )
     return request
 
 
-def add_comment(session: Session, actor: Actor, request_id: int, body: str) -> RequestComment:
+def add_comment(
+    session: Session,
+    actor: Actor,
+    request_id: int,
+    body: str,
+    happened_on: date | None = None,
+    now: datetime | None = None,
+) -> RequestComment:
+    """A follow-up on the request, dated when it happened (`happened_on`, as for a transition)."""
     request = get_request(session, actor, request_id, action="requests.write")
-    comment = RequestComment(author=actor.username, at=utcnow(), body=body)
+    now = now or utcnow()
+    when = happened_at(request, happened_on, now)
+    comment = RequestComment(author=actor.username, at=now, happened_at=when, body=body)
     request.comments.append(comment)
     session.flush()
     audit.record(
-        session, actor.username, "comment", "request", request.id, after={"comment": body}, protected=request
+        session,
+        actor.username,
+        "comment",
+        "request",
+        request.id,
+        after={"comment": body, "happened_on": local_day(when)},
+        protected=request,
     )
     return comment
 

@@ -15,6 +15,7 @@ class ClockChanges:
     started: tuple[str, ...]
     met: tuple[str, ...]
     cancel_open: bool
+    restarted: tuple[str, ...] = ()
 
 
 def possible_transitions(kinds: KindsFile, kind: str, direction: str, state: str) -> dict[str, Transition]:
@@ -66,8 +67,14 @@ def check_transition(
 
 
 def clock_changes(kinds: KindsFile, kind: str, direction: str, new_state: str) -> ClockChanges:
-    """Entering `new_state`: which clocks start, which are met, and whether the rest stop."""
+    """Entering `new_state`: which clocks start, which are met, which running ones count again
+    from now (`restarts`), and whether the rest stop."""
     spec = kinds.kinds[kind]
     started = tuple(name for name, clock in spec.clocks.items() if new_state in clock.starts)
     met = tuple(name for name, clock in spec.clocks.items() if new_state in clock.met_by)
-    return ClockChanges(started, met, kinds.workflow(kind, direction).is_final(new_state))
+    restarted = tuple(
+        name
+        for name, clock in spec.clocks.items()
+        if new_state in clock.restarts.get(direction, ())  # type: ignore[call-overload]
+    )
+    return ClockChanges(started, met, kinds.workflow(kind, direction).is_final(new_state), restarted)

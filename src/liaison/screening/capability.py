@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from liaison.core.capability import Capability
 from liaison.core.events import AfterCommit, SubjectChanged
-from liaison.screening import api, cli, demo, home, live, pages, startup, worker
+from liaison.screening import api, cli, demo, home, live, pages, record_panels, startup, worker
 
 CAPABILITY = Capability(
     name="screening",
@@ -19,4 +19,6 @@ CAPABILITY = Capability(
     subscriptions=(AfterCommit(SubjectChanged, live.on_subjects_changed),),
     worker=worker.serve,
     home=home.contribute,
+    request_view=record_panels.request_hits,
+    subject_view=record_panels.subject_hits,
 )

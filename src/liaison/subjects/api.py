@@ -9,11 +9,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 
+from liaison import capabilities
 from liaison.core.listing import sorted_by
 from liaison.core.models import User
-from liaison.core.schemas import HandlingCode, Page
+from liaison.core.schemas import HandlingCode, LinkedOut, Page
 from liaison.core.web import DbSession, Permission, upload_text
-from liaison.subjects import schemas, service, transfer
+from liaison.subjects import proposals, schemas, service, transfer
 
 router = APIRouter(tags=["subjects"])
 
@@ -97,8 +98,13 @@ async def import_subjects(
 @router.get("/subjects/{subject_id}", response_model=schemas.SubjectOut)
 def get_subject(subject_id: int, session: DbSession, user: Reader) -> schemas.SubjectOut:
     """One subject with all names in their scripts, documents, charges, notices (with their status
-    as of today), status history and linked requests. Audited."""
-    return service.subject_out(service.get_subject(session, user, subject_id))
+    as of today), status history, linked requests, proposed changes of status and the records of
+    other capabilities linked to it (`linked`: requests naming it, confirmed hits). Audited."""
+    subject = service.get_subject(session, user, subject_id)
+    linked = capabilities.linked(capabilities.panels(session, user, subject, lambda c: c.subject_view))
+    return service.subject_out(subject).model_copy(
+        update={"linked": [LinkedOut.model_validate(link) for link in linked]}
+    )
 
 
 @router.patch("/subjects/{subject_id}", response_model=schemas.SubjectOut)
@@ -170,6 +176,16 @@ def change_status(
 ) -> schemas.SubjectOut:
     """Move the subject along its status workflow; 409 lists the statuses allowed from here."""
     return service.subject_out(service.change_status(session, user, subject_id, body.status, body.note))
+
+
+@router.post("/subjects/{subject_id}/proposals/{proposal_id}", response_model=schemas.SubjectOut)
+def decide_proposal(
+    subject_id: int, proposal_id: int, body: schemas.ProposalDecisionIn, session: DbSession, user: Writer
+) -> schemas.SubjectOut:
+    """Confirm or dismiss a proposed change of status (a confirmed hit proposes located, an
+    executed extradition surrendered); confirming moves the subject, each step in its history."""
+    proposals.decide(session, user, subject_id, proposal_id, body.decision)
+    return service.subject_out(service.get_subject(session, user, subject_id))
 
 
 @router.post("/subjects/{subject_id}/requests", response_model=schemas.RequestLinkOut, status_code=201)

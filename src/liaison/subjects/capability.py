@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from liaison.core.capability import Capability, Vocabulary
-from liaison.subjects import api, cli, demo, pages, partners
+from liaison.core.events import HitDecided, InTransaction, RequestTransitioned
+from liaison.subjects import api, cli, demo, pages, partners, proposals
 from liaison.subjects.vocabulary import VOCAB_FILE, SubjectVocabulary
 
 CAPABILITY = Capability(
@@ -16,4 +17,8 @@ CAPABILITY = Capability(
     demo=demo.load,
     vocabularies=(Vocabulary(VOCAB_FILE, SubjectVocabulary),),
     partner_view=partners.contribute,
+    subscriptions=(
+        InTransaction(HitDecided, proposals.on_hit_decided),
+        InTransaction(RequestTransitioned, proposals.on_request_transitioned),
+    ),
 )

@@ -56,6 +56,9 @@ class Subject(Protected, Timestamped, Base):
     status_changes: Mapped[list[SubjectStatusChange]] = relationship(
         order_by="SubjectStatusChange.id", cascade="all, delete-orphan", passive_deletes=True
     )
+    status_proposals: Mapped[list[SubjectStatusProposal]] = relationship(
+        order_by="SubjectStatusProposal.id", cascade="all, delete-orphan", passive_deletes=True
+    )
     request_links: Mapped[list[SubjectRequestLink]] = relationship(
         order_by="SubjectRequestLink.request_id", cascade="all, delete-orphan", passive_deletes=True
     )
@@ -189,3 +192,23 @@ class SubjectRequestLink(Base):
     request_id: Mapped[int] = mapped_column(Integer, primary_key=True, index=True)
     note: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SubjectStatusProposal(Base):
+    """A change of status the subject's requests and hits suggest (a confirmed hit: located; an
+    executed extradition: surrendered), waiting for an officer to confirm or dismiss it. `hit_id`
+    and `request_id` name what suggested it (no foreign keys: either capability may be absent)."""
+
+    __tablename__ = "subject_status_proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    hit_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    request_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    proposed_by: Mapped[str] = mapped_column(String(80))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decision: Mapped[str] = mapped_column(String(20), default="")  # "" open | confirmed | dismissed
+    decided_by: Mapped[str] = mapped_column(String(80), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)

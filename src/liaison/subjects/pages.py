@@ -8,13 +8,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from liaison.capabilities import panels
 from liaison.core.errors import DomainError
 from liaison.core.models import User
 from liaison.core.security.policy import handling_codes
 from liaison.core.web import DbSession, Permission
-from liaison.subjects import schemas, service
+from liaison.subjects import proposals, schemas, service
 from liaison.subjects.vocabulary import crime_area_terms, vocabulary
 from liaison.web.forms import PAGE_SIZE, PageNumber, attempt, form_values, pager, parse, redirect
+from liaison.web.pickers import PICK_LIMIT, Field, FieldId, Search, choices_page, number_in
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -120,8 +122,10 @@ def _detail(
     request: Request, session: DbSession, user: User, subject_id: int, error: DomainError | None = None,
     form: dict[str, str] | None = None,
 ) -> HTMLResponse:  # fmt: skip
-    subject = service.subject_out(service.get_subject(session, user, subject_id))
+    record = service.get_subject(session, user, subject_id)
+    subject = service.subject_out(record)
     context = _context(subject=subject, error=error.detail if error else None, form=form or {})
+    context["panels"] = panels(session, user, record, lambda c: c.subject_view)
     return render(
         request, "subjects/subject_detail.html", context, status_code=error.status if error else 200
     )
@@ -199,6 +203,19 @@ async def change_status(request: Request, subject_id: int, session: DbSession, u
     return await _post(request, session, user, subject_id, action)
 
 
+@router.post(
+    "/subjects/{subject_id}/proposals/{proposal_id}", response_class=HTMLResponse, response_model=None
+)
+async def decide_proposal(
+    request: Request, subject_id: int, proposal_id: int, session: DbSession, user: Writer
+) -> Any:
+    def action(values: dict[str, str]) -> object:
+        data = parse(schemas.ProposalDecisionIn, {"decision": values.get("decision", "")})
+        return proposals.decide(session, user, subject_id, proposal_id, data.decision)
+
+    return await _post(request, session, user, subject_id, action)
+
+
 @router.post("/subjects/{subject_id}/requests", response_class=HTMLResponse, response_model=None)
 async def link_request(request: Request, subject_id: int, session: DbSession, user: Writer) -> Any:
     def action(values: dict[str, str]) -> object:
@@ -207,3 +224,23 @@ async def link_request(request: Request, subject_id: int, session: DbSession, us
         return service.link_request(session, user, subject_id, parse(schemas.RequestLinkIn, data))
 
     return await _post(request, session, user, subject_id, action)
+
+
+@router.get("/pick/subjects", response_class=HTMLResponse)
+def pick_subject(
+    request: Request, session: DbSession, user: Reader, field: Field, field_id: FieldId, q: Search = ""
+) -> HTMLResponse:
+    """The type-ahead picker of persons sought (`liaison.web.pickers`): those this reader may read
+    with a name (in any script) matching `q`, or the one whose number was typed."""
+    found: list[Any] = []
+    number = number_in(q)
+    if number is not None:
+        exact = attempt(session, lambda: service.get_subject(session, user, number))
+        found = [] if isinstance(exact, DomainError) else [exact]
+    elif q.strip():
+        found, _ = service.search_subjects(session, user, service.SubjectQuery(q=q), limit=PICK_LIMIT)
+    labels = (
+        (s.id, f"{s.primary_name}{' · ' + s.birth_dates[0].value if s.birth_dates else ''} (#{s.id})")
+        for s in found
+    )
+    return choices_page(request, field, field_id, labels)

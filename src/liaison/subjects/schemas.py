@@ -7,11 +7,11 @@ dates, duplicate documents) so forms, the API and imports obey the same rules.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from liaison.core.schemas import Documented, HandlingCode, Input, Output, ShortText
+from liaison.core.schemas import Documented, HandlingCode, Input, LinkedOut, Output, ShortText
 from liaison.core.vocab import Codes, codes_of
 from liaison.subjects.values import country_codes, crime_areas
 from liaison.subjects.vocabulary import vocabulary
@@ -198,6 +198,22 @@ class StatusChangeOut(Output):
     note: str
 
 
+class ProposalOut(Output):
+    """A change of status a confirmed hit or an executed request suggests, for an officer to decide."""
+
+    id: int
+    status: str
+    reason: str
+    hit_id: int | None
+    request_id: int | None
+    proposed_by: str
+    proposed_at: datetime
+
+
+class ProposalDecisionIn(Input):
+    decision: Literal["confirm", "dismiss"]
+
+
 class RequestLinkOut(Output):
     request_id: int
     note: str
@@ -228,6 +244,10 @@ class SubjectOut(SubjectSummary):
     status_history: list[StatusChangeOut]
     requests: list[RequestLinkOut]
     next_statuses: list[str]
+    proposals: list[ProposalOut] = Field(default_factory=list, description="proposed changes of status, open")
+    linked: list[LinkedOut] = Field(
+        default_factory=list, description="records of other capabilities linked to it (requests, hits)"
+    )
     created_at: datetime
     updated_at: datetime
 

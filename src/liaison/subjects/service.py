@@ -543,6 +543,7 @@ def subject_out(subject: Subject) -> SubjectOut:
         status_history=subject.status_changes,
         requests=subject.request_links,
         next_statuses=allowed_next(vocabulary().statuses, subject.status),
+        proposals=[p for p in subject.status_proposals if not p.decision],
         created_at=subject.created_at,
         updated_at=subject.updated_at,
     )
