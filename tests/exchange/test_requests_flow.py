@@ -4,6 +4,8 @@ step the partner's node made is never sent back. The two-node end to end is test
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -90,6 +92,7 @@ def test_a_submitted_request_to_a_partner_node_waits_for_a_supervisor_then_enter
         envelope = session.scalar(select(OutgoingEnvelope))
         assert envelope is not None and envelope.type == requests_flow.REQUEST_CREATE
         assert envelope.thread == request.remote_thread and envelope.attachments == 1
+        assert pending.releasability == "KZ" and json.loads(envelope.header)["releasability"] == "KZ"
 
 
 def test_a_request_to_an_agency_without_a_node_stays_here(engine: Engine) -> None:

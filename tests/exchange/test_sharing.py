@@ -4,6 +4,7 @@ The receiving side runs in test_sharing_e2e.py between two node processes."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 
@@ -15,12 +16,13 @@ from sqlalchemy.orm import Session
 from liaison import capabilities
 from liaison.core import accounts
 from liaison.core.db import unit_of_work
-from liaison.core.errors import Conflict, NotFound
+from liaison.core.errors import Conflict, Forbidden, NotFound
 from liaison.core.models import User
 from liaison.engagements import service as engagements
 from liaison.engagements.schemas import CommitmentIn, EngagementIn, FollowUpIn
 from liaison.exchange import keys, sharing
 from liaison.exchange.message_models import Dispatch
+from liaison.exchange.models import OutgoingEnvelope
 from liaison.subjects.models import Subject
 from tests.conftest import app_on, make_account
 from tests.exchange.test_messages import make_peer
@@ -141,3 +143,37 @@ def test_engagement_minutes_go_to_a_partner_that_was_there_and_follow_ups_follow
             pledge.id,
             "in_progress",
         )
+
+
+def headers(session: Session) -> list[dict[str, object]]:
+    """The signed headers of the outgoing log, in order: what the receiver will read."""
+    logged = session.scalars(select(OutgoingEnvelope).order_by(OutgoingEnvelope.sequence))
+    return [json.loads(envelope.header) for envelope in logged]
+
+
+def test_what_is_shared_says_where_it_may_go_and_never_goes_elsewhere(engine: Engine) -> None:
+    make_account(engine, "officer", "officer.one", unit=UNIT)
+    with unit_of_work(engine) as session:
+        peer = make_peer(session, "kz-aca", "KZ")
+        officer = user(session, "officer.one")
+        subject = person(session, officer)
+        with pytest.raises(Forbidden):  # releasable to Russia and Laos only, not to Kazakhstan
+            sharing.share_subject(session, officer, subject.id, peer.agency_id or 0, "RU, LA")
+        assert dispatches(session) == [] and headers(session) == []
+        sent = sharing.share_subject(session, officer, subject.id, peer.agency_id or 0)
+        minutes = EngagementIn(kind="talks", title="Talks", held_on=date(2026, 3, 12),
+                               agency_ids=[peer.agency_id or 0])  # fmt: skip
+        talks = engagements.create_engagement(session, officer, minutes)
+        pledge = engagements.create_commitment(
+            session, officer, CommitmentIn(engagement_id=talks.id, text="Exchange lists", kind="agreed")
+        )
+        with pytest.raises(Forbidden):
+            sharing.share_engagement(session, officer, talks.id, peer.agency_id or 0, "RU")
+        sharing.share_engagement(session, officer, talks.id, peer.agency_id or 0, "ru, kz")
+        engagements.follow_up(session, officer, pledge.id, FollowUpIn(note="Sent.", status="in_progress"))
+        assert sent.releasability == "KZ"
+        assert [(h["type"], h["releasability"]) for h in headers(session)] == [
+            (sharing.SUBJECT_SHARE, "KZ"),
+            (sharing.ENGAGEMENT_SHARE, "KZ,RU"),
+            (sharing.FOLLOW_UP, "KZ"),
+        ]

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from liaison.core.db import unit_of_work
 from liaison.engagements.models import Commitment
+from liaison.exchange.models import IncomingEnvelope
 from liaison.subjects.models import Subject
 from tests.exchange.conftest import Node, wait_for
 from tests.exchange.partners import Api, account, agency_ids, nodes
@@ -41,6 +42,9 @@ def test_a_shared_person_sought_alerts_its_owner_and_follow_ups_travel_back(node
     wait_for(lambda: len(copies()) == 1, timeout=120)
     (copy,) = copies()
     assert copy.source_id == str(subject["id"]) and copy.primary_name == "Trần Văn Bình"
+    with unit_of_work(b.engine()) as session:  # the header B received says where it may go
+        received = session.scalar(select(IncomingEnvelope).where(IncomingEnvelope.type == "subject.share"))
+        assert received is not None and received.header["releasability"] == "KZ"
 
     # B's border screening finds and confirms the traveller: A's person is located, in Kazakhstan.
     def screened() -> list[dict[str, object]]:

@@ -81,14 +81,26 @@ def parse_releasability(value: str | None) -> list[str]:
     return codes
 
 
+def peer_country(session: Session, peer: Peer) -> str:
+    """The country code of the peer's agency (`INT` for an international one; empty without one)."""
+    agency = session.get(Agency, peer.agency_id) if peer.agency_id is not None else None
+    return (agency.country_code or "INT").upper() if agency is not None else ""
+
+
+def releasability_for(session: Session, peer: Peer, chosen: str | None = None) -> str:
+    """The releasability of a record leaving for `peer`: the one chosen for it (a message's, the
+    officer's when sharing), else the country of the partner it is sent to, so every receiver's
+    header says where the material may go. `request_dispatch` still applies `releasable_to`."""
+    return ",".join(parse_releasability(chosen)) or peer_country(session, peer)
+
+
 def releasable_to(session: Session, releasability: str | None, peer: Peer) -> None:
     """Refuse material whose releasability does not name the peer's country."""
     allowed = parse_releasability(releasability)
     if not allowed:
         return
-    agency = session.get(Agency, peer.agency_id) if peer.agency_id is not None else None
-    country = (agency.country_code or "INT") if agency is not None else ""
-    if country.upper() not in allowed:
+    country = peer_country(session, peer)
+    if country not in allowed:
         raise Forbidden(
             "This material is releasable to {allowed} only; {peer} is not among them.",
             allowed=", ".join(allowed),

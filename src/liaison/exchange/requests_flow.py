@@ -263,6 +263,7 @@ def _dispatch(
         thread=request.remote_thread,
         attachments=attachments,
         always_approve=always_approve,
+        releasability=dispatch.releasability_for(session, peer),
     )
 
 

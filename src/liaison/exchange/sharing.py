@@ -21,7 +21,9 @@ comparing timestamps; a partner's copy is never shared onwards by the partner.
 
 Everything outgoing goes through `dispatch.request_dispatch`: the role, the record-access gate on
 the record sent (`may_read`; the STIX bundle itself is built through `gate.readable`), the peer and
-the releasability rule, and a supervisor's approval for H2/H3. What a partner's envelope changes
+the releasability rule (each carries one: the officer's choice, else the partner's country —
+`dispatch.releasability_for` — so the receiver's header says where it may go), and a supervisor's
+approval for H2/H3. What a partner's envelope changes
 here is made by the node actor (`requests_flow.node_actor`) while `requests_flow.applying` marks
 it, so it is never sent back (no echo).
 """
@@ -86,9 +88,12 @@ def _owner_node(source: str) -> str | None:
 # ---------------------------------------------------------------- persons sought and notices
 
 
-def share_subject(session: Session, actor: Actor, subject_id: int, agency_id: int) -> Dispatch:
+def share_subject(
+    session: Session, actor: Actor, subject_id: int, agency_id: int, releasability: str | None = None
+) -> Dispatch:
     """Share a person sought (with their notices) this node owns and the actor may read with the
-    partner agency's node; a supervisor approves H2/H3 first."""
+    partner agency's node; a supervisor approves H2/H3 first. `releasability` (country codes)
+    defaults to the partner's country; one that excludes it is refused."""
     ensure(actor, SHARE)
     subject = gate.get_readable(session, actor, Subject, subject_id, "subject")
     owner = _owner_node(subject.source)
@@ -106,6 +111,7 @@ def share_subject(session: Session, actor: Actor, subject_id: int, agency_id: in
         session, actor, peer=peer, type=SUBJECT_SHARE, body={"bundle": result.bundle},
         handling_code=subject.handling_code, owning_unit=subject.owning_unit, source_type="subject",
         source_id=subject.id, record=subject, summary=subject.primary_name,
+        releasability=dispatch.releasability_for(session, peer, releasability),
     )  # fmt: skip
 
 
@@ -160,6 +166,7 @@ def on_hit_decided(session: Session, event: HitDecided) -> None:
         session, actor, peer=peer, type=HIT_ALERT, body=body, handling_code=subject.handling_code,
         owning_unit=subject.owning_unit, source_type="screening_hit", source_id=hit.id, record=subject,
         summary=f"confirmed hit on {subject.primary_name}",
+        releasability=dispatch.releasability_for(session, peer),
     )  # fmt: skip
 
 
@@ -204,8 +211,11 @@ def _commitment_body(commitment: Commitment, origin: str) -> dict[str, Any]:
     }
 
 
-def share_engagement(session: Session, actor: Actor, engagement_id: int, agency_id: int) -> Dispatch:
-    """Share an engagement's minutes and commitments with a partner agency that was present."""
+def share_engagement(
+    session: Session, actor: Actor, engagement_id: int, agency_id: int, releasability: str | None = None
+) -> Dispatch:
+    """Share an engagement's minutes and commitments with a partner agency that was present
+    (`releasability` as for `share_subject`)."""
     ensure(actor, SHARE)
     engagement = engagements.get_engagement(session, actor, engagement_id)
     if _origin_of(engagement.ref) is not None:
@@ -239,6 +249,7 @@ def share_engagement(session: Session, actor: Actor, engagement_id: int, agency_
     return dispatch.request_dispatch(
         session, actor, peer=peer, type=ENGAGEMENT_SHARE, body=body, handling_code=ENGAGEMENT_HANDLING,
         owning_unit=actor.unit, source_type="engagement", source_id=engagement.id, summary=engagement.title,
+        releasability=dispatch.releasability_for(session, peer, releasability),
     )  # fmt: skip
 
 
@@ -355,6 +366,7 @@ def on_commitment_changed(session: Session, event: CommitmentChanged) -> None:
             session, actor, peer=peer, type=FOLLOW_UP, body=body, handling_code=ENGAGEMENT_HANDLING,
             owning_unit=actor.unit, source_type="commitment", source_id=commitment.id,
             summary=f"follow-up: {commitment.text[:200]}",
+            releasability=dispatch.releasability_for(session, peer),
         )  # fmt: skip
 
 

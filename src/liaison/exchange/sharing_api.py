@@ -72,7 +72,7 @@ def share_subject(
 ) -> schemas.ShareOut:
     """Share a person sought and their notices with a partner agency's node (after a supervisor's
     approval for H2/H3)."""
-    sent = sharing.share_subject(session, user, subject_id, body.agency_id)
+    sent = sharing.share_subject(session, user, subject_id, body.agency_id, body.releasability)
     return schemas.ShareOut(dispatch_id=sent.id, status=sent.status)
 
 
@@ -82,7 +82,7 @@ def share_engagement(
 ) -> schemas.ShareOut:
     """Share an engagement's minutes and commitments with a partner agency that was present;
     follow-ups then travel both ways."""
-    sent = sharing.share_engagement(session, user, engagement_id, body.agency_id)
+    sent = sharing.share_engagement(session, user, engagement_id, body.agency_id, body.releasability)
     return schemas.ShareOut(dispatch_id=sent.id, status=sent.status)
 
 

@@ -69,6 +69,9 @@ class StixImportOut(Output):
 
 class ShareIn(Input):
     agency_id: int = Field(ge=1, description="The partner agency whose node receives it.")
+    releasability: Annotated[str, StringConstraints(max_length=200)] = Field(
+        default="", description="Country codes it may be released to; empty: the partner's country."
+    )
 
 
 class AskPartnerIn(Input):
