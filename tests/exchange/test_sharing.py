@@ -22,7 +22,7 @@ from liaison.engagements import service as engagements
 from liaison.engagements.schemas import CommitmentIn, EngagementIn, FollowUpIn
 from liaison.exchange import keys, sharing
 from liaison.exchange.message_models import Dispatch
-from liaison.exchange.models import OutgoingEnvelope
+from liaison.exchange.models import IncomingEnvelope, OutgoingEnvelope, Peer
 from liaison.subjects.models import Subject
 from tests.conftest import app_on, make_account
 from tests.exchange.test_messages import make_peer
@@ -54,11 +54,14 @@ def dispatches(session: Session) -> list[Dispatch]:
     return list(session.scalars(select(Dispatch).order_by(Dispatch.id)))
 
 
-def person(session: Session, owner: User, code: str = "H0") -> Subject:
+def person(session: Session, owner: User, code: str = "H0", name: str = "") -> Subject:
     from liaison.subjects import service
     from liaison.subjects.schemas import SubjectIn
 
-    return service.create_subject(session, owner, SubjectIn.model_validate({**PERSON, "handling_code": code}))
+    names = {"names": [{"full_name": name}]} if name else {}
+    return service.create_subject(
+        session, owner, SubjectIn.model_validate({**PERSON, **names, "handling_code": code})
+    )
 
 
 def test_a_person_sought_goes_as_a_stix_bundle_and_h2_waits_for_a_supervisor(engine: Engine) -> None:
@@ -177,3 +180,55 @@ def test_what_is_shared_says_where_it_may_go_and_never_goes_elsewhere(engine: En
             (sharing.ENGAGEMENT_SHARE, "KZ,RU"),
             (sharing.FOLLOW_UP, "KZ"),
         ]
+
+
+def test_a_partners_restricted_person_leaves_in_no_export_until_its_owner_permits(
+    api: TestClient, engine: Engine
+) -> None:
+    supervisor = make_account(engine, "supervisor", "sup.one", unit=UNIT)
+    with unit_of_work(engine) as session:
+        peer = make_peer(session, "kz-aca", "KZ")
+        person(session, user(session, "sup.one"), "H2", "Our Own Restricted")
+        theirs = person(session, user(session, "sup.one"), "H2", "Partner Restricted")
+        theirs.source, theirs.source_id = "node:kz-aca", "41"
+        theirs_id = theirs.id
+    named = api.post(
+        "/api/v1/exchange/stix/export", json={"subject_ids": [theirs_id]}, headers=supervisor.headers
+    )
+    assert named.status_code == 403 and named.headers["content-type"] == "application/problem+json"
+    assert "kz-aca" in named.json()["detail"] and "permission" in named.json()["detail"]
+
+    def exported() -> tuple[str, str]:
+        bundle = api.get("/api/v1/exchange/stix/export", headers=supervisor.headers)
+        table = api.get("/api/v1/subjects/export", params={"format": "csv"}, headers=supervisor.headers)
+        assert bundle.status_code == table.status_code == 200
+        return bundle.text, table.text
+
+    for text in exported():
+        assert "Our Own Restricted" in text and "Partner Restricted" not in text
+    with unit_of_work(engine) as session:  # the owner's `subject.permission` envelope arrives
+        incoming = IncomingEnvelope(type=sharing.SUBJECT_PERMISSION, body={"body": {"subject_id": 41}})
+        sharing.receive_permission(session, session.get(Peer, peer.id), incoming)
+    for text in exported():
+        assert "Partner Restricted" in text
+    again = api.post(
+        "/api/v1/exchange/stix/export", json={"subject_ids": [theirs_id]}, headers=supervisor.headers
+    )
+    assert again.status_code == 200, again.text
+
+
+def test_the_owner_permits_passing_on_through_dispatch(engine: Engine) -> None:
+    make_account(engine, "officer", "officer.one", unit=UNIT)
+    with unit_of_work(engine) as session:
+        peer = make_peer(session, "kz-aca", "KZ")
+        officer = user(session, "officer.one")
+        subject = person(session, officer, "H2")
+        sent = sharing.permit_passing_on(session, officer, subject.id, peer.agency_id or 0)
+        assert (sent.type, sent.status, sent.body["subject_id"]) == (
+            sharing.SUBJECT_PERMISSION,
+            "sent",
+            subject.id,
+        )
+        subject.source, subject.source_id = "node:ru-mia", "7"
+        with pytest.raises(Conflict):  # a partner's copy: only its owner permits
+            sharing.permit_passing_on(session, officer, subject.id, peer.agency_id or 0)

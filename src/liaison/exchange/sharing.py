@@ -60,6 +60,7 @@ from liaison.subjects.vocabulary import vocabulary as subject_vocabulary
 
 SHARE = "exchange.share"
 SUBJECT_SHARE = "subject.share"
+SUBJECT_PERMISSION = "subject.permission"
 HIT_ALERT = "hit.alert"
 ENGAGEMENT_SHARE = "engagement.share"
 FOLLOW_UP = "commitment.follow_up"
@@ -126,6 +127,44 @@ def receive_subject(session: Session, peer: Peer, incoming: IncomingEnvelope) ->
             session, actor, bundle, incoming.handling_code, f"{stix.NODE_SOURCE}{peer.node_id}",
             lambda person: str(person.get("x_liaison_subject_id") or ""),
         )  # fmt: skip
+
+
+def permit_passing_on(session: Session, actor: Actor, subject_id: int, agency_id: int) -> Dispatch:
+    """The provider lets the partner it shared an H2/H3 person sought with pass its copy on
+    (export it): a `subject.permission` envelope, as `messages.permit_forwarding` does for a
+    message; the partner's exports then include it (`subjects.may_pass_on`)."""
+    ensure(actor, SHARE)
+    subject = gate.get_readable(session, actor, Subject, subject_id, "subject")
+    if _owner_node(subject.source) is not None:
+        raise Conflict(
+            "Person sought {subject_id} was shared by partner node {node_id}; only that node permits "
+            "passing it on.",
+            subject_id=subject.id,
+            node_id=_owner_node(subject.source),
+            allowed=[],
+        )
+    peer = _peer(session, agency_id)
+    body = {"subject_id": subject.id, "by": actor.username}
+    return dispatch.request_dispatch(
+        session, actor, peer=peer, type=SUBJECT_PERMISSION, body=body, handling_code="H0",
+        owning_unit=subject.owning_unit, source_type="subject.permission", source_id=subject.id,
+        summary=subject.primary_name, releasability=dispatch.releasability_for(session, peer),
+    )  # fmt: skip
+
+
+@handle(SUBJECT_PERMISSION)
+@requests_flow.refuse_malformed
+def receive_permission(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
+    """The owner lets this node pass its copy of a person sought on."""
+    source_id = str(int(requests_flow.sent_body(incoming)["subject_id"]))
+    copy = session.scalar(
+        select(Subject).where(
+            Subject.source == f"{stix.NODE_SOURCE}{peer.node_id}", Subject.source_id == source_id
+        )
+    )
+    if copy is None:
+        raise NotFound("There is no copy of partner subject {subject_id}.", subject_id=source_id)
+    subjects.permit_onward(session, requests_flow.node_actor(peer, copy.owning_unit), copy)
 
 
 # ---------------------------------------------------------------- hit alerts

@@ -76,6 +76,18 @@ def share_subject(
     return schemas.ShareOut(dispatch_id=sent.id, status=sent.status)
 
 
+@router.post(
+    "/exchange/share/subjects/{subject_id}/permission", response_model=schemas.ShareOut, status_code=202
+)
+def permit_passing_on(
+    session: DbSession, user: Sharer, subject_id: int, body: schemas.ShareIn
+) -> schemas.ShareOut:
+    """Let the partner agency's node, which holds an H2/H3 person sought of ours, pass it on
+    (export it); without this its exports leave the person out and refuse to name it."""
+    sent = sharing.permit_passing_on(session, user, subject_id, body.agency_id)
+    return schemas.ShareOut(dispatch_id=sent.id, status=sent.status)
+
+
 @router.post("/exchange/share/engagements/{engagement_id}", response_model=schemas.ShareOut, status_code=202)
 def share_engagement(
     session: DbSession, user: Sharer, engagement_id: int, body: schemas.ShareIn

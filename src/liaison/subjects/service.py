@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
 from liaison.core.db import Base, utcnow
-from liaison.core.errors import Conflict, FieldName, Invalid, NotFound, Phrase
+from liaison.core.errors import Conflict, FieldName, Forbidden, Invalid, NotFound, Phrase
 from liaison.core.events import SubjectChanged, publish
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.security import gate
@@ -48,6 +48,7 @@ from liaison.names.search import query_terms, stored_keys
 from liaison.subjects import values
 from liaison.subjects.models import (
     MANUAL_SOURCE,
+    PARTNER_SOURCE,
     Notice,
     Subject,
     SubjectBirthDate,
@@ -546,6 +547,51 @@ def subject_out(subject: Subject) -> SubjectOut:
         created_at=subject.created_at,
         updated_at=subject.updated_at,
     )
+
+
+def owner_node(subject: Subject) -> str | None:
+    """The partner node that owns this subject (it shared its copy here), or None for our own."""
+    source = subject.source or ""
+    return source.removeprefix(PARTNER_SOURCE) if source.startswith(PARTNER_SOURCE) else None
+
+
+def may_pass_on(subject: Subject) -> bool:
+    """May this subject leave in an export? The receiver's rule (`gate.may_pass_on`): a partner's
+    H2/H3 copy only once its provider allowed it."""
+    return gate.may_pass_on(
+        subject.handling_code,
+        from_partner=owner_node(subject) is not None,
+        permitted=subject.onward_permitted,
+    )
+
+
+def ensure_may_pass_on(session: Session, actor: Actor, subject: Subject) -> None:
+    """Refuse (403, audited) to pass on a partner's restricted copy without its provider's permission."""
+    if may_pass_on(subject):
+        return
+    audit.record(
+        session, actor.username, "denied", "subject", subject.id,
+        detail="export without the provider's permission", protected=subject,
+    )  # fmt: skip
+    raise Forbidden(
+        "Person sought {subject_id} is {code} material of partner node {node}: it may not be "
+        "passed on without the provider's permission.",
+        subject_id=subject.id,
+        code=subject.handling_code,
+        node=owner_node(subject),
+    )
+
+
+def permit_onward(session: Session, actor: Actor, subject: Subject) -> None:
+    """The provider allowed its copy here to be passed on (its node's envelope says so); audited."""
+    if subject.onward_permitted:
+        return
+    subject.onward_permitted = True
+    audit.record(
+        session, actor.username, "update", "subject", subject.id, before={"onward_permitted": False},
+        after={"onward_permitted": True}, detail=f"passing on permitted by {owner_node(subject)}",
+        protected=subject,
+    )  # fmt: skip
 
 
 def get_subject(session: Session, actor: Actor, subject_id: int) -> Subject:
