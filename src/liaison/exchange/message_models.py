@@ -44,7 +44,10 @@ class Dispatch(Protected, Base):
     in_reply_to: Mapped[str | None] = mapped_column(String(ID_LENGTH), default=None)
     evaluation: Mapped[str | None] = mapped_column(String(2), default=None)
     releasability: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(12), index=True)  # pending | sent | refused
+    status: Mapped[str] = mapped_column(String(12), index=True)  # pending | waiting | sent | refused
+    # A step of a record that travelled (a request's): kept `waiting` while the peer is suspended
+    # or not verified, sent once it is usable again, instead of being refused.
+    waits_for_peer: Mapped[bool] = mapped_column(default=False)
     requested_by: Mapped[str] = mapped_column(String(80))
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by: Mapped[str] = mapped_column(String(80), default="")

@@ -10,8 +10,9 @@ comparing timestamps; a partner's copy is never shared onwards by the partner.
   the receiver stores the person and notices from the STIX bundle (`stix.store_people`) under
   source `node:<sender>`, keyed by the sender's id, so a second share updates.
 - `hit.alert`, sent when a screening hit on a person a partner shared is confirmed
-  (`HitDecided`): the owner marks its person located (the status history says where and when)
-  and believed in the reporting partner's country.
+  (`HitDecided`; like a follow-up, it waits while the partner is suspended or unverified): the
+  owner marks its person located (the status history says where and when) and believed in the
+  reporting partner's country.
 - `engagement.share`, sent when an officer shares an engagement with a partner that was present
   (`share_engagement`): the receiver records the engagement and its commitments, `ref`
   `<sender>:engagement:<id>` and `<sender>:commitment:<id>`.
@@ -181,7 +182,7 @@ def on_hit_decided(session: Session, event: HitDecided) -> None:
         return
     owner = _owner_node(subject.source)
     peer = _peer_named(session, owner) if owner else None
-    if peer is None or peer.status != "active" or not peer.fingerprint_verified:
+    if peer is None or peer.status == "removed":
         return
     actor = requests_flow.user_of(session, event.actor)
     record = hit.record
@@ -205,7 +206,7 @@ def on_hit_decided(session: Session, event: HitDecided) -> None:
         session, actor, peer=peer, type=HIT_ALERT, body=body, handling_code=subject.handling_code,
         owning_unit=subject.owning_unit, source_type="screening_hit", source_id=hit.id, record=subject,
         summary=f"confirmed hit on {subject.primary_name}",
-        releasability=dispatch.releasability_for(session, peer),
+        releasability=dispatch.releasability_for(session, peer), wait_for_peer=True,
     )  # fmt: skip
 
 
@@ -398,14 +399,14 @@ def on_commitment_changed(session: Session, event: CommitmentChanged) -> None:
         key = {"origin": origin, "id": int((commitment.ref or "").rsplit(":", 1)[1])}
     actor = requests_flow.user_of(session, event.actor)
     for peer in peers:
-        if peer.status != "active" or not peer.fingerprint_verified:
+        if peer.status == "removed":
             continue
         body = {**key, "note": latest.note, "status": latest.status, "noted_on": latest.noted_on.isoformat()}
         dispatch.request_dispatch(
             session, actor, peer=peer, type=FOLLOW_UP, body=body, handling_code=ENGAGEMENT_HANDLING,
             owning_unit=actor.unit, source_type="commitment", source_id=commitment.id,
             summary=f"follow-up: {commitment.text[:200]}",
-            releasability=dispatch.releasability_for(session, peer),
+            releasability=dispatch.releasability_for(session, peer), wait_for_peer=True,
         )  # fmt: skip
 
 
