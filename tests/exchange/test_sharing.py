@@ -17,14 +17,14 @@ from liaison import capabilities
 from liaison.core import accounts
 from liaison.core.db import unit_of_work
 from liaison.core.errors import Conflict, Forbidden, NotFound
-from liaison.core.models import User
+from liaison.core.models import AuditEvent, User
 from liaison.engagements import service as engagements
 from liaison.engagements.schemas import CommitmentIn, EngagementIn, FollowUpIn
 from liaison.exchange import keys, sharing
 from liaison.exchange.message_models import Dispatch
 from liaison.exchange.models import IncomingEnvelope, OutgoingEnvelope, Peer
 from liaison.subjects.models import Subject
-from tests.conftest import app_on, make_account
+from tests.conftest import app_on, make_account, sign_in_pages
 from tests.exchange.test_messages import make_peer
 from tests.registry.factories import agency
 
@@ -232,3 +232,83 @@ def test_the_owner_permits_passing_on_through_dispatch(engine: Engine) -> None:
         subject.source, subject.source_id = "node:ru-mia", "7"
         with pytest.raises(Conflict):  # a partner's copy: only its owner permits
             sharing.permit_passing_on(session, officer, subject.id, peer.agency_id or 0)
+
+
+def test_a_partners_copy_is_changed_by_its_owner_only(api: TestClient, engine: Engine) -> None:
+    officer = make_account(engine, "officer", "officer.one", unit=UNIT)
+    with unit_of_work(engine) as session:
+        peer = make_peer(session, "kz-aca", "KZ")
+        theirs = person(session, user(session, "officer.one"))
+        theirs.source, theirs.source_id = "node:kz-aca", "41"
+        theirs_id = theirs.id
+    for method, path, body in (
+        ("PATCH", f"/api/v1/subjects/{theirs_id}", {"believed_country": "VN"}),
+        ("POST", f"/api/v1/subjects/{theirs_id}/status", {"status": "located", "note": "seen"}),
+    ):
+        refused = api.request(method, path, json=body, headers=officer.headers)
+        assert refused.status_code == 409 and refused.headers["content-type"] == "application/problem+json"
+        assert "owned by node kz-aca; ask its owner" in refused.json()["detail"]
+    with unit_of_work(engine) as session:
+        copy = session.get(Subject, theirs_id)
+        assert copy is not None and (copy.believed_country, copy.status) == ("", "sought")
+        from liaison.exchange import requests_flow
+        from liaison.subjects import service
+        from liaison.subjects.schemas import SubjectPatch
+
+        owner = requests_flow.node_actor(session.get(Peer, peer.id) or peer, UNIT)  # the owner's share
+        service.update_subject(session, owner, theirs_id, SubjectPatch(believed_country="KZ"))
+        assert copy.believed_country == "KZ"
+
+
+def alert_from(session: Session, peer: Peer, subject_id: int, number: int) -> None:
+    """The `hit.alert` envelope the partner's node sends when its officer confirms a hit."""
+    body = {"subject_id": subject_id, "hit_id": number, "score": 0.97, "matched_name": "Tran Van Binh",
+            "decided_at": "2026-03-12T08:00:00", "reason": "passport photo"}  # fmt: skip
+    incoming = IncomingEnvelope(type=sharing.HIT_ALERT, message_id=f"alert-{number}", body={"body": body})
+    sharing.receive_alert(session, peer, incoming)
+
+
+def test_a_partners_alert_is_a_proposal_our_officer_accepts_or_refuses(
+    api: TestClient, engine: Engine
+) -> None:
+    officer = make_account(engine, "officer", "officer.one", unit=UNIT)
+    with unit_of_work(engine) as session:
+        peer = make_peer(session, "kz-aca", "KZ")
+        ours = person(session, user(session, "officer.one"))
+        alert_from(session, peer, ours.id, 1)
+        alert_from(session, peer, ours.id, 2)
+        assert (ours.status, ours.believed_country) == ("sought", "")  # nothing changed by the partner
+        first, second = sorted(
+            sharing.alerts_about(session, user(session, "officer.one"), ours), key=lambda a: a.id
+        )
+        assert (first.proposed_status, first.proposed_country, first.proposed_by) == (
+            "located",
+            "KZ",
+            "node:kz-aca",
+        )
+        ours_id = ours.id
+    sign_in_pages(api, officer, f"/subjects/{ours_id}")
+    page = api.get(f"/subjects/{ours_id}")
+    assert (
+        "proposes status located" in page.text and f'action="/exchange/alerts/{first.id}/accept"' in page.text
+    )
+    unexplained = api.post(f"/api/v1/exchange/alerts/{second.id}/refuse", json={}, headers=officer.headers)
+    assert unexplained.status_code == 422
+    accepted = api.post(f"/api/v1/exchange/alerts/{first.id}/accept", json={}, headers=officer.headers)
+    assert accepted.status_code == 200 and accepted.json()["decision"] == "accepted"
+    again = api.post(f"/api/v1/exchange/alerts/{first.id}/accept", json={}, headers=officer.headers)
+    assert again.status_code == 409
+    refused = api.post(f"/api/v1/exchange/alerts/{second.id}/refuse", json={"reason": "Same trip."},
+                       headers=officer.headers)  # fmt: skip
+    assert refused.json()["decision"] == "refused"
+    subject = api.get(f"/api/v1/subjects/{ours_id}", headers=officer.headers).json()
+    assert (subject["status"], subject["believed_country"]) == ("located", "KZ")
+    assert (
+        "kz-aca" in subject["status_history"][-1]["note"]
+        and subject["status_history"][-1]["actor"] == "officer.one"
+    )
+    with unit_of_work(engine) as session:
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.object_type == "hit_alert")
+        ).all()
+        assert sorted(actions) == ["accept alert", "refuse alert"]

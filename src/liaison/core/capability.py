@@ -73,7 +73,8 @@ class Panel:
 
 
 RecordContribution = Callable[[Session, Actor, Any], list[Panel]]
-"""Sections another capability adds to one record's page (`request_view`, `engagement_view`)."""
+"""Sections another capability adds to one record's page (`request_view`, `engagement_view`,
+`subject_view`)."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,9 @@ class Capability:
     engagement_view: RecordContribution | None = None
     """Adds sections to one engagement's page (the engagement is the third argument): records of
     another capability linked to it; it checks the reader's rights itself."""
+    subject_view: RecordContribution | None = None
+    """Adds sections to one person sought's page (the subject, already read through the gate, is
+    the third argument); it checks the reader's rights itself."""
     subscriptions: tuple[Subscription, ...] = ()
     """The domain events it listens to (`core.events.InTransaction` / `AfterCommit`)."""
     worker: Callable[[Engine, threading.Event], None] | None = None

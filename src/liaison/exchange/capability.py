@@ -17,6 +17,7 @@ from liaison.exchange import (  # noqa: F401
     requests_flow,
     rotation,
     sharing,
+    subject_panel,
     worker,
 )
 
@@ -31,4 +32,5 @@ CAPABILITY = Capability(
     demo=demo.load,  # x2
     subscriptions=(*requests_flow.SUBSCRIPTIONS, *sharing.SUBSCRIPTIONS),
     request_view=request_thread.contribute,
+    subject_view=subject_panel.contribute,
 )

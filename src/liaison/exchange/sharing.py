@@ -11,8 +11,9 @@ comparing timestamps; a partner's copy is never shared onwards by the partner.
   source `node:<sender>`, keyed by the sender's id, so a second share updates.
 - `hit.alert`, sent when a screening hit on a person a partner shared is confirmed
   (`HitDecided`; like a follow-up, it waits while the partner is suspended or unverified): the
-  owner marks its person located (the status history says where and when) and believed in the
-  reporting partner's country.
+  owner records it as a proposal (`HitAlert`: located, believed in the reporting partner's
+  country) that its own officer accepts (`accept_alert`, through the subjects service: the status
+  history says where and when) or refuses (`refuse_alert`); the partner never changes it directly.
 - `engagement.share`, sent when an officer shares an engagement with a partner that was present
   (`share_engagement`): the receiver records the engagement and its commitments, `ref`
   `<sender>:engagement:<id>` and `<sender>:commitment:<id>`.
@@ -38,9 +39,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from liaison.core import audit
-from liaison.core.errors import Conflict, NotFound
+from liaison.core.db import utcnow
+from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.events import CommitmentChanged, HitDecided, InTransaction
 from liaison.core.listing import paginate
+from liaison.core.records import snapshot
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
 from liaison.core.vocab import allowed_next
@@ -50,7 +53,7 @@ from liaison.engagements.models import Commitment, Engagement
 from liaison.engagements.vocabulary import vocabulary as engagement_vocabulary
 from liaison.exchange import dispatch, outbox, requests_flow, stix
 from liaison.exchange.handlers import handle
-from liaison.exchange.message_models import Dispatch
+from liaison.exchange.message_models import Dispatch, HitAlert
 from liaison.exchange.models import IncomingEnvelope, Peer
 from liaison.registry.models import Agency
 from liaison.screening.models import Hit
@@ -65,6 +68,8 @@ SUBJECT_PERMISSION = "subject.permission"
 HIT_ALERT = "hit.alert"
 ENGAGEMENT_SHARE = "engagement.share"
 FOLLOW_UP = "commitment.follow_up"
+ALERT_DECIDE = "subjects.write"  # who decides on a partner's alert: who may change the person sought
+ALERT_AUDITED = ("subject_id", "proposed_status", "proposed_country", "proposed_by", "decision", "reason")
 ENGAGEMENT_HANDLING = "H1"  # minutes of a meeting both sides attended: law-enforcement use
 
 
@@ -213,7 +218,8 @@ def on_hit_decided(session: Session, event: HitDecided) -> None:
 @handle(HIT_ALERT)
 @requests_flow.refuse_malformed
 def receive_alert(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
-    """A partner confirmed a hit on one of our persons sought: located, believed in its country."""
+    """A partner confirmed a hit on one of our persons sought: a proposal (located, believed in
+    its country) for our officer to accept or refuse; our record is not changed by the partner."""
     body = requests_flow.sent_body(incoming)
     subject = session.get(Subject, int(body["subject_id"]))
     if subject is None or _owner_node(subject.source) is not None:
@@ -224,16 +230,85 @@ def receive_alert(session: Session, peer: Peer, incoming: IncomingEnvelope) -> N
         f"(score {body.get('score')}, matched {body.get('matched_name')!r}): {body.get('reason') or ''}"
     ).strip()
     partner = session.get(Agency, peer.agency_id) if peer.agency_id is not None else None
-    with requests_flow.applying(session, peer):
-        country = partner.country_code if partner is not None else None
-        if country and country != subject.believed_country:
-            subjects.update_subject(session, actor, subject.id, SubjectPatch(believed_country=country))
-        if "located" in allowed_next(subject_vocabulary().statuses, subject.status):
-            subjects.change_status(session, actor, subject.id, "located", note)
-        else:  # already located or further along: the alert stays in the trail
-            audit.record(
-                session, actor.username, "alert", "subject", subject.id, detail=note, protected=subject
-            )
+    country = (partner.country_code or "") if partner is not None else ""
+    located = "located" in allowed_next(subject_vocabulary().statuses, subject.status)
+    alert = HitAlert(
+        peer_id=peer.id, subject_id=subject.id, message_id=str(incoming.message_id), note=note[:5000],
+        alert=body, proposed_status="located" if located else "",
+        proposed_country=country if country != subject.believed_country else "",
+        proposed_by=actor.username, proposed_at=utcnow(),
+    )  # fmt: skip
+    gate.inherit(alert, subject)
+    session.add(alert)
+    session.flush()
+    audit.record(
+        session, actor.username, "alert", "subject", subject.id, after=snapshot(alert, ALERT_AUDITED),
+        detail=note, protected=subject,
+    )  # fmt: skip
+
+
+def alerts_about(session: Session, actor: Actor, subject: Subject) -> list[HitAlert]:
+    """The partners' alerts on one of our persons sought the actor may read, newest first."""
+    return list(
+        session.scalars(
+            select(HitAlert)
+            .where(HitAlert.subject_id == subject.id, gate.readable(actor, HitAlert))
+            .order_by(HitAlert.id.desc())
+        )
+    )
+
+
+def _open_alert(session: Session, actor: Actor, alert_id: int) -> HitAlert:
+    ensure(actor, ALERT_DECIDE)
+    alert = gate.get_readable(session, actor, HitAlert, alert_id, "hit alert")
+    if alert.decision:
+        raise Conflict(
+            "Alert {alert_id} was already {decision}.", alert_id=alert.id, decision=alert.decision, allowed=[]
+        )
+    return alert
+
+
+def _decided(session: Session, actor: Actor, alert: HitAlert, decision: str, reason: str) -> dict[str, Any]:
+    """Record who decided what, when and why; the alert as it was, for the audit event."""
+    before = snapshot(alert, ALERT_AUDITED)
+    alert.decision, alert.decided_by, alert.decided_at = decision, actor.username, utcnow()
+    alert.reason = reason
+    session.flush()
+    return before
+
+
+def accept_alert(session: Session, actor: Actor, alert_id: int, reason: str = "") -> HitAlert:
+    """Our officer accepts a partner's alert: the proposed status and country, through the
+    subjects service (its rules and history), then the decision; audited."""
+    alert = _open_alert(session, actor, alert_id)
+    subject = subjects.get_subject(session, actor, alert.subject_id)
+    if alert.proposed_country and alert.proposed_country != subject.believed_country:
+        subjects.update_subject(
+            session, actor, subject.id, SubjectPatch(believed_country=alert.proposed_country)
+        )
+    if alert.proposed_status and alert.proposed_status in allowed_next(
+        subject_vocabulary().statuses, subject.status
+    ):
+        subjects.change_status(session, actor, subject.id, alert.proposed_status, alert.note)
+    before = _decided(session, actor, alert, "accepted", reason.strip())
+    audit.record(
+        session, actor.username, "accept alert", "hit_alert", alert.id, before=before,
+        after=snapshot(alert, ALERT_AUDITED), protected=alert,
+    )  # fmt: skip
+    return alert
+
+
+def refuse_alert(session: Session, actor: Actor, alert_id: int, reason: str) -> HitAlert:
+    """Our officer refuses a partner's alert, saying why: the person sought stays as it is; audited."""
+    if not reason.strip():
+        raise Invalid("Say why the alert is refused.", fields={"reason": "required"})
+    alert = _open_alert(session, actor, alert_id)
+    before = _decided(session, actor, alert, "refused", reason.strip())
+    audit.record(
+        session, actor.username, "refuse alert", "hit_alert", alert.id, before=before,
+        after=snapshot(alert, ALERT_AUDITED), protected=alert,
+    )  # fmt: skip
+    return alert
 
 
 # ---------------------------------------------------------------- engagements and commitments

@@ -104,3 +104,23 @@ def ask_partner(session: DbSession, user: Asker, request_id: int, body: schemas.
     what it asked for: a comment on both sides."""
     requests_flow.ask_partner(session, user, request_id, body.text, body.kind)
     return Response(status_code=204)
+
+
+Decider = Annotated[User, Depends(Permission(sharing.ALERT_DECIDE))]
+
+
+@router.post("/exchange/alerts/{alert_id}/accept", response_model=schemas.AlertOut)
+def accept_alert(
+    session: DbSession, user: Decider, alert_id: int, body: schemas.AlertDecisionIn
+) -> schemas.AlertOut:
+    """Accept a partner's confirmed-hit alert on one of our persons sought: its proposed status
+    and believed country apply through the subjects service. Audited."""
+    return schemas.AlertOut.model_validate(sharing.accept_alert(session, user, alert_id, body.reason))
+
+
+@router.post("/exchange/alerts/{alert_id}/refuse", response_model=schemas.AlertOut)
+def refuse_alert(
+    session: DbSession, user: Decider, alert_id: int, body: schemas.AlertDecisionIn
+) -> schemas.AlertOut:
+    """Refuse a partner's alert, saying why: the person sought stays as it is. Audited."""
+    return schemas.AlertOut.model_validate(sharing.refuse_alert(session, user, alert_id, body.reason))

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from liaison.capabilities import panels
 from liaison.core.errors import DomainError
 from liaison.core.models import User
 from liaison.core.security.policy import handling_codes
@@ -120,8 +121,11 @@ def _detail(
     request: Request, session: DbSession, user: User, subject_id: int, error: DomainError | None = None,
     form: dict[str, str] | None = None,
 ) -> HTMLResponse:  # fmt: skip
-    subject = service.subject_out(service.get_subject(session, user, subject_id))
-    context = _context(subject=subject, error=error.detail if error else None, form=form or {})
+    record = service.get_subject(session, user, subject_id)
+    subject = service.subject_out(record)
+    context = _context(subject=subject, error=error.detail if error else None, form=form or {},
+                       owner=service.owner_node(record),
+                       panels=panels(session, user, record, lambda c: c.subject_view))  # fmt: skip
     return render(
         request, "subjects/subject_detail.html", context, status_code=error.status if error else 200
     )

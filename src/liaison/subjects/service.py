@@ -500,6 +500,26 @@ def _readable(session: Session, actor: Actor, subject_id: int, action: str = REA
     return gate.get_readable(session, actor, Subject, subject_id, "subject")
 
 
+def _editable(session: Session, actor: Actor, subject_id: int) -> Subject:
+    """A subject the actor may change: readable, and owned by this node (`ensure_owned_here`)."""
+    subject = _readable(session, actor, subject_id, WRITE)
+    ensure_owned_here(subject, actor)
+    return subject
+
+
+def ensure_owned_here(subject: Subject, actor: Actor) -> None:
+    """A partner's copy (source `node:<owner>`) changes only by its owner's next share, made by
+    the owner's node actor (`node:<owner>`): a local edit would be silently replaced by it."""
+    owner = owner_node(subject)
+    if owner is not None and actor.username != f"{PARTNER_SOURCE}{owner}":
+        raise Conflict(
+            "Person sought {subject_id} is owned by node {node}; ask its owner.",
+            subject_id=subject.id,
+            node=owner,
+            allowed=[],
+        )
+
+
 def notice_out(notice: Notice) -> NoticeOut:
     kind = vocabulary().notice_kinds.get(notice.kind)
     return NoticeOut(
@@ -783,7 +803,7 @@ def create_subject(session: Session, actor: Actor, data: SubjectIn) -> Subject:
 
 
 def update_subject(session: Session, actor: Actor, subject_id: int, patch: SubjectPatch) -> Subject:
-    subject = _readable(session, actor, subject_id, WRITE)
+    subject = _editable(session, actor, subject_id)
     check = _Checker()
     changes = patch.model_dump(exclude_none=True)
     if "gender" in changes:
@@ -819,7 +839,7 @@ def _child_added(session: Session, actor: Actor, subject: Subject, what: str, ro
 
 
 def add_name(session: Session, actor: Actor, subject_id: int, data: NameIn) -> SubjectName:
-    subject = _readable(session, actor, subject_id, WRITE)
+    subject = _editable(session, actor, subject_id)
     check = _Checker()
     row = _name_row(check, "name", data)
     check.raise_if_any("The name cannot be added")
@@ -834,7 +854,7 @@ def add_name(session: Session, actor: Actor, subject_id: int, data: NameIn) -> S
 
 
 def add_document(session: Session, actor: Actor, subject_id: int, data: DocumentIn) -> SubjectDocument:
-    subject = _readable(session, actor, subject_id, WRITE)
+    subject = _editable(session, actor, subject_id)
     check = _Checker()
     row = _document_row(check, "document", data)
     check.raise_if_any("The document cannot be added")
@@ -847,7 +867,7 @@ def add_document(session: Session, actor: Actor, subject_id: int, data: Document
 
 
 def add_charge(session: Session, actor: Actor, subject_id: int, data: ChargeIn) -> SubjectCharge:
-    subject = _readable(session, actor, subject_id, WRITE)
+    subject = _editable(session, actor, subject_id)
     check = _Checker()
     row = _charge_row(check, "charge", data)
     check.raise_if_any("The charge cannot be added")
@@ -858,7 +878,7 @@ def add_charge(session: Session, actor: Actor, subject_id: int, data: ChargeIn) 
 
 
 def add_birth_date(session: Session, actor: Actor, subject_id: int, text: str) -> SubjectBirthDate:
-    subject = _readable(session, actor, subject_id, WRITE)
+    subject = _editable(session, actor, subject_id)
     check = _Checker()
     parsed = check.value("birth_date", values.parse_birth_date, text)
     check.raise_if_any("The birth date cannot be added")
@@ -875,7 +895,7 @@ def add_birth_date(session: Session, actor: Actor, subject_id: int, text: str) -
 
 
 def add_nationality(session: Session, actor: Actor, subject_id: int, country: str) -> None:
-    subject = _readable(session, actor, subject_id, WRITE)
+    subject = _editable(session, actor, subject_id)
     check = _Checker()
     code = check.value("country", values.clean_country, country, allow_empty=False)
     check.raise_if_any("The nationality cannot be added")
@@ -885,7 +905,7 @@ def add_nationality(session: Session, actor: Actor, subject_id: int, country: st
 
 
 def add_notice(session: Session, actor: Actor, subject_id: int, data: NoticeIn) -> Notice:
-    subject = _readable(session, actor, subject_id, WRITE)
+    subject = _editable(session, actor, subject_id)
     check = _Checker()
     row = _notice_row(check, "notice", data)
     check.raise_if_any("The notice cannot be added")
@@ -925,6 +945,7 @@ def withdraw_notice(
                 subject_id=subject_id,
             )
         raise NotFound("There is no notice {notice_id}.", notice_id=notice_id)
+    ensure_owned_here(subject, actor)
     current = notice_status(notice)
     if current != "active":
         raise Conflict(
@@ -953,7 +974,7 @@ def withdraw_notice(
 
 def change_status(session: Session, actor: Actor, subject_id: int, status: str, note: str = "") -> Subject:
     """Move a subject to `status` when the vocabulary allows it from where it is; kept in its history."""
-    subject = _readable(session, actor, subject_id, WRITE)
+    subject = _editable(session, actor, subject_id)
     check_move(vocabulary().statuses, subject.status, status, "subject")
     session.add(
         SubjectStatusChange(
