@@ -351,3 +351,42 @@ def test_a_chunk_with_a_wrong_digest_is_refused_and_the_right_one_completes_the_
             "application/octet-stream",
             content,
         )
+
+
+def test_an_oversized_attachment_is_refused(forger: Forger) -> None:
+    """An attachment the header says is larger than the receiver takes: refused before any chunk
+    is asked for (the header, signed by the sender, is what the receiver checks)."""
+    sealed = forger.seal(attachments=[Attachment("big.bin", b"x" * 1024)])
+    header = {**sealed.header}
+    header["attachments"] = [{**header["attachments"][0], "size": 2**40}]  # beyond any setting
+    header_bytes = envelope.canonical(header)
+    item = {
+        "header": receiver.b64(header_bytes),
+        "signature": receiver.b64(forger.identity.signing.sign(header_bytes).signature),
+        "body": receiver.b64(sealed.ciphertext),
+    }
+    assert_refused(forger, item, "too_large", final=True)
+
+
+def test_an_unverified_peer_is_refused_with_the_reason(forger: Forger) -> None:
+    def verified(flag: bool) -> None:
+        with unit_of_work(forger.b.engine()) as session:
+            peer = session.scalar(select(Peer).where(Peer.node_id == "node-a"))
+            assert peer is not None
+            peer.fingerprint_verified = flag
+
+    stored = forger.stored()
+    verified(False)
+    try:
+        response = forger.post(forger.item(forger.seal()))
+        assert (response.status_code, response.json()["reason"]) == (403, "unverified_peer")
+    finally:
+        verified(True)
+    assert forger.stored() == stored
+    with unit_of_work(forger.b.engine()) as session:
+        refused = session.scalars(
+            select(AuditEvent.detail).where(
+                AuditEvent.action == "refuse", AuditEvent.object_type == "exchange_call"
+            )
+        ).all()
+    assert "unverified_peer" in refused

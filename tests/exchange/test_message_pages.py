@@ -3,12 +3,22 @@ boxes with their delivery state, a message's chain of evidence, refusals in plai
 
 from __future__ import annotations
 
+import os
 import re
+import stat
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
+from liaison.core import accounts
 from liaison.core.db import unit_of_work
+from liaison.core.errors import Invalid
+from liaison.exchange import keys, messages, peers
+from liaison.exchange.message_schemas import MessageIn
 from liaison.exchange.models import OutgoingEnvelope
 from tests.conftest import make_account
 from tests.exchange.test_messages import UNIT, make_peer, node_identity
@@ -200,3 +210,81 @@ def test_an_attachment_travels_with_a_composed_message(client: TestClient, engin
     assert client.get(location + "/attachments/1", headers=officer.headers).status_code == 404
     with unit_of_work(engine) as session:
         assert session.scalar(select(OutgoingEnvelope.attachments)) == 1
+
+
+def test_the_peers_page_shows_this_node_and_each_partner_by_fingerprint(
+    client: TestClient, engine: Engine
+) -> None:
+    with unit_of_work(engine) as session:
+        peer = make_peer(session, "kz-aca", "KZ", verified=False)
+        theirs = (keys.fingerprint(peer.signing_key), keys.fingerprint(peer.encryption_key))
+    ours = keys.load().describe()
+    admin = make_account(engine, "admin")
+    page = client.get("/exchange/peers", headers=admin.headers)
+    assert page.status_code == 200
+    for fingerprint in (*theirs, ours["signing_fingerprint"], ours["encryption_fingerprint"]):
+        assert f"<code>{fingerprint}</code>" in page.text or f">{fingerprint}</code>" in page.text
+    assert 'action="/exchange/peers/kz-aca/verify"' in page.text  # not verified yet: the form to do it
+
+
+def test_verifying_with_a_wrong_fingerprint_is_refused_and_changes_nothing(engine: Engine) -> None:
+    make_account(engine, "admin", "admin.one")
+    with unit_of_work(engine) as session:
+        peer = make_peer(session, "kz-aca", "KZ", verified=False)
+        admin = accounts.get_user(session, "admin.one")
+        right = keys.fingerprint(peer.signing_key)
+        wrong = right[:-1] + ("0" if right[-1] != "0" else "1")
+        with pytest.raises(Invalid, match="does not match"):
+            peers.verify(session, admin, "kz-aca", wrong)
+        assert peer.fingerprint_verified is False
+        peers.verify(session, admin, "kz-aca", right.lower().replace(" ", ":"))  # as read aloud
+        assert peer.fingerprint_verified is True
+
+
+def test_the_thread_page_shows_each_message_of_the_thread_with_its_state(
+    client: TestClient, engine: Engine
+) -> None:
+    officer = make_account(engine, "officer", unit=UNIT)
+    with unit_of_work(engine) as session:
+        peer = make_peer(session)
+        author = accounts.get_user(session, officer.username)
+        first = messages.compose(session, author, MessageIn.model_validate(
+            {"peer_id": peer.id, "subject": "Meeting on 12 March", "body": "Agenda attached."}))  # fmt: skip
+        reply = messages.compose(session, author, MessageIn.model_validate(
+            {"peer_id": peer.id, "subject": "Re: Meeting", "body": "Moved to 14 March.", "reply_to": first.id,
+             "handling_code": "H2"}))  # fmt: skip
+        other = messages.compose(session, author, MessageIn.model_validate(
+            {"peer_id": peer.id, "subject": "Another matter", "body": "Unrelated."}))  # fmt: skip
+        thread, ids = first.thread, (first.id, reply.id)
+        assert other.thread != thread
+    page = client.get(f"/exchange/threads/{thread}", headers=officer.headers)
+    assert page.status_code == 200
+    for text in ("Meeting on 12 March", "Agenda attached.", "Re: Meeting", "Moved to 14 March.", "ru-mia"):
+        assert text in page.text
+    assert "Another matter" not in page.text
+    assert "queued" in page.text and "awaiting approval" in page.text  # H0 sent, H2 waits for a supervisor
+    assert all(f'href="/exchange/messages/{i}"' in page.text for i in ids)
+    assert page.text.index("Meeting on 12 March") < page.text.index("Re: Meeting")
+
+
+def test_node_init_and_show_print_the_fingerprints_and_keep_the_keys_private(tmp_path: Path) -> None:
+    env = {**os.environ, "LIAISON_HOME": str(tmp_path)}
+    liaison = [sys.executable, "-m", "liaison", "node"]
+    made = subprocess.run([*liaison, "init", "--node-id", "vn-test", "--agency", "vn-mps"], env=env,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    shown = subprocess.run([*liaison, "show"], env=env, capture_output=True, text=True, check=False)
+    assert shown.returncode == 0, shown.stderr
+    identity = keys.load(tmp_path)
+    described = identity.describe()
+    for output in (made.stdout, shown.stdout):
+        assert f"signing fingerprint:    {described['signing_fingerprint']}" in output
+        assert f"encryption fingerprint: {described['encryption_fingerprint']}" in output
+        assert "node id:                vn-test" in output
+    key_file = keys.node_dir(tmp_path) / keys.KEYS_FILE
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(keys.node_dir(tmp_path).stat().st_mode) == 0o700
+    again = subprocess.run(
+        [*liaison, "init", "--node-id", "vn-test"], env=env, capture_output=True, text=True, check=False
+    )
+    assert again.returncode != 0 and keys.load(tmp_path).describe() == described  # never overwritten

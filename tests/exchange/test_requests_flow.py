@@ -4,6 +4,8 @@ step the partner's node made is never sent back. The two-node end to end is test
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -14,7 +16,7 @@ from liaison.core.db import unit_of_work
 from liaison.core.errors import Conflict
 from liaison.core.models import User
 from liaison.core.settings import get_settings
-from liaison.exchange import dispatch, keys, requests_flow
+from liaison.exchange import dispatch, keys, peers, request_thread, requests_flow
 from liaison.exchange.message_models import Dispatch
 from liaison.exchange.models import OutgoingEnvelope, Peer
 from liaison.registry.models import Agency
@@ -90,6 +92,7 @@ def test_a_submitted_request_to_a_partner_node_waits_for_a_supervisor_then_enter
         envelope = session.scalar(select(OutgoingEnvelope))
         assert envelope is not None and envelope.type == requests_flow.REQUEST_CREATE
         assert envelope.thread == request.remote_thread and envelope.attachments == 1
+        assert pending.releasability == "KZ" and json.loads(envelope.header)["releasability"] == "KZ"
 
 
 def test_a_request_to_an_agency_without_a_node_stays_here(engine: Engine) -> None:
@@ -125,9 +128,45 @@ def test_asking_the_partner_needs_a_request_that_travelled(engine: Engine) -> No
             requests_flow.ask_partner(session, officer, request.id, "Which passport?")
 
 
-def test_a_peer_without_a_verified_fingerprint_gets_nothing(engine: Engine) -> None:
+def log(session: Session) -> list[tuple[int, str]]:
+    return [
+        (e.sequence, e.type) for e in session.scalars(select(OutgoingEnvelope).order_by(OutgoingEnvelope.id))
+    ]
+
+
+def test_steps_wait_while_the_peer_is_unverified_or_suspended_and_leave_in_order_once_it_is_usable(
+    engine: Engine,
+) -> None:
+    make_account(engine, "admin", "admin.one")
     with unit_of_work(engine) as session:
         _, officer, request = to_partner(engine, session, verified=False)
+        admin = user(session, "admin.one")
+        submit_and_approve(session, officer, request)  # approved, but nobody to send it to yet
+        (created,) = dispatches(session)
+        assert (created.status, created.reason) == ("waiting", "waiting: peer unverified")
+        assert request.remote_thread and log(session) == []
+        (entry,) = request_thread.thread_entries(session, officer, request.remote_thread)
+        assert (entry.state, entry.reason) == ("waiting", "waiting: peer unverified")  # the request's page
+        peers.verify(session, admin, "kz-aca")
+        assert created.status == "sent" and log(session) == [(1, requests_flow.REQUEST_CREATE)]
+        peers.set_status(session, admin, "kz-aca", "suspended", "Keys under review.")
+        service.transition_request(session, officer, request.id, "withdraw", reason="Found him at home.")
+        requests_flow.ask_partner(session, officer, request.id, "Did you receive it?")
+        waiting = dispatches(session)[1:]
+        assert [(d.status, d.reason) for d in waiting] == [("waiting", "waiting: peer suspended")] * 2
+        assert len(log(session)) == 1
+        peers.set_status(session, admin, "kz-aca", "active", "Keys checked.")
+        assert [d.status for d in waiting] == ["sent", "sent"]
+        assert log(session) == [
+            (1, requests_flow.REQUEST_CREATE),
+            (2, requests_flow.REQUEST_UPDATE),
+            (3, requests_flow.REQUEST_INFO),
+        ]
+
+
+def test_a_removed_peer_is_no_partner_node(engine: Engine) -> None:
+    with unit_of_work(engine) as session:
+        _, officer, request = to_partner(engine, session, status="removed")
         service.transition_request(session, officer, request.id, "submit")
         assert dispatches(session) == [] and request.remote_thread is None
 

@@ -4,6 +4,7 @@ The receiving side runs in test_sharing_e2e.py between two node processes."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 
@@ -15,14 +16,15 @@ from sqlalchemy.orm import Session
 from liaison import capabilities
 from liaison.core import accounts
 from liaison.core.db import unit_of_work
-from liaison.core.errors import Conflict, NotFound
-from liaison.core.models import User
+from liaison.core.errors import Conflict, Forbidden, NotFound
+from liaison.core.models import AuditEvent, User
 from liaison.engagements import service as engagements
 from liaison.engagements.schemas import CommitmentIn, EngagementIn, FollowUpIn
 from liaison.exchange import keys, sharing
 from liaison.exchange.message_models import Dispatch
+from liaison.exchange.models import IncomingEnvelope, OutgoingEnvelope, Peer
 from liaison.subjects.models import Subject
-from tests.conftest import app_on, make_account
+from tests.conftest import app_on, make_account, sign_in_pages
 from tests.exchange.test_messages import make_peer
 from tests.registry.factories import agency
 
@@ -52,11 +54,14 @@ def dispatches(session: Session) -> list[Dispatch]:
     return list(session.scalars(select(Dispatch).order_by(Dispatch.id)))
 
 
-def person(session: Session, owner: User, code: str = "H0") -> Subject:
+def person(session: Session, owner: User, code: str = "H0", name: str = "") -> Subject:
     from liaison.subjects import service
     from liaison.subjects.schemas import SubjectIn
 
-    return service.create_subject(session, owner, SubjectIn.model_validate({**PERSON, "handling_code": code}))
+    names = {"names": [{"full_name": name}]} if name else {}
+    return service.create_subject(
+        session, owner, SubjectIn.model_validate({**PERSON, **names, "handling_code": code})
+    )
 
 
 def test_a_person_sought_goes_as_a_stix_bundle_and_h2_waits_for_a_supervisor(engine: Engine) -> None:
@@ -141,3 +146,169 @@ def test_engagement_minutes_go_to_a_partner_that_was_there_and_follow_ups_follow
             pledge.id,
             "in_progress",
         )
+
+
+def headers(session: Session) -> list[dict[str, object]]:
+    """The signed headers of the outgoing log, in order: what the receiver will read."""
+    logged = session.scalars(select(OutgoingEnvelope).order_by(OutgoingEnvelope.sequence))
+    return [json.loads(envelope.header) for envelope in logged]
+
+
+def test_what_is_shared_says_where_it_may_go_and_never_goes_elsewhere(engine: Engine) -> None:
+    make_account(engine, "officer", "officer.one", unit=UNIT)
+    with unit_of_work(engine) as session:
+        peer = make_peer(session, "kz-aca", "KZ")
+        officer = user(session, "officer.one")
+        subject = person(session, officer)
+        with pytest.raises(Forbidden):  # releasable to Russia and Laos only, not to Kazakhstan
+            sharing.share_subject(session, officer, subject.id, peer.agency_id or 0, "RU, LA")
+        assert dispatches(session) == [] and headers(session) == []
+        sent = sharing.share_subject(session, officer, subject.id, peer.agency_id or 0)
+        minutes = EngagementIn(kind="talks", title="Talks", held_on=date(2026, 3, 12),
+                               agency_ids=[peer.agency_id or 0])  # fmt: skip
+        talks = engagements.create_engagement(session, officer, minutes)
+        pledge = engagements.create_commitment(
+            session, officer, CommitmentIn(engagement_id=talks.id, text="Exchange lists", kind="agreed")
+        )
+        with pytest.raises(Forbidden):
+            sharing.share_engagement(session, officer, talks.id, peer.agency_id or 0, "RU")
+        sharing.share_engagement(session, officer, talks.id, peer.agency_id or 0, "ru, kz")
+        engagements.follow_up(session, officer, pledge.id, FollowUpIn(note="Sent.", status="in_progress"))
+        assert sent.releasability == "KZ"
+        assert [(h["type"], h["releasability"]) for h in headers(session)] == [
+            (sharing.SUBJECT_SHARE, "KZ"),
+            (sharing.ENGAGEMENT_SHARE, "KZ,RU"),
+            (sharing.FOLLOW_UP, "KZ"),
+        ]
+
+
+def test_a_partners_restricted_person_leaves_in_no_export_until_its_owner_permits(
+    api: TestClient, engine: Engine
+) -> None:
+    supervisor = make_account(engine, "supervisor", "sup.one", unit=UNIT)
+    with unit_of_work(engine) as session:
+        peer = make_peer(session, "kz-aca", "KZ")
+        person(session, user(session, "sup.one"), "H2", "Our Own Restricted")
+        theirs = person(session, user(session, "sup.one"), "H2", "Partner Restricted")
+        theirs.source, theirs.source_id = "node:kz-aca", "41"
+        theirs_id = theirs.id
+    named = api.post(
+        "/api/v1/exchange/stix/export", json={"subject_ids": [theirs_id]}, headers=supervisor.headers
+    )
+    assert named.status_code == 403 and named.headers["content-type"] == "application/problem+json"
+    assert "kz-aca" in named.json()["detail"] and "permission" in named.json()["detail"]
+
+    def exported() -> tuple[str, str]:
+        bundle = api.get("/api/v1/exchange/stix/export", headers=supervisor.headers)
+        table = api.get("/api/v1/subjects/export", params={"format": "csv"}, headers=supervisor.headers)
+        assert bundle.status_code == table.status_code == 200
+        return bundle.text, table.text
+
+    for text in exported():
+        assert "Our Own Restricted" in text and "Partner Restricted" not in text
+    with unit_of_work(engine) as session:  # the owner's `subject.permission` envelope arrives
+        incoming = IncomingEnvelope(type=sharing.SUBJECT_PERMISSION, body={"body": {"subject_id": 41}})
+        sharing.receive_permission(session, session.get(Peer, peer.id), incoming)
+    for text in exported():
+        assert "Partner Restricted" in text
+    again = api.post(
+        "/api/v1/exchange/stix/export", json={"subject_ids": [theirs_id]}, headers=supervisor.headers
+    )
+    assert again.status_code == 200, again.text
+
+
+def test_the_owner_permits_passing_on_through_dispatch(engine: Engine) -> None:
+    make_account(engine, "officer", "officer.one", unit=UNIT)
+    with unit_of_work(engine) as session:
+        peer = make_peer(session, "kz-aca", "KZ")
+        officer = user(session, "officer.one")
+        subject = person(session, officer, "H2")
+        sent = sharing.permit_passing_on(session, officer, subject.id, peer.agency_id or 0)
+        assert (sent.type, sent.status, sent.body["subject_id"]) == (
+            sharing.SUBJECT_PERMISSION,
+            "sent",
+            subject.id,
+        )
+        subject.source, subject.source_id = "node:ru-mia", "7"
+        with pytest.raises(Conflict):  # a partner's copy: only its owner permits
+            sharing.permit_passing_on(session, officer, subject.id, peer.agency_id or 0)
+
+
+def test_a_partners_copy_is_changed_by_its_owner_only(api: TestClient, engine: Engine) -> None:
+    officer = make_account(engine, "officer", "officer.one", unit=UNIT)
+    with unit_of_work(engine) as session:
+        peer = make_peer(session, "kz-aca", "KZ")
+        theirs = person(session, user(session, "officer.one"))
+        theirs.source, theirs.source_id = "node:kz-aca", "41"
+        theirs_id = theirs.id
+    for method, path, body in (
+        ("PATCH", f"/api/v1/subjects/{theirs_id}", {"believed_country": "VN"}),
+        ("POST", f"/api/v1/subjects/{theirs_id}/status", {"status": "located", "note": "seen"}),
+    ):
+        refused = api.request(method, path, json=body, headers=officer.headers)
+        assert refused.status_code == 409 and refused.headers["content-type"] == "application/problem+json"
+        assert "owned by node kz-aca; ask its owner" in refused.json()["detail"]
+    with unit_of_work(engine) as session:
+        copy = session.get(Subject, theirs_id)
+        assert copy is not None and (copy.believed_country, copy.status) == ("", "sought")
+        from liaison.exchange import requests_flow
+        from liaison.subjects import service
+        from liaison.subjects.schemas import SubjectPatch
+
+        owner = requests_flow.node_actor(session.get(Peer, peer.id) or peer, UNIT)  # the owner's share
+        service.update_subject(session, owner, theirs_id, SubjectPatch(believed_country="KZ"))
+        assert copy.believed_country == "KZ"
+
+
+def alert_from(session: Session, peer: Peer, subject_id: int, number: int) -> None:
+    """The `hit.alert` envelope the partner's node sends when its officer confirms a hit."""
+    body = {"subject_id": subject_id, "hit_id": number, "score": 0.97, "matched_name": "Tran Van Binh",
+            "decided_at": "2026-03-12T08:00:00", "reason": "passport photo"}  # fmt: skip
+    incoming = IncomingEnvelope(type=sharing.HIT_ALERT, message_id=f"alert-{number}", body={"body": body})
+    sharing.receive_alert(session, peer, incoming)
+
+
+def test_a_partners_alert_is_a_proposal_our_officer_accepts_or_refuses(
+    api: TestClient, engine: Engine
+) -> None:
+    officer = make_account(engine, "officer", "officer.one", unit=UNIT)
+    with unit_of_work(engine) as session:
+        peer = make_peer(session, "kz-aca", "KZ")
+        ours = person(session, user(session, "officer.one"))
+        alert_from(session, peer, ours.id, 1)
+        alert_from(session, peer, ours.id, 2)
+        assert (ours.status, ours.believed_country) == ("sought", "")  # nothing changed by the partner
+        first, second = sorted(
+            sharing.alerts_about(session, user(session, "officer.one"), ours), key=lambda a: a.id
+        )
+        assert (first.proposed_status, first.proposed_country, first.proposed_by) == (
+            "located",
+            "KZ",
+            "node:kz-aca",
+        )
+        ours_id = ours.id
+    sign_in_pages(api, officer, f"/subjects/{ours_id}")
+    page = api.get(f"/subjects/{ours_id}")
+    assert (
+        "proposes status located" in page.text and f'action="/exchange/alerts/{first.id}/accept"' in page.text
+    )
+    unexplained = api.post(f"/api/v1/exchange/alerts/{second.id}/refuse", json={}, headers=officer.headers)
+    assert unexplained.status_code == 422
+    accepted = api.post(f"/api/v1/exchange/alerts/{first.id}/accept", json={}, headers=officer.headers)
+    assert accepted.status_code == 200 and accepted.json()["decision"] == "accepted"
+    again = api.post(f"/api/v1/exchange/alerts/{first.id}/accept", json={}, headers=officer.headers)
+    assert again.status_code == 409
+    refused = api.post(f"/api/v1/exchange/alerts/{second.id}/refuse", json={"reason": "Same trip."},
+                       headers=officer.headers)  # fmt: skip
+    assert refused.json()["decision"] == "refused"
+    subject = api.get(f"/api/v1/subjects/{ours_id}", headers=officer.headers).json()
+    assert (subject["status"], subject["believed_country"]) == ("located", "KZ")
+    assert (
+        "kz-aca" in subject["status_history"][-1]["note"]
+        and subject["status_history"][-1]["actor"] == "officer.one"
+    )
+    with unit_of_work(engine) as session:
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.object_type == "hit_alert")
+        ).all()
+        assert sorted(actions) == ["accept alert", "refuse alert"]

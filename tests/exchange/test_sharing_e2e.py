@@ -7,7 +7,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from liaison.core.db import unit_of_work
+from liaison.core.security.policy import SystemActor
 from liaison.engagements.models import Commitment
+from liaison.exchange import subject_panel
+from liaison.exchange.message_models import HitAlert
+from liaison.exchange.models import IncomingEnvelope
 from liaison.subjects.models import Subject
 from tests.exchange.conftest import Node, wait_for
 from tests.exchange.partners import Api, account, agency_ids, nodes
@@ -41,6 +45,14 @@ def test_a_shared_person_sought_alerts_its_owner_and_follow_ups_travel_back(node
     wait_for(lambda: len(copies()) == 1, timeout=120)
     (copy,) = copies()
     assert copy.source_id == str(subject["id"]) and copy.primary_name == "Trần Văn Bình"
+    copied = officer_b("GET", f"/subjects/{copy.id}")  # the notice came with the person
+    assert [(n["kind"], n["reference"]) for n in copied["notices"]] == [("arrest", "2024/1234")]
+    with unit_of_work(b.engine()) as session:  # who shared which version, for B's subject page
+        (version,) = subject_panel.versions(session, SystemActor(username="reader"), copy)
+        assert version.node == "node-a" and version.sequence >= 1
+    with unit_of_work(b.engine()) as session:  # the header B received says where it may go
+        received = session.scalar(select(IncomingEnvelope).where(IncomingEnvelope.type == "subject.share"))
+        assert received is not None and received.header["releasability"] == "KZ"
 
     # B's border screening finds and confirms the traveller: A's person is located, in Kazakhstan.
     def screened() -> list[dict[str, object]]:
@@ -52,8 +64,16 @@ def test_a_shared_person_sought_alerts_its_owner_and_follow_ups_travel_back(node
     officer_b(
         "POST", f"/screening/hits/{hit['hit_id']}/decision", json={"decision": "confirm", "reason": "photo"}
     )
-    wait_for(lambda: officer_a("GET", f"/subjects/{subject['id']}")["status"] == "located", timeout=120)
+
+    def alerts() -> list[int]:  # B's alert is a proposal on A: A's officer decides
+        with unit_of_work(a.engine()) as session:
+            return list(session.scalars(select(HitAlert.id).where(HitAlert.subject_id == subject["id"])))
+
+    wait_for(lambda: len(alerts()) == 1, timeout=120)
+    assert officer_a("GET", f"/subjects/{subject['id']}")["status"] == "sought"
+    officer_a("POST", f"/exchange/alerts/{alerts()[0]}/accept", json={"reason": "Confirmed with KZ."})
     located = officer_a("GET", f"/subjects/{subject['id']}")
+    assert located["status"] == "located"
     assert located["believed_country"] == "KZ"
     assert (
         "node-b" in located["status_history"][-1]["note"] and "photo" in located["status_history"][-1]["note"]

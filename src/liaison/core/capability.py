@@ -156,7 +156,8 @@ class Capability:
     lets them read; the core checks the gate again on each item."""
     subject_view: RecordContribution | None = None
     """Adds sections to one person sought's page and its API detail (the subject is the third
-    argument): requests naming it, screening hits on it; it checks the reader's rights itself."""
+    argument, already read through the gate): requests naming it, screening hits on it, a partner's
+    copy's provenance and hit alerts; it checks the reader's rights itself."""
     subscriptions: tuple[Subscription, ...] = ()
     """The domain events it listens to (`core.events.InTransaction` / `AfterCommit`)."""
     worker: Callable[[Engine, threading.Event], None] | None = None

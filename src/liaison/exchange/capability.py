@@ -18,6 +18,7 @@ from liaison.exchange import (  # noqa: F401
     requests_flow,
     rotation,
     sharing,
+    subject_panel,
     worker,
 )
 
@@ -33,4 +34,5 @@ CAPABILITY = Capability(
     subscriptions=(*requests_flow.SUBSCRIPTIONS, *sharing.SUBSCRIPTIONS),
     request_view=request_thread.contribute,
     home=home.contribute,
+    subject_view=subject_panel.contribute,
 )

@@ -7,7 +7,9 @@ a shared person sought, a STIX bundle) asks `request_dispatch`. It checks, in th
 2. the one record-access gate: the actor may read the record being sent (`gate.may_read`); a
    record they may not read answers the same `NotFound` as a missing one;
 3. the peer: fingerprint verified and active (`outbox.enqueue` refuses the others too; asked
-   here first so a dispatch never waits for a peer that could not receive it);
+   here first so a dispatch never sits in the log for a peer that could not receive it). A step of
+   a record that travelled (`wait_for_peer`: a request's) is not refused: it waits as `waiting`
+   with the reason, and `release_waiting` sends it when an administrator makes the peer usable;
 4. the releasability rule (`releasable_to`): material marked releasable to some countries only
    never goes to a peer of another country.
 
@@ -40,7 +42,7 @@ from liaison.exchange.message_models import Dispatch
 from liaison.exchange.models import Peer
 from liaison.registry.models import Agency
 
-PENDING, SENT, REFUSED = "pending", "sent", "refused"
+PENDING, WAITING, SENT, REFUSED = "pending", "waiting", "sent", "refused"
 AUDITED = ("status", "peer_id", "type", "handling_code", "decided_by", "reason", "message_id")
 
 Sent = Callable[[Session, Dispatch], None]
@@ -56,6 +58,20 @@ def on_sent(source_type: str) -> Callable[[Sent], Sent]:
         return callback
 
     return register
+
+
+def unusable_reason(peer: Peer) -> str:
+    """Why the peer cannot receive now (`suspended_peer`, `unverified_peer` ...), empty when it can."""
+    try:
+        outbox.usable(peer)
+    except Conflict as error:
+        return str(error.extra.get("reason", "unusable_peer"))
+    return ""
+
+
+def _waiting(reason: str) -> str:
+    """The reason a dispatch waits, as its page shows it: `waiting: peer suspended`."""
+    return "waiting: peer " + reason.removesuffix("_peer").replace("_", " ")
 
 
 def needs_approval(handling_code: str, always: bool = False) -> bool:
@@ -81,14 +97,26 @@ def parse_releasability(value: str | None) -> list[str]:
     return codes
 
 
+def peer_country(session: Session, peer: Peer) -> str:
+    """The country code of the peer's agency (`INT` for an international one; empty without one)."""
+    agency = session.get(Agency, peer.agency_id) if peer.agency_id is not None else None
+    return (agency.country_code or "INT").upper() if agency is not None else ""
+
+
+def releasability_for(session: Session, peer: Peer, chosen: str | None = None) -> str:
+    """The releasability of a record leaving for `peer`: the one chosen for it (a message's, the
+    officer's when sharing), else the country of the partner it is sent to, so every receiver's
+    header says where the material may go. `request_dispatch` still applies `releasable_to`."""
+    return ",".join(parse_releasability(chosen)) or peer_country(session, peer)
+
+
 def releasable_to(session: Session, releasability: str | None, peer: Peer) -> None:
     """Refuse material whose releasability does not name the peer's country."""
     allowed = parse_releasability(releasability)
     if not allowed:
         return
-    agency = session.get(Agency, peer.agency_id) if peer.agency_id is not None else None
-    country = (agency.country_code or "INT") if agency is not None else ""
-    if country.upper() not in allowed:
+    country = peer_country(session, peer)
+    if country not in allowed:
         raise Forbidden(
             "This material is releasable to {allowed} only; {peer} is not among them.",
             allowed=", ".join(allowed),
@@ -115,6 +143,7 @@ def request_dispatch(
     releasability: str | None = None,
     attachments: Sequence[dict[str, Any]] = (),
     always_approve: bool = False,
+    wait_for_peer: bool = False,
 ) -> Dispatch:
     """Ask to send `body` as an envelope of `type` to `peer`: sent at once, or pending approval.
 
@@ -125,12 +154,17 @@ def request_dispatch(
     `NotFound` (record hidden or missing), `Forbidden` (role, releasability), `Conflict` (peer
     not able to receive). `attachments` are `{"name", "media_type", "sha256", "size_bytes"}` of
     content put in the store with `attachment_store.keep` (kept while the dispatch waits).
+    `wait_for_peer=True` (a step of a record that travelled): a peer suspended or not verified
+    yet does not refuse it; the dispatch waits (`waiting`, reason `waiting: peer suspended`) and
+    leaves when the peer is usable again (`release_waiting`), after approval when it needs one.
     """
     ensure(actor, "exchange.compose")
     if record is not None:
         gate.ensure_readable(actor, record, source_type, source_id)
     gate.check_handling_code(handling_code)
-    outbox.usable(peer)
+    unusable = unusable_reason(peer)
+    if unusable and not wait_for_peer:
+        outbox.usable(peer)  # refuses, with the reason
     releasable_to(session, releasability, peer)
     dispatch = Dispatch(
         peer_id=peer.id,
@@ -149,6 +183,7 @@ def request_dispatch(
         status=PENDING,
         requested_by=actor.username,
         requested_at=utcnow(),
+        waits_for_peer=wait_for_peer,
     )
     if record is not None:
         gate.inherit(dispatch, record)
@@ -167,8 +202,41 @@ def request_dispatch(
         protected=dispatch,
     )
     if not needs_approval(dispatch.handling_code, always_approve):
-        _send(session, actor.username, dispatch, peer)
+        if unusable:
+            _wait(session, actor.username, dispatch, unusable)
+        else:
+            _send(session, actor.username, dispatch, peer)
     return dispatch
+
+
+def _wait(session: Session, actor: str, dispatch: Dispatch, unusable: str) -> None:
+    """Keep a dispatch cleared to leave until its peer is usable again, saying why; audited."""
+    before = snapshot(dispatch, AUDITED)
+    dispatch.status = WAITING
+    dispatch.reason = "; ".join(part for part in (dispatch.reason, _waiting(unusable)) if part)
+    session.flush()
+    audit.record(
+        session, actor, "update", "dispatch", dispatch.id, before=before, after=snapshot(dispatch, AUDITED),
+        detail=dispatch.reason, protected=dispatch,
+    )  # fmt: skip
+
+
+def release_waiting(session: Session, actor: str, peer: Peer) -> list[Dispatch]:
+    """Send, oldest first, what waited for this peer, now that it is usable (an administrator
+    verified or reactivated it: `peers.verify`, `peers.set_status`); in that transaction."""
+    if unusable_reason(peer):
+        return []
+    waiting = list(
+        session.scalars(
+            select(Dispatch)
+            .where(Dispatch.peer_id == peer.id, Dispatch.status == WAITING)
+            .order_by(Dispatch.id)
+        )
+    )
+    for dispatch in waiting:
+        releasable_to(session, dispatch.releasability, peer)
+        _send(session, dispatch.decided_by or dispatch.requested_by, dispatch, peer)
+    return waiting
 
 
 def _send(session: Session, actor: str, dispatch: Dispatch, peer: Peer) -> None:
@@ -238,7 +306,9 @@ def _pending(session: Session, actor: Actor, dispatch_id: int) -> tuple[Dispatch
 def approve(session: Session, actor: Actor, dispatch_id: int, reason: str = "") -> Dispatch:
     """A supervisor lets a pending dispatch leave: it is enqueued in this same transaction."""
     dispatch, peer = _pending(session, actor, dispatch_id)
-    outbox.usable(peer)
+    unusable = unusable_reason(peer)
+    if unusable and not dispatch.waits_for_peer:
+        outbox.usable(peer)
     releasable_to(session, dispatch.releasability, peer)
     before = _decide(session, actor, dispatch, PENDING, reason)
     after = snapshot(dispatch, AUDITED)
@@ -252,7 +322,10 @@ def approve(session: Session, actor: Actor, dispatch_id: int, reason: str = "") 
         after=after,
         protected=dispatch,
     )
-    _send(session, actor.username, dispatch, peer)
+    if unusable:
+        _wait(session, actor.username, dispatch, unusable)
+    else:
+        _send(session, actor.username, dispatch, peer)
     return dispatch
 
 

@@ -44,7 +44,10 @@ class Dispatch(Protected, Base):
     in_reply_to: Mapped[str | None] = mapped_column(String(ID_LENGTH), default=None)
     evaluation: Mapped[str | None] = mapped_column(String(2), default=None)
     releasability: Mapped[str] = mapped_column(String(200), default="")
-    status: Mapped[str] = mapped_column(String(12), index=True)  # pending | sent | refused
+    status: Mapped[str] = mapped_column(String(12), index=True)  # pending | waiting | sent | refused
+    # A step of a record that travelled (a request's): kept `waiting` while the peer is suspended
+    # or not verified, sent once it is usable again, instead of being refused.
+    waits_for_peer: Mapped[bool] = mapped_column(default=False)
     requested_by: Mapped[str] = mapped_column(String(80))
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by: Mapped[str] = mapped_column(String(80), default="")
@@ -115,3 +118,27 @@ class Correspondence(Protected, Base):
     message_pk: Mapped[int | None] = mapped_column(ForeignKey("exchange_message.id"), default=None)
     recorded_by: Mapped[str] = mapped_column(String(80))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class HitAlert(Protected, Base):
+    """A partner's confirmed screening hit on one of our persons sought (`hit.alert`): what it
+    proposes (located, believed in the partner's country) waits for an officer here to accept or
+    refuse; the owner's record changes only by its own officer's decision. Protected like the
+    subject it is about."""
+
+    __tablename__ = "exchange_hit_alert"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    peer_id: Mapped[int] = mapped_column(ForeignKey("exchange_peer.id"), index=True)
+    subject_id: Mapped[int] = mapped_column(Integer, index=True)  # no foreign key: another capability's
+    message_id: Mapped[str] = mapped_column(String(ID_LENGTH), unique=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    alert: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    proposed_status: Mapped[str] = mapped_column(String(20), default="")
+    proposed_country: Mapped[str] = mapped_column(String(2), default="")
+    proposed_by: Mapped[str] = mapped_column(String(80))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decision: Mapped[str] = mapped_column(String(12), default="")  # "" open | accepted | refused
+    decided_by: Mapped[str] = mapped_column(String(80), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    reason: Mapped[str] = mapped_column(Text, default="")

@@ -290,10 +290,8 @@ def attachment(session: Session, actor: Actor, message_pk: int, index: int) -> t
 
 def may_forward(message: Message) -> bool:
     """The receiver's rule: H2/H3 material from a partner is passed on only with its provider's permission."""
-    return (
-        message.direction == "out"
-        or gate.scope_of(message.handling_code) == "everyone"
-        or message.forward_permitted
+    return gate.may_pass_on(
+        message.handling_code, from_partner=message.direction == "in", permitted=message.forward_permitted
     )
 
 

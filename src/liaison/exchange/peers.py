@@ -17,6 +17,7 @@ from liaison.core import audit
 from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.records import snapshot
 from liaison.core.security.policy import Actor, ensure
+from liaison.exchange import dispatch
 from liaison.exchange.keys import NODE_ID, fingerprint
 from liaison.exchange.models import Cursor, Peer
 from liaison.registry.models import Agency
@@ -158,6 +159,7 @@ def verify(session: Session, actor: Actor, node_id: str, signing_fingerprint: st
         before=before,
         after=snapshot(peer, FIELDS),
     )
+    dispatch.release_waiting(session, actor.username, peer)
     return peer
 
 
@@ -182,6 +184,7 @@ def set_status(session: Session, actor: Actor, node_id: str, status: str, reason
         after=snapshot(peer, FIELDS),
         detail=reason[:500],
     )
+    dispatch.release_waiting(session, actor.username, peer)
     return peer
 
 

@@ -4,11 +4,14 @@ and what either side does to it moves the other side's request.
 How it travels:
 
 - **Sending.** When an outgoing request is submitted (`RequestTransitioned`, transition `submit`)
-  and its requested agency has an active, verified peer, this module links the request to a new
+  and its requested agency has a peer (not removed), this module links the request to a new
   thread (`requests.service.link_remote_thread`) and asks for dispatch (`dispatch.request_dispatch`,
   `always_approve=True`): a supervisor approves it before anything leaves, and approval enqueues
   the `request.create` envelope with the request's documents, in the approving transaction.
-  Without a peer the request stays a local record, as before.
+  Without a peer the request stays a local record, as before. While the peer is suspended or its
+  fingerprints are not verified yet, every step is kept (`waiting`, reason `waiting: peer
+  suspended`, shown on the request's page) and leaves when an administrator makes the peer usable
+  (`dispatch.release_waiting`), in order: a step is never silently lost.
 - **Receiving.** `request.create` creates an INCOMING request through the requests service
   (`create_request`, received at the envelope's arrival), so its clocks start from *this* node's
   request kinds and calendar; the documents are attached through `attach_document`. It is linked
@@ -37,7 +40,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, select
 from sqlalchemy.orm import Session
 
 from liaison.core.accounts import User
@@ -45,7 +48,7 @@ from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.events import InTransaction, RequestTransitioned
 from liaison.core.security.policy import Actor, SystemActor
 from liaison.core.settings import get_settings
-from liaison.exchange import dispatch, keys, outbox, receiver
+from liaison.exchange import dispatch, keys, receiver
 from liaison.exchange.handlers import Handler, handle
 from liaison.exchange.message_models import Dispatch
 from liaison.exchange.models import IncomingEnvelope, Peer
@@ -263,11 +266,22 @@ def _dispatch(
         thread=request.remote_thread,
         attachments=attachments,
         always_approve=always_approve,
+        releasability=dispatch.releasability_for(session, peer),
+        wait_for_peer=True,
     )
 
 
 def _peer_of(session: Session, request: CooperationRequest) -> Peer | None:
-    return outbox.peer_for_agency(session, request.partner_agency_id)
+    """The partner agency's node: an active, verified one first, else one suspended or not
+    verified yet (the request's steps wait for it, `waiting: peer suspended`); a removed peer is
+    no partner node any more."""
+    usable = case((and_(Peer.status == "active", Peer.fingerprint_verified.is_(True)), 0), else_=1)
+    return session.scalar(
+        select(Peer)
+        .where(Peer.agency_id == request.partner_agency_id, Peer.status != "removed")
+        .order_by(usable, Peer.id)
+        .limit(1)
+    )
 
 
 def on_request_transitioned(session: Session, event: RequestTransitioned) -> None:

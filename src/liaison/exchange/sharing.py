@@ -10,8 +10,10 @@ comparing timestamps; a partner's copy is never shared onwards by the partner.
   the receiver stores the person and notices from the STIX bundle (`stix.store_people`) under
   source `node:<sender>`, keyed by the sender's id, so a second share updates.
 - `hit.alert`, sent when a screening hit on a person a partner shared is confirmed
-  (`HitDecided`): the owner marks its person located (the status history says where and when)
-  and believed in the reporting partner's country.
+  (`HitDecided`; like a follow-up, it waits while the partner is suspended or unverified): the
+  owner records it as a proposal (`HitAlert`: located, believed in the reporting partner's
+  country) that its own officer accepts (`accept_alert`, through the subjects service: the status
+  history says where and when) or refuses (`refuse_alert`); the partner never changes it directly.
 - `engagement.share`, sent when an officer shares an engagement with a partner that was present
   (`share_engagement`): the receiver records the engagement and its commitments, `ref`
   `<sender>:engagement:<id>` and `<sender>:commitment:<id>`.
@@ -21,7 +23,9 @@ comparing timestamps; a partner's copy is never shared onwards by the partner.
 
 Everything outgoing goes through `dispatch.request_dispatch`: the role, the record-access gate on
 the record sent (`may_read`; the STIX bundle itself is built through `gate.readable`), the peer and
-the releasability rule, and a supervisor's approval for H2/H3. What a partner's envelope changes
+the releasability rule (each carries one: the officer's choice, else the partner's country —
+`dispatch.releasability_for` — so the receiver's header says where it may go), and a supervisor's
+approval for H2/H3. What a partner's envelope changes
 here is made by the node actor (`requests_flow.node_actor`) while `requests_flow.applying` marks
 it, so it is never sent back (no echo).
 """
@@ -35,9 +39,11 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from liaison.core import audit
-from liaison.core.errors import Conflict, NotFound
+from liaison.core.db import utcnow
+from liaison.core.errors import Conflict, Invalid, NotFound
 from liaison.core.events import CommitmentChanged, HitDecided, InTransaction
 from liaison.core.listing import paginate
+from liaison.core.records import snapshot
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
 from liaison.core.vocab import allowed_next
@@ -47,7 +53,7 @@ from liaison.engagements.models import Commitment, Engagement
 from liaison.engagements.vocabulary import vocabulary as engagement_vocabulary
 from liaison.exchange import dispatch, outbox, requests_flow, stix
 from liaison.exchange.handlers import handle
-from liaison.exchange.message_models import Dispatch
+from liaison.exchange.message_models import Dispatch, HitAlert
 from liaison.exchange.models import IncomingEnvelope, Peer
 from liaison.registry.models import Agency
 from liaison.screening.models import Hit
@@ -58,9 +64,12 @@ from liaison.subjects.vocabulary import vocabulary as subject_vocabulary
 
 SHARE = "exchange.share"
 SUBJECT_SHARE = "subject.share"
+SUBJECT_PERMISSION = "subject.permission"
 HIT_ALERT = "hit.alert"
 ENGAGEMENT_SHARE = "engagement.share"
 FOLLOW_UP = "commitment.follow_up"
+ALERT_DECIDE = "subjects.write"  # who decides on a partner's alert: who may change the person sought
+ALERT_AUDITED = ("subject_id", "proposed_status", "proposed_country", "proposed_by", "decision", "reason")
 ENGAGEMENT_HANDLING = "H1"  # minutes of a meeting both sides attended: law-enforcement use
 
 
@@ -86,9 +95,12 @@ def _owner_node(source: str) -> str | None:
 # ---------------------------------------------------------------- persons sought and notices
 
 
-def share_subject(session: Session, actor: Actor, subject_id: int, agency_id: int) -> Dispatch:
+def share_subject(
+    session: Session, actor: Actor, subject_id: int, agency_id: int, releasability: str | None = None
+) -> Dispatch:
     """Share a person sought (with their notices) this node owns and the actor may read with the
-    partner agency's node; a supervisor approves H2/H3 first."""
+    partner agency's node; a supervisor approves H2/H3 first. `releasability` (country codes)
+    defaults to the partner's country; one that excludes it is refused."""
     ensure(actor, SHARE)
     subject = gate.get_readable(session, actor, Subject, subject_id, "subject")
     owner = _owner_node(subject.source)
@@ -106,6 +118,7 @@ def share_subject(session: Session, actor: Actor, subject_id: int, agency_id: in
         session, actor, peer=peer, type=SUBJECT_SHARE, body={"bundle": result.bundle},
         handling_code=subject.handling_code, owning_unit=subject.owning_unit, source_type="subject",
         source_id=subject.id, record=subject, summary=subject.primary_name,
+        releasability=dispatch.releasability_for(session, peer, releasability),
     )  # fmt: skip
 
 
@@ -122,6 +135,44 @@ def receive_subject(session: Session, peer: Peer, incoming: IncomingEnvelope) ->
         )  # fmt: skip
 
 
+def permit_passing_on(session: Session, actor: Actor, subject_id: int, agency_id: int) -> Dispatch:
+    """The provider lets the partner it shared an H2/H3 person sought with pass its copy on
+    (export it): a `subject.permission` envelope, as `messages.permit_forwarding` does for a
+    message; the partner's exports then include it (`subjects.may_pass_on`)."""
+    ensure(actor, SHARE)
+    subject = gate.get_readable(session, actor, Subject, subject_id, "subject")
+    if _owner_node(subject.source) is not None:
+        raise Conflict(
+            "Person sought {subject_id} was shared by partner node {node_id}; only that node permits "
+            "passing it on.",
+            subject_id=subject.id,
+            node_id=_owner_node(subject.source),
+            allowed=[],
+        )
+    peer = _peer(session, agency_id)
+    body = {"subject_id": subject.id, "by": actor.username}
+    return dispatch.request_dispatch(
+        session, actor, peer=peer, type=SUBJECT_PERMISSION, body=body, handling_code="H0",
+        owning_unit=subject.owning_unit, source_type="subject.permission", source_id=subject.id,
+        summary=subject.primary_name, releasability=dispatch.releasability_for(session, peer),
+    )  # fmt: skip
+
+
+@handle(SUBJECT_PERMISSION)
+@requests_flow.refuse_malformed
+def receive_permission(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
+    """The owner lets this node pass its copy of a person sought on."""
+    source_id = str(int(requests_flow.sent_body(incoming)["subject_id"]))
+    copy = session.scalar(
+        select(Subject).where(
+            Subject.source == f"{stix.NODE_SOURCE}{peer.node_id}", Subject.source_id == source_id
+        )
+    )
+    if copy is None:
+        raise NotFound("There is no copy of partner subject {subject_id}.", subject_id=source_id)
+    subjects.permit_onward(session, requests_flow.node_actor(peer, copy.owning_unit), copy)
+
+
 # ---------------------------------------------------------------- hit alerts
 
 
@@ -136,7 +187,7 @@ def on_hit_decided(session: Session, event: HitDecided) -> None:
         return
     owner = _owner_node(subject.source)
     peer = _peer_named(session, owner) if owner else None
-    if peer is None or peer.status != "active" or not peer.fingerprint_verified:
+    if peer is None or peer.status == "removed":
         return
     actor = requests_flow.user_of(session, event.actor)
     record = hit.record
@@ -160,13 +211,15 @@ def on_hit_decided(session: Session, event: HitDecided) -> None:
         session, actor, peer=peer, type=HIT_ALERT, body=body, handling_code=subject.handling_code,
         owning_unit=subject.owning_unit, source_type="screening_hit", source_id=hit.id, record=subject,
         summary=f"confirmed hit on {subject.primary_name}",
+        releasability=dispatch.releasability_for(session, peer), wait_for_peer=True,
     )  # fmt: skip
 
 
 @handle(HIT_ALERT)
 @requests_flow.refuse_malformed
 def receive_alert(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
-    """A partner confirmed a hit on one of our persons sought: located, believed in its country."""
+    """A partner confirmed a hit on one of our persons sought: a proposal (located, believed in
+    its country) for our officer to accept or refuse; our record is not changed by the partner."""
     body = requests_flow.sent_body(incoming)
     subject = session.get(Subject, int(body["subject_id"]))
     if subject is None or _owner_node(subject.source) is not None:
@@ -177,16 +230,85 @@ def receive_alert(session: Session, peer: Peer, incoming: IncomingEnvelope) -> N
         f"(score {body.get('score')}, matched {body.get('matched_name')!r}): {body.get('reason') or ''}"
     ).strip()
     partner = session.get(Agency, peer.agency_id) if peer.agency_id is not None else None
-    with requests_flow.applying(session, peer):
-        country = partner.country_code if partner is not None else None
-        if country and country != subject.believed_country:
-            subjects.update_subject(session, actor, subject.id, SubjectPatch(believed_country=country))
-        if "located" in allowed_next(subject_vocabulary().statuses, subject.status):
-            subjects.change_status(session, actor, subject.id, "located", note)
-        else:  # already located or further along: the alert stays in the trail
-            audit.record(
-                session, actor.username, "alert", "subject", subject.id, detail=note, protected=subject
-            )
+    country = (partner.country_code or "") if partner is not None else ""
+    located = "located" in allowed_next(subject_vocabulary().statuses, subject.status)
+    alert = HitAlert(
+        peer_id=peer.id, subject_id=subject.id, message_id=str(incoming.message_id), note=note[:5000],
+        alert=body, proposed_status="located" if located else "",
+        proposed_country=country if country != subject.believed_country else "",
+        proposed_by=actor.username, proposed_at=utcnow(),
+    )  # fmt: skip
+    gate.inherit(alert, subject)
+    session.add(alert)
+    session.flush()
+    audit.record(
+        session, actor.username, "alert", "subject", subject.id, after=snapshot(alert, ALERT_AUDITED),
+        detail=note, protected=subject,
+    )  # fmt: skip
+
+
+def alerts_about(session: Session, actor: Actor, subject: Subject) -> list[HitAlert]:
+    """The partners' alerts on one of our persons sought the actor may read, newest first."""
+    return list(
+        session.scalars(
+            select(HitAlert)
+            .where(HitAlert.subject_id == subject.id, gate.readable(actor, HitAlert))
+            .order_by(HitAlert.id.desc())
+        )
+    )
+
+
+def _open_alert(session: Session, actor: Actor, alert_id: int) -> HitAlert:
+    ensure(actor, ALERT_DECIDE)
+    alert = gate.get_readable(session, actor, HitAlert, alert_id, "hit alert")
+    if alert.decision:
+        raise Conflict(
+            "Alert {alert_id} was already {decision}.", alert_id=alert.id, decision=alert.decision, allowed=[]
+        )
+    return alert
+
+
+def _decided(session: Session, actor: Actor, alert: HitAlert, decision: str, reason: str) -> dict[str, Any]:
+    """Record who decided what, when and why; the alert as it was, for the audit event."""
+    before = snapshot(alert, ALERT_AUDITED)
+    alert.decision, alert.decided_by, alert.decided_at = decision, actor.username, utcnow()
+    alert.reason = reason
+    session.flush()
+    return before
+
+
+def accept_alert(session: Session, actor: Actor, alert_id: int, reason: str = "") -> HitAlert:
+    """Our officer accepts a partner's alert: the proposed status and country, through the
+    subjects service (its rules and history), then the decision; audited."""
+    alert = _open_alert(session, actor, alert_id)
+    subject = subjects.get_subject(session, actor, alert.subject_id)
+    if alert.proposed_country and alert.proposed_country != subject.believed_country:
+        subjects.update_subject(
+            session, actor, subject.id, SubjectPatch(believed_country=alert.proposed_country)
+        )
+    if alert.proposed_status and alert.proposed_status in allowed_next(
+        subject_vocabulary().statuses, subject.status
+    ):
+        subjects.change_status(session, actor, subject.id, alert.proposed_status, alert.note)
+    before = _decided(session, actor, alert, "accepted", reason.strip())
+    audit.record(
+        session, actor.username, "accept alert", "hit_alert", alert.id, before=before,
+        after=snapshot(alert, ALERT_AUDITED), protected=alert,
+    )  # fmt: skip
+    return alert
+
+
+def refuse_alert(session: Session, actor: Actor, alert_id: int, reason: str) -> HitAlert:
+    """Our officer refuses a partner's alert, saying why: the person sought stays as it is; audited."""
+    if not reason.strip():
+        raise Invalid("Say why the alert is refused.", fields={"reason": "required"})
+    alert = _open_alert(session, actor, alert_id)
+    before = _decided(session, actor, alert, "refused", reason.strip())
+    audit.record(
+        session, actor.username, "refuse alert", "hit_alert", alert.id, before=before,
+        after=snapshot(alert, ALERT_AUDITED), protected=alert,
+    )  # fmt: skip
+    return alert
 
 
 # ---------------------------------------------------------------- engagements and commitments
@@ -204,8 +326,11 @@ def _commitment_body(commitment: Commitment, origin: str) -> dict[str, Any]:
     }
 
 
-def share_engagement(session: Session, actor: Actor, engagement_id: int, agency_id: int) -> Dispatch:
-    """Share an engagement's minutes and commitments with a partner agency that was present."""
+def share_engagement(
+    session: Session, actor: Actor, engagement_id: int, agency_id: int, releasability: str | None = None
+) -> Dispatch:
+    """Share an engagement's minutes and commitments with a partner agency that was present
+    (`releasability` as for `share_subject`)."""
     ensure(actor, SHARE)
     engagement = engagements.get_engagement(session, actor, engagement_id)
     if _origin_of(engagement.ref) is not None:
@@ -239,6 +364,7 @@ def share_engagement(session: Session, actor: Actor, engagement_id: int, agency_
     return dispatch.request_dispatch(
         session, actor, peer=peer, type=ENGAGEMENT_SHARE, body=body, handling_code=ENGAGEMENT_HANDLING,
         owning_unit=actor.unit, source_type="engagement", source_id=engagement.id, summary=engagement.title,
+        releasability=dispatch.releasability_for(session, peer, releasability),
     )  # fmt: skip
 
 
@@ -348,13 +474,14 @@ def on_commitment_changed(session: Session, event: CommitmentChanged) -> None:
         key = {"origin": origin, "id": int((commitment.ref or "").rsplit(":", 1)[1])}
     actor = requests_flow.user_of(session, event.actor)
     for peer in peers:
-        if peer.status != "active" or not peer.fingerprint_verified:
+        if peer.status == "removed":
             continue
         body = {**key, "note": latest.note, "status": latest.status, "noted_on": latest.noted_on.isoformat()}
         dispatch.request_dispatch(
             session, actor, peer=peer, type=FOLLOW_UP, body=body, handling_code=ENGAGEMENT_HANDLING,
             owning_unit=actor.unit, source_type="commitment", source_id=commitment.id,
             summary=f"follow-up: {commitment.text[:200]}",
+            releasability=dispatch.releasability_for(session, peer), wait_for_peer=True,
         )  # fmt: skip
 
 

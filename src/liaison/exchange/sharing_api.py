@@ -72,7 +72,19 @@ def share_subject(
 ) -> schemas.ShareOut:
     """Share a person sought and their notices with a partner agency's node (after a supervisor's
     approval for H2/H3)."""
-    sent = sharing.share_subject(session, user, subject_id, body.agency_id)
+    sent = sharing.share_subject(session, user, subject_id, body.agency_id, body.releasability)
+    return schemas.ShareOut(dispatch_id=sent.id, status=sent.status)
+
+
+@router.post(
+    "/exchange/share/subjects/{subject_id}/permission", response_model=schemas.ShareOut, status_code=202
+)
+def permit_passing_on(
+    session: DbSession, user: Sharer, subject_id: int, body: schemas.ShareIn
+) -> schemas.ShareOut:
+    """Let the partner agency's node, which holds an H2/H3 person sought of ours, pass it on
+    (export it); without this its exports leave the person out and refuse to name it."""
+    sent = sharing.permit_passing_on(session, user, subject_id, body.agency_id)
     return schemas.ShareOut(dispatch_id=sent.id, status=sent.status)
 
 
@@ -82,7 +94,7 @@ def share_engagement(
 ) -> schemas.ShareOut:
     """Share an engagement's minutes and commitments with a partner agency that was present;
     follow-ups then travel both ways."""
-    sent = sharing.share_engagement(session, user, engagement_id, body.agency_id)
+    sent = sharing.share_engagement(session, user, engagement_id, body.agency_id, body.releasability)
     return schemas.ShareOut(dispatch_id=sent.id, status=sent.status)
 
 
@@ -92,3 +104,23 @@ def ask_partner(session: DbSession, user: Asker, request_id: int, body: schemas.
     what it asked for: a comment on both sides."""
     requests_flow.ask_partner(session, user, request_id, body.text, body.kind)
     return Response(status_code=204)
+
+
+Decider = Annotated[User, Depends(Permission(sharing.ALERT_DECIDE))]
+
+
+@router.post("/exchange/alerts/{alert_id}/accept", response_model=schemas.AlertOut)
+def accept_alert(
+    session: DbSession, user: Decider, alert_id: int, body: schemas.AlertDecisionIn
+) -> schemas.AlertOut:
+    """Accept a partner's confirmed-hit alert on one of our persons sought: its proposed status
+    and believed country apply through the subjects service. Audited."""
+    return schemas.AlertOut.model_validate(sharing.accept_alert(session, user, alert_id, body.reason))
+
+
+@router.post("/exchange/alerts/{alert_id}/refuse", response_model=schemas.AlertOut)
+def refuse_alert(
+    session: DbSession, user: Decider, alert_id: int, body: schemas.AlertDecisionIn
+) -> schemas.AlertOut:
+    """Refuse a partner's alert, saying why: the person sought stays as it is. Audited."""
+    return schemas.AlertOut.model_validate(sharing.refuse_alert(session, user, alert_id, body.reason))

@@ -158,3 +158,30 @@ async def stix_import_post(request: Request, session: DbSession, user: StixImpor
     if isinstance(outcome, DomainError):
         return _stix_page(request, values, error=outcome.detail, status_code=outcome.status)
     return _stix_page(request, {"hits": "on"}, report=outcome)
+
+
+Decider = Annotated[User, Depends(Permission(sharing.ALERT_DECIDE))]
+
+
+@router.post("/exchange/alerts/{alert_id}/accept", response_class=HTMLResponse, response_model=None)
+async def accept_alert(request: Request, alert_id: int, session: DbSession, user: Decider) -> Any:
+    """Accept a partner's alert from the person sought's page; back to that page."""
+    values = await form_values(request)
+    outcome = attempt(
+        session, lambda: sharing.accept_alert(session, user, alert_id, values.get("reason", ""))
+    )
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return redirect(f"/subjects/{outcome.subject_id}#alert-{outcome.id}")
+
+
+@router.post("/exchange/alerts/{alert_id}/refuse", response_class=HTMLResponse, response_model=None)
+async def refuse_alert(request: Request, alert_id: int, session: DbSession, user: Decider) -> Any:
+    """Refuse a partner's alert, with the reason; back to the person sought's page."""
+    values = await form_values(request)
+    outcome = attempt(
+        session, lambda: sharing.refuse_alert(session, user, alert_id, values.get("reason", ""))
+    )
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return redirect(f"/subjects/{outcome.subject_id}#alert-{outcome.id}")

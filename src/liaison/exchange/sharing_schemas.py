@@ -69,6 +69,9 @@ class StixImportOut(Output):
 
 class ShareIn(Input):
     agency_id: int = Field(ge=1, description="The partner agency whose node receives it.")
+    releasability: Annotated[str, StringConstraints(max_length=200)] = Field(
+        default="", description="Country codes it may be released to; empty: the partner's country."
+    )
 
 
 class AskPartnerIn(Input):
@@ -86,3 +89,20 @@ class ShareRecordIn(Input):
 
     number: int = Field(ge=1, description="The person sought's or the engagement's number.")
     agency_id: int = Field(ge=1, description="The partner agency whose node receives it.")
+
+
+class AlertDecisionIn(Input):
+    reason: Annotated[str, StringConstraints(max_length=2000)] = ""
+
+
+class AlertOut(Output):
+    """A partner's alert on one of our persons sought and the decision on what it proposes."""
+
+    id: int
+    subject_id: int
+    proposed_status: str
+    proposed_country: str
+    proposed_by: str
+    decision: str
+    decided_by: str
+    reason: str

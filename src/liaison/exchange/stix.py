@@ -22,7 +22,9 @@ documents, charges, notice kind) travels in `x_liaison_*` custom properties, whi
 other tools keep as they are.
 
 Export passes the record-access gate: only persons the user may read (SQL `gate.readable`, and a
-named person the user may not read answers as missing), their notices and confirmed hits. Import
+named person the user may not read answers as missing), their notices and confirmed hits; a
+partner's H2/H3 copy leaves only with its provider's permission (`subjects.may_pass_on`, the one
+rule messages forward by too): named, it is refused (403); in "everyone" it stays out. Import
 validates the whole bundle with `stix2` and every person with the subjects' own checks before
 anything is written; persons are stored through the subjects service keyed by their STIX id (a
 re-import updates, never duplicates). Both are audited, with the strictest handling code moved.
@@ -51,12 +53,12 @@ from liaison.core.security.policy import Actor, ensure
 from liaison.exchange import keys
 from liaison.screening.models import Hit
 from liaison.subjects import service as subjects
-from liaison.subjects.models import Subject
+from liaison.subjects.models import PARTNER_SOURCE, Subject
 
 EXPORT = "exchange.stix_export"
 IMPORT = "exchange.stix_import"
 SOURCE = "stix"
-NODE_SOURCE = "node:"  # a person shared by a partner's node: source "node:<node id>", its id there
+NODE_SOURCE = PARTNER_SOURCE  # a person shared by a partner's node: source "node:<node id>", its id there
 PRODUCER = "Liaison"
 NAMESPACE = uuid.UUID("5d3c1b9e-55a1-4b8e-9b51-0c7a3f0e2a11")  # Liaison's STIX ids (uuid5)
 MAX_BUNDLE_BYTES = 20 * 1_048_576
@@ -179,7 +181,10 @@ def _subjects(session: Session, actor: Actor, ids: Sequence[int]) -> list[Subjec
     if ids:
         gate.get_all_readable(session, actor, "subject", ids, "subject")
         query = query.where(Subject.id.in_(ids))
-    return [s for s in session.scalars(query) if gate.may_read(actor, s)]
+    readable = [s for s in session.scalars(query) if gate.may_read(actor, s)]
+    for subject in readable if ids else ():  # named: refused, with the reason
+        subjects.ensure_may_pass_on(session, actor, subject)
+    return [s for s in readable if subjects.may_pass_on(s)]  # all: a partner's restricted copy stays
 
 
 def _person(subject: Subject, producer: str) -> stix2.Identity:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from liaison.core.db import Base, Protected, Timestamped, utcnow
 
 MANUAL_SOURCE = "manual"
+PARTNER_SOURCE = "node:"  # a partner node's copy: source "node:<node id>", `source_id` its id there
 
 
 class Subject(Protected, Timestamped, Base):
@@ -34,6 +35,8 @@ class Subject(Protected, Timestamped, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(60), default=MANUAL_SOURCE)
     source_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    # A partner's H2/H3 copy (source `node:<id>`) leaves in an export only once its provider allowed it.
+    onward_permitted: Mapped[bool] = mapped_column(default=False)
 
     names: Mapped[list[SubjectName]] = relationship(
         order_by="SubjectName.id", cascade="all, delete-orphan", passive_deletes=True

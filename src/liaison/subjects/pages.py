@@ -124,8 +124,9 @@ def _detail(
 ) -> HTMLResponse:  # fmt: skip
     record = service.get_subject(session, user, subject_id)
     subject = service.subject_out(record)
-    context = _context(subject=subject, error=error.detail if error else None, form=form or {})
-    context["panels"] = panels(session, user, record, lambda c: c.subject_view)
+    context = _context(subject=subject, error=error.detail if error else None, form=form or {},
+                       owner=service.owner_node(record),
+                       panels=panels(session, user, record, lambda c: c.subject_view))  # fmt: skip
     return render(
         request, "subjects/subject_detail.html", context, status_code=error.status if error else 200
     )

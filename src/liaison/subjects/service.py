@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
 from liaison.core.db import Base, utcnow
-from liaison.core.errors import Conflict, FieldName, Invalid, NotFound, Phrase
+from liaison.core.errors import Conflict, FieldName, Forbidden, Invalid, NotFound, Phrase
 from liaison.core.events import SubjectChanged, publish
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.security import gate
@@ -48,6 +48,7 @@ from liaison.names.search import query_terms, stored_keys
 from liaison.subjects import values
 from liaison.subjects.models import (
     MANUAL_SOURCE,
+    PARTNER_SOURCE,
     Notice,
     Subject,
     SubjectBirthDate,
@@ -499,6 +500,26 @@ def _readable(session: Session, actor: Actor, subject_id: int, action: str = REA
     return gate.get_readable(session, actor, Subject, subject_id, "subject")
 
 
+def _editable(session: Session, actor: Actor, subject_id: int) -> Subject:
+    """A subject the actor may change: readable, and owned by this node (`ensure_owned_here`)."""
+    subject = _readable(session, actor, subject_id, WRITE)
+    ensure_owned_here(subject, actor)
+    return subject
+
+
+def ensure_owned_here(subject: Subject, actor: Actor) -> None:
+    """A partner's copy (source `node:<owner>`) changes only by its owner's next share, made by
+    the owner's node actor (`node:<owner>`): a local edit would be silently replaced by it."""
+    owner = owner_node(subject)
+    if owner is not None and actor.username != f"{PARTNER_SOURCE}{owner}":
+        raise Conflict(
+            "Person sought {subject_id} is owned by node {node}; ask its owner.",
+            subject_id=subject.id,
+            node=owner,
+            allowed=[],
+        )
+
+
 def notice_out(notice: Notice) -> NoticeOut:
     kind = vocabulary().notice_kinds.get(notice.kind)
     return NoticeOut(
@@ -547,6 +568,51 @@ def subject_out(subject: Subject) -> SubjectOut:
         created_at=subject.created_at,
         updated_at=subject.updated_at,
     )
+
+
+def owner_node(subject: Subject) -> str | None:
+    """The partner node that owns this subject (it shared its copy here), or None for our own."""
+    source = subject.source or ""
+    return source.removeprefix(PARTNER_SOURCE) if source.startswith(PARTNER_SOURCE) else None
+
+
+def may_pass_on(subject: Subject) -> bool:
+    """May this subject leave in an export? The receiver's rule (`gate.may_pass_on`): a partner's
+    H2/H3 copy only once its provider allowed it."""
+    return gate.may_pass_on(
+        subject.handling_code,
+        from_partner=owner_node(subject) is not None,
+        permitted=subject.onward_permitted,
+    )
+
+
+def ensure_may_pass_on(session: Session, actor: Actor, subject: Subject) -> None:
+    """Refuse (403, audited) to pass on a partner's restricted copy without its provider's permission."""
+    if may_pass_on(subject):
+        return
+    audit.record(
+        session, actor.username, "denied", "subject", subject.id,
+        detail="export without the provider's permission", protected=subject,
+    )  # fmt: skip
+    raise Forbidden(
+        "Person sought {subject_id} is {code} material of partner node {node}: it may not be "
+        "passed on without the provider's permission.",
+        subject_id=subject.id,
+        code=subject.handling_code,
+        node=owner_node(subject),
+    )
+
+
+def permit_onward(session: Session, actor: Actor, subject: Subject) -> None:
+    """The provider allowed its copy here to be passed on (its node's envelope says so); audited."""
+    if subject.onward_permitted:
+        return
+    subject.onward_permitted = True
+    audit.record(
+        session, actor.username, "update", "subject", subject.id, before={"onward_permitted": False},
+        after={"onward_permitted": True}, detail=f"passing on permitted by {owner_node(subject)}",
+        protected=subject,
+    )  # fmt: skip
 
 
 def get_subject(session: Session, actor: Actor, subject_id: int) -> Subject:
@@ -738,7 +804,7 @@ def create_subject(session: Session, actor: Actor, data: SubjectIn) -> Subject:
 
 
 def update_subject(session: Session, actor: Actor, subject_id: int, patch: SubjectPatch) -> Subject:
-    subject = _readable(session, actor, subject_id, WRITE)
+    subject = _editable(session, actor, subject_id)
     check = _Checker()
     changes = patch.model_dump(exclude_none=True)
     if "gender" in changes:
@@ -774,7 +840,7 @@ def _child_added(session: Session, actor: Actor, subject: Subject, what: str, ro
 
 
 def add_name(session: Session, actor: Actor, subject_id: int, data: NameIn) -> SubjectName:
-    subject = _readable(session, actor, subject_id, WRITE)
+    subject = _editable(session, actor, subject_id)
     check = _Checker()
     row = _name_row(check, "name", data)
     check.raise_if_any("The name cannot be added")
@@ -789,7 +855,7 @@ def add_name(session: Session, actor: Actor, subject_id: int, data: NameIn) -> S
 
 
 def add_document(session: Session, actor: Actor, subject_id: int, data: DocumentIn) -> SubjectDocument:
-    subject = _readable(session, actor, subject_id, WRITE)
+    subject = _editable(session, actor, subject_id)
     check = _Checker()
     row = _document_row(check, "document", data)
     check.raise_if_any("The document cannot be added")
@@ -802,7 +868,7 @@ def add_document(session: Session, actor: Actor, subject_id: int, data: Document
 
 
 def add_charge(session: Session, actor: Actor, subject_id: int, data: ChargeIn) -> SubjectCharge:
-    subject = _readable(session, actor, subject_id, WRITE)
+    subject = _editable(session, actor, subject_id)
     check = _Checker()
     row = _charge_row(check, "charge", data)
     check.raise_if_any("The charge cannot be added")
@@ -813,7 +879,7 @@ def add_charge(session: Session, actor: Actor, subject_id: int, data: ChargeIn) 
 
 
 def add_birth_date(session: Session, actor: Actor, subject_id: int, text: str) -> SubjectBirthDate:
-    subject = _readable(session, actor, subject_id, WRITE)
+    subject = _editable(session, actor, subject_id)
     check = _Checker()
     parsed = check.value("birth_date", values.parse_birth_date, text)
     check.raise_if_any("The birth date cannot be added")
@@ -830,7 +896,7 @@ def add_birth_date(session: Session, actor: Actor, subject_id: int, text: str) -
 
 
 def add_nationality(session: Session, actor: Actor, subject_id: int, country: str) -> None:
-    subject = _readable(session, actor, subject_id, WRITE)
+    subject = _editable(session, actor, subject_id)
     check = _Checker()
     code = check.value("country", values.clean_country, country, allow_empty=False)
     check.raise_if_any("The nationality cannot be added")
@@ -840,7 +906,7 @@ def add_nationality(session: Session, actor: Actor, subject_id: int, country: st
 
 
 def add_notice(session: Session, actor: Actor, subject_id: int, data: NoticeIn) -> Notice:
-    subject = _readable(session, actor, subject_id, WRITE)
+    subject = _editable(session, actor, subject_id)
     check = _Checker()
     row = _notice_row(check, "notice", data)
     check.raise_if_any("The notice cannot be added")
@@ -880,6 +946,7 @@ def withdraw_notice(
                 subject_id=subject_id,
             )
         raise NotFound("There is no notice {notice_id}.", notice_id=notice_id)
+    ensure_owned_here(subject, actor)
     current = notice_status(notice)
     if current != "active":
         raise Conflict(
@@ -908,7 +975,7 @@ def withdraw_notice(
 
 def change_status(session: Session, actor: Actor, subject_id: int, status: str, note: str = "") -> Subject:
     """Move a subject to `status` when the vocabulary allows it from where it is; kept in its history."""
-    subject = _readable(session, actor, subject_id, WRITE)
+    subject = _editable(session, actor, subject_id)
     check_move(vocabulary().statuses, subject.status, status, "subject")
     session.add(
         SubjectStatusChange(

@@ -263,8 +263,10 @@ def writer_for(fmt: str) -> ModuleType:
 
 
 def _readable_subjects(
-    session: Session, actor: Actor, query: service.SubjectQuery, seen: list[Subject]
+    session: Session, actor: Actor, query: service.SubjectQuery, seen: list[Subject], withheld: list[int]
 ) -> Iterator[SubjectOut]:
+    """What the actor may read and may pass on; a partner's restricted copy without its provider's
+    permission stays here (its id in `withheld`)."""
     last_id = 0
     base = service.search_query(session, actor, query).order_by(Subject.id)
     while True:
@@ -278,6 +280,9 @@ def _readable_subjects(
         if not chunk:
             return
         for subject in chunk:
+            if not service.may_pass_on(subject):
+                withheld.append(subject.id)
+                continue
             if gate.scope_of(subject.handling_code) != "everyone":
                 seen.append(subject)
             yield service.subject_out(subject)
@@ -288,15 +293,18 @@ def _readable_subjects(
 def export_subjects(
     session: Session, actor: Actor, fmt: str, out: TextIO, query: service.SubjectQuery | None = None
 ) -> int:
-    """Write every subject the actor may read (and `query` selects) to `out`; audited as one read,
-    which inherits the strictest handling code exported."""
+    """Write every subject the actor may read (and `query` selects) to `out`, but a partner's
+    H2/H3 copy its provider did not allow to pass on (`service.may_pass_on`); audited as one read,
+    which inherits the strictest handling code exported and names how many were withheld."""
     ensure(actor, service.EXPORT)
     writer = writer_for(fmt)
     query = query or service.SubjectQuery()
     restricted: list[Subject] = []
-    count = int(writer.write(_readable_subjects(session, actor, query, restricted), out))
+    withheld: list[int] = []
+    count = int(writer.write(_readable_subjects(session, actor, query, restricted, withheld), out))
+    kept = f"; {len(withheld)} partner's restricted withheld" if withheld else ""
     audit.record_read(
-        session, actor.username, "subject", "*", detail=f"export {fmt}: {count} subjects",
+        session, actor.username, "subject", "*", detail=f"export {fmt}: {count} subjects{kept}",
         protected=service.found_among(actor, restricted),
     )  # fmt: skip
     return count

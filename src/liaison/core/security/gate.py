@@ -101,6 +101,13 @@ def strictest(*codes: str) -> str:
     return max(known, key=lambda c: (SCOPE_RANK[scope_of(c)], order.index(c) if c in order else len(order)))
 
 
+def may_pass_on(handling_code: str, *, from_partner: bool, permitted: bool) -> bool:
+    """The receiver's rule (SIENA's H2): material a partner provided under a code not every reader
+    may see leaves this node (forwarded, exported) only with the provider's permission. The one
+    rule for a partner's messages and for its persons sought alike."""
+    return not from_partner or scope_of(handling_code) == "everyone" or permitted
+
+
 def may_read(reader: Reader, record: ProtectedRecord) -> bool:
     """The rule: may this reader see this record's particulars?"""
     scope = scope_of(record.handling_code)

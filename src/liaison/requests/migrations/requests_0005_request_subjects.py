@@ -3,7 +3,7 @@
 A subject's page lists the requests naming it; the list of persons is JSON, so the names are
 also kept as (request, subject) rows, one index read. Existing requests are read once.
 
-Revision ID: requests_0005_h16edit
+Revision ID: requests_0005
 Revises: requests_0004_happened_on
 """
 
@@ -14,7 +14,7 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = "requests_0005_h16edit"
+revision = "requests_0005"
 down_revision = "requests_0004_happened_on"
 branch_labels = None
 depends_on = None

@@ -3,7 +3,7 @@
 A confirmed screening hit proposes "located", an executed extradition "surrendered"; an officer
 confirms or dismisses each proposal on the subject's page.
 
-Revision ID: subjects_0004_h16edit
+Revision ID: subjects_0004
 Revises: subjects_0003
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "subjects_0004_h16edit"
+revision = "subjects_0004"
 down_revision = "subjects_0003"
 branch_labels = None
 depends_on = None
