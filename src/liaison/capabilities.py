@@ -83,9 +83,10 @@ def validate(capabilities: Sequence[Capability]) -> None:
     """Load the core's and every declared vocabulary: the first invalid file stops the start."""
     policy()
     handling_codes()
-    from liaison.core.audit import actions
+    from liaison.core.audit import actions, object_types
 
     actions()
+    object_types()
     for capability in capabilities:
         for vocabulary in capability.vocabularies:
             vocabulary.validate()
