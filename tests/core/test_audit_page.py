@@ -20,12 +20,27 @@ from tests.conftest import Account, make_account
 SRC = Path(__file__).resolve().parents[2] / "src" / "liaison"
 
 
-def _write(engine: Engine, actor: str, count: int, *, object_type: str = "agreement", action: str = "update",
-           before: dict | None = None, after: dict | None = None) -> None:  # fmt: skip
+def _write(
+    engine: Engine,
+    actor: str,
+    count: int,
+    *,
+    object_type: str = "agreement",
+    action: str = "update",
+    before: dict | None = None,
+    after: dict | None = None,
+) -> None:
     with unit_of_work(engine) as session:
         for n in range(count):
-            audit.record(session, actor, action, object_type, n + 1,
-                         before=before or {"title": f"old {n}"}, after=after or {"title": f"new {n}"})  # fmt: skip
+            audit.record(
+                session,
+                actor,
+                action,
+                object_type,
+                n + 1,
+                before=before or {"title": f"old {n}"},
+                after=after or {"title": f"new {n}"},
+            )
     audit.chain_pending(engine)
 
 
@@ -65,12 +80,16 @@ def test_filters_by_object_type_label_action_and_user(client: TestClient, engine
     # the select offers labels; the stored names are only the options' values
     assert '<option value="citizen_protection_case">Citizen-protection case</option>' in page
     assert ">citizen_protection_case<" not in page and "Citizen-protection case 1" in page
-    by_type = client.get("/audit", params={"actor": "filterer", "object_type": "agreement"},
-                         headers=auditor.headers).text  # fmt: skip
+    by_type = client.get(
+        "/audit", params={"actor": "filterer", "object_type": "agreement"}, headers=auditor.headers
+    ).text
     assert _rows(by_type) == 3
     assert '<option value="agreement" selected>Agreement</option>' in by_type
-    by_action = client.get("/audit", params={"object_type": "citizen_protection_case", "action": "create",
-                                             "actor": ""}, headers=auditor.headers).text  # fmt: skip
+    by_action = client.get(
+        "/audit",
+        params={"object_type": "citizen_protection_case", "action": "create", "actor": ""},
+        headers=auditor.headers,
+    ).text
     assert _rows(by_action) == 2 and "filterer" in by_action and "someone" not in by_action
     empty_fields = {"actor": "someone", "object_type": "", "action": "", "from": "", "to": ""}
     assert _rows(client.get("/audit", params=empty_fields, headers=auditor.headers).text) == 4
@@ -84,13 +103,14 @@ def test_changes_are_a_table_of_field_before_and_after_never_python_literals(
     after = {"due_date": "2026-12-31", "aliases": ["Nguyễn A", "Nguyen B"], "is_active": False}
     _write(engine, "differ", 1, object_type="commitment", before=before, after=after)
     page = client.get("/audit", params={"actor": "differ"}, headers=auditor.headers).text
-    assert "<th scope=\"col\">Field</th><th scope=\"col\">Before</th><th scope=\"col\">After</th>" in page
+    assert '<th scope="col">Field</th><th scope="col">Before</th><th scope="col">After</th>' in page
     assert "<tr><td>Due date</td><td>—</td><td>2026-12-31</td></tr>" in page
     assert "<tr><td>Active</td><td>yes</td><td>no</td></tr>" in page
     assert "[&#34;Nguyễn A&#34;, &#34;Nguyen B&#34;]" in page  # JSON, as stored
     assert "[&#39;" not in page and "None" not in page  # no Python notation
-    vietnamese = client.get("/audit", params={"actor": "differ"},
-                            headers={**auditor.headers, "Accept-Language": "vi"}).text  # fmt: skip
+    vietnamese = client.get(
+        "/audit", params={"actor": "differ"}, headers={**auditor.headers, "Accept-Language": "vi"}
+    ).text
     assert "Trước" in vietnamese and "Cam kết 1" in vietnamese
 
 
@@ -99,7 +119,11 @@ def test_days_are_the_local_days_of_the_node(client: TestClient, engine: Engine)
     auditor = make_account(engine, "auditor")
     _write(engine, "late", 1)
     with unit_of_work(engine) as session:  # an old event, moved to 2026-11-30 18:00 UTC
-        session.execute(update(AuditEvent).where(AuditEvent.actor == "late").values(at=datetime(2026, 11, 30, 18, tzinfo=UTC)))  # fmt: skip
+        session.execute(
+            update(AuditEvent)
+            .where(AuditEvent.actor == "late")
+            .values(at=datetime(2026, 11, 30, 18, tzinfo=UTC))
+        )
     day = {"actor": "late", "from": "2026-12-01", "to": "2026-12-01"}
     assert _rows(client.get("/audit", params=day, headers=auditor.headers).text) == 1
     before = {"actor": "late", "to": "2026-11-30"}
@@ -131,11 +155,15 @@ def test_bad_filters_are_refused_with_a_readable_page_and_nothing_written(
         assert _count(engine) == written, f"{params} wrote an audit event"
 
 
-def test_the_api_takes_the_same_filters(client: TestClient, engine: Engine, accounts_by_role: dict[str, Account]) -> None:  # fmt: skip
+def test_the_api_takes_the_same_filters(
+    client: TestClient, engine: Engine, accounts_by_role: dict[str, Account]
+) -> None:
     auditor = accounts_by_role["auditor"]
     _write(engine, "apier", 2, object_type="programme", action="create")
     _write(engine, "apier", 1, object_type="programme", action="update")
-    events = client.get("/api/v1/audit", params={"actor": "apier", "action": "create"}, headers=auditor.headers)
+    events = client.get(
+        "/api/v1/audit", params={"actor": "apier", "action": "create"}, headers=auditor.headers
+    )
     assert events.status_code == 200
     assert [e["action"] for e in events.json()] == ["create", "create"]
     refused = client.get("/api/v1/audit", params={"object_type": "audit_event"}, headers=auditor.headers)

@@ -409,12 +409,11 @@ class EventFilter:
 def refused(faults: dict[str, str]) -> Invalid:
     """A filter the trail cannot search by: the summary names each field and its fault."""
     reasons = {name: Phrase(reason) for name, reason in faults.items()}
-    return Invalid(Phrase("The audit filter is not right: {faults}", {"faults": Faults(reasons)}), fields=reasons)
+    summary = Phrase("The audit filter is not right: {faults}", {"faults": Faults(reasons)})
+    return Invalid(summary, fields=reasons)
 
 
-def day_bounds(
-    first: date | None, last: date | None, zone: str
-) -> tuple[datetime | None, datetime | None]:
+def day_bounds(first: date | None, last: date | None, zone: str) -> tuple[datetime | None, datetime | None]:
     """The instants that bound the local days `first` … `last` (inclusive) in time zone `zone`:
     from the start of `first` to the start of the day after `last`. `Invalid` when `last` is
     before `first`."""
