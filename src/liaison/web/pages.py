@@ -15,7 +15,7 @@ from liaison.core.errors import DomainError, Invalid, Locked, Unauthenticated
 from liaison.core.models import User
 from liaison.core.schemas import PasswordChange, PasswordReset, UserPatch
 from liaison.core.security import csrf
-from liaison.core.security.policy import ROLES
+from liaison.core.security.policy import ROLES, least_privileged_role
 from liaison.core.web import SESSION_COOKIE, DbSession, Permission
 from liaison.web.forms import PAGE_SIZE, PageNumber, attempt, form_values, pager, parse, redirect, safe_next
 from liaison.web.rendering import render
@@ -239,7 +239,7 @@ def _users(
     context = {
         "users": accounts.list_users(session),
         "roles": ROLES,
-        "form": form or {},
+        "form": form or {"role": least_privileged_role()},  # least privilege unless chosen
         "is_locked": accounts.is_locked,
         "error": error.detail if error else None,
     }
