@@ -83,10 +83,11 @@ def validate(capabilities: Sequence[Capability]) -> None:
     """Load the core's and every declared vocabulary: the first invalid file stops the start."""
     policy()
     handling_codes()
-    from liaison.core.audit import actions
+    from liaison.core.audit import actions, object_types
     from liaison.core.home import notification_kinds
 
     actions()
+    object_types()
     notification_kinds()
     for capability in capabilities:
         for vocabulary in capability.vocabularies:

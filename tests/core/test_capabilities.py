@@ -27,6 +27,7 @@ CORE_VOCABULARIES = {
     VOCAB_DIR / "policy.yaml",
     VOCAB_DIR / "handling_codes.yaml",
     VOCAB_DIR / "notification_kinds.yaml",  # validated by capabilities.validate (core.home)
+    VOCAB_DIR / "audit_objects.yaml",  # validated by capabilities.validate (core.audit)
     ACTIONS_FILE,
 }
 

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from liaison.core import accounts
 from liaison.core.db import unit_of_work
+from liaison.core.security import policy
 from tests.conftest import Account, make_account, sign_in_pages
 
 
@@ -116,3 +117,15 @@ def test_session_cookie_is_secure_under_https(app, engine: Engine) -> None:  # t
             follow_redirects=False,
         )
     assert "Secure" in response.headers["set-cookie"]
+
+
+def test_add_user_form_preselects_the_least_privileged_role(client: TestClient, engine: Engine) -> None:
+    """Not the first role of the list (admin): the one the policy allows the fewest actions."""
+    assert policy.least_privileged_role() == "auditor"
+    admin = make_account(engine, "admin")
+    _sign_in(client, admin)
+    page = client.get("/users").text
+    selected = re.findall(
+        r'<option value="(\w+)" selected>', page.split('id="new-role"', 1)[1].split("</select>")[0]
+    )
+    assert selected == ["auditor"]

@@ -3,7 +3,7 @@ notifications."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -138,29 +138,37 @@ def revoke_token(token_id: int, session: DbSession, user: TokenManager) -> Any:
 
 @router.get("/audit", response_model=list[AuditEventOut])
 def audit_events(
+    request: Request,
     session: DbSession,
     user: AuditReader,
     actor: Annotated[str | None, Query(max_length=80, description="user name")] = None,
-    object_type: Annotated[str | None, Query(max_length=80)] = None,
+    object_type: Annotated[str | None, Query(max_length=80, description="vocab/audit_objects.yaml")] = None,
     object_id: Annotated[str | None, Query(max_length=80)] = None,
+    action: Annotated[str | None, Query(max_length=80, description="vocab/audit_actions.yaml")] = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    first: Annotated[date | None, Query(alias="from", description="first local day (node's zone)")] = None,
+    last: Annotated[date | None, Query(alias="to", description="last local day (node's zone)")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[Any]:
-    """Audit events, newest first, filtered by user, object and time; the changes and detail of
+    """Audit events, newest first, filtered by user, object, action and time (instants `since`/
+    `until`, or the local days `from`/`to`, as the audit page does); the changes and detail of
     events about records you may not read are withheld."""
-    audit.record_read(session, user.username, "audit_trail", "*", detail="api")
-    events = audit.search_events(
-        session,
-        actor=actor,
-        object_type=object_type,
-        object_id=object_id,
-        since=since,
-        until=until,
-        limit=limit,
-        offset=offset,
+    on_or_after, before = audit.day_bounds(first, last, request.app.state.settings.timezone)
+    wanted = audit.check_filter(
+        audit.EventFilter(
+            actor=actor,
+            object_type=object_type,
+            object_id=object_id,
+            action=action,
+            since=max((t for t in (since, on_or_after) if t is not None), default=None),
+            before=before,
+            until=until,
+        )
     )
+    audit.record_read(session, user.username, "audit_trail", "*", detail="api")
+    events = audit.search_events(session, wanted=wanted, limit=limit, offset=offset)
     return [audit.shown_to(user, event) for event in events]
 
 

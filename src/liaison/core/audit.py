@@ -22,16 +22,20 @@ import threading
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from liaison.core import i18n
 from liaison.core.db import unit_of_work, utcnow
+from liaison.core.errors import Faults, Invalid
+from liaison.core.i18n import Phrase
 from liaison.core.models import AuditEvent, AuditHead
 from liaison.core.security import gate
 from liaison.core.security.gate import ProtectedRecord, Reader
@@ -69,6 +73,23 @@ def actions() -> dict[str, ActionLabel]:
     return load_vocabulary(ACTIONS_FILE, AuditActionsFile).actions
 
 
+class AuditObjectsFile(BaseModel):
+    """`vocab/audit_objects.yaml`: every object type the trail records, with its labels."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    objects: dict[str, ActionLabel]
+
+
+OBJECTS_FILE = VOCAB_DIR / "audit_objects.yaml"
+
+
+@lru_cache
+def object_types() -> dict[str, ActionLabel]:
+    """The declared object types and their labels, loaded once (validated at start-up)."""
+    return load_vocabulary(OBJECTS_FILE, AuditObjectsFile).objects
+
+
 class UndeclaredAction(ValueError):
     """A programming error: an audit action word missing from `vocab/audit_actions.yaml`."""
 
@@ -104,6 +125,18 @@ def _jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)
+
+
+def shown_value(value: Any) -> str:
+    """A recorded before or after value as a reader reads it: text as it is, nothing as a dash,
+    lists and objects as JSON (never Python's own notation)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return i18n.gettext("yes") if value else i18n.gettext("no")
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 WHO_DID_WHAT = ("seq", "actor", "action", "object_type", "object_id")
@@ -357,6 +390,80 @@ def shown_to(reader: Reader, event: AuditEvent) -> dict[str, Any]:
     return gate.redact(reader, event, fields, keep=(*WHO_DID_WHAT, "at", "hash"))
 
 
+@dataclass(frozen=True)
+class EventFilter:
+    """What the trail is searched by (page and API alike); empty fields do not filter.
+
+    `since` is inclusive and `before` exclusive, both aware instants; `on_or_after`/`on_or_before`
+    turn local calendar days into them."""
+
+    actor: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    action: str | None = None
+    since: datetime | None = None
+    before: datetime | None = None
+    until: datetime | None = None  # inclusive (the API's `until`)
+
+
+def refused(faults: dict[str, str]) -> Invalid:
+    """A filter the trail cannot search by: the summary names each field and its fault."""
+    reasons = {name: Phrase(reason) for name, reason in faults.items()}
+    summary = Phrase("The audit filter is not right: {faults}", {"faults": Faults(reasons)})
+    return Invalid(summary, fields=reasons)
+
+
+def day_bounds(first: date | None, last: date | None, zone: str) -> tuple[datetime | None, datetime | None]:
+    """The instants that bound the local days `first` … `last` (inclusive) in time zone `zone`:
+    from the start of `first` to the start of the day after `last`. `Invalid` when `last` is
+    before `first`."""
+    if first is not None and last is not None and last < first:
+        raise refused({"to": "on or after the start date"})
+    tz = ZoneInfo(zone)
+
+    def start(day: date) -> datetime:
+        return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
+
+    return (
+        start(first) if first is not None else None,
+        start(last + timedelta(days=1)) if last is not None else None,
+    )
+
+
+def check_filter(wanted: EventFilter) -> EventFilter:
+    """`Invalid` for an action word or object type the trail does not know."""
+    faults: dict[str, str] = {}
+    if wanted.action and wanted.action not in actions():
+        faults["action"] = "not an action the audit trail records"
+    if wanted.object_type and wanted.object_type not in object_types():
+        faults["object_type"] = "not an object type the audit trail records"
+    if faults:
+        raise refused(faults)
+    return wanted
+
+
+def _filtered(query: Any, wanted: EventFilter) -> Any:
+    if wanted.actor:
+        query = query.where(AuditEvent.actor == wanted.actor)
+    if wanted.object_type:
+        query = query.where(AuditEvent.object_type == wanted.object_type)
+    if wanted.object_id:
+        query = query.where(AuditEvent.object_id == wanted.object_id)
+    if wanted.action:
+        query = query.where(AuditEvent.action == wanted.action)
+    if wanted.since:
+        query = query.where(AuditEvent.at >= wanted.since)
+    if wanted.before:
+        query = query.where(AuditEvent.at < wanted.before)
+    if wanted.until:
+        query = query.where(AuditEvent.at <= wanted.until)
+    return query
+
+
+def count_events(session: Session, wanted: EventFilter) -> int:
+    return session.scalar(_filtered(select(func.count()).select_from(AuditEvent), wanted)) or 0
+
+
 def search_events(
     session: Session,
     *,
@@ -367,17 +474,10 @@ def search_events(
     until: datetime | None = None,
     limit: int = 100,
     offset: int = 0,
+    wanted: EventFilter | None = None,
 ) -> list[AuditEvent]:
+    if wanted is None:
+        wanted = EventFilter(actor, object_type, object_id, since=since, until=until)
     # Events not chained yet are the newest: first, in the order they were written.
     query = select(AuditEvent).order_by(AuditEvent.seq.desc().nulls_first(), AuditEvent.id.desc())
-    if actor:
-        query = query.where(AuditEvent.actor == actor)
-    if object_type:
-        query = query.where(AuditEvent.object_type == object_type)
-    if object_id:
-        query = query.where(AuditEvent.object_id == object_id)
-    if since:
-        query = query.where(AuditEvent.at >= since)
-    if until:
-        query = query.where(AuditEvent.at <= until)
-    return list(session.scalars(query.limit(limit).offset(offset)))
+    return list(session.scalars(_filtered(query, wanted).limit(limit).offset(offset)))

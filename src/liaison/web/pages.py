@@ -4,7 +4,8 @@ factor reset), audit trail."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,7 +16,7 @@ from liaison.core.errors import DomainError, Invalid, Locked, Unauthenticated
 from liaison.core.models import User
 from liaison.core.schemas import PasswordChange, PasswordReset, UserPatch
 from liaison.core.security import csrf
-from liaison.core.security.policy import ROLES
+from liaison.core.security.policy import ROLES, least_privileged_role
 from liaison.core.web import SESSION_COOKIE, DbSession, Permission
 from liaison.web.forms import PAGE_SIZE, PageNumber, attempt, form_values, pager, parse, redirect, safe_next
 from liaison.web.rendering import render
@@ -314,7 +315,7 @@ def _users(
     context = {
         "users": accounts.list_users(session),
         "roles": ROLES,
-        "form": form or {},
+        "form": form or {"role": least_privileged_role()},  # least privilege unless chosen
         "is_locked": accounts.is_locked,
         "error": error.detail if error else None,
     }
@@ -448,25 +449,78 @@ async def unlock_user(
     return redirect(f"/users/{username}")
 
 
+AuditText = Annotated[str | None, Query(max_length=80)]
+
+
+def _day(value: str | None, field: str) -> date | None:
+    """A date from the filter form (`YYYY-MM-DD`); empty is none, anything else is refused."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise audit.refused({field: "a date like 2026-12-01"}) from None
+
+
+def _change_rows(changes: dict[str, Any] | None) -> list[tuple[str, str, str]]:
+    """The recorded {field: [before, after]} as rows of field label, before, after."""
+    return [
+        (i18n.field_label(field), audit.shown_value(pair[0]), audit.shown_value(pair[1]))
+        for field, pair in (changes or {}).items()
+        if isinstance(pair, list | tuple) and len(pair) == 2
+    ]
+
+
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(
     request: Request,
     session: DbSession,
     user: AuditReader,
-    actor: Annotated[str | None, Query(max_length=80)] = None,
-    object_type: Annotated[str | None, Query(max_length=80)] = None,
-    object_id: Annotated[str | None, Query(max_length=80)] = None,
+    actor: AuditText = None,
+    object_type: AuditText = None,
+    object_id: AuditText = None,
+    action: AuditText = None,
+    first: Annotated[str | None, Query(alias="from", max_length=10)] = None,
+    last: Annotated[str | None, Query(alias="to", max_length=10)] = None,
+    page: PageNumber = 1,
 ) -> HTMLResponse:
-    audit.record_read(session, user.username, "audit_trail", "*", detail="audit page")
-    events = [
-        audit.shown_to(user, event)
-        for event in audit.search_events(
-            session, actor=actor, object_type=object_type, object_id=object_id, limit=200
+    """The trail, newest first, a page at a time, filtered by user, object, action and the local
+    days (in the node's time zone) it happened on; each change as field, before, after."""
+    zone = request.app.state.settings.timezone
+    since, before = audit.day_bounds(_day(first, "from"), _day(last, "to"), zone)
+    wanted = audit.check_filter(
+        audit.EventFilter(
+            actor=actor or None,
+            object_type=object_type or None,
+            object_id=object_id or None,
+            action=action or None,
+            since=since,
+            before=before,
         )
-    ]
+    )
+    audit.record_read(session, user.username, "audit_trail", "*", detail="audit page")
+    total = audit.count_events(session, wanted)
+    shown = audit.search_events(session, wanted=wanted, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    events = []
+    for event in shown:
+        fields = audit.shown_to(user, event)
+        fields["rows"] = _change_rows(fields.get("changes"))
+        events.append(fields)
+    language = i18n.current_language.get()
     context = {
         "events": events,
         "chain": audit.verify_chain(session),
-        "filters": {"actor": actor, "object_type": object_type, "object_id": object_id},
+        "pager": pager(page, total),
+        "object_labels": {code: getattr(label, language) for code, label in audit.object_types().items()},
+        "action_labels": {code: getattr(label, language) for code, label in audit.actions().items()},
+        "zone": zone,
+        "filters": {
+            "actor": actor,
+            "object_type": object_type,
+            "object_id": object_id,
+            "action": action,
+            "from": first,
+            "to": last,
+        },
     }
     return render(request, "audit.html", context)

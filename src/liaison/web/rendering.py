@@ -90,16 +90,30 @@ def visible_navigation(
     return [group for group in groups if group.items]
 
 
+def active_entry(path: str, groups: Sequence[NavGroup]) -> str | None:
+    """The one menu entry a page highlights: the entry whose path is the page's path or its
+    longest leading part (`/requests/statistics/…` is under Statistics, not also under Requests).
+    Home (`/`) is active on the home page only."""
+
+    def covers(entry: str) -> bool:
+        return path == entry or (entry != "/" and path.startswith(entry.rstrip("/") + "/"))
+
+    entries = [item.path for group in groups for item in group.items if covers(item.path)]
+    return max(entries, key=len, default=None)
+
+
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
     user: SignedIn | None = getattr(request.state, "user", None)
+    nav_groups = visible_navigation(user, getattr(request.app.state, "capabilities", None))
     values = {
         "request": request,
         "user": user,
         "lang": i18n.current_language.get(),
         "csrf_token": csrf.token_for(request),
-        "nav_groups": visible_navigation(user, getattr(request.app.state, "capabilities", None)),
+        "nav_groups": nav_groups,
+        "active_entry": active_entry(request.url.path, nav_groups),
         "may": (lambda action, record=None: user is not None and may(user, action, record)),
         "path": request.url.path,
         "unread": getattr(request.state, "unread", None),

@@ -80,6 +80,14 @@ def roles_for(action: str) -> frozenset[str]:
         raise KeyError(f"action {action!r} is not declared in vocab/policy.yaml") from None
 
 
+def least_privileged_role() -> str:
+    """The role allowed the fewest actions (a tie goes to the later role in `policy.yaml`'s
+    order, most to least trusted): what a new user is given unless someone chooses more."""
+    declared = list(policy().roles)
+    allowed = {role: sum(role in roles for roles in policy().actions.values()) for role in declared}
+    return min(reversed(declared), key=lambda role: allowed[role])
+
+
 def may(user: Actor, action: str, record: ProtectedRecord | None = None) -> bool:
     """True when the user's role allows the action and, for a record, its handling code does."""
     if user.role not in roles_for(action):
