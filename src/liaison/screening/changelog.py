@@ -129,6 +129,9 @@ def cutoff(retention_hours: float) -> datetime:
     return utcnow() - timedelta(hours=retention_hours)
 
 
-def covers(changes: Sequence[Change], applied: int) -> bool:
-    """True when `changes` (read after `applied`) start right after it: none was pruned unseen."""
-    return not changes or changes[0].seq == applied + 1
+def covers(changes: Sequence[Change], applied: int, head: int) -> bool:
+    """True when `changes` (read after `applied`, and after `head` was read) hold every change up
+    to `head`: none was pruned unseen. Numbers have no gaps, so only the first needs checking."""
+    if head <= applied:
+        return True
+    return bool(changes) and changes[0].seq == applied + 1

@@ -143,7 +143,11 @@ class Follower:
             with self.engine.connect() as connection:
                 head = changelog.head(connection)
                 changes = [] if self.applied is None else changelog.changes_after(connection, self.applied)
-            if self.applied is None or head < self.applied or not changelog.covers(changes, self.applied):
+            if (
+                self.applied is None
+                or head < self.applied
+                or not changelog.covers(changes, self.applied, head)
+            ):
                 live.refresh(self.engine, self.index, None)  # read after `head`: it holds at least that
                 self.reloads += 1
                 self._advance(head)
