@@ -121,6 +121,9 @@ def serve(
         _serve(settings, host, port, processes)
 
 
+HEALTHCHECK_SECONDS = 120
+
+
 def _serve(settings: Settings, host: str, port: int, processes: int) -> None:
     """One process: this app. Several: uvicorn's supervisor starts each, which builds its own app
     from the same environment (`create_app` as factory) and restarts one that dies."""
@@ -130,7 +133,15 @@ def _serve(settings: Settings, host: str, port: int, processes: int) -> None:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
         return
     uvicorn.run(
-        "liaison.app:create_app", factory=True, host=host, port=port, workers=processes, log_level="info"
+        "liaison.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=processes,
+        log_level="info",
+        # A process building its index or loading the name tables holds the interpreter for seconds
+        # at a time (minutes on a loaded machine); uvicorn's 5 s would take it for dead and kill it.
+        timeout_worker_healthcheck=HEALTHCHECK_SECONDS,
     )
 
 
