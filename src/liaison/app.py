@@ -61,7 +61,12 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         _start_capabilities(app, chosen)
         audit.wake_chainer(app.state.engine)  # link events a stopped process committed but did not chain
-        yield
+        try:
+            yield
+        finally:
+            for capability in reversed(chosen):
+                if capability.shutdown is not None:
+                    capability.shutdown(app)
 
     app = FastAPI(
         title="Liaison",
@@ -87,7 +92,8 @@ def create_app(
 
     @app.get("/readyz", include_in_schema=False)
     def readyz(request: Request) -> dict[str, Any]:
-        """The database answers and is at the newest migration."""
+        """The database answers and is at the newest migration, and every capability's in-memory
+        state is ready (the screening index built and current with the subject change log)."""
         database: Engine = request.app.state.engine
         try:
             with database.connect() as connection:
@@ -99,6 +105,10 @@ def create_app(
             ) from error
         if not migrated:
             raise Unavailable("The database is not migrated: run `liaison db upgrade`.")
+        for capability in request.app.state.capabilities:
+            reason = capability.ready(request.app) if capability.ready is not None else None
+            if reason is not None:
+                raise Unavailable(reason)
         return {"status": "ready"}
 
     # Every JSON router before any page router: FastAPI tries routes in order, each with its

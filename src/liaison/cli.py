@@ -24,7 +24,7 @@ from liaison.core.db import get_engine, unit_of_work
 from liaison.core.errors import DomainError
 from liaison.core.migrate import upgrade
 from liaison.core.models import User
-from liaison.core.settings import get_settings
+from liaison.core.settings import Settings, get_settings
 from liaison.core.vocab import VocabularyError
 
 app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False)
@@ -103,22 +103,51 @@ def init(
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers_: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Server processes, each with its own screening index."),
+    ] = None,
 ) -> None:
-    """Start the web application and API."""
-    from liaison.app import create_app
-
+    """Start the web application and API (in `--workers` processes on one port)."""
     settings = get_settings()
     host, port = host or settings.host, port or settings.port
+    processes = workers_ or settings.workers
     console.print(f"Liaison on http://{host}:{port}/ (API under /api/v1). Ctrl-C stops it.")
+    if processes > 1:
+        console.print(f"{processes} server processes, each index following the subject change log.")
     if not settings.start_worker:  # the worker runs at least the notification sweep
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        _serve(settings, host, port, processes)
         return
     console.print(
         "Batch jobs and notifications in a `liaison worker` process beside it "
         "(LIAISON_START_WORKER=false: none)."
     )
     with workers.beside():
+        _serve(settings, host, port, processes)
+
+
+HEALTHCHECK_SECONDS = 120
+
+
+def _serve(settings: Settings, host: str, port: int, processes: int) -> None:
+    """One process: this app. Several: uvicorn's supervisor starts each, which builds its own app
+    from the same environment (`create_app` as factory) and restarts one that dies."""
+    if processes == 1:
+        from liaison.app import create_app
+
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    uvicorn.run(
+        "liaison.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=processes,
+        log_level="info",
+        # A process building its index or loading the name tables holds the interpreter for seconds
+        # at a time (minutes on a loaded machine); uvicorn's 5 s would take it for dead and kill it.
+        timeout_worker_healthcheck=HEALTHCHECK_SECONDS,
+    )
 
 
 @app.command()

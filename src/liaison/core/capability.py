@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from liaison.core.events import Subscription
+from liaison.core.i18n import Phrase
 from liaison.core.security.policy import Actor
 from liaison.core.vocab import load_vocabulary
 
@@ -136,6 +137,10 @@ class Capability:
     """Adds its `liaison <name> ...` commands to the command line."""
     startup: Callable[[FastAPI], None] | None = None
     """Builds in-memory state when the app starts (after every vocabulary validated)."""
+    ready: Callable[[FastAPI], Phrase | None] | None = None
+    """`/readyz`: None when its in-memory state is ready to answer (built, current), else why not."""
+    shutdown: Callable[[FastAPI], None] | None = None
+    """Stops what `startup` started (threads, connections) when the app stops."""
     demo: Callable[[Session, str], None] | None = None
     """Loads its demo data, idempotently (`liaison init --demo`, in the enabled order)."""
     vocabularies: tuple[Vocabulary, ...] = ()

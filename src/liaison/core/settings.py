@@ -88,6 +88,15 @@ class Settings(BaseSettings):
         "--apply` and loaded when the screening index is built (default: `screening_weights.json` in "
         "the data folder; without that file, the packaged weights).",
     )
+    screening_poll_seconds: float = Field(
+        default=0.5,
+        gt=0,
+        description="How often a server process looks for subject changes on SQLite (PostgreSQL wakes it).",
+    )
+    screening_change_retention_hours: float = Field(
+        default=24.0, gt=0, description="Subject changes older than this are pruned from the change log."
+    )
+    workers: int = Field(default=1, ge=1, description="Server processes `liaison serve` starts.")
     # batch jobs
     start_worker: bool = Field(
         default=True, description="`liaison serve` starts one `liaison worker` process beside itself."

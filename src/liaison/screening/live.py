@@ -4,7 +4,8 @@
 into a `ScreeningIndex`. `watch(engine, index)` then keeps it current without a rebuild: the
 subjects service publishes `SubjectChanged` from every write path (one edit, a bulk import), and
 screening's `Capability` subscribes `on_subjects_changed` after commit, which reloads just those
-subjects into the index of that engine (or removes them).
+subjects into the index of that engine (or removes them). Changes committed by other processes
+reach it through the subject change log (`changelog.py`, followed by `follow.Follower`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ SCREENED_STATUSES = ("sought", "located")
 
 _indexes: weakref.WeakKeyDictionary[Engine, ScreeningIndex] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
+_refreshing = threading.Lock()
+REFRESH_CHUNK = 5000  # subjects read per query (SQLite takes at most 32,766 parameters)
 
 
 def entry_of(subject: Subject) -> SubjectEntry:
@@ -66,7 +69,21 @@ def index_of_session(session: Session) -> ScreeningIndex:
 
 
 def refresh(engine: Engine, index: ScreeningIndex, ids: Iterable[int] | None) -> None:
-    """Bring the given subjects (None: all) in the index up to date with the database."""
+    """Bring the given subjects (None: all) in the index up to date with the database.
+
+    One refresh at a time, reading and applying under one lock: two refreshes of one subject (this
+    process's own change after commit, another's from the change log) cannot apply an older read
+    over a newer one."""
+    with _refreshing:
+        if ids is None:
+            _refresh(engine, index, None)
+            return
+        wanted = sorted(set(ids))
+        for start in range(0, len(wanted), REFRESH_CHUNK):
+            _refresh(engine, index, wanted[start : start + REFRESH_CHUNK])
+
+
+def _refresh(engine: Engine, index: ScreeningIndex, ids: list[int] | None) -> None:
     with Session(engine) as session:
         subjects = _load(session, ids)
         entries = {s.id: entry_of(s) if s.status in SCREENED_STATUSES else None for s in subjects}

@@ -4,7 +4,8 @@ Only records that alerted are stored (a border post screens thousands that do no
 what was screened and a fingerprint of it. A hit keeps its score, the per-feature explanation and
 the fingerprint of the subject as it was when screened. A dismissal remembers the pair
 (subject, record fingerprint, subject fingerprint): the same record screened again does not alert
-on that subject, until the record or the subject changes.
+on that subject, until the record or the subject changes. The subject change log (`changelog.py`)
+tells every server process's index which persons sought changed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from liaison.core.db import Base, utcnow
@@ -111,3 +112,26 @@ class Dismissal(Base):
     reason: Mapped[str] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SubjectChange(Base):
+    """One committed transaction that changed persons sought: which, numbered in commit order.
+
+    `seq` has no gaps: it is `ChangeHead.seq + 1`, taken in the same transaction (`changelog.py`)."""
+
+    __tablename__ = "screening_subject_change"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    subject_ids: Mapped[list[int]] = mapped_column(JSON)
+    change: Mapped[str] = mapped_column(String(200), default="")
+    origin: Mapped[str] = mapped_column(String(32), default="")  # the index already holding it, if any
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class ChangeHead(Base):
+    """The one row holding the newest `SubjectChange.seq`; its row lock orders the writers."""
+
+    __tablename__ = "screening_change_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)

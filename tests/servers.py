@@ -1,0 +1,160 @@
+"""Server processes for tests that need real ones: `liaison serve` on loopback, each with its own
+LIAISON_HOME, on a database of its own or shared with another (`Node`), and fresh PostgreSQL
+databases for them (`postgres_url`). The exchange tests pair such nodes (`tests/exchange/conftest`);
+the screening tests run two servers on one database.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from sqlalchemy import Engine, create_engine, text
+
+from liaison.core.db import make_engine
+from liaison.core.settings import get_settings
+from liaison.exchange import keys
+from liaison.exchange.keys import Identity
+from tests.conftest import Account, PostgresCluster
+
+_databases = itertools.count()
+SRC = Path(__file__).resolve().parents[1] / "src"
+START_TIMEOUT = 240.0  # a loaded CI machine takes long to import the app
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Node:
+    """One node process and what a test needs to talk to it or break it."""
+
+    name: str
+    home: Path
+    engine_url: str
+    port: int
+    extra_env: dict[str, str] = field(default_factory=dict)
+    serve_args: tuple[str, ...] = ()  # more `liaison serve` options (`--workers 2`)
+    process: subprocess.Popen[bytes] | None = None
+    admin: Account | None = None
+    _engine: Engine | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LIAISON_")}
+        env.update(
+            PYTHONPATH=str(SRC),
+            LIAISON_HOME=str(self.home),
+            LIAISON_DATABASE_URL=self.engine_url,
+            LIAISON_SIGNIN_DELAY_SECONDS="0",
+            LIAISON_EXCHANGE_WORKER="true",
+            LIAISON_EXCHANGE_POLL_SECONDS="0.05",
+            LIAISON_EXCHANGE_BATCH="100",
+            # the test process's key: second factors sealed by `make_account` open on the node too
+            LIAISON_SECRET_KEY=get_settings().resolved_secret_key(),
+            LIAISON_START_WORKER="false",  # no batch screening here: one process fewer per node
+            LIAISON_SCREENING_PRELOAD_NAMES="false",  # seconds per start; the tests that screen pay them
+        )
+        env.update(self.extra_env)
+        return env
+
+    @property
+    def identity(self) -> Identity:
+        return keys.load(self.home)
+
+    def cli(self, *args: str, stdin: str = "") -> str:
+        """Run `liaison ARGS` as this node; its output (fails the test on a non-zero exit)."""
+        done = subprocess.run(
+            [sys.executable, "-m", "liaison", *args],
+            env=self.env,
+            input=stdin.encode(),
+            capture_output=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr.decode() + done.stdout.decode()
+        return done.stdout.decode()
+
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.engine_url)
+        return self._engine
+
+    def start(self) -> None:
+        log = (self.home / "serve.log").open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "liaison", "serve", "--port", str(self.port), *self.serve_args],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"node {self.name} exited: {(self.home / 'serve.log').read_text()[-2000:]}"
+                )
+            try:
+                if httpx.get(self.url + "/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"node {self.name} did not start")
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up, no flush, as a power cut."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def restart(self) -> None:
+        self.kill()
+        self.start()
+
+    def close(self) -> None:
+        self.stop()
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+def postgres_url(cluster: PostgresCluster) -> str:
+    name = f"x{os.getpid()}_{next(_databases)}"
+    admin = create_engine(cluster.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name} TEMPLATE liaison_template STRATEGY FILE_COPY"))
+    admin.dispose()
+    return cluster.url(name)
+
+
+def wait_for(condition: object, timeout: float = 60.0, every: float = 0.1) -> None:
+    """Wait until `condition()` is true, or fail after `timeout` seconds."""
+    assert callable(condition)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(every)
+    raise AssertionError(f"not reached within {timeout} s: {condition}")
