@@ -41,6 +41,8 @@ from liaison.subjects import proposals
 from liaison.subjects.models import Subject
 from tests.conftest import Account, make_account
 from tests.core.test_route_policy import _permission
+from tests.exchange.test_messages import make_peer
+from tests.exchange.test_sharing import alert_from
 from tests.routes import Route, app_routes
 
 # Forms of the shell that are no capability's input: signing in and out, the language switch.
@@ -278,7 +280,8 @@ def walk(engine: Engine) -> Walk:
     one draft engagement from a report (its review page offers "confirm"), the demo's freezing
     request (its page offers naming an asset), a meeting planned for next week with a
     preparation task and the officer's calendar feed (their pages offer a stage, "mark done" and
-    "revoke"), and a proposed change of a subject's status (its page offers confirm or dismiss)."""
+    "revoke"), and a proposed change of a subject's status and a partner's hit alert on it (its
+    page offers confirm or dismiss, accept or refuse)."""
     load_demo(engine)
     locked = make_account(engine, "officer", username="walk-locked")
     accounts = {
@@ -296,6 +299,8 @@ def walk(engine: Engine) -> Walk:
         assert sought is not None and proposals.propose(
             session, "walk", sought, "located", "Walk: hit confirmed"
         )
+        # a partner's confirmed-hit alert on it too: its page offers accept and refuse
+        alert_from(session, make_peer(session, "walk-kz", "KZ"), sought, 1)
         planned = engagement_service.create_engagement(
             session,
             SystemActor("walk"),

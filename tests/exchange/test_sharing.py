@@ -23,7 +23,7 @@ from liaison.engagements.schemas import CommitmentIn, EngagementIn, FollowUpIn
 from liaison.exchange import keys, sharing
 from liaison.exchange.message_models import Dispatch
 from liaison.exchange.models import IncomingEnvelope, OutgoingEnvelope, Peer
-from liaison.subjects.models import Subject
+from liaison.subjects.models import Subject, SubjectStatusProposal
 from tests.conftest import app_on, make_account, sign_in_pages
 from tests.exchange.test_messages import make_peer
 from tests.registry.factories import agency
@@ -286,12 +286,20 @@ def test_a_partners_alert_is_a_proposal_our_officer_accepts_or_refuses(
             "KZ",
             "node:kz-aca",
         )
+        assert second.proposed_status == ""  # "located" is proposed once, by the first alert
         ours_id = ours.id
+    # the status is proposed as every change of status is: one subjects proposal, naming the alert
+    (proposal,) = api.get(f"/api/v1/subjects/{ours_id}", headers=officer.headers).json()["proposals"]
+    assert (proposal["status"], proposal["alert_id"]) == ("located", first.id)
+    assert "kz-aca" in proposal["reason"]
     sign_in_pages(api, officer, f"/subjects/{ours_id}")
     page = api.get(f"/subjects/{ours_id}")
     assert (
         "proposes status located" in page.text and f'action="/exchange/alerts/{first.id}/accept"' in page.text
     )
+    # shown once: in the partners' alerts (with its country), not again among the status proposals
+    assert f"/subjects/{ours_id}/proposals/{proposal['id']}" not in page.text
+    assert "Proposed changes of status" not in page.text
     unexplained = api.post(f"/api/v1/exchange/alerts/{second.id}/refuse", json={}, headers=officer.headers)
     assert unexplained.status_code == 422
     accepted = api.post(f"/api/v1/exchange/alerts/{first.id}/accept", json={}, headers=officer.headers)
@@ -312,3 +320,41 @@ def test_a_partners_alert_is_a_proposal_our_officer_accepts_or_refuses(
             select(AuditEvent.action).where(AuditEvent.object_type == "hit_alert")
         ).all()
         assert sorted(actions) == ["accept alert", "refuse alert"]
+        decided = session.scalars(
+            select(AuditEvent.action).where(
+                AuditEvent.object_type == "subject", AuditEvent.object_id == str(ours_id)
+            )
+        ).all()
+        assert "propose status" in decided and "confirm proposal" in decided
+        (made,) = session.scalars(
+            select(SubjectStatusProposal).where(SubjectStatusProposal.subject_id == ours_id)
+        )
+        assert (made.decision, made.decided_by) == ("confirmed", "officer.one")
+
+
+def test_refusing_a_partners_alert_dismisses_its_proposal_and_changes_nothing(
+    api: TestClient, engine: Engine
+) -> None:
+    officer = make_account(engine, "officer", "officer.one", unit=UNIT)
+    with unit_of_work(engine) as session:
+        peer = make_peer(session, "kz-aca", "KZ")
+        ours = person(session, user(session, "officer.one"))
+        alert_from(session, peer, ours.id, 1)
+        (alert,) = sharing.alerts_about(session, user(session, "officer.one"), ours)
+        ours_id, alert_id = ours.id, alert.id
+    refused = api.post(f"/api/v1/exchange/alerts/{alert_id}/refuse", json={"reason": "Not him."},
+                       headers=officer.headers)  # fmt: skip
+    assert refused.status_code == 200 and refused.json()["decision"] == "refused"
+    subject = api.get(f"/api/v1/subjects/{ours_id}", headers=officer.headers).json()
+    assert (subject["status"], subject["believed_country"], subject["proposals"]) == ("sought", "", [])
+    with unit_of_work(engine) as session:
+        (made,) = session.scalars(
+            select(SubjectStatusProposal).where(SubjectStatusProposal.alert_id == alert_id)
+        )
+        assert (made.decision, made.decided_by) == ("dismissed", "officer.one")
+        actions = session.scalars(
+            select(AuditEvent.action).where(
+                AuditEvent.object_type == "subject", AuditEvent.object_id == str(ours_id)
+            )
+        ).all()
+        assert "dismiss proposal" in actions

@@ -11,9 +11,11 @@ comparing timestamps; a partner's copy is never shared onwards by the partner.
   source `node:<sender>`, keyed by the sender's id, so a second share updates.
 - `hit.alert`, sent when a screening hit on a person a partner shared is confirmed
   (`HitDecided`; like a follow-up, it waits while the partner is suspended or unverified): the
-  owner records it as a proposal (`HitAlert`: located, believed in the reporting partner's
-  country) that its own officer accepts (`accept_alert`, through the subjects service: the status
-  history says where and when) or refuses (`refuse_alert`); the partner never changes it directly.
+  owner records it (`HitAlert`: the partner's message, believed in the reporting partner's
+  country) and proposes "located" as a subjects status proposal (`proposals.propose`, naming the
+  alert); its own officer accepts (`accept_alert`: the country through the subjects service, the
+  proposal confirmed by `proposals.decide`) or refuses it (`refuse_alert`: the proposal
+  dismissed); the partner never changes it directly.
 - `engagement.share`, sent when an officer shares an engagement with a partner that was present
   (`share_engagement`): the receiver records the engagement and its commitments, `ref`
   `<sender>:engagement:<id>` and `<sender>:commitment:<id>`.
@@ -57,10 +59,10 @@ from liaison.exchange.message_models import Dispatch, HitAlert
 from liaison.exchange.models import IncomingEnvelope, Peer
 from liaison.registry.models import Agency
 from liaison.screening.models import Hit
+from liaison.subjects import proposals
 from liaison.subjects import service as subjects
-from liaison.subjects.models import Subject
+from liaison.subjects.models import Subject, SubjectStatusProposal
 from liaison.subjects.schemas import SubjectPatch
-from liaison.subjects.vocabulary import vocabulary as subject_vocabulary
 
 SHARE = "exchange.share"
 SUBJECT_SHARE = "subject.share"
@@ -231,15 +233,17 @@ def receive_alert(session: Session, peer: Peer, incoming: IncomingEnvelope) -> N
     ).strip()
     partner = session.get(Agency, peer.agency_id) if peer.agency_id is not None else None
     country = (partner.country_code or "") if partner is not None else ""
-    located = "located" in allowed_next(subject_vocabulary().statuses, subject.status)
     alert = HitAlert(
         peer_id=peer.id, subject_id=subject.id, message_id=str(incoming.message_id), note=note[:5000],
-        alert=body, proposed_status="located" if located else "",
-        proposed_country=country if country != subject.believed_country else "",
+        alert=body, proposed_country=country if country != subject.believed_country else "",
         proposed_by=actor.username, proposed_at=utcnow(),
     )  # fmt: skip
     gate.inherit(alert, subject)
     session.add(alert)
+    session.flush()
+    # the status is proposed as every other change of status is: one proposal, decided by `decide`
+    proposal = proposals.propose(session, actor.username, subject.id, "located", note, alert_id=alert.id)
+    alert.proposed_status = proposal.status if proposal is not None else ""
     session.flush()
     audit.record(
         session, actor.username, "alert", "subject", subject.id, after=snapshot(alert, ALERT_AUDITED),
@@ -268,6 +272,18 @@ def _open_alert(session: Session, actor: Actor, alert_id: int) -> HitAlert:
     return alert
 
 
+def _decide_proposal(session: Session, actor: Actor, alert: HitAlert, decision: str) -> None:
+    """Confirm or dismiss the status proposal the alert made, if still open (`proposals.decide`:
+    the subjects' one rule for deciding a proposed change, audited there)."""
+    proposal = session.scalar(
+        select(SubjectStatusProposal).where(
+            SubjectStatusProposal.alert_id == alert.id, SubjectStatusProposal.decision == ""
+        )
+    )
+    if proposal is not None:
+        proposals.decide(session, actor, alert.subject_id, proposal.id, decision)
+
+
 def _decided(session: Session, actor: Actor, alert: HitAlert, decision: str, reason: str) -> dict[str, Any]:
     """Record who decided what, when and why; the alert as it was, for the audit event."""
     before = snapshot(alert, ALERT_AUDITED)
@@ -278,18 +294,15 @@ def _decided(session: Session, actor: Actor, alert: HitAlert, decision: str, rea
 
 
 def accept_alert(session: Session, actor: Actor, alert_id: int, reason: str = "") -> HitAlert:
-    """Our officer accepts a partner's alert: the proposed status and country, through the
-    subjects service (its rules and history), then the decision; audited."""
+    """Our officer accepts a partner's alert: the proposed country through the subjects service,
+    the proposed status by confirming the alert's status proposal; audited."""
     alert = _open_alert(session, actor, alert_id)
     subject = subjects.get_subject(session, actor, alert.subject_id)
     if alert.proposed_country and alert.proposed_country != subject.believed_country:
         subjects.update_subject(
             session, actor, subject.id, SubjectPatch(believed_country=alert.proposed_country)
         )
-    if alert.proposed_status and alert.proposed_status in allowed_next(
-        subject_vocabulary().statuses, subject.status
-    ):
-        subjects.change_status(session, actor, subject.id, alert.proposed_status, alert.note)
+    _decide_proposal(session, actor, alert, "confirm")
     before = _decided(session, actor, alert, "accepted", reason.strip())
     audit.record(
         session, actor.username, "accept alert", "hit_alert", alert.id, before=before,
@@ -299,10 +312,12 @@ def accept_alert(session: Session, actor: Actor, alert_id: int, reason: str = ""
 
 
 def refuse_alert(session: Session, actor: Actor, alert_id: int, reason: str) -> HitAlert:
-    """Our officer refuses a partner's alert, saying why: the person sought stays as it is; audited."""
+    """Our officer refuses a partner's alert, saying why: its status proposal is dismissed and the
+    person sought stays as it is; audited."""
     if not reason.strip():
         raise Invalid("Say why the alert is refused.", fields={"reason": "required"})
     alert = _open_alert(session, actor, alert_id)
+    _decide_proposal(session, actor, alert, "dismiss")
     before = _decided(session, actor, alert, "refused", reason.strip())
     audit.record(
         session, actor.username, "refuse alert", "hit_alert", alert.id, before=before,

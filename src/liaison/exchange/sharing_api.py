@@ -113,8 +113,8 @@ Decider = Annotated[User, Depends(Permission(sharing.ALERT_DECIDE))]
 def accept_alert(
     session: DbSession, user: Decider, alert_id: int, body: schemas.AlertDecisionIn
 ) -> schemas.AlertOut:
-    """Accept a partner's confirmed-hit alert on one of our persons sought: its proposed status
-    and believed country apply through the subjects service. Audited."""
+    """Accept a partner's confirmed-hit alert on one of our persons sought: its believed country
+    applies through the subjects service and its status proposal is confirmed. Audited."""
     return schemas.AlertOut.model_validate(sharing.accept_alert(session, user, alert_id, body.reason))
 
 
@@ -122,5 +122,6 @@ def accept_alert(
 def refuse_alert(
     session: DbSession, user: Decider, alert_id: int, body: schemas.AlertDecisionIn
 ) -> schemas.AlertOut:
-    """Refuse a partner's alert, saying why: the person sought stays as it is. Audited."""
+    """Refuse a partner's alert, saying why: its status proposal is dismissed, the person sought
+    stays as it is. Audited."""
     return schemas.AlertOut.model_validate(sharing.refuse_alert(session, user, alert_id, body.reason))

@@ -18,7 +18,7 @@ from liaison.core.web import DbSession, Permission
 from liaison.exchange import sharing, stix
 from liaison.exchange.message_models import Dispatch
 from liaison.exchange.models import Peer
-from liaison.exchange.sharing_schemas import ShareRecordIn, StixExportForm
+from liaison.exchange.sharing_schemas import AlertDecisionIn, ShareRecordIn, StixExportForm
 from liaison.web.forms import (
     PAGE_SIZE,
     PageNumber,
@@ -168,7 +168,10 @@ async def accept_alert(request: Request, alert_id: int, session: DbSession, user
     """Accept a partner's alert from the person sought's page; back to that page."""
     values = await form_values(request)
     outcome = attempt(
-        session, lambda: sharing.accept_alert(session, user, alert_id, values.get("reason", ""))
+        session,
+        lambda: sharing.accept_alert(
+            session, user, alert_id, parse(AlertDecisionIn, {"reason": values.get("reason", "")}).reason
+        ),
     )
     if isinstance(outcome, DomainError):
         raise outcome
@@ -180,7 +183,10 @@ async def refuse_alert(request: Request, alert_id: int, session: DbSession, user
     """Refuse a partner's alert, with the reason; back to the person sought's page."""
     values = await form_values(request)
     outcome = attempt(
-        session, lambda: sharing.refuse_alert(session, user, alert_id, values.get("reason", ""))
+        session,
+        lambda: sharing.refuse_alert(
+            session, user, alert_id, parse(AlertDecisionIn, {"reason": values.get("reason", "")}).reason
+        ),
     )
     if isinstance(outcome, DomainError):
         raise outcome

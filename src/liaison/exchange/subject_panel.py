@@ -4,7 +4,9 @@
   (which node, which envelope and sequence, the version's time in the owner's record, when it
   arrived), newest first; the copy changes only by these shares (`subjects.ensure_owned_here`);
 - on one of ours, the partners' confirmed-hit alerts (`sharing.HitAlert`): what each proposes
-  (located, believed in its country), with accept and refuse for who may change the person.
+  (located — its subjects status proposal, which the subjects' own list of proposals leaves to
+  this panel so it is shown once — and believed in its country), with accept and refuse for who
+  may change the person.
 
 Only the envelopes and alerts the record-access gate lets the reader read are shown.
 """

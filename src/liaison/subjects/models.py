@@ -199,8 +199,9 @@ class SubjectRequestLink(Base):
 
 class SubjectStatusProposal(Base):
     """A change of status the subject's requests and hits suggest (a confirmed hit: located; an
-    executed extradition: surrendered), waiting for an officer to confirm or dismiss it. `hit_id`
-    and `request_id` name what suggested it (no foreign keys: either capability may be absent)."""
+    executed extradition: surrendered; a partner's hit alert: located), waiting for an officer to
+    confirm or dismiss it. `hit_id`, `request_id` and `alert_id` (the exchange's `HitAlert`) name
+    what suggested it (no foreign keys: either capability may be absent)."""
 
     __tablename__ = "subject_status_proposal"
 
@@ -210,6 +211,7 @@ class SubjectStatusProposal(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     hit_id: Mapped[int | None] = mapped_column(Integer, default=None)
     request_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    alert_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
     proposed_by: Mapped[str] = mapped_column(String(80))
     proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
     decision: Mapped[str] = mapped_column(String(20), default="")  # "" open | confirmed | dismissed

@@ -8,6 +8,10 @@ back with what suggested it):
 - `RequestTransitioned` — an extradition (or a transfer of sentenced persons) that reaches
   "executed" proposes "surrendered" for every person sought the request names.
 
+A partner's confirmed-hit alert (`exchange.sharing.receive_alert`) proposes "located" here too,
+naming its alert (`alert_id`); accepting the alert confirms that proposal and refusing it
+dismisses it, through `decide` — the one place a proposal is decided.
+
 Nothing changes the subject's status until an officer confirms the proposal on its page (or the
 API); confirming walks the status vocabulary's shortest way there (sought → arrested →
 surrendered: an executed extradition means the person was arrested and handed over), each step
@@ -67,6 +71,7 @@ def propose(
     *,
     hit_id: int | None = None,
     request_id: int | None = None,
+    alert_id: int | None = None,
 ) -> SubjectStatusProposal | None:
     """Record a proposed change of status (audited), unless it would change nothing."""
     subject = session.get(Subject, subject_id)
@@ -87,6 +92,7 @@ def propose(
         reason=reason,
         hit_id=hit_id,
         request_id=request_id,
+        alert_id=alert_id,
         proposed_by=actor,
     )
     session.add(proposal)
@@ -97,7 +103,13 @@ def propose(
         "propose status",
         "subject",
         subject_id,
-        after={"status": status, "reason": reason, "hit_id": hit_id, "request_id": request_id},
+        after={
+            "status": status,
+            "reason": reason,
+            "hit_id": hit_id,
+            "request_id": request_id,
+            "alert_id": alert_id,
+        },
         protected=subject,
     )
     return proposal

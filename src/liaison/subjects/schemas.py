@@ -206,6 +206,7 @@ class ProposalOut(Output):
     reason: str
     hit_id: int | None
     request_id: int | None
+    alert_id: int | None  # a partner's hit alert (exchange): decided there, with its country
     proposed_by: str
     proposed_at: datetime
 
