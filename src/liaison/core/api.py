@@ -26,6 +26,7 @@ from liaison.core.schemas import (
     UserOut,
     UserPatch,
 )
+from liaison.core.vocab import Codes, codes_of
 from liaison.core.web import DbSession, Permission
 
 router = APIRouter(tags=["accounts and audit"])
@@ -136,15 +137,24 @@ def revoke_token(token_id: int, session: DbSession, user: TokenManager) -> Any:
     return accounts.revoke_token(session, user.username, token_id)
 
 
+# The audit filter's choices, listed in the document (the service checks them: `audit.check_filter`)
+AuditObjectType = Annotated[str, Codes(codes_of(audit.object_types))]
+AuditAction = Annotated[str, Codes(codes_of(audit.actions))]
+
+
 @router.get("/audit", response_model=list[AuditEventOut])
 def audit_events(
     request: Request,
     session: DbSession,
     user: AuditReader,
     actor: Annotated[str | None, Query(max_length=80, description="user name")] = None,
-    object_type: Annotated[str | None, Query(max_length=80, description="vocab/audit_objects.yaml")] = None,
+    object_type: Annotated[
+        AuditObjectType | None, Query(max_length=80, description="vocab/audit_objects.yaml")
+    ] = None,
     object_id: Annotated[str | None, Query(max_length=80)] = None,
-    action: Annotated[str | None, Query(max_length=80, description="vocab/audit_actions.yaml")] = None,
+    action: Annotated[
+        AuditAction | None, Query(max_length=80, description="vocab/audit_actions.yaml")
+    ] = None,
     since: datetime | None = None,
     until: datetime | None = None,
     first: Annotated[date | None, Query(alias="from", description="first local day (node's zone)")] = None,

@@ -120,7 +120,7 @@ def accept_alert(
 
 @router.post("/exchange/alerts/{alert_id}/refuse", response_model=schemas.AlertOut)
 def refuse_alert(
-    session: DbSession, user: Decider, alert_id: int, body: schemas.AlertDecisionIn
+    session: DbSession, user: Decider, alert_id: int, body: schemas.AlertRefusalIn
 ) -> schemas.AlertOut:
     """Refuse a partner's alert, saying why: its status proposal is dismissed, the person sought
     stays as it is. Audited."""

@@ -18,7 +18,7 @@ from liaison.core.web import DbSession, Permission
 from liaison.exchange import sharing, stix
 from liaison.exchange.message_models import Dispatch
 from liaison.exchange.models import Peer
-from liaison.exchange.sharing_schemas import AlertDecisionIn, ShareRecordIn, StixExportForm
+from liaison.exchange.sharing_schemas import AlertDecisionIn, AlertRefusalIn, ShareRecordIn, StixExportForm
 from liaison.web.forms import (
     PAGE_SIZE,
     PageNumber,
@@ -185,7 +185,7 @@ async def refuse_alert(request: Request, alert_id: int, session: DbSession, user
     outcome = attempt(
         session,
         lambda: sharing.refuse_alert(
-            session, user, alert_id, parse(AlertDecisionIn, {"reason": values.get("reason", "")}).reason
+            session, user, alert_id, parse(AlertRefusalIn, {"reason": values.get("reason", "")}).reason
         ),
     )
     if isinstance(outcome, DomainError):

@@ -95,6 +95,12 @@ class AlertDecisionIn(Input):
     reason: Annotated[str, StringConstraints(max_length=2000)] = ""
 
 
+class AlertRefusalIn(Input):
+    """A refusal says why: the partner and the audit trail are told the reason."""
+
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=r"\S")]
+
+
 class AlertOut(Output):
     """A partner's alert on one of our persons sought and the decision on what it proposes."""
 
