@@ -106,12 +106,15 @@ def engagement_table() -> Table | None:
     return Base.metadata.tables.get("engagement")
 
 
-def _check_engagement(session: Session, engagement_id: int | None) -> None:
-    """The engagement an activity belongs to exists."""
+def _check_engagement(session: Session, actor: Actor, engagement_id: int | None) -> None:
+    """The engagement an activity belongs to exists and the actor may read it (through the gate: a
+    hidden engagement is as missing as an absent one)."""
     if engagement_id is None:
         return
     table = engagement_table()
-    found = table is not None and session.scalar(select(table.c.id).where(table.c.id == engagement_id))
+    found = table is not None and session.scalar(
+        select(table.c.id).where(table.c.id == engagement_id, gate.readable(actor, table.c))
+    )
     if not found:
         raise no_such("engagement", engagement_id, "engagement_id")
 
@@ -137,7 +140,7 @@ def _participant(
     return CapacityParticipant(**data.model_dump())
 
 
-def _check_activity(session: Session, data: ActivityIn) -> None:
+def _check_activity(session: Session, actor: Actor, data: ActivityIn) -> None:
     vocab = vocabulary()
     require(vocab.kinds, data.kind, "kind")
     kind = vocab.kinds[data.kind]
@@ -158,7 +161,7 @@ def _check_activity(session: Session, data: ActivityIn) -> None:
         raise Invalid("Only training has a direction.", fields={"direction": "empty unless for training"})
     check_period(data.start_date, data.end_date)
     referenced(session, Agency, data.partner_agency_id, "partner_agency_id", "agency")
-    _check_engagement(session, data.engagement_id)
+    _check_engagement(session, actor, data.engagement_id)
 
 
 def create_activity(
@@ -166,7 +169,7 @@ def create_activity(
 ) -> CapacityActivity:
     """Record an activity with its participants, in its kind's initial status."""
     ensure(actor, WRITE)
-    _check_activity(session, data)
+    _check_activity(session, actor, data)
     participants = [
         _participant(session, actor, data.kind, p, f"participants.{i}")
         for i, p in enumerate(data.participants)

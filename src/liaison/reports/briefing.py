@@ -29,6 +29,7 @@ from liaison.core import i18n
 from liaison.core.capability import PartnerScope
 from liaison.core.errors import Invalid, Phrase
 from liaison.core.records import today
+from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
 from liaison.core.vocab import label
 from liaison.engagements.models import Commitment, Engagement
@@ -253,9 +254,11 @@ def build_briefing(
             for e in view.engagements[:MAX_ENGAGEMENTS]
         ]
         scope = PartnerScope(view.key, view.is_country, tuple(a.id for a in view.agencies))
-        briefing.commitments = _commitments(session, scope, on)
-        briefing.open_commitments, briefing.oldest_open_commitment = _open_commitments(session, scope, on)
-        briefing.proposals = _proposals(session, scope, agreement_ids, on)
+        briefing.commitments = _commitments(session, actor, scope, on)
+        briefing.open_commitments, briefing.oldest_open_commitment = _open_commitments(
+            session, actor, scope, on
+        )
+        briefing.proposals = _proposals(session, actor, scope, agreement_ids, on)
     if view.requests is not None:
         briefing.requests = _requests(view.requests)
     if view.persons_sought is not None:
@@ -382,28 +385,32 @@ def _programmes(session: Session, programme_ids: list[int], on: date) -> list[di
     return found
 
 
-def _earlier_commitments(scope: PartnerScope, on: date) -> Select[Commitment, str, date]:
+def _earlier_commitments(actor: Actor, scope: PartnerScope, on: date) -> Select[Commitment, str, date]:
+    """Commitments made at engagements with the partner up to the meeting, of the engagements the
+    reader may read (a commitment is as readable as its engagement)."""
     return (
         select(Commitment, Engagement.title, Engagement.held_on)
         .join(Engagement, Commitment.engagement_id == Engagement.id)
-        .where(with_partner(scope), Engagement.held_on <= on)
+        .where(with_partner(scope), Engagement.held_on <= on, gate.readable(actor, Engagement))
     )
 
 
-def _commitments(session: Session, scope: PartnerScope, on: date) -> list[dict[str, Any]]:
+def _commitments(session: Session, actor: Actor, scope: PartnerScope, on: date) -> list[dict[str, Any]]:
     """The commitments made at engagements with the partner up to the meeting, open ones first,
     then the newest engagement first (the caller has checked the reader may read engagements)."""
     rows = session.execute(
-        _earlier_commitments(scope, on)
+        _earlier_commitments(actor, scope, on)
         .order_by(Commitment.status.not_in(OPEN_COMMITMENTS), Engagement.held_on.desc(), Commitment.id)
         .limit(MAX_COMMITMENTS)
     ).all()
     return [_commitment(commitment, title, held_on) for commitment, title, held_on in rows]
 
 
-def _open_commitments(session: Session, scope: PartnerScope, on: date) -> tuple[int, dict[str, Any] | None]:
+def _open_commitments(
+    session: Session, actor: Actor, scope: PartnerScope, on: date
+) -> tuple[int, dict[str, Any] | None]:
     """How many of those commitments are still open, however many, and the oldest of them."""
-    still_open = _earlier_commitments(scope, on).where(Commitment.status.in_(OPEN_COMMITMENTS))
+    still_open = _earlier_commitments(actor, scope, on).where(Commitment.status.in_(OPEN_COMMITMENTS))
     count = session.scalar(select(func.count()).select_from(still_open.subquery())) or 0
     oldest = session.execute(still_open.order_by(Engagement.held_on, Commitment.id).limit(1)).first()
     if oldest is None:
@@ -413,12 +420,12 @@ def _open_commitments(session: Session, scope: PartnerScope, on: date) -> tuple[
 
 
 def _proposals(
-    session: Session, scope: PartnerScope, agreement_ids: list[int], on: date
+    session: Session, actor: Actor, scope: PartnerScope, agreement_ids: list[int], on: date
 ) -> dict[int, dict[str, Any]]:
     """For each of these agreements, the latest still-open proposal about it (signing, amending)
     made at an engagement with the partner up to the meeting."""
     rows = session.execute(
-        _earlier_commitments(scope, on)
+        _earlier_commitments(actor, scope, on)
         .where(
             Commitment.agreement_id.in_(agreement_ids),
             Commitment.kind == "proposed",

@@ -176,8 +176,8 @@ def cooperation_report(
         figures.by_partner = requests.by_partner()
         figures.by_month = requests.by_month(period, zone)
     if "engagements" in names and may(actor, "engagements.read"):
-        figures.engagements, figures.engagement_count = engagements_by_partner(session, scope, period)
-        figures.commitments = commitments_by_status(session, scope, period)
+        figures.engagements, figures.engagement_count = engagements_by_partner(session, actor, scope, period)
+        figures.commitments = commitments_by_status(session, actor, scope, period)
     if may(actor, "registry.read"):
         figures.programmes = programme_progress(session, scope, period)
     if "screening" in names and may(actor, "screening.read"):
@@ -432,10 +432,12 @@ def _engagement_condition(scope: Scope) -> ColumnElement[bool] | None:
     return or_(Engagement.country_code == scope.key, with_agencies) if scope.is_country else with_agencies
 
 
-def _engagements_held(scope: Scope, period: Period) -> list[ColumnElement[bool]]:
+def _engagements_held(actor: Actor, scope: Scope, period: Period) -> list[ColumnElement[bool]]:
+    """Engagements held in the period with the partner, those the reader may read (the gate)."""
     from liaison.engagements.models import Engagement
 
     where = [
+        gate.readable(actor, Engagement),
         Engagement.held_on >= period.since,
         Engagement.held_on <= period.until,
         Engagement.status != "draft",
@@ -446,7 +448,7 @@ def _engagements_held(scope: Scope, period: Period) -> list[ColumnElement[bool]]
 
 
 def engagements_by_partner(
-    session: Session, scope: Scope, period: Period
+    session: Session, actor: Actor, scope: Scope, period: Period
 ) -> tuple[list[EngagementsByPartner], int]:
     """Rows by partner country and crime area, and how many engagements they cover (each once)."""
     from liaison.engagements.models import Engagement
@@ -454,7 +456,9 @@ def engagements_by_partner(
     counts: dict[tuple[str, str], int] = defaultdict(int)
     total = 0
     rows = session.execute(
-        select(Engagement.country_code, Engagement.crime_areas).where(*_engagements_held(scope, period))
+        select(Engagement.country_code, Engagement.crime_areas).where(
+            *_engagements_held(actor, scope, period)
+        )
     )
     for country, areas in rows:
         total += 1
@@ -464,7 +468,9 @@ def engagements_by_partner(
     return [EngagementsByPartner(country=c, crime_area=a, engagements=n) for (c, a), n in ordered], total
 
 
-def commitments_by_status(session: Session, scope: Scope, period: Period) -> list[CommitmentsByStatus]:
+def commitments_by_status(
+    session: Session, actor: Actor, scope: Scope, period: Period
+) -> list[CommitmentsByStatus]:
     from liaison.engagements.models import Commitment, Engagement
     from liaison.engagements.vocabulary import vocabulary as engagement_vocabulary
 
@@ -472,7 +478,7 @@ def commitments_by_status(session: Session, scope: Scope, period: Period) -> lis
     query = (
         select(country, Commitment.status, func.count())
         .join(Engagement, Engagement.id == Commitment.engagement_id)
-        .where(*_engagements_held(scope, period))
+        .where(*_engagements_held(actor, scope, period))
         .group_by(country, Commitment.status)
     )
     order = {name: position for position, name in enumerate(engagement_vocabulary().commitment_statuses)}
