@@ -143,6 +143,19 @@ def test_second_reports_of_a_meeting_are_proposed_and_other_meetings_are_not(eng
             session.rollback()
 
 
+def test_a_meeting_the_reviewer_may_not_read_is_neither_proposed_nor_merged_into(engine: Engine) -> None:
+    with unit_of_work(engine) as session:
+        first = ingest(session, FIRST_OUTLET, date(2024, 10, 9), url="https://vns.example/1")
+        service.confirm_draft(session, OFFICER, first.id)
+        first.handling_code, first.owning_unit = "H3", "special-unit"  # another unit's restricted meeting
+        draft = ingest(session, SECOND_OUTLET, date(2024, 10, 10), url="https://st.example/2")
+        assert merge.proposals(session, OFFICER, draft) == []
+        with pytest.raises(NotFound):  # the same answer as for a meeting that does not exist
+            merge.merge_draft(session, OFFICER, draft.id, first.id)
+        owner = SystemActor(username="owner", role="officer", unit="special-unit")
+        assert [p.engagement.id for p in merge.proposals(session, owner, draft)] == [first.id]
+
+
 def test_a_merge_adds_what_is_new_keeps_both_reports_and_happens_once(engine: Engine) -> None:
     with unit_of_work(engine) as session:
         vn = factories.agency(session, "Bộ Công an", country="VN")

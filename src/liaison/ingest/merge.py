@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from liaison.core import audit
 from liaison.core.errors import Conflict, NotFound
 from liaison.core.i18n import Phrase
+from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
 from liaison.engagements import schemas as engagement_schemas
 from liaison.engagements import service as engagements
@@ -157,6 +158,7 @@ def proposals(session: Session, actor: Actor, draft: Engagement) -> list[Proposa
             Engagement.status == "confirmed",
             Engagement.id != draft.id,
             Engagement.held_on.between(draft.held_on - window, draft.held_on + window),
+            gate.readable(actor, Engagement),  # a meeting the reviewer may not read is no candidate
         )
         .options(
             selectinload(Engagement.sources),
@@ -195,7 +197,7 @@ def merge_draft(session: Session, actor: Actor, draft_id: int, engagement_id: in
         return engagements.get_engagement(session, actor, done)
     draft = open_draft(session, draft_id)
     target = session.get(Engagement, engagement_id)
-    if target is None:
+    if target is None or not gate.may_read(actor, target):  # hidden answers as missing
         raise NotFound("No engagement {engagement_id}.", engagement_id=engagement_id)
     if target.id == draft.id or target.status != "confirmed":
         raise Conflict(

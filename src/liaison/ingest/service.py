@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from liaison.core import audit
 from liaison.core.errors import NotFound
+from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
 from liaison.engagements import schemas
 from liaison.engagements import service as engagements
@@ -191,7 +192,7 @@ def draft_for_review(
     """A draft and its report's extraction again (deterministic), for the evidence to highlight."""
     ensure(actor, "engagements.read")
     engagement = session.get(Engagement, engagement_id)
-    if engagement is None:
+    if engagement is None or not gate.may_read(actor, engagement):  # hidden answers as missing
         raise NotFound("No engagement {engagement_id}.", engagement_id=engagement_id)
     source = next((s for s in engagement.sources if s.report_text), None)
     if source is None or source.report_text is None:
