@@ -9,11 +9,9 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
-from email import message_from_bytes
 from email.message import Message
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -26,35 +24,16 @@ from liaison.core.settings import Settings, get_settings
 from liaison.requests import service
 from liaison.requests.models import CooperationRequest
 from tests.conftest import Account, csrf_token, make_account, sign_in_pages
+from tests.mail import Sink, serving
 from tests.requests.factories import OFFICER, agency, request_data
 
 UNIT = OFFICER.unit
 
 
-class Sink:
-    """What the SMTP server on loopback received."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[Sink, Settings]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings = get_settings().model_copy(
-        update={"smtp_host": "127.0.0.1", "smtp_port": port, "public_url": "https://liaison.example"}
-    )
-    yield sink, settings
-    controller.stop()
+    with serving(public_url="https://liaison.example") as running:
+        yield running
 
 
 def body(message: Message) -> str:

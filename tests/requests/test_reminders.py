@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes
-from email.message import Message
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy.orm import Session
 
 from liaison.core import accounts
 from liaison.core.db import utcnow
-from liaison.core.settings import Settings, get_settings
+from liaison.core.settings import Settings
 from liaison.requests import service
 from liaison.requests.reminders import send_reminders
+from tests.mail import Sink, serving
 from tests.requests.conftest import Partners
 from tests.requests.factories import ADMIN, OFFICER, request_data
 
@@ -27,26 +24,10 @@ from tests.requests.factories import ADMIN, OFFICER, request_data
 NOW = datetime(2026, 11, 17, 3, 0, tzinfo=UTC)
 
 
-class Sink:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 OK"
-
-
 @pytest.fixture
 def smtp() -> Iterator[tuple[Sink, Settings]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings = get_settings().model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": port})
-    yield sink, settings
-    controller.stop()
+    with serving() as running:
+        yield running
 
 
 def _incoming(session: Session, partners: Partners, days_ago: float, responsible: str):  # type: ignore[no-untyped-def]

@@ -413,6 +413,20 @@ def engagement_page(request: Request, engagement_id: int, session: DbSession, us
     return _engagement(request, session, user, engagement_id)
 
 
+def _update(
+    request: Request, session: Session, user: User, engagement_id: int, data: dict[str, Any]
+) -> HTMLResponse | RedirectResponse:
+    """Save what a form of the engagement's page changes; back to the page, or the page with the
+    refusal (nothing written)."""
+    outcome = attempt(
+        session,
+        lambda: service.update_engagement(session, user, engagement_id, parse(schemas.EngagementPatch, data)),
+    )
+    if isinstance(outcome, DomainError):
+        return _engagement(request, session, user, engagement_id, outcome.detail, None, outcome.status)
+    return redirect(f"/engagements/{engagement_id}")
+
+
 @router.post("/engagements/{engagement_id}", response_class=HTMLResponse, response_model=None)
 async def edit_engagement(
     request: Request, engagement_id: int, session: DbSession, user: Writer
@@ -425,13 +439,7 @@ async def edit_engagement(
         "place": values.get("place", ""),
         "summary": values.get("summary", ""),
     }
-    outcome = attempt(
-        session,
-        lambda: service.update_engagement(session, user, engagement_id, parse(schemas.EngagementPatch, data)),
-    )
-    if isinstance(outcome, DomainError):
-        return _engagement(request, session, user, engagement_id, outcome.detail, None, outcome.status)
-    return redirect(f"/engagements/{engagement_id}")
+    return _update(request, session, user, engagement_id, data)
 
 
 @router.post("/engagements/{engagement_id}/commitments", response_class=HTMLResponse, response_model=None)
@@ -467,13 +475,7 @@ async def edit_plan(
     """The agenda and both delegation lists, replaced by what the form sends."""
     values, multi = await posted(request)
     data = {"agenda": lines(values.get("agenda")), "delegates": _delegates(values, multi)}
-    outcome = attempt(
-        session,
-        lambda: service.update_engagement(session, user, engagement_id, parse(schemas.EngagementPatch, data)),
-    )
-    if isinstance(outcome, DomainError):
-        return _engagement(request, session, user, engagement_id, outcome.detail, None, outcome.status)
-    return redirect(f"/engagements/{engagement_id}")
+    return _update(request, session, user, engagement_id, data)
 
 
 @router.post("/engagements/{engagement_id}/stage", response_class=HTMLResponse, response_model=None)
