@@ -24,7 +24,7 @@ from liaison.core.models import AuditEvent
 from liaison.core.security.policy import SystemActor
 from liaison.core.settings import get_settings
 from liaison.screening import cli as screening_cli
-from liaison.screening import live, service
+from liaison.screening import live, scoring, service
 from liaison.screening.engine import ScreenRecord
 from liaison.screening.models import Hit
 from liaison.screening.schemas import DecisionIn, RecordIn
@@ -219,3 +219,14 @@ def test_bad_input_is_a_readable_error(
     code, output = calibrate(*arguments)
     assert code != 0 and says in output
     assert not weights_file.exists() and not _audit(sqlite_engine)
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"name": 3}', '{"threshold": {"a": 1}, "x": 1}'])
+def test_a_broken_installation_file_is_named_and_the_packaged_weights_screen(
+    weights_file: Path, content: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    weights_file.parent.mkdir(parents=True, exist_ok=True)
+    weights_file.write_text(content)
+    with caplog.at_level("ERROR"):
+        assert scoring.installed_weights() == scoring.WEIGHTS
+    assert str(weights_file) in caplog.text and "packaged weights" in caplog.text

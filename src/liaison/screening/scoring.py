@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -167,12 +168,28 @@ def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
     if not path.exists():
         return Weights()
     values = json.loads(path.read_text())
+    if not isinstance(values, dict):
+        raise ValueError("the weights are not an object")
     fields = {k: v for k, v in values.items() if k in Weights.__dataclass_fields__}
     defaults = Weights()
+    for name, value in fields.items():
+        if not _same_shape(value, getattr(defaults, name)):
+            raise ValueError(f"the weight {name!r} is not a number or a table of numbers")
     for table in ("name", "date", "namesakes", "rivals"):  # a verdict added since the fit keeps its default
         if table in fields:
             fields[table] = {**getattr(defaults, table), **fields[table]}
     return Weights(**fields)
+
+
+def _same_shape(value: object, default: object) -> bool:
+    """A weight read from a file is what its default is: a number, or a table of numbers."""
+
+    def number(x: object) -> bool:
+        return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+    if isinstance(default, dict):
+        return isinstance(value, dict) and all(isinstance(k, str) and number(v) for k, v in value.items())
+    return number(value)
 
 
 def save_weights(weights: Weights, path: Path = WEIGHTS_FILE, **extra: object) -> None:
@@ -186,11 +203,26 @@ WEIGHTS = load_weights()
 def installed_weights() -> Weights:
     """The weights this installation screens with: its own calibrated file
     (`LIAISON_SCREENING_WEIGHTS`, written by `liaison screening calibrate --apply`) when it exists,
-    else the packaged `weights.json`."""
+    else the packaged `weights.json`.
+
+    A file that cannot be read as weights (edited by hand, cut short by a full disk) is named in
+    the log and left alone, and the packaged weights screen meanwhile: travellers are still
+    screened, with the weights the project ships, rather than not at all."""
     from liaison.core.settings import get_settings
 
     path = get_settings().screening_weights_file
-    return load_weights(path) if path.is_file() else WEIGHTS
+    if not path.is_file():
+        return WEIGHTS
+    try:
+        return load_weights(path)
+    except (OSError, ValueError, TypeError, AttributeError) as error:
+        logging.getLogger(__name__).error(
+            "%s is not a screening weights file (%s): screening with the packaged weights; run "
+            "`liaison screening calibrate --apply` again, or delete the file",
+            path,
+            type(error).__name__,
+        )
+        return WEIGHTS
 
 
 @dataclass(frozen=True, slots=True)
