@@ -42,6 +42,7 @@ from liaison.web.forms import (
     parse,
     posted,
     redirect,
+    refusal,
 )
 from liaison.web.rendering import NavItem, render
 
@@ -317,10 +318,7 @@ async def add_follow_up(
         session, lambda: service.follow_up(session, user, commitment_id, parse(schemas.FollowUpIn, data))
     )
     if isinstance(outcome, DomainError):
-        detail = outcome.detail
-        if outcome.extra.get("allowed") is not None:
-            statuses = engagement_words().commitment_statuses
-            detail = f"{detail} ({', '.join(label(statuses, s) for s in outcome.extra['allowed']) or '—'})"
+        detail = refusal(outcome, engagement_words().commitment_statuses)
         return _commitment(request, session, user, commitment_id, detail, outcome.status)
     return redirect(f"/engagements/commitments/{commitment_id}")
 
@@ -488,10 +486,7 @@ async def move_stage(
         session, lambda: planning.move_stage(session, user, engagement_id, parse(schemas.StageIn, data))
     )
     if isinstance(outcome, DomainError):
-        detail = outcome.detail
-        if outcome.extra.get("allowed") is not None:
-            stages = engagement_words().engagement_stages
-            detail = f"{detail} ({', '.join(label(stages, s) for s in outcome.extra['allowed']) or '—'})"
+        detail = refusal(outcome, engagement_words().engagement_stages)
         return _engagement(request, session, user, engagement_id, detail, None, outcome.status)
     return redirect(f"/engagements/{engagement_id}")
 

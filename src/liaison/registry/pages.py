@@ -41,6 +41,7 @@ from liaison.web.forms import (
     parse,
     posted,
     redirect,
+    refusal,
 )
 from liaison.web.rendering import NavItem, render
 
@@ -590,12 +591,7 @@ async def change_status(
         ),
     )
     if isinstance(outcome, DomainError):
-        detail = outcome.detail
-        if outcome.extra.get("allowed") is not None:
-            allowed = (
-                ", ".join(label(vocabulary().agreement_statuses, s) for s in outcome.extra["allowed"]) or "—"
-            )
-            detail = f"{detail} ({allowed})"
+        detail = refusal(outcome, vocabulary().agreement_statuses)
         return _agreement(request, session, user, agreement_id, detail, outcome.status)
     return redirect(f"/registry/agreements/{agreement_id}")
 

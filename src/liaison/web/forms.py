@@ -9,7 +9,7 @@ then shows the form again with the message and a 4xx status; nothing is saved.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
 from liaison.core.errors import DomainError, Invalid
+from liaison.core.vocab import Label, label
 
 T = TypeVar("T")
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
@@ -84,6 +85,15 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//"):
         return target
     return "/"
+
+
+def refusal(error: DomainError, states: Mapping[str, Label]) -> str:
+    """A refused move's message for its page, naming the states it may move to instead (the
+    `allowed` a state machine's `Conflict` carries), in the page's language."""
+    allowed = error.extra.get("allowed")
+    if allowed is None:
+        return error.detail
+    return f"{error.detail} ({', '.join(label(states, s) for s in allowed) or '—'})"
 
 
 def attempt(session: Session, action: Callable[[], T]) -> T | DomainError:
