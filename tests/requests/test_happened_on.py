@@ -52,7 +52,7 @@ def test_acknowledgement_received_last_week_moves_the_deadlines_to_count_from_th
     acknowledgement = next(d for d in request.deadlines if d.clock == "acknowledgement")
     assert acknowledgement.met_at is not None and acknowledgement.met_at < RECORDED - timedelta(days=10)
     step = request.history[-1]
-    assert (step.at, service.local_day(step.happened_at)) == (RECORDED, date(2026, 11, 20))
+    assert (step.at, service.local_today(step.happened_at)) == (RECORDED, date(2026, 11, 20))
 
 
 def test_an_acknowledgement_recorded_without_a_date_counts_from_when_it_is_recorded(
@@ -100,7 +100,7 @@ def test_a_follow_up_is_dated_when_it_happened_and_not_before_the_previous_event
     note = service.add_comment(
         session, OFFICER, request.id, "Phoned the MIA desk", date(2026, 11, 10), now=RECORDED
     )
-    assert (note.at, service.local_day(note.happened_at)) == (RECORDED, date(2026, 11, 10))
+    assert (note.at, service.local_today(note.happened_at)) == (RECORDED, date(2026, 11, 10))
     with pytest.raises(Invalid):
         service.add_comment(session, OFFICER, request.id, "Earlier", date(2026, 11, 9), now=RECORDED)
     assert len(request.comments) == 1

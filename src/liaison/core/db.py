@@ -159,13 +159,10 @@ def end_unit_of_work(session: Session, *, commit: bool) -> None:
 @contextmanager
 def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
     """One transaction: commit at the end, roll back everything on any error."""
-    session = _session_factory(engine or get_engine())()
+    session = open_session(engine)
+    committing = False
     try:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+        committing = True
     finally:
-        session.close()
-        session.info.pop(_ALIVE, None)
+        end_unit_of_work(session, commit=committing)

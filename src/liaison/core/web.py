@@ -111,11 +111,18 @@ class Permission:
         if by_cookie and request.method not in SAFE_METHODS:
             await csrf.check(request)
         ensure(user, self.action)
-        if by_cookie and request.method == "GET" and stage == accounts.COMPLETE:
+        whole_page = by_cookie and request.method == "GET" and _draws_the_header(request)
+        if whole_page and stage == accounts.COMPLETE:
             from liaison.core.notifications import unread_count  # the bell in the pages' header
 
             request.state.unread = await run_in_threadpool(unread_count, session, user)
         return user
+
+
+def _draws_the_header(request: Request) -> bool:
+    """Whether the answer is a whole page, whose header shows the bell's count: not the API, not
+    an htmx fragment (both would pay for a count nobody sees)."""
+    return not request.url.path.startswith("/api/") and "hx-request" not in request.headers
 
 
 async def upload_text(file: UploadFile) -> str:

@@ -283,7 +283,7 @@ def detail_context(session: DbSession, user: User, record: Any) -> dict[str, Any
         "is_final": workflow.is_final(record.status),
         "panels": panels(session, user, record, lambda c: c.request_view),
         "today": service.local_today(),
-        "local_day": service.local_day,
+        "local_day": service.local_today,
         **_labels(),
     }
 

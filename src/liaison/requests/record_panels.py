@@ -26,6 +26,7 @@ def _panel(requests: list[CooperationRequest], which: str, relation: str) -> lis
     if not requests:
         return []
     vocabulary = request_kinds()
+    states = vocabulary.states()  # once, not once per request shown
     language = current_language.get()
     links = tuple(
         RecordLink("request", r.id, r.title or f"Request {r.id}", f"/requests/{r.id}", relation)
@@ -35,7 +36,7 @@ def _panel(requests: list[CooperationRequest], which: str, relation: str) -> lis
         {
             "request": r,
             "kind": vocabulary.kinds[r.kind].label(language) if r.kind in vocabulary.kinds else r.kind,
-            "state": vocabulary.states().get(r.status, r.status),
+            "state": states.get(r.status, r.status),
         }
         for r in requests
     ]

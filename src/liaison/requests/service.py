@@ -100,11 +100,6 @@ def local_today(now: datetime | None = None) -> date:
     return today(now, deadlines.time_zone(kinds().calendar).key)
 
 
-def local_day(instant: datetime) -> date:
-    """The local day (the request calendar's) on which an event happened."""
-    return instant.astimezone(deadlines.time_zone(kinds().calendar)).date()
-
-
 def _last_event(request: CooperationRequest) -> datetime | None:
     """When the request's latest transition or follow-up happened."""
     events = [h.happened_at for h in request.history] + [c.happened_at for c in request.comments]
@@ -127,10 +122,10 @@ def happened_at(request: CooperationRequest, day: date | None, now: datetime) ->
             fields={"happened_on": "in the future"},
         )
     previous = _last_event(request)
-    if previous is not None and day < local_day(previous):
+    if previous is not None and day < local_today(previous):
         raise Invalid(
             "This cannot have happened before the request's previous event ({previous}).",
-            previous=local_day(previous).isoformat(),
+            previous=local_today(previous).isoformat(),
             fields={"happened_on": "before the previous event"},
         )
     if day == today:
@@ -706,7 +701,7 @@ def transition_request(
         "request",
         request.id,
         before=before,
-        after=_snapshot(request) | {"happened_on": local_day(when)},
+        after=_snapshot(request) | {"happened_on": local_today(when)},
         detail=f"{name}: {reason}" if reason else name,
         protected=request,
     )
@@ -746,7 +741,7 @@ def add_comment(
         "comment",
         "request",
         request.id,
-        after={"comment": body, "happened_on": local_day(when)},
+        after={"comment": body, "happened_on": local_today(when)},
         protected=request,
     )
     return comment
