@@ -54,12 +54,12 @@ def test_a_supervisor_shares_with_a_partner_and_moves_stix_bundles(  # type: ign
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Share with partners").click()
     expect(page.get_by_text("Nothing shared yet.")).to_be_visible()
 
-    page.get_by_label("Person sought (number)").fill("not a number")
+    page.get_by_label("Person sought (number)", exact=True).fill("not a number")
     page.get_by_label("Partner agency", exact=True).select_option(label="Agency of ru-mia")
     page.get_by_role("button", name="Share the person sought").click()
     expect(page.get_by_role("alert")).to_contain_text("Number")
 
-    page.get_by_label("Person sought (number)").fill(str(person_id))
+    page.get_by_label("Person sought (number)", exact=True).fill(str(person_id))
     page.get_by_label("Partner agency", exact=True).select_option(label="Agency of ru-mia")
     page.get_by_role("button", name="Share the person sought").click()
     shared = page.get_by_role("table", name="Shared so far")

@@ -24,7 +24,7 @@ from liaison.exchange import keys, sharing
 from liaison.exchange.message_models import Dispatch
 from liaison.exchange.models import IncomingEnvelope, OutgoingEnvelope, Peer
 from liaison.subjects.models import Subject, SubjectStatusProposal
-from tests.conftest import app_on, make_account, sign_in_pages
+from tests.conftest import app_on, csrf_token, make_account, sign_in_pages
 from tests.exchange.test_messages import make_peer
 from tests.registry.factories import agency
 
@@ -358,3 +358,40 @@ def test_refusing_a_partners_alert_dismisses_its_proposal_and_changes_nothing(
             )
         ).all()
         assert "dismiss proposal" in actions
+
+
+def test_the_sharing_page_sets_where_it_may_go_and_the_owner_permits_passing_on(
+    api: TestClient, engine: Engine
+) -> None:
+    supervisor = make_account(engine, "supervisor", "sup.one", unit=UNIT)
+    with unit_of_work(engine) as session:
+        peer = make_peer(session, "kz-aca", "KZ")
+        agency_id, subject_id = peer.agency_id or 0, person(session, user(session, "sup.one"), "H2").id
+    sign_in_pages(api, supervisor, "/exchange/sharing")
+    page = api.get("/exchange/sharing")
+    assert (
+        'name="subject_releasability"' in page.text and 'action="/exchange/sharing/permission"' in page.text
+    )
+    form = {"csrf_token": csrf_token(api, "/exchange/sharing"), "subject_id": str(subject_id),
+            "subject_agency_id": str(agency_id), "subject_releasability": "RU, LA"}  # fmt: skip
+    refused = api.post("/exchange/sharing/subject", data=form, follow_redirects=False)
+    assert refused.status_code == 403 and "releasable to LA, RU only" in refused.text
+    with unit_of_work(engine) as session:
+        assert dispatches(session) == [] and headers(session) == []
+    shared = api.post("/exchange/sharing/subject", data=form | {"subject_releasability": "kz"})
+    assert shared.status_code == 200 and "Waiting for approval" in shared.text  # H2: a supervisor approves
+    with unit_of_work(engine) as session:
+        assert [(d.type, d.releasability) for d in dispatches(session)] == [(sharing.SUBJECT_SHARE, "KZ")]
+    subject_page = api.get(f"/subjects/{subject_id}")
+    assert "Shared with partners" in subject_page.text and "may not pass it on" in subject_page.text
+    permit = {"csrf_token": csrf_token(api, f"/subjects/{subject_id}"), "permission_id": str(subject_id),
+              "permission_agency_id": str(agency_id), "next": f"/subjects/{subject_id}"}  # fmt: skip
+    answered = api.post("/exchange/sharing/permission", data=permit, follow_redirects=False)
+    assert answered.status_code == 303 and answered.headers["location"] == f"/subjects/{subject_id}"
+    assert "may pass it on" in api.get(f"/subjects/{subject_id}").text
+    with unit_of_work(engine) as session:
+        assert [d.type for d in dispatches(session)] == [sharing.SUBJECT_SHARE, sharing.SUBJECT_PERMISSION]
+    offsite = api.post(
+        "/exchange/sharing/permission", data=permit | {"next": "//evil.example"}, follow_redirects=False
+    )
+    assert offsite.headers["location"] == "/"  # never to another site

@@ -35,6 +35,7 @@ it, so it is never sent back (no echo).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -260,6 +261,33 @@ def alerts_about(session: Session, actor: Actor, subject: Subject) -> list[HitAl
             .order_by(HitAlert.id.desc())
         )
     )
+
+
+@dataclass(frozen=True)
+class SharedWith:
+    """A partner one of our persons sought went to, and whether it may pass the person on."""
+
+    peer: Peer
+    permitted: bool  # a `subject.permission` was asked for this partner (sent or awaiting approval)
+
+
+def subject_shared_with(session: Session, actor: Actor, subject: Subject) -> list[SharedWith]:
+    """The partners this person sought was shared with (dispatches the actor may read, not
+    refused), oldest first, each with whether passing on was permitted."""
+    asked: dict[str, set[int]] = {"subject": set(), "subject.permission": set()}
+    for source_type, peer_id in session.execute(
+        select(Dispatch.source_type, Dispatch.peer_id).where(
+            Dispatch.source_type.in_(tuple(asked)),
+            Dispatch.source_id == subject.id,
+            Dispatch.status != dispatch.REFUSED,
+            gate.readable(actor, Dispatch),
+        )
+    ):
+        asked[source_type].add(peer_id)
+    return [
+        SharedWith(peer, peer.id in asked["subject.permission"])
+        for peer in session.scalars(select(Peer).where(Peer.id.in_(asked["subject"])).order_by(Peer.id))
+    ]
 
 
 def _open_alert(session: Session, actor: Actor, alert_id: int) -> HitAlert:
@@ -528,7 +556,7 @@ SUBSCRIPTIONS = (
 
 # ---------------------------------------------------------------- what the sharing page lists
 
-SHARED_SOURCES = ("subject", "engagement", "commitment")
+SHARED_SOURCES = ("subject", "engagement", "commitment", "subject.permission")
 
 
 def shared(session: Session, actor: Actor, *, limit: int = 50, offset: int = 0) -> tuple[list[Dispatch], int]:

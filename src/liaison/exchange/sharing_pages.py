@@ -6,6 +6,7 @@ themselves and are listed too), export a STIX 2.1 bundle and import one."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -28,6 +29,7 @@ from liaison.web.forms import (
     pager,
     parse,
     redirect,
+    safe_next,
 )
 from liaison.web.rendering import NavItem, render
 
@@ -40,7 +42,11 @@ Sharer = Annotated[User, Depends(Permission(sharing.SHARE))]
 StixExporter = Annotated[User, Depends(Permission(stix.EXPORT))]
 StixImporter = Annotated[User, Depends(Permission(stix.IMPORT))]
 RecordId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
-SHARES = {"subject": sharing.share_subject, "engagement": sharing.share_engagement}
+SHARES: dict[str, Callable[[Session, User, ShareRecordIn], Dispatch]] = {
+    "subject": lambda s, u, c: sharing.share_subject(s, u, c.number, c.agency_id, c.releasability),
+    "engagement": lambda s, u, c: sharing.share_engagement(s, u, c.number, c.agency_id, c.releasability),
+    "permission": lambda s, u, c: sharing.permit_passing_on(s, u, c.number, c.agency_id),
+}
 
 
 def _sharing_page(
@@ -81,23 +87,21 @@ def sharing_page(
 
 @router.post("/exchange/sharing/subject", response_class=HTMLResponse)
 @router.post("/exchange/sharing/engagement", response_class=HTMLResponse)
+@router.post("/exchange/sharing/permission", response_class=HTMLResponse)
 async def share_post(request: Request, session: DbSession, user: Sharer) -> Response:
-    """Share the record named in the form; the last part of the path says which kind."""
+    """Share the record named in the form, or let a partner pass one of our persons sought on;
+    the last part of the path says which. Back to `next` (a page of ours) or the sharing page."""
     kind = request.url.path.rsplit("/", 1)[1]
     values = await form_values(request)
     data = {
         "number": optional_int(values.get(f"{kind}_id")) or 0,
         "agency_id": optional_int(values.get(f"{kind}_agency_id")) or 0,
+        "releasability": values.get(f"{kind}_releasability", ""),
     }
-
-    def share() -> Dispatch:
-        chosen = parse(ShareRecordIn, data)
-        return SHARES[kind](session, user, chosen.number, chosen.agency_id)
-
-    outcome = attempt(session, share)
+    outcome = attempt(session, lambda: SHARES[kind](session, user, parse(ShareRecordIn, data)))
     if isinstance(outcome, DomainError):
         return _sharing_page(request, session, user, values, error=outcome.detail, status_code=outcome.status)
-    return redirect("/exchange/sharing")
+    return redirect(safe_next(values["next"]) if values.get("next") else "/exchange/sharing")
 
 
 def _stix_page(

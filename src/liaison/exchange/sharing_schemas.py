@@ -84,11 +84,10 @@ class ShareOut(Output):
     status: str
 
 
-class ShareRecordIn(Input):
-    """The sharing page's form: which record goes to which partner agency."""
+class ShareRecordIn(ShareIn):
+    """The sharing page's form: which record goes to which partner agency (and where it may go)."""
 
     number: int = Field(ge=1, description="The person sought's or the engagement's number.")
-    agency_id: int = Field(ge=1, description="The partner agency whose node receives it.")
 
 
 class AlertDecisionIn(Input):

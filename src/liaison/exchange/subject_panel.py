@@ -3,7 +3,8 @@
 - on a partner's copy (source `node:<owner>`), its provenance: every version the owner shared
   (which node, which envelope and sequence, the version's time in the owner's record, when it
   arrived), newest first; the copy changes only by these shares (`subjects.ensure_owned_here`);
-- on one of ours, the partners' confirmed-hit alerts (`sharing.HitAlert`): what each proposes
+- on one of ours, the partners it was shared with (for H2/H3, a button that lets one pass it on:
+  `sharing.permit_passing_on`) and the partners' confirmed-hit alerts (`sharing.HitAlert`): what each proposes
   (located — its subjects status proposal, which the subjects' own list of proposals leaves to
   this panel so it is shown once — and believed in its country), with accept and refuse for who
   may change the person.
@@ -80,7 +81,13 @@ def contribute(session: Session, actor: Actor, subject: Any) -> list[Panel]:
         context = {"owner": owner, "versions": versions(session, actor, subject)}
     else:
         alerts = sharing.alerts_about(session, actor, subject)
-        if not alerts:
+        shared_with = sharing.subject_shared_with(session, actor, subject)
+        if not alerts and not shared_with:
             return []
-        context = {"alerts": alerts, "may_decide": may(actor, sharing.ALERT_DECIDE)}
+        context = {
+            "alerts": alerts,
+            "may_decide": may(actor, sharing.ALERT_DECIDE),
+            "shared_with": shared_with,
+            "may_permit": may(actor, sharing.SHARE) and subject.handling_code in ("H2", "H3"),
+        }
     return [Panel(TEMPLATE, {"subject_id": subject.id, **context})]
