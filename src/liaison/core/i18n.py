@@ -14,10 +14,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date
@@ -25,6 +26,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+
+from liaison.core.settings import get_settings
 
 LANGUAGES = {"en": "English", "vi": "Tiếng Việt"}
 DEFAULT_LANGUAGE = "en"
@@ -86,12 +89,17 @@ def megabytes(size: int) -> str:
 
 
 def show_date(value: date | datetime | None) -> str:
-    """Unambiguous dates: the month spelled out ("26 Feb 2025", "26 thg 2, 2025")."""
+    """Unambiguous dates in one format per language, the month spelled out ("26 Feb 2025",
+    "26 thg 2, 2025"); an instant in the node's time zone, the one deadlines count in
+    ("26 Feb 2025 09:30 UTC+07:00"), so a time on a page and a deadline never disagree by a day."""
     if value is None:
         return ""
     if isinstance(value, datetime):
-        day = format_date(value.date(), format="medium", locale=current_language.get())
-        return f"{day} {value:%H:%M} UTC"
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        local = aware.astimezone(ZoneInfo(get_settings().timezone))
+        day = format_date(local.date(), format="medium", locale=current_language.get())
+        offset = local.strftime("%z")
+        return f"{day} {local:%H:%M} UTC{offset[:3]}:{offset[3:]}"
     return format_date(value, format="medium", locale=current_language.get())
 
 
