@@ -1,6 +1,7 @@
 """Sharing between two node processes: A shares a person sought and the minutes of talks with B;
-B's border screening confirms a hit on the shared person and A's person is marked located; a
-follow-up B records on the shared commitment reaches A's commitment."""
+B's border screening confirms a hit on the shared person and A's person is marked located; the
+status of a follow-up B records on the shared commitment arrives on A as a proposal, A's officer
+accepts it and B's copy takes the accepted status."""
 
 from __future__ import annotations
 
@@ -92,9 +93,32 @@ def test_a_shared_person_sought_alerts_its_owner_and_follow_ups_travel_back(node
             return session.scalar(select(Commitment.id).where(Commitment.ref == ref))
 
     wait_for(lambda: copied_commitment() is not None, timeout=120)
-    officer_b("POST", f"/commitments/{copied_commitment()}/follow-ups",
-              json={"note": "First list received.", "status": "in_progress"})  # fmt: skip
-    wait_for(lambda: officer_a("GET", f"/commitments/{pledge['id']}")["status"] == "in_progress", timeout=120)
+    copy_id = copied_commitment()
+    # B's copy is A's record: not edited on B, and B's status is proposed to A, not applied there
+    refused = officer_b("PATCH", f"/commitments/{copy_id}", 409, json={"text": "Something else"})
+    assert "node-a" in refused["detail"]
+    proposed = officer_b("POST", f"/commitments/{copy_id}/follow-ups",
+                         json={"note": "First list received.", "status": "in_progress"})  # fmt: skip
+    assert proposed["status"] == "open" and proposed["follow_ups"][-1]["proposed_status"] == "in_progress"
+
+    def proposals_on_a() -> list[dict[str, object]]:
+        return officer_a("GET", f"/commitments/{pledge['id']}/proposals")
+
+    wait_for(lambda: len(proposals_on_a()) == 1, timeout=120)
+    (proposal,) = proposals_on_a()
+    assert (proposal["status"], proposal["from_node"], proposal["decision"]) == ("in_progress", "node-b", "")
+    with unit_of_work(a.engine()) as session:  # provenance: the envelope it came in
+        received = session.scalar(
+            select(IncomingEnvelope).where(IncomingEnvelope.message_id == proposal["message_id"])
+        )
+        assert received is not None and received.type == "commitment.follow_up"
     followed = officer_a("GET", f"/commitments/{pledge['id']}")
+    assert followed["status"] == "open"  # B's follow-up changed nothing of A's record but its note
     assert followed["follow_ups"][-1]["note"] == "First list received."
     assert followed["follow_ups"][-1]["actor"] == "node:node-b"
+    # A's officer accepts: A's commitment moves, and the new status is shared back to B's copy
+    officer_a("POST", f"/commitments/{pledge['id']}/proposals/{proposal['id']}/decision",
+              json={"decision": "accept"})  # fmt: skip
+    assert officer_a("GET", f"/commitments/{pledge['id']}")["status"] == "in_progress"
+    wait_for(lambda: officer_b("GET", f"/commitments/{copy_id}")["status"] == "in_progress", timeout=120)
+    assert officer_b("GET", f"/commitments/{copy_id}")["follow_ups"][-1]["actor"] == "node:node-a"

@@ -84,6 +84,7 @@ class CommitmentChanged(Event):
     engagement_id: int | None
     status: str
     change: str  # create | update | follow_up
+    for_node: str = ""  # a follow-up meant for one partner node only (a refusal of its proposal)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -379,5 +379,6 @@ class NotificationPreferencesIn(Input):
     deadline_soon: NotificationChoice | None = None
     incoming_request: NotificationChoice | None = None
     commitment_due: NotificationChoice | None = None
+    commitment_proposal: NotificationChoice | None = None
     hit_review: NotificationChoice | None = None
     approval: NotificationChoice | None = None

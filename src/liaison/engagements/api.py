@@ -12,7 +12,7 @@ from liaison.core.listing import sorted_by
 from liaison.core.models import User
 from liaison.core.schemas import LinkedOut, Page
 from liaison.core.web import DbSession, Permission
-from liaison.engagements import feeds, planning, schemas, service
+from liaison.engagements import feeds, planning, proposals, schemas, service
 
 router = APIRouter(tags=["engagements"])
 
@@ -209,6 +209,25 @@ def follow_up_commitment(
 ) -> schemas.CommitmentOut:
     """Add a follow-up note and optionally move the status; an illegal move answers 409 with `allowed`."""
     return service.commitment_out(service.follow_up(session, user, commitment_id, body))
+
+
+@router.get("/commitments/{commitment_id}/proposals", response_model=list[schemas.ProposalOut])
+def list_proposals(commitment_id: int, session: DbSession, user: Reader) -> list[schemas.ProposalOut]:
+    """Partner nodes' proposed changes of status of this commitment, open and decided, with where
+    each came from (node, envelope message id, when) and who decided it, oldest first."""
+    return [proposals.proposal_out(p) for p in proposals.list_proposals(session, user, commitment_id)]
+
+
+@router.post(
+    "/commitments/{commitment_id}/proposals/{proposal_id}/decision", response_model=schemas.ProposalOut
+)
+def decide_proposal(
+    commitment_id: int, proposal_id: int, body: schemas.ProposalDecisionIn, session: DbSession, user: Writer
+) -> schemas.ProposalOut:
+    """Accept (the status moves, shared back with the partners) or refuse (a reason is required;
+    the proposer is told) a partner's proposal; 409 when it was decided already."""
+    decided = proposals.decide(session, user, commitment_id, proposal_id, body.decision, body.reason)
+    return proposals.proposal_out(decided)
 
 
 @router.get("/citizen-protection", response_model=Page[schemas.CaseOut])

@@ -1,6 +1,7 @@
 """What needs the reader among engagements (the `home` contribution): open commitments whose due
-date has passed or falls within the week, and the next engagements (planned or held, today or
-later; cancelled ones are not waiting for anyone).
+date has passed or falls within the week, partners' proposed changes of our commitments waiting
+for an officer of the owning unit who may write commitments, and the next engagements (planned or
+held, today or later; cancelled ones are not waiting for anyone).
 
 Both are read through the record-access gate: a commitment is as readable as its engagement, and
 each item carries its engagement's owning unit and handling code so that the core checks it once
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from liaison.core.capability import HomeItem
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, may
-from liaison.engagements.models import Commitment, Engagement
+from liaison.engagements.models import Commitment, CommitmentProposal, Engagement
 
 DUE_WITHIN_DAYS = 7
 NEXT_ENGAGEMENTS = 5
@@ -60,6 +61,8 @@ def contribute(session: Session, actor: Actor, today: date) -> list[HomeItem]:
                 detail=owner,
             )
         )
+    if may(actor, "engagements.write"):
+        items += proposals_waiting(session, actor)
     upcoming = session.scalars(
         select(Engagement)
         .where(
@@ -85,3 +88,31 @@ def contribute(session: Session, actor: Actor, today: date) -> list[HomeItem]:
         for engagement in upcoming
     ]
     return items
+
+
+def proposals_waiting(session: Session, actor: Actor) -> list[HomeItem]:
+    """Open proposals on commitments of engagements the reader's unit owns (or of no unit)."""
+    waiting = session.scalars(
+        select(CommitmentProposal)
+        .join(Commitment, Commitment.id == CommitmentProposal.commitment_id)
+        .join(Engagement, Engagement.id == Commitment.engagement_id)
+        .where(
+            CommitmentProposal.decision == "",
+            Engagement.owning_unit.in_(("", actor.unit or "")),
+            gate.readable(actor, Engagement),
+        )
+        .order_by(CommitmentProposal.id)
+        .limit(LIMIT)
+    )
+    return [
+        HomeItem(
+            kind="commitment_proposal",
+            key=f"commitment:{proposal.commitment_id}:proposal:{proposal.id}",
+            title=short(proposal.commitment.text),
+            link=f"/engagements/commitments/{proposal.commitment_id}",
+            owning_unit=proposal.commitment.engagement.owning_unit,
+            handling_code=proposal.commitment.engagement.handling_code,
+            detail=f"{proposal.from_node}: {proposal.status}",
+        )
+        for proposal in waiting
+    ]

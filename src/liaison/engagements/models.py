@@ -240,9 +240,36 @@ class CommitmentFollowUp(Base):
     noted_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str | None] = mapped_column(String(20), default=None)
+    # on a partner's copy, the status this side's follow-up proposed to the owner node (the copy
+    # keeps the owner's status until the owner accepts it)
+    proposed_status: Mapped[str | None] = mapped_column(String(20), default=None)
     actor: Mapped[str] = mapped_column(String(80), default="")
 
     commitment: Mapped[Commitment] = relationship(back_populates="follow_ups")
+
+
+class CommitmentProposal(Base):
+    """A partner node's proposed change of status of one of our commitments (its follow-up
+    carried one): kept with where it came from (the node, the envelope's message id, when), until
+    an officer of the owning unit accepts it (the status moves through the follow-up path) or
+    refuses it, saying why. `decision` is "" while open, else accepted or refused."""
+
+    __tablename__ = "commitment_proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    from_node: Mapped[str] = mapped_column(String(120))
+    message_id: Mapped[str] = mapped_column(String(80), default="")
+    proposed_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decision: Mapped[str] = mapped_column(String(20), default="", index=True)
+    decided_by: Mapped[str] = mapped_column(String(80), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    commitment: Mapped[Commitment] = relationship()
 
 
 class CitizenProtectionCase(Protected, Timestamped, Base):

@@ -22,7 +22,7 @@ from liaison.core.records import today
 from liaison.core.security.policy import ensure
 from liaison.core.vocab import allowed_next, label
 from liaison.core.web import DbSession, Permission
-from liaison.engagements import feeds, pickers, planning, schemas, service
+from liaison.engagements import feeds, pickers, planning, proposals, schemas, service
 from liaison.engagements.models import CalendarFeed
 from liaison.engagements.vocabulary import vocabulary as engagement_words
 from liaison.registry.agencies import agency_choices
@@ -288,11 +288,16 @@ def _commitment(
     status: int = 200,
 ) -> HTMLResponse:
     commitment = service.get_commitment(session, user, commitment_id)
+    every = proposals.proposals_of(session, commitment.id)
     context = {
         "commitment": commitment,
         "allowed": allowed_next(engagement_words().commitment_statuses, commitment.status),
         "error": error,
         "today": today(),
+        "owner_node": service.owner_node(commitment),
+        "open_proposals": [p for p in every if not p.decision],
+        "decided_proposals": [p for p in every if p.decision][::-1],
+        "may_decide": proposals.may_decide(user, commitment),
     }
     return show(request, "commitment.html", context, status)
 
@@ -316,6 +321,33 @@ async def add_follow_up(
     }
     outcome = attempt(
         session, lambda: service.follow_up(session, user, commitment_id, parse(schemas.FollowUpIn, data))
+    )
+    if isinstance(outcome, DomainError):
+        detail = refusal(outcome, engagement_words().commitment_statuses)
+        return _commitment(request, session, user, commitment_id, detail, outcome.status)
+    return redirect(f"/engagements/commitments/{commitment_id}")
+
+
+@router.post(
+    "/engagements/commitments/{commitment_id}/proposals/{proposal_id}/{decision}",
+    response_class=HTMLResponse,
+    response_model=None,
+)
+async def decide_proposal(
+    request: Request,
+    commitment_id: int,
+    proposal_id: int,
+    decision: Annotated[str, Path(pattern="^(accept|refuse)$")],
+    session: DbSession,
+    user: Writer,
+) -> HTMLResponse | RedirectResponse:
+    """Accept or refuse (with a reason) a partner node's proposed change of status."""
+    values = await form_values(request)
+    outcome = attempt(
+        session,
+        lambda: proposals.decide(
+            session, user, commitment_id, proposal_id, decision, str(values.get("reason") or "")
+        ),
     )
     if isinstance(outcome, DomainError):
         detail = refusal(outcome, engagement_words().commitment_statuses)

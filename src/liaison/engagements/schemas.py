@@ -262,7 +262,32 @@ class FollowUpOut(Output):
     noted_on: date
     note: str
     status: str | None
+    proposed_status: str | None = Field(
+        default=None, description="on a partner's copy: the status proposed to its owner node"
+    )
     actor: str
+
+
+class ProposalOut(Output):
+    """A partner node's proposed change of status of one of our commitments, with its provenance."""
+
+    id: int
+    commitment_id: int
+    status: str
+    note: str
+    from_node: str
+    message_id: str
+    proposed_by: str
+    created_at: datetime
+    decision: str = Field(description='"" while open, else accepted or refused')
+    decided_by: str
+    decided_at: datetime | None
+    reason: str
+
+
+class ProposalDecisionIn(Input):
+    decision: Annotated[Code, Codes(lambda: ("accept", "refuse"))]
+    reason: LongText = ""
 
 
 class CommitmentOut(Output):

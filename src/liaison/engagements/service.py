@@ -464,7 +464,9 @@ def readable_commitment(session: Session, actor: Actor, commitment_id: int) -> C
     return commitment
 
 
-def _commitment_changed(session: Session, actor: Actor, commitment: Commitment, change: str) -> None:
+def _commitment_changed(
+    session: Session, actor: Actor, commitment: Commitment, change: str, for_node: str = ""
+) -> None:
     publish(
         session,
         CommitmentChanged(
@@ -473,16 +475,48 @@ def _commitment_changed(session: Session, actor: Actor, commitment: Commitment, 
             engagement_id=commitment.engagement_id,
             status=commitment.status,
             change=change,
+            for_node=for_node,
         ),
     )
+
+
+NODE_ACTOR = "node:"  # a partner node acting here is `node:<its node id>` (exchange.requests_flow)
+
+
+def owner_node(commitment: Commitment) -> str | None:
+    """The partner node a shared commitment came from (its ref `<node>:commitment:<id>`, as the
+    exchange records a partner's copy); None for a commitment of this node."""
+    parts = (commitment.ref or "").split(":")
+    return parts[0] if len(parts) == 3 and parts[1] == "commitment" and parts[2].isdigit() else None
+
+
+def by_owner(commitment: Commitment, actor: Actor) -> bool:
+    """Whether the actor is the node that owns this partner's copy (applying what it shared)."""
+    owner = owner_node(commitment)
+    return owner is not None and actor.username == f"{NODE_ACTOR}{owner}"
+
+
+def ensure_owned_here(commitment: Commitment, actor: Actor) -> None:
+    """A partner's copy changes only by its owner's node (`node:<owner>`); a local edit would
+    disagree with the owner's record, so it is proposed to the owner instead (a follow-up)."""
+    owner = owner_node(commitment)
+    if owner is not None and not by_owner(commitment, actor):
+        raise Conflict(
+            "Commitment {commitment_id} is owned by node {node}; propose it to its owner.",
+            commitment_id=commitment.id,
+            node=owner,
+            allowed=[],
+        )
 
 
 def update_commitment(
     session: Session, actor: Actor, commitment_id: int, data: schemas.CommitmentPatch
 ) -> Commitment:
-    """Change what a commitment says and what it concerns; its status moves through `follow_up`."""
+    """Change what a commitment says and what it concerns; its status moves through `follow_up`.
+    A partner's copy is not changed here (`ensure_owned_here`: 409)."""
     ensure(actor, WRITE)
     commitment = readable_commitment(session, actor, commitment_id)
+    ensure_owned_here(commitment, actor)
     before = snapshot(commitment, COMMITMENT_FIELDS)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("kind") is not None:
@@ -506,8 +540,16 @@ def update_commitment(
     return commitment
 
 
-def follow_up(session: Session, actor: Actor, commitment_id: int, data: schemas.FollowUpIn) -> Commitment:
-    """Add a dated note; when it names a status, move there (409 with the allowed ones if illegal)."""
+def follow_up(
+    session: Session, actor: Actor, commitment_id: int, data: schemas.FollowUpIn, *, for_node: str = ""
+) -> Commitment:
+    """Add a dated note; when it names a status, move there (409 with the allowed ones if illegal).
+
+    The owner rule: on a partner's copy, a status of this side's follow-up is proposed to the
+    owner (`proposed_status`; the exchange carries it there) and the copy keeps the owner's
+    status; only the owner's node moves it. A partner node never moves one of ours: what it sends
+    becomes a proposal (`proposals.propose`), so its status here is refused. `for_node` names the
+    one partner node the follow-up is meant for (a refusal of its proposal)."""
     ensure(actor, WRITE)
     commitment = readable_commitment(session, actor, commitment_id)
     statuses = vocabulary().commitment_statuses
@@ -515,15 +557,32 @@ def follow_up(session: Session, actor: Actor, commitment_id: int, data: schemas.
         check_move(statuses, commitment.status, data.status, "commitment")
     if data.status is None and not data.note:
         raise Invalid("Write a note or choose a status.", fields={"note": "a note, a status, or both"})
+    owned_elsewhere = owner_node(commitment) is not None
+    if data.status is not None and actor.username.startswith(NODE_ACTOR) and not by_owner(commitment, actor):
+        raise Conflict(
+            "Commitment {commitment_id} is not owned by {node}; its status is proposed to this node.",
+            commitment_id=commitment.id,
+            node=actor.username.removeprefix(NODE_ACTOR),
+            allowed=[],
+        )
+    moves = data.status if not owned_elsewhere or by_owner(commitment, actor) else None
+    proposed = data.status if moves is None else None
     before = commitment.status
     commitment.follow_ups.append(
         CommitmentFollowUp(
-            noted_on=data.noted_on or today(), note=data.note, status=data.status, actor=actor.username
+            noted_on=data.noted_on or today(),
+            note=data.note,
+            status=moves,
+            proposed_status=proposed,
+            actor=actor.username,
         )
     )
-    if data.status is not None:
-        commitment.status = data.status
+    if moves is not None:
+        commitment.status = moves
     session.flush()
+    after: dict[str, Any] = {"status": commitment.status}
+    if proposed is not None:
+        after["proposed_status"] = proposed
     audit.record(
         session,
         actor.username,
@@ -531,10 +590,10 @@ def follow_up(session: Session, actor: Actor, commitment_id: int, data: schemas.
         "commitment",
         commitment.id,
         before={"status": before},
-        after={"status": commitment.status},
+        after=after,
         detail=data.note,
     )
-    _commitment_changed(session, actor, commitment, "follow_up")
+    _commitment_changed(session, actor, commitment, "follow_up", for_node)
     return commitment
 
 

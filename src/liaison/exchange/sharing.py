@@ -20,8 +20,14 @@ comparing timestamps; a partner's copy is never shared onwards by the partner.
   (`share_engagement`): the receiver records the engagement and its commitments, `ref`
   `<sender>:engagement:<id>` and `<sender>:commitment:<id>`.
 - `commitment.follow_up`, sent when a commitment of a shared engagement is followed up on either
-  side (`CommitmentChanged`): the other side records the same follow-up (the status too, when its
-  vocabulary allows the move).
+  side (`CommitmentChanged`). On a partner's copy the owner's follow-up is recorded as it is (the
+  status too, when the vocabulary allows the move: the owner is authoritative). On the owner, the
+  partner's note is recorded as its follow-up but a status it carries (the copy's follow-up kept
+  it as `proposed_status`) becomes a proposal (`engagements.proposals.propose`, naming the node
+  and the envelope) that an officer of the owning unit accepts (the status moves and is shared
+  back with every partner) or refuses (a follow-up note saying why goes back to the proposer
+  only: `CommitmentChanged.for_node`). A partner's copy is not edited locally
+  (`engagements.service.ensure_owned_here`).
 
 Everything outgoing goes through `dispatch.request_dispatch`: the role, the record-access gate on
 the record sent (`may_read`; the STIX bundle itself is built through `gate.readable`), the peer and
@@ -50,6 +56,7 @@ from liaison.core.records import snapshot
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
 from liaison.core.vocab import allowed_next
+from liaison.engagements import proposals as commitment_proposals
 from liaison.engagements import schemas as engagement_schemas
 from liaison.engagements import service as engagements
 from liaison.engagements.models import Commitment, Engagement
@@ -516,10 +523,11 @@ def on_commitment_changed(session: Session, event: CommitmentChanged) -> None:
         peers = [owner] if owner is not None else []
         key = {"origin": origin, "id": int((commitment.ref or "").rsplit(":", 1)[1])}
     actor = requests_flow.user_of(session, event.actor)
+    status = latest.status or latest.proposed_status
     for peer in peers:
-        if peer.status == "removed":
+        if peer.status == "removed" or (event.for_node and peer.node_id != event.for_node):
             continue
-        body = {**key, "note": latest.note, "status": latest.status, "noted_on": latest.noted_on.isoformat()}
+        body = {**key, "note": latest.note, "status": status, "noted_on": latest.noted_on.isoformat()}
         dispatch.request_dispatch(
             session, actor, peer=peer, type=FOLLOW_UP, body=body, handling_code=ENGAGEMENT_HANDLING,
             owning_unit=actor.unit, source_type="commitment", source_id=commitment.id,
@@ -531,21 +539,41 @@ def on_commitment_changed(session: Session, event: CommitmentChanged) -> None:
 @handle(FOLLOW_UP)
 @requests_flow.refuse_malformed
 def receive_follow_up(session: Session, peer: Peer, incoming: IncomingEnvelope) -> None:
-    """A follow-up from the other side, on our commitment or on our copy of the partner's."""
+    """A follow-up from the other side: on our copy of the owner's commitment, applied as the
+    owner recorded it; on our commitment, the partner's note as its follow-up and the status it
+    carries as a proposal for our officer (the partner never changes our record)."""
     body = requests_flow.sent_body(incoming)
-    if body["origin"] == stix.this_node():
+    ours = body["origin"] == stix.this_node()
+    if ours:
         commitment = session.get(Commitment, int(body["id"]))
     else:
         commitment = session.scalar(
             select(Commitment).where(Commitment.ref == _ref(body["origin"], "commitment", body["id"]))
         )
-    if commitment is None:
+    if commitment is None or (ours and _origin_of(commitment.ref) is not None):
         raise NotFound("There is no commitment {commitment_id}.", commitment_id=body["id"])
-    actor = requests_flow.node_actor(peer)
-    with requests_flow.applying(session, peer):
-        _follow_up(
-            session, actor, commitment, body.get("note") or "", body.get("status"), body.get("noted_on")
+    if not ours and body["origin"] != peer.node_id:
+        raise Conflict(
+            "Commitment {commitment_id} is owned by node {node}; only it follows the copy up.",
+            commitment_id=commitment.id,
+            node=body["origin"],
+            allowed=[],
         )
+    actor = requests_flow.node_actor(peer, commitment.engagement.owning_unit)
+    note, status, noted_on = body.get("note") or "", body.get("status"), body.get("noted_on")
+    with requests_flow.applying(session, peer):
+        if not ours:
+            _follow_up(session, actor, commitment, note, status, noted_on)
+            return
+        if note:
+            engagements.follow_up(
+                session, actor, commitment.id, engagement_schemas.FollowUpIn(note=note, noted_on=noted_on)
+            )
+        if status:
+            commitment_proposals.propose(
+                session, actor, commitment, status, note, from_node=peer.node_id,
+                message_id=str(incoming.message_id),
+            )  # fmt: skip
 
 
 SUBSCRIPTIONS = (
