@@ -429,7 +429,7 @@ def _attach(
         name, _, content = receiver.attachment(session, identity, incoming, index)
         requests.attach_document(
             session, actor, request.id, document_type, item.get("filename") or name, content,
-            settings.documents_dir, settings.max_upload_bytes,
+            settings.documents_dir, settings.exchange_max_attachment_bytes,
         )  # fmt: skip
 
 
