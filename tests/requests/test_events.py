@@ -15,6 +15,7 @@ from liaison.core.events import (
     Event,
     InTransaction,
     RequestCreated,
+    RequestOpened,
     RequestTransitioned,
 )
 from liaison.requests import service
@@ -53,6 +54,18 @@ def test_creating_and_moving_a_request_is_told(
             subject_ids=(),
         ),
     ]
+
+
+def test_showing_a_request_is_told_and_internal_reads_are_not(
+    session: Session, partners: Partners, told: list[Event]
+) -> None:
+    request = service.create_request(session, SUPERVISOR, request_data(partners.mps, partners.kazakhstan))
+    service.get_request(session, SUPERVISOR, request.id)
+    service.add_comment(session, SUPERVISOR, request.id, "internal read")
+    service.transition_request(session, SUPERVISOR, request.id, "withdraw", reason="no longer needed")
+    assert not [e for e in told if isinstance(e, RequestOpened)]
+    service.show_request(session, SUPERVISOR, request.id)
+    assert told[-1] == RequestOpened(actor=SUPERVISOR.username, request_id=request.id, direction="outgoing")
 
 
 def test_recording_an_engagement_and_its_commitment_is_told(session: Session, told: list[Event]) -> None:

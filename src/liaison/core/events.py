@@ -69,6 +69,15 @@ class RequestTransitioned(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class RequestOpened(Event):
+    """A user opened a request for display (its page or the API's GET of it): not the reads that
+    other service functions make of it internally."""
+
+    request_id: int
+    direction: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class EngagementRecorded(Event):
     """An engagement was recorded or changed."""
 
@@ -101,6 +110,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     SubjectChanged,
     RequestCreated,
     RequestTransitioned,
+    RequestOpened,
     EngagementRecorded,
     CommitmentChanged,
     HitDecided,

@@ -24,6 +24,10 @@ How it travels:
   that side is in, becomes a comment on that side's request: nothing is lost, nothing is forced.
   Requests for more information and the information supplied (`request.info`) travel as comments
   with their documents (`ask_partner`).
+- **Evidence.** The request the partner sent has its chain of evidence, as messages do: the first
+  time each user here opens the incoming request (`RequestOpened`, published by the requests
+  service's `show_request`), `opened` evidence (who, when) goes back signed; B's answer
+  (the step that is A's `record_answer`) sends `answered`. A's request page shows both.
 - **No echo.** What a partner's envelope does to a request here is done while
   `session.info[APPLYING]` names the peer; the subscriber sends nothing for those steps, so a step
   never bounces back and forth.
@@ -45,13 +49,13 @@ from sqlalchemy.orm import Session
 
 from liaison.core.accounts import User
 from liaison.core.errors import Conflict, Invalid, NotFound
-from liaison.core.events import InTransaction, RequestTransitioned
+from liaison.core.events import InTransaction, RequestOpened, RequestTransitioned
 from liaison.core.security.policy import Actor, SystemActor
 from liaison.core.settings import get_settings
-from liaison.exchange import dispatch, keys, receiver
+from liaison.exchange import dispatch, evidence, keys, receiver
 from liaison.exchange.handlers import Handler, handle
 from liaison.exchange.message_models import Dispatch
-from liaison.exchange.models import IncomingEnvelope, Peer
+from liaison.exchange.models import Evidence, IncomingEnvelope, Peer
 from liaison.registry.models import Agency
 from liaison.requests import service as requests
 from liaison.requests.models import CooperationRequest, RequestDocument
@@ -61,6 +65,7 @@ REQUEST_CREATE = "request.create"
 REQUEST_UPDATE = "request.update"
 REQUEST_INFO = "request.info"
 APPLYING = "liaison.exchange.applying"
+ANSWER = "record_answer"  # the step on the sender's side that B's answer makes: `answered` evidence
 NODE_ROLE = "supervisor"
 NODE_PREFIX = "node:"
 
@@ -305,6 +310,8 @@ def on_request_transitioned(session: Session, event: RequestTransitioned) -> Non
         _dispatch(session, actor, peer, request, REQUEST_CREATE, body, attachments,
                   f"{request.kind}: {request.title}", always_approve=True)  # fmt: skip
         return
+    if request.direction == "incoming" and PARTNER_STEPS["outgoing"].get(event.transition) == ANSWER:
+        _return_evidence(session, request, "answered", event.actor)
     peer = _peer_of(session, request)
     if peer is None:
         return
@@ -320,6 +327,41 @@ def on_request_transitioned(session: Session, event: RequestTransitioned) -> Non
     }
     _dispatch(session, user_of(session, event.actor), peer, request, REQUEST_UPDATE, body, attachments,
               f"{event.transition}: {request.title}")  # fmt: skip
+
+
+def _created_by(session: Session, request: CooperationRequest) -> IncomingEnvelope | None:
+    """The partner's `request.create` envelope an incoming request was registered from."""
+    return session.scalar(
+        select(IncomingEnvelope)
+        .where(IncomingEnvelope.thread == request.remote_thread, IncomingEnvelope.type == REQUEST_CREATE)
+        .limit(1)
+    )
+
+
+def _return_evidence(session: Session, request: CooperationRequest, stage: str, user: str) -> None:
+    """`stage` evidence (opened, answered) about the partner's request, signed and sent back to its
+    node once per user: the sender's request page shows it in that request's chain of evidence."""
+    incoming = _created_by(session, request)
+    if incoming is None:
+        return
+    seen = session.scalar(
+        select(Evidence.id).where(
+            Evidence.message_id == incoming.message_id, Evidence.stage == stage, Evidence.user == user
+        )
+    )
+    if seen is None:
+        evidence.record_evidence(session, incoming, stage, user)
+
+
+def on_request_opened(session: Session, event: RequestOpened) -> None:
+    """A user here opened an incoming request that came from a partner's node: `opened` evidence
+    (who, when) goes back to that node, the first time each user opens it."""
+    if event.direction != "incoming" or event.actor.startswith(NODE_PREFIX):
+        return
+    request = session.get(CooperationRequest, event.request_id)
+    if request is None or request.remote_thread is None:
+        return
+    _return_evidence(session, request, "opened", event.actor)
 
 
 def ask_partner(session: Session, actor: Actor, request_id: int, text: str, kind: str = "question") -> None:
@@ -387,7 +429,7 @@ def _attach(
         name, _, content = receiver.attachment(session, identity, incoming, index)
         requests.attach_document(
             session, actor, request.id, document_type, item.get("filename") or name, content,
-            settings.documents_dir, settings.max_upload_bytes,
+            settings.documents_dir, settings.exchange_max_attachment_bytes,
         )  # fmt: skip
 
 
@@ -445,4 +487,7 @@ def receive_info(session: Session, peer: Peer, incoming: IncomingEnvelope) -> No
         _attach(session, actor, request, body, incoming)
 
 
-SUBSCRIPTIONS = (InTransaction(RequestTransitioned, on_request_transitioned),)
+SUBSCRIPTIONS = (
+    InTransaction(RequestTransitioned, on_request_transitioned),
+    InTransaction(RequestOpened, on_request_opened),
+)

@@ -233,7 +233,7 @@ def create_request(session: DbSession, user: Writer, body: RequestIn, response: 
 def get_request(session: DbSession, user: Reader, request_id: int, response: Response) -> RequestOut:
     """One request with its deadlines, history, comments, documents, what the user may do now, and
     the records of other capabilities linked to it (`linked`: the screening hit that opened it)."""
-    request = service.get_request(session, user, request_id)
+    request = service.show_request(session, user, request_id)
     out = _versioned(response, user, request)
     out.linked = [
         LinkedOut.model_validate(link)

@@ -291,7 +291,7 @@ def detail_context(session: DbSession, user: User, record: Any) -> dict[str, Any
 def _show(
     request: Request, session: DbSession, user: User, request_id: int, error: DomainError | None
 ) -> Response:
-    record = service.get_request(session, user, request_id)
+    record = service.show_request(session, user, request_id)
     context = detail_context(session, user, record)
     if error is not None:
         context["error"] = error.detail

@@ -24,7 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from liaison.core import audit
 from liaison.core.db import utcnow
 from liaison.core.errors import Conflict, FieldName, Invalid, NotFound, Phrase
-from liaison.core.events import RequestCreated, RequestTransitioned, publish
+from liaison.core.events import RequestCreated, RequestOpened, RequestTransitioned, publish
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.records import today
 from liaison.core.security import gate
@@ -558,6 +558,16 @@ def get_request(
     request = gate.get_readable(session, actor, CooperationRequest, request_id, "request")
     if action == "requests.read" and gate.scope_of(request.handling_code) != "everyone":
         audit.record_read(session, actor.username, "request", request.id, protected=request)
+    return request
+
+
+def show_request(session: Session, actor: Actor, request_id: int) -> CooperationRequest:
+    """A request read for display to a user (its page, the API's GET): `get_request`, and the
+    `RequestOpened` event that tells other capabilities this user opened it (the exchange sends
+    `opened` evidence to the partner's node). Reads made inside other service functions use
+    `get_request` and publish nothing."""
+    request = get_request(session, actor, request_id)
+    publish(session, RequestOpened(actor=actor.username, request_id=request.id, direction=request.direction))
     return request
 
 
