@@ -2,12 +2,20 @@
 LIAISON_HOME, on a database of its own or shared with another (`Node`), and fresh PostgreSQL
 databases for them (`postgres_url`). The exchange tests pair such nodes (`tests/exchange/conftest`);
 the screening tests run two servers on one database.
+
+A node can run with its clock moved on (`Node.time_shift`, e.g. "+8d"): its process is started
+under the Debian tool `faketime` (libfaketime, `LD_PRELOAD`), so its `datetime.now`, `time.time`
+and the clock behind its HTTP signatures read that much later, as after days of an outage. Nothing
+in the product knows; the test process itself keeps the real time. The monotonic clock is left
+alone (`FAKETIME_DONT_FAKE_MONOTONIC`): Python's timed waits (`threading.Event.wait`, the worker's
+poll) hand a deadline on that clock to the kernel, which would wait out the whole shift.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -28,6 +36,7 @@ from tests.conftest import Account, PostgresCluster
 _databases = itertools.count()
 SRC = Path(__file__).resolve().parents[1] / "src"
 START_TIMEOUT = 240.0  # a loaded CI machine takes long to import the app
+FAKETIME = shutil.which("faketime") or "faketime"  # Debian package faketime (.ci/run installs it)
 
 
 def free_port() -> int:
@@ -46,6 +55,7 @@ class Node:
     port: int
     extra_env: dict[str, str] = field(default_factory=dict)
     serve_args: tuple[str, ...] = ()  # more `liaison serve` options (`--workers 2`)
+    time_shift: str = ""  # a libfaketime offset ("+1d", "+8d"): the process's clock moved on
     process: subprocess.Popen[bytes] | None = None
     admin: Account | None = None
     _engine: Engine | None = None
@@ -70,6 +80,8 @@ class Node:
             LIAISON_START_WORKER="false",  # no batch screening here: one process fewer per node
             LIAISON_SCREENING_PRELOAD_NAMES="false",  # seconds per start; the tests that screen pay them
         )
+        if self.time_shift:
+            env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"  # timed waits end on time (module docstring)
         env.update(self.extra_env)
         return env
 
@@ -80,7 +92,7 @@ class Node:
     def cli(self, *args: str, stdin: str = "") -> str:
         """Run `liaison ARGS` as this node; its output (fails the test on a non-zero exit)."""
         done = subprocess.run(
-            [sys.executable, "-m", "liaison", *args],
+            self.command(*args),
             env=self.env,
             input=stdin.encode(),
             capture_output=True,
@@ -94,10 +106,15 @@ class Node:
             self._engine = make_engine(self.engine_url)
         return self._engine
 
+    def command(self, *args: str) -> list[str]:
+        """`python -m liaison ARGS`, under `faketime` when the node's clock is shifted."""
+        shifted = [FAKETIME, "-f", self.time_shift] if self.time_shift else []
+        return [*shifted, sys.executable, "-m", "liaison", *args]
+
     def start(self) -> None:
         log = (self.home / "serve.log").open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "liaison", "serve", "--port", str(self.port), *self.serve_args],
+            self.command("serve", "--port", str(self.port), *self.serve_args),
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -261,8 +261,43 @@ def test_a_replay_is_answered_with_the_first_receipt_and_applied_once(forger: Fo
 
 
 def test_a_stale_envelope_is_refused(forger: Forger) -> None:
+    sequence = forger.next_sequence()
     old = forger.seal(created=utcnow() - timedelta(days=30))
-    assert_refused(forger, forger.item(old), "stale", final=True)
+    assert_refused(forger, forger.item(old), "stale")  # not final: the sender seals it again
+    assert forger.next_sequence() == sequence, "nothing settled: the sequence waits for it"
+    header, signature = envelope.restamp(forger.identity, old.header_bytes, utcnow())
+    resealed = {
+        "header": receiver.b64(header),
+        "signature": receiver.b64(signature),
+        "body": forger.item(old)["body"],
+    }
+    stored = forger.stored()
+    receipt = forger.receipt(resealed)
+    assert (receipt["status"], receipt["sequence"]) == ("accepted", sequence)
+    assert receipt["header_sha256"] == envelope.digest(header)
+    assert forger.stored() == stored + 1
+
+
+def test_an_envelope_sealed_again_after_it_settled_gets_its_first_receipt(forger: Forger) -> None:
+    """The sender lost the receipt (killed, or the partner away for days) and sealed the envelope
+    again with a fresh time: the same message at the same sequence, applied once."""
+    original = forger.seal()
+    first = forger.receipt(forger.item(original))
+    assert first["status"] == "accepted"
+    stored, applied = forger.stored(), answers_queued(forger.b)
+    header, signature = envelope.restamp(forger.identity, original.header_bytes, utcnow())
+    again = forger.receipt(
+        {
+            "header": receiver.b64(header),
+            "signature": receiver.b64(signature),
+            "body": forger.item(original)["body"],
+        }
+    )
+    assert again["_signed"] == first["_signed"], "the receipt kept for it, naming the first header"
+    assert (
+        first["header_sha256"] == envelope.digest(original.header_bytes) == orjson.loads(header)["replaces"]
+    )
+    assert (forger.stored(), answers_queued(forger.b)) == (stored, applied)
 
 
 def test_an_out_of_order_envelope_names_the_expected_sequence(forger: Forger) -> None:

@@ -167,6 +167,20 @@ def seal(
     return Sealed(header, header_bytes, identity.signing.sign(header_bytes).signature, ciphertext, chunks)
 
 
+def restamp(identity: Identity, header_bytes: bytes, moment: datetime) -> tuple[bytes, bytes]:
+    """The same envelope sealed again with a fresh `created`: header bytes and signature.
+
+    Message id, sequence, keys, body and attachment digests stay as they were (the ciphertext is
+    not touched); `queued` keeps when it was first queued (its first `created`) and `replaces` the
+    SHA-256 of the header this one replaces, so a receipt for an earlier stamp still names it."""
+    header: dict[str, Any] = orjson.loads(header_bytes)
+    header["queued"] = header.get("queued") or header["created"]
+    header["replaces"] = digest(header_bytes)
+    header["created"] = timestamp(moment)
+    data = canonical(header)
+    return data, identity.signing.sign(data).signature
+
+
 def verify(header_bytes: bytes, signature: bytes, signing_keys: Sequence[str]) -> bool:
     """True when one of these public keys (the peer's current, then its previous) signed it."""
     for hex_key in signing_keys:

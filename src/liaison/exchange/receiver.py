@@ -6,7 +6,13 @@ receiver answers each with a signed receipt. A receipt is `final` when it settle
 (accepted, or rejected for good: unknown type, too large, refused by its handler); only a final
 receipt moves the peer's cursor and is kept, so a duplicate gets the very same receipt again and
 is applied once. A non-final rejection (bad signature, wrong recipient, out of order, replay,
-missing chunks) stores nothing and leaves the sequence for a correct envelope.
+missing chunks, stale) stores nothing and leaves the sequence for a correct envelope.
+
+`stale` (a `created` outside the freshness window) is not final: the sender seals the same
+envelope again with a fresh time (`worker`, `envelope.restamp`) and sends it again, so a long
+outage or a clock that differs delays a business step instead of losing it. A re-sealed envelope
+whose sequence was settled already (its first receipt lost on the way) is a duplicate: the same
+message id at the same sequence gets the receipt kept for it, and is applied once.
 """
 
 from __future__ import annotations
@@ -141,7 +147,8 @@ class Batch:
         self.cursor: Cursor = lock_cursor(session, peer.id)
         self.accepted: list[int] = []
         self.settings = get_settings()
-        self.settled: dict[int, tuple[str, bytes, bytes]] = {}  # sequence: header digest, receipt, signature
+        # sequence: header digest, receipt, signature, message id
+        self.settled: dict[int, tuple[str, bytes, bytes, str]] = {}
         self.message_ids: set[str] = set()
         self.receipts: list[dict[str, Any]] = []
         self.evidence: list[dict[str, Any]] = []
@@ -156,11 +163,15 @@ class Batch:
                 sequences.add(parsed[3]["sequence"])
                 message_ids.add(str(parsed[3]["message_id"])[:36])
         for row in self.session.execute(
-            select(Receipt.sequence, Receipt.header_digest, Receipt.receipt, Receipt.signature).where(
-                Receipt.peer_id == self.peer.id, Receipt.sequence.in_(sequences)
-            )
+            select(
+                Receipt.sequence,
+                Receipt.header_digest,
+                Receipt.receipt,
+                Receipt.signature,
+                Receipt.message_id,
+            ).where(Receipt.peer_id == self.peer.id, Receipt.sequence.in_(sequences))
         ):
-            self.settled[row.sequence] = (row.header_digest, row.receipt, row.signature)
+            self.settled[row.sequence] = (row.header_digest, row.receipt, row.signature, row.message_id)
         self.message_ids = set(
             self.session.scalars(
                 select(Receipt.message_id).where(
@@ -189,7 +200,7 @@ class Batch:
         header_bytes, signature, body, header = parsed
         checked = self.check(header_bytes, signature, body, header)
         if checked is None:  # a duplicate: the receipt given the first time
-            _, kept, kept_signature = self.settled[header["sequence"]]
+            _, kept, kept_signature, _ = self.settled[header["sequence"]]
             return {"receipt": b64(kept), "signature": b64(kept_signature)}
         verdict = checked
         if verdict.status == "accepted":
@@ -200,7 +211,12 @@ class Batch:
         if verdict.final:
             self.cursor.last_received = header["sequence"]
             data, signed = unb64(receipt["receipt"]), unb64(receipt["signature"])
-            self.settled[header["sequence"]] = (envelope.digest(header_bytes), data, signed)
+            self.settled[header["sequence"]] = (
+                envelope.digest(header_bytes),
+                data,
+                signed,
+                header["message_id"][:36],
+            )
             self.message_ids.add(header["message_id"][:36])
             self.receipts.append(
                 {
@@ -232,7 +248,9 @@ class Batch:
         sequence = header["sequence"]
         settled = self.settled.get(sequence)
         if settled is not None:
-            return None if settled[0] == envelope.digest(header_bytes) else Verdict("rejected", "replay")
+            if settled[0] == envelope.digest(header_bytes) or settled[3] == header["message_id"][:36]:
+                return None  # the envelope settled, or the same one sealed again with a fresh time
+            return Verdict("rejected", "replay")
         if header["message_id"][:36] in self.message_ids:
             return Verdict("rejected", "replay")
         expected = self.cursor.last_received + 1
@@ -247,7 +265,7 @@ class Batch:
             created < now - timedelta(hours=self.settings.exchange_freshness_hours)
             or created > now + CLOCK_SKEW
         ):
-            return Verdict("rejected", "stale", final=True)
+            return Verdict("rejected", "stale")  # not final: the sender seals it again and resends
         if len(body) > self.settings.exchange_max_body_bytes or any(
             a.get("size", 0) > self.settings.exchange_max_attachment_bytes
             for a in header.get("attachments", [])

@@ -6,6 +6,16 @@ SIGKILL between the partner's commit and its own), it starts again from the enve
 `queued`, that is from the last sequence the partner acknowledged; the partner answers a
 duplicate with the receipt it gave the first time. Attachment chunks go first, each marked once the
 partner holds it, so a large file resumes where it stopped.
+
+No queued envelope goes stale. Before a batch leaves, an envelope whose `created` is older than the
+partner's freshness window less a margin (`RESTAMP_MARGIN`) is sealed again (`envelope.restamp`:
+same message id, sequence, ciphertext and attachments, a fresh `created`, `queued` and `replaces`
+signed in) and its new header stored in place of the old in its log row, audited as `restamp`.
+A `stale` receipt (the partner's clock or window differs) does the same for that envelope, and from
+then on the worker also seals again, before they leave, the envelopes older than half the age the
+partner refused (its window is narrower than this node's); one refused as stale although sealed
+moments ago means the clocks disagree by more than the window: the worker backs off instead of
+sealing it again and again.
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -37,6 +48,20 @@ BATCH_BYTES = 900_000  # under the default 1 MiB request limit, with room for th
 MAX_BACKOFF = 60.0
 PIPELINE_BATCHES = 50  # batches per peer in one round, so one busy peer does not starve the others
 _Row = tuple[int, bytes, bytes, bytes, int, int]  # id, header, signature, ciphertext, attachments, sequence
+RESTAMP_MARGIN = timedelta(hours=6)  # sealed again this long before the window would refuse it
+RESEALED_JUST_NOW = timedelta(minutes=1)  # refused as stale sooner after sealing: the clocks differ
+
+
+def restamp_cutoff(now: datetime) -> datetime:
+    """Envelopes created before this are sealed again before they are sent: the freshness window
+    less a margin (a quarter of the window when that is shorter), so none arrives stale."""
+    window = timedelta(hours=get_settings().exchange_freshness_hours)
+    return now - window + min(RESTAMP_MARGIN, window / 4)
+
+
+def _created(header: bytes) -> datetime:
+    created: str = orjson.loads(header)["created"]
+    return envelope.parse_timestamp(created)
 
 
 class DeliveryError(RuntimeError):
@@ -76,6 +101,8 @@ class Worker:
     identity: Identity
     client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=30.0))
     backoff: dict[int, _Backoff] = field(default_factory=dict)
+    _clocks_differ: set[int] = field(default_factory=set)  # peers that refused a fresh seal as stale
+    _refused_age: dict[int, timedelta] = field(default_factory=dict)  # the youngest age refused as stale
     _sender: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="exchange-send")
     )
@@ -144,6 +171,7 @@ class Worker:
                 if done < len(landed.row_ids) or not landed.whole:
                     if sending is not None:
                         _ignore_outcome(sending)
+                    self._check_clocks(peer_id)
                     return settled
             if sending is None:
                 return settled
@@ -153,7 +181,14 @@ class Worker:
             after = batch[len(landed.row_ids) - 1][5]
         if landed is not None:
             settled += self._settle_landed(peer_id, landed)
+            self._check_clocks(peer_id)
         return settled
+
+    def _check_clocks(self, peer_id: int) -> None:
+        """Back off from a partner that refused as stale an envelope sealed moments ago."""
+        if peer_id in self._clocks_differ:
+            self._clocks_differ.discard(peer_id)
+            raise DeliveryError("refused as stale although sealed just now: the clocks of the nodes differ")
 
     def _post(self, base_url: str, batch: list[_Row]) -> _Landed:
         """Upload the chunks, post the envelopes, return what the partner answered (no database
@@ -202,14 +237,52 @@ class Worker:
                 .order_by(OutgoingEnvelope.sequence)
                 .limit(limit)
             ).all()
-        batch: list[_Row] = []
-        size = 0
-        for row in rows:
-            size += (len(row.header) + len(row.signature) + len(row.ciphertext)) * 4 // 3 + 80
-            if batch and size > BATCH_BYTES:
-                break
-            batch.append((row.id, row.header, row.signature, row.ciphertext, row.attachments, row.sequence))
+            batch: list[_Row] = []
+            size = 0
+            for row in rows:
+                size += (len(row.header) + len(row.signature) + len(row.ciphertext)) * 4 // 3 + 80
+                if batch and size > BATCH_BYTES:
+                    break
+                batch.append(
+                    (row.id, row.header, row.signature, row.ciphertext, row.attachments, row.sequence)
+                )
+            now = utcnow()
+            cutoff = restamp_cutoff(now)
+            if peer_id in self._refused_age:  # the partner's window is narrower than this node's
+                cutoff = max(cutoff, now - self._refused_age[peer_id] / 2)
+            old = [i for i, r in enumerate(batch) if _created(r[1]) < cutoff]
+            if old:
+                resealed = self._restamp(session, peer_id, [(batch[i][0], batch[i][1]) for i in old], now)
+                for i in old:
+                    header, signature = resealed[batch[i][0]]
+                    batch[i] = (batch[i][0], header, signature, *batch[i][3:])
         return batch
+
+    def _restamp(
+        self, session: Session, peer_id: int, rows: list[tuple[int, bytes]], now: datetime
+    ) -> dict[int, tuple[bytes, bytes]]:
+        """Seal these queued envelopes (id, header) again with the time `now` and store the new
+        headers in their log rows; one `restamp` audit event for them all. What they carry, their
+        sequences and message ids do not change."""
+        resealed = {row_id: envelope.restamp(self.identity, header, now) for row_id, header in rows}
+        session.execute(
+            update(OutgoingEnvelope),
+            [{"id": i, "header": h, "signature": s} for i, (h, s) in resealed.items()],
+        )
+        sequences = sorted(orjson.loads(h)["sequence"] for h, _ in resealed.values())
+        queued = min(orjson.loads(h)["queued"] for h, _ in resealed.values())
+        audit.record(
+            session,
+            audit.SYSTEM_ACTOR,
+            "restamp",
+            "exchange_peer",
+            peer_id,
+            detail=(
+                f"{len(sequences)} envelope(s), #{sequences[0]}..#{sequences[-1]}, sealed again at "
+                f"{envelope.timestamp(now)} (first queued {queued})"
+            ),
+        )
+        return resealed
 
     def _send_chunks(self, row_id: int, header: bytes, signature: bytes, base_url: str) -> bool:
         """Upload the chunks the partner does not hold yet; False when one is refused."""
@@ -283,6 +356,8 @@ class Worker:
             reason = str(receipt.get("reason", ""))[:60]
             if not receipt.get("final"):
                 changes.append({"id": row_id, "sent_at": row.sent_at or sent_at, "reject_reason": reason})
+                if reason == "stale":
+                    self._stale(session, peer_id, row_id)
                 expected = receipt.get("expected")
                 if (
                     receipt.get("reason") == "out_of_order"
@@ -339,6 +414,26 @@ class Worker:
         if evidence:
             session.execute(insert(Evidence), evidence)
         return settled
+
+    def _stale(self, session: Session, peer_id: int, row_id: int) -> None:
+        """The partner refused an envelope as stale: seal it again now, unless it was sealed just
+        now (then the clocks differ and sealing again cannot help: `deliver` backs off)."""
+        header = session.scalar(
+            select(OutgoingEnvelope.header).where(
+                OutgoingEnvelope.id == row_id, OutgoingEnvelope.state == "queued"
+            )
+        )
+        if header is None:
+            return
+        now = utcnow()
+        age = now - _created(header)
+        if age < RESEALED_JUST_NOW:
+            self._clocks_differ.add(peer_id)
+            return
+        # the envelopes after it are younger, but may be too old for this partner all the same:
+        # from now on those older than half this age are sealed again before they leave
+        self._refused_age[peer_id] = min(age, self._refused_age.get(peer_id, age))
+        self._restamp(session, peer_id, [(row_id, header)], now)
 
     @staticmethod
     def _rewind(session: Session, peer_id: int, expected: int, cursor: Any) -> None:
