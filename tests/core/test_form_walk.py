@@ -34,10 +34,12 @@ from liaison.core.models import AuditEvent
 from liaison.core.records import today
 from liaison.core.security.policy import SystemActor, roles_for
 from liaison.engagements import feeds as engagement_feeds
+from liaison.engagements import proposals as commitment_proposals
 from liaison.engagements import schemas as engagement_schemas
 from liaison.engagements import service as engagement_service
 from liaison.ingest import service as ingest_service
 from liaison.subjects import proposals
+from liaison.engagements.models import Commitment
 from liaison.subjects.models import Subject
 from tests.conftest import Account, make_account
 from tests.core.test_route_policy import _permission
@@ -281,7 +283,8 @@ def walk(engine: Engine) -> Walk:
     request (its page offers naming an asset), a meeting planned for next week with a
     preparation task and the officer's calendar feed (their pages offer a stage, "mark done" and
     "revoke"), and a proposed change of a subject's status and a partner's hit alert on it (its
-    page offers confirm or dismiss, accept or refuse)."""
+    page offers confirm or dismiss, accept or refuse), and a partner's proposed status of a
+    commitment (its page offers accept or refuse)."""
     load_demo(engine)
     locked = make_account(engine, "officer", username="walk-locked")
     accounts = {
@@ -301,6 +304,13 @@ def walk(engine: Engine) -> Walk:
         )
         # a partner's confirmed-hit alert on it too: its page offers accept and refuse
         alert_from(session, make_peer(session, "walk-kz", "KZ"), sought, 1)
+        # a partner's proposed status of one of our commitments: its page offers accept and refuse
+        pledge = session.scalars(
+            select(Commitment).where(Commitment.status != "done").order_by(Commitment.id)
+        ).first()
+        assert pledge is not None and commitment_proposals.propose(
+            session, SystemActor("walk"), pledge, "done", "Walk: delivered", from_node="walk-kz"
+        )
         planned = engagement_service.create_engagement(
             session,
             SystemActor("walk"),
@@ -327,6 +337,7 @@ def walk(engine: Engine) -> Walk:
             f"/engagements/{planned.id}",
             "/engagements/feeds",
             f"/subjects/{sought}",
+            f"/engagements/commitments/{pledge.id}",
         ),
     )
 
