@@ -37,9 +37,9 @@ from liaison.engagements import feeds as engagement_feeds
 from liaison.engagements import proposals as commitment_proposals
 from liaison.engagements import schemas as engagement_schemas
 from liaison.engagements import service as engagement_service
+from liaison.engagements.models import Commitment
 from liaison.ingest import service as ingest_service
 from liaison.subjects import proposals
-from liaison.engagements.models import Commitment
 from liaison.subjects.models import Subject
 from tests.conftest import Account, make_account
 from tests.core.test_route_policy import _permission

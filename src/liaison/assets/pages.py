@@ -20,6 +20,7 @@ from liaison.requests import service as requests_service
 from liaison.web.forms import (
     PAGE_SIZE,
     PageNumber,
+    SortQuery,
     attempt,
     form_values,
     optional_date,
@@ -53,11 +54,14 @@ def asset_list(
     status: Annotated[str, Query(max_length=40)] = "",
     kind: Annotated[str, Query(max_length=40)] = "",
     country: Annotated[str, Query(max_length=2)] = "",
+    sort: SortQuery = None,
     page: PageNumber = 1,
 ) -> HTMLResponse:
     query = service.AssetQuery(status=status, kind=kind, country=country)
-    assets, total = service.list_assets(session, user, query, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    filters = {"status": status, "kind": kind, "country": country}
+    offset = (page - 1) * PAGE_SIZE
+    sort = sort or None
+    assets, total = service.list_assets(session, user, query, limit=PAGE_SIZE, offset=offset, sort=sort)
+    filters = {"status": status, "kind": kind, "country": country, "sort": sort}
     context = _context(assets=assets, total=total, pager=pager(page, total), filters=filters)
     return render(request, "assets/list.html", context)
 

@@ -32,6 +32,7 @@ from liaison.registry.vocabulary import countries, country_label, crime_areas, v
 from liaison.web.forms import (
     PAGE_SIZE,
     PageNumber,
+    SortQuery,
     attempt,
     form_values,
     lines,
@@ -88,9 +89,10 @@ def engagements_page(
     kind: CodeQuery = None,
     stage: CodeQuery = None,
     q: Text = None,
+    sort: SortQuery = None,
     page: PageNumber = 1,
 ) -> HTMLResponse:
-    filters: dict[str, Any] = {"country": country, "kind": kind, "stage": stage, "q": q}
+    filters: dict[str, Any] = {"country": country, "kind": kind, "stage": stage, "q": q, "sort": sort or None}
     rows, total = service.list_engagements(
         session, user, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
@@ -268,11 +270,12 @@ def commitments_page(
     status: CodeQuery = "open,in_progress",
     country: CodeQuery = None,
     kind: CodeQuery = None,
+    sort: SortQuery = None,
     page: PageNumber = 1,
 ) -> HTMLResponse:
-    filters: dict[str, Any] = {"status": status, "country": country, "kind": kind}
+    filters: dict[str, Any] = {"status": status, "country": country, "kind": kind, "sort": sort or None}
     rows, total = service.list_commitments(
-        session, user, **filters, sort="due", limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        session, user, **{**filters, "sort": sort or "due"}, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
     return show(
         request, "commitments.html", {"commitments": rows, "filters": filters, "pager": pager(page, total)}

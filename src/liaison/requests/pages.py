@@ -26,6 +26,7 @@ from liaison.requests.views import document_response, request_out
 from liaison.web.forms import (
     PAGE_SIZE,
     PageNumber,
+    SortQuery,
     attempt,
     form_values,
     optional_int,
@@ -77,6 +78,7 @@ def request_list(
     direction: Text = None,
     status: Text = None,
     overdue: Text = None,
+    sort: SortQuery = None,
     page: PageNumber = 1,
 ) -> HTMLResponse:
     filters = service.Filters(
@@ -87,7 +89,7 @@ def request_list(
         overdue=bool(overdue),
     )
     items, total = service.list_requests(
-        session, user, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        session, user, filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, sort=sort or None
     )
     context = {
         "items": items,
@@ -99,7 +101,9 @@ def request_list(
             "direction": direction,
             "status": status,
             "overdue": overdue,
+            "sort": sort,
         },
+        "default_sort": "next_due_at" if overdue else "-id",
         "agencies": service.agency_choices(session),
         "now": utcnow(),
         **_labels(),

@@ -15,7 +15,7 @@ from liaison.core.security.policy import handling_codes
 from liaison.core.web import DbSession, Permission
 from liaison.subjects import proposals, schemas, service
 from liaison.subjects.vocabulary import crime_area_terms, vocabulary
-from liaison.web.forms import PAGE_SIZE, PageNumber, attempt, form_values, pager, parse, redirect
+from liaison.web.forms import PAGE_SIZE, PageNumber, SortQuery, attempt, form_values, pager, parse, redirect
 from liaison.web.pickers import PICK_LIMIT, Field, FieldId, Search, choices_page, number_in
 from liaison.web.rendering import NavItem, render
 
@@ -48,13 +48,16 @@ def subject_list(
     birth_year: Annotated[str, Query(max_length=4)] = "",
     status: Annotated[str, Query(max_length=40)] = "",
     notice_kind: Annotated[str, Query(max_length=40)] = "",
+    sort: SortQuery = None,
     page: PageNumber = 1,
 ) -> HTMLResponse:
     year = int(birth_year) if birth_year.isdigit() else None
     query = service.SubjectQuery(q=q.strip(), birth_year=year, status=status, notice_kind=notice_kind)
     offset = (page - 1) * PAGE_SIZE
-    subjects, total = service.search_subjects(session, user, query, limit=PAGE_SIZE, offset=offset)
-    filters = {"q": q, "birth_year": birth_year, "status": status, "notice_kind": notice_kind}
+    subjects, total = service.search_subjects(
+        session, user, query, limit=PAGE_SIZE, offset=offset, sort=sort or None
+    )
+    filters = {"q": q, "birth_year": birth_year, "status": status, "notice_kind": notice_kind, "sort": sort}
     context = _context(subjects=subjects, total=total, pager=pager(page, total), filters=filters)
     return render(request, "subjects/subject_list.html", context)
 

@@ -25,6 +25,8 @@ T = TypeVar("T")
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
 PAGE_SIZE = 50
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
+# A list page's column to sort by ("status", "-status" for descending), one its service allows.
+SortQuery = Annotated[str | None, Query(max_length=40)]
 
 
 async def form_values(request: Request) -> dict[str, str]:
