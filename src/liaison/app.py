@@ -83,7 +83,9 @@ def create_app(
     app.state.secret_key = settings.resolved_secret_key(create=True)
     install_error_handlers(app)
     app.add_middleware(LanguageAndHeaders)
-    app.add_middleware(BodySizeLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes)
+    upload_routes = {route.prefix: route.limit(settings) for c in chosen for route in c.upload_routes}
+    app.add_middleware(BodySizeLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes,
+                       upload_routes=upload_routes)  # fmt: skip
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:

@@ -212,6 +212,45 @@ def test_an_attachment_travels_with_a_composed_message(client: TestClient, engin
         assert session.scalar(select(OutgoingEnvelope.attachments)) == 1
 
 
+def test_a_composed_attachment_may_exceed_the_local_upload_limit_up_to_the_exchanges(
+    client: TestClient, engine: Engine
+) -> None:
+    """SIENA's 50 MB messages: the compose form takes more than a local upload (20 MiB) and
+    refuses more than the exchange's attachment limit with 413, as every other upload route still
+    refuses more than 20 MiB; a refused form queues nothing."""
+    peer_id = a_peer(engine)
+    officer = make_account(engine, "officer", unit=UNIT)
+    large = os.urandom(1024) * (30 * 1024)  # 30 MiB
+    fields = {"peer_id": str(peer_id), "subject": "Case file", "handling_code": "H1"}
+    sent = client.post(
+        "/exchange/compose",
+        data=fields,
+        files={"attachment": ("case.pdf", large, "application/pdf")},
+        headers=officer.headers,
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303, sent.text[:500]
+    download = client.get(sent.headers["location"] + "/attachments/0", headers=officer.headers)
+    assert download.status_code == 200 and download.content == large
+    sent_before = log_size(engine)
+
+    local = client.post(
+        "/ingest", files={"report": ("report.txt", large, "text/plain")}, headers=officer.headers
+    )
+    assert local.status_code == 413 and "20" in local.text
+
+    limit = client.app.state.settings.exchange_max_attachment_bytes  # type: ignore[attr-defined]
+    over = client.post(
+        "/exchange/compose",
+        data=fields,
+        files={"attachment": ("huge.bin", b"\0" * (limit + 2_000_000), "application/octet-stream")},
+        headers=officer.headers,
+        follow_redirects=False,
+    )
+    assert over.status_code == 413
+    assert log_size(engine) == sent_before
+
+
 def test_the_peers_page_shows_this_node_and_each_partner_by_fingerprint(
     client: TestClient, engine: Engine
 ) -> None:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from liaison.core.events import Subscription
 from liaison.core.i18n import Phrase
 from liaison.core.security.policy import Actor
+from liaison.core.settings import Settings
 from liaison.core.vocab import load_vocabulary
 
 
@@ -38,6 +39,15 @@ class NavItem:
     label: str
     path: str
     action: str
+
+
+@dataclass(frozen=True)
+class UploadRoute:
+    """Routes (a path prefix) whose multipart forms may be larger than the node's upload limit:
+    `limit` reads the largest form, in bytes, from the settings."""
+
+    prefix: str
+    limit: Callable[[Settings], int]
 
 
 @dataclass(frozen=True)
@@ -133,6 +143,8 @@ class Capability:
     """HTML routes."""
     nav: tuple[NavItem, ...] = ()
     """Its entries in the side menu."""
+    upload_routes: tuple[UploadRoute, ...] = ()
+    """Its routes taking larger uploads than `max_upload_bytes` (`core.http.BodySizeLimit`)."""
     cli: Callable[[typer.Typer], None] | None = None
     """Adds its `liaison <name> ...` commands to the command line."""
     startup: Callable[[FastAPI], None] | None = None

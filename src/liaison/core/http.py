@@ -4,6 +4,7 @@ language selection and security headers."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -215,10 +216,21 @@ def harden_parameters(app: FastAPI) -> None:
 
 
 class BodySizeLimit:
-    """Refuse request bodies over the limit (uploads have their own, larger one) with 413."""
+    """Refuse request bodies over the limit (uploads have their own, larger one) with 413.
 
-    def __init__(self, app: ASGIApp, max_body: int, max_upload: int) -> None:
+    `upload_routes` maps path prefixes to a multipart limit of their own (the capabilities declare
+    them, `Capability.upload_routes`); the longest prefix of the path wins, else `max_upload`."""
+
+    def __init__(
+        self, app: ASGIApp, max_body: int, max_upload: int, upload_routes: Mapping[str, int] | None = None
+    ) -> None:
         self.app, self.max_body, self.max_upload = app, max_body, max_upload
+        self.upload_routes = sorted((upload_routes or {}).items(), key=lambda item: -len(item[0]))
+
+    def upload_limit(self, path: str) -> int:
+        """The multipart limit of this path: its route's, else the node's."""
+        chosen = (limit for prefix, limit in self.upload_routes if path.startswith(prefix))
+        return next(chosen, self.max_upload)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -230,7 +242,8 @@ class BodySizeLimit:
                 content_type = value
             elif name == b"content-length":
                 declared = value
-        limit = self.max_upload if content_type.lower().startswith(b"multipart/form-data") else self.max_body
+        multipart = content_type.lower().startswith(b"multipart/form-data")
+        limit = self.upload_limit(scope["path"]) if multipart else self.max_body
         if declared.isdigit() and int(declared) > limit:
             await self._refuse(scope, receive, send, limit)
             return

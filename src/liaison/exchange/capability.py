@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from liaison.core.capability import Capability
+from liaison.core.capability import Capability, UploadRoute
 
 # Modules whose handlers and subscriptions register on import: x1's evidence and rotation, x2's
 # messages, x3's requests_flow and sharing.
@@ -30,6 +30,7 @@ CAPABILITY = Capability(
     startup=worker.start_in_app,
     pages=pages.router,  # x2
     nav=pages.NAV,  # x2
+    upload_routes=(UploadRoute("/exchange/compose", pages.compose_upload_limit),),
     demo=demo.load,  # x2
     subscriptions=(*requests_flow.SUBSCRIPTIONS, *sharing.SUBSCRIPTIONS),
     request_view=request_thread.contribute,

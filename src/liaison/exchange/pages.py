@@ -13,7 +13,9 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from liaison.core.errors import DomainError
+from liaison.core.i18n import megabytes
 from liaison.core.models import User
+from liaison.core.settings import Settings, get_settings
 from liaison.core.web import DbSession, Permission
 from liaison.exchange import correspondence, dispatch, keys, messages, peers, schemas, sharing_pages
 from liaison.exchange.envelope import Attachment
@@ -97,8 +99,15 @@ def outbox_page(request: Request, session: DbSession, user: Reader, page: PageNu
     return _box(request, session, user, "out", page)
 
 
+def compose_upload_limit(settings: Settings) -> int:
+    """The largest compose form: one attachment of the exchange's size and the form's fields (the
+    body limit); `BodySizeLimit` refuses more before anything is read."""
+    return settings.exchange_max_attachment_bytes + settings.max_body_bytes
+
+
 def _compose_context(session: Session, form: dict[str, Any], reply: Message | None = None) -> dict[str, Any]:
     return {
+        "attachment_limit_mb": megabytes(get_settings().exchange_max_attachment_bytes),
         "form": form,
         "reply": reply,
         "peers": messages.peers_to_write_to(session),
@@ -127,7 +136,7 @@ def compose_page(
 async def compose_post(request: Request, session: DbSession, user: Composer) -> Response:
     values = await form_values(request)
     files = [f for f in (await request.form()).getlist("attachment") if not isinstance(f, str) and f.filename]
-    limit = request.app.state.settings.max_upload_bytes
+    limit = request.app.state.settings.exchange_max_attachment_bytes
     attachments = [
         Attachment(
             f.filename or "attachment", await f.read(limit + 1), f.content_type or "application/octet-stream"
