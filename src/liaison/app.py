@@ -84,8 +84,12 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(LanguageAndHeaders)
     upload_routes = {route.prefix: route.limit(settings) for c in chosen for route in c.upload_routes}
-    app.add_middleware(BodySizeLimit, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes,
-                       upload_routes=upload_routes)  # fmt: skip
+    app.add_middleware(
+        BodySizeLimit,
+        max_body=settings.max_body_bytes,
+        max_upload=settings.max_upload_bytes,
+        upload_routes=upload_routes,
+    )
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:

@@ -62,7 +62,8 @@ def asset_list(
     sort = sort or None
     assets, total = service.list_assets(session, user, query, limit=PAGE_SIZE, offset=offset, sort=sort)
     filters = {"status": status, "kind": kind, "country": country, "sort": sort}
-    context = _context(assets=assets, total=total, pager=pager(page, total), filters=filters)
+    listed = {"assets": assets, "total": total, "pager": pager(page, total), "filters": filters}
+    context = _context(**listed, default_sort=service.DEFAULT_SORT)
     return render(request, "assets/list.html", context)
 
 

@@ -50,6 +50,7 @@ from liaison.core.vocab import allowed_next, check_move, require
 from liaison.requests.models import CooperationRequest
 
 READ, WRITE, IMPORT, EXPORT = "assets.read", "assets.write", "assets.import", "assets.export"
+DEFAULT_SORT = "name"  # the list page's headers show it too
 SORTS = {"name": Asset.name, "status": Asset.status, "id": Asset.id, "updated": Asset.updated_at}
 IDENTIFIERS = ("iban", "account_number", "registration_number", "address", "imo_number", "wallet_address")
 UNIQUE_IDENTIFIERS = ("iban", "wallet_address", "imo_number")
@@ -184,7 +185,7 @@ def list_assets(
 ) -> tuple[list[Asset], int]:  # fmt: skip
     """Assets the actor may read that match `query`, a page at a time; audited."""
     ensure(actor, READ)
-    statement = apply_sort(_query(actor, query), sort, SORTS, "name")
+    statement = apply_sort(_query(actor, query), sort, SORTS, DEFAULT_SORT)
     assets, total = paginate(session, statement, limit, offset)
     detail = ", ".join(f"{k}={v}" for k, v in vars(query).items() if v not in ("", None)) or "list"
     audit.record_read(

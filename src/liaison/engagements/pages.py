@@ -96,7 +96,8 @@ def engagements_page(
     rows, total = service.list_engagements(
         session, user, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
-    return show(request, "list.html", {"engagements": rows, "filters": filters, "pager": pager(page, total)})
+    context = {"engagements": rows, "filters": filters, "pager": pager(page, total)}
+    return show(request, "list.html", context | {"default_sort": service.ENGAGEMENT_DEFAULT_SORT})
 
 
 def _engagement_form(
@@ -262,6 +263,9 @@ def feed(
 # Commitments (declared before /engagements/{id} so the fixed paths win)
 
 
+COMMITMENTS_PAGE_SORT = "due"  # the page lists what falls due first (the API, the newest)
+
+
 @router.get("/engagements/commitments", response_class=HTMLResponse)
 def commitments_page(
     request: Request,
@@ -275,11 +279,14 @@ def commitments_page(
 ) -> HTMLResponse:
     filters: dict[str, Any] = {"status": status, "country": country, "kind": kind, "sort": sort or None}
     rows, total = service.list_commitments(
-        session, user, **{**filters, "sort": sort or "due"}, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        session,
+        user,
+        **(filters | {"sort": sort or COMMITMENTS_PAGE_SORT}),
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
     )
-    return show(
-        request, "commitments.html", {"commitments": rows, "filters": filters, "pager": pager(page, total)}
-    )
+    context = {"commitments": rows, "filters": filters, "pager": pager(page, total)}
+    return show(request, "commitments.html", context | {"default_sort": COMMITMENTS_PAGE_SORT})
 
 
 def _commitment(

@@ -60,6 +60,7 @@ def _check_ids(session: Session, model: type[Any], ids: Sequence[int], field: st
 
 # Engagements
 
+ENGAGEMENT_DEFAULT_SORT = "-held_on"  # newest first; the list page's headers show it too
 ENGAGEMENT_SORTS = {
     "held_on": Engagement.held_on,
     "kind": Engagement.kind,
@@ -344,7 +345,8 @@ def list_engagements(
         query = query.where(Engagement.held_on <= date_to)
     if q and fold(q):
         query = query.where(Engagement.id.in_(matching_ids(session, "engagement", q)))
-    return paginate(session, apply_sort(query, sort, ENGAGEMENT_SORTS, "-held_on"), limit, offset)
+    ordered = apply_sort(query, sort, ENGAGEMENT_SORTS, ENGAGEMENT_DEFAULT_SORT)
+    return paginate(session, ordered, limit, offset)
 
 
 def engagement_out(engagement: Engagement) -> schemas.EngagementOut:

@@ -103,7 +103,7 @@ def request_list(
             "overdue": overdue,
             "sort": sort,
         },
-        "default_sort": "next_due_at" if overdue else "-id",
+        "default_sort": service.default_sort(filters),
         "agencies": service.agency_choices(session),
         "now": utcnow(),
         **_labels(),

@@ -887,6 +887,12 @@ def _filtered(actor: Actor, filters: Filters, now: datetime) -> Select[Any]:
     return query.where(*conditions)
 
 
+def default_sort(filters: Filters) -> str:
+    """A list's order when none is asked: the nearest deadline first for overdue or due-soon
+    requests, else the newest request first."""
+    return "next_due_at" if (filters.overdue or filters.due_soon) else "-id"
+
+
 def list_requests(
     session: Session,
     actor: Actor,
@@ -898,8 +904,8 @@ def list_requests(
 ) -> tuple[list[CooperationRequest], int]:
     ensure(actor, "requests.read")
     now = now or utcnow()
-    default = "next_due_at" if (filters.overdue or filters.due_soon) else "-id"
-    query = apply_sort(_filtered(actor, filters, now), sort, SORTS, default).options(*LIST_DEFERRED)
+    query = apply_sort(_filtered(actor, filters, now), sort, SORTS, default_sort(filters))
+    query = query.options(*LIST_DEFERRED)
     if sort is None or sort.lstrip("-") != "id":
         query = query.order_by(CooperationRequest.id)
     return paginate(session, query, limit, offset)

@@ -58,7 +58,8 @@ def subject_list(
         session, user, query, limit=PAGE_SIZE, offset=offset, sort=sort or None
     )
     filters = {"q": q, "birth_year": birth_year, "status": status, "notice_kind": notice_kind, "sort": sort}
-    context = _context(subjects=subjects, total=total, pager=pager(page, total), filters=filters)
+    listed = {"subjects": subjects, "total": total, "pager": pager(page, total), "filters": filters}
+    context = _context(**listed, default_sort=service.DEFAULT_SORT)
     return render(request, "subjects/subject_list.html", context)
 
 

@@ -75,6 +75,7 @@ from liaison.subjects.schemas import (
 from liaison.subjects.vocabulary import vocabulary
 
 READ, WRITE, IMPORT, EXPORT = "subjects.read", "subjects.write", "subjects.import", "subjects.export"
+DEFAULT_SORT = "name"  # the list page's headers show it too
 SORTS = {
     "name": Subject.primary_name,
     "status": Subject.status,
@@ -727,7 +728,7 @@ def search_subjects(
 ) -> tuple[list[Subject], int]:
     """Subjects the actor may read that match `query`, a page at a time; the search is audited."""
     ensure(actor, READ)
-    statement = apply_sort(search_query(session, actor, query), sort, SORTS, "name")
+    statement = apply_sort(search_query(session, actor, query), sort, SORTS, DEFAULT_SORT)
     statement = statement.options(selectinload(Subject.nationalities), selectinload(Subject.birth_dates))
     subjects, total = paginate(session, statement, limit, offset)
     detail = ", ".join(f"{k}={v}" for k, v in vars(query).items() if v) or "list"
