@@ -80,7 +80,7 @@ def note(results: list[str], row: str) -> None:
 
 def drain(node: Node) -> tuple[float, int]:
     """Seconds for A's worker to settle everything queued, and how many it settled."""
-    worker = Worker(node.engine(), node.identity)
+    worker = Worker(node.engine(), node.home)
     began = time.perf_counter()
     settled = worker.run(once=True)
     elapsed = time.perf_counter() - began

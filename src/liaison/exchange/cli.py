@@ -53,9 +53,8 @@ def node_rotate(
     """Make new keys; the previous ones keep verifying and decrypting for the overlap."""
     from liaison.exchange import rotation
 
-    identity = keys.rotate(overlap_days)
     with unit_of_work() as session:
-        announced = rotation.announce(session, identity, CLI_ACTOR.username)
+        identity, announced = rotation.rotate(session, overlap_days, CLI_ACTOR.username)
     _print_identity(identity)
     console.print(f"Announced to {announced} partner node(s).")
 

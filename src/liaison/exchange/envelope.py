@@ -26,7 +26,7 @@ from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.public import Box, PrivateKey, PublicKey
 
 from liaison.exchange import keys
-from liaison.exchange.keys import Identity
+from liaison.exchange.keys import Identity, key_id
 
 VERSION = 1
 CHUNK_SIZE = 512 * 1024
@@ -65,10 +65,6 @@ def parse_timestamp(text: str) -> datetime:
     if _TIMESTAMP.fullmatch(text) is None:
         raise ValueError(f"not a timestamp: {text!r}"[:80])
     return datetime.fromisoformat(text)
-
-
-def key_id(public_hex: str) -> str:
-    return public_hex[:16]
 
 
 def evaluation_code(code: str | None) -> dict[str, Any] | None:

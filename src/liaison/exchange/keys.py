@@ -2,7 +2,9 @@
 
 They live in `$LIAISON_HOME/node/keys.json` (file 0600, folder 0700). A rotation keeps the
 previous keys for an overlap period: peers still verify what was signed with the old key and
-this node still opens what was encrypted for it.
+this node still opens what was encrypted for it. A partner that has not yet acknowledged the
+announcement of new keys knows this node only by the old ones, so those are kept past the overlap
+until it has (see `rotation`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -32,6 +35,11 @@ def fingerprint(public_key_hex: str) -> str:
     """SHA-256 of the raw public key, in groups of four hex digits, for reading aloud."""
     digest = hashlib.sha256(bytes.fromhex(public_key_hex)).hexdigest().upper()
     return " ".join(digest[i : i + 4] for i in range(0, len(digest), 4))
+
+
+def key_id(public_hex: str) -> str:
+    """The short id of a public key that an envelope's header names (`from_key`, `to_key`)."""
+    return public_hex[:16]
 
 
 @dataclass(frozen=True)
@@ -59,12 +67,23 @@ class Identity:
 
     @property
     def encryption_public(self) -> str:
-        return self.encryption.public_key.encode(HexEncoder).decode()
+        return _hex_public(self.encryption)
 
-    def decryption_keys(self, now: datetime | None = None) -> list[PrivateKey]:
-        """The current private key first, then those still in their overlap."""
-        now = now or utcnow()
-        return [self.encryption, *(p.encryption for p in self.previous if p.valid_until > now)]
+    def decryption_keys(self) -> list[PrivateKey]:
+        """The current private key first, then every previous one kept: a partner's envelope
+        sealed for an old key before it heard of the rotation still opens."""
+        return [self.encryption, *(p.encryption for p in self.previous)]
+
+    def generation(self, encryption_key_id: str) -> Identity | None:
+        """This node as it was when its encryption key had this short id (the header's
+        `from_key`): the current keys, or previous ones still kept; None once dropped."""
+        for signing, encryption in (
+            (self.signing, self.encryption),
+            *((p.signing, p.encryption) for p in self.previous),
+        ):
+            if key_id(_hex_public(encryption)) == encryption_key_id:
+                return Identity(self.node_id, self.agency, signing, encryption)
+        return None
 
     def describe(self) -> dict[str, str]:
         return {
@@ -77,6 +96,10 @@ class Identity:
         }
 
 
+def _hex_public(key: PrivateKey) -> str:
+    return key.public_key.encode(HexEncoder).decode()
+
+
 def node_dir(home: Path | None = None) -> Path:
     return (home or get_settings().home) / "node"
 
@@ -85,7 +108,8 @@ def _hex(key: SigningKey | PrivateKey) -> str:
     return key.encode(HexEncoder).decode()
 
 
-def _write(identity: Identity, home: Path | None) -> None:
+def save(identity: Identity, home: Path | None = None) -> None:
+    """Write the key file atomically (a new file renamed over the old), readable by this user only."""
     folder = node_dir(home)
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o700)
@@ -126,7 +150,7 @@ def init(node_id: str, agency: str = "", home: Path | None = None) -> Identity:
             "This node already has keys in {folder}: rotate them instead.", folder=str(node_dir(home))
         )
     identity = Identity(node_id, agency, SigningKey.generate(), PrivateKey.generate())
-    _write(identity, home)
+    save(identity, home)
     return identity
 
 
@@ -173,21 +197,22 @@ def exists(home: Path | None = None) -> bool:
     return (node_dir(home) / KEYS_FILE).exists()
 
 
-def rotate(overlap_days: int, home: Path | None = None) -> Identity:
-    """New keys; the current ones stay valid for `overlap_days` (older expired ones are dropped)."""
+def rotated(current: Identity, overlap_days: int, still_known_by: Collection[str] = ()) -> Identity:
+    """New keys; the current ones stay valid for `overlap_days`. Older ones are dropped once their
+    overlap is over, unless a partner still knows this node by them (`still_known_by`: encryption
+    key ids). Nothing is written: `save` does, once the announcement is queued."""
     if overlap_days < 0 or overlap_days > 365:
         raise Invalid(
             "The overlap is 0 to 365 days.", fields={"overlap_days": "Give a number of days from 0 to 365."}
         )
-    current = load(home)
     now = utcnow()
-    kept = tuple(p for p in current.previous if p.valid_until > now)
-    previous = (PreviousKeys(current.signing, current.encryption, now + timedelta(days=overlap_days)), *kept)
-    identity = Identity(
-        current.node_id, current.agency, SigningKey.generate(), PrivateKey.generate(), previous
+    kept = tuple(
+        p
+        for p in current.previous
+        if p.valid_until > now or key_id(_hex_public(p.encryption)) in still_known_by
     )
-    _write(identity, home)
-    return identity
+    previous = (PreviousKeys(current.signing, current.encryption, now + timedelta(days=overlap_days)), *kept)
+    return Identity(current.node_id, current.agency, SigningKey.generate(), PrivateKey.generate(), previous)
 
 
 def verify_key(hex_key: str) -> VerifyKey:

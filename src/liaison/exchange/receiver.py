@@ -33,7 +33,7 @@ from liaison.core import audit
 from liaison.core.db import unit_of_work, utcnow
 from liaison.core.errors import DomainError
 from liaison.core.settings import get_settings
-from liaison.exchange import envelope, handlers
+from liaison.exchange import envelope, handlers, rotation
 from liaison.exchange.keys import Identity
 from liaison.exchange.models import Cursor, Evidence, IncomingChunk, IncomingEnvelope, Peer, Receipt
 from liaison.exchange.outbox import lock_cursor
@@ -110,18 +110,8 @@ def sign_receipt(
     }
     if verdict.expected is not None:
         document["expected"] = verdict.expected
-    data, signature = envelope.sign_document(stamp_identity(identity), document)
+    data, signature = envelope.sign_document(identity, document)
     return {"receipt": b64(data), "signature": b64(signature)}
-
-
-def stamp_identity(identity: Identity) -> Identity:
-    """The keys that sign receipts and HTTP calls: the previous ones while a rotation's overlap
-    lasts, since partners learn the new keys only from the announcement signed with the old."""
-    now = utcnow()
-    for previous in identity.previous:
-        if previous.valid_until > now:
-            return Identity(identity.node_id, identity.agency, previous.signing, previous.encryption)
-    return identity
 
 
 def _header(item: Any) -> tuple[bytes, bytes, bytes, dict[str, Any]] | None:
@@ -143,6 +133,7 @@ class Batch:
 
     def __init__(self, session: Session, identity: Identity, peer: Peer, careful: bool = False) -> None:
         self.session, self.identity, self.peer = session, identity, peer
+        self.known = rotation.known_identity(session, identity, peer.id)  # signs the receipts
         self.careful = careful  # a savepoint per envelope, once a handler refused one in this batch
         self.cursor: Cursor = lock_cursor(session, peer.id)
         self.accepted: list[int] = []
@@ -196,7 +187,7 @@ class Batch:
         if parsed is None:
             malformed = Verdict("rejected", "malformed")
             self.refuse({}, malformed)
-            return sign_receipt(self.identity, self.peer, {}, b"", malformed)
+            return sign_receipt(self.known, self.peer, {}, b"", malformed)
         header_bytes, signature, body, header = parsed
         checked = self.check(header_bytes, signature, body, header)
         if checked is None:  # a duplicate: the receipt given the first time
@@ -207,7 +198,7 @@ class Batch:
             verdict = self.apply(header_bytes, signature, body, header)
         if verdict.status != "accepted":
             self.refuse(header, verdict)
-        receipt = sign_receipt(self.identity, self.peer, header, header_bytes, verdict)
+        receipt = sign_receipt(self.known, self.peer, header, header_bytes, verdict)
         if verdict.final:
             self.cursor.last_received = header["sequence"]
             data, signed = unb64(receipt["receipt"]), unb64(receipt["signature"])

@@ -197,10 +197,10 @@ def receive_chunk(request: Request, node: Node) -> Response:
 def signed_headers(
     identity: Identity, method: str, path: str, body: bytes, moment: datetime | None = None
 ) -> dict[str, str]:
-    """The headers that authenticate this node's call to a partner."""
+    """The headers that authenticate this node's call to a partner, signed with `identity`: the
+    keys the partner knows this node by (`rotation.known_identity`)."""
     moment = moment or utcnow()
-    stamper = receiver.stamp_identity(identity)
-    signature = stamper.signing.sign(envelope.transport_stamp(method, path, body, moment)).signature
+    signature = identity.signing.sign(envelope.transport_stamp(method, path, body, moment)).signature
     return {
         "content-type": "application/json",
         "x-liaison-node": identity.node_id,

@@ -27,6 +27,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -37,7 +38,7 @@ from sqlalchemy.orm import Session
 from liaison.core import audit
 from liaison.core.db import get_engine, unit_of_work, utcnow
 from liaison.core.settings import get_settings
-from liaison.exchange import envelope, keys, transport
+from liaison.exchange import envelope, keys, rotation, transport
 from liaison.exchange.keys import Identity
 from liaison.exchange.models import Evidence, OutgoingChunk, OutgoingEnvelope, Peer
 from liaison.exchange.outbox import lock_cursor
@@ -98,7 +99,7 @@ class Worker:
     """Delivery to every active, verified peer; `run` loops, `pass_once` does one round."""
 
     engine: Engine
-    identity: Identity
+    home: Path | None = None  # where this node's keys are (the settings' home by default)
     client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=30.0))
     backoff: dict[int, _Backoff] = field(default_factory=dict)
     _clocks_differ: set[int] = field(default_factory=set)  # peers that refused a fresh seal as stale
@@ -106,6 +107,11 @@ class Worker:
     _sender: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="exchange-send")
     )
+
+    @property
+    def identity(self) -> Identity:
+        """This node's keys, read again when a rotation rewrote them while the worker runs."""
+        return keys.load(self.home)
 
     def close(self) -> None:
         self._sender.shutdown(wait=True)
@@ -163,8 +169,8 @@ class Worker:
         landed: _Landed | None = None
         after = 0
         for _ in range(PIPELINE_BATCHES):
-            batch = self._next_batch(peer_id, after)
-            sending = self._sender.submit(self._post, base_url, batch) if batch else None
+            batch, known = self._next_batch(peer_id, after)
+            sending = self._sender.submit(self._post, base_url, known, batch) if batch else None
             if landed is not None:
                 done = self._settle_landed(peer_id, landed)
                 settled += done
@@ -190,12 +196,13 @@ class Worker:
             self._clocks_differ.discard(peer_id)
             raise DeliveryError("refused as stale although sealed just now: the clocks of the nodes differ")
 
-    def _post(self, base_url: str, batch: list[_Row]) -> _Landed:
-        """Upload the chunks, post the envelopes, return what the partner answered (no database
-        write: this runs beside the settling of the batch before)."""
+    def _post(self, base_url: str, known: Identity, batch: list[_Row]) -> _Landed:
+        """Upload the chunks, post the envelopes signed as the partner knows this node (`known`),
+        return what the partner answered (no database write: this runs beside the settling of the
+        batch before)."""
         ready: list[_Row] = []
         for row in batch:
-            if row[4] and not self._send_chunks(row[0], row[1], row[2], base_url):
+            if row[4] and not self._send_chunks(row[0], row[1], row[2], base_url, known):
                 break
             ready.append(row)
         if not ready:
@@ -204,7 +211,7 @@ class Worker:
             "envelopes": [{"header": _b64(r[1]), "signature": _b64(r[2]), "body": _b64(r[3])} for r in ready]
         }
         sent_at = utcnow()
-        response = transport.post(self.client, self.identity, base_url, "envelopes", document)
+        response = transport.post(self.client, known, base_url, "envelopes", document)
         if response.status_code != 200:
             raise DeliveryError(f"HTTP {response.status_code}: {response.text[:200]}")
         receipts = response.json().get("receipts")
@@ -216,8 +223,9 @@ class Worker:
         with unit_of_work(self.engine) as session:
             return self._settle(session, peer_id, landed.row_ids, landed.receipts, landed.sent_at)
 
-    def _next_batch(self, peer_id: int, after: int = 0) -> list[_Row]:
-        """The next queued envelopes in sequence order, after sequence `after` (those in flight)."""
+    def _next_batch(self, peer_id: int, after: int = 0) -> tuple[list[_Row], Identity]:
+        """The next queued envelopes in sequence order, after sequence `after` (those in flight),
+        and the keys the partner knows this node by (its last rotation may not have reached it)."""
         limit = get_settings().exchange_batch
         with unit_of_work(self.engine) as session:
             rows = session.execute(
@@ -256,15 +264,16 @@ class Worker:
                 for i in old:
                     header, signature = resealed[batch[i][0]]
                     batch[i] = (batch[i][0], header, signature, *batch[i][3:])
-        return batch
+            return batch, rotation.known_identity(session, self.identity, peer_id)
 
     def _restamp(
         self, session: Session, peer_id: int, rows: list[tuple[int, bytes]], now: datetime
     ) -> dict[int, tuple[bytes, bytes]]:
         """Seal these queued envelopes (id, header) again with the time `now` and store the new
         headers in their log rows; one `restamp` audit event for them all. What they carry, their
-        sequences and message ids do not change."""
-        resealed = {row_id: envelope.restamp(self.identity, header, now) for row_id, header in rows}
+        sequences and message ids do not change; each is signed again with the keys it was sealed
+        with, which the partner knows at that point of the log even after a rotation."""
+        resealed = {row_id: envelope.restamp(self._sealer(header), header, now) for row_id, header in rows}
         session.execute(
             update(OutgoingEnvelope),
             [{"id": i, "header": h, "signature": s} for i, (h, s) in resealed.items()],
@@ -284,7 +293,14 @@ class Worker:
         )
         return resealed
 
-    def _send_chunks(self, row_id: int, header: bytes, signature: bytes, base_url: str) -> bool:
+    def _sealer(self, header: bytes) -> Identity:
+        """The keys an envelope was sealed with (its `from_key`), the current ones if dropped."""
+        identity = self.identity
+        return identity.generation(str(orjson.loads(header)["from_key"])) or identity
+
+    def _send_chunks(
+        self, row_id: int, header: bytes, signature: bytes, base_url: str, known: Identity
+    ) -> bool:
         """Upload the chunks the partner does not hold yet; False when one is refused."""
         with unit_of_work(self.engine) as session:
             pending = session.execute(
@@ -303,7 +319,7 @@ class Worker:
                 "chunk": number,
                 "data": _b64(data),
             }
-            response = transport.post(self.client, self.identity, base_url, "chunks", document)
+            response = transport.post(self.client, known, base_url, "chunks", document)
             if response.status_code != 200:
                 raise DeliveryError(f"HTTP {response.status_code}: {response.text[:200]}")
             answer = response.json()
@@ -472,7 +488,8 @@ def _verified_receipt(signed: Any, signing_keys: list[str]) -> dict[str, Any] | 
 
 def run(once: bool = False, stop: threading.Event | None = None, engine: Engine | None = None) -> int:
     """`liaison exchange deliver`: this node's worker on the configured database."""
-    worker = Worker(engine or get_engine(), keys.load())
+    keys.load()  # no keys, no worker: say so at once
+    worker = Worker(engine or get_engine())
     try:
         return worker.run(once=once, stop=stop)
     finally:
