@@ -1,14 +1,17 @@
 """The issue's fault tests, with real node processes over HTTP on loopback.
 
-A receiver killed (SIGKILL) midway through 1,000 messages, a sender killed mid-batch, and every
-kind of bad envelope: tampered signature, wrong recipient, replay, stale timestamp, unknown and
-suspended peer, oversized body, a chunk with a wrong digest — refused with the reason, logged,
-nothing stored.
+A receiver killed (SIGKILL) midway through 1,000 messages, a receiver killed midway through a
+40 MB attachment (it resumes: only the chunks not yet acknowledged travel again, counted in the
+receiver's access log), a sender killed mid-batch, and every kind of bad envelope: tampered
+signature, wrong recipient, replay, stale timestamp, unknown and suspended peer, oversized body, a
+chunk with a wrong digest — refused with the reason, logged, nothing stored.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -24,11 +27,21 @@ from sqlalchemy import func, select
 
 from liaison.core.db import unit_of_work, utcnow
 from liaison.core.models import AuditEvent
-from liaison.exchange import envelope, evidence, keys, receiver, transport
+from liaison.exchange import envelope, evidence, keys, peers, receiver, transport
 from liaison.exchange.envelope import Attachment
-from liaison.exchange.models import Cursor, IncomingChunk, IncomingEnvelope, OutgoingEnvelope, Peer, Receipt
+from liaison.exchange.models import (
+    Cursor,
+    IncomingChunk,
+    IncomingEnvelope,
+    OutgoingChunk,
+    OutgoingEnvelope,
+    Peer,
+    Receipt,
+)
+from tests.conftest import make_account
 from tests.exchange.conftest import Node, paired_nodes, wait_for
 from tests.exchange.test_delivery import accepted, count, send_pings
+from tests.exchange.test_messages_e2e import UNIT
 
 # one worker holds this module's shared fixture (started once, not once per worker)
 pytestmark = pytest.mark.xdist_group("exchange-faults")
@@ -79,6 +92,63 @@ def test_receiver_killed_midway_through_1000_messages_applies_each_once_gap_free
             select(Cursor).join(Peer, Peer.id == Cursor.peer_id).where(Peer.node_id == "node-b")
         )
         assert cursor is not None and cursor.last_acked == cursor.last_sequence == 1000
+
+
+def chunk_uploads(node: Node, since: int) -> int:
+    """Chunk uploads `node` answered after byte `since` of its server log (uvicorn's access log)."""
+    with (node.home / "serve.log").open("rb") as log:
+        log.seek(since)
+        return log.read().count(f"{transport.NODE_PREFIX}/chunks HTTP/".encode())
+
+
+def acked_chunks(node: Node) -> int:
+    return count(node, select(func.count()).select_from(OutgoingChunk).where(OutgoingChunk.acked.is_(True)))
+
+
+def test_receiver_killed_midway_through_a_40_mb_attachment_resumes_with_the_chunks_it_lacks(
+    node_pair: tuple[Node, Node],
+) -> None:
+    """B dies (SIGKILL) with part of an attachment's chunks received: it keeps those, and A, once B
+    is back, uploads only the chunks B had not acknowledged; the file arrives whole."""
+    a, b = node_pair
+    officer = make_account(a.engine(), "officer", "officer.a", unit=UNIT)
+    reader = make_account(b.engine(), "officer", "officer.b", unit=UNIT)
+    content = os.urandom(40 * 2**20)
+    total = -(-len(content) // envelope.CHUNK_SIZE)
+    with unit_of_work(a.engine()) as session:
+        peer_b = peers.get(session, "node-b").id
+    composed = httpx.post(
+        a.url + "/exchange/compose",
+        data={"peer_id": str(peer_b), "subject": "Case file", "handling_code": "H1", "to_unit": UNIT},
+        files={"attachment": ("case.bin", content, "application/octet-stream")},
+        headers=officer.headers,
+        timeout=60,
+    )
+    assert composed.status_code == 303, composed.text
+    wait_for(lambda: acked_chunks(a) >= total // 4, every=0.01)
+    b.kill()
+    acked = acked_chunks(a)  # no upload succeeds while B is down: this is what A knows B holds
+    assert acked < total, "killed midway through the file, not after it"
+    held = count(b, select(func.count()).select_from(IncomingChunk))
+    assert acked <= held < total, "B kept every chunk it acknowledged"
+    log_end = (b.home / "serve.log").stat().st_size
+    b.start()
+
+    def inbox() -> list[dict[str, Any]]:
+        response = httpx.get(
+            b.url + "/api/v1/exchange/messages?box=inbox", headers=reader.headers, timeout=30
+        )
+        items: list[dict[str, Any]] = response.json()["items"]
+        return items
+
+    wait_for(lambda: len(inbox()) == 1, timeout=60)
+    download = httpx.get(
+        f"{b.url}/exchange/messages/{inbox()[0]['id']}/attachments/0", headers=reader.headers, timeout=60
+    )
+    assert download.status_code == 200
+    assert hashlib.sha256(download.content).hexdigest() == hashlib.sha256(content).hexdigest()
+    assert chunk_uploads(b, log_end) == total - acked, "only the chunks B had not acknowledged"
+    assert acked_chunks(a) == total
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ from liaison.exchange import (  # noqa: F401
     rotation,
     sharing,
     subject_panel,
+    uploads,
     worker,
 )
 
@@ -30,7 +31,7 @@ CAPABILITY = Capability(
     startup=worker.start_in_app,
     pages=pages.router,  # x2
     nav=pages.NAV,  # x2
-    upload_routes=(UploadRoute("/exchange/compose", pages.compose_upload_limit),),
+    upload_routes=tuple(UploadRoute(prefix, uploads.upload_limit) for prefix in uploads.ROUTES),
     demo=demo.load,  # x2
     subscriptions=(*requests_flow.SUBSCRIPTIONS, *sharing.SUBSCRIPTIONS),
     request_view=request_thread.contribute,

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Form, Query, Request
 from sqlalchemy.orm import Session
 
 from liaison.core.models import User
 from liaison.core.schemas import Page
 from liaison.core.web import DbSession, Permission
-from liaison.exchange import correspondence, dispatch, messages
+from liaison.exchange import correspondence, dispatch, messages, uploads
 from liaison.exchange.message_models import Correspondence, Dispatch, Message
 from liaison.exchange.message_schemas import (
     CorrespondenceIn,
@@ -24,6 +24,7 @@ from liaison.exchange.message_schemas import (
     ForwardIn,
     MessageIn,
     MessageOut,
+    MessageWithAttachmentsIn,
 )
 
 router = APIRouter(tags=["exchange messages"])
@@ -56,6 +57,22 @@ def compose_message(data: MessageIn, session: DbSession, user: Composer) -> Mess
     approval (`delivery` is then `pending`). Refused: a peer not active or not verified (409), a
     releasability that excludes the peer's country (403), a code the composer could not read (403)."""
     return message_out(session, messages.compose(session, user, data))
+
+
+@router.post(uploads.API_ROUTE, response_model=MessageOut, status_code=201)
+def compose_message_with_attachments(
+    data: Annotated[MessageWithAttachmentsIn, Form(media_type="multipart/form-data")],
+    request: Request,
+    session: DbSession,
+    user: Composer,
+) -> MessageOut:
+    """Compose a message with attachments, as the compose page does: the fields of
+    `POST /exchange/messages` as form fields, one `attachment` part per file, each up to the
+    exchange's attachment limit (a larger form is refused with 413 before it is read). Delivery
+    and approval as for a message without files."""
+    limit = request.app.state.settings.exchange_max_attachment_bytes
+    attachments = uploads.read_attachments(data.attachment, limit)
+    return message_out(session, messages.compose(session, user, data, attachments, limit))
 
 
 @router.get("/exchange/messages", response_model=Page[MessageOut])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+from fastapi import UploadFile
 from pydantic import Field, StringConstraints
 
 from liaison.core.schemas import HandlingCode, Input, LongText, Output, Ref
@@ -30,6 +31,16 @@ class MessageIn(Input):
     )
     reply_to: int | None = Field(default=None, ge=1)
     to_unit: Annotated[str, StringConstraints(max_length=80)] = ""
+
+
+class MessageWithAttachmentsIn(MessageIn):
+    """A message to compose with files (`multipart/form-data`): the message's fields as form fields
+    and one `attachment` part per file, each up to the exchange's attachment limit."""
+
+    attachment: list[UploadFile] = Field(
+        default_factory=list,
+        description="A file to attach (one part per file); the part's content type is its media type.",
+    )
 
 
 class ForwardIn(Input):

@@ -11,14 +11,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from liaison.core.errors import DomainError
 from liaison.core.i18n import megabytes
 from liaison.core.models import User
-from liaison.core.settings import Settings, get_settings
+from liaison.core.settings import get_settings
 from liaison.core.web import DbSession, Permission
-from liaison.exchange import correspondence, dispatch, keys, messages, peers, schemas, sharing_pages
-from liaison.exchange.envelope import Attachment
+from liaison.exchange import correspondence, dispatch, keys, messages, peers, schemas, sharing_pages, uploads
 from liaison.exchange.message_models import Message
 from liaison.exchange.message_schemas import CorrespondenceIn, DecisionIn, ForwardIn, MessageIn
 from liaison.exchange.models import Peer
@@ -99,12 +99,6 @@ def outbox_page(request: Request, session: DbSession, user: Reader, page: PageNu
     return _box(request, session, user, "out", page)
 
 
-def compose_upload_limit(settings: Settings) -> int:
-    """The largest compose form: one attachment of the exchange's size and the form's fields (the
-    body limit); `BodySizeLimit` refuses more before anything is read."""
-    return settings.exchange_max_attachment_bytes + settings.max_body_bytes
-
-
 def _compose_context(session: Session, form: dict[str, Any], reply: Message | None = None) -> dict[str, Any]:
     return {
         "attachment_limit_mb": megabytes(get_settings().exchange_max_attachment_bytes),
@@ -135,14 +129,9 @@ def compose_page(
 @router.post("/exchange/compose", response_class=HTMLResponse)
 async def compose_post(request: Request, session: DbSession, user: Composer) -> Response:
     values = await form_values(request)
-    files = [f for f in (await request.form()).getlist("attachment") if not isinstance(f, str) and f.filename]
+    files = [f for f in (await request.form()).getlist("attachment") if not isinstance(f, str)]
     limit = request.app.state.settings.exchange_max_attachment_bytes
-    attachments = [
-        Attachment(
-            f.filename or "attachment", await f.read(limit + 1), f.content_type or "application/octet-stream"
-        )
-        for f in files
-    ]
+    attachments = await run_in_threadpool(uploads.read_attachments, files, limit)
     source, information = values.get("source", ""), values.get("information", "")
     data = {
         "peer_id": optional_int(values.get("peer_id")) or 0,
