@@ -1,7 +1,8 @@
-"""Every string the pages show has a Vietnamese translation."""
+"""Every string the pages show has a Vietnamese translation; dates read one way per language."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -31,3 +32,12 @@ def test_every_template_string_has_a_vietnamese_translation() -> None:
 def test_roles_are_translated() -> None:
     vietnamese = i18n.translations("vi")
     assert vietnamese.gettext("officer") == "cán bộ"
+
+
+def test_dates_read_day_month_year_in_english_and_in_vietnamese() -> None:
+    moment = datetime(2025, 2, 26, 2, 30, tzinfo=UTC)
+    with i18n.speaking("en"):
+        assert i18n.show_date(date(2025, 2, 26)) == "26 Feb 2025"
+        assert i18n.show_date(moment) == "26 Feb 2025 09:30 UTC+07:00"
+    with i18n.speaking("vi"):
+        assert i18n.show_date(date(2025, 2, 26)) == "26 thg 2, 2025"

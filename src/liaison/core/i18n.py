@@ -33,7 +33,17 @@ LANGUAGES = {"en": "English", "vi": "Tiếng Việt"}
 DEFAULT_LANGUAGE = "en"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
+# The locale dates are written in: English as the partners' ministries write it, day before month
+# ("26 Feb 2025"), not the United States' order Babel's plain "en" gives ("Feb 26, 2025").
+DATE_LOCALES = {"en": "en_GB", "vi": "vi"}
+
 current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
+
+
+def date_locale() -> str:
+    """The Babel locale for dates in the reader's language."""
+    language = current_language.get()
+    return DATE_LOCALES.get(language, language)
 
 
 def catalogue_files(language: str) -> list[Path]:
@@ -97,10 +107,10 @@ def show_date(value: date | datetime | None) -> str:
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=UTC)
         local = aware.astimezone(ZoneInfo(get_settings().timezone))
-        day = format_date(local.date(), format="medium", locale=current_language.get())
+        day = format_date(local.date(), format="medium", locale=date_locale())
         offset = local.strftime("%z")
         return f"{day} {local:%H:%M} UTC{offset[:3]}:{offset[3:]}"
-    return format_date(value, format="medium", locale=current_language.get())
+    return format_date(value, format="medium", locale=date_locale())
 
 
 # --- messages for people: templates rendered in the reader's language ------------------------

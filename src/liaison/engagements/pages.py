@@ -70,8 +70,8 @@ def show(request: Request, template: str, context: dict[str, Any], status_code: 
         "label": label,
         "country_label": country_label,
         "countries": countries(),
-        "weekday": lambda day: format_date(day, "EEEE", locale=i18n.current_language.get()),
-        "month_name": lambda day: format_date(day, "LLLL yyyy", locale=i18n.current_language.get()),
+        "weekday": lambda day: format_date(day, "EEEE", locale=i18n.date_locale()),
+        "month_name": lambda day: format_date(day, "LLLL yyyy", locale=i18n.date_locale()),
         "delegate_name": feeds.delegate_name,
     }
     return render(request, f"engagements/{template}", {**helpers, **context}, status_code=status_code)
