@@ -11,6 +11,7 @@ stay conventions: `models.py` (tables), `migrations/` (the Alembic branch), `tem
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from liaison.core import events
-from liaison.core.capability import Capability, CapabilityError, Panel, RecordContribution, RecordLink
+from liaison.core.capability import HOME, Capability, CapabilityError, Panel, RecordContribution, RecordLink
 from liaison.core.security.policy import Actor, handling_codes, policy
 from liaison.core.settings import get_settings
 
@@ -70,12 +71,33 @@ def check_requirements(capabilities: Sequence[Capability]) -> None:
             )
 
 
+def check_shortcuts(capabilities: Sequence[Capability]) -> None:
+    """Menu shortcuts are "g" and a letter, each opening one entry ("g h" is the home page's)."""
+    seen = {HOME.shortcut: HOME.label}
+    for capability in capabilities:
+        for item in capability.nav:
+            if not item.shortcut:
+                continue
+            if not re.fullmatch(r"g [a-z]", item.shortcut):
+                raise CapabilityError(
+                    f"Capability {capability.name!r}: the shortcut {item.shortcut!r} of {item.label!r} "
+                    'is not "g" and a lower-case letter.'
+                )
+            if item.shortcut in seen:
+                raise CapabilityError(
+                    f"Capability {capability.name!r}: the shortcut {item.shortcut!r} of {item.label!r} "
+                    f"already opens {seen[item.shortcut]!r}."
+                )
+            seen[item.shortcut] = item.label
+
+
 def enabled(names: Iterable[str] | None = None) -> tuple[Capability, ...]:
     """The declarations of these capabilities (default: the `capabilities` setting), requirements checked."""
     if names is None:
         names = get_settings().capabilities
     chosen = tuple(declaration(name) for name in dict.fromkeys(names))
     check_requirements(chosen)
+    check_shortcuts(chosen)
     return chosen
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from liaison import capabilities
 from liaison.app import create_app
 from liaison.core.audit import ACTIONS_FILE
-from liaison.core.capability import Capability, CapabilityError, Vocabulary
+from liaison.core.capability import Capability, CapabilityError, NavItem, Vocabulary
 from liaison.core.settings import Settings, get_settings
 from liaison.core.vocab import VOCAB_DIR, VocabularyError
 from liaison.requests.capability import CAPABILITY as REQUESTS
@@ -116,3 +116,16 @@ def test_the_command_line_without_registry_stops_with_the_sentence(tmp_path: Pat
     )
     assert ran.returncode == 1 and "Traceback" not in ran.stderr
     assert "'engagements' requires 'registry', which is not enabled" in " ".join(ran.stderr.split())
+
+
+def test_a_menu_shortcut_taken_twice_or_malformed_stops_the_start() -> None:
+    capabilities.check_shortcuts(capabilities.enabled(capabilities.AVAILABLE))  # the shipped ones fit
+    taken = dataclasses.replace(REQUESTS, nav=(NavItem("Elsewhere", "/elsewhere", "requests.read", "g r"),))
+    with pytest.raises(CapabilityError, match="'g r' of 'Elsewhere' already opens 'Requests'"):
+        capabilities.check_shortcuts([REQUESTS, taken])
+    home = dataclasses.replace(REQUESTS, nav=(NavItem("Mine", "/mine", "requests.read", "g h"),))
+    with pytest.raises(CapabilityError, match="already opens 'Home'"):
+        capabilities.check_shortcuts([home])
+    odd = dataclasses.replace(REQUESTS, nav=(NavItem("Odd", "/odd", "requests.read", "ctrl+r"),))
+    with pytest.raises(CapabilityError, match='is not "g" and a lower-case letter'):
+        capabilities.check_shortcuts([odd])

@@ -34,11 +34,16 @@ class CapabilityError(RuntimeError):
 
 @dataclass(frozen=True)
 class NavItem:
-    """A menu entry; shown only to users whose role may perform `action`."""
+    """A menu entry; shown only to users whose role may perform `action`. `shortcut`: the keys
+    that open it ("g r"), unique across the menu."""
 
     label: str
     path: str
     action: str
+    shortcut: str = ""
+
+
+HOME = NavItem("Home", "/", "home.view", "g h")  # the shell's first menu entry, before every capability's
 
 
 @dataclass(frozen=True)

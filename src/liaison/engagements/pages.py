@@ -55,9 +55,9 @@ Text = Annotated[str | None, Query(max_length=300)]
 CodeQuery = Annotated[str | None, Query(max_length=40)]
 
 NAV = (
-    NavItem("Engagements", "/engagements", "engagements.read"),
-    NavItem("Calendar", "/engagements/calendar", "engagements.read"),
-    NavItem("Commitments", "/engagements/commitments", "engagements.read"),
+    NavItem("Engagements", "/engagements", "engagements.read", "g e"),
+    NavItem("Calendar", "/engagements/calendar", "engagements.read", "g c"),
+    NavItem("Commitments", "/engagements/commitments", "engagements.read", "g m"),
     NavItem("Citizen protection", "/engagements/citizen-protection", "engagements.read"),
 )
 

@@ -39,10 +39,10 @@ router = APIRouter(include_in_schema=False)
 router.include_router(sharing_pages.router)  # sharing with partners and STIX bundles
 
 NAV = (
-    NavItem("Inbox", "/exchange/inbox", "exchange.messages"),
+    NavItem("Inbox", "/exchange/inbox", "exchange.messages", "g i"),
     NavItem("Outbox", "/exchange/outbox", "exchange.messages"),
     NavItem("Write a message", "/exchange/compose", "exchange.compose"),
-    NavItem("Approvals", "/exchange/approvals", "exchange.approve"),
+    NavItem("Approvals", "/exchange/approvals", "exchange.approve", "g a"),
     NavItem("Correspondence", "/exchange/correspondence", "exchange.messages"),
     NavItem("Partner nodes", "/exchange/peers", "exchange.peers"),
     *sharing_pages.NAV,

@@ -53,7 +53,7 @@ Text = Annotated[str | None, Query(max_length=300)]
 CodeQuery = Annotated[str | None, Query(max_length=40)]
 
 NAV = (
-    NavItem("Partners", "/registry/partners", "registry.read"),
+    NavItem("Partners", "/registry/partners", "registry.read", "g t"),
     NavItem("Agreements", "/registry/agreements", "registry.read"),
     NavItem("Agencies", "/registry/agencies", "registry.read"),
     NavItem("Officials", "/registry/officials", "registry.read"),

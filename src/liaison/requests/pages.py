@@ -39,8 +39,8 @@ from liaison.web.rendering import NavItem, render
 router = APIRouter(include_in_schema=False)
 
 NAV = (
-    NavItem("Requests", "/requests", "requests.read"),
-    NavItem("Overdue requests", "/requests/overdue", "requests.read"),
+    NavItem("Requests", "/requests", "requests.read", "g r"),
+    NavItem("Overdue requests", "/requests/overdue", "requests.read", "g o"),
     NavItem("Request statistics", "/requests/statistics", "requests.statistics"),
 )
 

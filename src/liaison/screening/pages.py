@@ -30,9 +30,9 @@ from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
 NAV = (
-    NavItem("Screen a person", "/screening", service.SCREEN),
+    NavItem("Screen a person", "/screening", service.SCREEN, "g s"),
     NavItem("Batch screening", "/screening/batch", service.BATCH),
-    NavItem("Hits to review", "/screening/hits", service.READ),
+    NavItem("Hits to review", "/screening/hits", service.READ, "g v"),
 )
 
 Screener = Annotated[User, Depends(Permission(service.SCREEN))]

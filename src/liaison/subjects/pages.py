@@ -20,7 +20,7 @@ from liaison.web.pickers import PICK_LIMIT, Field, FieldId, Search, choices_page
 from liaison.web.rendering import NavItem, render
 
 router = APIRouter(include_in_schema=False)
-NAV = (NavItem("Persons sought", "/subjects", service.READ),)
+NAV = (NavItem("Persons sought", "/subjects", service.READ, "g p"),)
 
 Reader = Annotated[User, Depends(Permission(service.READ))]
 Writer = Annotated[User, Depends(Permission(service.WRITE))]

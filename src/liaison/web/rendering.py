@@ -19,7 +19,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, se
 
 from liaison.capabilities import AVAILABLE, PACKAGE_DIR, installed
 from liaison.core import i18n
-from liaison.core.capability import Capability, NavItem
+from liaison.core.capability import HOME, Capability, NavItem
 from liaison.core.security import csrf
 from liaison.core.security.policy import handling_codes, may
 from liaison.core.web import SignedIn
@@ -35,7 +35,6 @@ class NavGroup:
     items: tuple[NavItem, ...]
 
 
-HOME = NavItem("Home", "/", "home.view")
 ADMINISTRATION = NavGroup(
     "Administration",
     (NavItem("Users", "/users", "users.read"), NavItem("Audit trail", "/audit", "audit.read")),
