@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from liaison.core import i18n
 from liaison.web.pages import LANGUAGE_COOKIE
 from tests.e2e.conftest import LiveServer, sign_in
 from tests.e2e.pages import demo_supervisor, every_page
@@ -68,9 +69,10 @@ def test_no_page_has_a_serious_or_critical_accessibility_violation(live_server, 
         for path in SIGNED_OUT:
             page.goto(live_server.url + path)
             problems.extend(serious_violations(page))
-        page.locator("#username").fill(supervisor.username)
-        page.locator("#password").fill("not-the-password")
-        page.locator("form[action='/signin'] button[type=submit]").click()
+        said = i18n.translations(language).gettext
+        page.get_by_label(said("User name")).fill(supervisor.username)
+        page.get_by_label(said("Password")).fill("not-the-password")
+        page.get_by_role("button", name=said("Sign in")).click()
         expect(page.get_by_role("alert")).to_be_visible()  # the refusal
         problems.extend(serious_violations(page))
     speak(page, live_server, "en")
