@@ -43,9 +43,11 @@ bench: $(VENV)/.test  ## benchmarks under bench/, each updating docs/benchmarks.
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,spark,bench]'
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
-vendor:  ## refresh vendored front-end assets from the npm registry
+vendor:  ## refresh vendored front-end assets (and the tests' axe-core) from the npm registry
 	cd /tmp && npm pack htmx.org@2.0.11 && tar xzf htmx.org-2.0.11.tgz
 	cp /tmp/package/dist/htmx.min.js src/liaison/web/static/vendor/htmx.min.js
+	cd /tmp && npm pack axe-core@4.14.1 && tar xzf axe-core-4.14.1.tgz
+	cp /tmp/package/axe.min.js /tmp/package/LICENSE /tmp/package/LICENSE-3RD-PARTY.txt tests/e2e/vendor/axe-core/
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
