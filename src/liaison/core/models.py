@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from liaison.core.db import Base, Protected, Timestamped
+from liaison.core.db import Base, Protected, Timestamped, utcnow
 
 
 class User(Timestamped, Base):
@@ -194,3 +194,19 @@ class NotificationPreference(Base):
     kind: Mapped[str] = mapped_column(String(40))
     in_app: Mapped[bool] = mapped_column(default=True)
     email: Mapped[bool] = mapped_column(default=False)
+
+
+class SavedFilter(Base):
+    """One user's named filters of one list page (its query string), offered again on that page."""
+
+    __tablename__ = "saved_filter"
+    __table_args__ = (
+        UniqueConstraint("username", "page", "name", name="uq_saved_filter_username_page_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    page: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(80))
+    query: Mapped[str] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -17,7 +17,7 @@ from fastapi import Depends, Request, UploadFile
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from liaison.core import accounts
+from liaison.core import accounts, saved_filters
 from liaison.core.db import end_unit_of_work, open_session
 from liaison.core.errors import Invalid, SecondFactorRequired, SessionExpired, Unauthenticated
 from liaison.core.models import User
@@ -116,6 +116,9 @@ class Permission:
             from liaison.core.notifications import unread_count  # the bell in the pages' header
 
             request.state.unread = await run_in_threadpool(unread_count, session, user)
+            request.state.saved_filters = await run_in_threadpool(
+                saved_filters.for_page, session, user.username, request.url.path
+            )
         return user
 
 

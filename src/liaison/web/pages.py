@@ -10,16 +10,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from liaison.core import accounts, audit, i18n, notifications, second_factor
+from liaison.core import accounts, audit, i18n, notifications, saved_filters, second_factor
 from liaison.core import home as needs
 from liaison.core.errors import DomainError, Invalid, Locked, Unauthenticated
 from liaison.core.models import User
 from liaison.core.schemas import PasswordChange, PasswordReset, UserPatch
 from liaison.core.security import csrf
 from liaison.core.security.policy import ROLES, least_privileged_role
-from liaison.core.web import SESSION_COOKIE, DbSession, Permission
+from liaison.core.web import SESSION_COOKIE, DbSession, Permission, SignedIn
 from liaison.web.forms import PAGE_SIZE, PageNumber, attempt, form_values, pager, parse, redirect, safe_next
-from liaison.web.rendering import render
+from liaison.web.rendering import menu_pages, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -185,6 +185,22 @@ def _preferences(
     return render(
         request, "notification_preferences.html", context, status_code=error.status if error else 200
     )
+
+
+@router.post("/saved-filters")
+async def save_filter(request: Request, session: DbSession, user: Self) -> RedirectResponse:
+    """Name the filters of the list page the form is on; back to that list, so filtered."""
+    values = await form_values(request)
+    page = values.get("page", "")
+    menu = menu_pages(SignedIn.of(user), getattr(request.app.state, "capabilities", None))
+    saved = saved_filters.save(session, user, page, values.get("name", ""), values.get("query", ""), menu)
+    return redirect(f"{saved.page}?{saved.query}")
+
+
+@router.post("/saved-filters/{filter_id}/delete")
+async def remove_filter(request: Request, filter_id: int, session: DbSession, user: Self) -> RedirectResponse:
+    removed = saved_filters.remove(session, user, filter_id)
+    return redirect(removed.page)
 
 
 @router.get("/account/notifications", response_class=HTMLResponse)

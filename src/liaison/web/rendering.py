@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 
 from liaison.capabilities import AVAILABLE, PACKAGE_DIR, installed
-from liaison.core import i18n
+from liaison.core import i18n, saved_filters
 from liaison.core.capability import HOME, Capability, NavItem
 from liaison.core.security import csrf
 from liaison.core.security.policy import handling_codes, may
@@ -89,6 +89,11 @@ def visible_navigation(
     return [group for group in groups if group.items]
 
 
+def menu_pages(user: SignedIn, capabilities: Sequence[Capability] | None = None) -> set[str]:
+    """The paths of the user's menu: the lists whose filters the user may save."""
+    return {item.path for group in visible_navigation(user, capabilities) for item in group.items}
+
+
 def active_entry(path: str, groups: Sequence[NavGroup]) -> str | None:
     """The one menu entry a page highlights: the entry whose path is the page's path or its
     longest leading part (`/requests/statistics/…` is under Statistics, not also under Requests).
@@ -116,6 +121,8 @@ def render(
         "may": (lambda action, record=None: user is not None and may(user, action, record)),
         "path": request.url.path,
         "unread": getattr(request.state, "unread", None),
+        "saved_filters": getattr(request.state, "saved_filters", []),
+        "current_query": saved_filters.normalised(request.url.query),
         "upload_limit_mb": i18n.megabytes(request.app.state.settings.max_upload_bytes),
         **(context or {}),
     }
