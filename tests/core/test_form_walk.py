@@ -28,7 +28,7 @@ from sqlalchemy.sql import literal_column
 from liaison.assets.models import AssetRequestLink
 from liaison.capabilities import enabled
 from liaison.core import accounts as account_service
-from liaison.core import notifications
+from liaison.core import notifications, saved_filters
 from liaison.core.db import Base, unit_of_work, utcnow
 from liaison.core.models import AuditEvent
 from liaison.core.records import today
@@ -282,9 +282,10 @@ def walk(engine: Engine) -> Walk:
     one draft engagement from a report (its review page offers "confirm"), the demo's freezing
     request (its page offers naming an asset), a meeting planned for next week with a
     preparation task and the officer's calendar feed (their pages offer a stage, "mark done" and
-    "revoke"), and a proposed change of a subject's status and a partner's hit alert on it (its
-    page offers confirm or dismiss, accept or refuse), and a partner's proposed status of a
-    commitment (its page offers accept or refuse)."""
+    "revoke"), the officer's saved filter of the requests list (it offers removing it), a
+    proposed change of a subject's status and a partner's hit alert on it (its page offers
+    confirm or dismiss, accept or refuse), and a partner's proposed status of a commitment (its
+    page offers accept or refuse)."""
     load_demo(engine)
     locked = make_account(engine, "officer", username="walk-locked")
     accounts = {
@@ -324,6 +325,8 @@ def walk(engine: Engine) -> Walk:
         )
         officer = account_service.get_user(session, "walk-officer")
         engagement_feeds.create_feed(session, officer, engagement_schemas.FeedIn(scope="mine"))
+        # the officer's saved filter of the requests list: the list offers removing it
+        saved_filters.save(session, officer, "/requests", "Walk", "direction=outgoing", {"/requests"})
     with unit_of_work(engine) as session:
         notifications.sweep(session)  # the demo's commitments due: the notifications page has its forms
     return Walk(

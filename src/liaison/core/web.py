@@ -116,6 +116,7 @@ class Permission:
             from liaison.core.notifications import unread_count  # the bell in the pages' header
 
             request.state.unread = await run_in_threadpool(unread_count, session, user)
+        if request.method == "GET" and _draws_the_header(request):  # the list pages offer them
             request.state.saved_filters = await run_in_threadpool(
                 saved_filters.for_page, session, user.username, request.url.path
             )

@@ -203,6 +203,15 @@ def update_commitment(
     return service.commitment_out(service.update_commitment(session, user, commitment_id, body))
 
 
+@router.post("/commitments/follow-ups", response_model=list[schemas.CommitmentOut])
+def follow_up_commitments(
+    body: schemas.BulkFollowUpIn, session: DbSession, user: Writer
+) -> list[schemas.CommitmentOut]:
+    """The same follow-up (note, status, or both) on several commitments: all of them, or, when
+    one is refused (409 with its `allowed` moves, 404, 403), none."""
+    return [service.commitment_out(c) for c in service.follow_up_many(session, user, body)]
+
+
 @router.post("/commitments/{commitment_id}/follow-ups", response_model=schemas.CommitmentOut)
 def follow_up_commitment(
     commitment_id: int, body: schemas.FollowUpIn, session: DbSession, user: Writer

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from babel.dates import format_date
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from liaison.capabilities import panels
 from liaison.core import i18n
-from liaison.core.errors import DomainError, NotFound
+from liaison.core.errors import DomainError, Invalid, NotFound
 from liaison.core.models import User
 from liaison.core.records import today
 from liaison.core.security.policy import ensure
@@ -278,15 +279,65 @@ def commitments_page(
     page: PageNumber = 1,
 ) -> HTMLResponse:
     filters: dict[str, Any] = {"status": status, "country": country, "kind": kind, "sort": sort or None}
+    return _commitments(request, session, user, filters, page)
+
+
+def _commitments(
+    request: Request,
+    session: Session,
+    user: User,
+    filters: dict[str, Any],
+    page: int,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     rows, total = service.list_commitments(
         session,
         user,
-        **(filters | {"sort": sort or COMMITMENTS_PAGE_SORT}),
+        **(filters | {"sort": filters["sort"] or COMMITMENTS_PAGE_SORT}),
         limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )
-    context = {"commitments": rows, "filters": filters, "pager": pager(page, total)}
-    return show(request, "commitments.html", context | {"default_sort": COMMITMENTS_PAGE_SORT})
+    context = {
+        "commitments": rows,
+        "filters": filters,
+        "pager": pager(page, total),
+        "default_sort": COMMITMENTS_PAGE_SORT,
+        "today": today(),
+        "error": error,
+    }
+    return show(request, "commitments.html", context, status_code)
+
+
+@router.post("/engagements/commitments/follow-ups", response_class=HTMLResponse, response_model=None)
+async def follow_up_commitments(
+    request: Request, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    """The list's bulk change: the ticked commitments, one note and status, all or none; a refusal
+    shows the list again, as it was filtered, with the commitment refused and why."""
+    values, chosen = await posted(request)
+    filters: dict[str, Any] = {key: values.get(key) or None for key in ("status", "country", "kind", "sort")}
+    data = {
+        "commitment_ids": many(chosen.get("commitment_id", [])),
+        "note": values.get("note", ""),
+        "status": values.get("new_status") or None,
+        "noted_on": optional_date(values.get("noted_on")),
+    }
+
+    def run() -> list[Any]:
+        if not data["commitment_ids"]:
+            raise Invalid(
+                "Tick the commitments to follow up first.",
+                fields={"commitment_id": "one or more commitments"},
+            )
+        return service.follow_up_many(session, user, parse(schemas.BulkFollowUpIn, data))
+
+    outcome = attempt(session, run)
+    if isinstance(outcome, DomainError):
+        detail = refusal(outcome, engagement_words().commitment_statuses)
+        return _commitments(request, session, user, filters, 1, detail, outcome.status)
+    chosen_filters = {key: value for key, value in filters.items() if value}
+    return redirect("/engagements/commitments" + ("?" + urlencode(chosen_filters) if chosen_filters else ""))
 
 
 def _commitment(

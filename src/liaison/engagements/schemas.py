@@ -258,6 +258,12 @@ class FollowUpIn(Input):
     noted_on: date | None = None
 
 
+class BulkFollowUpIn(FollowUpIn):
+    """The same follow-up on several commitments at once: all are followed up, or none."""
+
+    commitment_ids: list[int] = Field(min_length=1, max_length=200, description="the commitments, 1 to 200")
+
+
 class FollowUpOut(Output):
     noted_on: date
     note: str

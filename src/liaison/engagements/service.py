@@ -20,7 +20,7 @@ from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session, selectinload
 
 from liaison.core import audit
-from liaison.core.errors import Conflict, Invalid, NotFound
+from liaison.core.errors import Conflict, DomainError, Invalid, NotFound
 from liaison.core.events import CommitmentChanged, EngagementRecorded, publish
 from liaison.core.i18n import Phrase
 from liaison.core.listing import apply_sort, paginate
@@ -597,6 +597,25 @@ def follow_up(
     )
     _commitment_changed(session, actor, commitment, "follow_up", for_node)
     return commitment
+
+
+def follow_up_many(session: Session, actor: Actor, data: schemas.BulkFollowUpIn) -> list[Commitment]:
+    """One follow-up (a note, a status, or both) on each of several commitments, in the caller's
+    transaction: the first refusal names its commitment and why, and the caller's rollback leaves
+    every one of them as it was."""
+    one = schemas.FollowUpIn(note=data.note, status=data.status, noted_on=data.noted_on)
+    done = []
+    for commitment_id in dict.fromkeys(data.commitment_ids):
+        try:
+            done.append(follow_up(session, actor, commitment_id, one))
+        except DomainError as error:
+            raise type(error)(
+                "Commitment {commitment_id}: {reason} Nothing was changed.",
+                commitment_id=commitment_id,
+                reason=error.detail,
+                **{k: v for k, v in error.extra.items() if k == "allowed"},
+            ) from error
+    return done
 
 
 def get_commitment(session: Session, actor: Actor, commitment_id: int) -> Commitment:
