@@ -354,7 +354,7 @@ def test_the_singapore_briefing_states_the_officers_trained(
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", "(2018) has been in force since 2018: 8 years; amendments proposed on Oct 9, 2024."),
+        ("en", "(2018) has been in force since 2018: 8 years; amendments proposed on 9 Oct 2024."),
         ("vi", "(2018) có hiệu lực từ năm 2018: đã 8 năm; đề xuất sửa đổi, bổ sung ngày 9 thg 10, 2024."),
     ],
 )

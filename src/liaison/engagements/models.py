@@ -46,6 +46,9 @@ class Engagement(Protected, Timestamped, Base):
     ordinal: Mapped[int | None] = mapped_column(Integer, default=None)
     crime_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
     summary: Mapped[str] = mapped_column(Text, default="")
+    # the language its texts are written in, and their versions in the other (`core.bilingual`)
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict, server_default="{}")
     # "draft" when extracted from a press report and not yet confirmed by an officer
     status: Mapped[str] = mapped_column(
         String(20), default="confirmed", server_default="confirmed", index=True
@@ -194,6 +197,9 @@ class Commitment(Timestamped, Base):
     # The engagement's partner country, copied so "open commitments with X" is one index range.
     country_code: Mapped[str | None] = mapped_column(ForeignKey("country.code"), default=None)
     text: Mapped[str] = mapped_column(Text)
+    # the language its texts are written in, and their versions in the other (`core.bilingual`)
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict, server_default="{}")
     kind: Mapped[str] = mapped_column(String(20), index=True)
     status: Mapped[str] = mapped_column(String(20), default="open")
     owner_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True, default=None)

@@ -45,6 +45,7 @@ from liaison.web.forms import (
     posted,
     redirect,
     refusal,
+    texts_in_two_languages,
 )
 from liaison.web.rendering import NavItem, render
 
@@ -170,6 +171,7 @@ async def add_engagement(
         "agenda": lines(values.get("agenda")),
         "delegates": _delegates(values, multi),
         "handling_code": values.get("handling_code") or "H0",
+        **texts_in_two_languages(values, service.ENGAGEMENT_TEXTS),
     }
     engagement = attempt(
         session, lambda: service.create_engagement(session, user, parse(schemas.EngagementIn, data))
@@ -529,6 +531,7 @@ async def edit_engagement(
         "end_on": optional_date(values.get("end_on")),
         "place": values.get("place", ""),
         "summary": values.get("summary", ""),
+        **texts_in_two_languages(values, service.ENGAGEMENT_TEXTS),
     }
     return _update(request, session, user, engagement_id, data)
 
@@ -547,6 +550,7 @@ async def add_commitment(
         "due_date": optional_date(values.get("due_date")),
         "agreement_id": optional_int(values.get("agreement_id")),
         "programme_id": optional_int(values.get("programme_id")),
+        **texts_in_two_languages(values, service.COMMITMENT_TEXTS),
     }
     commitment = attempt(
         session, lambda: service.create_commitment(session, user, parse(schemas.CommitmentIn, data))

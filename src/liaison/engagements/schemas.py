@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from liaison.core.bilingual import TextLanguage, Translations
 from liaison.core.schemas import (
     Code,
     HandlingCode,
@@ -132,6 +133,8 @@ class EngagementIn(Input):
     delegates: list[DelegateIn] = Field(default=[], max_length=200)
     tasks: list[TaskIn] = Field(default=[], max_length=100)
     handling_code: HandlingCode = "H0"
+    language: TextLanguage = Field(default="en", description="the language the title and summary are in")
+    translations: Translations = Field(default_factory=dict)
 
 
 class EngagementPatch(Input):
@@ -153,6 +156,8 @@ class EngagementPatch(Input):
     agenda: list[ShortText] | None = Field(default=None, max_length=50)
     delegates: list[DelegateIn] | None = Field(default=None, max_length=200)
     handling_code: HandlingCode | None = None
+    language: TextLanguage | None = None
+    translations: Translations | None = None
 
 
 class EngagementBrief(Output):
@@ -178,6 +183,8 @@ class EngagementOut(EngagementBrief):
     participants: list[ParticipantOut]
     sources: list[SourceOut]
     commitment_ids: list[int]
+    language: str
+    translations: dict[str, dict[str, str]]
     agenda: list[str]
     delegates: list[DelegateOut]
     tasks: list[TaskOut]
@@ -240,6 +247,8 @@ class CommitmentIn(Input):
     programme_id: int | None = None
     action_item_id: int | None = None
     ref: Ref | None = None
+    language: TextLanguage = Field(default="en", description="the language the text is in")
+    translations: Translations = Field(default_factory=dict)
 
 
 class CommitmentPatch(Input):
@@ -250,6 +259,8 @@ class CommitmentPatch(Input):
     agreement_id: int | None = None
     programme_id: int | None = None
     action_item_id: int | None = None
+    language: TextLanguage | None = None
+    translations: Translations | None = None
 
 
 class FollowUpIn(Input):
@@ -312,6 +323,8 @@ class CommitmentOut(Output):
     party_agency_ids: list[int]
     follow_ups: list[FollowUpOut]
     allowed_next: list[str]
+    language: str
+    translations: dict[str, dict[str, str]]
 
 
 class CaseIn(Input):

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session, selectinload
 
-from liaison.core import audit
+from liaison.core import audit, bilingual
 from liaison.core.errors import Conflict, DomainError, Invalid, NotFound
 from liaison.core.events import CommitmentChanged, EngagementRecorded, publish
 from liaison.core.i18n import Phrase
@@ -67,9 +67,12 @@ ENGAGEMENT_SORTS = {
     "title": Engagement.title,
     "id": Engagement.id,
 }
+ENGAGEMENT_TEXTS = ("title", "summary")  # in two languages (`core.bilingual`)
 ENGAGEMENT_FIELDS = (
     "kind",
     "title",
+    "language",
+    "translations",
     "held_on",
     "end_on",
     "place",
@@ -212,9 +215,10 @@ def create_engagement(session: Session, actor: Actor, data: schemas.EngagementIn
         participants=_participants(session, data.participants),
         sources=[EngagementSource(**s.model_dump()) for s in data.sources],
     )
+    bilingual.write(engagement, ENGAGEMENT_TEXTS, data.language, data.translations)
     session.add(engagement)
     session.flush()
-    index_names(session, "engagement", engagement.id, [engagement.title])
+    index_names(session, "engagement", engagement.id, bilingual.versions(engagement, "title"))
     audit.record(
         session,
         actor.username,
@@ -242,6 +246,7 @@ def update_engagement(
     for field in ("kind", "title", "held_on", "end_on", "place", "summary", "crime_areas"):
         if field in changes:
             setattr(engagement, field, changes[field])
+    bilingual.write(engagement, ENGAGEMENT_TEXTS, changes.get("language"), changes.get("translations"))
     if "held_on" in changes and changes["held_on"] != before["held_on"]:
         check_stage_date(engagement.stage, engagement.held_on)
     if engagement.end_on is not None and engagement.end_on < engagement.held_on:
@@ -278,7 +283,7 @@ def update_engagement(
     if data.sources is not None:
         engagement.sources = [EngagementSource(**s.model_dump()) for s in data.sources]
     session.flush()
-    index_names(session, "engagement", engagement.id, [engagement.title])
+    index_names(session, "engagement", engagement.id, bilingual.versions(engagement, "title"))
     audit.record(
         session,
         actor.username,
@@ -369,6 +374,8 @@ def engagement_out(engagement: Engagement) -> schemas.EngagementOut:
         participants=[schemas.ParticipantOut.model_validate(p) for p in engagement.participants],
         sources=[schemas.SourceOut.model_validate(s) for s in engagement.sources],
         commitment_ids=[c.id for c in engagement.commitments],
+        language=engagement.language,
+        translations=engagement.translations,
         stage=engagement.stage,
         agenda=engagement.agenda,
         delegates=[schemas.DelegateOut.model_validate(d) for d in engagement.delegates],
@@ -398,9 +405,12 @@ COMMITMENT_SORTS = {
     "id": Commitment.id,
     "updated": Commitment.updated_at,
 }
+COMMITMENT_TEXTS = ("text",)
 COMMITMENT_FIELDS = (
     "engagement_id",
     "text",
+    "language",
+    "translations",
     "kind",
     "status",
     "owner_agency_id",
@@ -434,6 +444,8 @@ def create_commitment(session: Session, actor: Actor, data: schemas.CommitmentIn
         engagement_id=data.engagement_id,
         country_code=engagement.country_code,
         text=data.text,
+        language=data.language,
+        translations=bilingual.checked(data.translations, data.language, COMMITMENT_TEXTS),
         kind=data.kind,
         status="open",
         owner_agency_id=data.owner_agency_id,
@@ -525,9 +537,11 @@ def update_commitment(
         require(vocabulary().commitment_kinds, changes["kind"], "kind")
     referenced(session, Agency, changes.get("owner_agency_id"), "owner_agency_id", "agency")
     _links(session, changes.get("agreement_id"), changes.get("programme_id"), changes.get("action_item_id"))
+    texts = {key: changes.pop(key, None) for key in ("language", "translations")}
     for field, value in changes.items():
         if value is not None or field not in ("text", "kind"):
             setattr(commitment, field, value)
+    bilingual.write(commitment, COMMITMENT_TEXTS, texts["language"], texts["translations"])
     session.flush()
     audit.record(
         session,
@@ -677,6 +691,8 @@ def commitment_out(commitment: Commitment) -> schemas.CommitmentOut:
         party_agency_ids=[p.agency_id for p in commitment.parties],
         follow_ups=[schemas.FollowUpOut.model_validate(f) for f in commitment.follow_ups],
         allowed_next=allowed_next(vocabulary().commitment_statuses, commitment.status),
+        language=commitment.language,
+        translations=commitment.translations,
     )
 
 

@@ -9,7 +9,7 @@ then shows the form again with the message and a 4xx status; nothing is saved.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 
+from liaison.core import bilingual
 from liaison.core.errors import DomainError, Invalid
 from liaison.core.vocab import Label, label
 
@@ -70,6 +71,19 @@ def lines(value: str | None) -> list[str]:
 
 def many(values: list[str]) -> list[int | str]:
     return [int(v) if v.isdigit() else v for v in values if v.strip()]
+
+
+def texts_in_two_languages(values: Mapping[str, str], fields: Sequence[str]) -> dict[str, Any]:
+    """A form's language of its texts and their versions in the other language (the inputs
+    `translation_<field>` of `_bilingual.html`), as a schema takes them (`core.bilingual`)."""
+    language = values.get("language") or "en"
+    if language not in bilingual.TEXT_LANGUAGES:
+        return {"language": language, "translations": {}}  # the schema refuses it, saying why
+    other = bilingual.other_language(language)
+    return {
+        "language": language,
+        "translations": {other: {f: values.get(f"translation_{f}", "") for f in fields}},
+    }
 
 
 def pager(page: int, total: int, size: int = PAGE_SIZE) -> dict[str, int]:

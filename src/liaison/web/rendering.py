@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, select_autoescape
 
 from liaison.capabilities import AVAILABLE, PACKAGE_DIR, installed
-from liaison.core import i18n, saved_filters
+from liaison.core import bilingual, i18n, saved_filters
 from liaison.core.capability import HOME, Capability, NavItem
 from liaison.core.security import csrf
 from liaison.core.security.policy import handling_codes, may
@@ -59,6 +59,8 @@ def environment() -> Environment:
     env.filters["date"] = i18n.show_date
     env.filters["query_prefix"] = query_prefix
     env.globals["languages"] = i18n.LANGUAGES
+    env.globals["shown"] = bilingual.shown
+    env.globals["translation"] = bilingual.translation
     env.globals["handling_codes"] = handling_codes().codes
     return env
 

@@ -1,0 +1,143 @@
+"""Texts in two languages: an engagement's title and summary and a commitment's text written in
+one language, with their versions in the other; each page shows the reader's language, the
+record's own when no version was given; a translation in the record's own language or of a field
+that has none is refused and nothing is written; the search box finds either version. Both
+backends."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+
+from liaison.core.db import unit_of_work
+from liaison.engagements.models import Engagement
+from tests.conftest import Account, csrf_token, make_account, sign_in_pages
+
+VI_TITLE = "Hội đàm với Bộ Nội vụ Liên bang Nga"
+EN_TITLE = "Talks with the Russian Ministry of Internal Affairs"
+
+
+@pytest.fixture
+def officer(engine: Engine) -> Account:
+    return make_account(engine, "officer")
+
+
+def heading(client: TestClient, path: str, language: str) -> str:
+    client.cookies.set("liaison_lang", language)
+    match = re.search(r"<h1>(.*?)</h1>", client.get(path).text, re.S)
+    assert match is not None
+    return unescape(match.group(1)).strip()
+
+
+def test_a_record_reads_in_the_readers_language_and_falls_back_to_its_own(
+    client: TestClient, officer: Account
+) -> None:
+    created = client.post(
+        "/api/v1/engagements",
+        headers=officer.headers,
+        json={
+            "kind": "talks",
+            "title": VI_TITLE,
+            "summary": "Hai bên thống nhất trao đổi thông tin.",
+            "held_on": "2025-03-04",
+            "country": "RU",
+            "language": "vi",
+            "translations": {
+                "en": {"title": EN_TITLE, "summary": "Both sides agreed to exchange information."}
+            },
+        },
+    )
+    assert created.status_code == 201, created.text
+    engagement = created.json()
+    assert engagement["language"] == "vi" and engagement["translations"]["en"]["title"] == EN_TITLE
+    commitment = client.post(
+        "/api/v1/commitments",
+        headers=officer.headers,
+        json={
+            "engagement_id": engagement["id"],
+            "kind": "agreed",
+            "text": "Exchange information on fugitives",
+            "translations": {"vi": {"text": "Trao đổi thông tin về đối tượng truy nã"}},
+        },
+    ).json()
+    assert commitment["language"] == "en"
+    untranslated = client.post(
+        "/api/v1/commitments",
+        headers=officer.headers,
+        json={"engagement_id": engagement["id"], "kind": "agreed", "text": "Meet again in Moscow"},
+    ).json()
+
+    sign_in_pages(client, officer)
+    path = f"/engagements/{engagement['id']}"
+    assert heading(client, path, "en") == EN_TITLE
+    assert heading(client, path, "vi") == VI_TITLE
+    client.cookies.set("liaison_lang", "en")
+    assert "Both sides agreed to exchange information." in client.get(path).text
+    assert (
+        "Trao đổi thông tin về đối tượng truy nã" not in client.get("/engagements/commitments?status=").text
+    )
+    client.cookies.set("liaison_lang", "vi")
+    listed = client.get("/engagements/commitments?status=").text
+    assert (
+        "Trao đổi thông tin về đối tượng truy nã" in listed and "Meet again in Moscow" in listed
+    )  # fallback
+    assert heading(client, f"/engagements/commitments/{commitment['id']}", "vi") != ""
+    assert untranslated["translations"] == {}
+    # the one search box finds the engagement by either version of its title
+    for words in ("Russian Ministry of Internal Affairs", "Bộ Nội vụ Liên bang Nga"):
+        found = client.get("/api/v1/search", params={"q": words}, headers=officer.headers).json()
+        assert any(hit.get("id") == engagement["id"] for hit in found if hit.get("entity") == "engagement"), (
+            found
+        )
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"language": "vi", "translations": {"vi": {"title": "Trùng ngôn ngữ"}}}, "translations"),
+        ({"translations": {"vi": {"place": "Hà Nội"}}}, "translations"),
+        ({"language": "fr"}, "language"),
+        ({"translations": {"fr": {"title": "Pourparlers"}}}, "translations"),
+    ],
+)
+def test_a_translation_that_does_not_fit_is_refused_and_nothing_written(
+    client: TestClient, engine: Engine, officer: Account, extra: dict[str, object], field: str
+) -> None:
+    answer = client.post(
+        "/api/v1/engagements",
+        headers=officer.headers,
+        json={"kind": "talks", "title": "Talks", "held_on": "2025-03-04"} | extra,
+    )
+    assert answer.status_code == 422 and answer.headers["content-type"] == "application/problem+json"
+    assert field in str(answer.json()), answer.json()
+    with unit_of_work(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Engagement)) == 0
+
+
+def test_the_edit_form_takes_the_other_language(client: TestClient, engine: Engine, officer: Account) -> None:
+    engagement = client.post(
+        "/api/v1/engagements",
+        headers=officer.headers,
+        json={"kind": "talks", "title": EN_TITLE, "held_on": "2025-03-04"},
+    ).json()
+    sign_in_pages(client, officer)
+    path = f"/engagements/{engagement['id']}"
+    form = {
+        "csrf_token": csrf_token(client, path),
+        "title": EN_TITLE,
+        "held_on": "2025-03-04",
+        "language": "en",
+        "translation_title": VI_TITLE,
+        "translation_summary": "",
+    }
+    assert client.post(path, data=form, follow_redirects=False).status_code == 303
+    with unit_of_work(engine) as session:
+        stored = session.get(Engagement, engagement["id"])
+        assert stored is not None and stored.translations == {"vi": {"title": VI_TITLE}}
+    assert heading(client, path, "vi") == VI_TITLE
+    page = client.get(path).text
+    assert f'name="translation_title" maxlength="300" value="{VI_TITLE}"' in page
