@@ -1,5 +1,6 @@
 """Exchange between two nodes on loopback (issue 13): throughput end to end, a 10,000-message
-backlog drained after an outage, a 50 MB attachment delivered intact.
+backlog drained after an outage, a 50 MB attachment delivered intact, and the same composed
+through the API on A's server with that process's peak memory measured.
 
 Node B is a real `liaison serve` process with its own home and database; node A's database is
 its own too, and its delivery worker runs in this process so the drain is timed exactly. Every
@@ -22,8 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import httpx  # noqa: E402
 from bench.harness import write_section  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
+from tests.conftest import make_account  # noqa: E402
 from tests.exchange.conftest import Node, make_node, pair, postgres_url  # noqa: E402
 
 from liaison.core.db import unit_of_work  # noqa: E402
@@ -86,6 +89,37 @@ def drain(node: Node) -> tuple[float, int]:
     elapsed = time.perf_counter() - began
     worker.close()
     return elapsed, settled
+
+
+def peak_kib(pid: int) -> int:
+    """The process's peak resident memory so far (VmHWM), in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmHWM in /proc")
+
+
+def upload_through_api(node: Node, content: bytes) -> tuple[float, int, int]:
+    """Compose one message with `content` attached through the node's API: seconds for the answer,
+    how much the server's peak memory grew and to what (KiB)."""
+    officer = make_account(node.engine(), "officer", "bench.officer", unit="international-cooperation")
+    with unit_of_work(node.engine()) as session:
+        peer_id = peers.get(session, "node-b").id
+    assert node.process is not None
+    httpx.get(node.url + "/api/v1/exchange/messages", headers=officer.headers).raise_for_status()
+    before = peak_kib(node.process.pid)
+    began = time.perf_counter()
+    answer = httpx.post(
+        node.url + "/api/v1/exchange/messages/with-attachments",
+        data={"peer_id": str(peer_id), "subject": "Case file 2026/114"},
+        files=[("attachment", ("case-file.bin", content, "application/octet-stream"))],
+        headers=officer.headers,
+        timeout=300,
+    )
+    elapsed = time.perf_counter() - began
+    assert answer.status_code == 201, answer.text[:300]
+    after = peak_kib(node.process.pid)
+    return elapsed, after - before, after
 
 
 def queued(node: Node) -> int:
@@ -187,6 +221,18 @@ def main() -> None:
                 results,
                 f"| {args.attachment_mb} MB attachment ({-(-len(content) // 524288)} chunks) | queued "
                 f"(encrypted) in {queue_s:.1f} s, delivered in **{attachment_s:.1f} s**, identical on B | |",
+            )
+            # 4. the same size composed through the API on A's server: its memory, and it arrives
+            a.start()
+            upload_s, grown_kib, hwm_kib = upload_through_api(a, content)
+            a.stop()
+            _, settled = drain(a)
+            assert settled >= 1 and queued(a) == 0, (settled, queued(a))
+            note(
+                results,
+                f"| {args.attachment_mb} MB attachment composed through `POST /api/v1/exchange/messages/"
+                f"with-attachments` | answered in {upload_s:.1f} s; the server's peak memory grew by "
+                f"**{grown_kib / 1024:,.0f} MiB** (to {hwm_kib / 1024:,.0f} MiB, VmHWM); delivered | |",
             )
         finally:
             b.close()
