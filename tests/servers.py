@@ -37,6 +37,12 @@ _databases = itertools.count()
 SRC = Path(__file__).resolve().parents[1] / "src"
 START_TIMEOUT = 240.0  # a loaded CI machine takes long to import the app
 FAKETIME = shutil.which("faketime") or "faketime"  # Debian package faketime (.ci/run installs it)
+QUICK = {  # settings that make a test node quick and change nothing a test looks at
+    "LIAISON_SIGNIN_DELAY_SECONDS": "0",
+    "LIAISON_EXCHANGE_POLL_SECONDS": "0.05",
+    "LIAISON_START_WORKER": "false",  # no batch screening here: one process fewer per node
+    "LIAISON_SCREENING_PRELOAD_NAMES": "false",  # seconds per start; the tests that screen pay them
+}
 
 
 def free_port() -> int:
@@ -71,14 +77,11 @@ class Node:
             PYTHONPATH=str(SRC),
             LIAISON_HOME=str(self.home),
             LIAISON_DATABASE_URL=self.engine_url,
-            LIAISON_SIGNIN_DELAY_SECONDS="0",
             LIAISON_EXCHANGE_WORKER="true",
-            LIAISON_EXCHANGE_POLL_SECONDS="0.05",
             LIAISON_EXCHANGE_BATCH="100",
             # the test process's key: second factors sealed by `make_account` open on the node too
             LIAISON_SECRET_KEY=get_settings().resolved_secret_key(),
-            LIAISON_START_WORKER="false",  # no batch screening here: one process fewer per node
-            LIAISON_SCREENING_PRELOAD_NAMES="false",  # seconds per start; the tests that screen pay them
+            **QUICK,
         )
         if self.time_shift:
             env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"  # timed waits end on time (module docstring)
@@ -119,6 +122,11 @@ class Node:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        self.wait_until_ready()
+
+    def wait_until_ready(self) -> None:
+        """Until the started process answers `/readyz`; fails when it exits or takes too long."""
+        assert self.process is not None
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -17,17 +17,23 @@ from liaison.core.audit import actions
 from liaison.core.capability import CAPABILITY_FIELDS
 from liaison.core.settings import Settings
 from liaison.screening.schemas import DecisionIn
+from tests.docs import README, ROOT, section
+from tests.exchange.readme_nodes import FILLED_IN, PORT, SHOW, sections, two_nodes_block
 
-ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "liaison"
 ARCHITECTURE = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
 
 
-def section(text: str, heading: str) -> str:
-    """The text under a `## heading`, up to the next heading of that level."""
-    match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
-    assert match, f"docs/architecture.md has no section '## {heading}'"
-    return match.group(1)
+def test_the_two_nodes_block_still_has_what_its_test_fills_in() -> None:
+    """Without a browser or a node (`tests/exchange/test_pages_e2e.py` runs the block): both nodes
+    serve, each on a port of its own, and every value the reader fills in comes from a node whose
+    `liaison node show` the block runs."""
+    block = two_nodes_block()
+    cut = sections(block)
+    assert [typed.node for typed in cut if typed.serve] == ["A", "B"]
+    assert len(set(PORT.findall(block))) == 2
+    filled = {match["node"] for typed in cut for match in FILLED_IN.finditer(typed.commands)}
+    assert filled == {typed.node for typed in cut if SHOW.search(typed.commands)} == {"A", "B"}
 
 
 def first_column(text: str) -> list[str]:
@@ -37,7 +43,7 @@ def first_column(text: str) -> list[str]:
 
 @pytest.mark.parametrize("setting", sorted(Settings.model_fields))
 def test_every_setting_is_documented(setting: str) -> None:
-    readme = section((ROOT / "README.md").read_text(encoding="utf-8"), "Settings")
+    readme = section(README.read_text(encoding="utf-8"), "Settings")
     operations = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
     variable = f"LIAISON_{setting.upper()}"
     assert variable in readme or variable in operations, (
