@@ -1,4 +1,5 @@
-"""Registry list pages: the one pager keeps the list's filters, URL-encoded, from page to page."""
+"""Registry pages: the one pager keeps the list's filters, URL-encoded, from page to page; the edit
+forms keep what they do not show and correct a record with its audit."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ import html
 import re
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from liaison.core.db import unit_of_work
-from liaison.registry.models import Agency
+from liaison.core.models import AuditEvent
+from liaison.registry import programmes, schemas
+from liaison.registry.models import Agency, Programme
 from liaison.web.forms import PAGE_SIZE
 from tests.conftest import make_account
-from tests.registry.factories import agency
+from tests.registry.factories import ADMIN, agency
 
 
 def test_the_pager_keeps_the_filters_and_encodes_them(client: TestClient, engine: Engine) -> None:
@@ -89,3 +92,62 @@ def test_a_name_posted_without_its_tag_keeps_the_tag_it_had_and_a_new_tag_is_rea
         ("Министерство внутренних дел", "ru"),
         ("Bộ Nội vụ Liên bang Nga", "vi"),
     ]
+
+
+def _programme_with_items(engine: Engine) -> int:
+    """A 2022–2024 programme still recorded as under way, with three items: one done, one in
+    progress, one dropped."""
+    with unit_of_work(engine) as session:
+        programme = programmes.create_programme(
+            session, ADMIN, schemas.ProgrammeIn(title="Plan 2022–2024", start_year=2022, end_year=2024)
+        )
+        for text, status in (
+            ("Joint training", "done"),
+            ("Liaison post", "in_progress"),
+            ("Hotline", "dropped"),
+        ):
+            programmes.add_action_item(
+                session, ADMIN, programme.id, schemas.ActionItemIn(text=text, status=status)
+            )
+        return programme.id
+
+
+def test_a_programme_s_status_and_period_are_corrected_on_its_page_and_audited(
+    client: TestClient, engine: Engine
+) -> None:
+    programme_id = _programme_with_items(engine)
+    officer = make_account(engine, "officer")
+    page = client.get(f"/registry/programmes/{programme_id}", headers=officer.headers).text
+    assert "50% · 1 of 2 action items done" in page  # the dropped item is not counted
+    data = {"title": "Plan 2022–2025", "start_year": "2022", "end_year": "2025", "status": "completed",
+            "signed_on": "2022-03-01", "summary": "Extended by one year."}  # fmt: skip
+    response = client.post(
+        f"/registry/programmes/{programme_id}", data=data, headers=officer.headers, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    page = client.get(f"/registry/programmes/{programme_id}", headers=officer.headers).text
+    assert "2022–2025" in page and "Completed" in page and "Extended by one year." in page
+    with unit_of_work(engine) as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == "programme", AuditEvent.action == "update")
+        ).one()
+        assert event.actor == officer.username and "completed" in str(event.changes)
+
+
+def test_a_programme_ending_before_it_starts_is_a_page_with_the_error_and_nothing_changed(
+    client: TestClient, engine: Engine
+) -> None:
+    programme_id = _programme_with_items(engine)
+    officer = make_account(engine, "officer")
+    data = {"title": "Plan", "start_year": "2024", "end_year": "2022", "status": "active", "summary": ""}
+    response = client.post(
+        f"/registry/programmes/{programme_id}",
+        data=data,
+        headers={**officer.headers, "Accept-Language": "vi"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 422 and "Ngày kết thúc trước ngày bắt đầu." in response.text
+    assert 'value="2022"' in response.text and "<details open>" in response.text  # what was typed
+    with unit_of_work(engine) as session:
+        stored = session.get(Programme, programme_id)
+        assert stored is not None and (stored.title, stored.end_year) == ("Plan 2022–2024", 2024)

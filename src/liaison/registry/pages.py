@@ -679,14 +679,19 @@ def _programme(
     error: str | None = None,
     form: dict[str, str] | None = None,
     status: int = 200,
+    edited: dict[str, str] | None = None,
 ) -> HTMLResponse:
+    """The programme's page; after a refused post, `form` (a new action item) or `edited` (the
+    programme's own fields) hold what was typed, so nothing typed is lost."""
     programme = programmes.get_programme(session, user, programme_id)
     context = {
         "programme": programme,
         "progress": programmes.progress(programme),
+        "counted": programmes.counted_items(programme),
         "status_shown": programmes.status_shown(programme),
         "error": error,
         "form": form or {},
+        "edited": edited or {},
         "agencies": agencies.agency_choices(session),
     }
     return show(request, "programme.html", context, status)
@@ -695,6 +700,31 @@ def _programme(
 @router.get("/registry/programmes/{programme_id}", response_class=HTMLResponse)
 def programme_page(request: Request, programme_id: int, session: DbSession, user: Reader) -> HTMLResponse:
     return _programme(request, session, user, programme_id)
+
+
+@router.post("/registry/programmes/{programme_id}", response_class=HTMLResponse, response_model=None)
+async def edit_programme(
+    request: Request, programme_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    """Correct a programme's title, period, status, signing date and summary."""
+    values = await form_values(request)
+    data = {
+        "title": values.get("title", ""),
+        "start_year": optional_int(values.get("start_year")),
+        "end_year": optional_int(values.get("end_year")),
+        "status": values.get("status", ""),
+        "signed_on": optional_date(values.get("signed_on")),
+        "summary": values.get("summary", ""),
+    }
+    outcome = attempt(
+        session,
+        lambda: programmes.update_programme(session, user, programme_id, parse(schemas.ProgrammePatch, data)),
+    )
+    if isinstance(outcome, DomainError):
+        return _programme(
+            request, session, user, programme_id, outcome.detail, status=outcome.status, edited=values
+        )
+    return redirect(f"/registry/programmes/{programme_id}")
 
 
 @router.post(

@@ -199,9 +199,15 @@ def status_shown(programme: Programme, on: date | None = None) -> str:
     return label(vocabulary().programme_statuses, programme.status)
 
 
-def progress(programme: Programme) -> float:
+def counted_items(programme: Programme) -> tuple[int, int]:
+    """(done, counted): the action items progress counts from; a dropped item is not counted."""
     items = [i for i in programme.action_items if i.status != "dropped"]
-    return round(sum(i.status == "done" for i in items) / len(items), 3) if items else 0.0
+    return sum(i.status == "done" for i in items), len(items)
+
+
+def progress(programme: Programme) -> float:
+    done, counted = counted_items(programme)
+    return round(done / counted, 3) if counted else 0.0
 
 
 def programme_out(programme: Programme) -> schemas.ProgrammeOut:
