@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from liaison.core.db import unit_of_work
 from liaison.registry import programmes, schemas
-from tests.e2e.conftest import LiveServer, sign_in
+from tests.e2e.conftest import LiveServer, sign_in, speak
 from tests.registry.factories import ADMIN
 
 WORDS = {
@@ -38,10 +38,7 @@ def test_a_programme_is_extended_and_closed_from_its_page(live_server, browser_p
     programme_id = _programme(live_server)
     page = browser_page
     sign_in(page, live_server, live_server.account("officer", "hoa.officer"))
-    if language == "vi":
-        page.get_by_label("Language").select_option("vi")
-        page.get_by_role("button", name="Change language").click()
-        expect(page.locator("html")).to_have_attribute("lang", "vi")
+    speak(page, language)
     page.goto(f"{live_server.url}/registry/programmes/{programme_id}")
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text(words["progress"])

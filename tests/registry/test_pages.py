@@ -12,10 +12,10 @@ from sqlalchemy import Engine, select
 from liaison.core.db import unit_of_work
 from liaison.core.models import AuditEvent
 from liaison.registry import programmes, schemas
-from liaison.registry.models import Agency, Programme
+from liaison.registry.models import Agency, Agreement, Programme
 from liaison.web.forms import PAGE_SIZE
 from tests.conftest import make_account
-from tests.registry.factories import ADMIN, agency
+from tests.registry.factories import ADMIN, agency, agreement
 
 
 def test_the_pager_keeps_the_filters_and_encodes_them(client: TestClient, engine: Engine) -> None:
@@ -151,3 +151,53 @@ def test_a_programme_ending_before_it_starts_is_a_page_with_the_error_and_nothin
     with unit_of_work(engine) as session:
         stored = session.get(Programme, programme_id)
         assert stored is not None and (stored.title, stored.end_year) == ("Plan 2022–2024", 2024)
+
+
+def _agreements(engine: Engine) -> tuple[int, int]:
+    """A Vietnam–Singapore agreement recorded with the wrong kind and no crime areas, and an
+    older one it supersedes."""
+    with unit_of_work(engine) as session:
+        vn, sg = agency(session, country="VN"), agency(session, country="SG")
+        older = agreement(session, vn, sg, title="MOU 2005")
+        newer = agreement(session, vn, sg, title="MOU on drugs 2015", kind="other", summary="In Hanoi.")
+        return newer.id, older.id
+
+
+def test_an_agreement_is_corrected_on_its_page_and_audited(client: TestClient, engine: Engine) -> None:
+    agreement_id, older_id = _agreements(engine)
+    officer = make_account(engine, "officer")
+    data = {"title": "MOU on combating drug crime 2015", "kind": "memorandum_of_understanding",
+            "crime_areas": ["drug_trafficking", "money_laundering"], "amends_id": "",
+            "supersedes_id": str(older_id), "summary": "In Hanoi."}  # fmt: skip
+    response = client.post(
+        f"/registry/agreements/{agreement_id}", data=data, headers=officer.headers, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    page = client.get(f"/registry/agreements/{agreement_id}", headers=officer.headers).text
+    assert "MOU on combating drug crime 2015" in page and "Memorandum of understanding" in page
+    assert "Illicit drug trafficking, Money laundering" in page
+    assert f'<a href="/registry/agreements/{older_id}">MOU 2005</a>' in page
+    with unit_of_work(engine) as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == "agreement", AuditEvent.action == "update")
+        ).one()
+        assert event.actor == officer.username and "memorandum_of_understanding" in str(event.changes)
+
+
+def test_an_agreement_corrected_with_an_unknown_kind_is_a_page_with_the_error_and_nothing_changed(
+    client: TestClient, engine: Engine
+) -> None:
+    agreement_id, _ = _agreements(engine)
+    officer = make_account(engine, "officer")
+    data = {"title": "Changed", "kind": "friendship", "summary": ""}
+    response = client.post(
+        f"/registry/agreements/{agreement_id}",
+        data=data,
+        headers={**officer.headers, "Accept-Language": "vi"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 422 and "Loại &#39;friendship&#39; không xác" in response.text
+    assert 'value="Changed"' in response.text and "<details open>" in response.text
+    with unit_of_work(engine) as session:
+        stored = session.get(Agreement, agreement_id)
+        assert stored is not None and (stored.title, stored.kind) == ("MOU on drugs 2015", "other")

@@ -557,7 +557,9 @@ def _agreement(
     agreement_id: int,
     error: str | None = None,
     status: int = 200,
+    edited: dict[str, Any] | None = None,
 ) -> HTMLResponse:
+    """The agreement's page; after a refused correction `edited` holds what was typed."""
     agreement = agreements.get_agreement(session, user, agreement_id)
     all_programmes, _ = programmes.list_programmes(session, user, limit=500)
     context = {
@@ -565,6 +567,10 @@ def _agreement(
         "allowed": allowed_next(vocabulary().agreement_statuses, agreement.status),
         "error": error,
         "programmes": [p for p in all_programmes if p.agreement_id == agreement.id],
+        "edited": edited or {},
+        "others": session.scalars(
+            select(Agreement).where(Agreement.id != agreement.id).order_by(Agreement.title_key)
+        ).all(),
     }
     return show(request, "agreement.html", context, status)
 
@@ -572,6 +578,31 @@ def _agreement(
 @router.get("/registry/agreements/{agreement_id}", response_class=HTMLResponse)
 def agreement_page(request: Request, agreement_id: int, session: DbSession, user: Reader) -> HTMLResponse:
     return _agreement(request, session, user, agreement_id)
+
+
+@router.post("/registry/agreements/{agreement_id}", response_class=HTMLResponse, response_model=None)
+async def correct_agreement(
+    request: Request, agreement_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    """Correct an agreement's description: title, kind, crime areas, what it amends or
+    supersedes, summary. Its status moves only through its dated history."""
+    values, multi = await posted(request)
+    data = {
+        "title": values.get("title", ""),
+        "kind": values.get("kind", ""),
+        "crime_areas": multi.get("crime_areas", []),
+        "amends_id": optional_int(values.get("amends_id")),
+        "supersedes_id": optional_int(values.get("supersedes_id")),
+        "summary": values.get("summary", ""),
+    }
+    outcome = attempt(
+        session,
+        lambda: agreements.update_agreement(session, user, agreement_id, parse(schemas.AgreementPatch, data)),
+    )
+    if isinstance(outcome, DomainError):
+        edited = {**values, "crime_areas": multi.get("crime_areas", [])}
+        return _agreement(request, session, user, agreement_id, outcome.detail, outcome.status, edited)
+    return redirect(f"/registry/agreements/{agreement_id}")
 
 
 @router.post("/registry/agreements/{agreement_id}/status", response_class=HTMLResponse, response_model=None)
