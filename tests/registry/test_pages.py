@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
@@ -15,7 +16,7 @@ from liaison.registry import programmes, schemas
 from liaison.registry.models import Agency, Agreement, Programme
 from liaison.web.forms import PAGE_SIZE
 from tests.conftest import make_account
-from tests.registry.factories import ADMIN, agency, agreement
+from tests.registry.factories import ADMIN, agency, agreement, official
 
 
 def test_the_pager_keeps_the_filters_and_encodes_them(client: TestClient, engine: Engine) -> None:
@@ -201,3 +202,42 @@ def test_an_agreement_corrected_with_an_unknown_kind_is_a_page_with_the_error_an
     with unit_of_work(engine) as session:
         stored = session.get(Agreement, agreement_id)
         assert stored is not None and (stored.title, stored.kind) == ("MOU on drugs 2015", "other")
+
+
+def test_an_official_takes_a_new_post_on_the_page_and_keeps_the_old_one(
+    client: TestClient, engine: Engine
+) -> None:
+    with unit_of_work(engine) as session:
+        police = agency(session, "Cục Cảnh sát hình sự")
+        cooperation = agency(session, "Cục Hợp tác quốc tế")
+        someone = official(
+            session, "Trần Văn B", agency_id=police.id,
+            posts=[{"title": "Deputy Director", "agency_id": police.id, "start_date": date(2019, 1, 1)}],
+        )  # fmt: skip
+        official_id, cooperation_id = someone.id, cooperation.id
+    officer = make_account(engine, "officer")
+    data = {
+        "title": "Director",
+        "rank": "Major General",
+        "agency_id": str(cooperation_id),
+        "start_date": "2024-07-01",
+    }
+    response = client.post(
+        f"/registry/officials/{official_id}/posts", data=data, headers=officer.headers, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    page = client.get(f"/registry/officials/{official_id}", headers=officer.headers).text
+    assert "Deputy Director" in page and "Major General" in page
+    assert page.count("Cục Hợp tác quốc tế</a>") == 1  # the official's agency now
+    with unit_of_work(engine) as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == "official", AuditEvent.action == "update")
+        ).one()
+        assert "Director (Major General" in str(event.changes)
+    late = client.post(
+        f"/registry/officials/{official_id}/posts",
+        data={"title": "Adviser", "start_date": "2020-01-01"},
+        headers={**officer.headers, "Accept-Language": "vi"},
+        follow_redirects=False,
+    )
+    assert late.status_code == 422 and 'value="Adviser"' in late.text

@@ -354,9 +354,46 @@ async def add_official(request: Request, session: DbSession, user: Writer) -> HT
     return redirect(f"/registry/officials/{official.id}")
 
 
+def _official(
+    request: Request,
+    session: Session,
+    user: User,
+    official_id: int,
+    error: str | None = None,
+    status: int = 200,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
+    context = {
+        "official": officials.get_official(session, user, official_id),
+        "agencies": agencies.agency_choices(session),
+        "error": error,
+        "form": form or {},
+    }
+    return show(request, "official.html", context, status)
+
+
 @router.get("/registry/officials/{official_id}", response_class=HTMLResponse)
 def official_page(request: Request, official_id: int, session: DbSession, user: Reader) -> HTMLResponse:
-    return show(request, "official.html", {"official": officials.get_official(session, user, official_id)})
+    return _official(request, session, user, official_id)
+
+
+@router.post("/registry/officials/{official_id}/posts", response_class=HTMLResponse, response_model=None)
+async def take_post(
+    request: Request, official_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    values = await form_values(request)
+    data = {
+        "title": values.get("title", ""),
+        "rank": values.get("rank", ""),
+        "agency_id": optional_int(values.get("agency_id")),
+        "start_date": optional_date(values.get("start_date")),
+    }
+    outcome = attempt(
+        session, lambda: officials.take_post(session, user, official_id, parse(schemas.NewPostIn, data))
+    )
+    if isinstance(outcome, DomainError):
+        return _official(request, session, user, official_id, outcome.detail, outcome.status, values)
+    return redirect(f"/registry/officials/{official_id}")
 
 
 # Mechanisms
