@@ -6,10 +6,14 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from liaison.app import create_app
+from liaison.core import accounts
+from liaison.core.db import unit_of_work
+from liaison.core.models import AuditEvent
 from liaison.core.settings import get_settings
+from liaison.engagements import schemas, service
 from tests.conftest import fresh_engine, make_account
 from tests.registry.test_demo import load_demo
 
@@ -206,3 +210,43 @@ def test_case_form_records_a_handling_code_that_hides_the_case_from_other_units(
         "/engagements/citizen-protection", headers=insider.headers, data={**form, "handling_code": "H7"}
     )
     assert refused.status_code == 422
+
+
+def test_a_case_changes_status_from_the_list_audited_and_only_for_those_who_may_read_it(
+    client: TestClient, engine: Engine
+) -> None:
+    insider = make_account(engine, "officer", unit="consular")
+    with unit_of_work(engine) as session:
+        case = service.create_case(
+            session,
+            accounts.get_user(session, insider.username),
+            schemas.CaseIn(title="Students detained in Almaty", country="KZ", handling_code="H3"),
+        )
+        case_id = case.id
+    outsider = make_account(engine, "supervisor", unit="border")
+    hidden = client.post(
+        f"/engagements/citizen-protection/{case_id}", headers=outsider.headers, data={"status": "closed"}
+    )
+    assert hidden.status_code == 404
+    unknown = client.post(
+        f"/engagements/citizen-protection/{case_id}",
+        headers={**insider.headers, "Accept-Language": "vi"},
+        data={"status": "forgotten"},
+    )
+    assert unknown.status_code == 422 and "Students detained in Almaty" in unknown.text
+    moved = client.post(
+        f"/engagements/citizen-protection/{case_id}",
+        headers=insider.headers,
+        data={"status": "closed"},
+        follow_redirects=False,
+    )
+    assert moved.status_code == 303, moved.text
+    page = client.get("/engagements/citizen-protection", headers=insider.headers).text
+    assert '<option value="closed" selected>Closed</option>' in page
+    with unit_of_work(engine) as session:
+        events = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.object_type == "citizen_protection_case", AuditEvent.action == "update"
+            )
+        ).all()
+        assert [(e.actor, "closed" in str(e.changes)) for e in events] == [(insider.username, True)]

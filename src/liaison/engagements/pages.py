@@ -414,6 +414,21 @@ async def add_case(request: Request, session: DbSession, user: Writer) -> HTMLRe
     return redirect("/engagements/citizen-protection")
 
 
+@router.post("/engagements/citizen-protection/{case_id}", response_class=HTMLResponse, response_model=None)
+async def change_case_status(
+    request: Request, case_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    """Move a case to another status (open, in progress, closed) from the list."""
+    values = await form_values(request)
+    data = {"status": values.get("status", "")}
+    outcome = attempt(
+        session, lambda: service.update_case(session, user, case_id, parse(schemas.CasePatch, data))
+    )
+    if isinstance(outcome, DomainError):
+        return _cases(request, session, user, None, None, outcome.detail, outcome.status)
+    return redirect("/engagements/citizen-protection")
+
+
 # One engagement and the commitments made there
 
 
