@@ -220,3 +220,27 @@ def test_a_new_post_before_the_open_one_began_is_a_problem_and_changes_nothing(
         assert refused.status_code == 422 and refused.headers["content-type"] == "application/problem+json"
     posts = client.get(f"/api/v1/officials/{official_id}", headers=headers).json()["posts"]
     assert [(p["title"], p["end_date"]) for p in posts] == [("Deputy Director", None)]
+
+
+def test_an_action_item_s_owner_is_changed_and_cleared(client: TestClient, engine: Engine) -> None:
+    headers = officer(engine)
+    owner = client.post(
+        "/api/v1/agencies", json={"name": "C03", "kind": "police", "country": "VN"}, headers=headers
+    )
+    programme = client.post(
+        "/api/v1/programmes", json={"title": "Plan", "start_year": 2024, "end_year": 2026}, headers=headers
+    ).json()
+    item = client.post(
+        f"/api/v1/programmes/{programme['id']}/action-items", json={"text": "Hotline"}, headers=headers
+    ).json()
+    url = f"/api/v1/action-items/{item['id']}"
+    owned = client.patch(
+        url, json={"owner_agency_id": owner.json()["id"], "text": "24/7 hotline"}, headers=headers
+    )
+    assert (owned.json()["owner_agency_id"], owned.json()["text"]) == (owner.json()["id"], "24/7 hotline")
+    untouched = client.patch(url, json={"status": "in_progress"}, headers=headers).json()
+    assert untouched["owner_agency_id"] == owner.json()["id"]  # not sent: kept
+    cleared = client.patch(url, json={"owner_agency_id": None}, headers=headers).json()
+    assert cleared["owner_agency_id"] is None
+    blank = client.patch(url, json={"text": ""}, headers=headers)
+    assert blank.status_code == 422 and blank.headers["content-type"] == "application/problem+json"

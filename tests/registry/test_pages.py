@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select
 from liaison.core.db import unit_of_work
 from liaison.core.models import AuditEvent
 from liaison.registry import programmes, schemas
-from liaison.registry.models import Agency, Agreement, Programme
+from liaison.registry.models import ActionItem, Agency, Agreement, Programme
 from liaison.web.forms import PAGE_SIZE
 from tests.conftest import make_account
 from tests.registry.factories import ADMIN, agency, agreement, official
@@ -241,3 +241,35 @@ def test_an_official_takes_a_new_post_on_the_page_and_keeps_the_old_one(
         follow_redirects=False,
     )
     assert late.status_code == 422 and 'value="Adviser"' in late.text
+
+
+def test_an_action_item_is_corrected_on_the_programme_page_and_audited(
+    client: TestClient, engine: Engine
+) -> None:
+    programme_id = _programme_with_items(engine)
+    with unit_of_work(engine) as session:
+        owner = agency(session, "Cục Hợp tác quốc tế").id
+        item_id = session.scalars(select(ActionItem.id).where(ActionItem.text == "Liaison post")).one()
+    officer = make_account(engine, "officer")
+    data = {"text": "Liaison officer posted in Moscow", "owner_agency_id": str(owner),
+            "due_date": "2025-06-30", "status": "done", "note": "Officer arrived."}  # fmt: skip
+    response = client.post(
+        f"/registry/action-items/{item_id}", data=data, headers=officer.headers, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    page = client.get(f"/registry/programmes/{programme_id}", headers=officer.headers).text
+    assert "Liaison officer posted in Moscow" in page and "Officer arrived." in page
+    assert "100% · 2 of 2 action items done" in page
+    unknown_owner = client.post(
+        f"/registry/action-items/{item_id}",
+        data={**data, "owner_agency_id": "999999"},
+        headers=officer.headers,
+    )
+    assert unknown_owner.status_code == 422
+    with unit_of_work(engine) as session:
+        item = session.get(ActionItem, item_id)
+        assert item is not None and (item.owner_agency_id, item.due_date) == (owner, date(2025, 6, 30))
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == "action_item", AuditEvent.action == "update")
+        ).one()
+        assert "Liaison officer posted in Moscow" in str(event.changes)

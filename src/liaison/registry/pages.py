@@ -821,7 +821,13 @@ async def update_action_item(
     request: Request, item_id: int, session: DbSession, user: Writer
 ) -> HTMLResponse | RedirectResponse:
     values = await form_values(request)
-    data = {"status": values.get("status") or None, "note": values.get("note", "")}
+    data = {
+        "text": values.get("text", ""),
+        "owner_agency_id": optional_int(values.get("owner_agency_id")),
+        "due_date": optional_date(values.get("due_date")),
+        "status": values.get("status") or None,
+        "note": values.get("note", ""),
+    }
     item = attempt(
         session,
         lambda: programmes.update_action_item(session, user, item_id, parse(schemas.ActionItemPatch, data)),

@@ -300,6 +300,10 @@ class ActionItemIn(Input):
 
 
 class ActionItemPatch(Input):
+    text: LongText | None = Field(default=None, min_length=1)
+    owner_agency_id: int | None = Field(
+        default=None, description="the owning agency; null, when sent, clears it"
+    )
     status: ActionItemStatus | None = None
     due_date: date | None = None
     note: LongText = Field(default="", description="a progress note, dated today")
