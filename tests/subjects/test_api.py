@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
+from liaison.names.search import stored_keys
+from liaison.subjects.models import SubjectNameKey
 from tests.conftest import make_account
 from tests.subjects.factories import interpol_list_page, interpol_notice
 
@@ -161,3 +164,68 @@ def test_particulars_are_changed_and_the_change_audited(client: TestClient, engi
     events = client.get("/api/v1/audit", params={"object_type": "subject", "object_id": str(subject_id)},
                         headers=admin.headers).json()  # fmt: skip
     assert {"create", "update", "read"} <= {event["action"] for event in events}
+
+
+def _find(client: TestClient, headers: dict[str, str], query: str) -> list[int]:
+    return [
+        s["id"] for s in client.get("/api/v1/subjects", params={"q": query}, headers=headers).json()["items"]
+    ]
+
+
+def test_a_misspelt_alias_is_corrected_and_found_by_its_new_spelling_only(
+    client: TestClient, engine: Engine
+) -> None:
+    officer = make_account(engine, "officer")
+    body = client.post("/api/v1/subjects", json=SUBJECT, headers=officer.headers).json()
+    alias = body["names"][1]
+    corrected = {"full_name": "Чан Ван Мау", "kind": "alias", "language": "ru"}
+    response = client.put(
+        f"/api/v1/subjects/{body['id']}/names/{alias['id']}", json=corrected, headers=officer.headers
+    )
+    assert response.status_code == 200, response.text
+    assert (response.json()["full_name"], response.json()["script"]) == ("Чан Ван Мау", "cyrillic")
+    assert _find(client, officer.headers, "Чан Ван Мау") == [body["id"]]
+    with Session(engine) as session:  # re-keyed: the old spelling's keys are gone
+        keys = session.scalars(select(SubjectNameKey.key).where(SubjectNameKey.name_id == alias["id"])).all()
+    assert sorted(keys) == sorted(stored_keys("Чан Ван Мау")) != sorted(stored_keys("Тран Ван Мау"))
+    primary = body["names"][0]
+    demoted = client.put(
+        f"/api/v1/subjects/{body['id']}/names/{primary['id']}",
+        json={"full_name": "Trần Văn Mẫu", "kind": "alias"},
+        headers=officer.headers,
+    )
+    assert demoted.status_code == 422 and demoted.headers["content-type"] == "application/problem+json"
+    names = client.get(f"/api/v1/subjects/{body['id']}", headers=officer.headers).json()["names"]
+    assert [(n["full_name"], n["kind"]) for n in names] == [
+        ("Trần Văn Mẫu", "primary"),
+        ("Чан Ван Мау", "alias"),
+    ]
+
+
+def test_the_primary_name_corrected_on_the_page_renames_the_file_and_is_audited(
+    client: TestClient, engine: Engine
+) -> None:
+    officer = make_account(engine, "officer")
+    body = client.post("/api/v1/subjects", json=SUBJECT, headers=officer.headers).json()
+    primary = body["names"][0]
+    form = {"full_name": "Trần Văn Mậu", "kind": "primary", "language": "vi", "given_name": "Mậu",
+            "family_name": "Trần", "name_order": "family_first"}  # fmt: skip
+    response = client.post(
+        f"/subjects/{body['id']}/names/{primary['id']}",
+        data=form,
+        headers=officer.headers,
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    page = client.get(f"/subjects/{body['id']}", headers=officer.headers).text
+    assert "<h1>Trần Văn Mậu</h1>" in page
+    blank = client.post(
+        f"/subjects/{body['id']}/names/{primary['id']}",
+        data={**form, "full_name": " - "},
+        headers={**officer.headers, "Accept-Language": "vi"},
+    )
+    assert blank.status_code == 422 and "Không thể sửa tên" in blank.text
+    audit = client.get(
+        "/api/v1/audit", params={"action": "correct name"}, headers=make_account(engine, "auditor").headers
+    )
+    assert audit.status_code == 200 and "Trần Văn Mậu" in audit.text

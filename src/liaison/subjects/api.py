@@ -121,6 +121,15 @@ def add_name(subject_id: int, body: schemas.NameIn, session: DbSession, user: Wr
     return schemas.NameOut.model_validate(service.add_name(session, user, subject_id, body))
 
 
+@router.put("/subjects/{subject_id}/names/{name_id}", response_model=schemas.NameOut)
+def correct_name(
+    subject_id: int, name_id: int, body: schemas.NameIn, session: DbSession, user: Writer
+) -> schemas.NameOut:
+    """Correct a name (all its fields, as when added); it is re-keyed for search and screening.
+    The primary name stays primary (422)."""
+    return schemas.NameOut.model_validate(service.correct_name(session, user, subject_id, name_id, body))
+
+
 @router.post("/subjects/{subject_id}/documents", response_model=schemas.DocumentOut, status_code=201)
 def add_document(
     subject_id: int, body: schemas.DocumentIn, session: DbSession, user: Writer

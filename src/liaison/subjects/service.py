@@ -855,6 +855,43 @@ def add_name(session: Session, actor: Actor, subject_id: int, data: NameIn) -> S
     return name
 
 
+def correct_name(session: Session, actor: Actor, subject_id: int, name_id: int, data: NameIn) -> SubjectName:
+    """Correct a name as written (a typo, the wrong kind or language): the name is re-keyed for
+    search and screening at once, and the subject changes so its hits are screened again. The
+    primary name stays primary, so the file always has one."""
+    subject = _editable(session, actor, subject_id)
+    name = session.get(SubjectName, name_id)
+    if name is None or name.subject_id != subject.id:
+        raise NotFound("Subject {subject_id} has no name {name_id}.", subject_id=subject_id, name_id=name_id)
+    check = _Checker()
+    row = _name_row(check, "name", data)
+    if name.kind == "primary" and data.kind != "primary":
+        check.problems["name.kind"] = "the primary name stays primary; add another name instead"
+    check.raise_if_any("The name cannot be corrected")
+    before = {column: getattr(name, column) for column in row}
+    for column, value in row.items():
+        setattr(name, column, value)
+    session.execute(delete(SubjectNameKey).where(SubjectNameKey.name_id == name.id))
+    session.execute(SubjectNameKey.__table__.insert(), _key_rows(subject.id, name.id, name.full_name))  # type: ignore[attr-defined]
+    if name.kind == "primary":
+        subject.primary_name = name.full_name
+    subject.updated_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor.username,
+        "correct name",
+        "subject",
+        subject.id,
+        before=before,
+        after=row,
+        protected=subject,
+    )
+    publish(session, SubjectChanged(actor=actor.username, subject_ids=(subject.id,), change="correct name"))
+    session.expire(subject)
+    return name
+
+
 def add_document(session: Session, actor: Actor, subject_id: int, data: DocumentIn) -> SubjectDocument:
     subject = _editable(session, actor, subject_id)
     check = _Checker()
