@@ -229,3 +229,34 @@ def test_the_primary_name_corrected_on_the_page_renames_the_file_and_is_audited(
         "/api/v1/audit", params={"action": "correct name"}, headers=make_account(engine, "auditor").headers
     )
     assert audit.status_code == 200 and "Trần Văn Mậu" in audit.text
+
+
+def test_a_charge_is_corrected_on_the_file_and_a_bad_country_refused(
+    client: TestClient, engine: Engine
+) -> None:
+    officer = make_account(engine, "officer")
+    with_charge = {**SUBJECT, "charges": [{"description": "Embezzlement", "legal_provision": "Art. 353"}]}
+    body = client.post("/api/v1/subjects", json=with_charge, headers=officer.headers).json()
+    charge_id = body["charges"][0]["id"]
+    form = {"description": "Embezzlement of public property", "crime_area": "corruption",
+            "legal_provision": "Article 353, Criminal Code 2015", "issuing_authority": "Investigation Police",
+            "issuing_country": "VN", "warrant_reference": "W-17", "warrant_date": "2024-03-01"}  # fmt: skip
+    url = f"/subjects/{body['id']}/charges/{charge_id}"
+    assert client.post(url, data=form, headers=officer.headers, follow_redirects=False).status_code == 303
+    refused = client.post(
+        url, data={**form, "issuing_country": "QQ", "description": "Changed"}, headers=officer.headers
+    )
+    assert refused.status_code == 422 and "ISO 3166-1" in refused.text
+    charge = client.get(f"/api/v1/subjects/{body['id']}", headers=officer.headers).json()["charges"][0]
+    assert (charge["description"], charge["warrant_date"], charge["crime_area"]) == (
+        "Embezzlement of public property", "2024-03-01", "corruption")  # fmt: skip
+    api = client.put(
+        f"/api/v1/subjects/{body['id']}/charges/{charge_id}",
+        json={"warrant_date": "2024-02-30"},
+        headers=officer.headers,
+    )
+    assert api.status_code == 422 and api.headers["content-type"] == "application/problem+json"
+    audit = client.get(
+        "/api/v1/audit", params={"action": "correct charge"}, headers=make_account(engine, "auditor").headers
+    )
+    assert "Article 353, Criminal Code 2015" in audit.text

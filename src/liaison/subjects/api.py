@@ -138,6 +138,16 @@ def add_document(
     return schemas.DocumentOut.model_validate(service.add_document(session, user, subject_id, body))
 
 
+@router.put("/subjects/{subject_id}/charges/{charge_id}", response_model=schemas.ChargeOut)
+def correct_charge(
+    subject_id: int, charge_id: int, body: schemas.ChargeIn, session: DbSession, user: Writer
+) -> schemas.ChargeOut:
+    """Correct a charge (all its fields, as when added)."""
+    return schemas.ChargeOut.model_validate(
+        service.correct_charge(session, user, subject_id, charge_id, body)
+    )
+
+
 @router.post("/subjects/{subject_id}/charges", response_model=schemas.ChargeOut, status_code=201)
 def add_charge(
     subject_id: int, body: schemas.ChargeIn, session: DbSession, user: Writer

@@ -174,6 +174,22 @@ async def correct_name(
     return await _post(request, session, user, subject_id, action)
 
 
+CHARGE_FIELDS = ("crime_area", "description", "legal_provision", "issuing_authority", "issuing_country",
+                 "warrant_reference", "warrant_date")  # fmt: skip
+
+
+@router.post("/subjects/{subject_id}/charges/{charge_id}", response_class=HTMLResponse, response_model=None)
+async def correct_charge(
+    request: Request, subject_id: int, charge_id: int, session: DbSession, user: Writer
+) -> Any:
+    def action(values: dict[str, str]) -> object:
+        fields = {k: values.get(k, "") for k in CHARGE_FIELDS}
+        charge = parse(schemas.ChargeIn, fields | {"warrant_date": fields["warrant_date"] or None})
+        return service.correct_charge(session, user, subject_id, charge_id, charge)
+
+    return await _post(request, session, user, subject_id, action)
+
+
 @router.post("/subjects/{subject_id}/documents", response_class=HTMLResponse, response_model=None)
 async def add_document(request: Request, subject_id: int, session: DbSession, user: Writer) -> Any:
     def action(values: dict[str, str]) -> object:
