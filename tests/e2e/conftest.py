@@ -85,3 +85,12 @@ def sign_in(page, server: Served, account: Account) -> None:  # type: ignore[no-
         page.get_by_label("Code").fill(account.code())
         page.get_by_role("button", name="Continue").click()
         page.wait_for_load_state()
+
+
+def speak(page, language: str) -> None:  # type: ignore[no-untyped-def]
+    """Switch the signed-in page to `language` through the shell's language form."""
+    if language == "en":
+        return
+    page.get_by_label("Language").select_option(language)
+    page.get_by_role("button", name="Change language").click()
+    page.wait_for_function(f"document.documentElement.lang === '{language}'")

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from liaison.app import create_app
+from liaison.core import accounts
+from liaison.core.db import unit_of_work
+from liaison.core.models import AuditEvent
 from liaison.core.settings import get_settings
+from liaison.engagements import schemas, service
+from liaison.engagements.models import Commitment
 from tests.conftest import fresh_engine, make_account
+from tests.registry import factories
 from tests.registry.test_demo import load_demo
 
 # one worker holds this module's shared fixture (started once, not once per worker)
@@ -206,3 +213,71 @@ def test_case_form_records_a_handling_code_that_hides_the_case_from_other_units(
         "/engagements/citizen-protection", headers=insider.headers, data={**form, "handling_code": "H7"}
     )
     assert refused.status_code == 422
+
+
+def test_a_case_changes_status_from_the_list_audited_and_only_for_those_who_may_read_it(
+    client: TestClient, engine: Engine
+) -> None:
+    insider = make_account(engine, "officer", unit="consular")
+    with unit_of_work(engine) as session:
+        case = service.create_case(
+            session,
+            accounts.get_user(session, insider.username),
+            schemas.CaseIn(title="Students detained in Almaty", country="KZ", handling_code="H3"),
+        )
+        case_id = case.id
+    outsider = make_account(engine, "supervisor", unit="border")
+    hidden = client.post(
+        f"/engagements/citizen-protection/{case_id}", headers=outsider.headers, data={"status": "closed"}
+    )
+    assert hidden.status_code == 404
+    unknown = client.post(
+        f"/engagements/citizen-protection/{case_id}",
+        headers={**insider.headers, "Accept-Language": "vi"},
+        data={"status": "forgotten"},
+    )
+    assert unknown.status_code == 422 and "Students detained in Almaty" in unknown.text
+    moved = client.post(
+        f"/engagements/citizen-protection/{case_id}",
+        headers=insider.headers,
+        data={"status": "closed"},
+        follow_redirects=False,
+    )
+    assert moved.status_code == 303, moved.text
+    page = client.get("/engagements/citizen-protection", headers=insider.headers).text
+    assert '<option value="closed" selected>Closed</option>' in page
+    with unit_of_work(engine) as session:
+        events = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.object_type == "citizen_protection_case", AuditEvent.action == "update"
+            )
+        ).all()
+        assert [(e.actor, "closed" in str(e.changes)) for e in events] == [(insider.username, True)]
+
+
+def test_a_commitment_gets_an_owner_and_a_due_date_on_its_page_audited(
+    client: TestClient, engine: Engine
+) -> None:
+    with unit_of_work(engine) as session:
+        owner = factories.agency(session, "Cục Cảnh sát hình sự").id
+        talks = factories.engagement(session)
+        commitment_id = factories.commitment(session, talks.id, "Exchange lists of fugitives").id
+    officer = make_account(engine, "officer")
+    data = {"text": "Exchange lists of fugitives every quarter", "kind": "agreed",
+            "owner_agency_id": str(owner), "due_date": "2026-12-31"}  # fmt: skip
+    url = f"/engagements/commitments/{commitment_id}"
+    response = client.post(url, data=data, headers=officer.headers, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    page = client.get(url, headers=officer.headers).text
+    assert "every quarter" in page and "Cục Cảnh sát hình sự" in page
+    refused = client.post(
+        url, data={**data, "due_date": "31/12/2026"}, headers={**officer.headers, "Accept-Language": "vi"}
+    )
+    assert refused.status_code == 422 and 'value="31/12/2026"' in refused.text
+    with unit_of_work(engine) as session:
+        stored = session.get(Commitment, commitment_id)
+        assert stored is not None and (stored.owner_agency_id, stored.due_date) == (owner, date(2026, 12, 31))
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == "commitment", AuditEvent.action == "update")
+        ).one()
+        assert event.actor == officer.username and "2026-12-31" in str(event.changes)

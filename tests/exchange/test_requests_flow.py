@@ -95,6 +95,23 @@ def test_a_submitted_request_to_a_partner_node_waits_for_a_supervisor_then_enter
         assert pending.releasability == "KZ" and json.loads(envelope.header)["releasability"] == "KZ"
 
 
+def test_a_withdrawn_document_does_not_travel_to_the_partner(engine: Engine) -> None:
+    with unit_of_work(engine) as session:
+        _, officer, request = to_partner(engine, session)
+        root = get_settings().documents_dir
+        kept = service.attach_document(session, officer, request.id, "other", "letter.pdf", PDF, root, 10**6)
+        mistaken = service.attach_document(
+            session, officer, request.id, "other", "notes.txt", b"Not for the partner", root, 10**6
+        )
+        service.withdraw_document(
+            session, officer, request.id, mistaken.id, "Internal notes, attached by mistake"
+        )
+        service.transition_request(session, officer, request.id, "submit")
+        (pending,) = dispatches(session)
+        assert [d["filename"] for d in pending.body["documents"]] == ["letter.pdf"]
+        assert [a["sha256"] for a in pending.attachments] == [kept.sha256]
+
+
 def test_a_request_to_an_agency_without_a_node_stays_here(engine: Engine) -> None:
     make_account(engine, "officer", "officer.one", unit=UNIT)
     with unit_of_work(engine) as session:

@@ -168,3 +168,79 @@ def test_analyst_reads_but_may_not_write(client: TestClient, engine: Engine) -> 
         "/api/v1/agencies", json={"name": "X", "kind": "police", "country": "VN"}, headers=analyst
     )
     assert refused.status_code == 403
+
+
+def test_an_official_takes_a_new_post_and_the_one_held_ends_that_day(
+    client: TestClient, engine: Engine
+) -> None:
+    headers = officer(engine)
+    agencies = [
+        client.post(
+            "/api/v1/agencies", json={"name": name, "kind": "police", "country": "VN"}, headers=headers
+        )
+        for name in ("Cục Cảnh sát hình sự", "Cục Hợp tác quốc tế")
+    ]
+    police, cooperation = (a.json()["id"] for a in agencies)
+    created = client.post(
+        "/api/v1/officials",
+        headers=headers,
+        json={"name": "Trần Văn B", "agency_id": police,
+              "posts": [{"title": "Deputy Director", "agency_id": police, "start_date": "2019-01-01"}]},
+    )  # fmt: skip
+    official_id = created.json()["id"]
+    new_post = {
+        "title": "Director",
+        "rank": "Major General",
+        "agency_id": cooperation,
+        "start_date": "2024-07-01",
+    }
+    taken = client.post(f"/api/v1/officials/{official_id}/posts", json=new_post, headers=headers)
+    assert taken.status_code == 201, taken.text
+    posts = [(p["title"], p["start_date"], p["end_date"]) for p in taken.json()["posts"]]
+    assert posts == [("Deputy Director", "2019-01-01", "2024-07-01"), ("Director", "2024-07-01", None)]
+    assert taken.json()["agency_id"] == cooperation
+
+
+def test_a_new_post_before_the_open_one_began_is_a_problem_and_changes_nothing(
+    client: TestClient, engine: Engine
+) -> None:
+    headers = officer(engine)
+    created = client.post(
+        "/api/v1/officials",
+        headers=headers,
+        json={"name": "Trần Văn C", "posts": [{"title": "Deputy Director", "start_date": "2019-01-01"}]},
+    )
+    official_id = created.json()["id"]
+    for body in (
+        {"title": "Director", "start_date": "2018-01-01"},  # before the open post began
+        {"title": "Director", "rank": "R" * 121, "start_date": "2024-01-01"},  # longer than a rank is kept
+        {"title": "Director"},  # no day
+    ):
+        refused = client.post(f"/api/v1/officials/{official_id}/posts", json=body, headers=headers)
+        assert refused.status_code == 422 and refused.headers["content-type"] == "application/problem+json"
+    posts = client.get(f"/api/v1/officials/{official_id}", headers=headers).json()["posts"]
+    assert [(p["title"], p["end_date"]) for p in posts] == [("Deputy Director", None)]
+
+
+def test_an_action_item_s_owner_is_changed_and_cleared(client: TestClient, engine: Engine) -> None:
+    headers = officer(engine)
+    owner = client.post(
+        "/api/v1/agencies", json={"name": "C03", "kind": "police", "country": "VN"}, headers=headers
+    )
+    programme = client.post(
+        "/api/v1/programmes", json={"title": "Plan", "start_year": 2024, "end_year": 2026}, headers=headers
+    ).json()
+    item = client.post(
+        f"/api/v1/programmes/{programme['id']}/action-items", json={"text": "Hotline"}, headers=headers
+    ).json()
+    url = f"/api/v1/action-items/{item['id']}"
+    owned = client.patch(
+        url, json={"owner_agency_id": owner.json()["id"], "text": "24/7 hotline"}, headers=headers
+    )
+    assert (owned.json()["owner_agency_id"], owned.json()["text"]) == (owner.json()["id"], "24/7 hotline")
+    untouched = client.patch(url, json={"status": "in_progress"}, headers=headers).json()
+    assert untouched["owner_agency_id"] == owner.json()["id"]  # not sent: kept
+    cleared = client.patch(url, json={"owner_agency_id": None}, headers=headers).json()
+    assert cleared["owner_agency_id"] is None
+    blank = client.patch(url, json={"text": ""}, headers=headers)
+    assert blank.status_code == 422 and blank.headers["content-type"] == "application/problem+json"

@@ -297,3 +297,53 @@ def test_statistics_count_and_time_the_answers(
     assert times["p90_days"] == pytest.approx(8, abs=0.01)
     assert stats["backlog"][-1]["open"] == 0
     assert stats["backlog"][-2]["open"] == 1  # a week ago one of them was already open
+
+
+def _withdraw(api: TestClient, who: Account, request_id: int, document_id: int, reason: str):  # type: ignore[no-untyped-def]
+    return api.post(
+        f"/api/v1/requests/{request_id}/documents/{document_id}/withdraw",
+        json={"reason": reason},
+        headers=who.headers,
+    )
+
+
+def test_a_withdrawn_document_stays_struck_out_and_no_longer_counts(
+    api: TestClient, engine: Engine, agencies: dict[str, int], officer: Account, tmp_path: Path
+) -> None:
+    created = _extradition(api, officer, agencies)
+    warrant = _upload(api, officer, created["id"], "warrant.pdf", PDF, "arrest_warrant").json()
+    attached = api.get(f"/api/v1/requests/{created['id']}", headers=officer.headers).json()
+    assert "arrest_warrant" not in attached["missing_documents"]
+    response = _withdraw(api, officer, created["id"], warrant["id"], "Warrant of another person")
+    assert response.status_code == 200, response.text
+    withdrawn = response.json()
+    assert (
+        withdrawn["withdrawn_by"] == "officer.api"
+        and withdrawn["withdrawal_reason"] == "Warrant of another person"
+    )
+    assert withdrawn["withdrawn_at"] is not None
+    after = api.get(f"/api/v1/requests/{created['id']}", headers=officer.headers).json()
+    assert [d["id"] for d in after["documents"]] == [warrant["id"]]  # kept, never deleted
+    assert "arrest_warrant" in after["missing_documents"]
+    assert [p.name for p in (tmp_path / "documents").rglob("*") if p.is_file()] == [warrant["sha256"]]
+    with Session(engine) as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "withdraw document")).one()
+    assert (event.actor, event.object_type, event.object_id) == ("officer.api", "request", str(created["id"]))
+    assert "Warrant of another person" in str(event.changes)
+
+
+def test_withdrawing_needs_a_reason_and_happens_once(
+    api: TestClient, agencies: dict[str, int], officer: Account
+) -> None:
+    created = _extradition(api, officer, agencies)
+    document = _upload(api, officer, created["id"], "letter.pdf", PDF).json()
+    blank = _withdraw(api, officer, created["id"], document["id"], "   ")
+    assert blank.status_code == 422 and blank.headers["content-type"] == "application/problem+json"
+    listed = api.get(f"/api/v1/requests/{created['id']}", headers=officer.headers).json()["documents"]
+    assert listed[0]["withdrawn_at"] is None
+    assert _withdraw(api, officer, created["id"], document["id"], "Duplicate").status_code == 200
+    again = _withdraw(api, officer, created["id"], document["id"], "Duplicate")
+    assert again.status_code == 409 and again.headers["content-type"] == "application/problem+json"
+    other = _extradition(api, officer, agencies)
+    elsewhere = _withdraw(api, officer, other["id"], document["id"], "Wrong request")
+    assert elsewhere.status_code == 404

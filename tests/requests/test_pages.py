@@ -8,10 +8,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from liaison.core.errors import Conflict
+from liaison.core.settings import get_settings
 from liaison.requests import service
+from liaison.requests.models import RequestDocument
 from liaison.requests.schemas import RequestPatch
 from tests.conftest import make_account
-from tests.requests.factories import OFFICER, OTHER_OFFICER, agency, request_data
+from tests.requests.factories import OFFICER, OTHER_OFFICER, PDF, agency, request_data
 
 
 def _draft(engine: Engine) -> int:
@@ -97,3 +99,51 @@ def test_choice_zero_on_the_legal_basis_form_is_a_page_with_the_error_not_a_500(
     assert "Vui lòng sửa lại biểu mẫu" in page and "should be" not in page
     with Session(engine) as session:
         assert service.get_request(session, OFFICER, request_id).version == 1
+
+
+def _draft_with_document(engine: Engine) -> tuple[int, int]:
+    request_id = _draft(engine)
+    with Session(engine) as session:
+        document = service.attach_document(
+            session, OFFICER, request_id, "arrest_warrant", "warrant.pdf", PDF,
+            get_settings().documents_dir, 10**6,
+        )  # fmt: skip
+        session.commit()
+        return request_id, document.id
+
+
+def test_a_document_withdrawn_on_the_page_is_struck_out_with_who_when_and_why(
+    client: TestClient, engine: Engine
+) -> None:
+    request_id, document_id = _draft_with_document(engine)
+    officer = make_account(engine, "officer")
+    page = client.get(f"/requests/{request_id}", headers=officer.headers).text
+    assert f'action="/requests/{request_id}/documents/{document_id}/withdraw"' in page
+    response = client.post(
+        f"/requests/{request_id}/documents/{document_id}/withdraw",
+        headers=officer.headers,
+        data={"reason": "Warrant of another person"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    page = client.get(f"/requests/{request_id}", headers={**officer.headers, "Accept-Language": "vi"}).text
+    assert "<del><a" in page and "warrant.pdf" in page
+    assert f"Đã rút bởi {officer.username} ngày" in page and "Warrant of another person" in page
+    assert f"/documents/{document_id}/withdraw" not in page  # withdrawn once
+
+
+def test_withdrawing_without_a_reason_is_a_page_with_the_error_and_nothing_withdrawn(
+    client: TestClient, engine: Engine
+) -> None:
+    request_id, document_id = _draft_with_document(engine)
+    officer = make_account(engine, "officer")
+    response = client.post(
+        f"/requests/{request_id}/documents/{document_id}/withdraw",
+        headers={**officer.headers, "Accept-Language": "vi"},
+        data={"reason": ""},
+        follow_redirects=False,
+    )
+    assert response.status_code == 422
+    assert "Vui lòng sửa lại biểu mẫu" in response.text
+    with Session(engine) as session:
+        assert session.get(RequestDocument, document_id).withdrawn_at is None  # type: ignore[union-attr]

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
+from liaison.names.search import stored_keys
+from liaison.subjects.models import SubjectNameKey
 from tests.conftest import make_account
 from tests.subjects.factories import interpol_list_page, interpol_notice
 
@@ -161,3 +164,99 @@ def test_particulars_are_changed_and_the_change_audited(client: TestClient, engi
     events = client.get("/api/v1/audit", params={"object_type": "subject", "object_id": str(subject_id)},
                         headers=admin.headers).json()  # fmt: skip
     assert {"create", "update", "read"} <= {event["action"] for event in events}
+
+
+def _find(client: TestClient, headers: dict[str, str], query: str) -> list[int]:
+    return [
+        s["id"] for s in client.get("/api/v1/subjects", params={"q": query}, headers=headers).json()["items"]
+    ]
+
+
+def test_a_misspelt_alias_is_corrected_and_found_by_its_new_spelling_only(
+    client: TestClient, engine: Engine
+) -> None:
+    officer = make_account(engine, "officer")
+    body = client.post("/api/v1/subjects", json=SUBJECT, headers=officer.headers).json()
+    alias = body["names"][1]
+    corrected = {"full_name": "Чан Ван Мау", "kind": "alias", "language": "ru"}
+    response = client.put(
+        f"/api/v1/subjects/{body['id']}/names/{alias['id']}", json=corrected, headers=officer.headers
+    )
+    assert response.status_code == 200, response.text
+    assert (response.json()["full_name"], response.json()["script"]) == ("Чан Ван Мау", "cyrillic")
+    assert _find(client, officer.headers, "Чан Ван Мау") == [body["id"]]
+    with Session(engine) as session:  # re-keyed: the old spelling's keys are gone
+        keys = session.scalars(select(SubjectNameKey.key).where(SubjectNameKey.name_id == alias["id"])).all()
+    assert sorted(keys) == sorted(stored_keys("Чан Ван Мау")) != sorted(stored_keys("Тран Ван Мау"))
+    primary = body["names"][0]
+    demoted = client.put(
+        f"/api/v1/subjects/{body['id']}/names/{primary['id']}",
+        json={"full_name": "Trần Văn Mẫu", "kind": "alias"},
+        headers=officer.headers,
+    )
+    assert demoted.status_code == 422 and demoted.headers["content-type"] == "application/problem+json"
+    names = client.get(f"/api/v1/subjects/{body['id']}", headers=officer.headers).json()["names"]
+    assert [(n["full_name"], n["kind"]) for n in names] == [
+        ("Trần Văn Mẫu", "primary"),
+        ("Чан Ван Мау", "alias"),
+    ]
+
+
+def test_the_primary_name_corrected_on_the_page_renames_the_file_and_is_audited(
+    client: TestClient, engine: Engine
+) -> None:
+    officer = make_account(engine, "officer")
+    body = client.post("/api/v1/subjects", json=SUBJECT, headers=officer.headers).json()
+    primary = body["names"][0]
+    form = {"full_name": "Trần Văn Mậu", "kind": "primary", "language": "vi", "given_name": "Mậu",
+            "family_name": "Trần", "name_order": "family_first"}  # fmt: skip
+    response = client.post(
+        f"/subjects/{body['id']}/names/{primary['id']}",
+        data=form,
+        headers=officer.headers,
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    page = client.get(f"/subjects/{body['id']}", headers=officer.headers).text
+    assert "<h1>Trần Văn Mậu</h1>" in page
+    blank = client.post(
+        f"/subjects/{body['id']}/names/{primary['id']}",
+        data={**form, "full_name": " - "},
+        headers={**officer.headers, "Accept-Language": "vi"},
+    )
+    assert blank.status_code == 422 and "Không thể sửa tên" in blank.text
+    audit = client.get(
+        "/api/v1/audit", params={"action": "correct name"}, headers=make_account(engine, "auditor").headers
+    )
+    assert audit.status_code == 200 and "Trần Văn Mậu" in audit.text
+
+
+def test_a_charge_is_corrected_on_the_file_and_a_bad_country_refused(
+    client: TestClient, engine: Engine
+) -> None:
+    officer = make_account(engine, "officer")
+    with_charge = {**SUBJECT, "charges": [{"description": "Embezzlement", "legal_provision": "Art. 353"}]}
+    body = client.post("/api/v1/subjects", json=with_charge, headers=officer.headers).json()
+    charge_id = body["charges"][0]["id"]
+    form = {"description": "Embezzlement of public property", "crime_area": "corruption",
+            "legal_provision": "Article 353, Criminal Code 2015", "issuing_authority": "Investigation Police",
+            "issuing_country": "VN", "warrant_reference": "W-17", "warrant_date": "2024-03-01"}  # fmt: skip
+    url = f"/subjects/{body['id']}/charges/{charge_id}"
+    assert client.post(url, data=form, headers=officer.headers, follow_redirects=False).status_code == 303
+    refused = client.post(
+        url, data={**form, "issuing_country": "QQ", "description": "Changed"}, headers=officer.headers
+    )
+    assert refused.status_code == 422 and "ISO 3166-1" in refused.text
+    charge = client.get(f"/api/v1/subjects/{body['id']}", headers=officer.headers).json()["charges"][0]
+    assert (charge["description"], charge["warrant_date"], charge["crime_area"]) == (
+        "Embezzlement of public property", "2024-03-01", "corruption")  # fmt: skip
+    api = client.put(
+        f"/api/v1/subjects/{body['id']}/charges/{charge_id}",
+        json={"warrant_date": "2024-02-30"},
+        headers=officer.headers,
+    )
+    assert api.status_code == 422 and api.headers["content-type"] == "application/problem+json"
+    audit = client.get(
+        "/api/v1/audit", params={"action": "correct charge"}, headers=make_account(engine, "auditor").headers
+    )
+    assert "Article 353, Criminal Code 2015" in audit.text

@@ -349,11 +349,15 @@ def _commitment(
     commitment_id: int,
     error: str | None = None,
     status: int = 200,
+    edited: dict[str, str] | None = None,
 ) -> HTMLResponse:
+    """The commitment's page; after a refused correction `edited` holds what was typed."""
     commitment = service.get_commitment(session, user, commitment_id)
     every = proposals.proposals_of(session, commitment.id)
     context = {
         "commitment": commitment,
+        "edited": edited or {},
+        "agencies": agency_choices(session),
         "allowed": allowed_next(engagement_words().commitment_statuses, commitment.status),
         "error": error,
         "today": today(),
@@ -368,6 +372,28 @@ def _commitment(
 @router.get("/engagements/commitments/{commitment_id}", response_class=HTMLResponse)
 def commitment_page(request: Request, commitment_id: int, session: DbSession, user: Reader) -> HTMLResponse:
     return _commitment(request, session, user, commitment_id)
+
+
+@router.post("/engagements/commitments/{commitment_id}", response_class=HTMLResponse, response_model=None)
+async def correct_commitment(
+    request: Request, commitment_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    """Correct what a commitment says, its kind, its owner and its due date; an empty owner or
+    due date clears it. Its status moves through follow-ups."""
+    values = await form_values(request)
+    data = {
+        "text": values.get("text", ""),
+        "kind": values.get("kind", ""),
+        "owner_agency_id": optional_int(values.get("owner_agency_id")),
+        "due_date": optional_date(values.get("due_date")),
+    }
+    outcome = attempt(
+        session,
+        lambda: service.update_commitment(session, user, commitment_id, parse(schemas.CommitmentPatch, data)),
+    )
+    if isinstance(outcome, DomainError):
+        return _commitment(request, session, user, commitment_id, outcome.detail, outcome.status, values)
+    return redirect(f"/engagements/commitments/{commitment_id}")
 
 
 @router.post(
@@ -464,6 +490,21 @@ async def add_case(request: Request, session: DbSession, user: Writer) -> HTMLRe
     if isinstance(outcome, DomainError):
         detail, status = outcome.detail, outcome.status
         return _cases(request, session, user, None, values, detail, status)
+    return redirect("/engagements/citizen-protection")
+
+
+@router.post("/engagements/citizen-protection/{case_id}", response_class=HTMLResponse, response_model=None)
+async def change_case_status(
+    request: Request, case_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    """Move a case to another status (open, in progress, closed) from the list."""
+    values = await form_values(request)
+    data = {"status": values.get("status", "")}
+    outcome = attempt(
+        session, lambda: service.update_case(session, user, case_id, parse(schemas.CasePatch, data))
+    )
+    if isinstance(outcome, DomainError):
+        return _cases(request, session, user, None, None, outcome.detail, outcome.status)
     return redirect("/engagements/citizen-protection")
 
 

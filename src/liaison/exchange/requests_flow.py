@@ -165,8 +165,8 @@ def home_agency_or_none(session: Session) -> Agency | None:
 
 
 def _unsent_documents(session: Session, request: CooperationRequest) -> list[RequestDocument]:
-    """The request's documents the partner does not have yet: not among those already dispatched
-    for it, and not among those its node sent (which would echo back)."""
+    """The request's documents the partner does not have yet: not withdrawn, not among those
+    already dispatched for it, and not among those its node sent (which would echo back)."""
     sent = {
         item.get("sha256")
         for items in session.scalars(
@@ -179,7 +179,9 @@ def _unsent_documents(session: Session, request: CooperationRequest) -> list[Req
         for item in items
     }
     return [
-        d for d in request.documents if d.sha256 not in sent and not d.uploaded_by.startswith(NODE_PREFIX)
+        d
+        for d in requests.current_documents(request)
+        if d.sha256 not in sent and not d.uploaded_by.startswith(NODE_PREFIX)
     ]
 
 

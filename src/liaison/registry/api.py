@@ -139,6 +139,16 @@ def update_official(
     return schemas.OfficialOut.model_validate(officials.update_official(session, user, official_id, body))
 
 
+@router.post("/officials/{official_id}/posts", response_model=schemas.OfficialOut, status_code=201)
+def take_post(
+    official_id: int, body: schemas.NewPostIn, session: DbSession, user: Writer
+) -> schemas.OfficialOut:
+    """The official takes a new post from `start_date`: the posts still open end that day and
+    stay in the record; the official's agency follows the post's. 422 when the new post starts
+    before an open one began."""
+    return schemas.OfficialOut.model_validate(officials.take_post(session, user, official_id, body))
+
+
 # Mechanisms
 
 

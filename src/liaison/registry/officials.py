@@ -86,6 +86,40 @@ def update_official(
     return official
 
 
+def _post_line(post: OfficialPost) -> str:
+    """A post as one line of the audit's before/after."""
+    held = f"{post.start_date or '?'}..{post.end_date or ''}"
+    return f"{post.title} ({post.rank or '-'}, agency {post.agency_id or '-'}) {held}"
+
+
+def take_post(session: Session, actor: Actor, official_id: int, data: schemas.NewPostIn) -> Official:
+    """The official takes a new post from `data.start_date`: the posts still open end that day,
+    the new one is added, and the official's agency follows the post's when it names one. The
+    posts held before stay, so the record reads as a career over time."""
+    ensure(actor, WRITE)
+    official: Official = get_or_404(session, Official, official_id, "official")
+    referenced(session, Agency, data.agency_id, "agency_id", "agency")
+    before = [_post_line(p) for p in official.posts]
+    for post in official.posts:
+        if post.end_date is None:
+            check_period(post.start_date, data.start_date, "start_date")
+            post.end_date = data.start_date
+    official.posts.append(OfficialPost(**data.model_dump()))
+    if data.agency_id is not None:
+        official.agency_id = data.agency_id
+    session.flush()
+    audit.record(
+        session,
+        actor.username,
+        "update",
+        "official",
+        official.id,
+        before={"posts": before},
+        after={"posts": [_post_line(p) for p in official.posts], "agency_id": official.agency_id},
+    )
+    return official
+
+
 def get_official(session: Session, actor: Actor, official_id: int) -> Official:
     ensure(actor, READ)
     official: Official = get_or_404(session, Official, official_id, "official")

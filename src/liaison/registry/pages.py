@@ -354,9 +354,46 @@ async def add_official(request: Request, session: DbSession, user: Writer) -> HT
     return redirect(f"/registry/officials/{official.id}")
 
 
+def _official(
+    request: Request,
+    session: Session,
+    user: User,
+    official_id: int,
+    error: str | None = None,
+    status: int = 200,
+    form: dict[str, str] | None = None,
+) -> HTMLResponse:
+    context = {
+        "official": officials.get_official(session, user, official_id),
+        "agencies": agencies.agency_choices(session),
+        "error": error,
+        "form": form or {},
+    }
+    return show(request, "official.html", context, status)
+
+
 @router.get("/registry/officials/{official_id}", response_class=HTMLResponse)
 def official_page(request: Request, official_id: int, session: DbSession, user: Reader) -> HTMLResponse:
-    return show(request, "official.html", {"official": officials.get_official(session, user, official_id)})
+    return _official(request, session, user, official_id)
+
+
+@router.post("/registry/officials/{official_id}/posts", response_class=HTMLResponse, response_model=None)
+async def take_post(
+    request: Request, official_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    values = await form_values(request)
+    data = {
+        "title": values.get("title", ""),
+        "rank": values.get("rank", ""),
+        "agency_id": optional_int(values.get("agency_id")),
+        "start_date": optional_date(values.get("start_date")),
+    }
+    outcome = attempt(
+        session, lambda: officials.take_post(session, user, official_id, parse(schemas.NewPostIn, data))
+    )
+    if isinstance(outcome, DomainError):
+        return _official(request, session, user, official_id, outcome.detail, outcome.status, values)
+    return redirect(f"/registry/officials/{official_id}")
 
 
 # Mechanisms
@@ -557,7 +594,9 @@ def _agreement(
     agreement_id: int,
     error: str | None = None,
     status: int = 200,
+    edited: dict[str, Any] | None = None,
 ) -> HTMLResponse:
+    """The agreement's page; after a refused correction `edited` holds what was typed."""
     agreement = agreements.get_agreement(session, user, agreement_id)
     all_programmes, _ = programmes.list_programmes(session, user, limit=500)
     context = {
@@ -565,6 +604,10 @@ def _agreement(
         "allowed": allowed_next(vocabulary().agreement_statuses, agreement.status),
         "error": error,
         "programmes": [p for p in all_programmes if p.agreement_id == agreement.id],
+        "edited": edited or {},
+        "others": session.scalars(
+            select(Agreement).where(Agreement.id != agreement.id).order_by(Agreement.title_key)
+        ).all(),
     }
     return show(request, "agreement.html", context, status)
 
@@ -572,6 +615,31 @@ def _agreement(
 @router.get("/registry/agreements/{agreement_id}", response_class=HTMLResponse)
 def agreement_page(request: Request, agreement_id: int, session: DbSession, user: Reader) -> HTMLResponse:
     return _agreement(request, session, user, agreement_id)
+
+
+@router.post("/registry/agreements/{agreement_id}", response_class=HTMLResponse, response_model=None)
+async def correct_agreement(
+    request: Request, agreement_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    """Correct an agreement's description: title, kind, crime areas, what it amends or
+    supersedes, summary. Its status moves only through its dated history."""
+    values, multi = await posted(request)
+    data = {
+        "title": values.get("title", ""),
+        "kind": values.get("kind", ""),
+        "crime_areas": multi.get("crime_areas", []),
+        "amends_id": optional_int(values.get("amends_id")),
+        "supersedes_id": optional_int(values.get("supersedes_id")),
+        "summary": values.get("summary", ""),
+    }
+    outcome = attempt(
+        session,
+        lambda: agreements.update_agreement(session, user, agreement_id, parse(schemas.AgreementPatch, data)),
+    )
+    if isinstance(outcome, DomainError):
+        edited = {**values, "crime_areas": multi.get("crime_areas", [])}
+        return _agreement(request, session, user, agreement_id, outcome.detail, outcome.status, edited)
+    return redirect(f"/registry/agreements/{agreement_id}")
 
 
 @router.post("/registry/agreements/{agreement_id}/status", response_class=HTMLResponse, response_model=None)
@@ -679,14 +747,19 @@ def _programme(
     error: str | None = None,
     form: dict[str, str] | None = None,
     status: int = 200,
+    edited: dict[str, str] | None = None,
 ) -> HTMLResponse:
+    """The programme's page; after a refused post, `form` (a new action item) or `edited` (the
+    programme's own fields) hold what was typed, so nothing typed is lost."""
     programme = programmes.get_programme(session, user, programme_id)
     context = {
         "programme": programme,
         "progress": programmes.progress(programme),
+        "counted": programmes.counted_items(programme),
         "status_shown": programmes.status_shown(programme),
         "error": error,
         "form": form or {},
+        "edited": edited or {},
         "agencies": agencies.agency_choices(session),
     }
     return show(request, "programme.html", context, status)
@@ -695,6 +768,31 @@ def _programme(
 @router.get("/registry/programmes/{programme_id}", response_class=HTMLResponse)
 def programme_page(request: Request, programme_id: int, session: DbSession, user: Reader) -> HTMLResponse:
     return _programme(request, session, user, programme_id)
+
+
+@router.post("/registry/programmes/{programme_id}", response_class=HTMLResponse, response_model=None)
+async def edit_programme(
+    request: Request, programme_id: int, session: DbSession, user: Writer
+) -> HTMLResponse | RedirectResponse:
+    """Correct a programme's title, period, status, signing date and summary."""
+    values = await form_values(request)
+    data = {
+        "title": values.get("title", ""),
+        "start_year": optional_int(values.get("start_year")),
+        "end_year": optional_int(values.get("end_year")),
+        "status": values.get("status", ""),
+        "signed_on": optional_date(values.get("signed_on")),
+        "summary": values.get("summary", ""),
+    }
+    outcome = attempt(
+        session,
+        lambda: programmes.update_programme(session, user, programme_id, parse(schemas.ProgrammePatch, data)),
+    )
+    if isinstance(outcome, DomainError):
+        return _programme(
+            request, session, user, programme_id, outcome.detail, status=outcome.status, edited=values
+        )
+    return redirect(f"/registry/programmes/{programme_id}")
 
 
 @router.post(
@@ -723,7 +821,13 @@ async def update_action_item(
     request: Request, item_id: int, session: DbSession, user: Writer
 ) -> HTMLResponse | RedirectResponse:
     values = await form_values(request)
-    data = {"status": values.get("status") or None, "note": values.get("note", "")}
+    data = {
+        "text": values.get("text", ""),
+        "owner_agency_id": optional_int(values.get("owner_agency_id")),
+        "due_date": optional_date(values.get("due_date")),
+        "status": values.get("status") or None,
+        "note": values.get("note", ""),
+    }
     item = attempt(
         session,
         lambda: programmes.update_action_item(session, user, item_id, parse(schemas.ActionItemPatch, data)),

@@ -22,6 +22,7 @@ from liaison.registry.vocabulary import vocabulary
 
 PROGRAMME_SORTS = {"title": Programme.title_key, "start": Programme.start_year, "id": Programme.id}
 PROGRAMME_FIELDS = ("title", "start_year", "end_year", "status", "agreement_id", "mechanism_id", "summary")
+ACTION_ITEM_FIELDS = ("text", "owner_agency_id", "due_date", "status")
 
 
 def _programme_parties(session: Session, agency_ids: Sequence[int]) -> list[ProgrammeParty]:
@@ -124,7 +125,12 @@ def update_action_item(
 ) -> ActionItem:
     ensure(actor, WRITE)
     item: ActionItem = get_or_404(session, ActionItem, item_id, "action item")
-    before = {"status": item.status, "due_date": item.due_date}
+    before = snapshot(item, ACTION_ITEM_FIELDS)
+    if data.text is not None:
+        item.text = data.text
+    if "owner_agency_id" in data.model_fields_set:
+        referenced(session, Agency, data.owner_agency_id, "owner_agency_id", "agency")
+        item.owner_agency_id = data.owner_agency_id
     if data.status is not None:
         require(vocabulary().action_item_statuses, data.status, "status")
         item.status = data.status
@@ -148,7 +154,7 @@ def update_action_item(
         "action_item",
         item.id,
         before=before,
-        after={"status": item.status, "due_date": item.due_date},
+        after=snapshot(item, ACTION_ITEM_FIELDS),
         detail=data.note,
     )
     return item
@@ -199,9 +205,15 @@ def status_shown(programme: Programme, on: date | None = None) -> str:
     return label(vocabulary().programme_statuses, programme.status)
 
 
-def progress(programme: Programme) -> float:
+def counted_items(programme: Programme) -> tuple[int, int]:
+    """(done, counted): the action items progress counts from; a dropped item is not counted."""
     items = [i for i in programme.action_items if i.status != "dropped"]
-    return round(sum(i.status == "done" for i in items) / len(items), 3) if items else 0.0
+    return sum(i.status == "done" for i in items), len(items)
+
+
+def progress(programme: Programme) -> float:
+    done, counted = counted_items(programme)
+    return round(done / counted, 3) if counted else 0.0
 
 
 def programme_out(programme: Programme) -> schemas.ProgrammeOut:

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
-from liaison.core.schemas import Code, CountryCode, Documented, Input, LongText, Name, Output, Ref, ShortText
+from liaison.core.schemas import Code, CountryCode, Documented, Input, LongText, Name, Output, Ref
 from liaison.core.vocab import Codes, codes_of
 from liaison.registry.vocabulary import countries, crime_areas, vocabulary
 
 Year = Annotated[int, Field(ge=1900, le=2200)]
+Rank = Annotated[str, StringConstraints(max_length=120)]  # the column's length: longer is a 422, not a 500
 
 
 # Vocabulary codes: the document lists each vocabulary's codes (`core.vocab.Codes`).
@@ -89,10 +90,19 @@ class AgencyOut(AgencyBrief):
 
 class PostIn(Input):
     title: Name
-    rank: ShortText = ""
+    rank: Rank = ""
     agency_id: int | None = None
     start_date: date | None = None
     end_date: date | None = None
+
+
+class NewPostIn(Input):
+    """A post an official takes from a day on; the posts still open end that day."""
+
+    title: Name
+    rank: Rank = ""
+    agency_id: int | None = None
+    start_date: date
 
 
 class PostOut(Output):
@@ -290,6 +300,10 @@ class ActionItemIn(Input):
 
 
 class ActionItemPatch(Input):
+    text: LongText | None = Field(default=None, min_length=1)
+    owner_agency_id: int | None = Field(
+        default=None, description="the owning agency; null, when sent, clears it"
+    )
     status: ActionItemStatus | None = None
     due_date: date | None = None
     note: LongText = Field(default="", description="a progress note, dated today")

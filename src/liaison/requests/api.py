@@ -24,6 +24,7 @@ from liaison.requests.schemas import (
     CoverageIn,
     DeadlineOverrideIn,
     DocumentOut,
+    DocumentWithdrawIn,
     KindOut,
     LegalBasisIn,
     LegalBasisOut,
@@ -321,6 +322,18 @@ async def upload_document(
         settings.max_upload_bytes,
     )
     return DocumentOut.model_validate(document)
+
+
+@router.post("/requests/{request_id}/documents/{document_id}/withdraw", response_model=DocumentOut)
+def withdraw_document(
+    session: DbSession, user: Writer, request_id: int, document_id: int, body: DocumentWithdrawIn
+) -> DocumentOut:
+    """Withdraw a document attached by mistake, with the reason (required). It is never deleted:
+    it stays on the request with who withdrew it, when and why, and no longer counts as attached,
+    travels to the partner or is exported; 409 when it is already withdrawn."""
+    return DocumentOut.model_validate(
+        service.withdraw_document(session, user, request_id, document_id, body.reason)
+    )
 
 
 @router.get(

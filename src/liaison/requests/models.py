@@ -179,8 +179,17 @@ class RequestDocument(Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     uploaded_by: Mapped[str] = mapped_column(String(80))
     uploaded_at: Mapped[datetime]
+    # Withdrawn, never deleted: the row and its bytes stay for the record, struck out with who,
+    # when and why; a withdrawn document no longer counts, travels or is exported.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(default=None)
+    withdrawn_by: Mapped[str] = mapped_column(String(80), default="")
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
 
     request: Mapped[CooperationRequest] = relationship(back_populates="documents")
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class AgreementCoverage(Base):

@@ -20,7 +20,14 @@ from liaison.core.web import DbSession, Permission
 from liaison.registry.models import Agreement
 from liaison.registry.vocabulary import crime_areas
 from liaison.requests import deadlines, service
-from liaison.requests.schemas import CommentIn, LegalBasisIn, RequestIn, RequestPatch, TransitionIn
+from liaison.requests.schemas import (
+    CommentIn,
+    DocumentWithdrawIn,
+    LegalBasisIn,
+    RequestIn,
+    RequestPatch,
+    TransitionIn,
+)
 from liaison.requests.statistics import request_statistics
 from liaison.requests.views import document_response, request_out
 from liaison.web.forms import (
@@ -270,9 +277,14 @@ def detail_context(session: DbSession, user: User, record: Any) -> dict[str, Any
             {"at": d.uploaded_at, "recorded": d.uploaded_at, "kind": "document", "item": d}
             for d in record.documents
         ]
+        + [
+            {"at": d.withdrawn_at, "recorded": d.withdrawn_at, "kind": "withdrawal", "item": d}
+            for d in record.documents
+            if d.withdrawn_at is not None
+        ]
     )
     timeline.sort(key=lambda entry: entry["at"])
-    attached = {d.document_type for d in record.documents}
+    attached = {d.document_type for d in service.current_documents(record)}
     return {
         "r": record,
         "out": out,
@@ -368,6 +380,24 @@ async def upload(request: Request, session: DbSession, user: Writer, request_id:
             settings.documents_dir, settings.max_upload_bytes,
         ),
     )  # fmt: skip
+    return _back_to_request(request, session, user, request_id, outcome)
+
+
+@router.post(
+    "/requests/{request_id}/documents/{document_id}/withdraw",
+    response_class=HTMLResponse,
+    response_model=None,
+)
+async def withdraw_document(
+    request: Request, session: DbSession, user: Writer, request_id: int, document_id: int
+) -> Response:
+    form, _ = await _posted(request)
+
+    def withdraw() -> object:
+        data = parse(DocumentWithdrawIn, {"reason": form.get("reason", "")})
+        return service.withdraw_document(session, user, request_id, document_id, data.reason)
+
+    outcome = attempt(session, withdraw)
     return _back_to_request(request, session, user, request_id, outcome)
 
 

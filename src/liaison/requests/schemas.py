@@ -189,6 +189,17 @@ class DocumentOut(Output):
     sha256: str
     uploaded_by: str
     uploaded_at: datetime
+    withdrawn_at: datetime | None = Field(
+        description="When it was withdrawn; a withdrawn document no longer counts."
+    )
+    withdrawn_by: str
+    withdrawal_reason: str
+
+
+class DocumentWithdrawIn(Input):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)] = Field(
+        description="Why the document is withdrawn (required); it stays on the request, struck out."
+    )
 
 
 class ProposalOut(BaseModel):

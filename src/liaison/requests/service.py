@@ -220,11 +220,16 @@ def _persons(persons: Sequence[PersonIn]) -> list[dict[str, Any]]:
     ]
 
 
+def current_documents(request: CooperationRequest) -> list[RequestDocument]:
+    """The request's documents that count: those not withdrawn."""
+    return [d for d in request.documents if not d.is_withdrawn]
+
+
 def missing_requirements(request: CooperationRequest) -> tuple[list[str], list[str]]:
     """The kind's required fields and required documents the request does not have yet."""
     kind = kinds().kinds[request.kind]
     fields = [f.name for f in kind.required_fields if request.details.get(f.name) in (None, "")]
-    attached = {d.document_type for d in request.documents}
+    attached = {d.document_type for d in current_documents(request)}
     missing_documents = [d.code for d in kind.documents if d.code not in attached]
     return fields, missing_documents
 
@@ -827,18 +832,52 @@ def attach_document(
     return document
 
 
+def _document_of(session: Session, request: CooperationRequest, document_id: int) -> RequestDocument:
+    document = session.get(RequestDocument, document_id)
+    if document is None or document.request_id != request.id:
+        raise NotFound(
+            "Request {request_id} has no document {document_id}.",
+            request_id=request.id,
+            document_id=document_id,
+        )
+    return document
+
+
+def withdraw_document(
+    session: Session, actor: Actor, request_id: int, document_id: int, reason: str
+) -> RequestDocument:
+    """Withdraw a document attached by mistake, with the reason: it stays on the request, struck
+    out, and its bytes stay stored, so the record keeps what was once attached; it no longer
+    counts as attached, travels to the partner or is exported."""
+    request = get_request(session, actor, request_id, action="requests.write")
+    document = _document_of(session, request, document_id)
+    if document.is_withdrawn:
+        raise Conflict(
+            "The document {filename} was already withdrawn.", filename=document.filename, allowed=[]
+        )
+    document.withdrawn_at = utcnow()
+    document.withdrawn_by = actor.username
+    document.withdrawal_reason = reason
+    session.flush()
+    audit.record(
+        session,
+        actor.username,
+        "withdraw document",
+        "request",
+        request.id,
+        before={"document": document.filename, "sha256": document.sha256, "withdrawn": False},
+        after={"document": document.filename, "sha256": document.sha256, "withdrawn": True, "reason": reason},
+        protected=request,
+    )
+    return document
+
+
 def open_document(
     session: Session, actor: Actor, request_id: int, document_id: int, root: Path
 ) -> tuple[RequestDocument, bytes]:
     """A document's bytes; every download is an audit event."""
     request = get_request(session, actor, request_id, action="requests.documents")
-    document = session.get(RequestDocument, document_id)
-    if document is None or document.request_id != request.id:
-        raise NotFound(
-            "Request {request_id} has no document {document_id}.",
-            request_id=request_id,
-            document_id=document_id,
-        )
+    document = _document_of(session, request, document_id)
     content = documents.read(root, document.sha256)
     audit.record_read(
         session,

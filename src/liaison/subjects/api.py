@@ -121,12 +121,31 @@ def add_name(subject_id: int, body: schemas.NameIn, session: DbSession, user: Wr
     return schemas.NameOut.model_validate(service.add_name(session, user, subject_id, body))
 
 
+@router.put("/subjects/{subject_id}/names/{name_id}", response_model=schemas.NameOut)
+def correct_name(
+    subject_id: int, name_id: int, body: schemas.NameIn, session: DbSession, user: Writer
+) -> schemas.NameOut:
+    """Correct a name (all its fields, as when added); it is re-keyed for search and screening.
+    The primary name stays primary (422)."""
+    return schemas.NameOut.model_validate(service.correct_name(session, user, subject_id, name_id, body))
+
+
 @router.post("/subjects/{subject_id}/documents", response_model=schemas.DocumentOut, status_code=201)
 def add_document(
     subject_id: int, body: schemas.DocumentIn, session: DbSession, user: Writer
 ) -> schemas.DocumentOut:
     """Add an identity document; 409 when another subject already holds that number."""
     return schemas.DocumentOut.model_validate(service.add_document(session, user, subject_id, body))
+
+
+@router.put("/subjects/{subject_id}/charges/{charge_id}", response_model=schemas.ChargeOut)
+def correct_charge(
+    subject_id: int, charge_id: int, body: schemas.ChargeIn, session: DbSession, user: Writer
+) -> schemas.ChargeOut:
+    """Correct a charge (all its fields, as when added)."""
+    return schemas.ChargeOut.model_validate(
+        service.correct_charge(session, user, subject_id, charge_id, body)
+    )
 
 
 @router.post("/subjects/{subject_id}/charges", response_model=schemas.ChargeOut, status_code=201)

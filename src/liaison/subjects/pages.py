@@ -162,6 +162,34 @@ async def add_name(request: Request, subject_id: int, session: DbSession, user: 
     return await _post(request, session, user, subject_id, action)
 
 
+@router.post("/subjects/{subject_id}/names/{name_id}", response_class=HTMLResponse, response_model=None)
+async def correct_name(
+    request: Request, subject_id: int, name_id: int, session: DbSession, user: Writer
+) -> Any:
+    def action(values: dict[str, str]) -> object:
+        fields = ("full_name", "kind", "language", "given_name", "family_name", "name_order")
+        name = parse(schemas.NameIn, {k: values.get(k, "") for k in fields})
+        return service.correct_name(session, user, subject_id, name_id, name)
+
+    return await _post(request, session, user, subject_id, action)
+
+
+CHARGE_FIELDS = ("crime_area", "description", "legal_provision", "issuing_authority", "issuing_country",
+                 "warrant_reference", "warrant_date")  # fmt: skip
+
+
+@router.post("/subjects/{subject_id}/charges/{charge_id}", response_class=HTMLResponse, response_model=None)
+async def correct_charge(
+    request: Request, subject_id: int, charge_id: int, session: DbSession, user: Writer
+) -> Any:
+    def action(values: dict[str, str]) -> object:
+        fields = {k: values.get(k, "") for k in CHARGE_FIELDS}
+        charge = parse(schemas.ChargeIn, fields | {"warrant_date": fields["warrant_date"] or None})
+        return service.correct_charge(session, user, subject_id, charge_id, charge)
+
+    return await _post(request, session, user, subject_id, action)
+
+
 @router.post("/subjects/{subject_id}/documents", response_class=HTMLResponse, response_model=None)
 async def add_document(request: Request, subject_id: int, session: DbSession, user: Writer) -> Any:
     def action(values: dict[str, str]) -> object:

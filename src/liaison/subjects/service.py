@@ -832,12 +832,27 @@ def update_subject(session: Session, actor: Actor, subject_id: int, patch: Subje
     return subject
 
 
-def _child_added(session: Session, actor: Actor, subject: Subject, what: str, row: dict[str, Any]) -> None:
+def _child_changed(
+    session: Session,
+    actor: Actor,
+    subject: Subject,
+    change: str,
+    after: dict[str, Any],
+    before: dict[str, Any] | None = None,
+) -> None:
+    """A name, document or charge of the subject was added or corrected: the subject is changed
+    (so it is screened again), audited and published."""
     subject.updated_at = utcnow()
     session.flush()
-    audit.record(session, actor.username, f"add {what}", "subject", subject.id, after=row, protected=subject)
-    publish(session, SubjectChanged(actor=actor.username, subject_ids=(subject.id,), change=f"add {what}"))
+    audit.record(
+        session, actor.username, change, "subject", subject.id, before=before, after=after, protected=subject
+    )
+    publish(session, SubjectChanged(actor=actor.username, subject_ids=(subject.id,), change=change))
     session.expire(subject)
+
+
+def _child_added(session: Session, actor: Actor, subject: Subject, what: str, row: dict[str, Any]) -> None:
+    _child_changed(session, actor, subject, f"add {what}", row)
 
 
 def add_name(session: Session, actor: Actor, subject_id: int, data: NameIn) -> SubjectName:
@@ -852,6 +867,30 @@ def add_name(session: Session, actor: Actor, subject_id: int, data: NameIn) -> S
     if data.kind == "primary":
         subject.primary_name = data.full_name
     _child_added(session, actor, subject, "name", row)
+    return name
+
+
+def correct_name(session: Session, actor: Actor, subject_id: int, name_id: int, data: NameIn) -> SubjectName:
+    """Correct a name as written (a typo, the wrong kind or language): the name is re-keyed for
+    search and screening at once, and the subject changes so its hits are screened again. The
+    primary name stays primary, so the file always has one."""
+    subject = _editable(session, actor, subject_id)
+    name = session.get(SubjectName, name_id)
+    if name is None or name.subject_id != subject.id:
+        raise NotFound("Subject {subject_id} has no name {name_id}.", subject_id=subject_id, name_id=name_id)
+    check = _Checker()
+    row = _name_row(check, "name", data)
+    if name.kind == "primary" and data.kind != "primary":
+        check.problems["name.kind"] = "the primary name stays primary; add another name instead"
+    check.raise_if_any("The name cannot be corrected")
+    before = {column: getattr(name, column) for column in row}
+    for column, value in row.items():
+        setattr(name, column, value)
+    session.execute(delete(SubjectNameKey).where(SubjectNameKey.name_id == name.id))
+    session.execute(SubjectNameKey.__table__.insert(), _key_rows(subject.id, name.id, name.full_name))  # type: ignore[attr-defined]
+    if name.kind == "primary":
+        subject.primary_name = name.full_name
+    _child_changed(session, actor, subject, "correct name", row, before)
     return name
 
 
@@ -876,6 +915,26 @@ def add_charge(session: Session, actor: Actor, subject_id: int, data: ChargeIn) 
     charge = SubjectCharge(subject_id=subject.id, **row)
     session.add(charge)
     _child_added(session, actor, subject, "charge", row)
+    return charge
+
+
+def correct_charge(
+    session: Session, actor: Actor, subject_id: int, charge_id: int, data: ChargeIn
+) -> SubjectCharge:
+    """Correct a charge (its offence, provision, authority or warrant), all fields as when added."""
+    subject = _editable(session, actor, subject_id)
+    charge = session.get(SubjectCharge, charge_id)
+    if charge is None or charge.subject_id != subject.id:
+        raise NotFound(
+            "Subject {subject_id} has no charge {charge_id}.", subject_id=subject_id, charge_id=charge_id
+        )
+    check = _Checker()
+    row = _charge_row(check, "charge", data)
+    check.raise_if_any("The charge cannot be corrected")
+    before = {column: getattr(charge, column) for column in row}
+    for column, value in row.items():
+        setattr(charge, column, value)
+    _child_changed(session, actor, subject, "correct charge", row, before)
     return charge
 
 
