@@ -98,16 +98,44 @@ def _audit_calls(tree: ast.AST) -> list[tuple[ast.Call, ast.FunctionDef | None]]
     return found
 
 
+def _calls_in(tree: ast.AST) -> list[tuple[ast.Call, ast.FunctionDef | None]]:
+    """Every call of a plain name in the module, with the function it is made in."""
+    found: list[tuple[ast.Call, ast.FunctionDef | None]] = []
+
+    def walk(node: ast.AST, function: ast.FunctionDef | None) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Call) and isinstance(child.func, ast.Name):
+                found.append((child, function))
+            walk(child, child if isinstance(child, ast.FunctionDef) else function)
+
+    walk(tree, None)
+    return found
+
+
 def _words_passed(tree: ast.AST, function: ast.FunctionDef, parameter: str) -> set[str]:
-    """The literal values every call of `function` in the module passes as `parameter`."""
+    """The words every call of `function` in the module passes as `parameter`: a literal, an
+    f"add {what}" or a parameter of the calling function, followed to that function's callers."""
     position = [a.arg for a in function.args.args].index(parameter)
     words: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == function.name:
-            argument = node.args[position]
-            assert isinstance(argument, ast.Constant), ast.unparse(node)
-            words.add(argument.value)
+    for call, caller in _calls_in(tree):
+        if call.func.id != function.name:  # type: ignore[attr-defined]
+            continue
+        words |= _words_of(tree, call.args[position], caller)
     return words
+
+
+def _words_of(tree: ast.AST, argument: ast.expr, function: ast.FunctionDef | None) -> set[str]:
+    if isinstance(argument, ast.Constant):
+        return {argument.value}
+    if isinstance(argument, ast.JoinedStr) and function is not None:  # f"add {what}"
+        (prefix, value) = argument.values
+        assert isinstance(prefix, ast.Constant) and isinstance(value, ast.FormattedValue)
+        assert isinstance(value.value, ast.Name), ast.unparse(argument)
+        return {prefix.value + w for w in _words_passed(tree, function, value.value.id)}
+    if isinstance(argument, ast.Name) and function is not None:  # a parameter passed on
+        assert argument.id in [a.arg for a in function.args.args], ast.unparse(argument)
+        return _words_passed(tree, function, argument.id)
+    raise AssertionError(ast.unparse(argument))
 
 
 def action_words(path: Path) -> set[str]:
@@ -118,13 +146,12 @@ def action_words(path: Path) -> set[str]:
         words.add("read")  # audit.record_read records the action "read"
     for call, function in _audit_calls(tree):
         action = call.args[2]
-        if isinstance(action, ast.Constant):
-            words.add(action.value)
-        elif isinstance(action, ast.JoinedStr) and function is not None:  # f"add {what}"
-            (prefix, value) = action.values
-            assert isinstance(prefix, ast.Constant) and isinstance(value, ast.FormattedValue)
-            assert isinstance(value.value, ast.Name), ast.unparse(action)
-            words |= {prefix.value + w for w in _words_passed(tree, function, value.value.id)}
+        if isinstance(action, ast.Constant | ast.JoinedStr) or (
+            isinstance(action, ast.Name)
+            and function is not None
+            and action.id in [a.arg for a in function.args.args]
+        ):
+            words |= _words_of(tree, action, function)
         elif isinstance(action, ast.Attribute) and ast.unparse(action.value) == "audit":  # audit.SIGN_IN
             words.add(getattr(audit, action.attr))
         elif ast.unparse(action) == "data.decision":  # a DecisionIn: its literal choices

@@ -189,6 +189,22 @@ def withdraw_notice(
     return service.notice_out(service.withdraw_notice(session, user, notice_id, body.reason))
 
 
+@router.post("/subjects/{subject_id}/{part}/{part_id}/remove", response_model=schemas.SubjectOut)
+def remove_part(
+    subject_id: int,
+    part: Literal["names", "documents", "charges"],
+    part_id: int,
+    body: schemas.RemovalIn,
+    session: DbSession,
+    user: Writer,
+) -> schemas.SubjectOut:
+    """Take a name, identity document or charge recorded by mistake off the file, with the reason
+    (kept in the audit trail with what it was); 409 for what came with an imported list (correct
+    it there) and for the primary name (correct it instead)."""
+    remove = service.REMOVERS[part]
+    return service.subject_out(remove(session, user, subject_id, part_id, body.reason))
+
+
 @router.post("/subjects/{subject_id}/status", response_model=schemas.SubjectOut)
 def change_status(
     subject_id: int, body: schemas.StatusChangeIn, session: DbSession, user: Writer

@@ -3,7 +3,7 @@ Same service calls as the API; a refused form is shown again with the reason."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -210,6 +210,41 @@ async def add_notice(request: Request, subject_id: int, session: DbSession, user
         return service.add_notice(session, user, subject_id, parse(schemas.NoticeIn, data))
 
     return await _post(request, session, user, subject_id, action)
+
+
+@router.post("/subjects/{subject_id}/charges", response_class=HTMLResponse, response_model=None)
+async def add_charge(request: Request, subject_id: int, session: DbSession, user: Writer) -> Any:
+    def action(values: dict[str, str]) -> object:
+        fields = ("crime_area", "description", "legal_provision", "issuing_authority", "issuing_country")
+        data = {k: values.get(k, "") for k in (*fields, "warrant_reference")} | _optional(
+            values, "warrant_date"
+        )
+        return service.add_charge(session, user, subject_id, parse(schemas.ChargeIn, data))
+
+    return await _post(request, session, user, subject_id, action)
+
+
+@router.post(
+    "/subjects/{subject_id}/{part}/{part_id}/remove", response_class=HTMLResponse, response_model=None
+)
+async def remove_part(
+    request: Request,
+    subject_id: int,
+    part: Literal["names", "documents", "charges"],
+    part_id: int,
+    session: DbSession,
+    user: Writer,
+) -> Any:
+    """Remove a name, document or charge entered by mistake, with the reason; a refusal shows the
+    file again with why."""
+    remove = service.REMOVERS[part]
+    return await _post(
+        request,
+        session,
+        user,
+        subject_id,
+        lambda values: remove(session, user, subject_id, part_id, values.get("reason", "")),
+    )
 
 
 @router.post(

@@ -136,6 +136,10 @@ class NoticeWithdrawIn(Input):
     reason: Text = ""
 
 
+class RemovalIn(Input):
+    reason: Annotated[str, StringConstraints(max_length=500)] = Field(description="why it is removed")
+
+
 class RequestLinkIn(Input):
     request_id: int = Field(ge=1)
     note: Annotated[str, StringConstraints(max_length=300)] = ""

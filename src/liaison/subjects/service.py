@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 from sqlalchemy import (
@@ -936,6 +936,86 @@ def correct_charge(
         setattr(charge, column, value)
     _child_changed(session, actor, subject, "correct charge", row, before)
     return charge
+
+
+MAX_REASON = 500
+
+
+def _remove(session: Session, actor: Actor, subject_id: int, what: str, part_id: int, reason: str) -> Subject:
+    """Take a name, identity document or charge recorded by mistake off a person sought, saying
+    why: the audit trail keeps what it was, who removed it, when and why, and screening stops
+    matching it. What came with an imported list is corrected in that list (its next import
+    would bring it back); the primary name stays (it is corrected instead)."""
+    model = PART_MODELS[what]
+    subject = _editable(session, actor, subject_id)
+    reason = reason.strip()
+    if not reason or len(reason) > MAX_REASON:
+        raise Invalid(
+            "Say why it is removed (1 to {maximum} characters).",
+            maximum=MAX_REASON,
+            fields={"reason": Phrase("1 to {maximum}", {"maximum": MAX_REASON})},
+        )
+    row = cast("SubjectName | SubjectDocument | SubjectCharge | None", session.get(model, part_id))
+    if row is None or row.subject_id != subject.id:
+        raise NotFound(
+            "Person sought {subject_id} has no {what} {part_id}.",
+            subject_id=subject.id,
+            what=what,
+            part_id=part_id,
+        )
+    if row.imported:
+        raise Conflict(
+            "This {what} came with the list {source}: correct it in that list (its next import would "
+            "bring it back).",
+            what=what,
+            source=subject.source,
+        )
+    before = {
+        column.key: getattr(row, column.key) for column in model.__table__.columns if column.key != "id"
+    }
+    if isinstance(row, SubjectName) and row.kind == "primary":
+        raise Conflict("The primary name stays on the file: correct it instead.")
+    session.delete(row)
+    subject.updated_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor.username,
+        f"remove {what}",
+        "subject",
+        subject.id,
+        before=before,
+        detail=reason,
+        protected=subject,
+    )
+    publish(session, SubjectChanged(actor=actor.username, subject_ids=(subject.id,), change=f"remove {what}"))
+    session.expire(subject)
+    return subject
+
+
+PART_MODELS: dict[str, type[SubjectName] | type[SubjectDocument] | type[SubjectCharge]] = {
+    "name": SubjectName,
+    "document": SubjectDocument,
+    "charge": SubjectCharge,
+}
+
+
+def remove_name(session: Session, actor: Actor, subject_id: int, name_id: int, reason: str) -> Subject:
+    return _remove(session, actor, subject_id, "name", name_id, reason)
+
+
+def remove_document(
+    session: Session, actor: Actor, subject_id: int, document_id: int, reason: str
+) -> Subject:
+    return _remove(session, actor, subject_id, "document", document_id, reason)
+
+
+def remove_charge(session: Session, actor: Actor, subject_id: int, charge_id: int, reason: str) -> Subject:
+    return _remove(session, actor, subject_id, "charge", charge_id, reason)
+
+
+# the parts of a file the pages and the API remove, by the word in their paths
+REMOVERS = {"names": remove_name, "documents": remove_document, "charges": remove_charge}
 
 
 def add_birth_date(session: Session, actor: Actor, subject_id: int, text: str) -> SubjectBirthDate:
