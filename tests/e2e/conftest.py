@@ -87,6 +87,13 @@ def sign_in(page, server: Served, account: Account) -> None:  # type: ignore[no-
         page.wait_for_load_state()
 
 
+def open_as_officer(page, server: LiveServer, language: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign in as an officer, switch to `language` and open `path`: how the edit flows begin."""
+    sign_in(page, server, server.account("officer", "hoa.officer"))
+    speak(page, language)
+    page.goto(server.url + path)
+
+
 def speak(page, language: str) -> None:  # type: ignore[no-untyped-def]
     """Switch the signed-in page to `language` through the shell's language form."""
     if language == "en":

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from liaison.core.db import unit_of_work
-from tests.e2e.conftest import LiveServer, sign_in, speak
+from tests.e2e.conftest import LiveServer, open_as_officer
 from tests.registry.factories import agency, agreement
 
 WORDS = {
@@ -36,9 +36,7 @@ def test_an_agreement_s_kind_and_crime_areas_are_corrected_from_its_page(
     words = WORDS[language]
     agreement_id = _agreement(live_server)
     page = browser_page
-    sign_in(page, live_server, live_server.account("officer", "hoa.officer"))
-    speak(page, language)
-    page.goto(f"{live_server.url}/registry/agreements/{agreement_id}")
+    open_as_officer(page, live_server, language, f"/registry/agreements/{agreement_id}")
 
     page.get_by_text(words["correct"]).click()
     page.locator("#c-kind").select_option(label=words["mou"])

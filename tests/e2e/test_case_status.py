@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from liaison.core.db import unit_of_work
 from liaison.engagements import schemas, service
-from tests.e2e.conftest import LiveServer, sign_in, speak
+from tests.e2e.conftest import LiveServer, open_as_officer
 from tests.requests.factories import OFFICER
 
 WORDS = {
@@ -32,9 +32,7 @@ def test_a_case_is_closed_from_the_list(live_server, browser_page, language: str
     words = WORDS[language]
     _case(live_server)
     page = browser_page
-    sign_in(page, live_server, live_server.account("officer", "hoa.officer"))
-    speak(page, language)
-    page.goto(f"{live_server.url}/engagements/citizen-protection")
+    open_as_officer(page, live_server, language, "/engagements/citizen-protection")
 
     page.get_by_label(words["status"]).select_option(label=words["closed"])
     with page.expect_navigation():

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from liaison.core.db import unit_of_work
-from tests.e2e.conftest import LiveServer, sign_in, speak
+from tests.e2e.conftest import LiveServer, open_as_officer
 from tests.registry import factories
 
 WORDS = {
@@ -28,9 +28,7 @@ def test_a_commitment_is_given_an_owner_and_a_due_date(live_server, browser_page
     words = WORDS[language]
     commitment_id = _commitment(live_server)
     page = browser_page
-    sign_in(page, live_server, live_server.account("officer", "hoa.officer"))
-    speak(page, language)
-    page.goto(f"{live_server.url}/engagements/commitments/{commitment_id}")
+    open_as_officer(page, live_server, language, f"/engagements/commitments/{commitment_id}")
 
     page.get_by_text(words["correct"]).click()
     page.locator("#m-owner").select_option(label="Cục Cảnh sát hình sự")

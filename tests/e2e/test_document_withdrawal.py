@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from liaison.requests import service
-from tests.e2e.conftest import LiveServer, sign_in, speak
+from tests.e2e.conftest import LiveServer, open_as_officer
 from tests.requests.factories import OFFICER, agency, attach_all_required, request_data
 
 WORDS = {
@@ -38,9 +38,7 @@ def test_a_document_attached_by_mistake_is_withdrawn_with_its_reason(
     words = WORDS[language]
     request_id = _draft_with_its_documents(live_server, tmp_path)
     page = browser_page
-    sign_in(page, live_server, live_server.account("officer", "hoa.officer"))
-    speak(page, language)
-    page.goto(f"{live_server.url}/requests/{request_id}")
+    open_as_officer(page, live_server, language, f"/requests/{request_id}")
     documents = page.locator("section[aria-labelledby=h-documents]")
     row = documents.get_by_role("row").filter(has_text="arrest_warrant.pdf")
     expect(row.locator("del")).to_have_count(0)

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from liaison.core.db import unit_of_work
-from tests.e2e.conftest import LiveServer, sign_in, speak
+from tests.e2e.conftest import LiveServer, open_as_officer
 from tests.registry.factories import agency, official
 
 WORDS = {
@@ -30,9 +30,7 @@ def test_an_official_takes_a_new_post_from_their_page(live_server, browser_page,
     words = WORDS[language]
     official_id = _official(live_server)
     page = browser_page
-    sign_in(page, live_server, live_server.account("officer", "hoa.officer"))
-    speak(page, language)
-    page.goto(f"{live_server.url}/registry/officials/{official_id}")
+    open_as_officer(page, live_server, language, f"/registry/officials/{official_id}")
 
     page.get_by_label(words["title"], exact=True).fill("Director")
     page.get_by_label(words["from"], exact=True).fill("2024-07-01")

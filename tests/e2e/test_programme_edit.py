@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from liaison.core.db import unit_of_work
 from liaison.registry import programmes, schemas
-from tests.e2e.conftest import LiveServer, sign_in, speak
+from tests.e2e.conftest import LiveServer, open_as_officer
 from tests.registry.factories import ADMIN
 
 WORDS = {
@@ -37,9 +37,7 @@ def test_a_programme_is_extended_and_closed_from_its_page(live_server, browser_p
     words = WORDS[language]
     programme_id = _programme(live_server)
     page = browser_page
-    sign_in(page, live_server, live_server.account("officer", "hoa.officer"))
-    speak(page, language)
-    page.goto(f"{live_server.url}/registry/programmes/{programme_id}")
+    open_as_officer(page, live_server, language, f"/registry/programmes/{programme_id}")
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text(words["progress"])
 

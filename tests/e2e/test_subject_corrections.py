@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from liaison.subjects import service
 from liaison.subjects.schemas import ChargeIn, NameIn, SubjectIn
-from tests.e2e.conftest import LiveServer, sign_in, speak
+from tests.e2e.conftest import LiveServer, open_as_officer
 from tests.requests.factories import OFFICER
 
 WORDS = {
@@ -36,9 +36,7 @@ def open_section(server: LiveServer, page: Page, language: str, data: SubjectIn,
     with Session(server.engine) as session:
         subject_id = service.create_subject(session, OFFICER, data).id
         session.commit()
-    sign_in(page, server, server.account("officer", "hoa.officer"))
-    speak(page, language)
-    page.goto(f"{server.url}/subjects/{subject_id}")
+    open_as_officer(page, server, language, f"/subjects/{subject_id}")
     part = page.locator(f"section[aria-labelledby={section}-heading]")
     part.get_by_text(WORDS[language]["correct"], exact=True).click()
     return part
