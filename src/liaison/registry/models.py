@@ -307,6 +307,9 @@ class ActionItem(Timestamped, Base):
     due_date: Mapped[date | None] = mapped_column(Date, default=None)
     status: Mapped[str] = mapped_column(String(20), default="open")
     progress_notes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # the language its text is written in, and its version in the other (`core.bilingual`)
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict, server_default="{}")
 
     programme: Mapped[Programme] = relationship(back_populates="action_items")
     owner_agency: Mapped[Agency | None] = relationship()

@@ -42,6 +42,7 @@ from liaison.web.forms import (
     posted,
     redirect,
     refusal,
+    texts_in_two_languages,
 )
 from liaison.web.rendering import NavItem, render
 
@@ -806,6 +807,7 @@ async def add_action_item(
         "text": values.get("text", ""),
         "owner_agency_id": optional_int(values.get("owner_agency_id")),
         "due_date": optional_date(values.get("due_date")),
+        **texts_in_two_languages(values, programmes.ACTION_ITEM_TEXTS),
     }
     outcome = attempt(
         session,
@@ -827,6 +829,7 @@ async def update_action_item(
         "due_date": optional_date(values.get("due_date")),
         "status": values.get("status") or None,
         "note": values.get("note", ""),
+        **texts_in_two_languages(values, programmes.ACTION_ITEM_TEXTS),
     }
     item = attempt(
         session,

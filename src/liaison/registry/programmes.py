@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from liaison.core import audit
+from liaison.core import audit, bilingual
 from liaison.core.errors import Invalid, Phrase
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.records import get_or_404, referenced, snapshot, today
@@ -22,7 +22,8 @@ from liaison.registry.vocabulary import vocabulary
 
 PROGRAMME_SORTS = {"title": Programme.title_key, "start": Programme.start_year, "id": Programme.id}
 PROGRAMME_FIELDS = ("title", "start_year", "end_year", "status", "agreement_id", "mechanism_id", "summary")
-ACTION_ITEM_FIELDS = ("text", "owner_agency_id", "due_date", "status")
+ACTION_ITEM_TEXTS = ("text",)  # in two languages (`core.bilingual`)
+ACTION_ITEM_FIELDS = ("text", "language", "translations", "owner_agency_id", "due_date", "status")
 
 
 def _programme_parties(session: Session, agency_ids: Sequence[int]) -> list[ProgrammeParty]:
@@ -106,6 +107,8 @@ def add_action_item(
         due_date=data.due_date,
         status=data.status,
         progress_notes=[],
+        language=data.language,
+        translations=bilingual.checked(data.translations, data.language, ACTION_ITEM_TEXTS),
     )
     programme.action_items.append(item)
     session.flush()
@@ -128,6 +131,7 @@ def update_action_item(
     before = snapshot(item, ACTION_ITEM_FIELDS)
     if data.text is not None:
         item.text = data.text
+    bilingual.write(item, ACTION_ITEM_TEXTS, data.language, data.translations)
     if "owner_agency_id" in data.model_fields_set:
         referenced(session, Agency, data.owner_agency_id, "owner_agency_id", "agency")
         item.owner_agency_id = data.owner_agency_id

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
+from liaison.core.bilingual import TextLanguage, Translations
 from liaison.core.schemas import Code, CountryCode, Documented, Input, LongText, Name, Output, Ref
 from liaison.core.vocab import Codes, codes_of
 from liaison.registry.vocabulary import countries, crime_areas, vocabulary
@@ -297,6 +298,8 @@ class ActionItemIn(Input):
     owner_agency_id: int | None = None
     due_date: date | None = None
     status: ActionItemStatus = "open"
+    language: TextLanguage = Field(default="en", description="the language the text is in")
+    translations: Translations = Field(default_factory=dict)
 
 
 class ActionItemPatch(Input):
@@ -307,6 +310,8 @@ class ActionItemPatch(Input):
     status: ActionItemStatus | None = None
     due_date: date | None = None
     note: LongText = Field(default="", description="a progress note, dated today")
+    language: TextLanguage | None = None
+    translations: Translations | None = None
 
 
 class ActionItemOut(Output):
@@ -317,6 +322,8 @@ class ActionItemOut(Output):
     due_date: date | None
     status: str
     progress_notes: list[dict[str, Any]]
+    language: str
+    translations: dict[str, dict[str, str]]
 
 
 class ProgrammeIn(Input):

@@ -1,5 +1,5 @@
-"""Texts in two languages: an engagement's title and summary and a commitment's text written in
-one language, with their versions in the other; each page shows the reader's language, the
+"""Texts in two languages: an engagement's title and summary, a commitment's and an action item's
+text written in one language, with their versions in the other; each page shows the reader's language, the
 record's own when no version was given; a translation in the record's own language or of a field
 that has none is refused and nothing is written; the search box finds either version. Both
 backends."""
@@ -141,3 +141,42 @@ def test_the_edit_form_takes_the_other_language(client: TestClient, engine: Engi
     assert heading(client, path, "vi") == VI_TITLE
     page = client.get(path).text
     assert f'name="translation_title" maxlength="300" value="{VI_TITLE}"' in page
+
+
+def test_an_action_item_reads_in_the_readers_language(
+    client: TestClient, officer: Account, engine: Engine
+) -> None:
+    admin = make_account(engine, "admin")
+    programme = client.post(
+        "/api/v1/programmes",
+        headers=admin.headers,
+        json={"title": "Plan 2025–2027", "start_year": 2025, "end_year": 2027},
+    ).json()
+    item = client.post(
+        f"/api/v1/programmes/{programme['id']}/action-items",
+        headers=admin.headers,
+        json={"text": "Đào tạo chung", "language": "vi", "translations": {"en": {"text": "Joint training"}}},
+    )
+    assert item.status_code == 201, item.text
+    sign_in_pages(client, officer)
+    path = f"/registry/programmes/{programme['id']}"
+    client.cookies.set("liaison_lang", "en")
+    assert "<tr><td>Joint training</td>" in client.get(path).text
+    client.cookies.set("liaison_lang", "vi")
+    assert "<tr><td>Đào tạo chung</td>" in client.get(path).text
+    form = {
+        "csrf_token": csrf_token(client, path),
+        "text": "Đào tạo chung",
+        "language": "vi",
+        "translation_text": "Joint training of investigators",
+    }
+    updated = client.post(f"/registry/action-items/{item.json()['id']}", data=form, follow_redirects=False)
+    assert updated.status_code == 303
+    client.cookies.set("liaison_lang", "en")
+    assert "<tr><td>Joint training of investigators</td>" in client.get(path).text
+    refused = client.post(
+        f"/api/v1/programmes/{programme['id']}/action-items",
+        headers=admin.headers,
+        json={"text": "Training", "translations": {"en": {"text": "Training"}}},
+    )
+    assert refused.status_code == 422 and refused.headers["content-type"] == "application/problem+json"
