@@ -55,7 +55,7 @@ def test_officer_plans_a_meeting_with_russias_mia_from_the_calendar(
     page.get_by_role("link", name=words["plan"]).click()
 
     expect(page.get_by_label(words["Stage"])).to_have_value("planned")
-    page.get_by_label(words["Title"]).fill("Hội đàm với Bộ Nội vụ Nga")
+    page.get_by_label(words["Title"], exact=True).fill("Hội đàm với Bộ Nội vụ Nga")
     page.get_by_label(words["Place"], exact=True).fill("Moskva")
     page.get_by_label(words["Partner country"]).select_option("RU")
     page.get_by_label(words["Agencies"], exact=True).select_option(

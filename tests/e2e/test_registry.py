@@ -58,7 +58,7 @@ def test_officer_records_a_commitment_and_closes_it(live_server, browser_page) -
     page = browser_page
     sign_in(page, live_server, live_server.account("officer"))
     page.goto(f"{live_server.url}/engagements/{engagement_id}")
-    page.get_by_label("What was committed").fill(
+    page.get_by_label("What was committed", exact=True).fill(
         "Negotiate and sign an agreement on crime prevention cooperation"
     )
     page.get_by_label("Kind").select_option(label="Urged")

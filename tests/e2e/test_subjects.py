@@ -26,7 +26,7 @@ def test_officer_adds_subject_with_cyrillic_alias_and_red_notice_and_finds_it_in
 
     expect(page.get_by_role("heading", name="Serikbay Demouly Testov")).to_be_visible()
     names = page.get_by_role("region", name="Names")
-    expect(names.get_by_role("cell", name="Серікбай Демоұлы Тестов")).to_be_visible()
+    expect(names.get_by_role("cell", name="Серікбай Демоұлы Тестов", exact=True)).to_be_visible()
     expect(names.get_by_role("cell", name="Cyrillic", exact=True)).to_be_visible()
 
     page.get_by_label("Notice kind").select_option("arrest")
