@@ -84,7 +84,8 @@ def test_a_shared_person_sought_alerts_its_owner_and_follow_ups_travel_back(node
     talks = officer_a("POST", "/engagements", 201, json={"kind": "talks", "title": "Talks with the ACA",
                       "held_on": "2026-03-12", "agency_ids": [ids_a["vn-mps"], ids_a["kz-aca"]]})  # fmt: skip
     pledge = officer_a("POST", "/commitments", 201, json={"engagement_id": talks["id"], "kind": "agreed",
-                       "text": "Exchange lists of fugitives"})  # fmt: skip
+                       "text": "Exchange lists of fugitives",
+                       "translations": {"vi": {"text": "Trao đổi danh sách đối tượng truy nã"}}})  # fmt: skip
     officer_a("POST", f"/exchange/share/engagements/{talks['id']}", 202, json={"agency_id": ids_a["kz-aca"]})
 
     def copied_commitment() -> int | None:
@@ -94,6 +95,8 @@ def test_a_shared_person_sought_alerts_its_owner_and_follow_ups_travel_back(node
 
     wait_for(lambda: copied_commitment() is not None, timeout=120)
     copy_id = copied_commitment()
+    copy = officer_b("GET", f"/commitments/{copy_id}")  # both languages travel with it
+    assert copy["translations"] == {"vi": {"text": "Trao đổi danh sách đối tượng truy nã"}}
     # B's copy is A's record: not edited on B, and B's status is proposed to A, not applied there
     refused = officer_b("PATCH", f"/commitments/{copy_id}", 409, json={"text": "Something else"})
     assert "node-a" in refused["detail"]

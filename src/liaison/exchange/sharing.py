@@ -373,6 +373,8 @@ def _commitment_body(commitment: Commitment, origin: str) -> dict[str, Any]:
         "status": commitment.status,
         "due_date": commitment.due_date.isoformat() if commitment.due_date else None,
         "crime_areas": list(commitment.crime_areas),
+        "language": commitment.language,
+        "translations": commitment.translations,
     }
 
 
@@ -409,6 +411,8 @@ def share_engagement(
         "place_country": engagement.place_country_code,
         "crime_areas": list(engagement.crime_areas),
         "summary": engagement.summary,
+        "language": engagement.language,
+        "translations": engagement.translations,
         "commitments": [_commitment_body(c, origin) for c in engagement.commitments],
     }
     return dispatch.request_dispatch(
@@ -450,6 +454,7 @@ def receive_engagement(session: Session, peer: Peer, incoming: IncomingEnvelope)
                     place=body.get("place", ""), place_country=body.get("place_country"), country=country,
                     agency_ids=agencies, crime_areas=body.get("crime_areas", []),
                     summary=body.get("summary", ""), ref=ref,
+                    language=body.get("language", "en"), translations=body.get("translations", {}),
                 ),
             )  # fmt: skip
         for item in body.get("commitments", []):
@@ -464,6 +469,7 @@ def _receive_commitment(session: Session, actor: Actor, engagement: Engagement, 
         session, actor, engagement_schemas.CommitmentIn(
             engagement_id=engagement.id, text=item["text"], kind=item["kind"], due_date=item.get("due_date"),
             crime_areas=item.get("crime_areas", []), ref=ref,
+            language=item.get("language", "en"), translations=item.get("translations", {}),
         ),
     )  # fmt: skip
     if item.get("status") and item["status"] != commitment.status:
