@@ -13,7 +13,8 @@ from types import SimpleNamespace
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, create_engine, func, insert, select, text
+from sqlalchemy import Engine, create_engine, event, func, insert, select, text
+from sqlalchemy.orm import ORMExecuteState
 
 from liaison.core import audit
 from liaison.core.db import make_engine, unit_of_work
@@ -227,3 +228,31 @@ def test_a_chain_written_before_the_chainer_keeps_verifying_and_is_continued(emp
     with unit_of_work(empty_engine) as session:
         newest = session.scalars(select(AuditEvent).where(AuditEvent.seq == 4)).one()
         assert newest.prev_hash == previous
+
+
+def test_events_chained_while_the_chain_is_verified_are_counted_pending_never_neither(engine: Engine) -> None:
+    """PostgreSQL reads each statement of a check at its own snapshot: events linked after the
+    check read the head are not checked by it, and it counts them as pending (it once counted
+    them as neither, and a check taken in that instant reported fewer events than there were)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: nothing is linked while a check reads")
+
+    def write(count: int) -> None:
+        for n in range(count):
+            with unit_of_work(engine) as session:
+                audit.record(session, "t", "update", "thing", n)
+        audit.chain_pending(engine)
+
+    write(3)
+    linked_meanwhile: list[int] = []
+
+    def after_the_head_is_read(state: ORMExecuteState) -> None:
+        if not linked_meanwhile and "count(" in str(state.statement).lower():
+            write(2)  # another process links two more between the check's statements
+            linked_meanwhile.append(2)
+
+    with unit_of_work(engine) as session:
+        event.listen(session, "do_orm_execute", after_the_head_is_read)
+        report = audit.verify_chain(session)
+    assert linked_meanwhile == [2]
+    assert report.is_intact and (report.events, report.pending) == (3, 2)

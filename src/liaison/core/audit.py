@@ -28,7 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine, event, func, select, text
+from sqlalchemy import ColumnElement, Engine, event, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -360,7 +360,12 @@ def verify_chain(session: Session) -> ChainReport:
     # The head first: the chainer may link and commit more while this reads (PostgreSQL reads each
     # statement at its own snapshot), so the events checked are the ones up to the head read here.
     head = session.scalar(select(AuditHead))
-    pending = session.scalar(select(func.count()).where(AuditEvent.seq.is_(None))) or 0
+    # Pending: not linked yet, or linked after the head was read (so not checked here): counted in
+    # one statement after that read, an event is either checked below or counted, never neither.
+    not_checked: ColumnElement[bool] = AuditEvent.seq.is_(None)
+    if head is not None:
+        not_checked = or_(not_checked, AuditEvent.seq > head.seq)
+    pending = session.scalar(select(func.count()).where(not_checked)) or 0
     chained = select(*AuditEvent.__table__.c).where(AuditEvent.seq.is_not(None)).order_by(AuditEvent.seq)
     if head is not None:
         chained = chained.where(AuditEvent.seq <= head.seq)
