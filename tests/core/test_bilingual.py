@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
+from liaison.core import bilingual, i18n
 from liaison.core.db import unit_of_work
 from liaison.engagements.models import Engagement
 from tests.conftest import Account, csrf_token, make_account, sign_in_pages
@@ -180,3 +181,7 @@ def test_an_action_item_reads_in_the_readers_language(
         json={"text": "Training", "translations": {"en": {"text": "Training"}}},
     )
     assert refused.status_code == 422 and refused.headers["content-type"] == "application/problem+json"
+
+
+def test_the_languages_of_record_texts_are_the_pages_languages() -> None:
+    assert tuple(i18n.LANGUAGES) == bilingual.TEXT_LANGUAGES

@@ -10,7 +10,7 @@ capability that has such texts.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import Field
 
@@ -19,7 +19,7 @@ from liaison.core.errors import Invalid, Phrase
 from liaison.core.schemas import LongText
 
 TextLanguage = Literal["en", "vi"]
-TEXT_LANGUAGES: tuple[str, ...] = ("en", "vi")
+TEXT_LANGUAGES: tuple[str, ...] = get_args(TextLanguage)
 Translations = Annotated[
     dict[TextLanguage, dict[str, LongText]],
     Field(description='the texts in the other language, by field: {"vi": {"title": "…"}}'),

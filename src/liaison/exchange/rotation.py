@@ -23,9 +23,11 @@ KEYS_TYPE = "node.keys"
 
 
 def unacknowledged_keys(session: Session, peer_id: int | None = None) -> list[str]:
-    """The encryption key ids that unacknowledged announcements were sealed with, oldest first."""
+    """The encryption key ids that unacknowledged announcements were sealed with, oldest first.
+    Queued or refused, not accepted: named as states so the log's (peer, state, sequence) index
+    reads only those rows, never a peer's whole accepted log, on every batch."""
     query = select(OutgoingEnvelope.header).where(
-        OutgoingEnvelope.type == KEYS_TYPE, OutgoingEnvelope.state != "accepted"
+        OutgoingEnvelope.type == KEYS_TYPE, OutgoingEnvelope.state.in_(("queued", "rejected"))
     )
     if peer_id is not None:
         query = query.where(OutgoingEnvelope.peer_id == peer_id)

@@ -39,6 +39,7 @@ from liaison.core.db import Base, utcnow
 from liaison.core.errors import Conflict, FieldName, Forbidden, Invalid, NotFound, Phrase
 from liaison.core.events import SubjectChanged, publish
 from liaison.core.listing import apply_sort, paginate
+from liaison.core.records import snapshot
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, ensure
 from liaison.core.vocab import allowed_next, check_move
@@ -970,9 +971,7 @@ def _remove(session: Session, actor: Actor, subject_id: int, what: str, part_id:
             what=what,
             source=subject.source,
         )
-    before = {
-        column.key: getattr(row, column.key) for column in model.__table__.columns if column.key != "id"
-    }
+    before = snapshot(row, (column.key for column in model.__table__.columns if column.key != "id"))
     if isinstance(row, SubjectName) and row.kind == "primary":
         raise Conflict("The primary name stays on the file: correct it instead.")
     session.delete(row)
