@@ -122,3 +122,29 @@ def test_the_commitments_list_follows_up_the_ticked_ones(client: TestClient, eng
     none_ticked = client.post("/engagements/commitments/follow-ups", data={"csrf_token": token, "note": "x"})
     assert none_ticked.status_code == 422 and "Tick the commitments to follow up first." in none_ticked.text
     assert follow_ups(engine) == before
+
+
+def test_a_commitment_the_gate_hides_is_not_found_and_the_batch_changes_nothing(
+    client: TestClient, engine: Engine
+) -> None:
+    """The bulk change reads each commitment through the record-access gate: one of another
+    unit's H3 engagement is a 404 (its existence not confirmed), and the readable one beside it
+    does not move either."""
+    owner = make_account(engine, "officer", unit="international-cooperation")
+    outsider = make_account(engine, "officer", unit="border-guard")
+    secret = client.post(
+        "/api/v1/engagements",
+        headers=owner.headers,
+        json={"kind": "talks", "title": "Closed talks", "held_on": "2025-02-25", "handling_code": "H3"},
+    ).json()
+    hidden = client.post(
+        "/api/v1/commitments",
+        headers=owner.headers,
+        json={"engagement_id": secret["id"], "text": "Hand over the file", "kind": "agreed"},
+    ).json()["id"]
+    (visible,) = commitments(client, outsider, 1)
+    answer = client.post(
+        BULK, headers=outsider.headers, json={"commitment_ids": [visible, hidden], "status": "in_progress"}
+    )
+    assert answer.status_code == 404 and "Hand over the file" not in answer.text
+    assert statuses(engine, [visible, hidden]) == ["open", "open"]
