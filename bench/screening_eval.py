@@ -137,16 +137,37 @@ def _pypinyin_forms(name: str) -> list[str]:
     return forms
 
 
-def _pypinyin(sets: Sets, rng: random.Random, count: int) -> None:
+def _sound(name: str) -> str:
+    """A Han name's toneless pinyin: names that sound alike are one name once romanised."""
+    from pypinyin import lazy_pinyin
+
+    return " ".join(lazy_pinyin(name))
+
+
+def _pypinyin(sets: Sets, rng: random.Random, subjects: list[Subject], count: int) -> None:
+    """Half the names are subjects (each born on its own day), half are not. A romanised record
+    cannot tell homophones apart (余宇 and 于雨 are both Yu Yu), so a record's truth is every
+    subject whose name sounds the same, and a negative's name sounds like no subject's."""
     names = _han_names(rng, 2 * count)
+    sounding: dict[str, set[int]] = defaultdict(set)
+    for s in subjects:
+        if s.culture == "chinese":
+            sounding[_sound(native_name(s.culture, s.parts))].add(s.id)
+    born: dict[str, str] = {}
     for number, name in enumerate(names):
-        positive = number % 2 == 0
-        subject_id = EXTRA_IDS + 100_000 + number
-        if positive:
-            sets.extra.append(SubjectEntry(subject_id, (name,), ("1970-01-01",)))
+        if number % 2 == 0:
+            subject_id = EXTRA_IDS + 100_000 + number
+            born[name] = f"{rng.randrange(1950, 2005)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
+            sets.extra.append(SubjectEntry(subject_id, (name,), (born[name],)))
+            sounding[_sound(name)].add(subject_id)
+    for number, name in enumerate(names):
+        positive = name in born
+        if not positive and _sound(name) in sounding:
+            continue  # a namesake of a subject once romanised: not a negative
         form = rng.choice(_pypinyin_forms(name))
-        record = ScreenRecord(f"py{number}", form, rng.choice((None, "1970-01-01")) if positive else None)
-        sets.cases["pypinyin"].append(Case(record, frozenset({subject_id} if positive else ()), "han"))
+        record = ScreenRecord(f"py{number}", form, rng.choice((None, born[name])) if positive else None)
+        truth = frozenset(sounding[_sound(name)]) if positive else frozenset()
+        sets.cases["pypinyin"].append(Case(record, truth, "han"))
 
 
 def _nickname_pairs() -> list[tuple[str, str]]:
@@ -373,17 +394,62 @@ def _kinds(
 
 def build(subjects: list[Subject], cases: int, seed: int = 5) -> Sets:
     """Every labelled set, against `subjects` (the generator's) plus the subjects the sets add."""
-    rng = random.Random(seed)
     others = make_subjects(max(2000, cases * 4), seed=seed + 1000)  # people who are not subjects
     indexed = {fold(native_name(s.culture, s.parts)) for s in subjects}
     others = [s for s in others if fold(native_name(s.culture, s.parts)) not in indexed]
     sets = Sets()
+
+    def rng(name: str) -> random.Random:  # one stream per set: changing one set leaves the others be
+        return random.Random(f"{seed}:{name}")
+
     _generator(sets, subjects, 2 * cases)
-    _pypinyin(sets, rng, cases)
-    _nicknames(sets, rng, cases)
-    _icu_scripts(sets, rng, subjects, others, cases)
-    _kinds(sets, rng, subjects, others, max(10, cases // 5))
+    _pypinyin(sets, rng("pypinyin"), subjects, cases)
+    _nicknames(sets, rng("nicknames"), cases)
+    _icu_scripts(sets, rng("icu_scripts"), subjects, others, cases)
+    _kinds(sets, rng("kinds"), subjects, others, max(10, cases // 5))
+    _count_namesakes(sets, subjects)
     return sets
+
+
+def _name_key(name: str) -> str:
+    return " ".join(sorted(fold(name).split()))
+
+
+def _conflicting(record: str | None, subject: str) -> bool:
+    """Dates that say "another person" whatever the name: years more than three apart, or a
+    full date wrong in two fields (a day and month swapped is one slip)."""
+    if not record or not subject:
+        return False
+    if abs(int(record[:4]) - int(subject[:4])) > 3:
+        return True
+    if len(record) < 10 or len(subject) < 10:
+        return False
+    a, b = record.split("-"), subject.split("-")
+    if a[1:] == b[:0:-1]:
+        return a[0] != b[0]
+    return sum(x != y for x, y in zip(a, b, strict=True)) >= 2
+
+
+def _count_namesakes(sets: Sets, subjects: list[Subject]) -> None:
+    """A record bearing a subject's very name (any order, folded) is that subject's namesake,
+    and every namesake must alert unless the dates rule the person out (issue 11): such subjects
+    join the record's truth, so a negative of that name counts as the positive it is."""
+    by_name: dict[str, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
+    for s in subjects:
+        for name in dict.fromkeys(_name_key(n) for n in s.names):
+            by_name[name].append((s.id, (s.birth_date,) if s.birth_date else ()))
+    for e in sets.extra:
+        for name in dict.fromkeys(_name_key(n) for n in e.names):
+            by_name[name].append((e.id, e.birth_dates))
+    for cases in sets.cases.values():
+        for case in cases:
+            born = case.record.birth_date
+            namesakes = {
+                subject_id
+                for subject_id, dates in by_name.get(_name_key(case.record.name), ())
+                if not dates or any(not _conflicting(born, d) for d in dates)
+            }
+            case.truth = case.truth | namesakes
 
 
 # -- scoring --------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from liaison.names.phonetic import skeleton, token_key
+from liaison.names.pinyin import chinese_readings
 from liaison.names.variants import MIDDLE, PARTICLE, PATRONYMIC, display_reading, readings, wade_giles
 from liaison.names.vietnamese_cyrillic import to_cyrillic, vietnamese_readings
 
@@ -149,3 +150,11 @@ def test_a_family_name_character_reads_as_both_its_vietnamese_names(han: str, vi
     sino = readings(han)[-1]
     (latin,) = readings(vietnamese)
     assert all(set(a.keys) & set(b.keys) for a, b in zip(sino, latin, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("cyrillic", "pinyin"),
+    [("Сяохун", ("xiaohong",)), ("Вань", ("wan",)), ("Ван", ("wang",)), ("Люй", ("lv",)), ("Иванов", ())],
+)
+def test_palladius_cyrillic_reads_back_as_pinyin(cyrillic: str, pinyin: tuple[str, ...]) -> None:
+    assert chinese_readings(cyrillic) == pinyin

@@ -76,6 +76,9 @@ FORMS = {
         ("陳大文", "Chan Tai-man"),  # Hong Kong government romanisation
         ("梁朝偉", "Leung Chiu-wai"),
         ("王家衛", "Wong Kar-wai"),
+        ("张晓红", "Чжан Сяохун"),  # Palladius, on Russian and Kazakh documents
+        ("万宇静", "Вань Юйцзин"),
+        ("吕悦辉", "Люй Юэхуэй"),
     ],
     "more scripts": [
         ("Aram Petrosyan", "Արամ Պետրոսյան"),
@@ -111,3 +114,16 @@ def test_a_nickname_of_another_name_does_not_alert() -> None:
     index = index_of(subject(1, "William Smith"))
     assert index.screen(record("Kolya Smith")) == []
     assert index.screen(record("Bill Smith"))
+
+
+def test_two_chinese_syllables_are_not_one_given_name() -> None:
+    # rigour's Wikidata groups tie the pinyin of different characters (jian and gang): a
+    # nickname for an English name, two names for a Chinese one
+    index = index_of(subject(1, "孟刚"))
+    assert index.screen(record("Meng Jian")) == []
+    assert index.screen(record("Meng Gang"))
+
+
+def test_a_russian_name_is_not_read_as_pinyin() -> None:
+    index = index_of(subject(1, "Ivan Ivanov"), subject(2, "伊万"))
+    assert [h.subject_id for h in index.screen(record("Иван Иванов"))] == [1]

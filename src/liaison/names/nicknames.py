@@ -29,6 +29,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from liaison.names.pinyin import chinese_syllables
 from liaison.names.vietnamese_cyrillic import vietnamese_syllables
 
 if TYPE_CHECKING:
@@ -184,10 +185,11 @@ def load() -> None:
 def same_given_name(a: str, b: str) -> bool:
     """Whether two folded words are forms of one given name (`sasha`, `aleksandr`).
 
-    Two Vietnamese syllables are never taken for one name this way: rigour's table ties `hung`
-    and `hong` (one Chinese character's readings), which in Vietnamese are two names.
+    Two Vietnamese syllables, or two Chinese ones, are never taken for one name this way:
+    rigour's table ties `hung` and `hong` (one Chinese character's readings), which in
+    Vietnamese are two names, and `jian` and `gang`, two characters' pinyin.
     """
     if a == b or name_groups(a).isdisjoint(name_groups(b)):
         return False
-    syllables = vietnamese_syllables()
-    return not (a in syllables and b in syllables)
+    syllabaries = (vietnamese_syllables(), chinese_syllables())
+    return not any(a in syllables and b in syllables for syllables in syllabaries)

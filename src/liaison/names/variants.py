@@ -3,10 +3,11 @@
 `readings("阮富仲")` gives the name as a Chinese clerk's record reads in pinyin (`ruan fuzhong`),
 in Wade-Giles (`juan fuchung`) and through its Sino-Vietnamese readings (`nguyen phu trong`);
 `readings("Нгуен Фу Чонг")` gives the Cyrillic romanised (`nguen fu chong`) and read back as
-Vietnamese (`nguyen phu trong`). Each reading is a tuple of `Token`s; a token keeps every
-plausible Latin form (`forms`), each reduced by `phonetic.token_key` to a comparison key, and
-says how much its absence should cost (`optional`: a Russian or Kazakh patronymic, a
-Vietnamese middle name, a particle such as `uly` or `bin`).
+Vietnamese (`nguyen phu trong`); `Чжан Сяохун` is read back as pinyin too (`zhang xiaohong`).
+Each reading is a tuple of `Token`s; a token keeps every plausible Latin form (`forms`), each
+reduced by `phonetic.token_key` to a comparison key, and says how much its absence should cost
+(`optional`: a Russian or Kazakh patronymic, a Vietnamese middle name, a particle such as `uly`
+or `bin`).
 
 Scripts: Latin (Vietnamese with or without diacritics), Russian and Kazakh Cyrillic (one
 romanisation; `phonetic.token_key` makes ICAO 9303, BGN/PCGN, GOST 7.79 and informal spellings
@@ -30,6 +31,7 @@ from liaison.names.fold import fold
 from liaison.names.forms import clean_words, digits_as_letters, name_parts, segmentations
 from liaison.names.keys import COMPOUND_SURNAMES
 from liaison.names.phonetic import token_key
+from liaison.names.pinyin import chinese_readings
 from liaison.names.romanise import _icu, cyrillic_to_latin
 from liaison.names.vietnamese_cyrillic import vietnamese_readings, vietnamese_syllables
 
@@ -370,7 +372,7 @@ def _word_tokens(word: str, script: str) -> tuple[Token, ...]:
     tokens: list[Token] = []
     if script == "cyrillic":
         romanised = cyrillic_to_latin(word.lower(), "icao")
-        forms = [romanised, *vietnamese_readings(word)]
+        forms = [romanised, *vietnamese_readings(word), *chinese_readings(word)]
         tokens.append(_token(forms))
     elif script in ("latin", ""):
         tokens.append(_token(_latin_forms(re.sub(r"\d", "", word))))
