@@ -75,6 +75,7 @@ class Case:
     record: ScreenRecord
     truth: frozenset[int]  # the subjects this record must alert on (empty for a negative)
     kind: str = ""
+    name: str = ""  # the name the person bears, before the set wrote it its way (the record's if empty)
 
 
 @dataclass
@@ -220,13 +221,13 @@ def _icu_scripts(
     for number in range(count):
         script = ICU_SCRIPTS[number % len(ICU_SCRIPTS)]
         person = rng.choice(people)
-        name = _icu(script).transliterate(_latin(rng, person))
-        record = ScreenRecord(f"icu{number}", name, person.birth_date)
-        sets.cases["icu_scripts"].append(Case(record, frozenset({person.id}), script.lower()))
+        latin = _latin(rng, person)
+        record = ScreenRecord(f"icu{number}", _icu(script).transliterate(latin), person.birth_date)
+        sets.cases["icu_scripts"].append(Case(record, frozenset({person.id}), script.lower(), latin))
         stranger = rng.choice(strangers)
-        name = _icu(script).transliterate(_latin(rng, stranger))
-        negative = ScreenRecord(f"icuneg{number}", name, stranger.birth_date)
-        sets.cases["icu_scripts"].append(Case(negative, frozenset(), script.lower()))
+        latin = _latin(rng, stranger)
+        negative = ScreenRecord(f"icuneg{number}", _icu(script).transliterate(latin), stranger.birth_date)
+        sets.cases["icu_scripts"].append(Case(negative, frozenset(), script.lower(), latin))
 
 
 # -- the ten kinds --------------------------------------------------------------------------------
@@ -314,6 +315,7 @@ def _kazakh_russian(rng: random.Random, subject: Subject) -> str:
 
 
 def _kind_name(rng: random.Random, kind: str, subject: Subject) -> tuple[str, str | None]:
+    """The person's name written the kind's way, and the birth date the record carries."""
     born = subject.birth_date if subject.birth_date and rng.random() < 0.5 else None
     latin = _latin(rng, subject)
     if kind == "date_slip":
@@ -333,6 +335,15 @@ def _kind_name(rng: random.Random, kind: str, subject: Subject) -> tuple[str, st
     if kind == "kazakh_russian":
         return _kazakh_russian(rng, subject), born
     return latin, born
+
+
+LOSSY = ("initials", "partial_names")  # kinds whose record no longer says which namesake it is
+
+
+def _borne(person: Subject, kind: str) -> str:
+    """The name a person bears, folded: what its namesakes are named (for the kinds that keep
+    the whole name; an initial or a missing name makes the record's own name the measure)."""
+    return "" if kind in LOSSY else fold(native_name(person.culture, person.parts))
 
 
 def _kinds(
@@ -386,10 +397,12 @@ def _kinds(
                 continue
             person = rng.choice(by_culture[rng.choice(pool)])
             name, born = _kind_name(rng, kind, person)
-            sets.cases["kinds"].append(Case(ScreenRecord(case_id, name, born), frozenset({person.id}), kind))
+            record = ScreenRecord(case_id, name, born)
+            sets.cases["kinds"].append(Case(record, frozenset({person.id}), kind, _borne(person, kind)))
             stranger = rng.choice(strangers[person.culture])
             name, born = _kind_name(rng, kind, stranger)
-            sets.cases["kinds"].append(Case(ScreenRecord(case_id + "n", name, born), frozenset(), kind))
+            negative = ScreenRecord(case_id + "n", name, born)
+            sets.cases["kinds"].append(Case(negative, frozenset(), kind, _borne(stranger, kind)))
 
 
 def build(subjects: list[Subject], cases: int, seed: int = 5) -> Sets:
@@ -446,7 +459,7 @@ def _count_namesakes(sets: Sets, subjects: list[Subject]) -> None:
             born = case.record.birth_date
             namesakes = {
                 subject_id
-                for subject_id, dates in by_name.get(_name_key(case.record.name), ())
+                for subject_id, dates in by_name.get(_name_key(case.name or case.record.name), ())
                 if not dates or any(not _conflicting(born, d) for d in dates)
             }
             case.truth = case.truth | namesakes

@@ -84,6 +84,12 @@ FORMS = {
         ("Aram Petrosyan", "Արամ Պետրոսյան"),
         ("Giorgi Beridze", "გიორგი ბერიძე"),
         ("Nguyễn Văn Hùng", "응우옌 반 훙"),  # hangul
+        ("Trần Ngọc Uyên", "트란 느곷 우옌"),  # hangul, with the vowels Korean adds (teu-ran)
+        ("Nguyễn Văn Hùng", "グエン・ヴァン・フン"),  # katakana
+        ("Đặng Quốc Tuấn", "ダング クオク トゥアン"),  # with the vowels Japanese adds
+        ("Nguyễn Kim Lộc Tuấn", "Nგუyენ Kიმ Lოc Tუან"),  # Georgian keeping the Latin it lacks
+        ("Nguyễn Diệu Dũng", "Γγουγιεν Ντιέου Ντουνγκ"),  # Greek
+        ("Morozov Evgenii Vadimovich", "Μοροζόφ Εβγκένι Βαντίμοβιτς"),
     ],
 }
 CASES = [(kind, stored, screened) for kind, pairs in FORMS.items() for stored, screened in pairs]

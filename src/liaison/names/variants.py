@@ -127,7 +127,18 @@ def script_of(char: str) -> str:
     head = name.split(" ", 1)[0]
     if head == "CJK":
         return "han"
-    if head in ("HANGUL", "CYRILLIC", "LATIN", "THAI", "KHMER", "LAO", "ARABIC", "HIRAGANA", "KATAKANA"):
+    if head in (
+        "HANGUL",
+        "CYRILLIC",
+        "LATIN",
+        "GREEK",
+        "THAI",
+        "KHMER",
+        "LAO",
+        "ARABIC",
+        "HIRAGANA",
+        "KATAKANA",
+    ):
         return head.lower()
     return "other"
 
@@ -155,12 +166,26 @@ def _words(name: str) -> list[tuple[str, str]]:
             continue
         char_script = current_script if unicodedata.category(char) in ("Mn", "Mc") else script_of(char)
         if current and char_script != current_script:
+            if _one_word(current_script, char_script):
+                current += char
+                current_script = char_script if current_script == "latin" else current_script
+                continue
             words.append((current, current_script))
             current = ""
         current, current_script = current + char, char_script
     if current:
         words.append((current, current_script))
     return words
+
+
+_OWN_READINGS = frozenset({"han", "hangul", "hiragana", "katakana"})  # read syllable by syllable
+
+
+def _one_word(before: str, after: str) -> bool:
+    """Letters of two alphabets with no space between are one word when one is Latin: a clerk's
+    transliteration that kept the letters its alphabet lacks (`Nგუyენ`), or a look-alike letter
+    (`Ivanоv` with a Cyrillic о). Syllabic scripts and Han start a word of their own (`Wang王`)."""
+    return "latin" in (before, after) and not _OWN_READINGS & {before, after}
 
 
 def _keys(forms: list[str]) -> tuple[str, ...]:
@@ -328,17 +353,62 @@ def _hangul_tokens(word: str) -> list[Token]:
     return tokens
 
 
-def _romanise_other(word: str, script: str) -> tuple[str, bool]:
-    """Latin letters for Thai, Khmer, Lao, Arabic, kana ...; and whether vowels may be missing."""
-    if script in ("thai", "arabic", "hiragana", "katakana"):
-        try:
-            source = {"thai": "Thai-Latin", "arabic": "Arabic-Latin"}.get(script, "Any-Latin")
-            # (ICU marks a small kana with `~`: ヴァ is `vu~a`, read `va`)
-            latin = str(_icu(source).transliterate(word)).replace("u~", "").replace("~", "")
-            return latin, script in ("arabic", "thai")
-        except Exception:  # ICU missing a transliterator: fall back to anyascii below
-            pass
-    return anyascii(word), script in ("arabic", "thai", "khmer", "lao", "other")
+def _romanise_other(word: str, script: str) -> tuple[list[str], bool]:
+    """Latin letters for Thai, Khmer, Lao, Arabic, kana, Greek, Armenian, Georgian, Hebrew ...
+    (ICU's transform first, then anyascii's, which reads some letters otherwise: Greek β as v
+    where ICU writes b); and whether vowels may be missing."""
+    vowelless = script in ("arabic", "thai", "khmer", "lao", "other")
+    forms = []
+    try:
+        source = {"thai": "Thai-Latin", "arabic": "Arabic-Latin"}.get(script, "Any-Latin")
+        words = [*_modern_greek(word), word] if script == "greek" else [word]
+        # ICU marks a small kana with `~` (ヴァ is `vu~a`, read `va`) and a Greek ν before γ with `'`
+        forms += [_SMALL_KANA.sub("", str(_icu(source).transliterate(w))).replace("'", "") for w in words]
+        if script in ("hiragana", "katakana"):
+            return forms, False
+    except Exception:  # ICU missing a transliterator: anyascii below
+        pass
+    return [*forms, anyascii(word)], vowelless
+
+
+_SMALL_KANA = re.compile(r"[aeiou]~(?=[aeiou])|~")
+# Greek writes the sounds b, d, g, u and the vowels e and i of a foreign name with two letters
+# (ELOT 743 transliterates them letter by letter: Ντουνγκ is `Ntoungk`, said `Dung`)
+_GREEK_SOUNDS = tuple(
+    (re.compile(pattern), sound)
+    for pattern, sound in (
+        (r"^μπ", "b"),
+        (r"^ντ", "d"),
+        (r"^γκ|γκ$", "g"),
+        (r"ντ", "nd"),
+        (r"μπ", "mb"),
+        (r"(?<=[^αεηιοωυ])γκ", "g"),
+        (r"γκ|γγ", "ng"),
+        (r"γι(?=[αεοωου])", "y"),
+        (r"ου", "u"),
+        (r"αυ", "av"),
+        (r"ευ", "ev"),
+        (r"αι", "e"),
+        (r"ει|οι|η|υ", "i"),
+        (r"β", "v"),
+    )
+)
+
+
+_GREEK_FOREIGN = ((re.compile("ντ"), "d"), (re.compile("μπ"), "b"))  # within a foreign name too
+
+
+def _modern_greek(word: str) -> tuple[str, str]:
+    """A Greek word with its letter pairs read as one sound, before ICU reads the rest
+    (`Ντουνγκ` → `dung`, `Γιώργος` → `yorgos`): as in a Greek word (`Παντελής`, nd) and as in a
+    foreign one (`Βαντίμ`, Vadim)."""
+    text = "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
+    foreign = text
+    for pattern, sound in _GREEK_FOREIGN:
+        foreign = pattern.sub(sound, foreign)
+    for pattern, sound in _GREEK_SOUNDS:
+        text, foreign = pattern.sub(sound, text), pattern.sub(sound, foreign)
+    return text, foreign
 
 
 # Not before i: Korean and pinyin ji, jin, jie are the common j words, and formal schemes all
@@ -377,20 +447,45 @@ def _word_tokens(word: str, script: str) -> tuple[Token, ...]:
     elif script in ("latin", ""):
         tokens.append(_token(_latin_forms(re.sub(r"\d", "", word))))
     else:
-        text, vowelless = _romanise_other(word, script)
-        parts = fold(text).split()
-        tokens.extend(_token([part, *_vietnamese_ng(part, script)], vowelless=vowelless) for part in parts)
+        texts, vowelless = _romanise_other(word, script)
+        split = [fold(text).split() for text in texts]
+        # the forms of each part, where the romanisations agree on the parts (else the first's)
+        parts = (
+            list(zip(*split, strict=True)) if len({len(p) for p in split}) == 1 else [(p,) for p in split[0]]
+        )
+        for written in parts:
+            tokens.append(_token([*written, *_transcription_forms(written[0], script)], vowelless=vowelless))
     return tuple(t for t in tokens if t.keys)
 
 
-def _vietnamese_ng(romanised: str, script: str) -> list[str]:
-    """Japanese and Korean write the Vietnamese initial ng- as グ (`guen`) and 응 (`eunguyen`):
-    give the Vietnamese spelling as another form."""
+# Japanese and Korean add a vowel to a consonant their syllables cannot end on or hold in a
+# cluster: Schmidt is シュミット (`shumitto`) and 슈미트 (`syumiteu`), Trần is 트란 (`teulan`).
+_KANA_ADDED = re.compile(r"(?<=[^aeiou])u(?![aeiou])|(?<=[td])o$")
+_KUNREI_OF = {"fu": "hu", "shi": "si", "chi": "ti", "tsu": "tu", "ji": "zi"}  # Kunrei-shiki, not Hepburn
+_KUNREI = re.compile("|".join(_KUNREI_OF))
+_KANA_ADDED_LAST = re.compile(r"(?<=[^aeiou])u$|(?<=[td])o$")  # ドゥク is Đức: only the last u added
+_HANGUL_ADDED = re.compile(r"(?<=[^aeiou])eu")
+
+
+def _transcription_forms(romanised: str, script: str) -> list[str]:
+    """Other spellings of a foreign name's word read from kana or hangul: without the vowels the
+    script added, with r for the l both write alike, and with the Vietnamese initial ng- that
+    Japanese writes グ (`guen`) and Korean 응 (`eunguyen`)."""
+    forms = []
     if script == "katakana" and romanised.startswith("gu"):
-        return ["n" + romanised]
+        forms.append("n" + romanised)
     if script == "hangul" and romanised.startswith("eung"):
-        return [romanised[2:]]
-    return []
+        forms.append(romanised[2:])
+    if script == "hangul":
+        bare = _HANGUL_ADDED.sub("", romanised)
+        forms += [bare, bare.replace("l", "r")]
+    elif script in ("katakana", "hiragana"):
+        bare = _KANA_ADDED.sub("", romanised)
+        kunrei = _KUNREI.sub(lambda m: _KUNREI_OF[m[0]], romanised)
+        # ン ends both n and ng: フン is Hùng (`fun`, `hun`, `hung`)
+        endings = [form + "g" for form in (romanised, kunrei) if form.endswith("n")]
+        forms += [_KANA_ADDED_LAST.sub("", romanised), bare, bare.replace("r", "l"), kunrei, *endings]
+    return [form for form in forms if form and form != romanised]
 
 
 @lru_cache(maxsize=50_000)
@@ -399,7 +494,7 @@ def _transcribed_tokens(word: str, script: str) -> tuple[Token, ...]:
     if script != "hangul":
         return _word_tokens(word, script)
     romanised = fold(_icu("Hangul-Latin").transliterate(word)).replace(" ", "")
-    return (_token([romanised, *_vietnamese_ng(romanised, script)]),) if romanised else ()
+    return (_token([romanised, *_transcription_forms(romanised, script)]),) if romanised else ()
 
 
 def _with_weights(tokens: list[Token]) -> Reading:
