@@ -254,9 +254,17 @@ def _title(rng: random.Random, name: str) -> str:
     return f"{rng.choice(titles)} {name}"
 
 
-def _initials(name: str) -> str:
+def _initials(rng: random.Random, name: str, culture: str) -> str:
+    """The given names as initials, as each culture writes them: `N. V. Hung` (Vietnamese, family
+    name first), `J. P. Martin`, and a Russian or Kazakh name (family name first here) as
+    `Rybov M. I.` or `M. I. Rybov`."""
     words = name.split()
-    return " ".join([*(w[0] + "." for w in words[:-1]), words[-1]]) if len(words) > 1 else name
+    if len(words) < 2:
+        return name
+    if culture in ("russian", "kazakh"):
+        initials = [w[0] + "." for w in words[1:]]
+        return " ".join([words[0], *initials] if rng.random() < 0.5 else [*initials, words[0]])
+    return " ".join([*(w[0] + "." for w in words[:-1]), words[-1]])
 
 
 def _noise(rng: random.Random, name: str) -> str:
@@ -323,7 +331,7 @@ def _kind_name(rng: random.Random, kind: str, subject: Subject) -> tuple[str, st
     if kind == "titles":
         return _title(rng, latin), born
     if kind == "initials":
-        return _initials(latin), born
+        return _initials(rng, latin, subject.culture), born
     if kind == "noisy_input":
         return _noise(rng, latin), born
     if kind == "partial_names":
@@ -457,12 +465,39 @@ def _count_namesakes(sets: Sets, subjects: list[Subject]) -> None:
     for cases in sets.cases.values():
         for case in cases:
             born = case.record.birth_date
+            if case.kind == "initials":
+                found = [
+                    (subject_id, dates)
+                    for name, bearers in by_name.items()
+                    if _initials_fit(case.record.name, name)
+                    for subject_id, dates in bearers
+                ]
+            else:
+                found = by_name.get(_name_key(case.name or case.record.name), [])
             namesakes = {
                 subject_id
-                for subject_id, dates in by_name.get(_name_key(case.name or case.record.name), ())
+                for subject_id, dates in found
                 if not dates or any(not _conflicting(born, d) for d in dates)
             }
             case.truth = case.truth | namesakes
+
+
+def _initials_fit(record: str, name_key: str) -> bool:
+    """Whether a record written with initials (`T. T. Duy`) is all a name says (`duy thanh tran`):
+    its whole words are the name's, and its initials begin the name's other words. Such names'
+    bearers are namesakes of the record, which cannot tell them apart."""
+    words = fold(record).split()
+    initials = sorted(w for w in words if len(w) == 1)
+    if not initials:
+        return False
+    rest = name_key.split()
+    if len(rest) != len(words):
+        return False
+    for word in (w for w in words if len(w) > 1):
+        if word not in rest:
+            return False
+        rest.remove(word)
+    return sorted(w[0] for w in rest) == initials
 
 
 # -- scoring --------------------------------------------------------------------------------------

@@ -38,6 +38,8 @@ FORMS = {
         ("Nguyễn Văn Hùng", "N. V. Hung"),
         ("Jean-Pierre Martin", "J.-P. Martin"),
         ("Kassym-Jomart Tokayev", "K. J. Tokayev"),
+        ("Некникова Жанна Юриевна", "Neknikova Z. I."),  # a Russian name's initials after it
+        ("Некникова Жанна Юриевна", "Z. I. Neknikova"),
     ],
     "noisy input": [
         ("Nguyễn Văn Hùng", "NguyenVanHung"),
@@ -133,3 +135,21 @@ def test_two_chinese_syllables_are_not_one_given_name() -> None:
 def test_a_russian_name_is_not_read_as_pinyin() -> None:
     index = index_of(subject(1, "Ivan Ivanov"), subject(2, "伊万"))
     assert [h.subject_id for h in index.screen(record("Иван Иванов"))] == [1]
+
+
+def test_an_initial_that_begins_none_of_the_names_words_does_not_alert() -> None:
+    index = index_of(subject(1, "Nguyễn Hữu Nhật"), subject(2, "Trần Quang Duy"))
+    assert index.screen(record("N. X. Nhat")) == []  # no X word in Nguyễn Hữu Nhật
+    assert index.screen(record("T. T. T. Duy")) == []  # Trần Quang Duy has one T word, not three
+    assert [h.subject_id for h in index.screen(record("N. H. Nhat"))] == [1]
+
+
+def test_initials_may_repeat() -> None:
+    index = index_of(subject(1, "Trần Thị Thu Duy", born="1960-01-02"), *DISTRACTORS)
+    assert [h.subject_id for h in index.screen(record("T. T. T. Duy", "1960-01-02"))] == [1]
+
+
+def test_a_short_word_is_no_initial() -> None:
+    # Yu's phonetic key is `u`: it must not count as an initial matching every word in u
+    index = index_of(subject(1, "卢玉欣"), subject(2, "Lu Yu"))
+    assert [h.subject_id for h in index.screen(record("Lu Yu"))] == [2]

@@ -75,7 +75,8 @@ def _is_org_type(text: str) -> bool:
 
 def clean_words(words: list[str]) -> list[int]:
     """Positions of the words that are the name: leading titles (however many) and a trailing
-    legal form dropped, a word repeated next to itself kept once; a name is always left."""
+    legal form dropped, a word (not an initial) repeated next to itself kept once; a name is
+    always left."""
     folded = [fold(word) for word in words]
     start = 0
     while (length := _title_length(folded[start:])) and len(folded) - start - length >= 1:
@@ -86,7 +87,8 @@ def clean_words(words: list[str]) -> list[int]:
         if end - length - start >= 2 and (length > 1 or len(tail[0]) >= 3) and _is_org_type(" ".join(tail)):
             end -= length
             break
-    kept = [k for k in range(start, end) if k == start or folded[k] != folded[k - 1]]
+    # (initials may repeat: `T. T. T. Duy` is three names beginning with T)
+    kept = [k for k in range(start, end) if k == start or folded[k] != folded[k - 1] or len(folded[k]) == 1]
     return kept or list(range(len(words)))
 
 

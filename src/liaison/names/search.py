@@ -38,11 +38,14 @@ MAX_JOINED = 5  # key pairs run together per two adjacent words
 
 @lru_cache(maxsize=200_000)
 def search_keys(token: Token) -> tuple[tuple[str, float], ...]:
-    """A word's search keys with the share of its weight they carry: its phonetic keys (whole),
-    their first and last four letters and consonant skeleton (half: they also find near misses)."""
+    """A word's search keys with the share of its weight they carry: its phonetic keys (whole; an
+    initial also `!v`, which every word beginning with v holds: `initial_keys`), their first and
+    last four letters and consonant skeleton (half: they also find near misses)."""
     found: dict[str, float] = {}
     for key in token.keys:
         found.setdefault(key, 1.0)
+        if token.is_initial:
+            found.setdefault(INITIAL + key, 1.0)  # `V.` finds every word beginning with v
         if len(key) > TYPO_LENGTH:
             found.setdefault("^" + key[:4], 0.5)
             found.setdefault("$" + key[-4:], 0.5)
@@ -97,6 +100,11 @@ def _joined(left: Token, right: Token) -> frozenset[str]:
     return frozenset({a + b for a, b in pairs} | {token_key(text) for text in texts})
 
 
+def initial_keys(token: Token) -> frozenset[str]:
+    """The initial keys a stored word holds, which a query's initial finds (`!v` for `Van`)."""
+    return frozenset(INITIAL + key[0] for key in token.keys)
+
+
 @lru_cache(maxsize=100_000)
 def stored_keys(name: str) -> frozenset[str]:
     """Every key a name is found by: each word's `search_keys`, its initial, its given-name
@@ -105,7 +113,7 @@ def stored_keys(name: str) -> frozenset[str]:
     for reading in readings(name):
         for position, token in enumerate(reading):
             keys.update(key for key, _ in search_keys(token))
-            keys.update(INITIAL + key[0] for key in token.keys)
+            keys |= initial_keys(token)
             if token.text:
                 keys |= _given_name_keys(token.text, True)
             if position + 1 < len(reading):

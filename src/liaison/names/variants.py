@@ -52,6 +52,11 @@ class Token:
     vowelless: bool = False
     text: str = ""  # the first form, folded, for people to read (`nguyen`, where the key is `ngun`)
 
+    @property
+    def is_initial(self) -> bool:
+        """A word written as its first letter (`V.`); `Yu`, whose key is `u`, is not one."""
+        return len(self.text) == 1 if self.text else len(self.keys[0]) == 1
+
 
 Reading = tuple[Token, ...]
 
@@ -425,6 +430,8 @@ def _latin_forms(word: str) -> list[str]:
     """
     lower = word.lower()
     forms = [word]
+    if len(word) == 1:  # an initial is its letter (`X.` is no `Kh.`)
+        return forms
     if "x" in lower:
         forms.append(lower.replace("x", "kh"))
     if "j" in lower:
@@ -525,8 +532,8 @@ def _with_weights(tokens: list[Token]) -> Reading:
     for position, (token, kind) in enumerate(zip(tokens, kinds, strict=True)):
         if kind != "core":
             weight = weights[kind]
-        elif len(core) > 2 and core[0] < position < core[-1]:
-            weight = MIDDLE
+        elif len(core) > 2 and core[0] < position < core[-1] and not token.is_initial:
+            weight = MIDDLE  # (an initial is all a record says of that name: its absence counts in full)
         else:
             weight = token.weight
         weighted.append(Token(token.keys, weight, token.vowelless, token.text))

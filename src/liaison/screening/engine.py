@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from liaison.names.search import search_keys
+from liaison.names.search import INITIAL, initial_keys, search_keys
 from liaison.names.variants import MAX_TOKENS, Reading, Token, display_reading, readings
 from liaison.names.vietnamese_cyrillic import vietnamese_readings
 from liaison.screening.alignment import (
@@ -74,6 +74,7 @@ STACK_ROWS = 500  # records whose candidate names are compared in one NumPy stac
 RIVAL_SIMILARITY = 0.95
 RELATIVE_SUPPORT = 0.5  # ... and, when there are many, at least this share of the best one's
 SHORTER_FIRST = 0.01  # support a name loses per word, so that of equals the shorter come first
+INITIALS_WIDER = 4  # how many more candidate names a record written with initials is compared with
 MIN_SUPPORT = 0.2  # a candidate name must have this share of the support a perfect match would have
 
 
@@ -409,7 +410,9 @@ class ScreeningIndex:
             token_ids, weights = reading_row(reading, self._token_ids)
             self._append("_row_tokens", *token_ids)
             self._append("_row_weights", *weights)
-        keys = {k for r in name_readings for t in r for k, _ in search_keys(t)}
+        keys = {
+            k for r in name_readings for t in r for k in (*(k for k, _ in search_keys(t)), *initial_keys(t))
+        }
         bucket = years[0] if years[0] == years[1] else 0
         for key in keys:
             _post(self._postings, key, name_id)
@@ -432,7 +435,9 @@ class ScreeningIndex:
                 for key, factor in search_keys(token)
                 if (posting := self._postings.get(key)) is not None
             )
-            support = min((w for key, w in weighted if key in token.keys), default=0.0)
+            # an initial (`V.`) supports a name as much as the commonest initial key it finds
+            own = {INITIAL + k for k in token.keys} if token.is_initial else set(token.keys)
+            support = min((w for key, w in weighted if key in own), default=0.0)
             known = self._key_weights[token] = (weighted, support)
         return known
 
@@ -474,6 +479,10 @@ class ScreeningIndex:
         keys, perfect = self._query_keys(query)
         if not keys:
             return same_document
+        if any(token.is_initial for reading in query.readings for token in reading):
+            # an initial's key is held by every word it begins (`!n`: Nguyen, Ngoc, Nhat ...),
+            # so support ties widely: look further before cutting
+            limit *= INITIALS_WIDER
         year = query.birth_date.year if use_dates and query.birth_date is not None else 0
         lists: list[array[int]] = []
         weights: list[float] = []

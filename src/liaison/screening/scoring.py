@@ -243,16 +243,26 @@ class Feature:
         }
 
 
+INITIAL_SIMILARITY = 0.85  # what an initial counts as against a word it begins
+
+
+def _first_letter(token: Token) -> str:
+    """The letter a word is written with (`Quang`: q, though its key is `kuang`)."""
+    return (token.text or token.keys[0])[:1]
+
+
 def token_similarity(a: Token, b: Token) -> float:
+    if a.is_initial or b.is_initial:  # an initial is the letter a word is written with (`I.`, Iurievna)
+        if _first_letter(a) != _first_letter(b):
+            return 0.0
+        return 1.0 if a.is_initial and b.is_initial else INITIAL_SIMILARITY
     best = 0.0
     for x in a.keys:
         for y in b.keys:
             if x == y:
                 return 1.0
-            if len(x) == 1 or len(y) == 1:  # an initial
-                score = 0.85 if x[0] == y[0] else 0.0
-            else:  # edit distance counting a swap of two neighbours (`Olag`, `Olga`) as one edit
-                score = OSA.normalized_similarity(x, y)
+            # edit distance counting a swap of two neighbours (`Olag`, `Olga`) as one edit
+            score = OSA.normalized_similarity(x, y)
             if score > best:
                 best = score
     if best < 0.9 and a.text and b.text and a.text[0] == b.text[0]:
