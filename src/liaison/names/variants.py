@@ -359,23 +359,36 @@ def _hangul_tokens(word: str) -> list[Token]:
 
 
 def _romanise_other(word: str, script: str) -> tuple[list[str], bool]:
-    """Latin letters for Thai, Khmer, Lao, Arabic, kana, Greek, Armenian, Georgian, Hebrew ...
-    (ICU's transform first, then anyascii's, which reads some letters otherwise: Greek β as v
-    where ICU writes b); and whether vowels may be missing."""
+    """Latin letters for Thai, Khmer, Lao, Arabic and Persian, kana, Greek, Armenian, Georgian,
+    Hebrew, Burmese ... (ICU's transforms where ICU has one for the script, then anyascii's, which
+    reads some letters otherwise: Greek β as v where ICU writes b; Khmer and Lao only through it);
+    and whether vowels may be missing."""
     vowelless = script in ("arabic", "thai", "khmer", "lao", "other")
+    words = [*_modern_greek(word), word] if script == "greek" else [word]
     forms = []
-    try:
-        source = {"thai": "Thai-Latin", "arabic": "Arabic-Latin"}.get(script, "Any-Latin")
-        words = [*_modern_greek(word), word] if script == "greek" else [word]
-        # ICU marks a small kana with `~` (ヴァ is `vu~a`, read `va`) and a Greek ν before γ with `'`
-        forms += [_SMALL_KANA.sub("", str(_icu(source).transliterate(w))).replace("'", "") for w in words]
-        if script in ("hiragana", "katakana"):
-            return forms, False
-    except Exception:  # ICU missing a transliterator: anyascii below
-        pass
+    for source in _ICU_SOURCES.get(script, ("Any-Latin",)):
+        for written in words:
+            try:
+                latin = str(_icu(source).transliterate(written))
+            except Exception:  # ICU missing a transliterator: anyascii reads it
+                continue
+            # ICU marks a small kana with `~` (ヴァ is `vu~a`, read `va`) and a Greek ν before γ
+            # with `'`; what it leaves in the script it could not read is dropped
+            latin = _NOT_LATIN.sub("", _SMALL_KANA.sub("", unicodedata.normalize("NFKD", latin)))
+            if latin.strip():
+                forms.append(latin)
+    if script in ("hiragana", "katakana") and forms:
+        return forms, False
     return [*forms, anyascii(word)], vowelless
 
 
+_ICU_SOURCES = {  # no ICU transform reads Khmer or Lao: anyascii alone does
+    "thai": ("Thai-Latin",),
+    "arabic": ("Arabic-Latin", "Persian-Latin/BGN"),  # Persian letters: پ p, چ ch, ژ zh, گ g
+    "khmer": (),
+    "lao": (),
+}
+_NOT_LATIN = re.compile(r"[^A-Za-z\s-]")
 _SMALL_KANA = re.compile(r"[aeiou]~(?=[aeiou])|~")
 # Greek writes the sounds b, d, g, u and the vowels e and i of a foreign name with two letters
 # (ELOT 743 transliterates them letter by letter: Ντουνγκ is `Ntoungk`, said `Dung`)

@@ -251,6 +251,19 @@ def _first_letter(token: Token) -> str:
     return (token.text or token.keys[0])[:1]
 
 
+_VOWEL_LETTERS = re.compile(r"[aeiouywv]")
+
+
+def _consonants(token: Token) -> set[str]:
+    """A word's consonants, for scripts that write few vowels: its keys' skeletons, and its letters
+    as written less every vowel and the letters Arabic and Persian write them with (و w/v/u/o,
+    ی y/i), before a key rewrote them (`phlwy` is pahlavi, though its key reads ph as f)."""
+    found = {skeleton(key) for key in token.keys}
+    if len(bare := _VOWEL_LETTERS.sub("", token.text)) >= 2:
+        found.add(bare)
+    return found
+
+
 def token_similarity(a: Token, b: Token) -> float:
     if a.is_initial or b.is_initial:  # an initial is the letter a word is written with (`I.`, Iurievna)
         if _first_letter(a) != _first_letter(b):
@@ -268,10 +281,8 @@ def token_similarity(a: Token, b: Token) -> float:
     if best < 0.9 and a.text and b.text and a.text[0] == b.text[0]:
         # two letters swapped before the key rewrote them (`Nugyen`): compare the words as written
         best = max(best, OSA.normalized_similarity(a.text, b.text))
-    if best < 0.9 and (a.vowelless or b.vowelless):
-        skeletons = {skeleton(x) for x in a.keys}
-        if any(skeleton(y) in skeletons for y in b.keys):
-            best = 0.9
+    if best < 0.9 and (a.vowelless or b.vowelless) and not _consonants(a).isdisjoint(_consonants(b)):
+        best = 0.9
     if best < NICKNAME_SIMILARITY and same_given_name(a.text, b.text):  # Sasha, Aleksandr
         best = NICKNAME_SIMILARITY
     return best
@@ -293,8 +304,11 @@ def joined_forms(reading: Reading, rotations: bool) -> tuple[str, ...]:
 NAME_BANDS = ("0.99", "0.95", "0.90", "0.85", "0.80", "0.00")
 
 
+BAND_TOLERANCE = 1e-6  # similarities are float32 (0.9 is 0.8999999762): a band's bound is reached at it
+
+
 def name_band(similarity: float) -> str:
-    return next(band for band in NAME_BANDS if similarity >= float(band))
+    return next(band for band in NAME_BANDS if similarity >= float(band) - BAND_TOLERANCE)
 
 
 def name_weight(similarity: float, weights: Weights = WEIGHTS) -> float:
