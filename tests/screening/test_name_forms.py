@@ -161,3 +161,12 @@ def test_a_short_word_is_no_initial() -> None:
     # Yu's phonetic key is `u`: it must not count as an initial matching every word in u
     index = index_of(subject(1, "卢玉欣"), subject(2, "Lu Yu"))
     assert [h.subject_id for h in index.screen(record("Lu Yu"))] == [2]
+
+
+def test_two_vietnamese_syllables_are_two_names_not_a_typo() -> None:
+    # Minh and Đình, Phong and Phương differ by a letter or two, but are different names
+    index = index_of(subject(1, "Hoàng Đình Nga"), subject(2, "Lê Thế Phương"))
+    assert index.screen(record("Hoang Minh Nga")) == []
+    assert index.screen(record("Le The Phong")) == []
+    assert [h.subject_id for h in index.screen(record("Hoang Dinh Nga"))] == [1]
+    assert [h.subject_id for h in index.screen(record("Hoang Dinh Ngaa"))] == [1]  # a typo still counts

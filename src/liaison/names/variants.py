@@ -53,6 +53,7 @@ class Token:
     weight: float = REQUIRED
     vowelless: bool = False
     text: str = ""  # the first form, folded, for people to read (`nguyen`, where the key is `ngun`)
+    transcribed: bool = False  # read from another alphabet (`반` is `ban`, which may write Văn)
 
     @property
     def is_initial(self) -> bool:
@@ -204,10 +205,11 @@ def _keys(forms: list[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def _token(forms: list[str], weight: float = REQUIRED, vowelless: bool = False) -> Token:
-    return Token(
-        _keys(forms), weight, vowelless, fold(forms[0]).replace(" ", "")[:MAX_TOKEN_CHARS] if forms else ""
-    )
+def _token(
+    forms: list[str], weight: float = REQUIRED, vowelless: bool = False, transcribed: bool = False
+) -> Token:
+    text = fold(forms[0]).replace(" ", "")[:MAX_TOKEN_CHARS] if forms else ""
+    return Token(_keys(forms), weight, vowelless, text, transcribed)
 
 
 @lru_cache(maxsize=50_000)
@@ -397,11 +399,11 @@ def _hangul_tokens(word: str) -> list[Token]:
     romanise = _icu("Hangul-Latin")
     syllables = [fold(romanise.transliterate(c)).replace(" ", "") for c in word]
     surname = syllables[0]
-    tokens = [_token([surname, *_KOREAN_SURNAMES.get(surname, ())])]
+    tokens = [_token([surname, *_KOREAN_SURNAMES.get(surname, ())], transcribed=True)]
     if len(syllables) > 1:
         given = "".join(syllables[1:])
         simple = given.replace("eo", "o").replace("eu", "u")
-        tokens.append(_token([given, simple]))
+        tokens.append(_token([given, simple], transcribed=True))
     return tokens
 
 
@@ -510,7 +512,7 @@ def _word_tokens(word: str, script: str) -> tuple[Token, ...]:
     if script == "cyrillic":
         romanised = cyrillic_to_latin(word.lower(), "icao")
         forms = [romanised, *vietnamese_readings(word), *chinese_readings(word)]
-        tokens.append(_token(forms))
+        tokens.append(_token(forms, transcribed=True))
     elif script in ("latin", ""):
         tokens.append(_token(_latin_forms(re.sub(r"\d", "", word))))
     else:
@@ -521,7 +523,8 @@ def _word_tokens(word: str, script: str) -> tuple[Token, ...]:
             list(zip(*split, strict=True)) if len({len(p) for p in split}) == 1 else [(p,) for p in split[0]]
         )
         for written in parts:
-            tokens.append(_token([*written, *_transcription_forms(written[0], script)], vowelless=vowelless))
+            forms = [*written, *_transcription_forms(written[0], script)]
+            tokens.append(_token(forms, vowelless=vowelless, transcribed=True))
     return tuple(t for t in tokens if t.keys)
 
 
@@ -561,7 +564,11 @@ def _transcribed_tokens(word: str, script: str) -> tuple[Token, ...]:
     if script != "hangul":
         return _word_tokens(word, script)
     romanised = fold(_icu("Hangul-Latin").transliterate(word)).replace(" ", "")
-    return (_token([romanised, *_transcription_forms(romanised, script)]),) if romanised else ()
+    return (
+        (_token([romanised, *_transcription_forms(romanised, script)], transcribed=True),)
+        if romanised
+        else ()
+    )
 
 
 def _with_weights(tokens: list[Token]) -> Reading:
@@ -596,7 +603,7 @@ def _with_weights(tokens: list[Token]) -> Reading:
             weight = MIDDLE  # (an initial is all a record says of that name: its absence counts in full)
         else:
             weight = token.weight
-        weighted.append(Token(token.keys, weight, token.vowelless, token.text))
+        weighted.append(Token(token.keys, weight, token.vowelless, token.text, token.transcribed))
     return tuple(weighted)
 
 

@@ -35,6 +35,7 @@ from rapidfuzz.distance import OSA
 from liaison.names.nicknames import NICKNAME_SIMILARITY, same_given_name
 from liaison.names.phonetic import skeleton
 from liaison.names.variants import Reading, Token
+from liaison.names.vietnamese_cyrillic import vietnamese_syllables
 from liaison.screening.dates import PartialDate, compare_dates
 
 MATCH_FLOOR = 0.6  # token pairs less alike than this are not aligned
@@ -264,6 +265,18 @@ def _consonants(token: Token) -> set[str]:
     return found
 
 
+def _two_syllables(a: Token, b: Token) -> bool:
+    """Two different Vietnamese syllables, each as written in Latin letters (a word read from
+    hangul or Cyrillic may write another syllable: 반 is `ban` for Văn)."""
+    syllables = vietnamese_syllables()
+    return (
+        a.text != b.text
+        and not (a.transcribed or b.transcribed)
+        and a.text in syllables
+        and b.text in syllables
+    )
+
+
 def token_similarity(a: Token, b: Token) -> float:
     if a.is_initial or b.is_initial:  # an initial is the letter a word is written with (`I.`, Iurievna)
         if _first_letter(a) != _first_letter(b):
@@ -274,6 +287,10 @@ def token_similarity(a: Token, b: Token) -> float:
         for y in b.keys:
             if x == y:
                 return 1.0
+    if _two_syllables(a, b):
+        return 0.0  # two Vietnamese syllables are two names (Minh, Đình; Phong, Phương), no typo of one
+    for x in a.keys:
+        for y in b.keys:
             # edit distance counting a swap of two neighbours (`Olag`, `Olga`) as one edit
             score = OSA.normalized_similarity(x, y)
             if score > best:
