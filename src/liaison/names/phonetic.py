@@ -15,35 +15,46 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+Rewrites = tuple[tuple[re.Pattern[str], str], ...]
+
+
+def rewrites(*pairs: tuple[str, str]) -> Rewrites:
+    """(pattern, replacement) pairs compiled, to be applied in their order (`rewrite`)."""
+    return tuple((re.compile(pattern), replacement) for pattern, replacement in pairs)
+
+
+def rewrite(text: str, rules: Rewrites) -> str:
+    for pattern, replacement in rules:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 # Ordered: longer patterns first. Applied to folded (lower-case, mark-free) ASCII tokens.
-_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"[^a-z]", ""),
-        (r"shch|shh|sch", "sh"),
-        (r"tsch|tch", "ch"),
-        (r"(ij|iy|yj|yi|ii|y)$", "i"),
-        (r"(?<=[aeiouy])j(?![aeiou])", "i"),  # GOST 7.79 й: Kajrat, Bejsenova, Kajy`rzhanov
-        (r"(ey|ej)$", "ei"),
-        (r"(oy|oj)$", "oi"),
-        (r"(ay|aj)$", "ai"),
-        (r"tz|ts|cz|tc", "c"),
-        (r"dzh|zh", "Z"),
-        (r"kh", "h"),
-        (r"(?<!n)gh", "g"),
-        (r"ph", "f"),
-        (r"ck", "k"),
-        (r"q", "k"),
-        (r"x", "ks"),
-        (r"w", "v"),
-        (r"(?<=[aeiou])y(?=[aeiou])", ""),
-        (r"[yi](?=[aeou])", ""),
-        (r"y", "i"),
-        (r"ae", "a"),
-        (r"oe", "o"),
-        (r"ue", "u"),
-        (r"(.)\1+", r"\1"),
-    )
+_REWRITES = rewrites(
+    (r"[^a-z]", ""),
+    (r"shch|shh|sch", "sh"),
+    (r"tsch|tch", "ch"),
+    (r"(ij|iy|yj|yi|ii|y)$", "i"),
+    (r"(?<=[aeiouy])j(?![aeiou])", "i"),  # GOST 7.79 й: Kajrat, Bejsenova, Kajy`rzhanov
+    (r"(ey|ej)$", "ei"),
+    (r"(oy|oj)$", "oi"),
+    (r"(ay|aj)$", "ai"),
+    (r"tz|ts|cz|tc", "c"),
+    (r"dzh|zh", "Z"),
+    (r"kh", "h"),
+    (r"(?<!n)gh", "g"),
+    (r"ph", "f"),
+    (r"ck", "k"),
+    (r"q", "k"),
+    (r"x", "ks"),
+    (r"w", "v"),
+    (r"(?<=[aeiou])y(?=[aeiou])", ""),
+    (r"[yi](?=[aeou])", ""),
+    (r"y", "i"),
+    (r"ae", "a"),
+    (r"oe", "o"),
+    (r"ue", "u"),
+    (r"(.)\1+", r"\1"),
 )
 _VOWELS = re.compile(r"[aeiouy]")
 
@@ -51,10 +62,7 @@ _VOWELS = re.compile(r"[aeiouy]")
 @lru_cache(maxsize=200_000)
 def token_key(token: str) -> str:
     """The canonical spelling of one folded Latin token (`kolokol'tsev` -> `kolokolcev`)."""
-    key = token
-    for pattern, replacement in _REWRITES:
-        key = pattern.sub(replacement, key)
-    return key or token
+    return rewrite(token, _REWRITES) or token
 
 
 @lru_cache(maxsize=200_000)

@@ -32,7 +32,7 @@ from anyascii import anyascii
 from liaison.names.fold import fold
 from liaison.names.forms import clean_words, digits_as_letters, name_parts, segmentations
 from liaison.names.keys import COMPOUND_SURNAMES
-from liaison.names.phonetic import token_key
+from liaison.names.phonetic import rewrite, rewrites, token_key
 from liaison.names.pinyin import chinese_readings
 from liaison.names.romanise import _icu, cyrillic_to_latin
 from liaison.names.vietnamese_cyrillic import vietnamese_readings, vietnamese_syllables
@@ -441,28 +441,25 @@ _NOT_LATIN = re.compile(r"[^A-Za-z\s-]")
 _SMALL_KANA = re.compile(r"[aeiou]~(?=[aeiou])|~")
 # Greek writes the sounds b, d, g, u and the vowels e and i of a foreign name with two letters
 # (ELOT 743 transliterates them letter by letter: Ντουνγκ is `Ntoungk`, said `Dung`)
-_GREEK_SOUNDS = tuple(
-    (re.compile(pattern), sound)
-    for pattern, sound in (
-        (r"^μπ", "b"),
-        (r"^ντ", "d"),
-        (r"^γκ|γκ$", "g"),
-        (r"ντ", "nd"),
-        (r"μπ", "mb"),
-        (r"(?<=[^αεηιοωυ])γκ", "g"),
-        (r"γκ|γγ", "ng"),
-        (r"γι(?=[αεοωου])", "y"),
-        (r"ου", "u"),
-        (r"αυ", "av"),
-        (r"ευ", "ev"),
-        (r"αι", "e"),
-        (r"ει|οι|η|υ", "i"),
-        (r"β", "v"),
-    )
+_GREEK_SOUNDS = rewrites(
+    (r"^μπ", "b"),
+    (r"^ντ", "d"),
+    (r"^γκ|γκ$", "g"),
+    (r"ντ", "nd"),
+    (r"μπ", "mb"),
+    (r"(?<=[^αεηιοωυ])γκ", "g"),
+    (r"γκ|γγ", "ng"),
+    (r"γι(?=[αεοωου])", "y"),
+    (r"ου", "u"),
+    (r"αυ", "av"),
+    (r"ευ", "ev"),
+    (r"αι", "e"),
+    (r"ει|οι|η|υ", "i"),
+    (r"β", "v"),
 )
 
 
-_GREEK_FOREIGN = ((re.compile("ντ"), "d"), (re.compile("μπ"), "b"))  # within a foreign name too
+_GREEK_FOREIGN = rewrites(("ντ", "d"), ("μπ", "b"))  # within a foreign name too
 
 
 def _modern_greek(word: str) -> tuple[str, str]:
@@ -470,12 +467,7 @@ def _modern_greek(word: str) -> tuple[str, str]:
     (`Ντουνγκ` → `dung`, `Γιώργος` → `yorgos`): as in a Greek word (`Παντελής`, nd) and as in a
     foreign one (`Βαντίμ`, Vadim)."""
     text = "".join(c for c in unicodedata.normalize("NFD", word.lower()) if not unicodedata.combining(c))
-    foreign = text
-    for pattern, sound in _GREEK_FOREIGN:
-        foreign = pattern.sub(sound, foreign)
-    for pattern, sound in _GREEK_SOUNDS:
-        text, foreign = pattern.sub(sound, text), pattern.sub(sound, foreign)
-    return text, foreign
+    return rewrite(text, _GREEK_SOUNDS), rewrite(rewrite(text, _GREEK_FOREIGN), _GREEK_SOUNDS)
 
 
 # Not before i: Korean and pinyin ji, jin, jie are the common j words, and formal schemes all
