@@ -322,10 +322,16 @@ def _hokkien_table() -> dict[str, list[str]]:
 
 
 @lru_cache(maxsize=1)
-def _pe_oe_ji() -> Any:
+def _pe_oe_ji_converter() -> Any:
     from taibun import Converter
 
     return Converter(system="POJ", convert_non_cjk=True)
+
+
+@lru_cache(maxsize=50_000)
+def _pe_oe_ji(tai_lo: str) -> str:
+    """A Tâi-lô spelling in Pe̍h-ōe-jī (`tshuà` → `chhòa`); family names and syllables recur."""
+    return str(_pe_oe_ji_converter().get(tai_lo))
 
 
 def _hokkien(surname: str, given: str, weight_of_given: float) -> list[Reading]:
@@ -343,7 +349,7 @@ def _hokkien(surname: str, given: str, weight_of_given: float) -> list[Reading]:
         for part in (readings_of[:cut], readings_of[cut:])
     )
     # each in Tâi-lô, then in Pe̍h-ōe-jī
-    family_forms, given_forms = ([*t, *(str(_pe_oe_ji().get(f)) for f in t)] for t in (family, givens))
+    family_forms, given_forms = ([*t, *map(_pe_oe_ji, t)] for t in (family, givens))
     tokens = [_token(family_forms)]
     if given:
         tokens.append(_token(given_forms, weight_of_given))
