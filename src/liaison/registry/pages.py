@@ -570,6 +570,7 @@ async def add_agreement(
         "summary": values.get("summary", ""),
         "amends_id": optional_int(values.get("amends_id")),
         "supersedes_id": optional_int(values.get("supersedes_id")),
+        **texts_in_two_languages(values, agreements.AGREEMENT_TEXTS),
     }
     if values.get("status_on"):
         data["history"] = [
@@ -632,6 +633,7 @@ async def correct_agreement(
         "amends_id": optional_int(values.get("amends_id")),
         "supersedes_id": optional_int(values.get("supersedes_id")),
         "summary": values.get("summary", ""),
+        **texts_in_two_languages(values, agreements.AGREEMENT_TEXTS),
     }
     outcome = attempt(
         session,
@@ -723,6 +725,7 @@ async def add_programme(
         "agreement_id": optional_int(values.get("agreement_id")),
         "party_agency_ids": many(multi.get("party_agency_ids", [])),
         "summary": values.get("summary", ""),
+        **texts_in_two_languages(values, programmes.PROGRAMME_TEXTS),
     }
     programme = attempt(
         session, lambda: programmes.create_programme(session, user, parse(schemas.ProgrammeIn, data))
@@ -784,6 +787,7 @@ async def edit_programme(
         "status": values.get("status", ""),
         "signed_on": optional_date(values.get("signed_on")),
         "summary": values.get("summary", ""),
+        **texts_in_two_languages(values, programmes.PROGRAMME_TEXTS),
     }
     outcome = attempt(
         session,

@@ -40,6 +40,7 @@ from liaison.web.forms import (
     pager,
     parse,
     redirect,
+    texts_in_two_languages,
 )
 from liaison.web.rendering import NavItem, render
 
@@ -222,6 +223,7 @@ def _request_in(form: dict[str, Any], details: dict[str, Any], persons: list[dic
         "handling_code": form.get("handling_code") or "H0",
         "engagement_id": _int(form.get("engagement_id")),
         "commitment_id": _int(form.get("commitment_id")),
+        **texts_in_two_languages(form, service.REQUEST_TEXTS),
     }
     return parse(RequestIn, values)
 
@@ -358,8 +360,9 @@ async def transition(request: Request, session: DbSession, user: Mover, request_
 @router.post("/requests/{request_id}/edit", response_class=HTMLResponse, response_model=None)
 async def edit(request: Request, session: DbSession, user: Writer, request_id: int) -> Response:
     form, _ = await _posted(request)
-    values = {key: form.get(key) for key in ("facts", "their_reference", "our_reference")}
+    values = {key: form.get(key) for key in ("title", "facts", "their_reference", "our_reference")}
     values["version"] = optional_int(form.get("version"))
+    values |= texts_in_two_languages(form, service.REQUEST_TEXTS)
     outcome = attempt(
         session, lambda: service.update_request(session, user, request_id, parse(RequestPatch, values))
     )
