@@ -35,6 +35,7 @@ from liaison.web.forms import (
     form_values,
     lines,
     many,
+    one_page,
     optional_date,
     optional_int,
     pager,
@@ -138,8 +139,9 @@ def search_page(request: Request, session: DbSession, user: Reader, q: Text = No
 
 
 @router.get("/registry/partners", response_class=HTMLResponse)
-def partners_page(request: Request, session: DbSession, user: Reader) -> HTMLResponse:
-    return show(request, "partners.html", {"partners": partners.partners(session, user)})
+def partners_page(request: Request, session: DbSession, user: Reader, page: PageNumber = 1) -> HTMLResponse:
+    listed, shown = one_page(partners.partners(session, user), page)
+    return show(request, "partners.html", {"partners": listed, "pager": shown, "filters": {}})
 
 
 @router.get("/registry/partners/{partner}", response_class=HTMLResponse)

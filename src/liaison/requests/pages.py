@@ -120,13 +120,22 @@ def request_list(
 
 
 @router.get("/requests/overdue", response_class=HTMLResponse)
-def overdue_page(request: Request, session: DbSession, user: Reader, partner: Text = None) -> HTMLResponse:
+def overdue_page(
+    request: Request, session: DbSession, user: Reader, partner: Text = None, page: PageNumber = 1
+) -> HTMLResponse:
+    """What is overdue and what falls due soon, nearest deadline first; a page holds the next
+    `PAGE_SIZE` of each (the pager counts the longer of the two)."""
     partner_id = _int(partner)
-    overdue, overdue_total = service.overdue_requests(session, user, partner_id, limit=200)
+    offset = (page - 1) * PAGE_SIZE
+    overdue, overdue_total = service.overdue_requests(
+        session, user, partner_id, limit=PAGE_SIZE, offset=offset
+    )
     soon, soon_total = service.list_requests(
-        session, user, service.Filters(partner_agency_id=partner_id, due_soon=True), limit=200
+        session, user, service.Filters(partner_agency_id=partner_id, due_soon=True), PAGE_SIZE, offset
     )
     context = {
+        "pager": pager(page, max(overdue_total, soon_total)),
+        "filters": {"partner": partner},
         "overdue": overdue,
         "overdue_total": overdue_total,
         "soon": soon,
