@@ -1,8 +1,8 @@
-"""Texts in two languages: an engagement's title and summary, a commitment's and an action item's
-text written in one language, with their versions in the other; each page shows the reader's language, the
-record's own when no version was given; a translation in the record's own language or of a field
-that has none is refused and nothing is written; the search box finds either version. Both
-backends."""
+"""Texts in two languages: an engagement's, an agreement's and a programme's title and summary, a
+request's title, a commitment's and an action item's text written in one language, with their
+versions in the other; each page shows the reader's language, the record's own when no version
+was given; a translation in the record's own language, of a field that has none or of a text not
+given is refused and nothing is written; the search box finds either version. Both backends."""
 
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ from sqlalchemy import Engine, func, select
 from liaison.core import bilingual, i18n
 from liaison.core.db import unit_of_work
 from liaison.engagements.models import Engagement
+from liaison.registry.models import Agreement, Programme
+from liaison.requests.models import CooperationRequest
 from tests.conftest import Account, csrf_token, make_account, sign_in_pages
+from tests.requests.factories import agency
 
 VI_TITLE = "Hội đàm với Bộ Nội vụ Liên bang Nga"
 EN_TITLE = "Talks with the Russian Ministry of Internal Affairs"
@@ -96,29 +99,6 @@ def test_a_record_reads_in_the_readers_language_and_falls_back_to_its_own(
         )
 
 
-@pytest.mark.parametrize(
-    ("extra", "field"),
-    [
-        ({"language": "vi", "translations": {"vi": {"title": "Trùng ngôn ngữ"}}}, "translations"),
-        ({"translations": {"vi": {"place": "Hà Nội"}}}, "translations"),
-        ({"language": "fr"}, "language"),
-        ({"translations": {"fr": {"title": "Pourparlers"}}}, "translations"),
-    ],
-)
-def test_a_translation_that_does_not_fit_is_refused_and_nothing_written(
-    client: TestClient, engine: Engine, officer: Account, extra: dict[str, object], field: str
-) -> None:
-    answer = client.post(
-        "/api/v1/engagements",
-        headers=officer.headers,
-        json={"kind": "talks", "title": "Talks", "held_on": "2025-03-04"} | extra,
-    )
-    assert answer.status_code == 422 and answer.headers["content-type"] == "application/problem+json"
-    assert field in str(answer.json()), answer.json()
-    with unit_of_work(engine) as session:
-        assert session.scalar(select(func.count()).select_from(Engagement)) == 0
-
-
 def test_the_edit_form_takes_the_other_language(client: TestClient, engine: Engine, officer: Account) -> None:
     engagement = client.post(
         "/api/v1/engagements",
@@ -185,3 +165,213 @@ def test_an_action_item_reads_in_the_readers_language(
 
 def test_the_languages_of_record_texts_are_the_pages_languages() -> None:
     assert tuple(i18n.LANGUAGES) == bilingual.TEXT_LANGUAGES
+
+
+VI_AGREEMENT = "Hiệp định dẫn độ Việt Nam – Kazakhstan"
+EN_AGREEMENT = "Viet Nam – Kazakhstan extradition treaty"
+AGREEMENT = {"title": VI_AGREEMENT, "kind": "extradition", "parties": [{"country": "VN"}, {"country": "KZ"}]}
+ENGAGEMENT = {"kind": "talks", "title": "Talks", "held_on": "2025-03-04"}
+PROGRAMME = {"title": "Chương trình hợp tác 2025–2027", "start_year": 2025, "end_year": 2027}
+
+
+def first_link(client: TestClient, path: str, target: str, language: str) -> str:
+    """The text of the first link to `target` on the page read in `language`."""
+    client.cookies.set("liaison_lang", language)
+    match = re.search(rf'<a href="{re.escape(target)}">(.*?)</a>', client.get(path).text, re.S)
+    assert match is not None, target
+    return unescape(match.group(1)).strip()
+
+
+@pytest.fixture
+def agencies(engine: Engine) -> dict[str, int]:
+    with unit_of_work(engine) as session:
+        return {
+            "vn": agency(session, "Ministry of Public Security", "VN", "interior").id,
+            "kz": agency(session, "Anti-Corruption Agency of Kazakhstan", "KZ", "anti_corruption").id,
+        }
+
+
+def extradition(agencies: dict[str, int], **values: object) -> dict[str, object]:
+    return {
+        "kind": "extradition",
+        "direction": "outgoing",
+        "requesting_agency_id": agencies["vn"],
+        "requested_agency_id": agencies["kz"],
+        "details": {"offence": "Embezzlement", "warrant_reference": "W-1", "penalty": "20 years"},
+    } | values
+
+
+def test_an_agreement_reads_in_the_readers_language_and_is_found_by_either_title(
+    client: TestClient, officer: Account, engine: Engine
+) -> None:
+    created = client.post(
+        "/api/v1/agreements",
+        headers=officer.headers,
+        json=AGREEMENT
+        | {"summary": "Dẫn độ tội phạm.", "language": "vi", "translations": {"en": {"title": EN_AGREEMENT}}},
+    )
+    assert created.status_code == 201, created.text
+    agreement = created.json()
+    assert agreement["language"] == "vi" and agreement["translations"] == {"en": {"title": EN_AGREEMENT}}
+    sign_in_pages(client, officer)
+    path = f"/registry/agreements/{agreement['id']}"
+    assert heading(client, path, "en") == EN_AGREEMENT
+    assert heading(client, path, "vi") == VI_AGREEMENT
+    assert first_link(client, "/registry/agreements", path, "en") == EN_AGREEMENT
+    assert first_link(client, "/registry/agreements", path, "vi") == VI_AGREEMENT
+    assert "Dẫn độ tội phạm." in client.get(path).text  # no English summary: the summary as written
+    for words in ("Kazakhstan extradition", "dẫn độ Việt Nam"):
+        found = client.get("/api/v1/search", params={"q": words}, headers=officer.headers).json()
+        assert any(hit["entity"] == "agreement" and hit["id"] == agreement["id"] for hit in found), found
+    form = {
+        "csrf_token": csrf_token(client, path),
+        "title": VI_AGREEMENT,
+        "kind": "extradition",
+        "summary": "Dẫn độ tội phạm.",
+        "language": "vi",
+        "translation_title": EN_AGREEMENT,
+        "translation_summary": "Extradition of offenders.",
+    }
+    assert client.post(path, data=form, follow_redirects=False).status_code == 303
+    client.cookies.set("liaison_lang", "en")
+    assert "Extradition of offenders." in client.get(path).text
+    patched = client.patch(
+        f"/api/v1/agreements/{agreement['id']}",
+        headers=officer.headers,
+        json={"language": "en", "title": EN_AGREEMENT, "summary": "Extradition of offenders.",
+              "translations": {"vi": {"title": VI_AGREEMENT}}},
+    )  # fmt: skip
+    assert patched.status_code == 200 and patched.json()["translations"] == {"vi": {"title": VI_AGREEMENT}}
+    assert heading(client, path, "vi") == VI_AGREEMENT
+
+
+def test_a_programme_reads_in_the_readers_language_on_its_list_and_page(
+    client: TestClient, officer: Account, engine: Engine
+) -> None:
+    sign_in_pages(client, officer)
+    form = {
+        "csrf_token": csrf_token(client, "/registry/programmes"),
+        "title": "Coordinated Action Programme 2025–2027",
+        "start_year": "2025",
+        "end_year": "2027",
+        "status": "active",
+        "summary": "Joint action against transnational crime.",
+        "language": "en",
+        "translation_title": "Chương trình hành động phối hợp 2025–2027",
+        "translation_summary": "",
+    }
+    created = client.post("/registry/programmes", data=form, follow_redirects=False)
+    assert created.status_code == 303, created.text
+    path = created.headers["location"]
+    assert heading(client, path, "vi") == "Chương trình hành động phối hợp 2025–2027"
+    assert heading(client, path, "en") == "Coordinated Action Programme 2025–2027"
+    assert (
+        first_link(client, "/registry/programmes", path, "vi") == "Chương trình hành động phối hợp 2025–2027"
+    )
+    client.cookies.set("liaison_lang", "vi")
+    assert "Joint action against transnational crime." in client.get(path).text  # the fallback
+    edited = form | {"csrf_token": csrf_token(client, path), "translation_summary": "Phối hợp đấu tranh."}
+    assert client.post(path, data=edited, follow_redirects=False).status_code == 303
+    assert "Phối hợp đấu tranh." in client.get(path).text
+    programme = client.get(f"/api/v1{path.removeprefix('/registry')}", headers=officer.headers).json()
+    assert programme["translations"] == {
+        "vi": {"title": "Chương trình hành động phối hợp 2025–2027", "summary": "Phối hợp đấu tranh."}
+    }
+
+
+def test_a_request_title_reads_in_the_readers_language(
+    client: TestClient, officer: Account, engine: Engine, agencies: dict[str, int]
+) -> None:
+    created = client.post(
+        "/api/v1/requests",
+        headers=officer.headers,
+        json=extradition(
+            agencies,
+            title="Dẫn độ Nguyễn Văn A",
+            language="vi",
+            translations={"en": {"title": "Extradition of Nguyen Van A"}},
+        ),
+    )
+    assert created.status_code == 201, created.text
+    request = created.json()
+    assert (
+        request["language"] == "vi"
+        and request["translations"]["en"]["title"] == "Extradition of Nguyen Van A"
+    )
+    sign_in_pages(client, officer)
+    path = f"/requests/{request['id']}"
+    assert heading(client, path, "en") == "Extradition of Nguyen Van A"
+    assert heading(client, path, "vi") == "Dẫn độ Nguyễn Văn A"
+    client.cookies.set("liaison_lang", "en")
+    assert "Extradition of Nguyen Van A</a>" in client.get("/requests").text
+    client.cookies.set("liaison_lang", "vi")
+    assert "Dẫn độ Nguyễn Văn A</a>" in client.get("/requests").text
+    form = {
+        "csrf_token": csrf_token(client, path),
+        "version": str(request["version"]),
+        "title": "Dẫn độ Nguyễn Văn A",
+        "language": "vi",
+        "translation_title": "Extradition of Mr Nguyen Van A",
+        "our_reference": "",
+        "their_reference": "",
+        "facts": "",
+    }
+    assert client.post(f"{path}/edit", data=form, follow_redirects=False).status_code == 303
+    assert heading(client, path, "en") == "Extradition of Mr Nguyen Van A"
+
+
+@pytest.mark.parametrize("record", ["engagement", "agreement", "programme", "request"])
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"language": "vi", "translations": {"vi": {"title": "Trùng ngôn ngữ"}}}, "translations"),
+        ({"translations": {"vi": {"place": "Hà Nội"}}}, "translations"),
+        ({"language": "fr"}, "language"),
+        ({"translations": {"fr": {"title": "Titre"}}}, "translations"),
+    ],
+)
+def test_a_translation_that_does_not_fit_is_refused_and_nothing_written(
+    client: TestClient,
+    engine: Engine,
+    officer: Account,
+    agencies: dict[str, int],
+    record: str,
+    extra: dict[str, object],
+    field: str,
+) -> None:
+    path, body, model = {
+        "engagement": ("/api/v1/engagements", ENGAGEMENT, Engagement),
+        "agreement": ("/api/v1/agreements", AGREEMENT, Agreement),
+        "programme": ("/api/v1/programmes", PROGRAMME, Programme),
+        "request": ("/api/v1/requests", extradition(agencies, title="Dẫn độ"), CooperationRequest),
+    }[record]
+    answer = client.post(path, headers=officer.headers, json=body | extra)
+    assert answer.status_code == 422 and answer.headers["content-type"] == "application/problem+json"
+    assert field in str(answer.json()), answer.json()
+    with unit_of_work(engine) as session:
+        assert session.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_a_translation_of_a_title_not_given_is_refused_on_the_api_and_the_page(
+    client: TestClient, engine: Engine, officer: Account, agencies: dict[str, int]
+) -> None:
+    untitled = client.post(
+        "/api/v1/requests",
+        headers=officer.headers,
+        json=extradition(agencies, translations={"vi": {"title": "Dẫn độ"}}),
+    )
+    assert untitled.status_code == 422 and "title" in str(untitled.json()), untitled.json()
+    sign_in_pages(client, officer)
+    form = {
+        "csrf_token": csrf_token(client, "/registry/programmes"),
+        "title": "Plan 2025–2027",
+        "start_year": "2025",
+        "end_year": "2027",
+        "status": "active",
+        "language": "fr",
+    }
+    page = client.post("/registry/programmes", data=form, follow_redirects=False)
+    assert page.status_code == 422 and "Plan 2025–2027" in page.text  # the form again, as typed
+    with unit_of_work(engine) as session:
+        assert session.scalar(select(func.count()).select_from(CooperationRequest)) == 0
+        assert session.scalar(select(func.count()).select_from(Programme)) == 0

@@ -20,7 +20,7 @@ def test_officer_records_an_agreement_and_moves_it_into_force(live_server, brows
     sign_in(page, live_server, live_server.account("officer"))
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Agreements").click()
     page.get_by_role("link", name="Record an agreement").click()
-    page.get_by_label("Title").fill("Hiệp định dẫn độ Việt Nam – Singapore")
+    page.get_by_label("Title", exact=True).fill("Hiệp định dẫn độ Việt Nam – Singapore")
     page.get_by_label("Kind").select_option(label="Extradition")
     page.get_by_label("Party agencies").select_option(
         label=["Bộ Công an (Vietnam)", "Ministry of Home Affairs (Singapore)"]

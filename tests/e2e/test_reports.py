@@ -58,7 +58,7 @@ def test_officer_downloads_the_vietnamese_briefing_for_the_russian_mia(
     for expected in (
         "Tài liệu chuẩn bị làm việc: Bộ Nội vụ Liên bang Nga",
         "đã kết thúc năm 2024",
-        "Coordination Program between the Ministry of Public Security of Viet Nam",
+        "Chương trình phối hợp giữa Bộ Công an Việt Nam",  # the programme's title in Vietnamese
         "đang xây dựng",
         "cam kết từ các cuộc làm việc trước chưa hoàn thành",
         "Yêu cầu với Bộ Nội vụ Liên bang Nga: 11/16 đang xử lý, 4 quá hạn.",

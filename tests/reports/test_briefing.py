@@ -157,6 +157,9 @@ def test_the_vietnamese_briefing_speaks_vietnamese(demo: Engine) -> None:
         "Đã kết thúc năm 2024, chưa tổng kết: cần đánh giá kết quả",
         "Đang xây dựng",
     }
+    titles = [p["title"] for p in briefing.programmes]  # the demo programmes' titles in Vietnamese
+    assert titles[1].startswith("Chương trình phối hợp giữa Bộ Công an Việt Nam"), titles
+    assert mia_briefing(demo).programmes[1]["title"].startswith("Coordination Program"), "English as written"
     assert any("quá hạn" in p.text for p in briefing.talking_points)
 
 

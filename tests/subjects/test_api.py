@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from liaison.core.models import AuditEvent
 from liaison.names.search import stored_keys
 from liaison.subjects.models import SubjectNameKey
 from tests.conftest import make_account
@@ -260,3 +261,94 @@ def test_a_charge_is_corrected_on_the_file_and_a_bad_country_refused(
         "/api/v1/audit", params={"action": "correct charge"}, headers=make_account(engine, "auditor").headers
     )
     assert "Article 353, Criminal Code 2015" in audit.text
+
+
+def _document_verdict(client: TestClient, headers: dict[str, str], number: str) -> str:
+    """What screening says of a traveller's document number against the file of Trần Văn Mẫu."""
+    record = {"name": "Tran Van Mau", "birth_date": "1978-03-14", "document_number": number}
+    (hit,) = client.post("/api/v1/screen", json=record, headers=headers).json()["results"][0]["hits"]
+    return str(next(f["verdict"] for f in hit["explanation"] if f["feature"] == "document_number"))
+
+
+def test_a_mistyped_document_is_corrected_on_the_file_and_screened_by_its_new_number(
+    client: TestClient, engine: Engine
+) -> None:
+    officer = make_account(engine, "officer")
+    body = client.post("/api/v1/subjects", json=SUBJECT, headers=officer.headers).json()
+    document_id = body["documents"][0]["id"]
+    matching = _document_verdict(client, officer.headers, "C0000001")
+    assert _document_verdict(client, officer.headers, "C0000010") != matching
+    form = {"kind": "passport", "number": "C0000010", "country": "vn", "issued_on": "2019-05-01",
+            "expires_on": "2029-05-01"}  # fmt: skip
+    url = f"/subjects/{body['id']}/documents/{document_id}"
+    assert client.post(url, data=form, headers=officer.headers, follow_redirects=False).status_code == 303
+    document = client.get(f"/api/v1/subjects/{body['id']}", headers=officer.headers).json()["documents"][0]
+    assert (document["number"], document["country"], document["expires_on"]) == (
+        "C0000010",
+        "VN",
+        "2029-05-01",
+    )
+    assert _document_verdict(client, officer.headers, "C0000010") == matching
+    assert _document_verdict(client, officer.headers, "C0000001") != matching
+    found = client.get("/api/v1/subjects", params={"document": "C0000010"}, headers=officer.headers).json()
+    assert [s["id"] for s in found["items"]] == [body["id"]]
+    audit = client.get(
+        "/api/v1/audit",
+        params={"action": "correct document"},
+        headers=make_account(engine, "auditor").headers,
+    )
+    assert audit.status_code == 200 and "C0000001" in audit.text and "C0000010" in audit.text
+
+
+def test_a_document_corrected_to_a_number_already_held_or_expiring_before_issue_changes_nothing(
+    client: TestClient, engine: Engine
+) -> None:
+    officer = make_account(engine, "officer")
+    two = {
+        **SUBJECT,
+        "documents": [*SUBJECT["documents"], {"kind": "passport", "number": "B7", "country": "VN"}],
+    }
+    body = client.post("/api/v1/subjects", json=two, headers=officer.headers).json()
+    other = client.post(
+        "/api/v1/subjects",
+        json={"names": [{"full_name": "Lê Thị Khác"}], "documents": [{"kind": "passport", "number": "K1"}]},
+        headers=officer.headers,
+    ).json()
+    first = body["documents"][0]
+    url = f"/api/v1/subjects/{body['id']}/documents/{first['id']}"
+    for number, country in (("B-7", "VN"), ("k 1", "")):  # this file's other passport; another file's
+        taken = client.put(url, json={"kind": "passport", "number": number, "country": country},
+                           headers=officer.headers)  # fmt: skip
+        assert taken.status_code == 409 and taken.headers["content-type"] == "application/problem+json"
+    backwards = client.put(
+        url,
+        json={
+            "kind": "passport",
+            "number": "C0000002",
+            "issued_on": "2020-01-01",
+            "expires_on": "2019-01-01",
+        },
+        headers=officer.headers,
+    )
+    assert backwards.status_code == 422 and backwards.json()["errors"][0]["field"] == "document.expires_on"
+    unknown = client.put(url, json={"kind": "library_card", "number": "C0000002"}, headers=officer.headers)
+    assert unknown.status_code == 422
+    elsewhere = client.put(
+        f"/api/v1/subjects/{body['id']}/documents/{other['documents'][0]['id']}",
+        json={"kind": "passport", "number": "C0000002"},
+        headers=officer.headers,
+    )
+    assert elsewhere.status_code == 404
+    page = client.post(
+        f"/subjects/{body['id']}/documents/{first['id']}",
+        data={"kind": "passport", "number": "B7", "country": "VN"},
+        headers=officer.headers,
+    )
+    assert page.status_code == 409 and "already belongs to subject" in page.text
+    documents = client.get(f"/api/v1/subjects/{body['id']}", headers=officer.headers).json()["documents"]
+    assert [(d["number"], d["country"]) for d in documents] == [("C0000001", "VN"), ("B7", "VN")]
+    with Session(engine) as session:
+        assert (
+            session.scalars(select(AuditEvent.action).where(AuditEvent.action == "correct document")).all()
+            == []
+        )

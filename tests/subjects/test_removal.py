@@ -1,7 +1,8 @@
 """A name, identity document or charge entered by mistake comes off a person's file with a reason:
 through the API and the page; audited with what it was and why; screening and search stop
 finding the removed name; the primary name, what came with an imported list and a missing reason
-are refused and nothing changes. Both backends."""
+are refused and nothing changes; on another unit's restricted file removing or correcting any part
+answers as missing. Both backends."""
 
 from __future__ import annotations
 
@@ -118,3 +119,48 @@ def test_a_name_from_an_imported_list_is_corrected_in_that_list(client: TestClie
     )
     assert answer.status_code == 409, answer.text
     assert re.search(r"came with the list", answer.json()["detail"])
+
+
+def test_another_units_restricted_file_is_not_found_and_none_of_its_parts_change(
+    client: TestClient, engine: Engine
+) -> None:
+    """Removing or correcting a name, document or charge reads the file through the record-access
+    gate: on another unit's H3 file every one of them answers as missing (404, on the API and the
+    page, naming nothing of it), and the file and the audit trail stay as they were."""
+    owner = make_account(engine, "officer", unit="fugitives")
+    outsider = make_account(engine, "officer", unit="border")
+    restricted = {**SUBJECT, "handling_code": "H3", "charges": [{"description": "Embezzlement"}]}
+    body = client.post("/api/v1/subjects", json=restricted, headers=owner.headers).json()
+    url = f"/api/v1/subjects/{body['id']}"
+    alias, document, charge = body["names"][1], body["documents"][0], body["charges"][0]
+    corrections = {
+        "names": (alias["id"], {"full_name": "Чан Ван Мау", "kind": "alias"}),
+        "documents": (document["id"], {"kind": "passport", "number": "C0000002"}),
+        "charges": (charge["id"], {"description": "Fraud"}),
+    }
+    for part, (part_id, correction) in corrections.items():
+        page = f"/subjects/{body['id']}/{part}/{part_id}"
+        answers = [
+            client.post(f"{url}/{part}/{part_id}/remove", json={"reason": "x"}, headers=outsider.headers),
+            client.put(f"{url}/{part}/{part_id}", json=correction, headers=outsider.headers),
+            client.post(f"{page}/remove", data={"reason": "x"}, headers=outsider.headers),
+            client.post(page, data=correction, headers=outsider.headers),
+        ]
+        for answer in answers:
+            assert answer.status_code == 404, (part, answer.request.url, answer.text)
+            assert not any(marker in answer.text for marker in ("Trần", "Тран", "C0000001", "Embezzlement"))
+    assert client.get(url, headers=owner.headers).json() | {"updated_at": None} == body | {"updated_at": None}
+    with unit_of_work(engine) as session:
+        changes = session.scalars(
+            select(AuditEvent.action).where(
+                AuditEvent.action.like("remove %") | AuditEvent.action.like("correct %")
+            )
+        ).all()
+    assert changes == []
+    mine = client.post(
+        f"/subjects/{body['id']}/charges/{charge['id']}",
+        data={"description": "Fraud"},
+        headers=owner.headers,
+        follow_redirects=False,
+    )
+    assert mine.status_code == 303  # the same form, by the file's own unit

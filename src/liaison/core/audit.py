@@ -409,6 +409,9 @@ class EventFilter:
     since: datetime | None = None
     before: datetime | None = None
     until: datetime | None = None  # inclusive (the API's `until`)
+    # the newest event a paged reading shows: its pages stay on the trail as it was at its first
+    # page, though every reading of the trail (and any write meanwhile) adds events at the top
+    upto: int | None = None
 
 
 def refused(faults: dict[str, str]) -> Invalid:
@@ -462,7 +465,14 @@ def _filtered(query: Any, wanted: EventFilter) -> Any:
         query = query.where(AuditEvent.at < wanted.before)
     if wanted.until:
         query = query.where(AuditEvent.at <= wanted.until)
+    if wanted.upto:
+        query = query.where(AuditEvent.id <= wanted.upto)
     return query
+
+
+def newest_event_id(session: Session) -> int:
+    """The id of the newest event written (0 for an empty trail): where a paged reading starts."""
+    return session.scalar(select(func.max(AuditEvent.id))) or 0
 
 
 def count_events(session: Session, wanted: EventFilter) -> int:

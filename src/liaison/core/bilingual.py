@@ -60,10 +60,20 @@ def write(
     translations: Mapping[Any, Mapping[str, str]] | None = None,
 ) -> None:
     """Set the language of a record's texts and their translations (either left as it is when
-    None), checked against each other (`checked`)."""
+    None), checked against each other (`checked`); a translation of a text the record does not
+    have in its own language (an optional title left empty) is refused: one text is required."""
     record.language = language or record.language or "en"
     given = record.translations if translations is None else translations
     record.translations = checked(given or {}, record.language, fields)
+    for texts in record.translations.values():
+        untranslated = sorted(field for field in texts if not str(getattr(record, field) or "").strip())
+        if untranslated:
+            raise Invalid(
+                "{field!r} has a translation but no text in the record's own language ({language}).",
+                field=untranslated[0],
+                language=record.language,
+                fields={untranslated[0]: "required with its translation"},
+            )
 
 
 def versions(record: Any, field: str) -> list[str]:

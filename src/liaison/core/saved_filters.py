@@ -20,7 +20,7 @@ from liaison.core.security.policy import Actor
 
 MAX_NAME = 80
 MAX_QUERY = 2000
-NOT_FILTERS = frozenset({"page", "csrf_token"})  # where the pager is, and the form's token
+NOT_FILTERS = frozenset({"page", "upto", "csrf_token"})  # where the pager is, and the form's token
 
 
 def normalised(query: str) -> str:

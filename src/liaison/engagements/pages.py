@@ -455,8 +455,11 @@ def _cases(
     form: dict[str, str] | None = None,
     error: str | None = None,
     status: int = 200,
+    page: int = 1,
 ) -> HTMLResponse:
-    rows, total = service.list_cases(session, user, country=country, limit=PAGE_SIZE)
+    rows, total = service.list_cases(
+        session, user, country=country, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
     return show(
         request,
         "cases.html",
@@ -465,15 +468,17 @@ def _cases(
             "filters": {"country": country},
             "form": form or {},
             "error": error,
-            "pager": pager(1, total),
+            "pager": pager(page, total),
         },
         status,
     )
 
 
 @router.get("/engagements/citizen-protection", response_class=HTMLResponse)
-def cases_page(request: Request, session: DbSession, user: Reader, country: CodeQuery = None) -> HTMLResponse:
-    return _cases(request, session, user, country)
+def cases_page(
+    request: Request, session: DbSession, user: Reader, country: CodeQuery = None, page: PageNumber = 1
+) -> HTMLResponse:
+    return _cases(request, session, user, country, page=page)
 
 
 @router.post("/engagements/citizen-protection", response_class=HTMLResponse, response_model=None)

@@ -28,6 +28,7 @@ from liaison.web.forms import (
     PageNumber,
     attempt,
     form_values,
+    one_page,
     optional_int,
     pager,
     parse,
@@ -213,13 +214,15 @@ def thread_page(request: Request, session: DbSession, user: Reader, thread: str)
 
 
 def _approvals(
-    request: Request, session: Session, user: User, error: str = "", status_code: int = 200
+    request: Request, session: Session, user: User, error: str = "", status_code: int = 200, page: int = 1
 ) -> HTMLResponse:
-    items, total = dispatch.approval_queue(session, user, limit=200)
+    items, total = dispatch.approval_queue(session, user, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     decided, _ = dispatch.approval_queue(session, user, status=dispatch.REFUSED, limit=20)
     context = {
         "items": items,
         "total": total,
+        "pager": pager(page, total),
+        "filters": {},
         "refused": decided,
         "peers": _peer_names(session),
         "error": error,
@@ -228,8 +231,10 @@ def _approvals(
 
 
 @router.get("/exchange/approvals", response_class=HTMLResponse)
-def approvals_page(request: Request, session: DbSession, user: Approver) -> HTMLResponse:
-    return _approvals(request, session, user)
+def approvals_page(
+    request: Request, session: DbSession, user: Approver, page: PageNumber = 1
+) -> HTMLResponse:
+    return _approvals(request, session, user, page=page)
 
 
 DECISIONS = {"approve": dispatch.approve, "refuse": dispatch.refuse}
@@ -304,9 +309,13 @@ def _peers_page(
     form: dict[str, Any],
     error: str = "",
     status_code: int = 200,
+    page: int = 1,
 ) -> HTMLResponse:
+    listed, shown = one_page(peers.list_peers(session, user), page)
     context = {
-        "peers": [peers.describe(p) for p in peers.list_peers(session, user)],
+        "peers": [peers.describe(p) for p in listed],
+        "pager": shown,
+        "filters": {},
         "agencies": agency_choices(session),
         "me": keys.load().describe() if keys.exists() else None,
         "form": form,
@@ -316,8 +325,8 @@ def _peers_page(
 
 
 @router.get("/exchange/peers", response_class=HTMLResponse)
-def peers_page(request: Request, session: DbSession, user: PeerAdmin) -> HTMLResponse:
-    return _peers_page(request, session, user, {})
+def peers_page(request: Request, session: DbSession, user: PeerAdmin, page: PageNumber = 1) -> HTMLResponse:
+    return _peers_page(request, session, user, {}, page=page)
 
 
 @router.post("/exchange/peers", response_class=HTMLResponse)

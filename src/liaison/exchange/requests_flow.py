@@ -214,6 +214,8 @@ def request_body(request: CooperationRequest, documents: list[dict[str, Any]]) -
     return {
         "kind": request.kind,
         "title": request.title,
+        "language": request.language,
+        "translations": request.translations,
         "reference": request.our_reference,
         "urgency": request.urgency,
         "crime_areas": list(request.crime_areas),
@@ -237,6 +239,8 @@ def _incoming_data(
             requesting_agency_id=requesting,
             requested_agency_id=requested,
             title=body.get("title", ""),
+            language=body.get("language", "en"),
+            translations=body.get("translations", {}),
             their_reference=body.get("reference", ""),
             urgency=body.get("urgency", "standard"),
             crime_areas=body.get("crime_areas", []),

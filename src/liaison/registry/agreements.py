@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Text, and_, cast, exists, select
 from sqlalchemy.orm import Session, selectinload
 
-from liaison.core import audit
+from liaison.core import audit, bilingual
 from liaison.core.errors import Invalid, Phrase
 from liaison.core.listing import apply_sort, paginate
 from liaison.core.records import get_or_404, referenced, snapshot, today
@@ -37,7 +37,18 @@ AGREEMENT_SORTS = {
     "id": Agreement.id,
     "updated": Agreement.updated_at,
 }
-AGREEMENT_FIELDS = ("title", "kind", "status", "crime_areas", "amends_id", "supersedes_id", "summary")
+AGREEMENT_TEXTS = ("title", "summary")  # in two languages (`core.bilingual`)
+AGREEMENT_FIELDS = (
+    "title",
+    "language",
+    "translations",
+    "kind",
+    "status",
+    "crime_areas",
+    "amends_id",
+    "supersedes_id",
+    "summary",
+)
 
 
 def _parties(session: Session, parties: Sequence[schemas.PartyIn]) -> list[AgreementParty]:
@@ -120,9 +131,10 @@ def create_agreement(session: Session, actor: Actor, data: schemas.AgreementIn) 
         ],
         documents=[AgreementDocument(**d.model_dump()) for d in data.documents],
     )
+    bilingual.write(agreement, AGREEMENT_TEXTS, data.language, data.translations)
     session.add(agreement)
     session.flush()
-    index_names(session, "agreement", agreement.id, [agreement.title])
+    index_names(session, "agreement", agreement.id, bilingual.versions(agreement, "title"))
     audit.record(
         session,
         actor.username,
@@ -155,10 +167,11 @@ def update_agreement(
         agreement.title, agreement.title_key = changes["title"], name_key(changes["title"])
     if changes.get("summary") is not None:
         agreement.summary = changes["summary"]
+    bilingual.write(agreement, AGREEMENT_TEXTS, changes.get("language"), changes.get("translations"))
     if data.documents is not None:
         agreement.documents = [AgreementDocument(**d.model_dump()) for d in data.documents]
     session.flush()
-    index_names(session, "agreement", agreement.id, [agreement.title])
+    index_names(session, "agreement", agreement.id, bilingual.versions(agreement, "title"))
     audit.record(
         session,
         actor.username,

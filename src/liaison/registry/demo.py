@@ -110,6 +110,7 @@ def load(session: Session, actor: str) -> None:
                     crime_areas=row.get("crime_areas", []),
                     history=row.get("history", []),
                     summary=row.get("summary", ""),
+                    translations=row.get("translations", {}),
                 ),
             )
     for row in data["programmes"]:
@@ -127,6 +128,7 @@ def load(session: Session, actor: str) -> None:
                     agreement_id=id_by_ref(session, Agreement, row.get("agreement")),
                     mechanism_id=id_by_ref(session, Mechanism, row.get("mechanism")),
                     summary=row.get("summary", ""),
+                    translations=row.get("translations", {}),
                 ),
             )
             for position, item in enumerate(row.get("action_items", [])):

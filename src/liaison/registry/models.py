@@ -198,6 +198,9 @@ class Agreement(Timestamped, Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"), index=True, default=None)
     mechanism_id: Mapped[int | None] = mapped_column(ForeignKey("mechanism.id"), default=None)
     summary: Mapped[str] = mapped_column(Text, default="")
+    # the language its texts are written in, and their versions in the other (`core.bilingual`)
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict, server_default="{}")
 
     parties: Mapped[list[AgreementParty]] = relationship(
         back_populates="agreement", cascade="all, delete-orphan", order_by="AgreementParty.id"
@@ -274,6 +277,9 @@ class Programme(Timestamped, Base):
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreement.id"), default=None)
     mechanism_id: Mapped[int | None] = mapped_column(ForeignKey("mechanism.id"), default=None)
     summary: Mapped[str] = mapped_column(Text, default="")
+    # the language its texts are written in, and their versions in the other (`core.bilingual`)
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict, server_default="{}")
 
     parties: Mapped[list[ProgrammeParty]] = relationship(
         back_populates="programme", cascade="all, delete-orphan", order_by="ProgrammeParty.id"

@@ -35,6 +35,7 @@ from liaison.web.forms import (
     form_values,
     lines,
     many,
+    one_page,
     optional_date,
     optional_int,
     pager,
@@ -138,8 +139,9 @@ def search_page(request: Request, session: DbSession, user: Reader, q: Text = No
 
 
 @router.get("/registry/partners", response_class=HTMLResponse)
-def partners_page(request: Request, session: DbSession, user: Reader) -> HTMLResponse:
-    return show(request, "partners.html", {"partners": partners.partners(session, user)})
+def partners_page(request: Request, session: DbSession, user: Reader, page: PageNumber = 1) -> HTMLResponse:
+    listed, shown = one_page(partners.partners(session, user), page)
+    return show(request, "partners.html", {"partners": listed, "pager": shown, "filters": {}})
 
 
 @router.get("/registry/partners/{partner}", response_class=HTMLResponse)
@@ -570,6 +572,7 @@ async def add_agreement(
         "summary": values.get("summary", ""),
         "amends_id": optional_int(values.get("amends_id")),
         "supersedes_id": optional_int(values.get("supersedes_id")),
+        **texts_in_two_languages(values, agreements.AGREEMENT_TEXTS),
     }
     if values.get("status_on"):
         data["history"] = [
@@ -632,6 +635,7 @@ async def correct_agreement(
         "amends_id": optional_int(values.get("amends_id")),
         "supersedes_id": optional_int(values.get("supersedes_id")),
         "summary": values.get("summary", ""),
+        **texts_in_two_languages(values, agreements.AGREEMENT_TEXTS),
     }
     outcome = attempt(
         session,
@@ -723,6 +727,7 @@ async def add_programme(
         "agreement_id": optional_int(values.get("agreement_id")),
         "party_agency_ids": many(multi.get("party_agency_ids", [])),
         "summary": values.get("summary", ""),
+        **texts_in_two_languages(values, programmes.PROGRAMME_TEXTS),
     }
     programme = attempt(
         session, lambda: programmes.create_programme(session, user, parse(schemas.ProgrammeIn, data))
@@ -784,6 +789,7 @@ async def edit_programme(
         "status": values.get("status", ""),
         "signed_on": optional_date(values.get("signed_on")),
         "summary": values.get("summary", ""),
+        **texts_in_two_languages(values, programmes.PROGRAMME_TEXTS),
     }
     outcome = attempt(
         session,

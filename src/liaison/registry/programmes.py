@@ -21,7 +21,18 @@ from liaison.registry.name_search import index_names, matching_ids, name_key
 from liaison.registry.vocabulary import vocabulary
 
 PROGRAMME_SORTS = {"title": Programme.title_key, "start": Programme.start_year, "id": Programme.id}
-PROGRAMME_FIELDS = ("title", "start_year", "end_year", "status", "agreement_id", "mechanism_id", "summary")
+PROGRAMME_TEXTS = ("title", "summary")  # in two languages (`core.bilingual`)
+PROGRAMME_FIELDS = (
+    "title",
+    "language",
+    "translations",
+    "start_year",
+    "end_year",
+    "status",
+    "agreement_id",
+    "mechanism_id",
+    "summary",
+)
 ACTION_ITEM_TEXTS = ("text",)  # in two languages (`core.bilingual`)
 ACTION_ITEM_FIELDS = ("text", "language", "translations", "owner_agency_id", "due_date", "status")
 
@@ -52,9 +63,10 @@ def create_programme(session: Session, actor: Actor, data: schemas.ProgrammeIn) 
         summary=data.summary,
         parties=_programme_parties(session, data.party_agency_ids),
     )
+    bilingual.write(programme, PROGRAMME_TEXTS, data.language, data.translations)
     session.add(programme)
     session.flush()
-    index_names(session, "programme", programme.id, [programme.title])
+    index_names(session, "programme", programme.id, bilingual.versions(programme, "title"))
     audit.record(
         session,
         actor.username,
@@ -75,13 +87,15 @@ def update_programme(
     changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if v is not None}
     if "status" in changes:
         require(vocabulary().programme_statuses, changes["status"], "status")
+    texts = {key: changes.pop(key, None) for key in ("language", "translations")}
     for field, value in changes.items():
         setattr(programme, field, value)
+    bilingual.write(programme, PROGRAMME_TEXTS, texts["language"], texts["translations"])
     if programme.end_year < programme.start_year:
         raise Invalid("The end is before the start.", fields={"end_year": "the start year or later"})
     programme.title_key = name_key(programme.title)
     session.flush()
-    index_names(session, "programme", programme.id, [programme.title])
+    index_names(session, "programme", programme.id, bilingual.versions(programme, "title"))
     audit.record(
         session,
         actor.username,
@@ -231,6 +245,8 @@ def programme_out(programme: Programme) -> schemas.ProgrammeOut:
         agreement_id=programme.agreement_id,
         mechanism_id=programme.mechanism_id,
         summary=programme.summary,
+        language=programme.language,
+        translations=programme.translations,
         ref=programme.ref,
         party_agency_ids=[p.agency_id for p in programme.parties],
         action_items=[schemas.ActionItemOut.model_validate(i) for i in programme.action_items],

@@ -257,6 +257,8 @@ class AgreementIn(Input):
     summary: LongText = ""
     documents: list[DocumentIn] = Field(default=[], max_length=50)
     ref: Ref | None = None
+    language: TextLanguage = Field(default="en", description="the language the title and summary are in")
+    translations: Translations = Field(default_factory=dict)
 
 
 class AgreementPatch(Input):
@@ -267,6 +269,8 @@ class AgreementPatch(Input):
     supersedes_id: int | None = None
     summary: LongText | None = None
     documents: list[DocumentIn] | None = Field(default=None, max_length=50)
+    language: TextLanguage | None = None
+    translations: Translations | None = None
 
 
 class AgreementBrief(Output):
@@ -287,6 +291,8 @@ class AgreementOut(AgreementBrief):
     parties: list[PartyOut]
     history: list[StatusChangeOut]
     documents: list[DocumentOut]
+    language: str
+    translations: dict[str, dict[str, str]]
     allowed_next: list[str] = Field(default_factory=list)
 
 
@@ -337,6 +343,8 @@ class ProgrammeIn(Input):
     party_agency_ids: list[int] = Field(default=[], max_length=50)
     summary: LongText = ""
     ref: Ref | None = None
+    language: TextLanguage = Field(default="en", description="the language the title and summary are in")
+    translations: Translations = Field(default_factory=dict)
 
 
 class ProgrammePatch(Input):
@@ -346,6 +354,8 @@ class ProgrammePatch(Input):
     status: ProgrammeStatus | None = None
     signed_on: date | None = None
     summary: LongText | None = None
+    language: TextLanguage | None = None
+    translations: Translations | None = None
 
 
 class ProgrammeOut(Output):
@@ -361,6 +371,8 @@ class ProgrammeOut(Output):
     ref: str | None
     party_agency_ids: list[int]
     action_items: list[ActionItemOut]
+    language: str
+    translations: dict[str, dict[str, str]]
     progress: float = Field(description="share of action items done, 0 to 1")
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from liaison.core import i18n
+from liaison.core import bilingual, i18n
 from liaison.core.capability import PartnerScope
 from liaison.core.errors import Invalid, Phrase
 from liaison.core.records import today
@@ -330,7 +330,7 @@ def _agreements(session: Session, agreement_ids: list[int]) -> list[dict[str, An
         by_status.setdefault(agreement.status, []).append(
             {
                 "id": agreement.id,
-                "title": agreement.title,
+                "title": bilingual.shown(agreement, "title"),
                 "kind": label(words.agreement_kinds, agreement.kind),
                 "status": agreement.status,
                 "since": reached[-1].effective_on if reached else None,
@@ -361,7 +361,7 @@ def _programmes(session: Session, programme_ids: list[int], on: date) -> list[di
         found.append(
             {
                 "id": programme.id,
-                "title": programme.title,
+                "title": bilingual.shown(programme, "title"),
                 "years": f"{programme.start_year}–{programme.end_year}",
                 "start_year": programme.start_year,
                 "end_year": programme.end_year,

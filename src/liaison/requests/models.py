@@ -41,6 +41,9 @@ class CooperationRequest(Protected, Timestamped, Base):
     direction: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(40), index=True)
     title: Mapped[str] = mapped_column(String(300), default="")
+    # the language its title is written in, and its version in the other (`core.bilingual`)
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
+    translations: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict, server_default="{}")
     requesting_agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     requested_agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     # The foreign side: the requested agency of an outgoing request, the requesting one of an incoming.

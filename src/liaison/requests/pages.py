@@ -40,6 +40,7 @@ from liaison.web.forms import (
     pager,
     parse,
     redirect,
+    texts_in_two_languages,
 )
 from liaison.web.rendering import NavItem, render
 
@@ -119,13 +120,22 @@ def request_list(
 
 
 @router.get("/requests/overdue", response_class=HTMLResponse)
-def overdue_page(request: Request, session: DbSession, user: Reader, partner: Text = None) -> HTMLResponse:
+def overdue_page(
+    request: Request, session: DbSession, user: Reader, partner: Text = None, page: PageNumber = 1
+) -> HTMLResponse:
+    """What is overdue and what falls due soon, nearest deadline first; a page holds the next
+    `PAGE_SIZE` of each (the pager counts the longer of the two)."""
     partner_id = _int(partner)
-    overdue, overdue_total = service.overdue_requests(session, user, partner_id, limit=200)
+    offset = (page - 1) * PAGE_SIZE
+    overdue, overdue_total = service.overdue_requests(
+        session, user, partner_id, limit=PAGE_SIZE, offset=offset
+    )
     soon, soon_total = service.list_requests(
-        session, user, service.Filters(partner_agency_id=partner_id, due_soon=True), limit=200
+        session, user, service.Filters(partner_agency_id=partner_id, due_soon=True), PAGE_SIZE, offset
     )
     context = {
+        "pager": pager(page, max(overdue_total, soon_total)),
+        "filters": {"partner": partner},
         "overdue": overdue,
         "overdue_total": overdue_total,
         "soon": soon,
@@ -222,6 +232,7 @@ def _request_in(form: dict[str, Any], details: dict[str, Any], persons: list[dic
         "handling_code": form.get("handling_code") or "H0",
         "engagement_id": _int(form.get("engagement_id")),
         "commitment_id": _int(form.get("commitment_id")),
+        **texts_in_two_languages(form, service.REQUEST_TEXTS),
     }
     return parse(RequestIn, values)
 
@@ -358,8 +369,9 @@ async def transition(request: Request, session: DbSession, user: Mover, request_
 @router.post("/requests/{request_id}/edit", response_class=HTMLResponse, response_model=None)
 async def edit(request: Request, session: DbSession, user: Writer, request_id: int) -> Response:
     form, _ = await _posted(request)
-    values = {key: form.get(key) for key in ("facts", "their_reference", "our_reference")}
+    values = {key: form.get(key) for key in ("title", "facts", "their_reference", "our_reference")}
     values["version"] = optional_int(form.get("version"))
+    values |= texts_in_two_languages(form, service.REQUEST_TEXTS)
     outcome = attempt(
         session, lambda: service.update_request(session, user, request_id, parse(RequestPatch, values))
     )

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from liaison.core import bilingual
 from liaison.core.capability import Panel, RecordLink
 from liaison.core.i18n import current_language
 from liaison.core.security import gate
@@ -29,7 +30,13 @@ def _panel(requests: list[CooperationRequest], which: str, relation: str) -> lis
     states = vocabulary.states()  # once, not once per request shown
     language = current_language.get()
     links = tuple(
-        RecordLink("request", r.id, r.title or f"Request {r.id}", f"/requests/{r.id}", relation)
+        RecordLink(
+            "request",
+            r.id,
+            bilingual.shown(r, "title", language) or f"Request {r.id}",
+            f"/requests/{r.id}",
+            relation,
+        )
         for r in requests
     )
     rows = [

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, GetJsonSchemaHandler, StringConstraints
 from pydantic.json_schema import JsonSchemaValue
 
+from liaison.core.bilingual import TextLanguage, Translations
 from liaison.core.schemas import HandlingCode, Input, LinkedOut, LongText, Output, ShortText
 from liaison.core.vocab import Codes, codes_of
 from liaison.registry.vocabulary import crime_areas
@@ -64,6 +65,8 @@ class RequestIn(Input):
     requesting_agency_id: int = Field(ge=1)
     requested_agency_id: int = Field(ge=1)
     title: ShortText = ""
+    language: TextLanguage = Field(default="en", description="the language the title is in")
+    translations: Translations = Field(default_factory=dict)
     our_reference: Reference = ""
     their_reference: Reference = ""
     urgency: Literal["standard", "urgent"] = "standard"
@@ -91,6 +94,8 @@ class RequestPatch(Input):
 
     version: int | None = Field(default=None, ge=1)
     title: ShortText | None = None
+    language: TextLanguage | None = None
+    translations: Translations | None = None
     our_reference: Reference | None = None
     their_reference: Reference | None = None
     urgency: Literal["standard", "urgent"] | None = None
@@ -222,6 +227,8 @@ class RequestSummary(Output):
     direction: str
     status: str
     title: str
+    language: str
+    translations: dict[str, dict[str, str]]
     urgency: str
     partner_agency_id: int
     partner_country_code: str | None

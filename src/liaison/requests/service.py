@@ -21,7 +21,7 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.exc import StaleDataError
 
-from liaison.core import audit
+from liaison.core import audit, bilingual
 from liaison.core.db import utcnow
 from liaison.core.errors import Conflict, FieldName, Invalid, NotFound, Phrase
 from liaison.core.events import RequestCreated, RequestOpened, RequestTransitioned, publish
@@ -67,11 +67,14 @@ LIST_DEFERRED = tuple(
         CooperationRequest.legal_basis_reason,
     )
 )
+REQUEST_TEXTS = ("title",)  # in two languages (`core.bilingual`)
 AUDITED_FIELDS = (
     "kind",
     "direction",
     "status",
     "title",
+    "language",
+    "translations",
     "requesting_agency_id",
     "requested_agency_id",
     "our_reference",
@@ -525,6 +528,7 @@ def create_request(
         created_at=now,
         updated_at=now,
     )
+    bilingual.write(request, REQUEST_TEXTS, data.language, data.translations)
     gate.inherit(request, *_named_subjects(session, actor, data.persons))
     _link_subjects(request)
     session.add(request)
@@ -627,9 +631,11 @@ def update_request(
     if "persons" in changes:
         gate.inherit(request, *_named_subjects(session, actor, patch.persons or []))
         changes["persons"] = _persons(patch.persons or [])
+    texts = {key: changes.pop(key, None) for key in ("language", "translations")}
     for name, value in changes.items():
         if value is not None:
             setattr(request, name, value)
+    bilingual.write(request, REQUEST_TEXTS, texts["language"], texts["translations"])
     request.updated_at = utcnow()
     with _stale_is_conflict(request.id):
         _link_subjects(request)  # after every change: its lazy read flushes them in one UPDATE

@@ -138,6 +138,17 @@ def add_document(
     return schemas.DocumentOut.model_validate(service.add_document(session, user, subject_id, body))
 
 
+@router.put("/subjects/{subject_id}/documents/{document_id}", response_model=schemas.DocumentOut)
+def correct_document(
+    subject_id: int, document_id: int, body: schemas.DocumentIn, session: DbSession, user: Writer
+) -> schemas.DocumentOut:
+    """Correct an identity document (all its fields, as when added); screening matches the
+    corrected number at once. 409 when another document already has that number."""
+    return schemas.DocumentOut.model_validate(
+        service.correct_document(session, user, subject_id, document_id, body)
+    )
+
+
 @router.put("/subjects/{subject_id}/charges/{charge_id}", response_model=schemas.ChargeOut)
 def correct_charge(
     subject_id: int, charge_id: int, body: schemas.ChargeIn, session: DbSession, user: Writer

@@ -190,13 +190,27 @@ async def correct_charge(
     return await _post(request, session, user, subject_id, action)
 
 
+def _document_in(values: dict[str, str]) -> schemas.DocumentIn:
+    data = {k: values.get(k, "") for k in ("kind", "number", "country")}
+    return parse(schemas.DocumentIn, data | _optional(values, "issued_on", "expires_on"))
+
+
 @router.post("/subjects/{subject_id}/documents", response_class=HTMLResponse, response_model=None)
 async def add_document(request: Request, subject_id: int, session: DbSession, user: Writer) -> Any:
     def action(values: dict[str, str]) -> object:
-        data = {k: values.get(k, "") for k in ("kind", "number", "country")} | _optional(
-            values, "issued_on", "expires_on"
-        )
-        return service.add_document(session, user, subject_id, parse(schemas.DocumentIn, data))
+        return service.add_document(session, user, subject_id, _document_in(values))
+
+    return await _post(request, session, user, subject_id, action)
+
+
+@router.post(
+    "/subjects/{subject_id}/documents/{document_id}", response_class=HTMLResponse, response_model=None
+)
+async def correct_document(
+    request: Request, subject_id: int, document_id: int, session: DbSession, user: Writer
+) -> Any:
+    def action(values: dict[str, str]) -> object:
+        return service.correct_document(session, user, subject_id, document_id, _document_in(values))
 
     return await _post(request, session, user, subject_id, action)
 

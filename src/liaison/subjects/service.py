@@ -871,14 +871,27 @@ def add_name(session: Session, actor: Actor, subject_id: int, data: NameIn) -> S
     return name
 
 
+def _part(session: Session, subject: Subject, what: str, part_id: int) -> Any:
+    """The subject's name, identity document or charge `part_id`; one of another file (or none)
+    answers as missing."""
+    model = PART_MODELS[what]
+    row = cast("SubjectName | SubjectDocument | SubjectCharge | None", session.get(model, part_id))
+    if row is None or row.subject_id != subject.id:
+        raise NotFound(
+            "Person sought {subject_id} has no {what} {part_id}.",
+            subject_id=subject.id,
+            what=Phrase(what),
+            part_id=part_id,
+        )
+    return row
+
+
 def correct_name(session: Session, actor: Actor, subject_id: int, name_id: int, data: NameIn) -> SubjectName:
     """Correct a name as written (a typo, the wrong kind or language): the name is re-keyed for
     search and screening at once, and the subject changes so its hits are screened again. The
     primary name stays primary, so the file always has one."""
     subject = _editable(session, actor, subject_id)
-    name = session.get(SubjectName, name_id)
-    if name is None or name.subject_id != subject.id:
-        raise NotFound("Subject {subject_id} has no name {name_id}.", subject_id=subject_id, name_id=name_id)
+    name: SubjectName = _part(session, subject, "name", name_id)
     check = _Checker()
     row = _name_row(check, "name", data)
     if name.kind == "primary" and data.kind != "primary":
@@ -908,6 +921,28 @@ def add_document(session: Session, actor: Actor, subject_id: int, data: Document
     return document
 
 
+def correct_document(
+    session: Session, actor: Actor, subject_id: int, document_id: int, data: DocumentIn
+) -> SubjectDocument:
+    """Correct an identity document (a mistyped number, the wrong kind, country or dates), all
+    fields as when added: the subject changes so screening matches the corrected number at once.
+    A number, kind and country another document already has (this subject's or another's) is a
+    409, as when added."""
+    subject = _editable(session, actor, subject_id)
+    document: SubjectDocument = _part(session, subject, "document", document_id)
+    check = _Checker()
+    row = _document_row(check, "document", data)
+    check.raise_if_any("The document cannot be corrected")
+    clean = CleanSubject(subject={}, names=[], documents=[row])
+    if clean.document_keys != [(document.number_key, document.kind, document.country)]:
+        _raise_duplicate_documents(session, actor, clean)
+    before = {column: getattr(document, column) for column in row}
+    for column, value in row.items():
+        setattr(document, column, value)
+    _child_changed(session, actor, subject, "correct document", row, before)
+    return document
+
+
 def add_charge(session: Session, actor: Actor, subject_id: int, data: ChargeIn) -> SubjectCharge:
     subject = _editable(session, actor, subject_id)
     check = _Checker()
@@ -924,11 +959,7 @@ def correct_charge(
 ) -> SubjectCharge:
     """Correct a charge (its offence, provision, authority or warrant), all fields as when added."""
     subject = _editable(session, actor, subject_id)
-    charge = session.get(SubjectCharge, charge_id)
-    if charge is None or charge.subject_id != subject.id:
-        raise NotFound(
-            "Subject {subject_id} has no charge {charge_id}.", subject_id=subject_id, charge_id=charge_id
-        )
+    charge: SubjectCharge = _part(session, subject, "charge", charge_id)
     check = _Checker()
     row = _charge_row(check, "charge", data)
     check.raise_if_any("The charge cannot be corrected")
@@ -956,14 +987,7 @@ def _remove(session: Session, actor: Actor, subject_id: int, what: str, part_id:
             maximum=MAX_REASON,
             fields={"reason": Phrase("1 to {maximum}", {"maximum": MAX_REASON})},
         )
-    row = cast("SubjectName | SubjectDocument | SubjectCharge | None", session.get(model, part_id))
-    if row is None or row.subject_id != subject.id:
-        raise NotFound(
-            "Person sought {subject_id} has no {what} {part_id}.",
-            subject_id=subject.id,
-            what=what,
-            part_id=part_id,
-        )
+    row: SubjectName | SubjectDocument | SubjectCharge = _part(session, subject, what, part_id)
     if row.imported:
         raise Conflict(
             "This {what} came with the list {source}: correct it in that list (its next import would "

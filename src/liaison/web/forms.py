@@ -91,6 +91,12 @@ def pager(page: int, total: int, size: int = PAGE_SIZE) -> dict[str, int]:
     return {"page": page, "pages": max(1, -(-total // size)), "total": total}
 
 
+def one_page(rows: Sequence[T], page: int, size: int = PAGE_SIZE) -> tuple[list[T], dict[str, int]]:
+    """A short list read whole (partners, partner nodes, users) cut to one page, with its pager."""
+    start = (page - 1) * size
+    return list(rows[start : start + size]), pager(page, len(rows), size)
+
+
 def redirect(path: str) -> RedirectResponse:
     """Post/redirect/get: 303 so the browser follows with a GET."""
     return RedirectResponse(path, status_code=303)

@@ -18,7 +18,17 @@ from liaison.core.schemas import PasswordChange, PasswordReset, UserPatch
 from liaison.core.security import csrf
 from liaison.core.security.policy import ROLES, least_privileged_role
 from liaison.core.web import SESSION_COOKIE, DbSession, Permission, SignedIn
-from liaison.web.forms import PAGE_SIZE, PageNumber, attempt, form_values, pager, parse, redirect, safe_next
+from liaison.web.forms import (
+    PAGE_SIZE,
+    PageNumber,
+    attempt,
+    form_values,
+    one_page,
+    pager,
+    parse,
+    redirect,
+    safe_next,
+)
 from liaison.web.rendering import menu_pages, render
 
 router = APIRouter(include_in_schema=False)
@@ -326,10 +336,17 @@ async def replace_recovery_codes(request: Request, session: DbSession, user: Sel
 
 
 def _users(
-    request: Request, session: DbSession, form: dict[str, str] | None = None, error: DomainError | None = None
+    request: Request,
+    session: DbSession,
+    form: dict[str, str] | None = None,
+    error: DomainError | None = None,
+    page: int = 1,
 ) -> HTMLResponse:
+    users, shown = one_page(accounts.list_users(session), page)
     context = {
-        "users": accounts.list_users(session),
+        "users": users,
+        "pager": shown,
+        "filters": {},
         "roles": ROLES,
         "form": form or {"role": least_privileged_role()},  # least privilege unless chosen
         "is_locked": accounts.is_locked,
@@ -339,8 +356,8 @@ def _users(
 
 
 @router.get("/users", response_class=HTMLResponse)
-def users_page(request: Request, session: DbSession, user: UserReader) -> HTMLResponse:
-    return _users(request, session)
+def users_page(request: Request, session: DbSession, user: UserReader, page: PageNumber = 1) -> HTMLResponse:
+    return _users(request, session, page=page)
 
 
 @router.post("/users", response_class=HTMLResponse, response_model=None)
@@ -499,10 +516,13 @@ def audit_page(
     first: Annotated[str | None, Query(alias="from", max_length=10)] = None,
     last: Annotated[str | None, Query(alias="to", max_length=10)] = None,
     page: PageNumber = 1,
+    upto: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
 ) -> HTMLResponse:
     """The trail, newest first, a page at a time, filtered by user, object, action and the local
-    days (in the node's time zone) it happened on; each change as field, before, after."""
+    days (in the node's time zone) it happened on; each change as field, before, after. The pager
+    keeps the newest event of the first page (`upto`), so the next pages follow on from it."""
     zone = request.app.state.settings.timezone
+    upto = upto or audit.newest_event_id(session)
     since, before = audit.day_bounds(_day(first, "from"), _day(last, "to"), zone)
     wanted = audit.check_filter(
         audit.EventFilter(
@@ -512,6 +532,7 @@ def audit_page(
             action=action or None,
             since=since,
             before=before,
+            upto=upto,
         )
     )
     audit.record_read(session, user.username, "audit_trail", "*", detail="audit page")
@@ -537,6 +558,7 @@ def audit_page(
             "action": action,
             "from": first,
             "to": last,
+            "upto": upto,
         },
     }
     return render(request, "audit.html", context)
