@@ -375,3 +375,32 @@ def test_a_translation_of_a_title_not_given_is_refused_on_the_api_and_the_page(
     with unit_of_work(engine) as session:
         assert session.scalar(select(func.count()).select_from(CooperationRequest)) == 0
         assert session.scalar(select(func.count()).select_from(Programme)) == 0
+
+
+def test_the_partner_view_and_home_read_in_the_readers_language(client: TestClient, officer: Account) -> None:
+    from datetime import date, timedelta
+
+    soon = (date.today() + timedelta(days=3)).isoformat()
+    engagement = client.post(
+        "/api/v1/engagements",
+        headers=officer.headers,
+        json={"kind": "talks", "title": VI_TITLE, "held_on": soon, "country": "RU", "stage": "planned",
+              "language": "vi", "translations": {"en": {"title": EN_TITLE}}},
+    )  # fmt: skip
+    assert engagement.status_code == 201, engagement.text
+    agreement = client.post(
+        "/api/v1/agreements",
+        headers=officer.headers,
+        json=AGREEMENT | {"language": "vi", "translations": {"en": {"title": EN_AGREEMENT}}},
+    )
+    assert agreement.status_code == 201, agreement.text
+    sign_in_pages(client, officer)
+    engagement_link = f"/engagements/{engagement.json()['id']}"
+    agreement_link = f"/registry/agreements/{agreement.json()['id']}"
+    assert first_link(client, "/registry/partners/RU", engagement_link, "en") == EN_TITLE
+    assert first_link(client, "/registry/partners/RU", engagement_link, "vi") == VI_TITLE
+    assert first_link(client, "/registry/partners/KZ", agreement_link, "en") == EN_AGREEMENT
+    assert first_link(client, "/registry/partners/KZ", agreement_link, "vi") == VI_AGREEMENT
+    client.cookies.set("liaison_lang", "en")
+    home = unescape(client.get("/").text)
+    assert EN_TITLE in home and VI_TITLE not in home

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liaison.core import bilingual
 from liaison.core.capability import HomeItem
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, may
@@ -53,7 +54,7 @@ def contribute(session: Session, actor: Actor, today: date) -> list[HomeItem]:
             HomeItem(
                 kind="commitment_due",
                 key=f"commitment:{commitment.id}:{commitment.due_date.isoformat()}:{standing}",
-                title=short(commitment.text),
+                title=short(bilingual.shown(commitment, "text")),
                 link=f"/engagements/commitments/{commitment.id}",
                 owning_unit=commitment.engagement.owning_unit,
                 handling_code=commitment.engagement.handling_code,
@@ -78,7 +79,7 @@ def contribute(session: Session, actor: Actor, today: date) -> list[HomeItem]:
         HomeItem(
             kind="engagement_next",
             key=f"engagement:{engagement.id}:{engagement.held_on.isoformat()}",
-            title=engagement.title,
+            title=bilingual.shown(engagement, "title"),
             link=f"/engagements/{engagement.id}",
             owning_unit=engagement.owning_unit,
             handling_code=engagement.handling_code,
@@ -108,7 +109,7 @@ def proposals_waiting(session: Session, actor: Actor) -> list[HomeItem]:
         HomeItem(
             kind="commitment_proposal",
             key=f"commitment:{proposal.commitment_id}:proposal:{proposal.id}",
-            title=short(proposal.commitment.text),
+            title=short(bilingual.shown(proposal.commitment, "text")),
             link=f"/engagements/commitments/{proposal.commitment_id}",
             owning_unit=proposal.commitment.engagement.owning_unit,
             handling_code=proposal.commitment.engagement.handling_code,

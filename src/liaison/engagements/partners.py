@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from liaison.core import bilingual
 from liaison.core.capability import PartnerScope
 from liaison.core.security import gate
 from liaison.core.security.policy import Actor, may
@@ -36,7 +37,7 @@ def contribute(session: Session, actor: Actor, scope: PartnerScope) -> dict[str,
         session.scalars(select(Engagement).where(condition).order_by(Engagement.held_on.desc()).limit(200))
     )
     engagement_ids = [e.id for e in engagements]
-    titles = {e.id: e.title for e in engagements}
+    titles = {e.id: bilingual.shown(e, "title") for e in engagements}  # in the reader's language
     made = dict(
         session.execute(
             select(Commitment.engagement_id, func.count())
@@ -65,7 +66,7 @@ def contribute(session: Session, actor: Actor, scope: PartnerScope) -> dict[str,
             {
                 "id": e.id,
                 "kind": e.kind,
-                "title": e.title,
+                "title": titles[e.id],
                 "held_on": e.held_on,
                 "place": e.place,
                 "ordinal": e.ordinal,
@@ -76,7 +77,7 @@ def contribute(session: Session, actor: Actor, scope: PartnerScope) -> dict[str,
         "open_commitments": [
             {
                 "id": c.id,
-                "text": c.text,
+                "text": bilingual.shown(c, "text"),
                 "kind": c.kind,
                 "status": c.status,
                 "due_date": c.due_date,

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from liaison.core import bilingual
 from liaison.core.capability import HomeItem
 from liaison.core.security.policy import Actor, may
 from liaison.registry.models import ActionItem
@@ -35,7 +36,7 @@ def contribute(session: Session, actor: Actor, today: date) -> list[HomeItem]:
     for action in due:
         assert action.due_date is not None
         standing = "overdue" if action.due_date < today else "due_soon"
-        text = " ".join(action.text.split())
+        text = " ".join(bilingual.shown(action, "text").split())
         items.append(
             HomeItem(
                 kind="commitment_due",
@@ -46,7 +47,7 @@ def contribute(session: Session, actor: Actor, today: date) -> list[HomeItem]:
                 detail=" · ".join(
                     part
                     for part in (
-                        action.programme.title,
+                        bilingual.shown(action.programme, "title"),
                         action.owner_agency.name if action.owner_agency else "",
                     )
                     if part

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liaison.core import bilingual
 from liaison.core.errors import DomainError
 from liaison.core.models import User
 from liaison.core.vocab import allowed_next, label
@@ -157,7 +158,12 @@ def _agreement_groups(view: schemas.PartnerOut) -> list[dict[str, Any]]:
         {
             "label": label(words.agreement_statuses, status),
             "items": [
-                {"id": a.id, "title": a.title, "kind": label(words.agreement_kinds, a.kind)} for a in chosen
+                {
+                    "id": a.id,
+                    "title": bilingual.shown(a, "title"),  # in the reader's language
+                    "kind": label(words.agreement_kinds, a.kind),
+                }
+                for a in chosen
             ],
         }
         for status, chosen in view.agreements_by_status.items()

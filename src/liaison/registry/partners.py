@@ -9,6 +9,7 @@ from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from liaison.capabilities import installed
+from liaison.core import bilingual
 from liaison.core.capability import PartnerScope
 from liaison.core.errors import NotFound
 from liaison.core.security.policy import Actor, ensure
@@ -113,7 +114,7 @@ def partner_view(
         programmes=[
             {
                 "id": p.id,
-                "title": p.title,
+                "title": bilingual.shown(p, "title"),  # in the reader's language
                 "start_year": p.start_year,
                 "end_year": p.end_year,
                 "status": p.status,

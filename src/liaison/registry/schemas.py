@@ -279,6 +279,8 @@ class AgreementBrief(Output):
     kind: str
     status: str
     is_multilateral: bool
+    language: str  # of its title and summary, with their other-language versions
+    translations: dict[str, dict[str, str]]
 
 
 class AgreementOut(AgreementBrief):
@@ -291,8 +293,6 @@ class AgreementOut(AgreementBrief):
     parties: list[PartyOut]
     history: list[StatusChangeOut]
     documents: list[DocumentOut]
-    language: str
-    translations: dict[str, dict[str, str]]
     allowed_next: list[str] = Field(default_factory=list)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from liaison.core import notifications
+from liaison.core import bilingual, notifications
 from liaison.core.capability import HomeItem
 from liaison.core.events import RequestCreated
 from liaison.core.security import gate
@@ -34,7 +34,7 @@ def _ours(actor: Actor) -> Any:
 
 
 def _title(request: CooperationRequest) -> str:
-    return request.title or f"#{request.id}"
+    return bilingual.shown(request, "title") if request.title else f"#{request.id}"
 
 
 def incoming_item(request: CooperationRequest, actor_username: str = "") -> HomeItem:
