@@ -74,7 +74,7 @@ def test_a_request_approved_sent_and_answered_through_the_pages(  # type: ignore
     # On A: the officer writes the request to the partner agency and submits it.
     writer = signed_in(a, officer_a)
     writer.goto(a.url + "/requests/new?kind=information_request&direction=outgoing")
-    writer.get_by_label("Title").fill(TITLE)
+    writer.get_by_label("Title", exact=True).fill(TITLE)
     writer.get_by_label("Requesting agency").select_option(label=AGENCY_A)
     writer.get_by_label("Requested agency").select_option(label=AGENCY_B)
     writer.get_by_label("Information sought *").fill("Current address?")
