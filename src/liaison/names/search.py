@@ -39,7 +39,7 @@ MAX_JOINED = 5  # key pairs run together per two adjacent words
 @lru_cache(maxsize=200_000)
 def search_keys(token: Token) -> tuple[tuple[str, float], ...]:
     """A word's search keys with the share of its weight they carry: its phonetic keys (whole; an
-    initial also `!v`, which every word beginning with v holds: `initial_keys`), their first and
+    initial also `!v`, which every word beginning with v holds: `word_keys`), their first and
     last four letters and consonant skeleton (half: they also find near misses)."""
     found: dict[str, float] = {}
     for key in token.keys:
@@ -100,9 +100,11 @@ def _joined(left: Token, right: Token) -> frozenset[str]:
     return frozenset({a + b for a, b in pairs} | {token_key(text) for text in texts})
 
 
-def initial_keys(token: Token) -> frozenset[str]:
-    """The initial keys a stored word holds, which a query's initial finds (`!v` for `Van`)."""
-    return frozenset(INITIAL + key[0] for key in token.keys)
+@lru_cache(maxsize=200_000)
+def word_keys(token: Token) -> frozenset[str]:
+    """Every key a stored word is found by: its `search_keys` and its initials, which a query's
+    initial finds (`!v` for `Van`); screening's index and the search box's table post the same."""
+    return frozenset({*(key for key, _ in search_keys(token)), *(INITIAL + key[0] for key in token.keys)})
 
 
 @lru_cache(maxsize=100_000)
@@ -112,8 +114,7 @@ def stored_keys(name: str) -> frozenset[str]:
     keys: set[str] = set()
     for reading in readings(name):
         for position, token in enumerate(reading):
-            keys.update(key for key, _ in search_keys(token))
-            keys |= initial_keys(token)
+            keys |= word_keys(token)
             if token.text:
                 keys |= _given_name_keys(token.text, True)
             if position + 1 < len(reading):

@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from liaison.names.search import INITIAL, initial_keys, search_keys
+from liaison.names.search import INITIAL, search_keys, word_keys
 from liaison.names.variants import MAX_TOKENS, Reading, Token, display_reading, readings
 from liaison.names.vietnamese_cyrillic import vietnamese_readings
 from liaison.screening.alignment import (
@@ -410,9 +410,7 @@ class ScreeningIndex:
             token_ids, weights = reading_row(reading, self._token_ids)
             self._append("_row_tokens", *token_ids)
             self._append("_row_weights", *weights)
-        keys = {
-            k for r in name_readings for t in r for k in (*(k for k, _ in search_keys(t)), *initial_keys(t))
-        }
+        keys = {key for reading in name_readings for token in reading for key in word_keys(token)}
         bucket = years[0] if years[0] == years[1] else 0
         for key in keys:
             _post(self._postings, key, name_id)
