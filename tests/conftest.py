@@ -20,8 +20,14 @@ from pathlib import Path
 from typing import Any
 
 _TEST_HOME = tempfile.mkdtemp(prefix="liaison-test-home-")
+# One given-name cache for the whole run (every test worker and every node or CLI process the tests
+# start, whatever its data folder): rigour's name table, ~8 s of CPU to read, is read by the first
+# process that meets a word, not again by each (`liaison.names.nicknames`).
+_RUN = os.environ.get("PYTEST_XDIST_TESTRUNUID") or str(os.getpid())
+_TEST_CACHE = os.environ.get("LIAISON_CACHE_DIR") or os.path.join(tempfile.gettempdir(), f"liaison-{_RUN}")
 os.environ.update(
     LIAISON_HOME=_TEST_HOME,
+    LIAISON_CACHE_DIR=_TEST_CACHE,
     LIAISON_SECRET_KEY="test-secret-key-not-for-production",
     LIAISON_SIGNIN_DELAY_SECONDS="0",
     LIAISON_DATABASE_URL=f"sqlite:///{_TEST_HOME}/unused.db",

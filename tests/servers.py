@@ -42,6 +42,7 @@ QUICK = {  # settings that make a test node quick and change nothing a test look
     "LIAISON_EXCHANGE_POLL_SECONDS": "0.05",
     "LIAISON_START_WORKER": "false",  # no batch screening here: one process fewer per node
     "LIAISON_SCREENING_PRELOAD_NAMES": "false",  # seconds per start; the tests that screen pay them
+    "LIAISON_CACHE_DIR": os.environ["LIAISON_CACHE_DIR"],  # the run's given-name cache (tests/conftest)
 }
 
 

@@ -31,6 +31,11 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default="", description="SQLAlchemy URL; defaults to SQLite in the data folder."
     )
+    cache_dir: Path | None = Field(
+        default=None,
+        description="Caches every process of this node shares (the given-name groups read from "
+        "rigour's table); `cache` in the data folder by default. Only derived data: safe to delete.",
+    )
     secret_key: str = Field(default="", description="Signs cookies and CSRF tokens.")
     host: str = "127.0.0.1"
     port: int = 8000
@@ -129,6 +134,10 @@ class Settings(BaseSettings):
     @property
     def screening_weights_file(self) -> Path:
         return self.screening_weights or self.home / "screening_weights.json"
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        return self.cache_dir or self.home / "cache"
 
     @property
     def documents_dir(self) -> Path:

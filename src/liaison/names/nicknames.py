@@ -9,12 +9,13 @@ differently.
 
 Reading rigour's table builds its whole name tagger: about ten seconds of CPU, in every process
 that asks. So each word's groups, once looked up, are kept in a small SQLite file in the data
-folder (`<home>/cache/`, named for both packages' versions, so an upgrade starts afresh) that
-every process reads: a list imported again, a second import of the same names, a web worker
-answering a search, find their words there and never build the tagger. `name_groups_of` looks
-up a whole batch of words in one query (what an import calls before each batch's transaction);
-only the words no process has seen before are read from rigour. The file is only a cache: when
-it cannot be opened or written the groups are read from rigour as before (and a warning logged).
+folder (`<home>/cache/`, or `LIAISON_CACHE_DIR`), named for both packages' versions so that an
+upgrade starts afresh, which every process reads: a list imported again, a second import of the
+same names, a web worker answering a search, find their words there and never build the tagger.
+`name_groups_of` looks up a whole batch of words in one query (what an import calls before each
+batch's transaction); only the words no process has seen before are read from rigour. The file
+is only a cache: when it cannot be opened or written the groups are read from rigour as before
+(and a warning logged).
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ class _GroupFile:
         from liaison.core.settings import get_settings
 
         versions = f"rigour-{version('rigour')}-nicknames-{version('nicknames')}-{RULES_VERSION}"
-        return get_settings().home / "cache" / f"given-names-{versions}.sqlite3"
+        return get_settings().resolved_cache_dir / f"given-names-{versions}.sqlite3"
 
     def _open(self) -> sqlite3.Connection | None:
         if self._pid != os.getpid():
