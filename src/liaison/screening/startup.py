@@ -5,8 +5,13 @@ With `LIAISON_SCREENING_PERSIST_INDEX` (the default) the index saved in the data
 from this database, and the change log still holds every change after the one it is current to;
 the follower then starts from that change. Otherwise the index is built from the subjects' tables,
 and saved. It is saved again when the app shuts down cleanly, current to the last change the
-follower applied. (A process that stops uncleanly leaves the file of its last save: the next start
-applies the changes after it while the log still holds them, and builds afresh once they are pruned.)
+follower applied. A process that stops uncleanly leaves the file of its last save: the next start
+applies the changes after it while the log still holds them, and builds afresh once they are pruned.
+
+It is not saved while the server runs: pickling holds Python's interpreter lock for the whole
+dump (seconds at 100,000 subjects), which would stall every screen in the process meanwhile, and
+the change log already bounds what a crash costs (`LIAISON_SCREENING_CHANGE_RETENTION_HOURS` of
+changes to apply, else one build).
 
 Within this process the index follows `SubjectChanged` after commit (`live.py`); what other
 processes commit reaches it through the subject change log (`changelog.py`), which a `Follower`
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import pickle
 import time
 
 from fastapi import FastAPI
@@ -78,10 +84,15 @@ def start(app: FastAPI) -> None:
 
 
 def _load(settings: Settings, engine: Engine) -> tuple[ScreeningIndex, int] | None:
+    try:
+        key = persisted.mac_key(settings.resolved_secret_key())
+    except RuntimeError as error:  # no secret key: nothing to check a file with, so none is used
+        log.warning("saved screening index not used: %s", error)
+        return None
     with engine.connect() as connection:
         return persisted.load(
             persisted.path_in(settings.home),
-            persisted.mac_key(settings.resolved_secret_key()),
+            key,
             database=persisted.database_identity(engine),
             weights=installed_weights(),
             connection=connection,
@@ -105,7 +116,7 @@ def _save(settings: Settings, engine: Engine, index: ScreeningIndex, applied: in
                 database=persisted.database_identity(engine),
                 change=change,
             )
-    except (OSError, RuntimeError, SQLAlchemyError) as error:
+    except (OSError, RuntimeError, pickle.PickleError, SQLAlchemyError) as error:
         log.warning("screening index not saved to %s: %s", path, error)
         return False
     log.info(
