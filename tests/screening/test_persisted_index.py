@@ -8,12 +8,14 @@ import dataclasses
 import os
 import pickle
 import resource
+import shutil
 import signal
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine, create_engine
@@ -27,7 +29,8 @@ from liaison.screening.engine import ScreeningIndex, ScreenRecord, SubjectEntry
 from liaison.screening.scoring import installed_weights
 from liaison.subjects.schemas import DocumentIn, NameIn, SubjectIn
 from liaison.subjects.service import change_status, create_subject
-from tests.conftest import fresh_engine
+from tests.conftest import BACKENDS, fresh_engine, make_account
+from tests.servers import START_TIMEOUT, Node, free_port, postgres_url
 from tests.subjects.factories import actor
 
 OFFICER = actor("officer")
@@ -338,3 +341,63 @@ def test_the_database_is_known_by_its_address_without_the_password(engine: Engin
         other.dispose()
     remote = create_engine("postgresql+psycopg://liaison:s3cret@db.example:5432/liaison")
     assert persisted.database_identity(remote) == "postgresql+psycopg://liaison:***@db.example:5432/liaison"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_server_with_two_workers_saves_at_shutdown_and_starts_from_the_file(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """`liaison serve --workers 2`, two processes on one data folder: a clean stop leaves one whole
+    file; the next start loads it (it is not written again) and screens what was added meanwhile."""
+    if backend == "sqlite":
+        shutil.copy(request.getfixturevalue("sqlite_template"), tmp_path / "shared.db")
+        url = f"sqlite:///{tmp_path / 'shared.db'}"
+    else:
+        url = postgres_url(request.getfixturevalue("postgres"))
+    (tmp_path / "node").mkdir()
+    node = Node(
+        "persist",
+        tmp_path / "node",
+        url,
+        free_port(),
+        {"LIAISON_SCREENING_POLL_SECONDS": "0.2"},
+        ("--workers", "2"),
+    )
+    engine = make_engine(url)
+    officer = make_account(engine, "officer")
+    path = persisted.path_in(node.home)
+    node_key = persisted.mac_key(node.env["LIAISON_SECRET_KEY"])
+
+    def screened(name: str) -> list[int]:
+        response = httpx.post(
+            node.url + "/api/v1/screen",
+            json={"record_id": "T1", "name": name},
+            headers=officer.headers,
+            timeout=START_TIMEOUT,
+        )
+        assert response.status_code == 200, response.text
+        return [hit["subject_id"] for hit in response.json()["results"][0]["hits"]]
+
+    try:
+        node.start()
+        response = httpx.post(
+            node.url + "/api/v1/subjects",
+            json={"names": [{"full_name": "Trần Đại Quang"}]},
+            headers=officer.headers,
+            timeout=START_TIMEOUT,
+        )
+        assert response.status_code == 201, response.text
+        first = response.json()["id"]
+        node.stop()  # SIGTERM: each worker's shutdown saves its index over the other's
+        header, _ = persisted.read_header(path, node_key)
+        assert 1 <= header.sequence <= head(engine) and header.subjects >= 1
+        second = add(engine, "Nguyễn Xuân Phúc", "1954")  # written while no server runs
+        node.start()
+        assert screened("Tran Dai Quang") == [first] and screened("Nguyen Xuan Phuc") == [second]
+        assert persisted.read_header(path, node_key)[0] == header  # loaded by both, not rebuilt
+        node.stop()
+        assert persisted.read_header(path, node_key)[0].sequence == head(engine)
+        assert [p.name for p in node.home.iterdir() if p.name.endswith(".tmp")] == []
+    finally:
+        node.close()
+        engine.dispose()
