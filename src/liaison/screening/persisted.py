@@ -95,6 +95,18 @@ class Header:
     written_at: float
 
 
+_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "format": int,
+    "fingerprint": str,
+    "database": str,
+    "sequence": int,
+    "change": str,
+    "payload_bytes": int,
+    "subjects": int,
+    "written_at": (int, float),
+}
+
+
 def path_in(home: Path) -> Path:
     """Where the index of the database in this data folder is kept."""
     return home / FILE_NAME
@@ -248,6 +260,9 @@ def read_header(path: Path, key: bytes) -> tuple[Header, memoryview]:
         header = Header(**fields)
     except (ValueError, TypeError) as error:
         raise Refused("its header is malformed") from error
+    for name, kind in _FIELD_TYPES.items():
+        if not isinstance(getattr(header, name), kind) or isinstance(getattr(header, name), bool):
+            raise Refused(f"its header's {name} is malformed")
     payload = body[start + length :]
     if header.format != FORMAT_VERSION:
         raise Refused(f"it is in format {header.format}, this code reads {FORMAT_VERSION}")
