@@ -31,6 +31,9 @@ os.environ.update(
     LIAISON_SECRET_KEY="test-secret-key-not-for-production",
     LIAISON_SIGNIN_DELAY_SECONDS="0",
     LIAISON_DATABASE_URL=f"sqlite:///{_TEST_HOME}/unused.db",
+    # one data folder serves every test's database: a saved screening index would only be
+    # written and refused again at each start (tests/screening/test_persisted_index.py turns it on)
+    LIAISON_SCREENING_PERSIST_INDEX="0",
 )
 
 import pyotp  # noqa: E402

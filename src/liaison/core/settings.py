@@ -101,6 +101,11 @@ class Settings(BaseSettings):
     screening_change_retention_hours: float = Field(
         default=24.0, gt=0, description="Subject changes older than this are pruned from the change log."
     )
+    screening_persist_index: bool = Field(
+        default=True,
+        description="Keep the screening index in `screening-index.bin` in the data folder: saved after "
+        "a build and at shutdown, loaded at start-up instead of building it again.",
+    )
     workers: int = Field(default=1, ge=1, description="Server processes `liaison serve` starts.")
     # batch jobs
     start_worker: bool = Field(

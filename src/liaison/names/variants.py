@@ -37,6 +37,11 @@ from liaison.names.pinyin import chinese_readings
 from liaison.names.romanise import _icu, cyrillic_to_latin
 from liaison.names.vietnamese_cyrillic import vietnamese_readings, vietnamese_syllables
 
+# Raise whenever what `readings` (or `search.word_keys`) gives for a name changes: a screening
+# index saved to disk (`screening/persisted.py`) holds readings and keys computed by this code, and
+# one saved under another number is rebuilt instead of loaded. (That file also changes with the
+# source of these modules, but a reading can change through data alone.)
+READINGS_VERSION = 1
 MAX_NAME_CHARS = 400  # a name longer than this is cut before reading (a 10,000-character "name")
 MAX_TOKENS = 8
 MAX_TOKEN_CHARS = 40

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
@@ -97,6 +98,13 @@ def _refresh(engine: Engine, index: ScreeningIndex, ids: list[int] | None) -> No
                 index.remove(subject_id)
             elif index.fingerprint(subject_id) != entry.fingerprint():
                 index.upsert(entry)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Hold off every change to this process's indexes (while one is pickled to be saved)."""
+    with _refreshing, _lock:
+        yield
 
 
 def on_subject_changed(engine: Engine, subject_ids: Iterable[int] | None) -> None:
