@@ -31,6 +31,9 @@ from liaison.core.db import make_engine
 from liaison.core.settings import get_settings
 from liaison.exchange import keys
 from liaison.exchange.keys import Identity
+from liaison.names.nicknames import name_groups_of
+from liaison.names.search import prepare_keys
+from liaison.names.vietnamese_cyrillic import vietnamese_syllables
 from tests.conftest import Account, PostgresCluster
 
 _databases = itertools.count()
@@ -184,3 +187,12 @@ def wait_for(condition: object, timeout: float = 60.0, every: float = 0.1) -> No
             return
         time.sleep(every)
     raise AssertionError(f"not reached within {timeout} s: {condition}")
+
+
+def known_to_the_name_cache(names: tuple[str, ...]) -> None:
+    """The given-name groups of every word `names` are read into, in the run's shared
+    cache (`LIAISON_CACHE_DIR`), as on an installation that has met them before: the servers find
+    them there instead of each reading rigour's table (~8 s of CPU) at its first unknown word (which
+    inside a timed second would measure that read, not what the test is about)."""
+    prepare_keys(names)
+    name_groups_of(vietnamese_syllables())  # what the search keys of a given name look up once
