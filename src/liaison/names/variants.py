@@ -32,9 +32,11 @@ from anyascii import anyascii
 from liaison.names.fold import fold
 from liaison.names.forms import clean_words, digits_as_letters, name_parts, segmentations
 from liaison.names.keys import COMPOUND_SURNAMES
+from liaison.names.korean import hangul_spellings, korean_readings, one_syllable
 from liaison.names.phonetic import rewrite, rewrites, token_key
 from liaison.names.pinyin import chinese_readings
 from liaison.names.romanise import _icu, cyrillic_to_latin
+from liaison.names.thai import letter_spellings, rtgs
 from liaison.names.vietnamese_cyrillic import vietnamese_readings, vietnamese_syllables
 
 MAX_NAME_CHARS = 400  # a name longer than this is cut before reading (a 10,000-character "name")
@@ -402,15 +404,40 @@ def _han_readings(word: str, weight_of_given: float) -> list[Reading]:
 
 
 def _hangul_tokens(word: str) -> list[Token]:
+    """A Korean name: the family name, then the given name, each in RR, in MR, as DramaWiki
+    writes names and as its sound key (`korean`), which Latin words read as Korean meet."""
     romanise = _icu("Hangul-Latin")
     syllables = [fold(romanise.transliterate(c)).replace(" ", "") for c in word]
     surname = syllables[0]
-    tokens = [_token([surname, *_KOREAN_SURNAMES.get(surname, ())], transcribed=True)]
+    surname_forms = [surname, *_KOREAN_SURNAMES.get(surname, ()), *hangul_spellings(word[0], family=True)]
+    # a one-letter spelling (이 `i`, 오 `o`) last, or the family name would read as an initial
+    surname_forms = sorted(dict.fromkeys(surname_forms), key=lambda form: len(form) == 1)
+    tokens = [_token(surname_forms, transcribed=True)]
     if len(syllables) > 1:
         given = "".join(syllables[1:])
         simple = given.replace("eo", "o").replace("eu", "u")
-        tokens.append(_token([given, simple], transcribed=True))
+        given_forms = [given, simple, *hangul_spellings(word[1:], family=False)]
+        tokens.append(_token(list(dict.fromkeys(given_forms)), transcribed=True))
     return tokens
+
+
+def _korean_latin(words: list[tuple[str, str]]) -> list[Token] | None:
+    """A Latin name read as Korean: each word with the sound keys of the hangul it may write
+    (`korean.korean_readings`: `Gim`, `Kim` → `kim`; `Jeong-eun`, `Jong-un` → `chongun`), or
+    None when the name is not all Korean syllables. A name is read so only when it has two
+    words or more, every one of them wholly Korean syllables, and one of them a single syllable
+    (a family name): `Anna Maria` and `Tom` alone are not read as Korean."""
+    if len(words) < 2 or any(script != "latin" for _, script in words):
+        return None
+    found = [korean_readings(word) for word, _ in words]
+    if not all(found) or not any(one_syllable(word) for word, _ in words):
+        return None
+    return [_korean_token(word, keys) for (word, _), keys in zip(words, found, strict=True)]
+
+
+@lru_cache(maxsize=50_000)
+def _korean_token(word: str, keys: tuple[str, ...]) -> Token:
+    return _token([*_latin_forms(word), *keys])
 
 
 def _romanise_other(word: str, script: str) -> tuple[list[str], bool]:
@@ -513,6 +540,10 @@ def _word_tokens(word: str, script: str) -> tuple[Token, ...]:
         tokens.append(_token(forms, transcribed=True))
     elif script in ("latin", ""):
         tokens.append(_token(_latin_forms(re.sub(r"\d", "", word))))
+    elif script == "thai":  # one word, however ICU's word breaker cuts it (ชินวัตร `chin watr`)
+        texts, vowelless = _romanise_other(word, script)
+        forms = [*(fold(text).replace(" ", "") for text in texts), rtgs(word), *letter_spellings(word)]
+        tokens.append(_token([f for f in forms if f], vowelless=vowelless, transcribed=True))
     else:
         texts, vowelless = _romanise_other(word, script)
         split = [fold(text).split() for text in texts]
@@ -686,6 +717,8 @@ def _readings_of(words: list[tuple[str, str]]) -> tuple[Reading, ...]:
             result.append(_with_weights([t for w, s in words for t in _transcribed_tokens(w, s)]))
     elif base:
         result.append(_with_weights(base))
+        if korean := _korean_latin(others):
+            result[-1] = _with_weights(korean)
     return tuple(r for r in result if r)
 
 
