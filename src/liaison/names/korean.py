@@ -146,7 +146,8 @@ def one_syllable(latin_word: str) -> bool:
 def hangul_spellings(hangul: str, family: bool) -> tuple[str, ...]:
     """The Latin spellings of a hangul family name (`family`) or given name: RR syllable by
     syllable (names are romanised so, without sound changes across syllables: 석열 `seokyeol`
-    as well as ko-pron's `seogyeol`), MR without marks, DramaWiki's, and the sound key."""
+    as well as ko-pron's `seogyeol`), MR without marks and DramaWiki's (the sound key,
+    `hangul_key`, is kept apart from these)."""
     from ko_pron import romanise
 
     dramawiki = _dramawiki()
@@ -155,6 +156,5 @@ def hangul_spellings(hangul: str, family: bool) -> tuple[str, ...]:
         romanise(hangul, "rr"),
         romanise(hangul, "mr"),
         dramawiki.romanize(hangul) if family else "".join(dramawiki.romanize("가" + hangul).split()[1:]),
-        hangul_key(hangul),
     ]
     return tuple(dict.fromkeys(s for spelling in spellings if (s := _ascii(spelling))))
