@@ -11,6 +11,11 @@ Each set is built from data a package ships, independently of the readings scree
   curated pairs, with other names' nicknames as negatives.
 - `icu_scripts`: Latin names written in Arabic, Armenian, Georgian, Greek, Hebrew, katakana and
   hangul by ICU's Latin-to-script transforms (screening reads the other way, script to Latin).
+- `korean_thai`: Korean names (the generator's family names and given-name syllables) stored in
+  hangul or one Latin system and screened in another, each rendered by the packages alone
+  (ko-pron's RR and McCune–Reischauer with and without marks, hangul-names' DramaWiki spellings);
+  Thai names (the generator's, in Thai and its RTGS-like spelling) in Thai against Latin, and in
+  Thai against ICU's letter-by-letter Thai-Latin (ISO 11940).
 - `kinds`: one set where every example is one of the ten kinds of issue 11 (date slips,
   namesakes, titles from rigour's list, initials, noisy input, nicknames, partial names, other
   scripts, Han romanisations, Kazakh and Russian forms), each with negatives made the same way
@@ -44,6 +49,10 @@ from liaison.names.fold import fold
 from liaison.screening.calibration import Evaluation, EvaluationCase, evaluate, save_evaluation
 from liaison.screening.engine import ScreeningIndex, ScreenRecord, SubjectEntry
 from screening_data import (
+    KO_GIVEN,
+    KO_SURNAMES,
+    TH_GIVEN,
+    TH_SURNAMES,
     WEST_SURNAMES,
     ZH_GIVEN,
     ZH_SURNAMES,
@@ -228,6 +237,111 @@ def _icu_scripts(
         latin = _latin(rng, stranger)
         negative = ScreenRecord(f"icuneg{number}", _icu(script).transliterate(latin), stranger.birth_date)
         sets.cases["icu_scripts"].append(Case(negative, frozenset(), script.lower(), latin))
+
+
+# -- Korean and Thai spellings --------------------------------------------------------------------
+
+KOREAN_SYSTEMS = ("rr", "mr", "mr_ascii", "dramawiki")
+
+
+def _korean_spelling(name: str, system: str) -> str:
+    """A hangul name (family name first) as `system` writes it, by the packages alone: ko-pron's
+    Revised Romanisation syllable by syllable (`Gim Jeong-eun`), its McCune–Reischauer with
+    marks (`Kim Chŏngŭn`) or without (`Kim Chongun`), and hangul-names' DramaWiki spellings
+    (`Kim Jung-eun`)."""
+    from hangul_names.dramawiki import DramaWiki
+    from ko_pron import romanise
+
+    family, given = name[:1], name[1:]
+    if system == "rr":
+        latin = [romanise(family, "rr"), "-".join(romanise(c, "rr") for c in given)]
+    elif system == "dramawiki":
+        words = DramaWiki().romanize(name).split()
+        latin = [words[0], "-".join(words[1:])]
+    else:
+        latin = [romanise(family, "mr"), romanise(given, "mr")]
+        if system == "mr_ascii":
+            latin = [fold(w).replace(" ", "") for w in latin]
+    return " ".join(w.capitalize() for w in latin)
+
+
+def _korean_sound(name: str) -> str:
+    """What every spelling of a hangul name agrees on (McCune–Reischauer without marks, each
+    syllable as at the start of a word): two names of one sound are namesakes once romanised."""
+    from ko_pron import romanise
+
+    return "".join(re.sub(r"[^a-z]", "", fold(romanise(c, "mr"))) for c in name)
+
+
+def _korean(sets: Sets, rng: random.Random, subjects: list[Subject], count: int) -> None:
+    """Korean names (the generator's family names and given-name syllables) stored in hangul or
+    in one Latin system, screened in another (kind: the record's system). Negatives are names of
+    no subject's sound."""
+    sounding: dict[str, set[int]] = defaultdict(set)
+    for s in subjects:
+        if s.culture == "korean":
+            sounding[_korean_sound(native_name(s.culture, s.parts))].add(s.id)
+    names: set[str] = set()
+    while len(names) < 2 * count:
+        names.add(rng.choice(KO_SURNAMES) + rng.choice(KO_GIVEN) + rng.choice(KO_GIVEN))
+    ordered = sorted(names)
+    rng.shuffle(ordered)
+    stored: dict[str, tuple[int, str]] = {}
+    for number, name in enumerate(ordered[:count]):
+        subject_id = EXTRA_IDS + 500_000 + number
+        stored_as = rng.choice(("hangul", *KOREAN_SYSTEMS))
+        born = f"{rng.randrange(1950, 2005)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
+        written = name if stored_as == "hangul" else _korean_spelling(name, stored_as)
+        sets.extra.append(SubjectEntry(subject_id, (written,), (born,)))
+        sounding[_korean_sound(name)].add(subject_id)
+        stored[name] = (subject_id, stored_as)
+    for number, name in enumerate(ordered):
+        positive = name in stored
+        if not positive and _korean_sound(name) in sounding:
+            continue  # a namesake of a subject once romanised: not a negative
+        stored_as = stored[name][1] if positive else "hangul"
+        system = rng.choice([s for s in KOREAN_SYSTEMS if s != stored_as])
+        record = ScreenRecord(f"ko{number}", _korean_spelling(name, system))
+        truth = frozenset(sounding[_korean_sound(name)]) if positive else frozenset()
+        sets.cases["korean_thai"].append(Case(record, truth, f"korean_{system}", name))
+
+
+def _thai_letters(thai: str) -> str:
+    """A Thai name letter by letter: ICU's Thai-Latin (ISO 11940) without its marks, a word a word."""
+    import icu
+
+    iso = icu.Transliterator.createInstance("Thai-Latin")
+    return " ".join(re.sub(r"[^a-z]", "", fold(iso.transliterate(w))).capitalize() for w in thai.split())
+
+
+def _thai(sets: Sets, rng: random.Random, subjects: list[Subject], count: int) -> None:
+    """Thai names (the generator's given and family names, in Thai and in its RTGS-like
+    spelling) stored in one writing, screened in another: kinds `thai_script` (a Latin subject,
+    the record in Thai), `thai_letters` (a Thai subject, the record letter by letter) and
+    `thai_sound` (a Thai subject, the record by sound). Negatives are names no subject bears."""
+    borne = {native_name(s.culture, s.parts) for s in subjects if s.culture == "thai"}
+    pairs = [(g, f) for g in TH_GIVEN for f in TH_SURNAMES]
+    rng.shuffle(pairs)
+    unborne = [p for p in pairs if f"{p[0][0]} {p[1][0]}" not in borne]  # no namesake among subjects
+    people = unborne[: min(count, len(unborne) // 2)]
+    strangers = unborne[len(people) :]
+    kinds = ("thai_script", "thai_letters", "thai_sound")
+    for number, (given, family) in enumerate(people):
+        thai, latin = f"{given[0]} {family[0]}", f"{given[1]} {family[1]}"
+        kind = kinds[number % len(kinds)]
+        subject_id = EXTRA_IDS + 600_000 + number
+        sets.extra.append(SubjectEntry(subject_id, (latin if kind == "thai_script" else thai,)))
+        record_name = {"thai_script": thai, "thai_letters": _thai_letters(thai), "thai_sound": latin}[kind]
+        sets.cases["korean_thai"].append(
+            Case(ScreenRecord(f"th{number}", record_name), frozenset({subject_id}), kind, thai)
+        )
+    for number, (given, family) in enumerate(strangers[: len(people)]):
+        thai, latin = f"{given[0]} {family[0]}", f"{given[1]} {family[1]}"
+        kind = kinds[number % len(kinds)]
+        record_name = {"thai_script": thai, "thai_letters": _thai_letters(thai), "thai_sound": latin}[kind]
+        sets.cases["korean_thai"].append(
+            Case(ScreenRecord(f"thn{number}", record_name), frozenset(), kind, thai)
+        )
 
 
 # -- the ten kinds --------------------------------------------------------------------------------
@@ -428,6 +542,8 @@ def build(subjects: list[Subject], cases: int, seed: int = 5) -> Sets:
     _nicknames(sets, rng("nicknames"), cases)
     _icu_scripts(sets, rng("icu_scripts"), subjects, others, cases)
     _kinds(sets, rng("kinds"), subjects, others, max(10, cases // 5))
+    _korean(sets, rng("korean"), subjects, cases // 2)
+    _thai(sets, rng("thai"), subjects, cases // 2)
     _count_namesakes(sets, subjects)
     return sets
 
@@ -528,7 +644,7 @@ def report(index: ScreeningIndex, sets: Sets, part: int = 1) -> tuple[list[str],
             f"| **{source}** | {overall['precision']:.3f} | {overall['recall']:.3f} | {overall['f1']:.3f} | "
             f"{overall['positives']:.0f} |"
         )
-        if source in ("kinds", "icu_scripts"):
+        if source in ("kinds", "icu_scripts", "korean_thai"):
             for kind, result in results.items():
                 if kind != "all":
                     rows.append(

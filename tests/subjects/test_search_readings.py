@@ -138,3 +138,12 @@ def test_the_api_and_the_list_page_search_the_same_way(client: TestClient, engin
     assert [s["primary_name"] for s in listed["items"]] == ["Nguyễn Văn Hùng"] and listed["total"] == 1
     page = client.get("/subjects", params={"q": "Đại tá Nguyễn V. Hùng"}, headers=officer.headers)
     assert page.status_code == 200 and "Nguyễn Văn Hùng" in page.text and "1 found" in page.text
+
+
+@pytest.mark.parametrize("spelling", ["Gim Jeong-eun", "Kim Chŏng-ŭn", "Kim Jung-eun", "김정은"])
+def test_every_spelling_of_a_korean_name_finds_the_subject(sqlite_units, spelling: str) -> None:
+    # the search box reads Korean sound keys as screening does (issue 11); like any search by
+    # the first letters of a word, it may also list a Kim Jong-il, which screening ranks below
+    create(sqlite_units, subject_payload("Kim Jong-un"))
+    create(sqlite_units, subject_payload("Park Geun-hye"))
+    assert found(sqlite_units, spelling) == (["Kim Jong-un"], 1)

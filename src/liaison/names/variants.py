@@ -32,9 +32,11 @@ from anyascii import anyascii
 from liaison.names.fold import fold
 from liaison.names.forms import clean_words, digits_as_letters, name_parts, segmentations
 from liaison.names.keys import COMPOUND_SURNAMES
+from liaison.names.korean import hangul_key, hangul_spellings, korean_readings, one_syllable
 from liaison.names.phonetic import rewrite, rewrites, token_key
-from liaison.names.pinyin import chinese_readings
+from liaison.names.pinyin import chinese_readings, is_chinese_word
 from liaison.names.romanise import _icu, cyrillic_to_latin
+from liaison.names.thai import letter_spellings, rtgs
 from liaison.names.vietnamese_cyrillic import vietnamese_readings, vietnamese_syllables
 
 # Raise whenever what `readings` (or `search.word_keys`) gives for a name changes: a screening
@@ -406,16 +408,76 @@ def _han_readings(word: str, weight_of_given: float) -> list[Reading]:
     return readings
 
 
-def _hangul_tokens(word: str) -> list[Token]:
+def _hangul_tokens(word: str, korean: bool = True) -> list[Token]:
+    """A Korean name: the family name, then the given name, each in RR and, for what is written
+    as a Korean name (`korean`: not `존 스미스`), in MR, as DramaWiki writes names and as its
+    sound key (`korean`), which Latin words read as Korean meet."""
     romanise = _icu("Hangul-Latin")
     syllables = [fold(romanise.transliterate(c)).replace(" ", "") for c in word]
     surname = syllables[0]
-    tokens = [_token([surname, *_KOREAN_SURNAMES.get(surname, ())], transcribed=True)]
+    surname_forms = [surname, *_KOREAN_SURNAMES.get(surname, ())]
+    if korean:
+        surname_forms += hangul_spellings(word[0], family=True)
+    # a one-letter spelling (이 `i`, 오 `o`) last, or the family name would read as an initial
+    surname_forms = sorted(dict.fromkeys(surname_forms), key=lambda form: len(form) == 1)
+    tokens = [_token(surname_forms, transcribed=True)]
     if len(syllables) > 1:
         given = "".join(syllables[1:])
         simple = given.replace("eo", "o").replace("eu", "u")
-        tokens.append(_token([given, simple], transcribed=True))
+        given_forms = [given, simple, *(hangul_spellings(word[1:], family=False) if korean else ())]
+        tokens.append(_token(list(dict.fromkeys(given_forms)), transcribed=True))
+    if korean:
+        tokens = [
+            _sounding(tokens[0], (hangul_key(word[0]),)),
+            *(_sounding(t, (hangul_key(word[1:]),)) for t in tokens[1:]),
+        ]
     return tokens
+
+
+def _korean_hangul(words: list[str]) -> bool:
+    """Whether hangul words are written as a Korean name: one word of two to four syllables
+    (김정은) or a family name of one syllable and a given name (김 정은); a foreign name is
+    transcribed in more words (`류 믾 람`, `토롭 브라디밀 빜토로빛`)."""
+    if len(words) == 1:
+        return 2 <= len(words[0]) <= 4
+    return len(words) == 2 and len(words[0]) == 1 and len(words[1]) <= 3
+
+
+KOREAN_SOUND = "K"  # before a Korean sound key: it meets only another (`Kchongun`), no Latin spelling
+
+
+def _sounding(token: Token, korean_keys: tuple[str, ...]) -> Token:
+    """A token with the sound keys of the hangul it writes, marked so that they meet only each
+    other: 정지우's `chiu` is no Wade–Giles `Ch'iu` (邱), though both write `chiu`."""
+    marked = tuple(KOREAN_SOUND + key for key in korean_keys if key)
+    return Token((*token.keys, *marked), token.weight, token.vowelless, token.text, token.transcribed)
+
+
+def _korean_latin(words: list[tuple[str, str]]) -> list[Token] | None:
+    """A Latin name read as Korean: each word with the sound keys of the hangul it may write
+    (`korean.korean_readings`: `Gim`, `Kim` → `kim`; `Jeong-eun`, `Jong-un` → `chongun`), or
+    None when the name is not all Korean syllables. A name is read so only when it is a family
+    and a given name (two words, or three whose last two are one syllable each: `Kim Jong Un`),
+    every word wholly Korean syllables and one of them a single syllable: `Anna Maria` and `Tom`
+    alone are not read as Korean. The given name is one word, so the syllables of another name
+    in another order (서희하 `Seo Hui-ha`, 하서희 `Ha Suh-hee`) do not meet one by one."""
+    if not 2 <= len(words) <= 3 or any(script != "latin" for _, script in words):
+        return None
+    if len(words) == 3:  # `Kim Jong Un`: a given name of two syllables written apart is one name
+        if not (one_syllable(words[1][0]) and one_syllable(words[2][0])):
+            return None
+        words = [words[0], (words[1][0] + words[2][0].lower(), "latin")]
+    found = [korean_readings(word) for word, _ in words]
+    if not all(found) or not any(one_syllable(word) for word, _ in words):
+        return None
+    if all(is_chinese_word(fold(word)) for word, _ in words):  # `Wang Boyan`, `Chu Chun-wen`: Chinese
+        return None
+    return [_korean_token(word, keys) for (word, _), keys in zip(words, found, strict=True)]
+
+
+@lru_cache(maxsize=50_000)
+def _korean_token(word: str, keys: tuple[str, ...]) -> Token:
+    return _sounding(_token(_latin_forms(word)), keys)
 
 
 def _romanise_other(word: str, script: str) -> tuple[list[str], bool]:
@@ -518,6 +580,10 @@ def _word_tokens(word: str, script: str) -> tuple[Token, ...]:
         tokens.append(_token(forms, transcribed=True))
     elif script in ("latin", ""):
         tokens.append(_token(_latin_forms(re.sub(r"\d", "", word))))
+    elif script == "thai":  # one word, however ICU's word breaker cuts it (ชินวัตร `chin watr`)
+        texts, vowelless = _romanise_other(word, script)
+        forms = [*(fold(text).replace(" ", "") for text in texts), rtgs(word), *letter_spellings(word)]
+        tokens.append(_token([f for f in forms if f], vowelless=vowelless, transcribed=True))
     else:
         texts, vowelless = _romanise_other(word, script)
         split = [fold(text).split() for text in texts]
@@ -686,11 +752,13 @@ def _readings_of(words: list[tuple[str, str]]) -> tuple[Reading, ...]:
         for reading in _han_readings("".join(han), REQUIRED):
             result.append(_with_weights([*reading, *base]))  # 阮富仲 read as Vietnamese has a middle name
     elif hangul:
-        result.append(_with_weights([*_hangul_tokens("".join(hangul)), *base]))
+        result.append(_with_weights([*_hangul_tokens("".join(hangul), _korean_hangul(hangul)), *base]))
         if len(hangul) > 1 or len(hangul[0]) > 4:  # a foreign name transcribed (`존 스미스`, `응우옌 반 훙`)
             result.append(_with_weights([t for w, s in words for t in _transcribed_tokens(w, s)]))
     elif base:
         result.append(_with_weights(base))
+        if korean := _korean_latin(others):
+            result.append(_with_weights(korean))
     return tuple(r for r in result if r)
 
 

@@ -237,6 +237,7 @@ class ScreeningIndex:
 
     def __init__(self, weights: Weights = WEIGHTS) -> None:
         vietnamese_readings("")  # build the Cyrillic-Vietnamese table now, not in the first query
+        readings("Kim Jong"), readings("ทักษิณ")  # and Korean syllables' spellings (1 s), Thai's reader
         self.weights = weights
         self._name_subject = array("i")
         self._name_year_low = array("h")  # the subject's earliest and latest birth year, 0 when unknown
