@@ -7,6 +7,10 @@ Reported: requests per second, p50/p95/p99 per operation and overall, errors and
 acknowledged writes missing afterwards (every 201's id looked up in the database: must be 0),
 the server's resident memory at the start and end, and `liaison audit verify` at the end.
 
+`--workers N` starts `liaison serve --workers N`; the CPU per request adds up all the server's
+processes (the batch worker beside it apart). `--batch RECORDS` measures the load a second time on
+the same server while batch screening runs of RECORDS travellers go on, and gives the p99 rise.
+
 `--before-src DIR` first runs the same load on a copy of the same seeded database with the code in
 DIR (a `git archive` of the commit before a change), so before and after are measured in one run
 on the same data. `--write-docs` replaces the "Load" section of docs/benchmarks.md.
