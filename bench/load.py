@@ -7,6 +7,10 @@ Reported: requests per second, p50/p95/p99 per operation and overall, errors and
 acknowledged writes missing afterwards (every 201's id looked up in the database: must be 0),
 the server's resident memory at the start and end, and `liaison audit verify` at the end.
 
+`--workers N` starts `liaison serve --workers N`; the CPU per request adds up all the server's
+processes (the batch worker beside it apart). `--batch RECORDS` measures the load a second time on
+the same server while batch screening runs of RECORDS travellers go on, and gives the p99 rise.
+
 `--before-src DIR` first runs the same load on a copy of the same seeded database with the code in
 DIR (a `git archive` of the commit before a change), so before and after are measured in one run
 on the same data. `--write-docs` replaces the "Load" section of docs/benchmarks.md.
@@ -27,6 +31,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -142,6 +147,10 @@ def liaison(src: Path, url: str, home: Path, *args: str) -> subprocess.Completed
     )
 
 
+def _listen(port: int) -> list[str]:
+    return ["--host", "127.0.0.1", "--port", str(port)]
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -175,20 +184,55 @@ def postgres_pids(cluster: Any) -> list[int]:
     return [postmaster, *children]
 
 
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+def rss_kib(pids: list[int]) -> int:
+    """Resident memory of the processes added up (each server process holds its own index)."""
+    total = 0
+    for pid in pids:
+        try:
+            lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+        except OSError:
+            continue
+        total += sum(int(line.split()[1]) for line in lines if line.startswith("VmRSS:"))
+    return total
+
+
+def process_tree(root: int) -> tuple[list[int], list[int]]:
+    """`liaison serve`'s processes: (the server's: the uvicorn parent and the request processes it
+    starts with `--workers`, uvicorn's supervisor included; the batch worker's: `liaison worker`,
+    which `serve` starts beside itself, and anything under it). Read from /proc at each call, so a
+    request process uvicorn restarted is counted from when it appears."""
+    parents: dict[int, int] = {}
+    commands: dict[int, bytes] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid = int(stat.parent.name)
+            parents[pid] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            commands[pid] = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+    server, worker = [root], list[int]()
+    frontier = [(root, False)]
+    while frontier:
+        parent, in_worker = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid != parent:
+                continue
+            below_worker = in_worker or commands.get(pid, b"").split(b"\0")[-3:-1] == [b"liaison", b"worker"]
+            (worker if below_worker else server).append(pid)
+            frontier.append((pid, below_worker))
+    return server, worker
 
 
 @contextmanager
-def server(src: Path, url: str, home: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`liaison serve` in its own process on a free loopback port, until it answers /readyz."""
+def server(
+    src: Path, url: str, home: Path, workers: int = 1
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`liaison serve --workers N` in its own process on a free loopback port, until it answers
+    /readyz (with several processes: until each has answered, since each builds its own index)."""
     port = _free_port()
     log = open(home / f"server-{port}.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "liaison", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "liaison", "serve", *_listen(port), "--workers", str(workers)],
         env=_env(src, url, home),
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -200,7 +244,9 @@ def server(src: Path, url: str, home: Path) -> Iterator[tuple[str, subprocess.Po
             if process.poll() is not None:
                 raise RuntimeError(f"server exited with {process.returncode}: see {log.name}")
             try:
-                if httpx.get(base + "/readyz", timeout=2).status_code == 200:
+                if httpx.get(base + "/readyz", timeout=2).status_code == 200 and _all_ready(
+                    base, workers, Path(log.name)
+                ):
                     break
             except httpx.HTTPError:
                 pass
@@ -217,6 +263,17 @@ def server(src: Path, url: str, home: Path) -> Iterator[tuple[str, subprocess.Po
                 process.kill()
                 process.wait()
         log.close()
+
+
+def _all_ready(base: str, workers: int, log: Path) -> bool:
+    """With several processes on one port each connection goes to one of them: ready when every
+    process has logged its start-up complete and /readyz answers 200 on fresh connections in a row
+    (the answers carry no process id)."""
+    if workers == 1:
+        return True
+    if log.read_text(errors="replace").count("Application startup complete.") < workers:
+        return False
+    return all(httpx.get(base + "/readyz", timeout=5).status_code == 200 for _ in range(8 * workers))
 
 
 @dataclass
@@ -380,8 +437,11 @@ class Run:
     verify: str
     load_start: float
     load_end: float
-    server_cpu: float  # seconds of CPU the server process used during the measured load
+    server_cpu: float  # seconds of CPU the server's processes used during the measured load
     database_cpu: float  # the same for PostgreSQL's processes (0 on SQLite: it runs in the server)
+    processes: int = 1  # the server's processes counted (uvicorn's parent and its request processes)
+    worker_cpu: float = 0.0  # the same for the batch worker beside it (`liaison worker`)
+    batch_records: int | None = None  # records the batch run screened during the window
 
     @property
     def all_latencies(self) -> list[float]:
@@ -398,42 +458,149 @@ class Run:
         return sum(n for status, n in self.results.statuses.items() if status >= 500)
 
 
-def run_load(
-    label: str, database: Database, src: Path, url: str, home: Path, seed: Seed, seconds: float, clients: int
-) -> Run:
-    with server(src, url, home) as (base, process):
-        out = Results()
-        rng = random.Random(7)
-        warm_until = time.monotonic() + 3
-        asyncio.run(_clients(base, seed, clients, warm_until, Results(), rng))  # warm-up, not counted
-        rss_start, load_start = rss_kib(process.pid), os.getloadavg()[0]
-        pg = postgres_pids(database.cluster)
-        cpu_start = cpu_seconds([process.pid]), cpu_seconds(pg)
-        began = time.monotonic()
+class Batch:
+    """A batch screening run going on during the load, as an officer starts one from the batch page
+    or `POST /screening/runs`: a CSV of `records` travellers, and another as soon as one is done, so
+    `liaison serve`'s batch worker screens for the whole measured window."""
+
+    def __init__(self, base: str, token: str, records: int) -> None:
+        self.client = httpx.Client(
+            base_url=base + "/api/v1", headers={"Authorization": f"Bearer {token}"}, timeout=120
+        )
+        rng = random.Random(11)
+        rows = ["record_id,name,birth_date"] + [
+            f"r{n},{_person(rng)[0]},{_person(rng)[1]}" for n in range(records)
+        ]
+        self.csv = ("\n".join(rows) + "\n").encode()
+        self.stop = threading.Event()
+        self.screened = 0  # records screened while `measure` ran
+        self.runs: list[int] = []
+        self.failed: list[str] = []
+
+    def _start(self) -> int:
+        answer = self.client.post("/screening/runs", files={"file": ("travellers.csv", self.csv, "text/csv")})
+        if answer.status_code != 202:
+            raise RuntimeError(f"batch run refused: {answer.status_code} {answer.text[:300]}")
+        self.runs.append(int(answer.json()["id"]))
+        return self.runs[-1]
+
+    def _get(self, run: int) -> dict[str, Any]:
+        return dict(self.client.get(f"/screening/runs/{run}").json())
+
+    def wait_running(self) -> None:
+        """Start the first run and wait until the worker screens it (it first builds its index)."""
+        run = self._start()
+        deadline = time.monotonic() + 600
+        while self._get(run)["status"] == "queued" and time.monotonic() < deadline:
+            time.sleep(0.5)
+
+    def keep_going(self) -> None:
+        """Until `stop`: count what is screened, and start a new run when one ends."""
+        run, seen = self.runs[-1], self._get(self.runs[-1])["records"]
+        while not self.stop.wait(1.0):
+            state = self._get(run)
+            self.screened += state["records"] - seen
+            seen = state["records"]
+            if state["status"] in ("done", "failed"):
+                if state["status"] == "failed":
+                    self.failed.append(str(state["detail"]))
+                run, seen = self._start(), 0
+
+    @contextmanager
+    def going(self) -> Iterator[None]:
+        thread = threading.Thread(target=self.keep_going, daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            self.stop.set()
+            thread.join()
+            self.client.close()
+
+
+def _measure(
+    label: str,
+    database: Database,
+    base: str,
+    process: subprocess.Popen[bytes],
+    seed: Seed,
+    seconds: float,
+    clients: int,
+    rng: random.Random,
+    batch: Batch | None = None,
+) -> tuple[Run, Results]:
+    """One measured window of the load on a running server."""
+    out = Results()
+    server_pids, worker_pids = process_tree(process.pid)
+    rss_start, load_start = rss_kib(server_pids), os.getloadavg()[0]
+    pg = postgres_pids(database.cluster)
+    cpu_start = cpu_seconds(server_pids), cpu_seconds(worker_pids), cpu_seconds(pg)
+    began = time.monotonic()
+    with batch.going() if batch else _nothing():
         asyncio.run(_clients(base, seed, clients, began + seconds, out, rng))
-        elapsed = time.monotonic() - began
-        rss_end, load_end = rss_kib(process.pid), os.getloadavg()[0]
-        server_cpu, database_cpu = cpu_seconds([process.pid]) - cpu_start[0], cpu_seconds(pg) - cpu_start[1]
-        alive = process.poll() is None
-    missing = missing_writes(url, out.written)
-    verified = liaison(src, url, home, "audit", "verify")
-    verify = (verified.stdout + verified.stderr).strip().replace("\n", " ")
-    if not alive:
-        verify = "SERVER DIED; " + verify
-    return Run(
+    elapsed = time.monotonic() - began
+    rss_end, load_end = rss_kib(server_pids), os.getloadavg()[0]
+    cpu_end = cpu_seconds(server_pids), cpu_seconds(worker_pids), cpu_seconds(pg)
+    run = Run(
         label,
         database.backend,
         elapsed,
         out,
-        missing,
+        0,
         rss_start,
         rss_end,
-        verify,
+        "",
         load_start,
         load_end,
-        server_cpu,
-        max(database_cpu, 0.0),
+        cpu_end[0] - cpu_start[0],
+        max(cpu_end[2] - cpu_start[2], 0.0),
+        len(server_pids),
+        cpu_end[1] - cpu_start[1],
+        batch.screened if batch else None,
     )
+    return run, out
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def run_load(
+    label: str,
+    database: Database,
+    src: Path,
+    url: str,
+    home: Path,
+    seed: Seed,
+    seconds: float,
+    clients: int,
+    workers: int = 1,
+    batch_records: int = 0,
+) -> list[Run]:
+    """The load on one server: once, and with `batch_records` again with a batch run going on."""
+    runs = []
+    with server(src, url, home, workers) as (base, process):
+        rng = random.Random(7)
+        warm_until = time.monotonic() + 3
+        asyncio.run(_clients(base, seed, clients, warm_until, Results(), rng))  # warm-up, not counted
+        runs.append(_measure(label, database, base, process, seed, seconds, clients, rng))
+        if batch_records:
+            batch = Batch(base, seed.tokens[USERS[0][0]], batch_records)
+            batch.wait_running()
+            runs.append(
+                _measure(label + " + batch", database, base, process, seed, seconds, clients, rng, batch)
+            )
+        alive = process.poll() is None
+    verified = liaison(src, url, home, "audit", "verify")
+    verify = (verified.stdout + verified.stderr).strip().replace("\n", " ")
+    if not alive:
+        verify = "SERVER DIED; " + verify
+    done = []
+    for run, out in runs:
+        run.missing, run.verify = missing_writes(url, out.written), verify
+        done.append(run)
+    return done
 
 
 async def _clients(
@@ -452,30 +619,48 @@ def report(runs: list[Run], args: argparse.Namespace) -> str:
         "## Load",
         "",
         f"`python bench/load.py --backend {args.backend} --seconds {args.seconds:g} --clients {args.clients}"
+        f" --workers {args.workers}"
+        + (f" --batch {args.batch}" if args.batch else "")
         + (" --before-src <commit before the change>/src" if args.before_src else "")
-        + "` — a real `liaison serve` (one uvicorn process) on loopback, "
+        + f"` — a real `liaison serve --workers {args.workers}` on loopback, "
         f"{args.clients} httpx async clients, two units, ten users, "
         f"{len(USERS) * SUBJECTS_PER_USER} persons sought and {len(USERS) * REQUESTS_PER_USER} requests "
         "carrying H0–H3 at the start; the mix "
         + ", ".join(f"{op} ×{w}" for op, w in MIX.items())
         + ". 2 cores, 24 GiB, shared with other work (the 1-minute load average is given). "
-        "Targets: PostgreSQL ≥ 400 req/s with p99 ≤ 150 ms; SQLite ≥ 200 req/s with p99 ≤ 300 ms.",
+        "Targets: PostgreSQL ≥ 400 req/s with p99 ≤ 150 ms; SQLite ≥ 200 req/s with p99 ≤ 300 ms; "
+        "with a batch run going on, p99 up by at most 50%. CPU: the server's processes added up "
+        "(uvicorn's parent and its request processes), PostgreSQL's, and the batch worker's "
+        "(`liaison worker`, beside the server), each per request of the load.",
         "",
         "| run | backend | req/s | p50 ms | p95 ms | p99 ms | errors | 5xx | acknowledged writes missing"
-        " | CPU ms/request server + PostgreSQL | RSS start → end MiB | load avg | audit verify |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|",
+        " | CPU ms/request server (processes) + PostgreSQL + batch worker | batch records/s"
+        " | RSS start → end MiB | load avg | audit verify |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---|---|",
     ]
+    p99s: dict[tuple[str, str], float] = {}
     for run in runs:
         every = run.all_latencies
         p50, p95, p99 = (percentile(every, share) for share in (0.5, 0.95, 0.99))
+        p99s[run.backend, run.label] = p99
+        per = 1000 / max(len(every), 1)
+        batch = "–" if run.batch_records is None else f"{run.batch_records / run.seconds:.0f}"
         lines.append(
             f"| {run.label} | {run.backend} | {len(every) / run.seconds:.0f} | "
             f"{p50:.0f} | {p95:.0f} | {p99:.0f} | {run.errors} | {run.server_errors} | "
-            f"{run.missing} | {1000 * run.server_cpu / max(len(every), 1):.1f} + "
-            f"{1000 * run.database_cpu / max(len(every), 1):.1f} | "
+            f"{run.missing} | {per * run.server_cpu:.1f} ({run.processes}) + "
+            f"{per * run.database_cpu:.1f} + {per * run.worker_cpu:.1f} | {batch} | "
             f"{run.rss_start / 1024:.0f} → {run.rss_end / 1024:.0f} | "
             f"{run.load_start:.1f} → {run.load_end:.1f} | {run.verify} |"
         )
+    rises = [
+        f"{backend} {label}: p99 {p99s[backend, label]:.0f} → {p99:.0f} ms "
+        f"({100 * (p99 / max(p99s[backend, label], 1e-9) - 1):+.0f}%)"
+        for (backend, both), p99 in p99s.items()
+        if both.endswith(" + batch") and (backend, label := both.removesuffix(" + batch")) in p99s
+    ]
+    if rises:
+        lines += ["", "With the batch run going on (target: at most +50%): " + "; ".join(rises) + "."]
     lines += [
         "",
         "Per operation (p50 / p99 ms):",
@@ -506,6 +691,14 @@ def main() -> None:
     parser.add_argument(
         "--before-src", type=Path, help="also run the code in this src folder first, on the same data"
     )
+    parser.add_argument("--workers", type=int, default=1, help="`liaison serve --workers N`")
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=0,
+        metavar="RECORDS",
+        help="measure the load again with batch runs of RECORDS travellers going on (e.g. 20000)",
+    )
     parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args()
     if args.soak:
@@ -527,9 +720,21 @@ def main() -> None:
                 for label, src in variants:
                     url = database.create(label.replace(" ", "_"), template="seeded")
                     liaison(src, url, home, "db", "upgrade")
-                    run = run_load(label, database, src, url, home, data, args.seconds, args.clients)
-                    runs.append(run)
-                    print(report([run], args).splitlines()[6], flush=True)
+                    done = run_load(
+                        label,
+                        database,
+                        src,
+                        url,
+                        home,
+                        data,
+                        args.seconds,
+                        args.clients,
+                        args.workers,
+                        args.batch,
+                    )
+                    runs += done
+                    for row in report(done, args).splitlines()[6 : 6 + len(done)]:
+                        print(row, flush=True)
             finally:
                 database.stop()
     markdown = report(runs, args)

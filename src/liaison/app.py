@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -40,6 +41,20 @@ def _start_capabilities(app: FastAPI, capabilities: Sequence[Capability]) -> Non
     for capability in capabilities:
         if capability.startup is not None:
             capability.startup(app)
+
+
+# The collector's thresholds in a serving process: a young-generation pass after 20,000 new
+# container objects rather than 700. A request allocates thousands (ORM states, rows, pydantic
+# models, the response), so at CPython's default the collector ran several times per request and
+# took about 5% of the server's CPU; garbage in cycles now lives a little longer (a few MiB).
+SERVE_GC_THRESHOLDS = (20_000, 50, 100)
+
+
+def served_app() -> FastAPI:
+    """The app as `liaison serve` runs it in each of its processes (uvicorn's factory): the app of
+    the environment's settings, in a process whose collector is tuned for serving requests."""
+    gc.set_threshold(*SERVE_GC_THRESHOLDS)
+    return create_app()
 
 
 def create_app(

@@ -19,7 +19,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from liaison.core import events
-from liaison.core.capability import HOME, Capability, CapabilityError, Panel, RecordContribution, RecordLink
+from liaison.core.capability import (
+    HOME,
+    Capability,
+    CapabilityError,
+    Panel,
+    RecordContribution,
+    RecordLink,
+    RecordLinks,
+)
 from liaison.core.security.policy import Actor, handling_codes, policy
 from liaison.core.settings import get_settings
 
@@ -139,6 +147,19 @@ def panels(
         for capability in installed()
         if (contribute := view(capability)) is not None
         for panel in contribute(session, actor, record)
+    ]
+
+
+def record_links(
+    session: Session, actor: Actor, record: Any, links: Callable[[Capability], RecordLinks | None]
+) -> list[RecordLink]:
+    """The records the installed capabilities link to one record for this reader, for its API
+    detail (`lambda c: c.request_links`), in menu order."""
+    return [
+        link
+        for capability in installed()
+        if (contribute := links(capability)) is not None
+        for link in contribute(session, actor, record)
     ]
 
 

@@ -5,6 +5,7 @@ Capabilities add their own commands through the `cli` of their `Capability` decl
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -131,14 +132,16 @@ HEALTHCHECK_SECONDS = 120
 
 def _serve(settings: Settings, host: str, port: int, processes: int) -> None:
     """One process: this app. Several: uvicorn's supervisor starts each, which builds its own app
-    from the same environment (`create_app` as factory) and restarts one that dies."""
+    from the same environment (`served_app` as factory) and restarts one that dies. Either way
+    the collector runs at the serving thresholds (`app.SERVE_GC_THRESHOLDS`)."""
     if processes == 1:
-        from liaison.app import create_app
+        from liaison.app import SERVE_GC_THRESHOLDS, create_app
 
+        gc.set_threshold(*SERVE_GC_THRESHOLDS)
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
         return
     uvicorn.run(
-        "liaison.app:create_app",
+        "liaison.app:served_app",
         factory=True,
         host=host,
         port=port,

@@ -107,6 +107,10 @@ RecordContribution = Callable[[Session, Actor, Any], list[Panel]]
 """Sections another capability adds to one record's page (`request_view`, `engagement_view`,
 `subject_view`)."""
 
+RecordLinks = Callable[[Session, Actor, Any], list[RecordLink]]
+"""The records another capability links to one record, for that record's API detail
+(`request_links`): what its panel on the record's page lists, without building the panel."""
+
 
 @dataclass(frozen=True)
 class HomeItem:
@@ -168,6 +172,10 @@ class Capability:
     request_view: RecordContribution | None = None
     """Adds sections to one request's page (the request, already read through the gate, is the
     third argument); like `partner_view` it checks the reader's rights itself."""
+    request_links: RecordLinks | None = None
+    """The records it links to one request (the third argument), for `GET /api/v1/requests/{id}`'s
+    `linked`: the links of its `request_view` panel, for this reader only. The API asks only these,
+    not the page sections, whose queries (and audited reads) it would not show."""
     engagement_view: RecordContribution | None = None
     """Adds sections to one engagement's page (the engagement is the third argument): records of
     another capability linked to it; it checks the reader's rights itself."""

@@ -236,10 +236,8 @@ def get_request(session: DbSession, user: Reader, request_id: int, response: Res
     the records of other capabilities linked to it (`linked`: the screening hit that opened it)."""
     request = service.show_request(session, user, request_id)
     out = _versioned(response, user, request)
-    out.linked = [
-        LinkedOut.model_validate(link)
-        for link in capabilities.linked(capabilities.panels(session, user, request, lambda c: c.request_view))
-    ]
+    linked = capabilities.record_links(session, user, request, lambda c: c.request_links)
+    out.linked = [LinkedOut.model_validate(link) for link in linked]
     return out
 
 

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, and_, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session, defer, joinedload
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.interfaces import ORMOption
 
 from liaison.core import audit, bilingual
 from liaison.core.db import utcnow
@@ -558,13 +559,24 @@ def create_request(
     return request
 
 
+# What showing a request reads of it besides its collections: both agencies, in the request's query.
+SHOWN = (
+    joinedload(CooperationRequest.requesting_agency),
+    joinedload(CooperationRequest.requested_agency),
+)
+
+
 def get_request(
-    session: Session, actor: Actor, request_id: int, action: str = "requests.read"
+    session: Session,
+    actor: Actor,
+    request_id: int,
+    action: str = "requests.read",
+    options: Sequence[ORMOption] = (),
 ) -> CooperationRequest:
     """A request this actor's role may act on and the gate lets them read; hidden answers as missing.
-    Reads of restricted (H2/H3) requests are audited."""
+    Reads of restricted (H2/H3) requests are audited. `options`: loader options (`SHOWN`)."""
     ensure(actor, action)
-    request = gate.get_readable(session, actor, CooperationRequest, request_id, "request")
+    request = gate.get_readable(session, actor, CooperationRequest, request_id, "request", options)
     if action == "requests.read" and gate.scope_of(request.handling_code) != "everyone":
         audit.record_read(session, actor.username, "request", request.id, protected=request)
     return request
@@ -575,7 +587,7 @@ def show_request(session: Session, actor: Actor, request_id: int) -> Cooperation
     `RequestOpened` event that tells other capabilities this user opened it (the exchange sends
     `opened` evidence to the partner's node). Reads made inside other service functions use
     `get_request` and publish nothing."""
-    request = get_request(session, actor, request_id)
+    request = get_request(session, actor, request_id, options=SHOWN)
     publish(session, RequestOpened(actor=actor.username, request_id=request.id, direction=request.direction))
     return request
 

@@ -26,5 +26,6 @@ CAPABILITY = Capability(
     worker=worker.serve,
     home=home.contribute,
     request_view=record_panels.request_hits,
+    request_links=record_panels.request_hit_links,
     subject_view=record_panels.subject_hits,
 )

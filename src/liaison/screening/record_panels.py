@@ -45,6 +45,11 @@ def request_hits(session: Session, actor: Actor, request: Any) -> list[Panel]:
     return _panel(found, "request", "opened this request")
 
 
+def request_hit_links(session: Session, actor: Actor, request: Any) -> list[RecordLink]:
+    """What `request_hits` lists, for the request's API detail (`linked`)."""
+    return [link for panel in request_hits(session, actor, request) for link in panel.links]
+
+
 def subject_hits(session: Session, actor: Actor, subject: Any) -> list[Panel]:
     """The confirmed hits on this person sought, with the request each one opened."""
     if not may(actor, service.READ):

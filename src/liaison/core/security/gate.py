@@ -24,12 +24,13 @@ through `inherit`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm.interfaces import ORMOption
 
 from liaison.core.errors import Invalid, NotFound, Phrase
 
@@ -132,9 +133,17 @@ def readable(reader: Reader, model: Any) -> ColumnElement[bool]:
     return or_(false(), *clauses)
 
 
-def get_readable(session: Session, reader: Reader, model: type[P], record_id: int, what: str) -> P:
-    """The record, or the same `NotFound` whether it is missing or hidden from this reader."""
-    record = session.get(model, record_id) if 0 < record_id < 2**63 else None
+def get_readable(
+    session: Session,
+    reader: Reader,
+    model: type[P],
+    record_id: int,
+    what: str,
+    options: Sequence[ORMOption] = (),
+) -> P:
+    """The record, or the same `NotFound` whether it is missing or hidden from this reader.
+    `options` are loader options for what the caller will read of it (one query, not several)."""
+    record = session.get(model, record_id, options=options) if 0 < record_id < 2**63 else None
     if record is None or not may_read(reader, record):
         raise NotFound("There is no {what} {record_id}.", what=Phrase(what), record_id=record_id)
     return record
