@@ -237,7 +237,10 @@ class ScreeningIndex:
 
     def __init__(self, weights: Weights = WEIGHTS) -> None:
         vietnamese_readings("")  # build the Cyrillic-Vietnamese table now, not in the first query
-        readings("Kim Jong"), readings("ทักษิณ")  # and Korean syllables' spellings (1 s), Thai's reader
+        # and what a first name of each kind would otherwise load inside a traveller's screen:
+        # Korean syllables' spellings (1 s), Thai's reader, the Hokkien table of Han characters
+        # (0.8 s), rigour's organisation suffixes (0.3 s)
+        readings("Kim Jong"), readings("ทักษิณ"), readings("陳水扁"), readings("Trần Văn Hùng")
         self.weights = weights
         self._name_subject = array("i")
         self._name_year_low = array("h")  # the subject's earliest and latest birth year, 0 when unknown
