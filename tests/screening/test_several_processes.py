@@ -18,6 +18,7 @@ from liaison.core.db import make_engine
 from tests.conftest import BACKENDS, Account, make_account
 from tests.servers import START_TIMEOUT, Node, free_port, known_to_the_name_cache, postgres_url
 
+pytestmark = pytest.mark.xdist_group("several-processes")  # one worker starts the servers once a backend
 PROPAGATION_SECONDS = 1.0  # what the issue asks: the other process finds the change within a second
 
 
