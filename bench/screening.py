@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -154,14 +155,11 @@ def parallel_throughput(index: ScreeningIndex, records: list[Record], processes:
     return done / seconds
 
 
-def batch_throughput(
-    index: ScreeningIndex, subjects: list[Subject], count: int, workers: int
-) -> dict[str, float]:
+def records_table(records: list[Record]) -> Any:
+    """The records as the batch file a border post sends: `batch.COLUMNS`, nothing of the truth."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    records = make_records(subjects, count, seed=99, match_share=0.02)
-    table = pa.table(
+    return pa.table(
         {
             "record_id": [r.record_id for r in records],
             "name": [r.name for r in records],
@@ -171,6 +169,15 @@ def batch_throughput(
             "gender": [r.gender for r in records],
         }
     )
+
+
+def batch_throughput(
+    index: ScreeningIndex, subjects: list[Subject], count: int, workers: int
+) -> dict[str, float]:
+    import pyarrow.parquet as pq
+
+    records = make_records(subjects, count, seed=99, match_share=0.02)
+    table = records_table(records)
     distinct = len({r.name for r in records})
     del records
     gc.collect()
@@ -190,26 +197,35 @@ def batch_throughput(
 # -- reference systems ----------------------------------------------------------------------------
 
 
+def splink_row(
+    uid: str, name: str, birth: str | None, nationality: str | None, gender: str | None
+) -> dict[str, object]:
+    """A person as a competent Splink user prepares them: the name folded to ASCII (anyascii,
+    then lower-cased without marks), its words, the first and the last word, the words sorted and
+    joined (the same name in another order), the full birth date or none, the birth year."""
+    folded = folded_latin(name)
+    tokens = folded.split() or [""]
+    return {
+        "unique_id": uid,
+        "full_name": folded,
+        "name_tokens": tokens,
+        "first_token": tokens[0],
+        "last_token": tokens[-1],
+        "name_sorted": " ".join(sorted(tokens)),
+        "dob": birth if birth and len(birth) == 10 else None,
+        "dob_year": (birth or "")[:4] or None,
+        "nationality": nationality,
+        "gender": gender,
+    }
+
+
 def splink_run(subjects: list[Subject], test: list[Record], truth: set[tuple[str, int]]) -> dict[str, float]:
     """Splink 5 on DuckDB: names folded to ASCII (anyascii), link-only, EM-trained, best-F1 threshold."""
     import pandas as pd
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-    def row(uid: str, name: str, birth: str | None, nationality: str | None, gender: str | None) -> dict:  # type: ignore[type-arg]
-        folded = folded_latin(name)
-        tokens = folded.split() or [""]
-        return {
-            "unique_id": uid,
-            "full_name": folded,
-            "first_token": tokens[0],
-            "last_token": tokens[-1],
-            "dob": birth if birth and len(birth) == 10 else None,
-            "dob_year": (birth or "")[:4] or None,
-            "nationality": nationality,
-            "gender": gender,
-        }
-
+    row = splink_row
     left = pd.DataFrame(
         [
             row(f"s{s.id}_{k}", n, s.birth_date, s.nationality, s.gender)
