@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,7 @@ def screen_record(record: Record) -> ScreenRecord:
 # -- calibration (the fit itself is liaison.screening.calibration's) ------------------------------
 
 
-def candidate_pairs(index: ScreeningIndex, records: list[Record]) -> list[tuple[str, int, tuple]]:  # type: ignore[type-arg]
+def candidate_pairs(index: ScreeningIndex, records: list[Record]) -> list[tuple[str, int, tuple[Any, ...]]]:
     """Every pair the screen scores, with any weights (only the verdicts are used).
 
     The same candidates as `screen` (namesakes born more than a year away are left out
@@ -98,8 +99,11 @@ def quality(predicted: set[tuple[str, int]], truth: set[tuple[str, int]]) -> dic
 
 
 def recall_by(
-    records: list[Record], predicted: set[tuple[str, int]], truth: set[tuple[str, int]], key
-) -> dict:  # type: ignore[no-untyped-def]
+    records: list[Record],
+    predicted: set[tuple[str, int]],
+    truth: set[tuple[str, int]],
+    key: Callable[[Record], list[str]],
+) -> dict[str, tuple[float, int]]:
     by_id = {r.record_id: r for r in records}
     found: Counter[str] = Counter()
     total: Counter[str] = Counter()
@@ -298,7 +302,8 @@ def rapidfuzz_run(
         for _, _, position in process.extract(
             folded_latin(record.name), names, scorer=fuzz.token_sort_ratio, score_cutoff=88, limit=50
         ):
-            if year is None or years[position] is None or abs(years[position] - year) <= 1:
+            known = years[position]
+            if year is None or known is None or abs(known - year) <= 1:
                 predicted.add((record.record_id, owners[position]))
     seconds = time.perf_counter() - started
     sample_ids = {r.record_id for r in sample}

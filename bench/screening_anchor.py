@@ -22,6 +22,7 @@ import argparse
 import csv
 import gc
 import inspect
+import json
 import os
 import sys
 import tempfile
@@ -266,6 +267,7 @@ def main() -> None:
     parser.add_argument("--max-pairs", type=float, default=1e9, help="refuse above this many pairs")
     parser.add_argument("--duckdb-memory", default="12GB")
     parser.add_argument("--no-liaison", action="store_true", help="run Splink only (to tune it)")
+    parser.add_argument("--results", help="also write the figures to this JSON file")
     parser.add_argument("--quick", action="store_true", help="print only; do not touch docs/benchmarks.md")
     args = parser.parse_args()
     load_start = os.getloadavg()
@@ -293,6 +295,8 @@ def main() -> None:
             log(f"liaison: {ours}")
         theirs = splink_run(subjects, source, truth, args)
         log(f"splink: {theirs}")
+    if args.results:  # the figures, should the report below fail after a long run
+        Path(args.results).write_text(json.dumps({"liaison": ours, "splink": theirs}, indent=1))
     load_end = os.getloadavg()
 
     count = args.records
