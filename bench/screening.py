@@ -29,7 +29,9 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -71,7 +73,7 @@ def screen_record(record: Record) -> ScreenRecord:
 # -- calibration (the fit itself is liaison.screening.calibration's) ------------------------------
 
 
-def candidate_pairs(index: ScreeningIndex, records: list[Record]) -> list[tuple[str, int, tuple]]:  # type: ignore[type-arg]
+def candidate_pairs(index: ScreeningIndex, records: list[Record]) -> list[tuple[str, int, tuple[Any, ...]]]:
     """Every pair the screen scores, with any weights (only the verdicts are used).
 
     The same candidates as `screen` (namesakes born more than a year away are left out
@@ -97,8 +99,11 @@ def quality(predicted: set[tuple[str, int]], truth: set[tuple[str, int]]) -> dic
 
 
 def recall_by(
-    records: list[Record], predicted: set[tuple[str, int]], truth: set[tuple[str, int]], key
-) -> dict:  # type: ignore[no-untyped-def]
+    records: list[Record],
+    predicted: set[tuple[str, int]],
+    truth: set[tuple[str, int]],
+    key: Callable[[Record], list[str]],
+) -> dict[str, tuple[float, int]]:
     by_id = {r.record_id: r for r in records}
     found: Counter[str] = Counter()
     total: Counter[str] = Counter()
@@ -154,14 +159,11 @@ def parallel_throughput(index: ScreeningIndex, records: list[Record], processes:
     return done / seconds
 
 
-def batch_throughput(
-    index: ScreeningIndex, subjects: list[Subject], count: int, workers: int
-) -> dict[str, float]:
+def records_table(records: list[Record]) -> Any:
+    """The records as the batch file a border post sends: `batch.COLUMNS`, nothing of the truth."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    records = make_records(subjects, count, seed=99, match_share=0.02)
-    table = pa.table(
+    return pa.table(
         {
             "record_id": [r.record_id for r in records],
             "name": [r.name for r in records],
@@ -171,6 +173,15 @@ def batch_throughput(
             "gender": [r.gender for r in records],
         }
     )
+
+
+def batch_throughput(
+    index: ScreeningIndex, subjects: list[Subject], count: int, workers: int
+) -> dict[str, float]:
+    import pyarrow.parquet as pq
+
+    records = make_records(subjects, count, seed=99, match_share=0.02)
+    table = records_table(records)
     distinct = len({r.name for r in records})
     del records
     gc.collect()
@@ -190,26 +201,35 @@ def batch_throughput(
 # -- reference systems ----------------------------------------------------------------------------
 
 
+def splink_row(
+    uid: str, name: str, birth: str | None, nationality: str | None, gender: str | None
+) -> dict[str, object]:
+    """A person as a competent Splink user prepares them: the name folded to ASCII (anyascii,
+    then lower-cased without marks), its words, the first and the last word, the words sorted and
+    joined (the same name in another order), the full birth date or none, the birth year."""
+    folded = folded_latin(name)
+    tokens = folded.split() or [""]
+    return {
+        "unique_id": uid,
+        "full_name": folded,
+        "name_tokens": tokens,
+        "first_token": tokens[0],
+        "last_token": tokens[-1],
+        "name_sorted": " ".join(sorted(tokens)),
+        "dob": birth if birth and len(birth) == 10 else None,
+        "dob_year": (birth or "")[:4] or None,
+        "nationality": nationality,
+        "gender": gender,
+    }
+
+
 def splink_run(subjects: list[Subject], test: list[Record], truth: set[tuple[str, int]]) -> dict[str, float]:
     """Splink 5 on DuckDB: names folded to ASCII (anyascii), link-only, EM-trained, best-F1 threshold."""
     import pandas as pd
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-    def row(uid: str, name: str, birth: str | None, nationality: str | None, gender: str | None) -> dict:  # type: ignore[type-arg]
-        folded = folded_latin(name)
-        tokens = folded.split() or [""]
-        return {
-            "unique_id": uid,
-            "full_name": folded,
-            "first_token": tokens[0],
-            "last_token": tokens[-1],
-            "dob": birth if birth and len(birth) == 10 else None,
-            "dob_year": (birth or "")[:4] or None,
-            "nationality": nationality,
-            "gender": gender,
-        }
-
+    row = splink_row
     left = pd.DataFrame(
         [
             row(f"s{s.id}_{k}", n, s.birth_date, s.nationality, s.gender)
@@ -282,7 +302,8 @@ def rapidfuzz_run(
         for _, _, position in process.extract(
             folded_latin(record.name), names, scorer=fuzz.token_sort_ratio, score_cutoff=88, limit=50
         ):
-            if year is None or years[position] is None or abs(years[position] - year) <= 1:
+            known = years[position]
+            if year is None or known is None or abs(known - year) <= 1:
                 predicted.add((record.record_id, owners[position]))
     seconds = time.perf_counter() - started
     sample_ids = {r.record_id for r in sample}
