@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from liaison.names.fold import fold
+from liaison.names.syllables import syllable_cuts
 
 MAX_SYLLABLES = 4  # a Korean word read back: a given name of one to three, or a name run together
 MAX_READINGS = 6  # sound keys kept per Latin word
@@ -96,25 +97,6 @@ def _spellings() -> dict[str, frozenset[str]]:
     return {latin: frozenset(found) for latin, found in table.items()}
 
 
-def _cuts(word: str, table: dict[str, frozenset[str]]) -> list[list[str]]:
-    """The ways to cut a word into Korean syllable spellings, fewest syllables first."""
-    longest = max(map(len, table))
-    found: list[list[str]] = []
-
-    def walk(rest: str, taken: list[str]) -> None:
-        if not rest:
-            found.append(taken)
-            return
-        if len(taken) == MAX_SYLLABLES:
-            return
-        for size in range(min(longest, len(rest)), 0, -1):
-            if rest[:size] in table:
-                walk(rest[size:], [*taken, rest[:size]])
-
-    walk(word, [])
-    return sorted(found, key=len)
-
-
 @lru_cache(maxsize=50_000)
 def korean_readings(latin_word: str) -> tuple[str, ...]:
     """The sound keys of the hangul a Latin word may write (`Jong` → `chong`, `Jeongeun` →
@@ -123,7 +105,7 @@ def korean_readings(latin_word: str) -> tuple[str, ...]:
     if not word.isascii() or not word.isalpha():
         return ()
     table = _spellings()
-    cuts = _cuts(word, table)
+    cuts = syllable_cuts(word, table, max(map(len, table)), MAX_SYLLABLES)
     if not cuts:
         return ()
     fewest = len(cuts[0])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 from functools import lru_cache
 
+from liaison.names.syllables import syllable_cuts
 from liaison.names.vietnamese_cyrillic import cyrillic_key
 
 MAX_SYLLABLES = 3  # a Chinese family or given name has one to three syllables
@@ -57,25 +58,6 @@ def _palladius(loose: bool) -> dict[str, tuple[str, ...]]:
     return {key: tuple(sorted(values)) for key, values in table.items()}
 
 
-def _cuts(key: str, table: dict[str, tuple[str, ...]]) -> list[list[str]]:
-    """The ways to cut a word into the table's Palladius syllables, fewest syllables first."""
-    longest = max(map(len, table))
-    found: list[list[str]] = []
-
-    def walk(rest: str, taken: list[str]) -> None:
-        if not rest:
-            found.append(taken)
-            return
-        if len(taken) == MAX_SYLLABLES:
-            return
-        for size in range(min(longest, len(rest)), 0, -1):
-            if rest[:size] in table:
-                walk(rest[size:], [*taken, rest[:size]])
-
-    walk(key, [])
-    return sorted(found, key=len)
-
-
 @lru_cache(maxsize=50_000)
 def chinese_readings(cyrillic_word: str) -> tuple[str, ...]:
     """The pinyin (run together, `ü` as `v`) a Palladius-written word may stand for; empty when the
@@ -83,10 +65,10 @@ def chinese_readings(cyrillic_word: str) -> tuple[str, ...]:
     if not cyrillic_word.isalpha():
         return ()
     table = _palladius(loose=False)
-    cuts = _cuts(_as_written(cyrillic_word), table)
+    cuts = syllable_cuts(_as_written(cyrillic_word), table, max(map(len, table)), MAX_SYLLABLES)
     if not cuts:
         table = _palladius(loose=True)
-        cuts = _cuts(cyrillic_key(cyrillic_word), table)
+        cuts = syllable_cuts(cyrillic_key(cyrillic_word), table, max(map(len, table)), MAX_SYLLABLES)
     if not cuts:
         return ()
     fewest = len(cuts[0])
