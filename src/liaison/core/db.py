@@ -7,9 +7,7 @@ input never leaves half a change behind.
 
 from __future__ import annotations
 
-import sqlite3
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -71,87 +69,10 @@ class Protected:
     handling_code: Mapped[str] = mapped_column(String(2), default="H0")
 
 
-BUSY_SECONDS = 30  # how long a SQLite transaction waits for the write lock before it fails
-
-
-class WriteTurn:
-    """The turn to hold SQLite's one write lock, taken by this process's threads one at a time.
-
-    Every SQLite transaction begins `IMMEDIATE`, so they run one at a time anyway. Without this,
-    the waiting is SQLite's busy handler: each waiter sleeps and tries again, up to 100 ms between
-    tries the longer it has waited, so a newcomer often gets the lock before a thread that has
-    waited for a second, and the slowest requests of a busy server took seconds. Waiting here on a
-    lock instead, a thread is woken as soon as the lock is free, and only one thread of this
-    process at a time competes with other processes (another server process, the worker) through
-    the busy handler. The same transactions, in the same one-at-a-time order: only the waiting
-    changes. A thread that waits `BUSY_SECONDS` fails as SQLite's busy timeout would."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._holder: object = None  # the DB-API connection whose transaction holds the turn
-
-    def take(self, connection: object) -> None:
-        connection = _dbapi(connection)
-        if self._holder is connection:
-            return
-        if not self._lock.acquire(timeout=BUSY_SECONDS):
-            raise sqlite3.OperationalError("database is locked")
-        self._holder = connection
-
-    def give_back(self, connection: object) -> None:
-        """End of that connection's transaction (commit, rollback, reset or close): a no-op for
-        a connection that does not hold the turn."""
-        if self._holder is _dbapi(connection):
-            self._holder = None
-            self._lock.release()
-
-
-def _dbapi(connection: object) -> object:
-    """The DB-API connection itself, whether given it or the pool's proxy for it."""
-    return getattr(connection, "dbapi_connection", None) or connection
-
-
-def _take_turns(engine: Engine) -> None:
-    """Take the `WriteTurn` at each BEGIN and give it back once the transaction has ended: after
-    the dialect's commit or rollback (the pool's reset on return is a rollback too), and when the
-    pool closes or invalidates the connection."""
-    turn = WriteTurn()
-    engine.dialect.liaison_write_turn = turn  # type: ignore[attr-defined]
-    commit, rollback = engine.dialect.do_commit, engine.dialect.do_rollback
-
-    def do_commit(dbapi_connection: Any) -> None:
-        try:
-            commit(dbapi_connection)
-        finally:
-            turn.give_back(dbapi_connection)
-
-    def do_rollback(dbapi_connection: Any) -> None:
-        try:
-            rollback(dbapi_connection)
-        finally:
-            turn.give_back(dbapi_connection)
-
-    engine.dialect.do_commit = do_commit  # type: ignore[method-assign]
-    engine.dialect.do_rollback = do_rollback  # type: ignore[method-assign]
-    for ending in ("close", "invalidate", "close_detached"):
-        event.listen(engine.pool, ending, lambda dbapi_connection, *_: turn.give_back(dbapi_connection))
-
-    @event.listens_for(engine, "begin")
-    def _sqlite_begin(connection: Any) -> None:
-        # IMMEDIATE takes the write lock up front, so two writers queue instead of failing late.
-        turn.take(connection.connection)
-        try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        except BaseException:
-            turn.give_back(connection.connection)
-            raise
-
-
 def make_engine(url: str) -> Engine:
-    """An engine with SQLite set up for concurrent use: WAL, foreign keys, busy timeout, and
-    transactions that wait their turn in this process (`WriteTurn`)."""
+    """An engine with SQLite set up for concurrent use: WAL, foreign keys, busy timeout."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_SECONDS})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -160,11 +81,15 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
+            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
-        _take_turns(engine)
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection: Any) -> None:
+            # IMMEDIATE takes the write lock up front, so two writers queue instead of failing late.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
