@@ -12,6 +12,7 @@ from functools import lru_cache
 
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "ss"})
 _SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
+_NOT_ASCII_LETTERS = re.compile(r"[^a-z]")
 
 
 def strip_marks(text: str) -> str:
@@ -35,3 +36,9 @@ def _folded_word(text: str) -> str:
 
 def _folded(text: str) -> str:
     return " ".join(_SEPARATORS.sub(" ", strip_marks(text).casefold()).split())
+
+
+def ascii_letters(text: str) -> str:
+    """Only the ASCII letters of the folded text, run together: a romanisation as one key
+    (`Chŏng-ŭn` -> `chongun`)."""
+    return _NOT_ASCII_LETTERS.sub("", fold(text))

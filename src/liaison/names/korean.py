@@ -23,11 +23,10 @@ may hold are read (no double final consonants), about 3,200 of hangul's 11,172.
 from __future__ import annotations
 
 import itertools
-import re
 from functools import lru_cache
 from typing import Any
 
-from liaison.names.fold import fold
+from liaison.names.fold import ascii_letters, fold
 from liaison.names.syllables import syllable_cuts
 
 MAX_SYLLABLES = 4  # a Korean word read back: a given name of one to three, or a name run together
@@ -36,11 +35,6 @@ FIRST, LAST = 0xAC00, 0xD7A3
 _INITIALS, _VOWELS, _FINALS = 19, 21, 28
 # the final consonants a name's syllable may end on: none, ㄱ ㄴ ㄹ ㅁ ㅂ ㅅ ㅇ (no double finals)
 _NAME_FINALS = (0, 1, 4, 8, 16, 17, 19, 21)
-_NOT_LETTERS = re.compile(r"[^a-z]")
-
-
-def _ascii(latin: str) -> str:
-    return _NOT_LETTERS.sub("", fold(latin))
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +53,7 @@ def syllable_key(syllable: str) -> str:
     word, without breves and apostrophes (정 `chong`, 최 `choe`, 은 `un`)."""
     from ko_pron import romanise
 
-    return _ascii(romanise(syllable, "mr"))
+    return ascii_letters(romanise(syllable, "mr"))
 
 
 def hangul_key(hangul: str) -> str:
@@ -92,7 +86,7 @@ def _spellings() -> dict[str, frozenset[str]]:
             dramawiki.romanize("가" + syllable).split()[-1],  # as a given name's syllable (이 Yi)
         }
         for spelling in spellings:
-            if latin := _ascii(spelling):
+            if latin := ascii_letters(spelling):
                 table.setdefault(latin, set()).add(syllable)
     return {latin: frozenset(found) for latin, found in table.items()}
 
@@ -139,4 +133,4 @@ def hangul_spellings(hangul: str, family: bool) -> tuple[str, ...]:
         romanise(hangul, "mr"),
         dramawiki.romanize(hangul) if family else "".join(dramawiki.romanize("가" + hangul).split()[1:]),
     ]
-    return tuple(dict.fromkeys(s for spelling in spellings if (s := _ascii(spelling))))
+    return tuple(dict.fromkeys(s for spelling in spellings if (s := ascii_letters(spelling))))

@@ -16,9 +16,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from liaison.names.fold import fold
+from liaison.names.fold import ascii_letters
 
-_NOT_LETTERS = re.compile(r"[^a-z]")
 _THAI_CONSONANT = re.compile(r"[\u0e01-\u0e2e]$")
 
 
@@ -32,7 +31,7 @@ def _iso() -> Any:
 def _letters(thai: str) -> str:
     """ISO 11940 letters of Thai text, ASCII, without the spaces ICU's word breaker puts in and
     without the `x` it writes อ with (a vowel's silent carrier)."""
-    return _NOT_LETTERS.sub("", fold(str(_iso().transliterate(thai)))).replace("x", "")
+    return ascii_letters(str(_iso().transliterate(thai))).replace("x", "")
 
 
 @lru_cache(maxsize=50_000)
@@ -41,7 +40,7 @@ def rtgs(word: str) -> str:
     try:
         import thaiphon
 
-        return _NOT_LETTERS.sub("", fold(thaiphon.transcribe_word(word, scheme="rtgs")))
+        return ascii_letters(thaiphon.transcribe_word(word, scheme="rtgs"))
     except Exception:  # a word thaiphon's rules do not cover is read by ICU alone
         return ""
 
@@ -65,7 +64,7 @@ def letter_spellings(word: str) -> tuple[str, ...]:
         out.append(_letters(word[position:found]))  # letters no syllable says (silent ones)
         letters = _letters(syllable.raw)
         if syllable.inserted_vowel:  # the unwritten vowel follows the first consonant (สม: s-o-m)
-            vowel = _NOT_LETTERS.sub("", syllable.vowel.symbol) or "a"
+            vowel = re.sub(r"[^a-z]", "", syllable.vowel.symbol) or "a"  # its Latin letters, as given
             head = _letters(syllable.raw[:1])
             letters = head + vowel + letters[len(head) :]
         out.append(letters)
