@@ -47,6 +47,7 @@ import platform
 import struct
 import tempfile
 import time
+import typing
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -98,15 +99,9 @@ class Header:
     written_at: float
 
 
-_FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
-    "format": int,
-    "fingerprint": str,
-    "database": str,
-    "sequence": int,
-    "change": str,
-    "payload_bytes": int,
-    "subjects": int,
-    "written_at": (int, float),
+# each header field's type as `Header` declares it (a float may be read back as an int)
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    name: (int, float) if kind is float else (kind,) for name, kind in typing.get_type_hints(Header).items()
 }
 
 
