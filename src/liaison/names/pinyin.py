@@ -79,17 +79,16 @@ def chinese_readings(cyrillic_word: str) -> tuple[str, ...]:
     return tuple(readings)[:MAX_READINGS]
 
 
+@lru_cache(maxsize=1)
+def _name_syllables() -> frozenset[str]:
+    """The Chinese syllables of two letters or more (a one-letter syllable, `e`, `o`, would make
+    most words Chinese)."""
+    return frozenset(syllable for syllable in chinese_syllables() if len(syllable) >= 2)
+
+
 @lru_cache(maxsize=50_000)
 def is_chinese_word(latin_word: str) -> bool:
     """Whether a folded Latin word is one to three Chinese syllables of two letters or more in
     pinyin or Wade–Giles (`wang`, `boyan`, `chunwen`), as a Chinese name is written."""
-    known = chinese_syllables()
     word = latin_word.lower()
-    reach = [True] + [False] * len(word)  # reach[k]: word[:k] is whole syllables
-    steps = [0] + [MAX_SYLLABLES + 1] * len(word)
-    for end in range(1, len(word) + 1):
-        for start in range(max(0, end - 6), end):
-            piece = word[start:end]  # (a one-letter syllable, `e`, `o`, would make most words Chinese)
-            if reach[start] and len(piece) >= 2 and piece in known and steps[start] + 1 < steps[end]:
-                reach[end], steps[end] = True, steps[start] + 1
-    return bool(word) and reach[-1] and steps[-1] <= MAX_SYLLABLES
+    return bool(word) and bool(syllable_cuts(word, _name_syllables(), 6, MAX_SYLLABLES))
