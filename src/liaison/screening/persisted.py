@@ -49,6 +49,7 @@ import tempfile
 import time
 import typing
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -115,7 +116,9 @@ def mac_key(secret_key: str) -> bytes:
     return hmac.new(secret_key.encode(), b"liaison screening index file", hashlib.sha256).digest()
 
 
+@lru_cache(maxsize=1)
 def _source_digest() -> str:
+    """The digest of the index's source files, read once a process (a load or save asks)."""
     digest = hashlib.sha256()
     for source in SOURCES:
         root = _PACKAGE_ROOT / source
