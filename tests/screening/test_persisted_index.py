@@ -32,7 +32,7 @@ from liaison.screening.scoring import installed_weights
 from liaison.subjects.schemas import DocumentIn, NameIn, SubjectIn
 from liaison.subjects.service import change_status, create_subject
 from tests.conftest import fresh_engine, make_account
-from tests.servers import START_TIMEOUT, Node, free_port, known_to_the_name_cache
+from tests.servers import START_TIMEOUT, Node, free_port, known_to_the_name_cache, wait_for
 from tests.subjects.factories import actor
 
 OFFICER = actor("officer")
@@ -389,6 +389,8 @@ def test_a_server_saves_at_shutdown_and_starts_from_the_file(
         )
         assert response.status_code == 201, response.text
         first = response.json()["id"]
+        # the server's follower has counted the change it wrote (it saves only what it moved on to)
+        wait_for(lambda: httpx.get(node.url + "/readyz", timeout=10).status_code == 200, timeout=30)
         node.stop()  # SIGTERM: the shutdown saves the index
         header, _ = persisted.read_header(path, node_key)
         assert 1 <= header.sequence <= head(engine) and header.subjects >= 1
