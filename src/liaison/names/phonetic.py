@@ -58,6 +58,39 @@ _REWRITES = rewrites(
 )
 _VOWELS = re.compile(r"[aeiouy]")
 
+# Arabic writes three short vowels that romanisations spell two ways each (fatha a or e, kasra
+# i or e, damma u or o: Mohammed and Muhammad, Khaled and Khalid, Osama and Usama), a doubled
+# consonant once or twice (Bashar, Bashshar), ذ as dh or d and ق as q, g or k (Qadhafi, Gaddafi),
+# and `Abd al-` and `ad-Din` compounds in one word or three (Abdelaziz, Abd al-Aziz).
+_ARABIC_COMPOUNDS = rewrites(
+    (r"^abd[aeiou]l(?=.)", "abdal"),
+    (r"^abd[aeiou]([^aeioul])\1", r"abdal\1"),  # the article assimilated: Abdurrahman, Abd ar-Rahman
+    (r"^abd(?=[^aeiou])", "abdal"),  # Abd Rahman
+    (r"^(.{3,}?)(?:[aeiou][ld])?d(?:i|ee)ne?$", r"\1addin"),
+    (r"^(.{3,}?)[aeiou]?llah$", r"\1allah"),
+)
+_ARABIC_LETTERS = rewrites(
+    (r"dj", "j"),
+    (r"dh", "d"),
+    (r"th", "t"),
+    (r"g", "k"),
+    (r"(sh|ch)\1", r"\1"),
+    (r"ou|oo|o", "u"),
+    (r"(?<=[^aeiou])e$", ""),  # the French final e: Abderrahmane, Amine
+)
+_DOUBLED = re.compile(r"(.)\1+")
+ARABIC_LATIN_MIN = 5  # shorter words (Ali, Zhu) are too many people's names to merge by vowels
+
+
+@lru_cache(maxsize=200_000)
+def arabic_latin_keys(text: str) -> frozenset[str]:
+    """A folded Latin word as an Arabic name romanised either way would give it: e read as a and
+    as i, o as u, the letters of one Arabic sound as one (`mohammed`, `muhammad` -> `muhamad`);
+    empty for a word too short to say much."""
+    base = rewrite(token_key(rewrite(text, _ARABIC_COMPOUNDS)), _ARABIC_LETTERS)
+    keys = {_DOUBLED.sub(r"\1", base.replace("e", vowel)) for vowel in "ai"}
+    return frozenset(key for key in keys if len(key) >= ARABIC_LATIN_MIN)
+
 
 @lru_cache(maxsize=200_000)
 def token_key(token: str) -> str:

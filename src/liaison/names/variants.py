@@ -43,7 +43,7 @@ from liaison.names.vietnamese_cyrillic import vietnamese_readings, vietnamese_sy
 # index saved to disk (`screening/persisted.py`) holds readings and keys computed by this code, and
 # one saved under another number is rebuilt instead of loaded. (That file also changes with the
 # source of these modules, but a reading can change through data alone.)
-READINGS_VERSION = 1
+READINGS_VERSION = 2
 MAX_NAME_CHARS = 400  # a name longer than this is cut before reading (a 10,000-character "name")
 MAX_TOKENS = 8
 MAX_TOKEN_CHARS = 40
@@ -699,7 +699,36 @@ def readings(name: str) -> tuple[Reading, ...]:
             found.update(dict.fromkeys(_readings_of(split)))
         if len(joined := _rejoined(words)) < len(words):
             found.update(dict.fromkeys(_readings_of(joined)))
+        if len(compounds := _arabic_compounds(words)) < len(words):
+            found.update(dict.fromkeys(_readings_of(compounds)))
     return tuple(found)
+
+
+_ABD = re.compile(r"^abd[aeiou]?l?$")
+_ARTICLE = re.compile(r"^[aeu](?:l|sh|[dtszrn])$")  # al-, el-, ul- and the assimilated ad-, ar-, as- ...
+_JOINS_BEFORE = frozenset({"din", "deen", "allah", "ullah"})
+
+
+def _arabic_compounds(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`Abd al-Aziz`, `Jalal ad-Din` and `Nasr Allah` as the one word other lists write them
+    (`Abdelaziz`, `Jalaluddin`, `Nasrallah`; `phonetic.arabic_latin_keys` reads the spellings)."""
+    joined: list[tuple[str, str]] = []
+    pending = 0  # words still to join to the last one (after an `Abd`)
+    for word, script in words:
+        folded = fold(word)
+        if joined and script == "latin" and joined[-1][1] == "latin":
+            if pending:
+                pending = pending - 1 if _ARTICLE.match(folded) else 0
+                joined[-1] = (joined[-1][0] + word, script)
+                continue
+            if folded in _JOINS_BEFORE and fold(joined[-1][0]) not in vietnamese_syllables():
+                article = len(joined) > 1 and _ARTICLE.match(fold(joined[-1][0]))
+                before = joined.pop() if article else ("", script)
+                joined[-1] = (joined[-1][0] + before[0] + word, script)
+                continue
+        joined.append((word, script))
+        pending = 2 if script == "latin" and _ABD.match(folded) else 0
+    return joined
 
 
 _CAPITALISED = re.compile(r"[A-Z][a-z]+")

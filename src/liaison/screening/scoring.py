@@ -33,7 +33,8 @@ from typing import Any
 from rapidfuzz.distance import OSA
 
 from liaison.names.nicknames import NICKNAME_SIMILARITY, same_given_name
-from liaison.names.phonetic import skeleton
+from liaison.names.phonetic import arabic_latin_keys, skeleton
+from liaison.names.pinyin import chinese_syllables
 from liaison.names.variants import Reading, Token
 from liaison.names.vietnamese_cyrillic import vietnamese_syllables
 from liaison.screening.dates import PartialDate, compare_dates
@@ -277,6 +278,20 @@ def _two_syllables(a: Token, b: Token) -> bool:
     )
 
 
+ARABIC_LATIN_SIMILARITY = 0.9  # two romanisations of one Arabic name (`phonetic.arabic_latin_keys`)
+
+
+def _arabic_spellings(a: Token, b: Token) -> bool:
+    """Two Latin words that romanise one Arabic name (Mohammed, Muhammad; Gaddafi, Qadhafi); never
+    two Chinese or Vietnamese syllables, which are other names when their vowels differ (Zhou, Zhu)."""
+    if not (a.text and b.text):
+        return False
+    syllables = (chinese_syllables(), vietnamese_syllables())
+    if any(word in group for word in (a.text, b.text) for group in syllables):
+        return False
+    return not arabic_latin_keys(a.text).isdisjoint(arabic_latin_keys(b.text))
+
+
 def token_similarity(a: Token, b: Token) -> float:
     if a.is_initial or b.is_initial:  # an initial is the letter a word is written with (`I.`, Iurievna)
         if _first_letter(a) != _first_letter(b):
@@ -300,6 +315,8 @@ def token_similarity(a: Token, b: Token) -> float:
         best = max(best, OSA.normalized_similarity(a.text, b.text))
     if best < 0.9 and (a.vowelless or b.vowelless) and not _consonants(a).isdisjoint(_consonants(b)):
         best = 0.9
+    if best < ARABIC_LATIN_SIMILARITY and _arabic_spellings(a, b):
+        best = ARABIC_LATIN_SIMILARITY
     if best < NICKNAME_SIMILARITY and same_given_name(a.text, b.text):  # Sasha, Aleksandr
         best = NICKNAME_SIMILARITY
     return best
