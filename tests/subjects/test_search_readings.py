@@ -71,6 +71,13 @@ def test_a_nickname_finds_the_given_name_it_shortens(units) -> None:
     assert found(units, "Александр Иванов") == (["Aleksandr Ivanov"], 1)
 
 
+@pytest.mark.parametrize("spelling", ["Moammar Qadhafi", "Muammar al-Qaddafi", "Moamar Kadhafi"])
+def test_every_romanisation_of_an_arabic_name_finds_the_subject(sqlite_units, spelling: str) -> None:
+    create(sqlite_units, subject_payload("Muammar Gaddafi"))
+    create(sqlite_units, subject_payload("Muammar Haddad"))
+    assert found(sqlite_units, spelling) == (["Muammar Gaddafi"], 1)
+
+
 def test_two_vietnamese_names_are_not_taken_for_nicknames_of_each_other(units) -> None:
     """rigour's table ties `hung` and `hong` (readings of one Chinese character): not in Vietnamese."""
     create(units, subject_payload("Nguyễn Văn Hồng"))

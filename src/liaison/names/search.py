@@ -26,13 +26,14 @@ from functools import lru_cache
 
 from liaison.names.fold import fold
 from liaison.names.nicknames import name_groups, name_groups_of
-from liaison.names.phonetic import skeleton, token_key
+from liaison.names.phonetic import arabic_latin_keys, skeleton, token_key
 from liaison.names.variants import MIDDLE, Reading, Token, readings
 from liaison.names.vietnamese_cyrillic import vietnamese_syllables
 
 TYPO_LENGTH = 5  # a key longer than this is also found by its first or last four letters
 INITIAL = "!"  # an initial's key: `!v` is held by every word beginning with v
 GIVEN_NAME = "="  # a given-name group: `=:name:Q123` (Vietnamese syllables store none)
+ARABIC_LATIN = "%"  # an Arabic name as either romanisation gives it: `%kadafi` (Gaddafi, Qadhafi)
 MAX_JOINED = 5  # key pairs run together per two adjacent words
 
 
@@ -52,7 +53,15 @@ def search_keys(token: Token) -> tuple[tuple[str, float], ...]:
         skel = skeleton(key)
         if len(skel) >= 2 or token.vowelless:
             found.setdefault("~" + skel, 0.5)
+    for key in _arabic_latin(token):
+        found.setdefault(ARABIC_LATIN + key, 0.5)
     return tuple(found.items())
+
+
+def _arabic_latin(token: Token) -> frozenset[str]:
+    """The word's `arabic_latin_keys`, none for a Vietnamese syllable (screening's rule:
+    `scoring.token_similarity` never merges two syllables by their vowels)."""
+    return frozenset() if _is_syllable(token.text) else arabic_latin_keys(token.text)
 
 
 def load() -> None:
@@ -149,6 +158,7 @@ def _term(token: Token) -> frozenset[str]:
             term.add("~" + skeleton(key))
     if token.text:
         term |= _given_name_keys(token.text, False)
+        term |= {ARABIC_LATIN + key for key in _arabic_latin(token)}
     return frozenset(term)
 
 
