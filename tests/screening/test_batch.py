@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
 from datetime import date
@@ -124,6 +125,9 @@ def test_cli_screens_csv_and_parquet_against_the_database_with_a_summary(
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "8 records screened" in done.stderr and "2 name has no letters" in done.stderr
+    assert re.search(r"8/8 [\d,]+ records/s \d:\d\d:\d\d 0:00:00 left", done.stderr), (
+        done.stderr
+    )  # rate, time left
     assert set(hits_of(out)) == {"r8"}
     pq.write_table(pa.table({"name": ["Nguyen Phu Trong", "Kolokoltsev"], "record_id": ["p1", "p2"]}),
                    tmp_path / "in.parquet")  # fmt: skip

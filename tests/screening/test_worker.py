@@ -7,6 +7,7 @@ file. Every outcome is in the audit trail."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -118,6 +119,7 @@ def test_a_run_survives_a_worker_killed_midway_and_the_next_worker_completes_it(
     assert second.wait(60) == 0
     run = run_of(engine, run_id)
     assert (run.status, run.records, run.total, run.attempts) == ("done", rows, rows, 2), run.detail
+    assert run.started_from == killed.records  # the second worker's pace is its own records alone
     with unit_of_work(engine) as session:  # resumed where the first stopped: no record twice, none missed
         query = select(ScreenedRecord.record_id).where(ScreenedRecord.run_id == run_id)
         stored = session.scalars(query).all()
@@ -130,6 +132,31 @@ def test_a_run_survives_a_worker_killed_midway_and_the_next_worker_completes_it(
     assert finished.startswith(f"done: {rows} of {rows} records, {rows // HIT_EVERY} hits")
     hits = client.get(f"/api/v1/screening/runs/{run_id}/hits", headers=owner.headers)
     assert hits.status_code == 200 and hits.text.count("[restricted]") >= rows // HIT_EVERY  # as the owner
+
+
+def test_a_running_run_shows_its_rate_and_time_left_and_a_run_queued_again_shows_none(
+    client: TestClient, engine: Engine, owner: Account, workers: list[subprocess.Popen[bytes]]
+) -> None:
+    rows = 20_000
+    run_id = queue_run(client, owner, travellers(rows))
+    env = environment(engine, batch_chunk_rows="20", batch_heartbeat_seconds="0.5", batch_poll_seconds="0.1")
+    workers.append(worker := liaison("worker", env=env))
+    wait_for(lambda: run_of(engine, run_id).records >= 200)
+
+    shown = client.get(f"/api/v1/screening/runs/{run_id}", headers=owner.headers).json()
+    assert shown["status"] == "running" and shown["started_at"] and "started_from" not in shown
+    assert shown["rate"] > 0
+    assert shown["seconds_left"] == pytest.approx((rows - shown["records"]) / shown["rate"])
+    page = client.get(f"/screening/batch/{run_id}/progress", headers=owner.headers).text
+    assert f'max="{rows}"' in page and " records a second" in page
+    assert re.search(r"about \d+ (second|minute|hour)s? left", page), page
+
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(60) == 0
+    queued = client.get(f"/api/v1/screening/runs/{run_id}", headers=owner.headers).json()
+    assert queued["status"] == "queued" and queued["rate"] is None and queued["seconds_left"] is None
+    page = client.get(f"/screening/batch/{run_id}/progress", headers=owner.headers).text
+    assert "records a second" not in page and "left" not in page
 
 
 def test_a_run_whose_worker_fell_silent_is_queued_again_once_then_failed_with_the_reason(

@@ -4,6 +4,7 @@ the job without duplicates: the real CLI in a subprocess, on a real SQLite file.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -72,6 +73,9 @@ def test_import_killed_midway_keeps_whole_batches_and_can_run_again(
     out, err = again.communicate(timeout=120)
     assert again.returncode == 0, err
     assert f"created {TOTAL - stored}, updated {stored}, rejected 0" in out
+    assert re.search(rf"{TOTAL}/{TOTAL} [\d,]+ records/s \d:\d\d:\d\d 0:00:00 left", err), (
+        err
+    )  # rate, time left
     assert _count(sqlite_engine, Subject) == TOTAL
     assert _count(sqlite_engine, SubjectName) == TOTAL
     assert _count(sqlite_engine, SubjectNameKey) > TOTAL

@@ -14,17 +14,18 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_timedelta
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 from liaison.core.settings import get_settings
@@ -96,6 +97,17 @@ def negotiate(accept_language: str) -> str:
 def megabytes(size: int) -> str:
     """A byte count as people read a limit: 20, 1, 0.5 (megabytes of 1,048,576 bytes)."""
     return f"{size / 1_048_576:.1f}".removesuffix(".0")
+
+
+def count(value: float) -> str:
+    """A whole number as the reader's language groups its digits (12,345; 12.345)."""
+    return format_decimal(round(value), locale=date_locale())
+
+
+def duration(seconds: float) -> str:
+    """A span as people say it, in the reader's language ("3 minutes", "3 phút"), rounded to its
+    largest unit: a time left is an estimate."""
+    return format_timedelta(timedelta(seconds=seconds), locale=date_locale())
 
 
 def show_date(value: date | datetime | None) -> str:

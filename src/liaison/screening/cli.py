@@ -27,13 +27,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.orm import Session
 
 from liaison.core import accounts, audit
 from liaison.core.db import get_engine, unit_of_work
 from liaison.core.errors import DomainError
+from liaison.core.progress import progress_bar
 from liaison.core.security.policy import CLI_ACTOR, SystemActor, ensure
 from liaison.core.settings import get_settings
 from liaison.screening import batch, calibration, disclosure, live
@@ -95,9 +95,8 @@ def screen_command(
     total = batch.count_rows(file)
     _audit(reader, file, f"started: {total} records, {engine.value}, threshold {threshold:g} → {out}")
     partial = out.with_name(f".{out.name}.{os.getpid()}.partial")  # never mistaken for the hits
-    columns = (TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:
-        with Progress(*columns, console=console) as progress:
+        with progress_bar("screening", console) as progress:
             task = progress.add_task("screening", total=total)
             report = batch.screen_file(
                 file, partial, index, engine=engine.value, threshold=threshold, workers=workers,

@@ -48,6 +48,10 @@ class ScreeningRun(Base):
     worker: Mapped[str] = mapped_column(String(120), default="")
     heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
     attempts: Mapped[int] = mapped_column(default=0)
+    # When that worker began screening, its index built, and how many records were screened
+    # before it (a run taken over goes on from there): the rate and time left are measured from these.
+    started_at: Mapped[datetime | None] = mapped_column(default=None)
+    started_from: Mapped[int] = mapped_column(default=0)
 
 
 class ScreenedRecord(Base):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, computed_field
 
+from liaison.core.progress import Pace, current_pace
 from liaison.core.schemas import Input, Output
 
 MAX_BATCH = 1000  # records in one POST /api/v1/screen
@@ -160,6 +162,10 @@ class RunOut(Output):
     problems: dict[str, Any] = Field(description="Rows with problems, by reason.")
     detail: str
     created_at: datetime
+    started_at: datetime | None = Field(
+        description="When its batch worker began screening, its index built (file runs)."
+    )
+    started_from: int = Field(exclude=True)  # records screened before that worker took the run
     finished_at: datetime | None
 
     @computed_field(description="Share of the records screened, 0 to 1 (1 once done).")  # type: ignore[prop-decorator]
@@ -168,6 +174,22 @@ class RunOut(Output):
         if self.status not in ("queued", "running"):
             return 1.0
         return min(1.0, self.records / self.total) if self.total else 0.0
+
+    @cached_property
+    def pace(self) -> Pace:
+        """Measured once an answer, so its rate and time left agree."""
+        running = self.status == "running"
+        return current_pace(self.records, self.total, self.started_at if running else None, self.started_from)
+
+    @computed_field(description="Records screened per second since its worker began (running runs).")  # type: ignore[prop-decorator]
+    @property
+    def rate(self) -> float | None:
+        return self.pace.rate
+
+    @computed_field(description="Seconds until the run is done at that rate (running runs of known total).")  # type: ignore[prop-decorator]
+    @property
+    def seconds_left(self) -> float | None:
+        return self.pace.seconds_left
 
     @computed_field(description="Rows that could not be screened at all, by reason.")  # type: ignore[prop-decorator]
     @property

@@ -158,6 +158,7 @@ class Worker:
             if not source.is_file():
                 raise FileNotFoundError(source.name)
             index = live.build_index(self.engine)
+            self._started(run_id, done)
             for chunk in batch.read_rows(source, chunk_rows=self.settings.batch_chunk_rows):
                 if done >= len(chunk):  # screened before this worker took the run over
                     done -= len(chunk)
@@ -186,6 +187,16 @@ class Worker:
         finally:
             beating.set()
             heart.join()
+
+    def _started(self, run_id: int, done: int) -> None:
+        """Time the run from here, its index built, so the rate and time left the page shows
+        are the screening's alone."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(ScreeningRun)
+                .where(ScreeningRun.id == run_id, ScreeningRun.worker == self.name)
+                .values(started_at=utcnow(), started_from=done)
+            )
 
     def _beat(self, run_id: int, stop: threading.Event) -> None:
         while not stop.wait(self.settings.batch_heartbeat_seconds):
@@ -282,7 +293,7 @@ def _silence(heartbeat: datetime | None) -> str:
 
 def _back_in_queue(session: Session, run: ScreeningRun, why: str) -> None:
     """Queue a run again; the next worker resumes after the records already screened. Audited."""
-    run.status, run.worker, run.heartbeat_at = "queued", "", None
+    run.status, run.worker, run.heartbeat_at, run.started_at = "queued", "", None, None
     detail = f"queued again after {run.records} of {run.total} records: {why}"
     audit.record(session, WORKER_ACTOR, "requeue", "screening_run", run.id, detail=detail[:2000])
 

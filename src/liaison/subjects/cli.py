@@ -9,11 +9,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from liaison.core import accounts
 from liaison.core.db import get_engine, unit_of_work
 from liaison.core.errors import Invalid
+from liaison.core.progress import progress_bar
 from liaison.core.security import gate
 from liaison.core.security.policy import CLI_ACTOR, Actor
 from liaison.subjects import transfer
@@ -70,8 +70,7 @@ def import_command(
             handling_code=handling_code,
             fields={"user": "required for a restricted handling code"},
         )
-    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as progress:
+    with progress_bar("importing", console) as progress:
         task = progress.add_task("import", total=None)
 
         def advance(count: int) -> None:

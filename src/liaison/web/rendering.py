@@ -57,6 +57,8 @@ def environment() -> Environment:
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["date"] = i18n.show_date
+    env.filters["count"] = i18n.count
+    env.filters["duration"] = i18n.duration
     env.filters["query_prefix"] = query_prefix
     env.globals["languages"] = i18n.LANGUAGES
     env.globals["shown"] = bilingual.shown
