@@ -6,9 +6,10 @@
 
 Steps: generate subjects and traveller records (`screening_data.py`, fixed seeds); build the
 index; fit the scoring weights by logistic regression on a training half of the labelled
-records, pulled towards the hand-set `Weights()`, and choose the best-F1 threshold there (the fit
-is `liaison.screening.calibration.fit`, which `liaison screening calibrate` uses too; the weights
-are written to `src/liaison/screening/weights.json` with `--save-weights`); measure precision,
+records and the fit halves of the other sources' sets, every source weighing the same, pulled
+towards the hand-set `Weights()`, and choose the threshold of the best mean F1 over the sources
+there (the fit is `liaison.screening.calibration.fit`, which `liaison screening calibrate` uses
+too; the weights are written to `src/liaison/screening/weights.json` with `--save-weights`); measure precision,
 recall and F1 on the other half, per script and per kind of variation; time single screens (p50, p99) and two
 processes screening at once; screen a Parquet file of `--batch-records` records with the
 DuckDB batch engine; run Splink and RapidFuzz on the same test half. The labelled sets of
@@ -366,25 +367,34 @@ def main() -> None:
     log(f"labelled sets from other sources ({args.eval_cases} records each; screening_eval.py)")
     sets = screening_eval.build(subjects, args.eval_cases)
     index.add_many(sets.extra)
-    fit_cases = [case for cases in sets.cases.values() for case in screening_eval.split(cases)[0]]
+    fit_cases = [
+        (name, case) for name, cases in sets.cases.items() for case in screening_eval.split(cases)[0]
+    ]
     index.weights = load_weights()
     before_rows, before_mean = screening_eval.report(index, sets)
     log(f"shipped weights on the held-out halves: mean F1 {before_mean:.3f}")
 
     log("fitting weights on the training half and the fit halves of the other sets")
     pairs = candidate_pairs(index, train)
+    sources = ["generator"] * len(pairs)  # the training half is the generator's, as its set is
     fit_truth = set(train_truth)
-    for case in fit_cases:
+    positives = Counter({"generator": len(train_truth)})
+    for name, case in fit_cases:
         for hit in index.score(prepare(case.record), index.name_matches(prepare(case.record)), 0.0, 50):
             pairs.append((case.record.record_id, hit.subject_id, hit.features))
+            sources.append(name)
         fit_truth |= {(case.record.record_id, s) for s in case.truth}
-    # pulled towards the hand-set weights so that no one source drives a weight to an extreme
+        positives[name] += len(case.truth)
+    # pulled towards the hand-set weights, and every source weighing the same, so that no one
+    # source drives a weight to an extreme
     fitted = calibration.fit(
         [(features, (r, s) in fit_truth) for r, s, features in pairs],
         Weights(),
         strength=args.prior_strength,
         free_intercept=True,
         positives=len(fit_truth),
+        sources=sources,
+        positives_by_source=dict(positives),
     )
     threshold = fitted.threshold
     index.weights = fitted

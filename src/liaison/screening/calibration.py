@@ -7,8 +7,9 @@ logistic regression over the verdicts of each pair's features (`feature_vector`)
 reweighted least squares, with a ridge penalty that pulls every weight towards a prior
 (`prior_vector`): the hand-set `Weights()` for the benchmark, the weights in use for a
 calibration. The prior keeps the weights from the extremes that one source pulls them to, one
-generator or one installation's reviewers alike. The benchmark then chooses the best-F1
-threshold on the fit's own pairs; a calibration keeps the threshold in use, since reviewers decide
+generator or one installation's reviewers alike; in the benchmark every source also weighs the
+same (`source_balance`), and the threshold is the best mean F1 over the sources on the fit's own
+pairs (`balanced_threshold`). A calibration keeps the threshold in use, since reviewers decide
 only pairs that alerted, and those cannot say where the pairs that did not should start to.
 
 A calibration (`calibrate`):
@@ -130,12 +131,15 @@ def fit_logistic(
     rounds: int = 30,
     mean: np.ndarray | None = None,
     free_intercept: bool = True,
+    sample_weight: np.ndarray | None = None,
 ) -> np.ndarray:
     """Logistic regression by iteratively reweighted least squares, with a ridge penalty that
     pulls the weights towards `mean` (zero without one). The intercept is free unless
     `free_intercept` is false: reviewers decide only the pairs that alerted, so their share of
-    dismissals says nothing of the pairs that did not, and must not move the prior alone."""
+    dismissals says nothing of the pairs that did not, and must not move the prior alone.
+    `sample_weight` weighs each pair's likelihood (1 each without it)."""
     centre = np.zeros(x.shape[1]) if mean is None else mean
+    s = np.ones(len(y)) if sample_weight is None else sample_weight
     w = centre.copy()
     penalty = l2 * np.eye(x.shape[1])
     if free_intercept:
@@ -143,12 +147,12 @@ def fit_logistic(
 
     def objective(v: np.ndarray) -> float:  # the penalised log-likelihood
         z = np.clip(x @ v, -30, 30)
-        return float(y @ z - np.logaddexp(0, z).sum() - 0.5 * (v - centre) @ penalty @ (v - centre))
+        return float((s * y) @ z - s @ np.logaddexp(0, z) - 0.5 * (v - centre) @ penalty @ (v - centre))
 
     for _ in range(rounds):
         p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
-        gradient = x.T @ (y - p) - penalty @ (w - centre)
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + penalty
+        gradient = x.T @ (s * (y - p)) - penalty @ (w - centre)
+        hessian = (x * (s * p * (1 - p))[:, None]).T @ x + penalty
         step = np.linalg.solve(hessian, gradient)
         # Newton's step, halved until it improves: on pairs one verdict separates (every hit of
         # one kind confirmed), pairs scored near 0 or 1 weigh nothing and the full step overshoots
@@ -220,6 +224,38 @@ def choose_threshold(scored: list[tuple[float, bool]], positives: int, floor: fl
     return round(best_recall_at if best_recall_at is not None else best_f1_at, 4)
 
 
+def balanced_threshold(
+    scored: Sequence[tuple[float, bool]], sources: Sequence[str], positives: dict[str, int]
+) -> float:
+    """The threshold of the best mean F1 over the sources, each source's F1 on its own pairs: a
+    pooled F1 is the largest source's, and one generator's best threshold silenced a source of
+    nicknames whole (its recall 0.000 at the pooled threshold, 1.000 at the shipped one)."""
+    tp, fp = Counter[str](), Counter[str]()
+    f1 = {source: 0.0 for source, count in positives.items() if count}  # a source of no true pair has none
+    best, best_at = -1.0, 0.5
+    ranked = sorted(zip(scored, sources, strict=True), key=lambda item: item[0][0], reverse=True)
+    for (score, label), source in ranked:
+        if source not in f1:
+            continue
+        tp[source] += label
+        fp[source] += not label
+        precision, recall = tp[source] / (tp[source] + fp[source]), tp[source] / positives[source]
+        f1[source] = 2 * precision * recall / (precision + recall) if recall else 0.0
+        mean = sum(f1.values()) / len(f1)
+        if mean > best:
+            best, best_at = mean, score
+    return round(best_at, 4)
+
+
+def source_balance(sources: Sequence[str]) -> np.ndarray:
+    """Sample weights that give every source the same total weight (a mean of 1 a pair, so the
+    ridge pull keeps its strength): the generator's thousands of pairs must not outvote a set of
+    a hundred on the verdicts that only that set shows."""
+    counts = Counter(sources)
+    raw = np.array([1.0 / counts[source] for source in sources])
+    return raw * len(sources) / raw.sum()
+
+
 def recall_at_precision(scored: list[tuple[float, bool]], positives: int, floor: float = 0.95) -> float:
     """The highest recall of any threshold whose precision is at least `floor` (a point of the curve)."""
     return max((r for _, p, r in precision_recall_curve(scored, positives) if p >= floor), default=0.0)
@@ -263,14 +299,20 @@ def fit(
     free_intercept: bool = True,
     positives: int | None = None,
     threshold: float | None = None,
+    sources: Sequence[str] | None = None,
+    positives_by_source: dict[str, int] | None = None,
 ) -> Weights:
     """Weights fitted on labelled pairs, pulled towards `prior`, at `threshold`, or without one at
     the best-F1 threshold on the same pairs (`positives`: the true pairs, candidates or not, for
-    the recall; default those labelled). Scores depend on the threshold (ambiguity and soft
-    disagreements are bounded by it), so the threshold is chosen twice."""
+    the recall; default those labelled). Pairs of several `sources` (one name a pair) weigh the
+    same in total per source, and the threshold is the best mean F1 over them
+    (`positives_by_source`: each source's true pairs). Scores depend on the threshold (ambiguity
+    and soft disagreements are bounded by it), so the threshold is chosen twice."""
     x = np.array([feature_vector(f) for f, _ in labelled])
     y = np.array([1.0 if label else 0.0 for _, label in labelled])
-    coefficients = fit_logistic(x, y, l2=strength, mean=prior_vector(prior), free_intercept=free_intercept)
+    balance = None if sources is None else source_balance(sources)
+    coefficients = fit_logistic(x, y, l2=strength, mean=prior_vector(prior), free_intercept=free_intercept,
+                                sample_weight=balance)  # fmt: skip
     if threshold is not None:
         return weights_from(coefficients, threshold, prior)
     true_pairs = int(y.sum()) if positives is None else positives
@@ -278,7 +320,10 @@ def fit(
     for _ in range(2):
         weights = weights_from(coefficients, threshold, prior)
         scored = [(score_with(f, weights), label) for f, label in labelled]
-        threshold = choose_threshold(scored, true_pairs, floor=None)
+        if sources is None or positives_by_source is None:
+            threshold = choose_threshold(scored, true_pairs, floor=None)
+        else:
+            threshold = balanced_threshold(scored, sources, positives_by_source)
     return weights_from(coefficients, threshold, prior)
 
 
