@@ -5,17 +5,17 @@
     .venv/bin/python bench/screening.py --subjects 5000 --batch-records 50000 --quick
 
 Steps: generate subjects and traveller records (`screening_data.py`, fixed seeds); build the
-index; fit the scoring weights by logistic regression on a training half of the labelled
-records and the fit halves of the other sources' sets, every source weighing the same, pulled
-towards the hand-set `Weights()`, and choose the threshold of the best mean F1 over the sources
-there (the fit is `liaison.screening.calibration.fit`, which `liaison screening calibrate` uses
-too; the weights are written to `src/liaison/screening/weights.json` with `--save-weights`); measure precision,
-recall and F1 on the other half, per script and per kind of variation; time single screens (p50, p99) and two
-processes screening at once; screen a Parquet file of `--batch-records` records with the
-DuckDB batch engine; run Splink and RapidFuzz on the same test half. The labelled sets of
-other sources (`screening_eval.py`) are fitted on their fit halves with the generator's and
-reported per source and per kind on their held-out halves, with the shipped weights and with
-the fitted ones. Writes the `## Screening` section of docs/benchmarks.md.
+index; fit the scoring weights by logistic regression on a training half of the labelled records
+and the fit halves of the other sources' sets, every source weighing the same, pulled towards
+the hand-set `Weights()`, and choose the threshold of the best mean F1 over the sources there
+(the fit is `liaison.screening.calibration.fit`, which `liaison screening calibrate` uses too;
+the weights are written to `src/liaison/screening/weights.json` with `--save-weights`); measure
+precision, recall and F1 on the other half, per script and per kind of variation; time single
+screens (p50, p99) and two processes screening at once; screen a Parquet file of
+`--batch-records` records with the DuckDB batch engine; run Splink and RapidFuzz on the same test half.
+The labelled sets of other sources (`screening_eval.py`) are fitted on their fit halves with the
+generator's and reported per source and per kind on their held-out halves, with the shipped
+weights and with the fitted ones. Writes the `## Screening` section of docs/benchmarks.md.
 """
 
 from __future__ import annotations
