@@ -32,26 +32,26 @@ def current_pace(done: int, total: int | None, since: datetime | None, done_befo
     """The mean rate of the records done since `since` (the `done_before` already done then do
     not count: a run taken over by another worker is timed from where it took over), and the
     time the rest takes at that rate."""
-    if since is None or done <= done_before:
+    if since is None:
         return Pace(None, None)
     aware = since if since.tzinfo else since.replace(tzinfo=UTC)
-    elapsed = (datetime.now(UTC) - aware).total_seconds()
-    if elapsed <= 0:
+    return _mean_pace(done - done_before, (datetime.now(UTC) - aware).total_seconds(), total, done)
+
+
+def _mean_pace(counted: float, elapsed: float | None, total: float | None, done: float) -> Pace:
+    """`counted` records in `elapsed` seconds, and the rest of `total` (of which `done` are done)
+    at that rate; nothing while there is nothing to time."""
+    if not elapsed or elapsed < 0 or counted <= 0:
         return Pace(None, None)
-    rate = (done - done_before) / elapsed
-    left = None if total is None else max(0, total - done) / rate
-    return Pace(rate, left)
+    rate = counted / elapsed
+    return Pace(rate, None if total is None else max(0.0, total - done) / rate)
 
 
 def _task_pace(task: Task) -> Pace:
     """A bar's pace measured as `current_pace` measures a run's: the mean since the bar began
     (Rich's own estimate, over its last samples, leaps when a batch engine reports in bursts)."""
     elapsed = task.finished_time if task.finished else task.elapsed
-    if not elapsed or not task.completed:
-        return Pace(None, None)
-    rate = task.completed / elapsed
-    left = None if task.total is None else max(0.0, task.total - task.completed) / rate
-    return Pace(rate, left)
+    return _mean_pace(task.completed, elapsed, task.total, task.completed)
 
 
 class RateColumn(ProgressColumn):
