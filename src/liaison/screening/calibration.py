@@ -239,8 +239,7 @@ def balanced_threshold(
             continue
         tp[source] += label
         fp[source] += not label
-        precision, recall = tp[source] / (tp[source] + fp[source]), tp[source] / positives[source]
-        f1[source] = 2 * precision * recall / (precision + recall) if recall else 0.0
+        f1[source] = quality(tp[source], tp[source] + fp[source], positives[source])["f1"]
         mean = sum(f1.values()) / len(f1)
         if mean > best:
             best, best_at = mean, score
@@ -306,8 +305,8 @@ def fit(
     the best-F1 threshold on the same pairs (`positives`: the true pairs, candidates or not, for
     the recall; default those labelled). Pairs of several `sources` (one name a pair) weigh the
     same in total per source, and the threshold is the best mean F1 over them
-    (`positives_by_source`: each source's true pairs). Scores depend on the threshold (ambiguity
-    and soft disagreements are bounded by it), so the threshold is chosen twice."""
+    (`positives_by_source`: each source's true pairs, needed with `sources`). Scores depend on
+    the threshold (ambiguity and soft disagreements are bounded by it), so it is chosen twice."""
     x = np.array([feature_vector(f) for f, _ in labelled])
     y = np.array([1.0 if label else 0.0 for _, label in labelled])
     balance = None if sources is None else source_balance(sources)
