@@ -5,8 +5,8 @@ honorifics (`Mr`, `Dr`, `Präsident`, `Đại tá`, `Sen. Lt. Gen.`, `Shaikh`, `
 legal form after a person's name (`Co., Ltd`, `GmbH`), an alias in parentheses
 (`A Đe (Đinh Hồng Đe)`), digits typed for letters (`Ng0c`, `1van`), a word repeated, or the
 words run together (`NguyenVanHung`). `name_parts` cuts the field into the names it holds,
-`clean_words` drops the title and legal form of one, and `segmentations` offers the words a
-run-together Vietnamese name is made of.
+`clean_words` drops the title, generational suffix (`Jr.`, `III`) and legal form of one, and
+`segmentations` offers the words a run-together Vietnamese name is made of.
 
 The titles come from rigour's maintained `PERSON_NAME_PREFIXES` list, with the Vietnamese,
 rank and religious titles it lacks in `titles.yaml`; the legal forms from rigour's org-type
@@ -26,6 +26,7 @@ from liaison.core.vocab import LOADER
 from liaison.names.fold import fold
 
 TITLES_FILE = Path(__file__).resolve().parent / "titles.yaml"
+SUFFIXES_FILE = Path(__file__).resolve().parent / "suffixes.yaml"
 MAX_TITLE_WORDS = 4
 
 # Digits typed for the letters they look like, inside a word (`Ng0c`, `1van`, `Ab3l`)
@@ -43,6 +44,13 @@ def titles() -> frozenset[tuple[str, ...]]:
     extra = yaml.load(TITLES_FILE.read_text(encoding="utf-8"), Loader=LOADER)
     found |= {tuple(fold(title).split()) for group in extra.values() for title in group}
     return frozenset(t for t in found if t)
+
+
+@lru_cache(maxsize=1)
+def generational_suffixes() -> frozenset[str]:
+    """`jr`, `sr`, `iii` ...: folded words that follow a name without being one."""
+    listed = yaml.load(SUFFIXES_FILE.read_text(encoding="utf-8"), Loader=LOADER)
+    return frozenset(fold(suffix) for suffix in listed["generational"])
 
 
 def digits_as_letters(text: str) -> str:
@@ -74,14 +82,16 @@ def _is_org_type(text: str) -> bool:
 
 
 def clean_words(words: list[str]) -> list[int]:
-    """Positions of the words that are the name: leading titles (however many) and a trailing
-    legal form dropped, a word (not an initial) repeated next to itself kept once; a name is
-    always left."""
+    """Positions of the words that are the name: leading titles (however many), a generational
+    suffix (`Jr.`) and a trailing legal form dropped, a word (not an initial) repeated next to
+    itself kept once; a name is always left."""
     folded = [fold(word) for word in words]
     start = 0
     while (length := _title_length(folded[start:])) and len(folded) - start - length >= 1:
         start += length
     end = len(folded)
+    if end - start >= 3 and folded[end - 1] in generational_suffixes():
+        end -= 1
     for length in (3, 2, 1):  # `Co Ltd`, `S A`, `GmbH`: a two-letter word alone may be a name (`Sa`)
         tail = folded[max(start, end - length) : end]
         if end - length - start >= 2 and (length > 1 or len(tail[0]) >= 3) and _is_org_type(" ".join(tail)):
