@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from liaison.names.variants import readings
 from liaison.screening.engine import DEFAULT_THRESHOLD
 from tests.screening.factories import index_of, record, subject
 
@@ -112,6 +113,19 @@ FORMS = {
         ("Nguyễn Văn Hùng", "نگوین وان هونگ"),
         ("Hun Sen", "ហ៊ុន សែន"),  # Khmer: no ICU transform, anyascii reads it
     ],
+    "Western and Arabic names in Arabic and Persian script": [
+        ("Vladimir Putin", "فلاديمير بوتين"),  # no p or v in Arabic: ب b, ف f
+        ("David Cameron", "ديفيد كاميرون"),  # nor c: ك k
+        ("Saddam Hussein", "صدام حسين"),
+        ("Bashar al-Assad", "بشار الأسد"),  # the article written with its word
+        ("Ali Khamenei", "علی خامنه‌ای"),  # a Persian word joined by a zero-width non-joiner
+        ("Mahmoud Ahmadinejad", "محمود احمدی‌نژاد"),
+    ],
+    "generational suffixes": [
+        ("Ferdinand Marcos Jr.", "Ferdinand Marcos"),
+        ("Ferdinand Marcos", "Ferdinand Marcos Jr."),
+        ("Martin Luther King Jr.", "Martin Luther King"),
+    ],
 }
 CASES = [(kind, stored, screened) for kind, pairs in FORMS.items() for stored, screened in pairs]
 
@@ -130,6 +144,20 @@ def test_a_name_without_its_middle_name_ranks_its_subject_first() -> None:
     (best, *_) = index.screen(record("Nguyen Hung"), threshold=0.0)
     assert best.subject_id == 1 and float(best.features[0].verdict) >= 0.85
     assert index.screen(record("Nguyen Hung", "1960-01-02"))  # with the birth date it alerts
+
+
+def test_arabic_letters_for_p_and_v_do_not_merge_latin_names() -> None:
+    # Putin meets بوتين through the b Arabic writes for p; two Latin names never meet that way
+    index = index_of(subject(1, "Pavel Petrov"), subject(2, "Vladimir Putin"))
+    assert index.screen(record("Babel Betrov")) == []
+    assert index.screen(record("Fladimir Butin")) == []
+    assert [h.subject_id for h in index.screen(record("فلاديمير بوتين"))] == [2]
+
+
+def test_a_long_vowel_mark_is_part_of_its_katakana_word() -> None:
+    # ー lengthens the vowel before it: プーチン is one word, Putin, not プ and チン
+    (reading,) = readings("プーチン")
+    assert len(reading) == 1 and "putin" in reading[0].keys
 
 
 def test_a_title_does_not_make_two_people_one() -> None:

@@ -78,6 +78,17 @@ def test_every_romanisation_of_an_arabic_name_finds_the_subject(sqlite_units, sp
     assert found(sqlite_units, spelling) == (["Muammar Gaddafi"], 1)
 
 
+@pytest.mark.parametrize(
+    ("stored", "spelling"), [("Vladimir Putin", "فلاديمير بوتين"), ("فلاديمير بوتين", "Vladimir Putin")]
+)
+def test_a_western_name_in_arabic_script_finds_the_subject_and_back(
+    units, stored: str, spelling: str
+) -> None:
+    create(units, subject_payload(stored))
+    create(units, subject_payload("Pavel Petrov"))
+    assert found(units, spelling) == ([stored], 1)
+
+
 def test_two_vietnamese_names_are_not_taken_for_nicknames_of_each_other(units) -> None:
     """rigour's table ties `hung` and `hong` (readings of one Chinese character): not in Vietnamese."""
     create(units, subject_payload("Nguyễn Văn Hồng"))

@@ -102,3 +102,22 @@ def token_key(token: str) -> str:
 def skeleton(key: str) -> str:
     """The consonants of a key (`mohamed` -> `mhmd`, `ali` -> `l`); the key itself when all vowels."""
     return _VOWELS.sub("", key) or key
+
+
+# the letters Arabic and Persian script write vowels with (و w, v, u or o; ی y or i) besides the vowels
+_VOWEL_LETTERS = re.compile(r"[aeiouywv]")
+# Arabic has no p, v or c: ب b (Putin بوتين), ف f (Vladimir فلاديمير), ك k or س s (Cameron كاميرون)
+_AS_ARABIC_WRITES = rewrites((r"c(?=[eiy])", "s"), (r"c(?!h)", "k"), (r"p", "b"), (r"v", "f"))
+
+
+def written_consonants(text: str) -> str:
+    """The consonants of a word romanised from a script that writes few vowels, as written
+    (`bwtyn`, بوتين -> `btn`): every vowel gone, and every letter that may write one."""
+    return _VOWEL_LETTERS.sub("", text)
+
+
+@lru_cache(maxsize=200_000)
+def arabic_consonants(key: str) -> str:
+    """A Latin word's consonants as Arabic script would write them, which has no p, v or c:
+    `putin` -> `btn`, `vladimir` -> `fldmr` (فلاديمير), `cameron` -> `kmrn`."""
+    return skeleton(rewrite(key, _AS_ARABIC_WRITES))

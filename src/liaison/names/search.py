@@ -26,7 +26,13 @@ from functools import lru_cache
 
 from liaison.names.fold import fold
 from liaison.names.nicknames import name_groups, name_groups_of
-from liaison.names.phonetic import arabic_latin_keys, skeleton, token_key
+from liaison.names.phonetic import (
+    arabic_consonants,
+    arabic_latin_keys,
+    skeleton,
+    token_key,
+    written_consonants,
+)
 from liaison.names.variants import MIDDLE, Reading, Token, readings
 from liaison.names.vietnamese_cyrillic import vietnamese_syllables
 
@@ -38,6 +44,9 @@ GIVEN_NAME = "="  # a given-name group: `=:name:Q123` (Vietnamese syllables stor
 # its index from 29,204 keys to 41,067 and its real-time screens from 894/s to 605/s
 ARABIC_LATIN = "%"
 MAX_JOINED = 5  # key pairs run together per two adjacent words
+# the consonants of a word as a script without vowels writes them (`_across_scripts`): `<btn` is
+# held by بوتين, `>btn` by Putin
+SCRIPT_WRITTEN, LATIN_WRITTEN = "<", ">"
 
 
 @lru_cache(maxsize=200_000)
@@ -46,6 +55,8 @@ def search_keys(token: Token) -> tuple[tuple[str, float], ...]:
     initial also `!v`, which every word beginning with v holds: `word_keys`), their first and
     last four letters and consonant skeleton (half: they also find near misses)."""
     found: dict[str, float] = {}
+    # a word of a script without vowels is found by its consonants as much as by a guessed spelling
+    consonants = 1.0 if token.vowelless else 0.5
     for key in token.keys:
         found.setdefault(key, 1.0)
         if token.is_initial:
@@ -55,8 +66,37 @@ def search_keys(token: Token) -> tuple[tuple[str, float], ...]:
             found.setdefault("$" + key[-4:], 0.5)
         skel = skeleton(key)
         if len(skel) >= 2 or token.vowelless:
-            found.setdefault("~" + skel, 0.5)
+            found.setdefault("~" + skel, consonants)
+    for key in asked_across_scripts(token):
+        found.setdefault(key, consonants)
     return tuple(found.items())
+
+
+def _across_scripts(token: Token) -> tuple[frozenset[str], frozenset[str]]:
+    """The consonants a word meets a word of the other kind by (Latin, or a script writing few
+    vowels): what it is stored under and what it asks for. بوتين (`bwtyn`) is stored under
+    `<btn` and asks for `>btn`; Putin is stored under `>btn` (no p in Arabic) and asks for `<btn`.
+    No key is both stored and asked by Latin words, so a Latin name never counts its consonants
+    twice against another Latin name; and a word asks only for consonants its skeleton (`~`) does
+    not already find, so a name of the other kind never counts them twice either."""
+    if token.is_initial:
+        return frozenset(), frozenset()
+    own = {skeleton(key) for key in token.keys}
+    if token.vowelless:
+        written = {written_consonants(token.text)}
+        stored, asked = SCRIPT_WRITTEN, LATIN_WRITTEN
+    else:
+        written = {arabic_consonants(key) for key in token.keys}
+        stored, asked = LATIN_WRITTEN, SCRIPT_WRITTEN
+    written = {consonants for consonants in written if len(consonants) >= 2}
+    return (
+        frozenset(stored + consonants for consonants in written),
+        frozenset(asked + consonants for consonants in written - own),
+    )
+
+
+def asked_across_scripts(token: Token) -> frozenset[str]:
+    return _across_scripts(token)[1]
 
 
 def _arabic_latin(token: Token) -> frozenset[str]:
@@ -114,7 +154,14 @@ def _joined(left: Token, right: Token) -> frozenset[str]:
 def word_keys(token: Token) -> frozenset[str]:
     """Every key a stored word is found by: its `search_keys` and its initials, which a query's
     initial finds (`!v` for `Van`); screening's index and the search box's table post the same."""
-    return frozenset({*(key for key, _ in search_keys(token)), *(INITIAL + key[0] for key in token.keys)})
+    stored, asked = _across_scripts(token)
+    return frozenset(
+        {
+            *(key for key, _ in search_keys(token) if key not in asked),
+            *stored,
+            *(INITIAL + key[0] for key in token.keys),
+        }
+    )
 
 
 @lru_cache(maxsize=100_000)
@@ -157,6 +204,7 @@ def _term(token: Token) -> frozenset[str]:
             term.update(("^" + key[:4], "$" + key[-4:]))
         if token.vowelless or (maybe_typo and len(skeleton(key)) >= 2):
             term.add("~" + skeleton(key))
+    term |= asked_across_scripts(token)
     if token.text:
         term |= _given_name_keys(token.text, False)
         term |= {ARABIC_LATIN + key for key in _arabic_latin(token)}

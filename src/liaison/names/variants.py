@@ -43,7 +43,7 @@ from liaison.names.vietnamese_cyrillic import vietnamese_readings, vietnamese_sy
 # index saved to disk (`screening/persisted.py`) holds readings and keys computed by this code, and
 # one saved under another number is rebuilt instead of loaded. (That file also changes with the
 # source of these modules, but a reading can change through data alone.)
-READINGS_VERSION = 2
+READINGS_VERSION = 3
 MAX_NAME_CHARS = 400  # a name longer than this is cut before reading (a 10,000-character "name")
 MAX_TOKENS = 8
 MAX_TOKEN_CHARS = 40
@@ -159,6 +159,7 @@ def script_of(char: str) -> str:
 
 
 _ASCII_WORD = re.compile(r"[A-Za-z]+")
+_NON_JOINER, _SILENT_HEH = "\u200c", "ه"
 _APOSTROPHES = str.maketrans(dict.fromkeys("'`’ʼʹ\"ʻ", None))
 
 
@@ -166,7 +167,10 @@ def _words(name: str) -> list[tuple[str, str]]:
     """Words split on spaces, punctuation and script changes, each with its script.
 
     Apostrophes and backticks are dropped, not split on: they write soft signs (`Afanas'ev`,
-    GOST `Kuz`mina`), not word boundaries.
+    GOST `Kuz`mina`), not word boundaries. So are the invisible joiners inside a Persian word
+    (`احمدی‌نژاد` is one name, its zero-width non-joiner only shapes its letters; a ه before one
+    writes a vowel), and a mark that
+    lengthens the letter before it belongs to its word (the ー of `プーチン`).
     """
     text = name[:MAX_NAME_CHARS].translate(_APOSTROPHES)
     if text.isascii():  # most names on a traveller list: no need to look at each letter
@@ -174,7 +178,15 @@ def _words(name: str) -> list[tuple[str, str]]:
     words: list[tuple[str, str]] = []
     current, current_script = "", ""
     for char in text:
-        if not (char.isalpha() or unicodedata.category(char) in ("Mn", "Mc")):
+        category = unicodedata.category(char)
+        if category == "Cf":
+            if char == _NON_JOINER and current.endswith(_SILENT_HEH):
+                current = current[:-1]  # a vowel before a suffix: خامنه‌ای is Khamenei, no h
+            continue
+        if category == "Lm" and current:
+            current += char
+            continue
+        if not (char.isalpha() or category in ("Mn", "Mc")):
             if current:
                 words.append((current, current_script))
             current, current_script = "", ""
@@ -701,7 +713,24 @@ def readings(name: str) -> tuple[Reading, ...]:
             found.update(dict.fromkeys(_readings_of(joined)))
         if len(compounds := _arabic_compounds(words)) < len(words):
             found.update(dict.fromkeys(_readings_of(compounds)))
+        if len(articled := _arabic_articles(words)) > len(words):
+            found.update(dict.fromkeys(_readings_of(articled)))
     return tuple(found)
+
+
+_ARABIC_ARTICLE = "ال"
+
+
+def _arabic_articles(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Arabic script writes the article with its word (`الأسد`), Latin apart (`al-Assad`): the
+    article split off, as a particle the other side may lack (not `الله`, Allah)."""
+    split: list[tuple[str, str]] = []
+    for word, script in words:
+        if script == "arabic" and word.startswith(_ARABIC_ARTICLE) and len(word) > 3 and word != "الله":
+            split += [(_ARABIC_ARTICLE, script), (word[2:], script)]
+        else:
+            split.append((word, script))
+    return split
 
 
 _ABD = re.compile(r"^abd[aeiou]?l?$")

@@ -33,7 +33,7 @@ from typing import Any
 from rapidfuzz.distance import OSA
 
 from liaison.names.nicknames import NICKNAME_SIMILARITY, same_given_name
-from liaison.names.phonetic import arabic_latin_keys, skeleton
+from liaison.names.phonetic import arabic_consonants, arabic_latin_keys, skeleton, written_consonants
 from liaison.names.pinyin import chinese_syllables
 from liaison.names.variants import Reading, Token
 from liaison.names.vietnamese_cyrillic import vietnamese_syllables
@@ -253,15 +253,12 @@ def _first_letter(token: Token) -> str:
     return (token.text or token.keys[0])[:1]
 
 
-_VOWEL_LETTERS = re.compile(r"[aeiouywv]")
-
-
 def _consonants(token: Token) -> set[str]:
-    """A word's consonants, for scripts that write few vowels: its keys' skeletons, and its letters
-    as written less every vowel and the letters Arabic and Persian write them with (و w/v/u/o,
-    ی y/i), before a key rewrote them (`phlwy` is pahlavi, though its key reads ph as f)."""
-    found = {skeleton(key) for key in token.keys}
-    if len(bare := _VOWEL_LETTERS.sub("", token.text)) >= 2:
+    """A word's consonants, for scripts that write few vowels: its keys' skeletons, also as Arabic
+    writes them (no p, no v: Putin is بوتين), and its letters as written less every letter that
+    may write a vowel, before a key rewrote them (`phlwy` is pahlavi, though its key reads ph as f)."""
+    found = {skeleton(key) for key in token.keys} | {arabic_consonants(key) for key in token.keys}
+    if len(bare := written_consonants(token.text)) >= 2:
         found.add(bare)
     return found
 
