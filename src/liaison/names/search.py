@@ -47,6 +47,7 @@ MAX_JOINED = 5  # key pairs run together per two adjacent words
 # the consonants of a word as a script without vowels writes them (`_across_scripts`): `<btn` is
 # held by بوتين, `>btn` by Putin
 SCRIPT_WRITTEN, LATIN_WRITTEN = "<", ">"
+BRIDGE_MIN = 3  # two consonants (`hn`, `kn`) are too many short names' to bridge scripts by
 
 
 @lru_cache(maxsize=200_000)
@@ -55,8 +56,9 @@ def search_keys(token: Token) -> tuple[tuple[str, float], ...]:
     initial also `!v`, which every word beginning with v holds: `word_keys`), their first and
     last four letters and consonant skeleton (half: they also find near misses)."""
     found: dict[str, float] = {}
-    # a word of a script without vowels is found by its consonants as much as by a guessed spelling
-    consonants = 1.0 if token.vowelless else 0.5
+    # a word of a script without vowels is found by its consonants as much as by a guessed
+    # spelling, when it has enough of them to say much
+    consonants = 1.0 if token.vowelless and len(written_consonants(token.text)) >= BRIDGE_MIN else 0.5
     for key in token.keys:
         found.setdefault(key, 1.0)
         if token.is_initial:
@@ -88,7 +90,7 @@ def _across_scripts(token: Token) -> tuple[frozenset[str], frozenset[str]]:
     else:
         written = {arabic_consonants(key) for key in token.keys}
         stored, asked = LATIN_WRITTEN, SCRIPT_WRITTEN
-    written = {consonants for consonants in written if len(consonants) >= 2}
+    written = {consonants for consonants in written if len(consonants) >= BRIDGE_MIN}
     return (
         frozenset(stored + consonants for consonants in written),
         frozenset(asked + consonants for consonants in written - own),
