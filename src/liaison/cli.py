@@ -16,9 +16,10 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
+from uvicorn.supervisors import Multiprocess
 
 from liaison import capabilities
-from liaison.core import accounts, audit, second_factor, workers
+from liaison.core import accounts, audit, listening, second_factor, workers
 from liaison.core import backup as backups
 from liaison.core.capability import CapabilityError
 from liaison.core.db import get_engine, unit_of_work
@@ -140,7 +141,7 @@ def _serve(settings: Settings, host: str, port: int, processes: int) -> None:
         gc.set_threshold(*SERVE_GC_THRESHOLDS)
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
         return
-    uvicorn.run(
+    config = uvicorn.Config(
         "liaison.app:served_app",
         factory=True,
         host=host,
@@ -151,6 +152,10 @@ def _serve(settings: Settings, host: str, port: int, processes: int) -> None:
         # at a time (minutes on a loaded machine); uvicorn's 5 s would take it for dead and kill it.
         timeout_worker_healthcheck=HEALTHCHECK_SECONDS,
     )
+    # what `uvicorn.run` does for several workers, but with a socket of each process's own where
+    # the kernel can share connections out among them (`core.listening`)
+    held = listening.hold_port(host, port) if listening.shares_out_connections() else config.bind_socket()
+    Multiprocess(config, sockets=[held]).run()
 
 
 @app.command()

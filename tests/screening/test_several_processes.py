@@ -5,10 +5,14 @@ second."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -150,3 +154,81 @@ def test_a_subject_renamed_or_cancelled_through_one_server_is_so_in_the_other(
     call(a, officer, f"/subjects/{created['id']}/status", {"status": "cancelled", "note": "withdrawn"})
     seconds_until(lambda: hits_for(b, officer, "Tran Van Binh") == [])
     assert hits_for(a, officer, "Tran Van Binh") == []  # the writer's own index, at once
+
+
+def listeners(port: int) -> dict[int, int]:
+    """The sockets listening on loopback `port`, as {socket inode: pid of the process holding it}."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                inodes.add(int(fields[9]))
+    return {inode: pid for inode, pid in socket_holders().items() if inode in inodes}
+
+
+def socket_holders() -> dict[int, int]:
+    """Every open socket's inode and the process holding it (read from /proc/*/fd)."""
+    found = {}
+    for fd in Path("/proc").glob("[0-9]*/fd/*"):
+        try:
+            target = os.readlink(fd)
+        except OSError:  # the process or descriptor went meanwhile
+            continue
+        if target.startswith("socket:["):
+            found[int(target[8:-1])] = int(fd.parts[2])
+    return found
+
+
+def connections_per_process(port: int, clients: list[httpx.Client]) -> Counter[int]:
+    """Which of the server's processes holds each of the clients' open connections."""
+    for client in clients:  # each opens its connection and keeps it
+        client.get("/readyz").raise_for_status()
+    server_side = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 01: ESTABLISHED
+                server_side.add(int(fields[9]))
+    return Counter(pid for inode, pid in socket_holders().items() if inode in server_side)
+
+
+def test_each_process_of_a_server_listens_on_its_own_socket_and_gets_its_share_of_connections(
+    servers: tuple[Node, Node, Account],
+) -> None:
+    """`--workers 2` is two processes doing the work, not one: with uvicorn's one shared socket
+    the process awake for a burst of connections took them all (24 of 24 in `bench/load.py`)."""
+    _, b, _ = servers
+    assert b.process is not None
+    held = listeners(b.port)
+    assert len(held) == 2 and len(set(held.values())) == 2, held
+    assert b.process.pid not in held.values()  # the supervisor holds the port but takes no connection
+    clients = [httpx.Client(base_url=b.url, timeout=START_TIMEOUT) for _ in range(16)]
+    try:
+        shares = connections_per_process(b.port, clients)
+    finally:
+        for client in clients:
+            client.close()
+    assert set(shares) == set(held.values()), shares  # 16 connections: each process has some
+    assert sum(shares.values()) == 16
+
+
+def test_a_process_restarted_by_the_supervisor_listens_again_on_its_own_socket(
+    servers: tuple[Node, Node, Account],
+) -> None:
+    """(Last in the module: it takes one of B's processes down.)"""
+    _, b, officer = servers
+    before = listeners(b.port)
+    os.kill(next(iter(before.values())), signal.SIGKILL)
+    seconds_until(
+        lambda: len(held := listeners(b.port)) == 2 and set(held.values()) != set(before.values()),
+        limit=START_TIMEOUT,
+    )
+
+    # every connection is answered, whichever process it reaches (the new one has its index)
+    def screened_by_all() -> bool:
+        body = {"record_id": "T1", "name": "Abdulla Aripov"}
+        answers = [httpx.post(b.url + "/api/v1/screen", json=body, headers=officer.headers) for _ in range(8)]
+        return all(answer.status_code == 200 and answer.json()["results"][0]["hits"] for answer in answers)
+
+    seconds_until(screened_by_all, limit=START_TIMEOUT)
