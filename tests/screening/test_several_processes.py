@@ -156,14 +156,23 @@ def test_a_subject_renamed_or_cancelled_through_one_server_is_so_in_the_other(
     assert hits_for(a, officer, "Tran Van Binh") == []  # the writer's own index, at once
 
 
-def listeners(port: int) -> dict[int, int]:
-    """The sockets listening on loopback `port`, as {socket inode: pid of the process holding it}."""
+LISTEN, ESTABLISHED = "0A", "01"  # TCP states as /proc/net/tcp writes them
+
+
+def local_sockets(port: int, state: str) -> set[int]:
+    """The inodes of the sockets on local `port` in `state` (from /proc/net/tcp and tcp6)."""
     inodes = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
             fields = line.split()
-            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+            if fields[3] == state and int(fields[1].rsplit(":", 1)[1], 16) == port:
                 inodes.add(int(fields[9]))
+    return inodes
+
+
+def listeners(port: int) -> dict[int, int]:
+    """The sockets listening on loopback `port`, as {socket inode: pid of the process holding it}."""
+    inodes = local_sockets(port, LISTEN)
     return {inode: pid for inode, pid in socket_holders().items() if inode in inodes}
 
 
@@ -184,12 +193,7 @@ def connections_per_process(port: int, clients: list[httpx.Client]) -> Counter[i
     """Which of the server's processes holds each of the clients' open connections."""
     for client in clients:  # each opens its connection and keeps it
         client.get("/readyz").raise_for_status()
-    server_side = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
-            fields = line.split()
-            if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 01: ESTABLISHED
-                server_side.add(int(fields[9]))
+    server_side = local_sockets(port, ESTABLISHED)
     return Counter(pid for inode, pid in socket_holders().items() if inode in server_side)
 
 
