@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from datetime import timedelta
@@ -148,3 +149,14 @@ def test_user_added_with_an_email_is_listed_with_it(engine: Engine) -> None:
         stdin="a long password\n",
     )
     assert refused.returncode == 1 and "is not valid" in refused.stderr
+
+
+def test_serve_with_several_processes_on_a_taken_port_says_so_and_exits(engine: Engine) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = _liaison(engine, "serve", "--port", str(port), "--workers", "2")
+    assert done.returncode == 1
+    assert f"Cannot listen on 127.0.0.1:{port}: Address already in use." in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
