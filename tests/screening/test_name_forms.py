@@ -4,10 +4,12 @@ ranked above it."""
 
 from __future__ import annotations
 
+from itertools import permutations
+
 import pytest
 
 from liaison.names.variants import readings
-from liaison.screening.engine import DEFAULT_THRESHOLD
+from liaison.screening.engine import DEFAULT_THRESHOLD, MAX_CANDIDATES, ScreeningIndex, prepare
 from tests.screening.factories import index_of, record, subject
 
 DISTRACTORS = (
@@ -217,3 +219,36 @@ def test_two_vietnamese_syllables_are_two_names_not_a_typo() -> None:
     assert index.screen(record("Le The Phong")) == []
     assert [h.subject_id for h in index.screen(record("Hoang Dinh Nga"))] == [1]
     assert [h.subject_id for h in index.screen(record("Hoang Dinh Ngaa"))] == [1]  # a typo still counts
+
+
+# Korean family names in hangul, for namesakes of a given name written the same way
+KOREAN_FAMILIES = (
+    "이박최정강조윤장임한오서신권황안송류전홍고문양손배백허유남심노하곽성차주우구민진나지엄채원천방공현함변"
+)
+
+
+def _ranked_subjects(index: ScreeningIndex, name: str) -> list[int]:
+    """The subjects of the candidate names for a record of this name, best supported first."""
+    owners = [index._name_subject[name_id] for name_id in index.candidates(prepare(record(name)))]
+    return list(dict.fromkeys(owners))
+
+
+def test_a_name_holding_every_word_outranks_one_holding_one_word_by_many_keys() -> None:
+    # 남정은 holds every search key of 정은 (jeongeun, jongun, chongun, jungeun, their first and
+    # last letters, their consonants) and none of 김; Kim Jong-un holds a few keys of each word.
+    # A word counts once, by its best key, however many of its keys a name holds
+    index = index_of(subject(1, "Kim Jong-un"), subject(2, "남정은"))
+    assert _ranked_subjects(index, "김정은") == [1, 2]
+
+
+def test_hangul_kim_jong_un_finds_the_latin_subject_among_namesakes_of_each_word() -> None:
+    # fifty 정은s of other families, each holding every key of 정은, and ninety Kims of other
+    # given names (Kim Jong-min among them): summed over keys, the 정은s outranked him
+    namesakes = [subject(100 + n, f"{family}정은") for n, family in enumerate(KOREAN_FAMILIES)]
+    syllables = ("Jong", "Min", "Seo", "Ji", "Hyun", "Soo", "Young", "Ha", "Woo", "Yeon")
+    kims = [subject(200 + n, f"Kim {a}-{b.lower()}") for n, (a, b) in enumerate(permutations(syllables, 2))]
+    index = index_of(subject(1, "Kim Jong-un"), *namesakes, *kims)
+    assert len(namesakes) > MAX_CANDIDATES
+    assert _ranked_subjects(index, "김정은")[0] == 1
+    hits = index.screen(record("김정은"))
+    assert hits and hits[0].subject_id == 1 and hits[0].score >= DEFAULT_THRESHOLD

@@ -13,13 +13,16 @@ Layout, sized for 100,000 subjects with about 400,000 names in well under 1 GB:
 - tokens are interned with integer ids, so the 30,000 `nguyen`s of a list are one object, and
   each name's readings are also kept as rows of token ids and weights for the alignment.
 
-A query scatters an inverse-document-frequency weight for each of its keys into a scratch array
-(NumPy, over the posting lists of the record's birth year ±1 as zero-copy views), keeps the
-best-supported names, and compares only those; common keys (`nguyen`, `van`) weigh little, so
-namesakes born in other years (never looked at) and names that share only a family name do not
-crowd the candidates. The names of many records are compared in one stack (`alignment.py`), with
-token similarities looked up from a cache; only pairs that can reach the threshold get an
-explanation written.
+A query gives each name it touches a support: for each word of the record, the best
+inverse-document-frequency weight among that word's keys the name holds, summed over the words
+(NumPy, over the posting lists of the record's birth year ±1 as zero-copy views). A word counts
+once however many of its keys a name holds, so a name holding every word outranks one holding one
+word by its phonetic key, first letters and consonants at once (Kim Jong-un against `남정은` for
+a record `김정은`). Only the best-supported names are compared; common keys (`nguyen`, `van`)
+weigh little, so namesakes born in other years (never looked at) and names that share only a
+family name do not crowd the candidates. The names of many records are compared in one stack
+(`alignment.py`), with token similarities looked up from a cache; only pairs that can reach the
+threshold get an explanation written.
 
 Changes are incremental: `upsert` removes the subject's old names (tombstones, no rebuild) and
 indexes the new ones; `compact` drops tombstones from the posting lists when they pile up.
@@ -182,6 +185,20 @@ class Query:
 
 
 @dataclass(frozen=True)
+class _QueryWords:
+    """A query's readings, as `candidates` sums a name's support over their words.
+
+    `terms` are each a set of search keys with their weights: a word's own keys, or the key of two
+    adjacent words run together. `words[r, p]` is the term of reading `r`'s word `p`, and
+    `joined[r, p]` that of its words `p` and `p + 1` run together; `len(terms)` (no term) pads
+    them where a reading is shorter or two words run together are no name's."""
+
+    terms: tuple[tuple[tuple[str, float], ...], ...]
+    words: np.ndarray
+    joined: np.ndarray
+
+
+@dataclass(frozen=True)
 class Screened:
     """One record with its hits and what was wrong with it (before storage)."""
 
@@ -281,12 +298,13 @@ class ScreeningIndex:
         self.__dict__.update(state)
         self._local = threading.local()
 
-    def _scratch(self, size: int) -> tuple[np.ndarray, np.ndarray]:
-        """This thread's arrays, one slot per name: support summed, and where a name was last seen."""
-        scratch: tuple[np.ndarray, np.ndarray] | None = getattr(self._local, "scratch", None)
-        if scratch is None or len(scratch[0]) < size:
+    def _scratch(self, size: int) -> np.ndarray:
+        """This thread's array, one slot per name: where a name was last seen among those a query
+        touched."""
+        scratch: np.ndarray | None = getattr(self._local, "scratch", None)
+        if scratch is None or len(scratch) < size:
             size = max(size + size // 4, 1024)
-            scratch = self._local.scratch = np.zeros(size, dtype=np.float32), np.zeros(size, dtype=np.int32)
+            scratch = self._local.scratch = np.zeros(size, dtype=np.int32)
         return scratch
 
     def _append(self, name: str, *values: float) -> None:
@@ -443,43 +461,64 @@ class ScreeningIndex:
             known = self._key_weights[token] = (weighted, support)
         return known
 
-    def _query_keys(self, query: Query) -> tuple[dict[str, float], float]:
-        """The query's search keys with their weights; adjacent words also run together
-        (`Xiao Hong` finds `Xiaohong`, `Song-ha` finds `Songha`)."""
+    def _query_words(self, query: Query) -> tuple[_QueryWords, float]:
+        """The query's readings as `_QueryWords`, and the support a perfect match would have (the
+        least, over the readings, of the sum of each word's rarest own key)."""
         total = max(len(self._name_text), 1)
-        keys: dict[str, float] = {}
+        terms: list[tuple[tuple[str, float], ...]] = []
+        numbers: dict[object, int] = {}
+
+        def term(identity: object, weighted: tuple[tuple[str, float], ...]) -> int:
+            number = numbers.get(identity)
+            if number is None:
+                number = numbers[identity] = len(terms)
+                terms.append(weighted)
+            return number
+
+        words: list[list[int]] = []
+        joined: list[list[int]] = []
         perfect = 0.0
         for reading in query.readings:
             reading_support = 0.0
+            words.append([])
+            joined.append([])
             for position, token in enumerate(reading):
                 weighted, support = self._token_keys(token)
-                for key, weight in weighted:
-                    if weight > keys.get(key, 0.0):
-                        keys[key] = weight
+                words[-1].append(term(token, weighted))
                 reading_support += support
                 if position + 1 < len(reading):
-                    joined = token.keys[0] + reading[position + 1].keys[0]
-                    posting = self._postings.get(joined)
-                    if posting is not None:
-                        keys[joined] = max(keys.get(joined, 0.0), math.log(1 + total / len(posting)))
+                    key = token.keys[0] + reading[position + 1].keys[0]
+                    posting = self._postings.get(key)
+                    weight = math.log(1 + total / len(posting)) if posting else 0.0
+                    joined[-1].append(term(key, ((key, weight),)) if posting else -1)
             if reading_support > 0:
                 perfect = reading_support if perfect == 0 else min(perfect, reading_support)
-        return keys, perfect
+        width = max((len(row) for row in words), default=0)
+        none = len(terms)
+
+        def padded(rows: list[list[int]], size: int) -> np.ndarray:
+            table = np.full((len(rows), size), none, dtype=np.int64)
+            for number, row in enumerate(rows):
+                table[number, : len(row)] = [none if t < 0 else t for t in row]
+            return table
+
+        return _QueryWords(tuple(terms), padded(words, width), padded(joined, max(width - 1, 0))), perfect
 
     def candidates(self, query: Query, limit: int = MAX_CANDIDATES, use_dates: bool = True) -> list[int]:
         """Name ids most supported by the query's keys (inverse-document-frequency weighted).
 
-        Every key adds its weight to the names it lists; names with at least `MIN_SUPPORT` of the
-        support a perfect match would have are candidates. With `use_dates`, only the names of
-        subjects born within `NEAR_YEARS` of the record are looked at — the postings are split by birth
-        year — so that a common name's namesakes born in other years neither crowd out the one
-        sought nor cost time. The names of subjects holding the record's document number are
-        always candidates (a document may outweigh a date).
+        A name's support is, for the best of the query's readings, the sum over its words of the
+        best weight among the keys of that word the name holds (`_query_words`); names with at
+        least `MIN_SUPPORT` of the support a perfect match would have are candidates. With
+        `use_dates`, only the names of subjects born within `NEAR_YEARS` of the record are looked
+        at — the postings are split by birth year — so that a common name's namesakes born in
+        other years neither crowd out the one sought nor cost time. The names of subjects holding
+        the record's document number are always candidates (a document may outweigh a date).
         """
         holders = self._documents.get(normalise_document(query.record.document_number), ())
         same_document = [n for s in list(holders) if (h := self._subjects.get(s)) for n in h.name_ids]
-        keys, perfect = self._query_keys(query)
-        if not keys:
+        words, perfect = self._query_words(query)
+        if not any(words.terms):
             return same_document
         if any(token.is_initial for reading in query.readings for token in reading):
             # an initial's key is held by every word it begins (`!n`: Nguyen, Ngoc, Nhat ...),
@@ -488,18 +527,22 @@ class ScreeningIndex:
         year = query.birth_date.year if use_dates and query.birth_date is not None else 0
         lists: list[array[int]] = []
         weights: list[float] = []
-        for key, weight in keys.items():
-            # (a key may have gone since it was weighed, if another thread compacted the postings)
-            if year:
-                by_year = self._year_postings.get(key, {})
-                for bucket in (*range(year - NEAR_YEARS, year + NEAR_YEARS + 1), 0):
-                    posting = by_year.get(bucket)
-                    if posting is not None:
-                        lists.append(posting)
-                        weights.append(weight)
-            elif (posting := self._postings.get(key)) is not None:
-                lists.append(posting)
-                weights.append(weight)
+        terms: list[int] = []
+        for number, term in enumerate(words.terms):
+            for key, weight in term:
+                # (a key may have gone since it was weighed, if another thread compacted the postings)
+                if year:
+                    by_year = self._year_postings.get(key, {})
+                    for bucket in (*range(year - NEAR_YEARS, year + NEAR_YEARS + 1), 0):
+                        posting = by_year.get(bucket)
+                        if posting is not None:
+                            lists.append(posting)
+                            weights.append(weight)
+                            terms.append(number)
+                elif (posting := self._postings.get(key)) is not None:
+                    lists.append(posting)
+                    weights.append(weight)
+                    terms.append(number)
         if not lists:
             return same_document
         while True:  # postings only grow: if none grew while copied, the lengths fit the copy
@@ -507,16 +550,19 @@ class ScreeningIndex:
             touched = np.frombuffer(b"".join(lists), dtype=np.int32)
             if len(touched) == sum(lengths):
                 break
-        support, last_seen = self._scratch(len(self._name_text))
-        np.add.at(support, touched, np.repeat(np.array(weights, dtype=np.float32), lengths))
-        values = support[touched]
-        support[touched] = 0.0
-        enough = values >= MIN_SUPPORT * perfect
-        touched, values = touched[enough], values[enough]
+        # number the names touched 0, 1, ... (`last_seen` is left holding each one's number)
+        last_seen = self._scratch(len(self._name_text))
         position = np.arange(len(touched), dtype=np.int32)
         last_seen[touched] = position
-        once = last_seen[touched] == position
-        ids, support = touched[once], values[once]
+        ids = touched[last_seen[touched] == position]
+        last_seen[ids] = np.arange(len(ids), dtype=np.int32)
+        # each term's best key per name (a row of zeros last, for no term)
+        best = np.zeros((len(words.terms) + 1, len(ids)), dtype=np.float32)
+        flat = np.repeat(np.array(terms, dtype=np.int64) * len(ids), lengths) + last_seen[touched]
+        np.maximum.at(best.reshape(-1), flat, np.repeat(np.array(weights, dtype=np.float32), lengths))
+        support = self._reading_support(words, best).max(axis=0)  # the best reading
+        enough = support >= MIN_SUPPORT * perfect
+        ids, support = ids[enough], support[enough]
         if year:  # names in the unknown-or-several-years bucket: the subject's years must still fit
             low = np.frombuffer(self._name_year_low, dtype=np.int16)[ids]
             high = np.frombuffer(self._name_year_high, dtype=np.int16)[ids]
@@ -539,6 +585,29 @@ class ScreeningIndex:
             ids = ids[: tied if tied <= 2 * limit else limit]
         found = ids.tolist()
         return found + [n for n in same_document if n not in found]
+
+    @staticmethod
+    def _reading_support(words: _QueryWords, best: np.ndarray) -> np.ndarray:
+        """Each name's support from each reading: the sum over the reading's words of the best key
+        of each word the name holds, where two adjacent words run together (`Song-ha`, a name's
+        `Songha`) count once, by that key, in place of the two if that is more.
+
+        `best[t]` is each name's best weight among term `t`'s keys. A word counts once however many
+        of its keys a name holds; two words run together count once because the key's weight
+        already says how rare the pair is (`Seonhai Jeon` is also read `se on hai jeon`, and a
+        `Ha Jun-seon` holding `seon`, counted for both `se` and `on`, outranked `Jeon Seonhui`).
+        The sums are those of the best way to read the words as single and run-together ones,
+        worked out word by word."""
+        words_best = best[words.words]  # (reading, word, name)
+        before = np.zeros((len(words.words), best.shape[1]), dtype=np.float32)  # up to the word before
+        if words_best.shape[1] == 0:
+            return before
+        current = words_best[:, 0]
+        for position in range(1, words_best.shape[1]):
+            apart = current + words_best[:, position]
+            together = before + best[words.joined[:, position - 1]]
+            before, current = current, np.maximum(apart, together)
+        return current
 
     def screen(self, record: ScreenRecord, threshold: float | None = None, limit: int = 10) -> list[Hit]:
         """Hits for one record, best first (at the weights' own threshold unless given one)."""
