@@ -75,7 +75,10 @@ DEFAULT_THRESHOLD = WEIGHTS.threshold  # the packaged weights'; an index scores 
 MAX_CANDIDATES = 40
 STACK_ROWS = 500  # records whose candidate names are compared in one NumPy stack
 RIVAL_SIMILARITY = 0.95
-RELATIVE_SUPPORT = 0.5  # ... and, when there are many, at least this share of the best one's
+# ... and, when there are many, at least this share of the best one's (0.5 when every key counted:
+# with each word counted once supports lie closer together, and 0.5 let in names holding only some
+# words, which cost the Han and Korean sets precision)
+RELATIVE_SUPPORT = 0.65
 SHORTER_FIRST = 0.01  # support a name loses per word, so that of equals the shorter come first
 INITIALS_WIDER = 4  # how many more candidate names a record written with initials is compared with
 MIN_SUPPORT = 0.2  # a candidate name must have this share of the support a perfect match would have
