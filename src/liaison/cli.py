@@ -154,11 +154,8 @@ def _serve(settings: Settings, host: str, port: int, processes: int) -> None:
     )
     # what `uvicorn.run` does for several workers, but with a socket of each process's own where
     # the kernel can share connections out among them (`core.listening`)
-    if not listening.shares_out_connections():
-        Multiprocess(config, sockets=[config.bind_socket()]).run()
-        return
     try:
-        held = listening.hold_port(host, port)
+        held = listening.hold_port(host, port) if listening.shares_out_connections() else config.bind_socket()
     except OSError as error:  # what uvicorn says of a taken port, without a traceback
         console.print(f"[red]Cannot listen on {host}:{port}: {error.strerror}.[/red]")
         raise typer.Exit(1) from error
