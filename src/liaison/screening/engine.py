@@ -479,7 +479,7 @@ class ScreeningIndex:
             return number
 
         words: list[list[int]] = []
-        joined: list[list[int]] = []
+        joined: list[list[int | None]] = []  # None: the two words run together are no name's
         perfect = 0.0
         for reading in query.readings:
             reading_support = 0.0
@@ -493,16 +493,16 @@ class ScreeningIndex:
                     key = token.keys[0] + reading[position + 1].keys[0]
                     posting = self._postings.get(key)
                     weight = math.log(1 + total / len(posting)) if posting else 0.0
-                    joined[-1].append(term(key, ((key, weight),)) if posting else -1)
+                    joined[-1].append(term(key, ((key, weight),)) if posting else None)
             if reading_support > 0:
                 perfect = reading_support if perfect == 0 else min(perfect, reading_support)
         width = max((len(row) for row in words), default=0)
         none = len(terms)
 
-        def padded(rows: list[list[int]], size: int) -> np.ndarray:
+        def padded(rows: Sequence[Sequence[int | None]], size: int) -> np.ndarray:
             table = np.full((len(rows), size), none, dtype=np.int64)
             for number, row in enumerate(rows):
-                table[number, : len(row)] = [none if t < 0 else t for t in row]
+                table[number, : len(row)] = [none if t is None else t for t in row]
             return table
 
         return _QueryWords(tuple(terms), padded(words, width), padded(joined, max(width - 1, 0))), perfect
