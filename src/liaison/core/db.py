@@ -19,6 +19,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from sqlalchemy.types import TypeDecorator
 
 from liaison.core.settings import get_settings
+from liaison.core.write_queue import BUSY_SECONDS, queue_writers
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -70,9 +71,10 @@ class Protected:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine with SQLite set up for concurrent use: WAL, foreign keys, busy timeout."""
+    """An engine with SQLite set up for concurrent use: WAL, foreign keys, and writers that take
+    the write lock in turn within their busy timeout (`core.write_queue`)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_SECONDS})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -81,15 +83,12 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
-        @event.listens_for(engine, "begin")
-        def _sqlite_begin(connection: Any) -> None:
-            # IMMEDIATE takes the write lock up front, so two writers queue instead of failing late.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-
+        # IMMEDIATE takes the write lock up front, so two writers queue instead of failing late;
+        # they queue in turn, not in SQLite's busy handler
+        queue_writers(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
