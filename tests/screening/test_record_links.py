@@ -5,13 +5,15 @@ request and from the subject; a request the reader may not read is on neither.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
 from liaison.core.security.policy import SystemActor
 from liaison.requests import service as requests_service
-from tests.conftest import Account
+from tests.conftest import Account, app_on, make_account
 from tests.registry.factories import commitment, engagement
 from tests.requests.factories import OFFICER, agency, request_data
 from tests.screening.factories import agency_pair
@@ -91,3 +93,44 @@ def test_the_hit_that_opened_a_locate_request_is_linked_from_the_request_and_the
     assert _linked(api, officer, f"/api/v1/requests/{request_id}") == {("hit", hit["hit_id"])}
     subject_page = api.get(f"/subjects/{subject_id}", headers=officer.headers).text
     assert "Confirmed screening hits" in subject_page and f'href="/requests/{request_id}"' in subject_page
+
+
+def test_reading_a_request_finds_the_hit_that_opened_it_by_index_not_by_reading_every_hit(
+    sqlite_engine: Engine,
+) -> None:
+    """Every read of a request looks up the hit that opened it: on a list screened for years
+    that must be an index search, not a scan of every hit ever raised (SQLite's own plan)."""
+    officer = make_account(sqlite_engine, "officer")
+    with TestClient(app_on(sqlite_engine), base_url="http://testserver") as api:
+        ours, partner = agency_pair(
+            sqlite_engine, "Anti-Corruption Agency of Kazakhstan", "KZ", "anti_corruption"
+        )
+        add_subject(api, officer, "Қасым Тоқаев", born="1953-05-17")
+        (hit,) = screen(api, officer, {"name": "Kasym Tokaev", "birth_date": "1953-05-17"})["results"][0][
+            "hits"
+        ]
+        body = {"decision": "confirm", "reason": "passport photo", "requesting_agency_id": ours,
+                "requested_agency_id": partner}  # fmt: skip
+        decided = api.post(
+            f"/api/v1/screening/hits/{hit['hit_id']}/decision", json=body, headers=officer.headers
+        )
+        asked: list[tuple[str, Any]] = []
+
+        def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+            if "FROM screening_hit" in statement:
+                asked.append((statement, parameters))
+
+        event.listen(sqlite_engine, "before_cursor_execute", keep)
+        try:
+            assert _linked(api, officer, f"/api/v1/requests/{decided.json()['request_id']}") == {
+                ("hit", hit["hit_id"])
+            }
+        finally:
+            event.remove(sqlite_engine, "before_cursor_execute", keep)
+    assert asked, "the request's detail no longer asks for its hit: this test checks nothing"
+    with sqlite_engine.connect() as connection:
+        plans = [
+            [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
+            for statement, parameters in asked
+        ]
+    assert not [plan for plan in plans if any(step.startswith("SCAN screening_hit") for step in plan)], plans

@@ -92,7 +92,7 @@ class Hit(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[str] = mapped_column(String(80), default="")
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
-    request_id: Mapped[int | None] = mapped_column(default=None)
+    request_id: Mapped[int | None] = mapped_column(default=None, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     record: Mapped[ScreenedRecord] = relationship(back_populates="hits")
