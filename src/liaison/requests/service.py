@@ -765,8 +765,10 @@ def add_comment(
     request = get_request(session, actor, request_id, action="requests.write")
     now = now or utcnow()
     when = happened_at(request, happened_on, now)
-    comment = RequestComment(author=actor.username, at=now, happened_at=when, body=body)
-    request.comments.append(comment)
+    # Set from the comment's side: appending to `request.comments` would load every comment the
+    # request has (hundreds on a long case) to add one; the backref only queues it for that list.
+    comment = RequestComment(request=request, author=actor.username, at=now, happened_at=when, body=body)
+    session.add(comment)
     session.flush()
     audit.record(
         session,
