@@ -26,6 +26,7 @@ from liaison.exchange.models import IncomingEnvelope, OutgoingEnvelope, Peer
 from liaison.subjects.models import Subject, SubjectStatusProposal
 from tests.conftest import app_on, csrf_token, make_account, sign_in_pages
 from tests.exchange.test_messages import make_peer
+from tests.query_plans import plans_reading, scans
 from tests.registry.factories import agency
 
 UNIT = "international-cooperation"
@@ -395,3 +396,20 @@ def test_the_sharing_page_sets_where_it_may_go_and_the_owner_permits_passing_on(
         "/exchange/sharing/permission", data=permit | {"next": "//evil.example"}, follow_redirects=False
     )
     assert offsite.headers["location"] == "/"  # never to another site
+
+
+def test_a_persons_page_finds_where_it_was_sent_by_index_not_by_reading_every_dispatch(
+    sqlite_engine: Engine,
+) -> None:
+    """Every person's page asks which partners it went to: that must not read every dispatch
+    this node ever made (SQLite's own plan)."""
+    make_account(sqlite_engine, "officer", "officer.one", unit=UNIT)
+    with unit_of_work(sqlite_engine) as session:
+        peer = make_peer(session, "kz-aca", "KZ")
+        officer = user(session, "officer.one")
+        subject = person(session, officer)
+        sharing.share_subject(session, officer, subject.id, peer.agency_id or 0)
+    with unit_of_work(sqlite_engine) as session, plans_reading(sqlite_engine, "exchange_dispatch") as plans:
+        shared = sharing.subject_shared_with(session, user(session, "officer.one"), subject)
+    assert [s.peer.node_id for s in shared] == ["kz-aca"]
+    assert not scans(plans, "exchange_dispatch"), plans

@@ -5,15 +5,14 @@ request and from the subject; a request the reader may not read is on neither.""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from liaison.core.security.policy import SystemActor
 from liaison.requests import service as requests_service
 from tests.conftest import Account, app_on, make_account
+from tests.query_plans import plans_reading, scans
 from tests.registry.factories import commitment, engagement
 from tests.requests.factories import OFFICER, agency, request_data
 from tests.screening.factories import agency_pair
@@ -114,23 +113,20 @@ def test_reading_a_request_finds_the_hit_that_opened_it_by_index_not_by_reading_
         decided = api.post(
             f"/api/v1/screening/hits/{hit['hit_id']}/decision", json=body, headers=officer.headers
         )
-        asked: list[tuple[str, Any]] = []
+        request_id = decided.json()["request_id"]
+        with plans_reading(sqlite_engine, "screening_hit") as plans:
+            assert _linked(api, officer, f"/api/v1/requests/{request_id}") == {("hit", hit["hit_id"])}
+    assert not scans(plans, "screening_hit"), plans
 
-        def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-            if "FROM screening_hit" in statement:
-                asked.append((statement, parameters))
 
-        event.listen(sqlite_engine, "before_cursor_execute", keep)
-        try:
-            assert _linked(api, officer, f"/api/v1/requests/{decided.json()['request_id']}") == {
-                ("hit", hit["hit_id"])
-            }
-        finally:
-            event.remove(sqlite_engine, "before_cursor_execute", keep)
-    assert asked, "the request's detail no longer asks for its hit: this test checks nothing"
-    with sqlite_engine.connect() as connection:
-        plans = [
-            [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
-            for statement, parameters in asked
-        ]
-    assert not [plan for plan in plans if any(step.startswith("SCAN screening_hit") for step in plan)], plans
+def test_reading_an_engagement_finds_the_requests_following_from_it_by_index(sqlite_engine: Engine) -> None:
+    """An engagement's detail lists the requests that follow from it or its commitments: an index
+    search, not a scan of every request (SQLite's own plan)."""
+    officer = make_account(sqlite_engine, "officer")
+    with TestClient(app_on(sqlite_engine), base_url="http://testserver") as api:
+        subject_id = add_subject(api, officer, "Nguyễn Văn A", born="1970-05-01")
+        talks, named, follows, _hidden = _requests(sqlite_engine, subject_id)
+        with plans_reading(sqlite_engine, "request") as plans:
+            linked = _linked(api, officer, f"/api/v1/engagements/{talks}")
+    assert linked == {("request", named), ("request", follows)}
+    assert not scans(plans, "request"), plans

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from liaison.core.db import Base, Protected, utcnow
@@ -31,6 +31,8 @@ class Dispatch(Protected, Base):
     """
 
     __tablename__ = "exchange_dispatch"
+    # a record's page asks what was sent of it, by `source_type` and `source_id`
+    __table_args__ = (Index("ix_exchange_dispatch_source", "source_type", "source_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     peer_id: Mapped[int] = mapped_column(ForeignKey("exchange_peer.id"), index=True)
