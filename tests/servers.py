@@ -4,18 +4,21 @@ databases for them (`postgres_url`). The exchange tests pair such nodes (`tests/
 the screening tests run two servers on one database.
 
 A node can run with its clock moved on (`Node.time_shift`, e.g. "+8d"): its process is started
-under the Debian tool `faketime` (libfaketime, `LD_PRELOAD`), so its `datetime.now`, `time.time`
+with Debian's libfaketime preloaded (`LD_PRELOAD`, `FAKETIME`), so its `datetime.now`, `time.time`
 and the clock behind its HTTP signatures read that much later, as after days of an outage. Nothing
-in the product knows; the test process itself keeps the real time. The monotonic clock is left
+in the product knows; the test process itself keeps the real time. The library is preloaded
+directly rather than through the `faketime` program, which forks the command and waits for it:
+stopping or killing that program left the node running after its test, a server for the rest of
+the run. The monotonic clock is left
 alone (`FAKETIME_DONT_FAKE_MONOTONIC`): Python's timed waits (`threading.Event.wait`, the worker's
 poll) hand a deadline on that clock to the kernel, which would wait out the whole shift.
 """
 
 from __future__ import annotations
 
+import glob
 import itertools
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -39,7 +42,8 @@ from tests.conftest import Account, PostgresCluster
 _databases = itertools.count()
 SRC = Path(__file__).resolve().parents[1] / "src"
 START_TIMEOUT = 240.0  # a loaded CI machine takes long to import the app
-FAKETIME = shutil.which("faketime") or "faketime"  # Debian package faketime (.ci/run installs it)
+# Debian's libfaketime (package faketime, which .ci/run installs); "" where it is not installed
+LIBFAKETIME = next(iter(sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))), "")
 QUICK = {  # settings that make a test node quick and change nothing a test looks at
     "LIAISON_SIGNIN_DELAY_SECONDS": "0",
     "LIAISON_EXCHANGE_POLL_SECONDS": "0.05",
@@ -88,6 +92,9 @@ class Node:
             **QUICK,
         )
         if self.time_shift:
+            assert LIBFAKETIME, "libfaketime is not installed (Debian package faketime)"
+            env["LD_PRELOAD"] = LIBFAKETIME
+            env["FAKETIME"] = self.time_shift  # an offset, as `faketime -f +8d` passes it on
             env["FAKETIME_DONT_FAKE_MONOTONIC"] = "1"  # timed waits end on time (module docstring)
         env.update(self.extra_env)
         return env
@@ -114,9 +121,8 @@ class Node:
         return self._engine
 
     def command(self, *args: str) -> list[str]:
-        """`python -m liaison ARGS`, under `faketime` when the node's clock is shifted."""
-        shifted = [FAKETIME, "-f", self.time_shift] if self.time_shift else []
-        return [*shifted, sys.executable, "-m", "liaison", *args]
+        """`python -m liaison ARGS` (its clock shifted by `env`)."""
+        return [sys.executable, "-m", "liaison", *args]
 
     def start(self) -> None:
         log = (self.home / "serve.log").open("ab")

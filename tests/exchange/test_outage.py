@@ -5,12 +5,11 @@ messages, the catch-up time measured; and an outage longer than the freshness wi
 simulated days against the default 168 hours), after which every step still arrives, exactly once
 and gap-free, because the sender seals each queued envelope again before it would go stale. The
 envelopes are queued on A while B is stopped; then both node processes start again under
-`faketime -f +Nd` (`Node.time_shift`), so both clocks moved on by the outage.
+libfaketime with `FAKETIME=+Nd` (`Node.time_shift`), so both clocks moved on by the outage.
 """
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,11 +27,12 @@ from liaison.exchange.models import Evidence, IncomingEnvelope, OutgoingEnvelope
 from tests.exchange.conftest import Node, paired_nodes, wait_for
 from tests.exchange.test_delivery import accepted, count
 from tests.exchange.test_faults import answers_queued, incoming_sequences, settled_sequences
+from tests.servers import LIBFAKETIME
 
 # real node processes started and stopped several times: one xdist worker holds this module
 pytestmark = [
     pytest.mark.xdist_group("exchange-outage"),
-    pytest.mark.skipif(shutil.which("faketime") is None, reason="needs faketime (.ci/run installs it)"),
+    pytest.mark.skipif(not LIBFAKETIME, reason="needs libfaketime (.ci/run installs faketime)"),
 ]
 
 
