@@ -30,6 +30,8 @@ import sqlite3
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -84,15 +86,16 @@ class _ProcessTurn:
         self._fd: int | None = None
         self._pid = 0
 
-    def take(self) -> None:
+    @contextmanager
+    def taken(self) -> Iterator[None]:
         if self._pid != os.getpid():  # a forked child opens its own: the lock is per open file
             self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
             self._pid = os.getpid()
         assert self._fd is not None
         fcntl.flock(self._fd, fcntl.LOCK_EX)  # the kernel wakes the next process when it is free
-
-    def give_back(self) -> None:
-        if self._fd is not None and self._pid == os.getpid():
+        try:
+            yield
+        finally:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
@@ -104,25 +107,18 @@ class WriteQueue:
         self._ended = threading.Event()  # set whenever a transaction of this process ends
         self._writing: set[object] = set()  # DB-API connections of this process holding the lock
         self._processes = _ProcessTurn(Path(f"{database}-turn")) if _is_file(database) else None
-        self.busy_ms = BUSY_SECONDS * 1000  # each connection's own busy timeout
-
-    def connected(self, dbapi_connection: Any) -> None:
-        _busy_timeout(dbapi_connection, self.busy_ms)
+        self.busy_ms = BUSY_SECONDS * 1000  # each connection's own busy timeout (`make_engine`'s)
 
     def begin(self, connection: Connection) -> None:
         deadline = time.monotonic() + BUSY_SECONDS
-        first = self._line.enter(BUSY_SECONDS)  # not first after all that time: one try, then fail
+        if not self._line.enter(BUSY_SECONDS):  # not first after all that time: one try, then fail
+            self._begin_when_free(connection, deadline)
+            return
         try:
-            if first and self._processes is not None:
-                self._processes.take()
-            try:
+            with self._processes.taken() if self._processes is not None else nullcontext():
                 self._begin_when_free(connection, deadline)
-            finally:
-                if first and self._processes is not None:
-                    self._processes.give_back()
         finally:
-            if first:
-                self._line.leave()
+            self._line.leave()
 
     def ended(self, dbapi_connection: object) -> None:
         """A transaction ended (or a connection went away): the next in line may try now."""
@@ -135,33 +131,40 @@ class WriteQueue:
         return self._line.waiting
 
     def _begin_when_free(self, connection: Connection, deadline: float) -> None:
-        # While a transaction of this process writes, wait for its end here: woken at once, where
-        # SQLite's busy handler would sleep. A transaction that goes on for longer than
-        # OWN_WAIT_SECONDS, and any of another process, is waited for in the busy handler.
-        while self._writing and time.monotonic() < deadline:
-            self._ended.clear()
-            if self._writing and not self._ended.wait(min(OWN_WAIT_SECONDS, deadline - time.monotonic())):
-                break
+        self._wait_for_own_writer(deadline)
         dbapi_connection = connection.connection.dbapi_connection
         assert dbapi_connection is not None  # a connection being begun is open
         try:
-            # Ask in SQLite's busy handler a few milliseconds at a time: its own sleeps grow to
-            # 100 ms, so a wait for a long transaction of another process would overshoot its end.
             _busy_timeout(dbapi_connection, ASK_MS)
-            begun = False
-            while not begun and time.monotonic() * 1000 + ASK_MS < deadline * 1000:
-                try:
-                    dbapi_connection.execute("BEGIN IMMEDIATE")
-                    begun = True
-                except sqlite3.OperationalError as error:
-                    if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
-                        break  # the last try below raises it as SQLAlchemy's error
-            if not begun:  # the time is nearly up (or another error): one last try
+            if not _asked_until(dbapi_connection, deadline):  # time nearly up, or another error
                 _busy_timeout(dbapi_connection, max(0, int((deadline - time.monotonic()) * 1000)))
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                connection.exec_driver_sql("BEGIN IMMEDIATE")  # the last try: fails as SQLAlchemy's error
         finally:
             _busy_timeout(dbapi_connection, self.busy_ms)
         self._writing.add(dbapi_connection)
+
+    def _wait_for_own_writer(self, deadline: float) -> None:
+        """While a transaction of this process writes, wait for its end here: woken at once, where
+        SQLite's busy handler would sleep. One that goes on for longer than `OWN_WAIT_SECONDS`, and
+        any of another process, is waited for in the busy handler."""
+        while self._writing and time.monotonic() < deadline:
+            self._ended.clear()
+            if self._writing and not self._ended.wait(min(OWN_WAIT_SECONDS, deadline - time.monotonic())):
+                return
+
+
+def _asked_until(dbapi_connection: Any, deadline: float) -> bool:
+    """Ask SQLite for the write lock in its busy handler `ASK_MS` at a time until shortly before
+    `deadline` (its own sleeps grow to 100 ms, so a wait for a long transaction of another process
+    would overshoot that transaction's end); whether the transaction began."""
+    while time.monotonic() + ASK_MS / 1000 < deadline:
+        try:
+            dbapi_connection.execute("BEGIN IMMEDIATE")
+            return True
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                return False
+    return False
 
 
 def _busy_timeout(dbapi_connection: Any, milliseconds: int) -> None:
@@ -173,28 +176,24 @@ def _is_file(database: str | None) -> bool:
 
 
 def queue_writers(engine: Engine) -> None:
-    """Give each connection its busy timeout and begin each of the engine's transactions through a
-    `WriteQueue`; tell the queue when one ends (the dialect's commit and rollback, the pool's reset
-    on return being a rollback too) and when a connection goes away."""
+    """Begin each of the engine's transactions through a `WriteQueue`, and tell the queue when one
+    ends (the dialect's commit and rollback, the pool's reset on return being a rollback too) and
+    when a connection goes away. The engine's connections keep `BUSY_SECONDS` as their own busy
+    timeout (`make_engine` connects with it)."""
     queue = WriteQueue(engine.url.database)
     engine.dialect.liaison_write_queue = queue  # type: ignore[attr-defined]
-    event.listen(engine, "connect", lambda dbapi_connection, _record: queue.connected(dbapi_connection))
-    commit, rollback = engine.dialect.do_commit, engine.dialect.do_rollback
 
-    def do_commit(dbapi_connection: Any) -> None:
-        try:
-            commit(dbapi_connection)
-        finally:
-            queue.ended(dbapi_connection)
+    def then_ended(end: Callable[[Any], None]) -> Callable[[Any], None]:
+        def ending(dbapi_connection: Any) -> None:
+            try:
+                end(dbapi_connection)
+            finally:
+                queue.ended(dbapi_connection)
 
-    def do_rollback(dbapi_connection: Any) -> None:
-        try:
-            rollback(dbapi_connection)
-        finally:
-            queue.ended(dbapi_connection)
+        return ending
 
-    engine.dialect.do_commit = do_commit  # type: ignore[method-assign]
-    engine.dialect.do_rollback = do_rollback  # type: ignore[method-assign]
+    engine.dialect.do_commit = then_ended(engine.dialect.do_commit)  # type: ignore[method-assign,assignment]
+    engine.dialect.do_rollback = then_ended(engine.dialect.do_rollback)  # type: ignore[method-assign,assignment]
 
     for ending in ("close", "invalidate", "close_detached"):
         event.listen(engine.pool, ending, lambda dbapi_connection, *_: queue.ended(dbapi_connection))
