@@ -99,17 +99,23 @@ def test_dismissed_pair_stays_quiet_until_the_record_or_the_subject_changes(
     assert twice.status_code == 409
 
 
-def test_confirming_a_hit_opens_a_locate_or_verify_request(
-    api: TestClient, officer: Account, engine: Engine
-) -> None:
+def confirmed_into_a_request(api: TestClient, officer: Account, engine: Engine) -> tuple[int, int, int]:
+    """A person sought, the hit a screening raised on them, and the locate request the hit's
+    confirmation opened: their ids."""
     ours, partner = agency_pair(engine, "Anti-Corruption Agency of Kazakhstan", "KZ", "anti_corruption")
-    add_subject(api, officer, "Қасым Тоқаев", born="1953-05-17")
+    subject_id = add_subject(api, officer, "Қасым Тоқаев", born="1953-05-17")
     (hit,) = screen(api, officer, {"name": "Kasym Tokaev", "birth_date": "1953-05-17"})["results"][0]["hits"]
     body = {"decision": "confirm", "reason": "passport photo", "requesting_agency_id": ours,
             "requested_agency_id": partner}  # fmt: skip
     decided = api.post(f"/api/v1/screening/hits/{hit['hit_id']}/decision", json=body, headers=officer.headers)
     assert decided.status_code == 200, decided.text
-    request_id = decided.json()["request_id"]
+    return subject_id, int(hit["hit_id"]), int(decided.json()["request_id"])
+
+
+def test_confirming_a_hit_opens_a_locate_or_verify_request(
+    api: TestClient, officer: Account, engine: Engine
+) -> None:
+    _subject_id, _hit_id, request_id = confirmed_into_a_request(api, officer, engine)
     opened = api.get(f"/api/v1/requests/{request_id}", headers=officer.headers).json()
     assert opened["kind"] == "locate_person" and opened["direction"] == "outgoing"
 

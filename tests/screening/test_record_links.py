@@ -15,8 +15,7 @@ from tests.conftest import Account, app_on, make_account
 from tests.query_plans import plans_reading, scans
 from tests.registry.factories import commitment, engagement
 from tests.requests.factories import OFFICER, agency, request_data
-from tests.screening.factories import agency_pair
-from tests.screening.test_api import add_subject, screen
+from tests.screening.test_api import add_subject, confirmed_into_a_request
 
 SECRET_UNIT = SystemActor(username="fugitive.desk", role="officer", unit="fugitives")
 
@@ -79,17 +78,11 @@ def test_editing_the_persons_of_a_request_moves_it_between_subjects(
 def test_the_hit_that_opened_a_locate_request_is_linked_from_the_request_and_the_subject(
     api: TestClient, officer: Account, engine: Engine
 ) -> None:
-    ours, partner = agency_pair(engine, "Anti-Corruption Agency of Kazakhstan", "KZ", "anti_corruption")
-    subject_id = add_subject(api, officer, "Қасым Тоқаев", born="1953-05-17")
-    (hit,) = screen(api, officer, {"name": "Kasym Tokaev", "birth_date": "1953-05-17"})["results"][0]["hits"]
-    body = {"decision": "confirm", "reason": "passport photo", "requesting_agency_id": ours,
-            "requested_agency_id": partner}  # fmt: skip
-    decided = api.post(f"/api/v1/screening/hits/{hit['hit_id']}/decision", json=body, headers=officer.headers)
-    request_id = decided.json()["request_id"]
+    subject_id, hit_id, request_id = confirmed_into_a_request(api, officer, engine)
     request_page = api.get(f"/requests/{request_id}", headers=officer.headers).text
     assert "Opened by a screening hit" in request_page and f'href="/subjects/{subject_id}"' in request_page
-    assert ("hit", hit["hit_id"]) in _linked(api, officer, f"/api/v1/subjects/{subject_id}")
-    assert _linked(api, officer, f"/api/v1/requests/{request_id}") == {("hit", hit["hit_id"])}
+    assert ("hit", hit_id) in _linked(api, officer, f"/api/v1/subjects/{subject_id}")
+    assert _linked(api, officer, f"/api/v1/requests/{request_id}") == {("hit", hit_id)}
     subject_page = api.get(f"/subjects/{subject_id}", headers=officer.headers).text
     assert "Confirmed screening hits" in subject_page and f'href="/requests/{request_id}"' in subject_page
 
@@ -101,21 +94,9 @@ def test_reading_a_request_finds_the_hit_that_opened_it_by_index_not_by_reading_
     that must be an index search, not a scan of every hit ever raised (SQLite's own plan)."""
     officer = make_account(sqlite_engine, "officer")
     with TestClient(app_on(sqlite_engine), base_url="http://testserver") as api:
-        ours, partner = agency_pair(
-            sqlite_engine, "Anti-Corruption Agency of Kazakhstan", "KZ", "anti_corruption"
-        )
-        add_subject(api, officer, "Қасым Тоқаев", born="1953-05-17")
-        (hit,) = screen(api, officer, {"name": "Kasym Tokaev", "birth_date": "1953-05-17"})["results"][0][
-            "hits"
-        ]
-        body = {"decision": "confirm", "reason": "passport photo", "requesting_agency_id": ours,
-                "requested_agency_id": partner}  # fmt: skip
-        decided = api.post(
-            f"/api/v1/screening/hits/{hit['hit_id']}/decision", json=body, headers=officer.headers
-        )
-        request_id = decided.json()["request_id"]
+        _subject_id, hit_id, request_id = confirmed_into_a_request(api, officer, sqlite_engine)
         with plans_reading(sqlite_engine, "screening_hit") as plans:
-            assert _linked(api, officer, f"/api/v1/requests/{request_id}") == {("hit", hit["hit_id"])}
+            assert _linked(api, officer, f"/api/v1/requests/{request_id}") == {("hit", hit_id)}
     assert not scans(plans, "screening_hit"), plans
 
 

@@ -14,8 +14,7 @@ from liaison.core.models import AuditEvent
 from liaison.requests import service as requests_service
 from tests.conftest import Account
 from tests.requests.factories import OFFICER, agency, attach_all_required, request_data
-from tests.screening.factories import agency_pair
-from tests.screening.test_api import add_subject, screen
+from tests.screening.test_api import add_subject, confirmed_into_a_request
 
 
 def _subject(api: TestClient, who: Account, subject_id: int) -> dict:  # type: ignore[type-arg]
@@ -36,20 +35,14 @@ def _actions(engine: Engine, subject_id: int) -> list[str]:
 def test_a_confirmed_hit_proposes_located_and_links_its_request_until_the_officer_confirms(
     api: TestClient, officer: Account, engine: Engine
 ) -> None:
-    ours, partner = agency_pair(engine, "Anti-Corruption Agency of Kazakhstan", "KZ", "anti_corruption")
-    subject_id = add_subject(api, officer, "Қасым Тоқаев", born="1953-05-17")
-    (hit,) = screen(api, officer, {"name": "Kasym Tokaev", "birth_date": "1953-05-17"})["results"][0]["hits"]
-    body = {"decision": "confirm", "reason": "passport photo", "requesting_agency_id": ours,
-            "requested_agency_id": partner}  # fmt: skip
-    decided = api.post(f"/api/v1/screening/hits/{hit['hit_id']}/decision", json=body, headers=officer.headers)
-    request_id = decided.json()["request_id"]
+    subject_id, hit_id, request_id = confirmed_into_a_request(api, officer, engine)
     subject = _subject(api, officer, subject_id)
     assert subject["status"] == "sought"
     assert [link["request_id"] for link in subject["requests"]] == [request_id]
     (proposal,) = subject["proposals"]
     assert (proposal["status"], proposal["hit_id"], proposal["request_id"]) == (
         "located",
-        hit["hit_id"],
+        hit_id,
         request_id,
     )
 
